@@ -1,0 +1,124 @@
+# kommunbench -- build, test and demo.  `make demo` and `make test` install what is missing first.
+#
+#   make          libbench.a, libbench.so and bench.pc in build/
+#   make test     CUnit suite + pytest suite (installs Debian packages and the .venv if missing)
+#   make demo     the omvärldsbevakning demo on the embedded datasets, written to out/
+#   make memcheck the CUnit suite under valgrind
+#   make install  PREFIX=/usr/local: header, libraries and pkg-config file
+
+PREFIX ?= /usr/local
+CC ?= cc
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEBIAN_PACKAGES := libcsv-dev libcjson-dev libcunit1-dev pkg-config valgrind
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-format-truncation -Iinclude -Ilibbench
+CFLAGS ?= -O2 -g
+LIBS := -lcsv -lcjson -lm
+
+SRC := $(filter-out libbench/datasets_data.c,$(wildcard libbench/*.c)) libbench/datasets_data.c
+OBJ := $(patsubst libbench/%.c,build/obj/%.o,$(SRC))
+PIC_OBJ := $(patsubst libbench/%.c,build/pic/%.o,$(SRC))
+TEST_SRC := $(wildcard tests/c/*.c)
+
+.PHONY: all deps venv package test test-c test-python demo memcheck install clean distclean
+
+all: deps build/libbench.a build/libbench.so build/bench.pc
+
+# ---- installing what is missing ----------------------------------------------
+
+# dpkg answers in milliseconds, so a second run installs nothing.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.deps: pyproject.toml
+	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q "setuptools>=68" wheel "cffi>=1.16"
+	$(VPY) -m pip install -q ".[test,demo]" --no-build-isolation
+	@touch $@
+
+venv: deps $(VENV)/.deps
+
+# The package is rebuilt by pip whenever the C core, the header or the binding changes.
+$(VENV)/.package: $(VENV)/.deps $(SRC) $(wildcard libbench/*.h) include/bench.h \
+                  $(wildcard bindings/*.py bindings/kommunbench/*.py) setup.py pyproject.toml
+	$(VPY) -m pip install -q --no-build-isolation --no-deps --force-reinstall .
+	@touch $@
+
+package: venv $(VENV)/.package
+
+# ---- the library -----------------------------------------------------------
+
+libbench/datasets_data.c: datasets/areas.csv datasets/seed_figures.csv datasets/embed.py
+	$(PYTHON) datasets/embed.py $@ datasets/areas.csv datasets/seed_figures.csv
+
+build/obj/%.o: libbench/%.c include/bench.h libbench/internal.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+
+build/pic/%.o: libbench/%.c include/bench.h libbench/internal.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+build/libbench.a: $(OBJ)
+	ar rcs $@ $^
+
+build/libbench.so: $(PIC_OBJ)
+	$(CC) -shared -Wl,-soname,libbench.so.0 -o $@ $^ $(LIBS)
+
+build/bench.pc: Makefile
+	@mkdir -p build
+	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
+	  'Name: libbench' 'Description: compare Swedish municipalities: import, normalize, rank' \
+	  'Version: 0.1.0' 'Requires.private: libcjson' 'Libs: -L$${libdir} -lbench' \
+	  'Libs.private: -lcsv -lcjson -lm' 'Cflags: -I$${includedir}' > $@
+
+install: all
+	install -d $(PREFIX)/include $(PREFIX)/lib/pkgconfig
+	install -m 644 include/bench.h $(PREFIX)/include/
+	install -m 644 build/libbench.a $(PREFIX)/lib/
+	install -m 755 build/libbench.so $(PREFIX)/lib/
+	install -m 644 build/bench.pc $(PREFIX)/lib/pkgconfig/
+
+# ---- tests -------------------------------------------------------------------
+
+build/test_bench: $(TEST_SRC) $(wildcard tests/c/*.h) $(SRC) include/bench.h libbench/internal.h | deps
+	@mkdir -p build
+	$(CC) $(CFLAGS_COMMON) -O1 -g -DBENCH_ALLOC_HOOK -DSHARED_DATA='"$(abspath ../shared/data)"' \
+	  -o $@ $(TEST_SRC) $(SRC) $(LIBS) -lcunit
+
+test-c: deps build/test_bench
+	./build/test_bench
+
+test-python: package
+	$(VPY) -m pytest -q tests/python
+
+test: all
+	@status=0; \
+	$(MAKE) --no-print-directory test-c || status=1; \
+	$(MAKE) --no-print-directory test-python || status=1; \
+	exit $$status
+
+memcheck: deps build/test_bench
+	valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+	  --errors-for-leak-kinds=definite,indirect,possible -q ./build/test_bench
+
+# ---- the demo ------------------------------------------------------------------
+
+demo: all package
+	$(VPY) examples/demo.py --out out
+
+clean:
+	rm -rf build out
+distclean: clean
+	rm -rf $(VENV) *.egg-info bindings/*.egg-info

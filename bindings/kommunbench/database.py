@@ -1,0 +1,321 @@
+"""Database: the store of observations, with importers, queries and normalization."""
+import os
+import threading
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ._native import Frame, check, error_from, ffi, lib, text
+from .errors import ClosedError, InvalidArgumentError
+from .population import population_terms
+
+__all__ = ["Database", "ImportReport"]
+
+_GENDERS = {"T": lib.BENCH_GENDER_T, "K": lib.BENCH_GENDER_K, "M": lib.BENCH_GENDER_M}
+_KINDS = {"utfall": lib.BENCH_KIND_UTFALL, "målvärde": lib.BENCH_KIND_MALVARDE,
+          "malvarde": lib.BENCH_KIND_MALVARDE, "budget": lib.BENCH_KIND_BUDGET,
+          "prognos": lib.BENCH_KIND_PROGNOS}
+_LAYOUTS = {"kolada": lib.BENCH_CSV_KOLADA, "wide": lib.BENCH_CSV_WIDE}
+_DIRECTIONS = {None: lib.BENCH_DIRECTION_NONE, "higher": lib.BENCH_DIRECTION_HIGHER,
+               "lower": lib.BENCH_DIRECTION_LOWER}
+
+
+@dataclass
+class ImportReport:
+    """What an import did.  `errors` lists (line, column, message) of the first problems."""
+
+    source: str
+    rows_read: int = 0
+    accepted: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    skipped_blank: int = 0
+    skipped_filtered: int = 0
+    missing: int = 0
+    errors: list = field(default_factory=list)
+
+    @classmethod
+    def _from_c(cls, source, rep):
+        errors = [(int(e.line) or None, int(e.column) or None, text(e.message))
+                  for e in list(rep.errors)[:min(rep.n_errors, lib.BENCH_IMPORT_MAX_ERRORS)]]
+        return cls(source, int(rep.rows_read), int(rep.accepted), int(rep.replaced),
+                   int(rep.skipped), int(rep.skipped_blank), int(rep.skipped_filtered),
+                   int(rep.missing), errors)
+
+    def __str__(self):
+        lines = [f"{self.source}: {self.rows_read} rows read, {self.accepted} observations "
+                 f"accepted ({self.missing} without a value, {self.replaced} replaced), "
+                 f"{self.skipped} rows skipped"]
+        lines += [f"  line {line}, column {column}: {message}" for line, column, message in self.errors]
+        return "\n".join(lines)
+
+
+def _codes(value, name):
+    """None, one code or an iterable of codes -> list of str.  Ints are years/periods."""
+    if value is None:
+        return None
+    if isinstance(value, (str, int)):
+        value = [value]
+    out = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, (str, int)):
+            raise InvalidArgumentError(f"{name}: expected a code as str, got {v!r}")
+        out.append(str(v))
+    return out
+
+
+class _CodeList:
+    """A char*[] that keeps its strings alive for the duration of a call."""
+
+    def __init__(self, codes):
+        self.keep = [ffi.new("char[]", c.encode("utf-8")) for c in codes or []]
+        self.array = ffi.new("char *[]", self.keep) if self.keep else ffi.NULL
+        self.count = len(self.keep)
+
+
+class Database:
+    """An in-memory database of municipal indicators.
+
+    >>> with Database() as db:
+    ...     rep = db.import_csv("u33401.csv", layout="wide")
+    ...     df = db.values("U33401", area="1490")
+
+    A Database may be shared between threads: calls are serialized by a lock.
+    """
+
+    def __init__(self, with_datasets=False, *, catalogue=True, max_field_bytes=None,
+                 max_columns=None):
+        opts = ffi.new("bench_db_options *")
+        opts.version = lib.BENCH_DB_OPTIONS_VERSION
+        opts.load_catalogue = 1 if catalogue else 0
+        opts.max_field_bytes = max_field_bytes or 0
+        opts.max_columns = max_columns or 0
+        out = ffi.new("bench_db **")
+        err = ffi.new("bench_error *")
+        status = lib.bench_db_new(out, opts, err)
+        if status != lib.BENCH_OK:
+            raise error_from(err, status)
+        self._ptr = out[0]
+        self._lock = threading.RLock()
+        if with_datasets:
+            from .datasets import load_seed_datasets
+            load_seed_datasets(self)
+
+    # ---- lifetime -----------------------------------------------------------
+
+    def close(self):
+        """Free the C database.  Frames and DataFrames made earlier stay valid."""
+        with self._lock:
+            if self._ptr is not None:
+                lib.bench_db_free(self._ptr)
+                self._ptr = None
+
+    @property
+    def closed(self):
+        return self._ptr is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_ptr", None) is not None and hasattr(self, "_lock"):
+            self.close()
+
+    def _db(self):
+        if self._ptr is None:
+            raise ClosedError("the Database is closed", code=int(lib.BENCH_EINVAL))
+        return self._ptr
+
+    def __len__(self):
+        with self._lock:
+            return int(lib.bench_db_count(self._db()))
+
+    def __repr__(self):
+        if self._ptr is None:
+            return "<kommunbench.Database closed>"
+        return f"<kommunbench.Database {len(self)} observations>"
+
+    # ---- import -------------------------------------------------------------
+
+    def import_csv(self, path, layout="kolada", *, source=None, delimiter=None, area=None,
+                   period=None, gender=None, values=None, indicator=None, kind="utfall",
+                   genders=None, source_column=None):
+        """Import a CSV file (path) or CSV text (bytes or str containing a newline).
+
+        layout="kolada": columns kpi, municipality, period, gender, value, count, status.
+        layout="wide": area and period columns (e.g. geo, year) and one column per indicator
+        (e.g. u33401); `values` names the indicator columns, `indicator` renames a single one.
+        `area`, `period` and `gender` name those columns when their names are unusual.
+        `genders` keeps only some series ("T", or ["K", "M"]); other rows are skipped.
+        `source` labels the rows (default: the file name); `source_column` names a column
+        that gives each row its own source.
+        An import is all or nothing; errors raise ParseError naming file:line:column.
+        """
+        if layout not in _LAYOUTS:
+            raise InvalidArgumentError(f"layout must be 'kolada' or 'wide', not {layout!r}")
+        if kind not in _KINDS:
+            raise InvalidArgumentError(f"kind must be one of {sorted(set(_KINDS))}, not {kind!r}")
+        opts = ffi.new("bench_csv_options *")
+        opts.version = lib.BENCH_CSV_OPTIONS_VERSION
+        opts.layout = _LAYOUTS[layout]
+        opts.kind = _KINDS[kind]
+        if delimiter is not None:
+            if delimiter not in (",", ";", "\t", "|"):
+                raise InvalidArgumentError("delimiter must be ',', ';', '\\t' or '|'")
+            opts.delimiter = delimiter.encode()
+        keep = []
+
+        def cstr(s):
+            if s is None:
+                return ffi.NULL
+            keep.append(ffi.new("char[]", str(s).encode("utf-8")))
+            return keep[-1]
+
+        opts.source = cstr(source)
+        opts.area_column = cstr(area)
+        opts.period_column = cstr(period)
+        opts.gender_column = cstr(gender)
+        opts.indicator = cstr(indicator)
+        opts.source_column = cstr(source_column)
+        value_list = _CodeList(_codes(values, "values"))
+        opts.value_columns = value_list.array
+        opts.n_value_columns = value_list.count
+        if genders is not None:
+            mask = 0
+            for g in _codes(genders, "genders"):
+                if g.upper() not in _GENDERS:
+                    raise InvalidArgumentError(f"genders: expected T, K or M, not {g!r}")
+                mask |= 1 << _GENDERS[g.upper()]
+            opts.gender_mask = mask
+        rep = ffi.new("bench_import_report *")
+        with self._lock:
+            db = self._db()
+            if isinstance(path, (bytes, bytearray, memoryview)) or (isinstance(path, str) and "\n" in path):
+                data = path.encode("utf-8") if isinstance(path, str) else bytes(path)
+                name = source or "<text>"
+                status = lib.bench_import_csv_buffer(rep, db, data, len(data), name.encode(), opts)
+            else:
+                name = os.fspath(path)
+                status = lib.bench_import_csv(rep, db, os.fsencode(name), opts)
+            report = ImportReport._from_c(source or os.path.basename(name), rep)
+            if status != lib.BENCH_OK:
+                raise error_from(lib.bench_db_last_error(db), status, errors=report.errors,
+                                 report=report)
+        return report
+
+    # ---- catalogue ----------------------------------------------------------
+
+    def areas(self):
+        """The area catalogue: code, name, type, lan, kommungrupp."""
+        out = ffi.new("bench_frame **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_areas_frame(out, db), db)
+        df = Frame(out[0]).to_pandas()
+        return df.astype({c: str for c in df.columns}).sort_values("code", ignore_index=True)
+
+    def area(self, code):
+        """One area as a dict: code, name, type, lan, kommungrupp."""
+        t = ffi.new("bench_area_type *")
+        name, lan, group = ffi.new("const char **"), ffi.new("const char **"), ffi.new("const char **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_area_info(t, name, lan, group, db, str(code).encode()), db)
+            types = {lib.BENCH_AREA_UNKNOWN: "unknown", lib.BENCH_AREA_RIKET: "riket",
+                     lib.BENCH_AREA_REGION: "region", lib.BENCH_AREA_KOMMUN: "kommun",
+                     lib.BENCH_AREA_KOMMUNGRUPP: "kommungrupp", lib.BENCH_AREA_GROUP: "group"}
+            return {"code": str(code), "name": text(name[0]), "type": types[t[0]],
+                    "lan": text(lan[0]), "kommungrupp": text(group[0])}
+
+    def indicators(self):
+        """The indicator catalogue: id, title, unit, direction, n (observations)."""
+        out = ffi.new("bench_frame **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_indicators_frame(out, db), db)
+        df = Frame(out[0]).to_pandas()
+        return df.astype({c: str for c in ("id", "title", "unit", "direction")}).sort_values(
+            "id", ignore_index=True)
+
+    def set_indicator(self, id, title=None, unit=None, direction=None):
+        """Set an indicator's title, unit and direction ("higher", "lower" or None)."""
+        if direction not in _DIRECTIONS:
+            raise InvalidArgumentError("direction must be 'higher', 'lower' or None")
+        keep = [ffi.new("char[]", s.encode()) if s is not None else ffi.NULL for s in (title, unit)]
+        with self._lock:
+            db = self._db()
+            check(lib.bench_indicator_set(db, str(id).encode(), keep[0], keep[1],
+                                          _DIRECTIONS[direction]), db)
+
+    # ---- queries --------------------------------------------------------------
+
+    def values_frame(self, indicator=None, area=None, period=None, gender="T", kind="utfall"):
+        """Like values(), as a Frame whose columns are zero-copy numpy views."""
+        q = ffi.new("bench_query *")
+        q.version = lib.BENCH_QUERY_VERSION
+        lists = [_CodeList(_codes(v, n)) for v, n in ((indicator, "indicator"), (area, "area"),
+                                                      (period, "period"))]
+        q.indicators, q.n_indicators = lists[0].array, lists[0].count
+        q.areas, q.n_areas = lists[1].array, lists[1].count
+        q.periods, q.n_periods = lists[2].array, lists[2].count
+        q.gender_mask = self._mask(gender, _GENDERS, "gender", str.upper)
+        q.kind_mask = self._mask(kind, _KINDS, "kind", str.lower)
+        out = ffi.new("bench_frame **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_values(out, db, q), db)
+        return Frame(out[0])
+
+    @staticmethod
+    def _mask(value, table, name, fold):
+        if value is None:
+            return 0
+        mask = 0
+        for v in _codes(value, name):
+            if fold(v) not in table:
+                raise InvalidArgumentError(f"{name}: expected one of {sorted(set(table))}, not {v!r}")
+            mask |= 1 << table[fold(v)]
+        return mask
+
+    def values(self, indicator=None, area=None, period=None, gender="T", kind="utfall"):
+        """Observations as a DataFrame: indicator, area, period, gender, kind, value, count,
+        status, source.  Each filter takes one code or a list; None means all.  period is a
+        label ("2022", "2024-T1") or an int year; gender=None gives T, K and M.
+        Missing values are NaN with their status ("missing", "bortfall", ...), never 0."""
+        return self.values_frame(indicator, area, period, gender, kind).to_pandas()
+
+    def per_capita(self, indicator, population="N01951", scale=1000, age=None, label=None):
+        """Normalize an indicator: value / population * scale, matched on area, period and gender.
+
+        population: a population indicator (default Kolada N01951, invånare totalt) or a list
+        whose sum is the denominator.  age: an age band such as "0-19" or "65+", built from
+        Kolada's band indicators (N01952-N01957 and finer); see kommunbench.population.
+        scale: 1 (per invånare), 100 (share in %), 1000, 10000 or 100000.
+        Returns a DataFrame with value, denominator, result and status; df.attrs["method"]
+        says how it was made ("per 1 000 invånare (N01951)")."""
+        if age is not None:
+            terms, band_label = population_terms(age)
+            label = label or f"invånare {band_label}"
+        else:
+            terms = _codes(population, "population")
+        opts = ffi.new("bench_per_capita_options *")
+        opts.version = lib.BENCH_PER_CAPITA_VERSION
+        ind = ffi.new("char[]", str(indicator).encode())
+        opts.indicator = ind
+        pops = _CodeList(terms)
+        opts.population, opts.n_population = pops.array, pops.count
+        opts.scale = float(scale)
+        lab = ffi.new("char[]", label.encode()) if label else ffi.NULL
+        opts.population_label = lab
+        out = ffi.new("bench_frame **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_per_capita(out, db, opts), db)
+        frame = Frame(out[0])
+        df = frame.to_pandas()
+        df.attrs.update(method=frame.meta("method"), population=frame.meta("population"),
+                        scale=float(scale))
+        return df

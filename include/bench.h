@@ -1,0 +1,484 @@
+/*
+ * bench.h -- the public API of libbench, the C core of kommunbench.
+ *
+ * libbench keeps observations of municipal indicators (Kolada, KKiK, SCB,
+ * a nämnd's own report tables) in a columnar store, normalizes them per
+ * invånare and compares areas.  This header is the whole public API; read it
+ * top to bottom like a manual.
+ *
+ * Conventions
+ *   - Every fallible function returns a bench_status (BENCH_OK = 0, errors
+ *     are negative).  Detail of the last error is kept in the handle:
+ *     bench_db_last_error().  The first error of a call wins.
+ *   - Out-parameters come first and are named `out`.
+ *   - Ownership is stated at each declaration.  Every _free(NULL) is a no-op.
+ *   - Codes are strings: "0138" is Tyresö, never the integer 138.
+ *   - Missing is never zero: a missing value is NaN with a status telling why.
+ *   - Threads: a bench_db may be used from one thread at a time (callers
+ *     serialize access); distinct handles are independent.  There is no
+ *     global mutable state.  A bench_frame is immutable once returned and may
+ *     be read from any number of threads.
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(BENCH_SHARED)
+#define BENCH_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__)
+#define BENCH_EXPORT __attribute__((visibility("default")))
+#else
+#define BENCH_EXPORT
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Version                                                              */
+/* ------------------------------------------------------------------ */
+
+#define BENCH_VERSION_MAJOR 0
+#define BENCH_VERSION_MINOR 1
+#define BENCH_VERSION_PATCH 0
+#define BENCH_VERSION "0.1.0"
+#define BENCH_VERSION_NUMBER 100 /* major * 10000 + minor * 100 + patch */
+
+/** The library's version string at run time (static, never freed). */
+BENCH_EXPORT const char *bench_version(void);
+
+/** The library's version number at run time (BENCH_VERSION_NUMBER). */
+BENCH_EXPORT int bench_version_number(void);
+
+/* ------------------------------------------------------------------ */
+/* Status codes and errors                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum bench_status {
+    BENCH_OK = 0,             /**< success */
+    BENCH_ENOMEM = -1,        /**< out of memory; nothing was changed */
+    BENCH_EINVAL = -2,        /**< invalid argument (NULL, bad option) */
+    BENCH_EIO = -3,           /**< file cannot be opened or read */
+    BENCH_EPARSE = -4,        /**< malformed input; see file, line, column */
+    BENCH_ENOTFOUND = -5,     /**< an indicator, area or column is unknown */
+    BENCH_ELIMIT = -6,        /**< a size limit was exceeded */
+    BENCH_ECORRUPT = -7,      /**< a snapshot file is damaged or foreign */
+    BENCH_EVERSION = -8       /**< a snapshot of an unsupported version */
+} bench_status;
+
+/** Static English text for a status code (never NULL, never freed). */
+BENCH_EXPORT const char *bench_strerror(int status);
+
+#define BENCH_ERROR_MESSAGE_SIZE 320
+#define BENCH_ERROR_FILE_SIZE 256
+
+/**
+ * Detail of an error.  `line` and `column` are 1-based positions in the data
+ * file (0 when unknown); `column` counts fields in CSV, bytes in JSON.
+ * `source_file`/`source_line` name the C code that raised it.
+ */
+typedef struct bench_error {
+    int code;                                 /**< a bench_status */
+    char message[BENCH_ERROR_MESSAGE_SIZE];   /**< "file:line:column: what was expected" */
+    char file[BENCH_ERROR_FILE_SIZE];         /**< data file name or buffer name, "" if none */
+    long line;
+    long column;
+    const char *source_file;                  /**< __FILE__ of the raiser (static) */
+    int source_line;                          /**< __LINE__ of the raiser */
+} bench_error;
+
+/* ------------------------------------------------------------------ */
+/* Enumerations shared by the store, importers and frames              */
+/* ------------------------------------------------------------------ */
+
+/** Gender of a series; totalt, kvinnor and män are separate series. */
+typedef enum bench_gender {
+    BENCH_GENDER_T = 0,  /**< totalt */
+    BENCH_GENDER_K = 1,  /**< kvinnor */
+    BENCH_GENDER_M = 2   /**< män */
+} bench_gender;
+
+/** What a value is: an outcome, a target, a budget or a forecast. */
+typedef enum bench_kind {
+    BENCH_KIND_UTFALL = 0,
+    BENCH_KIND_MALVARDE = 1,
+    BENCH_KIND_BUDGET = 2,
+    BENCH_KIND_PROGNOS = 3
+} bench_kind;
+
+/** Why a value is (or is not) there.  Only BENCH_OBS_OK carries a number. */
+typedef enum bench_obs_status {
+    BENCH_OBS_OK = 0,               /**< a value */
+    BENCH_OBS_MISSING = 1,          /**< empty, "NA" or null: no value */
+    BENCH_OBS_BORTFALL = 2,         /**< "-": bortfall, no answer */
+    BENCH_OBS_EJ_TILLAMPLIG = 3,    /**< ".": not applicable */
+    BENCH_OBS_SEKRETESS = 4,        /**< "..": suppressed for secrecy */
+    BENCH_OBS_NO_DENOMINATOR = 5,   /**< normalized: the denominator is missing */
+    BENCH_OBS_ZERO_DENOMINATOR = 6  /**< normalized: the denominator is 0 */
+} bench_obs_status;
+
+/** Static name of a gender ("T", "K", "M"), or NULL when out of range. */
+BENCH_EXPORT const char *bench_gender_name(int gender);
+/** Static name of a kind ("utfall", "målvärde", "budget", "prognos"), or NULL. */
+BENCH_EXPORT const char *bench_kind_name(int kind);
+/** Static name of an observation status ("ok", "missing", "bortfall",
+ *  "ej_tillämplig", "sekretess", "no_denominator", "zero_denominator"), or NULL. */
+BENCH_EXPORT const char *bench_obs_status_name(int status);
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                              */
+/* ------------------------------------------------------------------ */
+
+/** Unit suffix found after a number. */
+typedef enum bench_unit {
+    BENCH_UNIT_NONE = 0,
+    BENCH_UNIT_PERCENT = 1,  /**< "%" */
+    BENCH_UNIT_KR = 2,       /**< "kr" */
+    BENCH_UNIT_TKR = 3,      /**< "tkr": thousands of kronor */
+    BENCH_UNIT_MNKR = 4      /**< "mnkr" or "mkr": millions of kronor */
+} bench_unit;
+
+/**
+ * Parse one number as Swedish and Kolada files write it: decimal comma or
+ * point; space, no-break space (U+00A0) or narrow no-break space (U+202F) as
+ * thousands separator; '-', '+' or the minus sign U+2212; an exponent; an
+ * optional unit suffix (%, kr, tkr, mnkr, mkr).  When both ',' and '.' occur,
+ * the last one is the decimal separator.  "NaN", "inf" and out-of-range
+ * values are refused.  `len` bytes of `text` are read (no NUL needed).
+ * On success *out_value is finite and *out_unit (may be NULL) the suffix.
+ * Returns BENCH_OK or BENCH_EPARSE; no error detail is kept (no handle).
+ */
+BENCH_EXPORT bench_status bench_parse_number(double *out_value, bench_unit *out_unit,
+                                             const char *text, size_t len);
+
+/**
+ * Classify a missing-value marker (surrounding spaces ignored, case
+ * ignored): "", "NA", "N/A", "NaN", "null" -> BENCH_OBS_MISSING (pandas and R
+ * write NaN and NA for missing); "-" or a dash U+2013/U+2212 alone ->
+ * BENCH_OBS_BORTFALL; "." -> BENCH_OBS_EJ_TILLAMPLIG; ".." ->
+ * BENCH_OBS_SEKRETESS.  Returns the status, or -1 when the text is no marker.
+ */
+BENCH_EXPORT int bench_missing_marker(const char *text, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Database                                                             */
+/* ------------------------------------------------------------------ */
+
+/** An in-memory database of observations and catalogues.  Opaque. */
+typedef struct bench_db bench_db;
+
+#define BENCH_DB_OPTIONS_VERSION 1
+
+/** Options for bench_db_new(). */
+typedef struct bench_db_options {
+    unsigned int version;        /**< BENCH_DB_OPTIONS_VERSION */
+    int load_catalogue;          /**< 1: load the embedded area catalogue (default) */
+    size_t max_field_bytes;      /**< longest field an importer accepts (default 1 MiB) */
+    size_t max_columns;          /**< most columns in a CSV file (default 4096) */
+} bench_db_options;
+
+#define BENCH_DB_OPTIONS_INIT { BENCH_DB_OPTIONS_VERSION, 1, 1048576, 4096 }
+
+/**
+ * Create a database.  `opts` may be NULL for the defaults.  On failure
+ * *out is NULL and `err` (may be NULL) tells why.
+ * The caller owns *out and releases it with bench_db_free().
+ */
+BENCH_EXPORT bench_status bench_db_new(bench_db **out, const bench_db_options *opts,
+                                       bench_error *err);
+
+/** Release a database and everything it owns.  NULL is a no-op. */
+BENCH_EXPORT void bench_db_free(bench_db *db);
+
+/**
+ * The last error on `db`.  Owned by `db`; valid until the next call on `db`.
+ * After a successful call its code is BENCH_OK and its message empty.
+ */
+BENCH_EXPORT const bench_error *bench_db_last_error(const bench_db *db);
+
+/** Number of observations in the store. */
+BENCH_EXPORT size_t bench_db_count(const bench_db *db);
+
+/* ------------------------------------------------------------------ */
+/* Catalogue: areas and indicators                                      */
+/* ------------------------------------------------------------------ */
+
+/** What an area is. */
+typedef enum bench_area_type {
+    BENCH_AREA_UNKNOWN = 0,     /**< seen in data, not in the catalogue */
+    BENCH_AREA_RIKET = 1,       /**< 0000 */
+    BENCH_AREA_REGION = 2,      /**< 0001..0025 */
+    BENCH_AREA_KOMMUN = 3,      /**< 0114..2584 */
+    BENCH_AREA_KOMMUNGRUPP = 4, /**< SKR kommungrupp, G92786..G92794 */
+    BENCH_AREA_GROUP = 5        /**< any other group of areas (G...) */
+} bench_area_type;
+
+/** Which way is better for an indicator. */
+typedef enum bench_direction {
+    BENCH_DIRECTION_NONE = 0,    /**< unknown or neutral: ranks, but no colours */
+    BENCH_DIRECTION_HIGHER = 1,  /**< higher is better */
+    BENCH_DIRECTION_LOWER = 2    /**< lower is better */
+} bench_direction;
+
+/** Number of areas in the catalogue (catalogued and seen in data). */
+BENCH_EXPORT size_t bench_area_count(const bench_db *db);
+
+/**
+ * Describe one area by code.  Strings are owned by `db` and valid until the
+ * next call that changes `db`.  `out_name`, `out_lan` (2-digit county code
+ * or "") and `out_kommungrupp` ("G92790" or "") may each be NULL.
+ * Returns BENCH_ENOTFOUND for an unknown code.
+ */
+BENCH_EXPORT bench_status bench_area_info(bench_area_type *out_type, const char **out_name,
+                                          const char **out_lan, const char **out_kommungrupp,
+                                          bench_db *db, const char *code);
+
+/**
+ * Set (or add) an area's catalogue entry.  `name`, `lan` and `kommungrupp`
+ * may be NULL to leave them as they are.  Strings are copied.
+ */
+BENCH_EXPORT bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type,
+                                         const char *name, const char *lan,
+                                         const char *kommungrupp);
+
+/**
+ * Set an indicator's catalogue entry; `title` and `unit` may be NULL to
+ * keep them.  Strings are copied.  The indicator need not have values yet.
+ */
+BENCH_EXPORT bench_status bench_indicator_set(bench_db *db, const char *id, const char *title,
+                                              const char *unit, bench_direction direction);
+
+/**
+ * Describe one indicator.  Strings are owned by `db` and valid until the
+ * next call that changes `db`; a field never set is "".  Any out-pointer may
+ * be NULL.  Returns BENCH_ENOTFOUND for an unknown id.
+ */
+BENCH_EXPORT bench_status bench_indicator_info(const char **out_title, const char **out_unit,
+                                               bench_direction *out_direction, bench_db *db,
+                                               const char *id);
+
+/* ------------------------------------------------------------------ */
+/* Frames: result tables                                                */
+/* ------------------------------------------------------------------ */
+
+/** A table of typed columns owned by C.  Immutable once returned.  Opaque. */
+typedef struct bench_frame bench_frame;
+
+/** Column types.  A CODE column holds uint32 indices into its dictionary. */
+typedef enum bench_column_type {
+    BENCH_COLUMN_F64 = 0,   /**< double; NaN only where the value is missing */
+    BENCH_COLUMN_I32 = 1,   /**< int32_t */
+    BENCH_COLUMN_CODE = 2   /**< uint32_t index into the column's dictionary */
+} bench_column_type;
+
+/** Release a frame.  NULL is a no-op. */
+BENCH_EXPORT void bench_frame_free(bench_frame *frame);
+
+/** Number of rows. */
+BENCH_EXPORT size_t bench_frame_rows(const bench_frame *frame);
+
+/** Number of columns. */
+BENCH_EXPORT size_t bench_frame_columns(const bench_frame *frame);
+
+/**
+ * Describe column `index`: its name, type and data.  `*out_data` points at
+ * bench_frame_rows() elements of the type.  All are owned by `frame` and
+ * valid until bench_frame_free(frame).  Any out-pointer may be NULL.
+ * Returns BENCH_EINVAL when `index` is out of range.
+ */
+BENCH_EXPORT bench_status bench_frame_column(const char **out_name, bench_column_type *out_type,
+                                             const void **out_data, const bench_frame *frame,
+                                             size_t index);
+
+/**
+ * The dictionary of CODE column `index`: *out_strings[i] is the text of
+ * code i, in the dictionary's order (periods chronological, other codes
+ * sorted).  Owned by `frame`; valid until bench_frame_free(frame).
+ * Returns BENCH_EINVAL when the column is not a CODE column.
+ */
+BENCH_EXPORT bench_status bench_frame_dictionary(const char *const **out_strings, size_t *out_count,
+                                                 const bench_frame *frame, size_t index);
+
+/**
+ * Frame-level text metadata, e.g. "method" on a normalized frame ("per 1 000
+ * invånare (N01951)").  Owned by `frame`; NULL when the key is not set.
+ */
+BENCH_EXPORT const char *bench_frame_meta(const bench_frame *frame, const char *key);
+
+/** The catalogue of areas as a frame (code, name, type, lan, kommungrupp).
+ *  The caller owns *out and releases it with bench_frame_free(). */
+BENCH_EXPORT bench_status bench_areas_frame(bench_frame **out, bench_db *db);
+
+/** The catalogue of indicators as a frame (id, title, unit, direction, n).
+ *  The caller owns *out and releases it with bench_frame_free(). */
+BENCH_EXPORT bench_status bench_indicators_frame(bench_frame **out, bench_db *db);
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                              */
+/* ------------------------------------------------------------------ */
+
+#define BENCH_QUERY_VERSION 1
+
+/**
+ * Which observations to return.  A NULL list (or count 0) means "all".
+ * Codes that are not in the database match nothing.  Masks are bit sets:
+ * bit (1 << BENCH_GENDER_T) etc.; 0 means all.
+ */
+typedef struct bench_query {
+    unsigned int version;              /**< BENCH_QUERY_VERSION */
+    const char *const *indicators; size_t n_indicators;
+    const char *const *areas; size_t n_areas;
+    const char *const *periods; size_t n_periods;
+    unsigned int gender_mask;
+    unsigned int kind_mask;
+} bench_query;
+
+#define BENCH_QUERY_INIT { BENCH_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0 }
+
+/**
+ * Select observations as a frame with columns indicator, area, period
+ * (CODE), gender, kind (CODE), value (F64), count (I32), status (CODE),
+ * source (CODE), ordered by indicator, area, period, gender, kind, source.
+ * `query` may be NULL for everything.
+ * The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_values(bench_frame **out, bench_db *db, const bench_query *query);
+
+/* ------------------------------------------------------------------ */
+/* Import                                                               */
+/* ------------------------------------------------------------------ */
+
+#define BENCH_IMPORT_MAX_ERRORS 10
+
+/**
+ * What an import did.  Filled by the importers when the caller passes one.
+ * An import is all or nothing: when it fails, accepted is 0 and the store
+ * is exactly as it was; `errors` holds the first problems found.
+ */
+typedef struct bench_import_report {
+    size_t rows_read;        /**< data rows read (header and blank lines excluded) */
+    size_t accepted;         /**< observations stored (new or replacing) */
+    size_t replaced;         /**< of those, how many replaced an earlier value */
+    size_t skipped;          /**< rows skipped by choice, by the reasons below */
+    size_t skipped_blank;    /**< blank lines */
+    size_t skipped_filtered; /**< rows outside the import's gender/area filter */
+    size_t missing;          /**< observations stored without a value */
+    size_t n_errors;         /**< problems found (may exceed BENCH_IMPORT_MAX_ERRORS) */
+    bench_error errors[BENCH_IMPORT_MAX_ERRORS];
+} bench_import_report;
+
+/** CSV layouts. */
+typedef enum bench_csv_layout {
+    BENCH_CSV_KOLADA = 0, /**< long: kpi, municipality, period, gender, value, count, status */
+    BENCH_CSV_WIDE = 1    /**< one column per indicator beside area/period(/gender) columns */
+} bench_csv_layout;
+
+#define BENCH_CSV_OPTIONS_VERSION 1
+
+/**
+ * Options for the CSV importer.  Column names are matched case-insensitively.
+ *
+ * Layout KOLADA: the columns are found by name: indicator = kpi | indicator;
+ * area = municipality_id | municipality | area | geo | kommun; period =
+ * period | year | år; gender = gender | kön (optional, default T); value;
+ * count (optional); status (optional); kind (optional); title and unit
+ * (optional: they fill the indicator catalogue where it has no entry yet).
+ * Other columns are ignored.
+ *
+ * Layout WIDE: area, period and gender columns as above (or named in the
+ * options); every other column is an indicator whose id is the column name
+ * in upper case ("u33401" -> "U33401"), unless `value_columns` lists them.
+ * With exactly one value column, `indicator` renames it.
+ *
+ * Area codes of 1 to 3 digits are padded with zeros to 4 ("0" -> "0000"
+ * Riket, "14" -> "0014"), since spreadsheets and the Kolada DDF dump drop
+ * leading zeros.  Gender is T, K or M in either case (also "totalt",
+ * "kvinnor", "män").
+ */
+typedef struct bench_csv_options {
+    unsigned int version;        /**< BENCH_CSV_OPTIONS_VERSION */
+    bench_csv_layout layout;
+    char delimiter;              /**< ',', ';', '\t' or 0 to detect from the header */
+    const char *source;          /**< source label; NULL: the file's base name */
+    const char *area_column;     /**< NULL: found by name */
+    const char *period_column;   /**< NULL: found by name */
+    const char *gender_column;   /**< NULL: found by name; absent means all T */
+    const char *const *value_columns; size_t n_value_columns; /**< WIDE: NULL = all others */
+    const char *indicator;       /**< WIDE with one value column: its indicator id */
+    bench_kind kind;             /**< kind when there is no kind column */
+    unsigned int gender_mask;    /**< genders to keep (bits); 0 = all; others are skipped */
+    const char *source_column;   /**< a column naming each row's source; NULL: none */
+} bench_csv_options;
+
+#define BENCH_CSV_OPTIONS_INIT \
+    { BENCH_CSV_OPTIONS_VERSION, BENCH_CSV_KOLADA, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, \
+      BENCH_KIND_UTFALL, 0, NULL }
+
+/**
+ * Import a CSV file (UTF-8 with or without BOM; LF or CRLF; quoted fields).
+ * `out` (may be NULL) receives the report.  `opts` may be NULL (KOLADA
+ * layout).  On error the store is unchanged and the db's last error names
+ * file, line and column.
+ */
+BENCH_EXPORT bench_status bench_import_csv(bench_import_report *out, bench_db *db,
+                                           const char *path, const bench_csv_options *opts);
+
+/**
+ * Import CSV text from memory; `name` labels it in errors and as default
+ * source.  Otherwise as bench_import_csv().  `data` is not retained.
+ */
+BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db,
+                                                  const char *data, size_t len, const char *name,
+                                                  const bench_csv_options *opts);
+
+/**
+ * A dataset embedded in the library: "areas" (the area catalogue) or
+ * "seed_figures" (figures transcribed from Borås and Tyresö reports, in the
+ * KOLADA CSV layout with title, unit and source columns).  *out_data is
+ * static, never freed, and NUL-terminated.  BENCH_ENOTFOUND for other names.
+ */
+BENCH_EXPORT bench_status bench_dataset(const char **out_data, size_t *out_len, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Normalization                                                        */
+/* ------------------------------------------------------------------ */
+
+#define BENCH_PER_CAPITA_VERSION 1
+
+/**
+ * How to normalize: result = value / denominator * scale, matched on area,
+ * period and gender.  The denominator is the sum of the population
+ * indicators listed (e.g. N01952 + N01953 + N01954 for 0-19 år); a term
+ * missing for a key makes the denominator missing.  Only utfall values are
+ * normalized.
+ */
+typedef struct bench_per_capita_options {
+    unsigned int version;                  /**< BENCH_PER_CAPITA_VERSION */
+    const char *indicator;                 /**< the numerator */
+    const char *const *population; size_t n_population; /**< NULL: {"N01951"} */
+    double scale;                          /**< 1, 100 (%), 1000, 10000, 100000 */
+    const char *population_label;          /**< e.g. "invånare 0-19 år"; NULL: derived */
+} bench_per_capita_options;
+
+#define BENCH_PER_CAPITA_INIT { BENCH_PER_CAPITA_VERSION, NULL, NULL, 0, 1.0, NULL }
+
+/**
+ * Normalize one indicator.  The frame has columns indicator, area, period,
+ * gender (CODE), value, denominator, result (F64), status (CODE): status is
+ * the value's own status when it is missing, else no_denominator or
+ * zero_denominator when the denominator is missing or 0 (result NaN, never
+ * infinite, never 0).  Meta "method" describes it (e.g. "per 1 000 invånare
+ * (N01951)").  Returns BENCH_ENOTFOUND for an unknown indicator.
+ * The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db,
+                                           const bench_per_capita_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BENCH_H */

@@ -1,0 +1,410 @@
+/* catalogue.c -- areas (kommuner, regions, Riket, groups) and indicators, and the embedded catalogue. */
+#include "internal.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const unsigned char bench_dataset_areas[];
+extern const size_t bench_dataset_areas_len;
+extern const unsigned char bench_dataset_seed_figures[];
+extern const size_t bench_dataset_seed_figures_len;
+
+bench_status bench_dataset(const char **out_data, size_t *out_len, const char *name)
+{
+    if (!out_data || !out_len || !name)
+        return BENCH_EINVAL;
+    if (strcmp(name, "areas") == 0) {
+        *out_data = (const char *)bench_dataset_areas;
+        *out_len = bench_dataset_areas_len;
+    } else if (strcmp(name, "seed_figures") == 0) {
+        *out_data = (const char *)bench_dataset_seed_figures;
+        *out_len = bench_dataset_seed_figures_len;
+    } else {
+        return BENCH_ENOTFOUND;
+    }
+    return BENCH_OK;
+}
+
+bool area_code_normalize(const char *s, size_t len, char *buf, size_t *out_len)
+{
+    trim(&s, &len);
+    if (len == 0 || len > 32)
+        return false;
+    bool digits = true;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!isascii(c) || !isalnum(c))
+            return false;
+        digits = digits && isdigit(c);
+    }
+    size_t pad = digits && len < 4 ? 4 - len : 0;
+    memset(buf, '0', pad);
+    memcpy(buf + pad, s, len);
+    buf[pad + len] = '\0';
+    *out_len = pad + len;
+    return true;
+}
+
+bool indicator_id_normalize(const char *s, size_t len, char *buf, size_t *out_len)
+{
+    trim(&s, &len);
+    if (len == 0 || len > 128 || !utf8_valid_text(s, len))
+        return false;
+    bool kolada = len == 6 && isalpha((unsigned char)s[0]);
+    for (size_t i = 1; kolada && i < 6; i++)
+        kolada = isdigit((unsigned char)s[i]);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (kolada)
+        buf[0] = (char)toupper((unsigned char)buf[0]);
+    *out_len = len;
+    return true;
+}
+
+bench_status db_intern_area(bench_db *db, const char *code, size_t len, uint32_t *out)
+{
+    bench_status st = pool_intern(&db->areas, code, len, out);
+    return st ? st : db_sync_meta(db);
+}
+
+bench_status db_intern_indicator(bench_db *db, const char *id, size_t len, uint32_t *out)
+{
+    bench_status st = pool_intern(&db->indicators, id, len, out);
+    return st ? st : db_sync_meta(db);
+}
+
+bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type, const char *name,
+                            const char *lan, const char *kommungrupp)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    char buf[33];
+    size_t len;
+    if (!code || !area_code_normalize(code, strlen(code), buf, &len))
+        return DB_FAIL(db, BENCH_EINVAL, "bad area code \"%s\": expected letters and digits such as 0138 or G92790",
+                       code ? code : "(null)");
+    if ((unsigned)type > BENCH_AREA_GROUP)
+        return DB_FAIL(db, BENCH_EINVAL, "bad area type %d", (int)type);
+    if (lan && strlen(lan) > 2)
+        return DB_FAIL(db, BENCH_EINVAL, "bad län code \"%s\": expected two digits such as 14", lan);
+    if ((name && !utf8_valid_text(name, strlen(name))) ||
+        (kommungrupp && !utf8_valid_text(kommungrupp, strlen(kommungrupp))))
+        return DB_FAIL(db, BENCH_EINVAL, "area %s: name or group is not valid UTF-8 text", buf);
+    /* Copy first, intern last: a failure leaves the catalogue as it was. */
+    char *name_copy = NULL, *group_copy = NULL;
+    if ((name && !(name_copy = bench_strndup(name, strlen(name)))) ||
+        (kommungrupp && !(group_copy = bench_strndup(kommungrupp, strlen(kommungrupp))))) {
+        bench_free(name_copy);
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    }
+    uint32_t k;
+    db_mark mark = db_mark_take(db);
+    bench_status st = db_intern_area(db, buf, len, &k);
+    if (st) {
+        db_mark_rollback(db, mark);
+        bench_free(name_copy);
+        bench_free(group_copy);
+        return DB_FAIL(db, st, "cannot add area %s: %s", buf, bench_strerror(st));
+    }
+    area_meta *m = &db->area_meta[k];
+    m->type = (uint8_t)type;
+    if (name_copy) {
+        bench_free(m->name);
+        m->name = name_copy;
+    }
+    if (group_copy) {
+        bench_free(m->kommungrupp);
+        m->kommungrupp = group_copy;
+    }
+    if (lan)
+        snprintf(m->lan, sizeof m->lan, "%s", lan);
+    return BENCH_OK;
+}
+
+size_t bench_area_count(const bench_db *db) { return db ? db->areas.n : 0; }
+
+bench_status bench_area_info(bench_area_type *out_type, const char **out_name, const char **out_lan,
+                             const char **out_kommungrupp, bench_db *db, const char *code)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    char buf[33];
+    size_t len;
+    int64_t k = -1;
+    if (code && area_code_normalize(code, strlen(code), buf, &len))
+        k = pool_find(&db->areas, buf, len);
+    if (k < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "area \"%s\" is not in the catalogue", code ? code : "(null)");
+    const area_meta *m = &db->area_meta[k];
+    if (out_type)
+        *out_type = (bench_area_type)m->type;
+    if (out_name)
+        *out_name = m->name ? m->name : "";
+    if (out_lan)
+        *out_lan = m->lan;
+    if (out_kommungrupp)
+        *out_kommungrupp = m->kommungrupp ? m->kommungrupp : "";
+    return BENCH_OK;
+}
+
+bench_status bench_indicator_set(bench_db *db, const char *id, const char *title, const char *unit,
+                                 bench_direction direction)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    char buf[129];
+    size_t len;
+    if (!id || !indicator_id_normalize(id, strlen(id), buf, &len))
+        return DB_FAIL(db, BENCH_EINVAL, "bad indicator id: expected text such as U33401");
+    if ((unsigned)direction > BENCH_DIRECTION_LOWER)
+        return DB_FAIL(db, BENCH_EINVAL, "bad direction %d", (int)direction);
+    if ((title && !utf8_valid_text(title, strlen(title))) || (unit && !utf8_valid_text(unit, strlen(unit))))
+        return DB_FAIL(db, BENCH_EINVAL, "indicator %s: title or unit is not valid UTF-8 text", buf);
+    char *t = NULL, *u = NULL;
+    if ((title && !(t = bench_strndup(title, strlen(title)))) ||
+        (unit && !(u = bench_strndup(unit, strlen(unit))))) {
+        bench_free(t);
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    }
+    uint32_t k;
+    db_mark mark = db_mark_take(db);
+    bench_status st = db_intern_indicator(db, buf, len, &k);
+    if (st) {
+        db_mark_rollback(db, mark);
+        bench_free(t);
+        bench_free(u);
+        return DB_FAIL(db, st, "cannot add indicator %s: %s", buf, bench_strerror(st));
+    }
+    indicator_meta *m = &db->ind_meta[k];
+    if (t) {
+        bench_free(m->title);
+        m->title = t;
+    }
+    if (u) {
+        bench_free(m->unit);
+        m->unit = u;
+    }
+    m->direction = (uint8_t)direction;
+    return BENCH_OK;
+}
+
+bench_status bench_indicator_info(const char **out_title, const char **out_unit,
+                                  bench_direction *out_direction, bench_db *db, const char *id)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    char buf[129];
+    size_t len;
+    int64_t k = -1;
+    if (id && indicator_id_normalize(id, strlen(id), buf, &len))
+        k = pool_find(&db->indicators, buf, len);
+    if (k < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", id ? id : "(null)");
+    const indicator_meta *m = &db->ind_meta[k];
+    if (out_title)
+        *out_title = m->title ? m->title : "";
+    if (out_unit)
+        *out_unit = m->unit ? m->unit : "";
+    if (out_direction)
+        *out_direction = (bench_direction)m->direction;
+    return BENCH_OK;
+}
+
+/* ---- the embedded catalogue (datasets/areas.csv) ---------------------------- */
+
+enum { AREA_FIELDS = 5 };
+
+typedef struct catalogue_reader {
+    bench_db *db;
+    char *fields[AREA_FIELDS];
+    size_t nfields;
+    long row;
+    bench_status st;
+} catalogue_reader;
+
+static const struct { const char *name; bench_area_type type; } area_types[] = {
+    {"riket", BENCH_AREA_RIKET}, {"region", BENCH_AREA_REGION}, {"kommun", BENCH_AREA_KOMMUN},
+    {"kommungrupp", BENCH_AREA_KOMMUNGRUPP}, {"group", BENCH_AREA_GROUP}};
+
+static const char *area_type_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    uint8_t t = db->area_meta[code].type;
+    for (size_t i = 0; i < sizeof area_types / sizeof area_types[0]; i++)
+        if (area_types[i].type == t)
+            return area_types[i].name;
+    return "unknown";
+}
+
+static void catalogue_field(void *data, size_t len, void *arg)
+{
+    catalogue_reader *r = arg;
+    if (r->st || r->nfields >= AREA_FIELDS) {
+        r->nfields++;
+        return;
+    }
+    if (!(r->fields[r->nfields++] = bench_strndup(data ? data : "", data ? len : 0)))
+        r->st = BENCH_ENOMEM;
+}
+
+static void catalogue_row(int c, void *arg)
+{
+    (void)c;
+    catalogue_reader *r = arg;
+    if (!r->st && r->row++ > 0) { /* row 0 is the header */
+        if (r->nfields != AREA_FIELDS) {
+            r->st = BENCH_ECORRUPT;
+        } else {
+            bench_area_type type = BENCH_AREA_UNKNOWN;
+            for (size_t i = 0; i < sizeof area_types / sizeof area_types[0]; i++)
+                if (strcmp(r->fields[2], area_types[i].name) == 0)
+                    type = area_types[i].type;
+            r->st = bench_area_set(r->db, r->fields[0], type, r->fields[1], r->fields[3],
+                                   r->fields[4][0] ? r->fields[4] : NULL);
+        }
+    }
+    for (size_t i = 0; i < AREA_FIELDS && i < r->nfields; i++) {
+        bench_free(r->fields[i]);
+        r->fields[i] = NULL;
+    }
+    r->nfields = 0;
+}
+
+bench_status catalogue_load_embedded(bench_db *db)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    csv_set_realloc_func(&p, bench_realloc);
+    csv_set_free_func(&p, bench_free);
+    catalogue_reader r = {.db = db};
+    size_t done = csv_parse(&p, bench_dataset_areas, bench_dataset_areas_len, catalogue_field,
+                            catalogue_row, &r);
+    if (done != bench_dataset_areas_len)
+        r.st = csv_error(&p) == CSV_ENOMEM ? BENCH_ENOMEM : BENCH_ECORRUPT;
+    else if (csv_fini(&p, catalogue_field, catalogue_row, &r) != 0 && !r.st)
+        r.st = BENCH_ECORRUPT;
+    csv_free(&p);
+    for (size_t i = 0; i < AREA_FIELDS; i++)
+        bench_free(r.fields[i]);
+    if (r.st) {
+        error_clear(&db->err);
+        return DB_FAIL(db, r.st, "embedded area catalogue: %s", bench_strerror(r.st));
+    }
+    return BENCH_OK;
+}
+
+/* ---- catalogue frames ------------------------------------------------------ */
+
+static const char *area_name_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    return db->area_meta[code].name ? db->area_meta[code].name : "";
+}
+static const char *area_lan_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    return db->area_meta[code].lan;
+}
+static const char *area_group_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    return db->area_meta[code].kommungrupp ? db->area_meta[code].kommungrupp : "";
+}
+
+bench_status bench_areas_frame(bench_frame **out, bench_db *db)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_areas_frame: out is NULL");
+    bench_frame *f = NULL;
+    size_t n = db->areas.n;
+    bench_status st = frame_new(&f, 5, n);
+    static const char *const names[] = {"code", "name", "type", "lan", "kommungrupp"};
+    const char *(*texts[])(const void *, uint32_t) = {pool_text, area_name_text, area_type_text,
+                                                      area_lan_text, area_group_text};
+    for (size_t c = 0; !st && c < 5; c++) {
+        uint32_t *col = frame_add(f, c, names[c], BENCH_COLUMN_CODE);
+        if (!col) {
+            st = BENCH_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            col[i] = (uint32_t)i;
+        const void *ctx = c == 0 ? (const void *)&db->areas : (const void *)db;
+        st = frame_compact_codes(f, c, n, texts[c], ctx, NULL);
+    }
+    if (st) {
+        bench_frame_free(f);
+        return DB_FAIL(db, st, "bench_areas_frame: %s", bench_strerror(st));
+    }
+    *out = f;
+    return BENCH_OK;
+}
+
+static const char *ind_title_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    return db->ind_meta[code].title ? db->ind_meta[code].title : "";
+}
+static const char *ind_unit_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    return db->ind_meta[code].unit ? db->ind_meta[code].unit : "";
+}
+static const char *ind_direction_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    static const char *const dir[] = {"", "higher", "lower"};
+    return dir[db->ind_meta[code].direction];
+}
+
+bench_status bench_indicators_frame(bench_frame **out, bench_db *db)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_indicators_frame: out is NULL");
+    bench_frame *f = NULL;
+    size_t n = db->indicators.n;
+    bench_status st = frame_new(&f, 5, n);
+    static const char *const names[] = {"id", "title", "unit", "direction"};
+    const char *(*texts[])(const void *, uint32_t) = {pool_text, ind_title_text, ind_unit_text,
+                                                      ind_direction_text};
+    for (size_t c = 0; !st && c < 4; c++) {
+        uint32_t *col = frame_add(f, c, names[c], BENCH_COLUMN_CODE);
+        if (!col) {
+            st = BENCH_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            col[i] = (uint32_t)i;
+        const void *ctx = c == 0 ? (const void *)&db->indicators : (const void *)db;
+        st = frame_compact_codes(f, c, n, texts[c], ctx, NULL);
+    }
+    if (!st) {
+        int32_t *count = frame_add(f, 4, "n", BENCH_COLUMN_I32);
+        if (!count) {
+            st = BENCH_ENOMEM;
+        } else {
+            memset(count, 0, n * sizeof *count);
+            for (size_t r = 0; r < db->obs.n; r++)
+                count[db->obs.indicator[r]]++;
+        }
+    }
+    if (st) {
+        bench_frame_free(f);
+        return DB_FAIL(db, st, "bench_indicators_frame: %s", bench_strerror(st));
+    }
+    *out = f;
+    return BENCH_OK;
+}

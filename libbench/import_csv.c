@@ -1,0 +1,836 @@
+/* import_csv.c -- CSV import (libcsv): Kolada long layout and wide layouts, all or nothing. */
+#include "internal.h"
+
+#include <csv.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+enum role { R_IGNORE, R_INDICATOR, R_AREA, R_PERIOD, R_GENDER, R_KIND, R_VALUE, R_COUNT, R_STATUS,
+            R_SOURCE, R_TITLE, R_UNIT, R_WIDE };
+
+typedef struct csv_import {
+    bench_db *db;
+    const bench_csv_options *opts;
+    const char *name;            /* the file or buffer name in errors */
+    bench_import_report rep;
+    struct csv_parser parser;
+    long line;                   /* physical line being read, 1-based */
+    long rec_line;               /* line where the current record began */
+    /* fields of the current record, copied into one buffer */
+    char *buf;
+    size_t buf_len, buf_cap;
+    size_t *offs, *lens;
+    size_t nf, nf_cap;
+    /* the header */
+    bool have_header;
+    size_t ncols;
+    char **header;
+    uint8_t *role;
+    uint16_t *wide_ind;          /* indicator code of each WIDE value column */
+    int col[R_WIDE];             /* column of each role, -1 if absent */
+    uint16_t source;
+    uint8_t *unit_seen;          /* per indicator code: bench_unit + 1, 0 if none yet */
+    size_t unit_seen_cap;
+    char **titles, **units;      /* per indicator code: from title/unit columns, or NULL */
+    size_t titles_cap;
+    obs_columns staged;
+    bool stop;                   /* too many errors, or a fatal one */
+} csv_import;
+
+static void import_error(csv_import *ci, int code, long column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void import_error(csv_import *ci, int code, long column, const char *fmt, ...)
+{
+    va_list ap;
+    size_t k = ci->rep.n_errors++;
+    if (k < BENCH_IMPORT_MAX_ERRORS) {
+        va_start(ap, fmt);
+        error_setv(&ci->rep.errors[k], code, ci->name, ci->rec_line, column, __FILE__, __LINE__,
+                   fmt, ap);
+        va_end(ap);
+    }
+    va_start(ap, fmt);
+    error_setv(&ci->db->err, code, ci->name, ci->rec_line, column, __FILE__, __LINE__, fmt, ap);
+    va_end(ap);
+    if (code != BENCH_EPARSE || ci->rep.n_errors >= BENCH_IMPORT_MAX_ERRORS)
+        ci->stop = true;
+}
+
+static void oom(csv_import *ci) { import_error(ci, BENCH_ENOMEM, 0, "out of memory"); }
+
+/* ---- collecting fields ----------------------------------------------------- */
+
+static void on_field(void *data, size_t len, void *arg)
+{
+    csv_import *ci = arg;
+    if (ci->stop)
+        return;
+    if (len > ci->db->opts.max_field_bytes) {
+        import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "field of %zu bytes is longer than the limit of %zu",
+                     len, ci->db->opts.max_field_bytes);
+        return;
+    }
+    if (ci->nf == ci->nf_cap) {
+        if (ci->nf_cap >= ci->db->opts.max_columns) {
+            import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "more than %zu columns",
+                         ci->db->opts.max_columns);
+            return;
+        }
+        size_t cap = ci->nf_cap ? ci->nf_cap * 2 : 16;
+        size_t *o = bench_reallocarray(ci->offs, cap, sizeof *o);
+        if (!o)
+        {
+            oom(ci);
+            return;
+        }
+        ci->offs = o;
+        size_t *l = bench_reallocarray(ci->lens, cap, sizeof *l);
+        if (!l)
+        {
+            oom(ci);
+            return;
+        }
+        ci->lens = l;
+        ci->nf_cap = cap;
+    }
+    if (ci->buf_len + len + 1 > ci->buf_cap) {
+        size_t cap = ci->buf_cap ? ci->buf_cap : 256;
+        while (cap < ci->buf_len + len + 1)
+            cap *= 2;
+        char *b = bench_realloc(ci->buf, cap);
+        if (!b)
+        {
+            oom(ci);
+            return;
+        }
+        ci->buf = b;
+        ci->buf_cap = cap;
+    }
+    if (len)
+        memcpy(ci->buf + ci->buf_len, data, len);
+    ci->buf[ci->buf_len + len] = '\0';
+    ci->offs[ci->nf] = ci->buf_len;
+    ci->lens[ci->nf] = len;
+    ci->buf_len += len + 1;
+    ci->nf++;
+}
+
+#define FIELD(ci, i) ((ci)->buf + (ci)->offs[i])
+
+/* ---- the header -------------------------------------------------------------- */
+
+static bool name_in(const char *name, const char *const *names)
+{
+    for (; *names; names++)
+        if (strcasecmp(name, *names) == 0)
+            return true;
+    return false;
+}
+
+static const char *const indicator_names[] = {"kpi", "kpi_id", "indicator", "indikator", NULL};
+/* the first name found wins: municipality_id holds the code where rKolada
+ * tables also have a municipality (name) column */
+static const char *const area_names[] = {"municipality_id", "municipality", "area", "geo", "kommun",
+                                         "kommunkod", "region", NULL};
+static const char *const period_names[] = {"period", "year", "år", "ar", "tid", NULL};
+static const char *const gender_names[] = {"gender", "kön", "kon", "sex", NULL};
+static const char *const kind_names[] = {"kind", "värdetyp", "vardetyp", NULL};
+static const char *const value_names[] = {"value", "värde", "varde", NULL};
+static const char *const count_names[] = {"count", NULL};
+static const char *const status_names[] = {"status", NULL};
+static const char *const title_names[] = {"title", "kpi_title", "titel", NULL};
+static const char *const unit_names[] = {"unit", "enhet", NULL};
+static const char *const no_names[] = {NULL};
+/* descriptive columns that WIDE files carry beside the values */
+static const char *const label_names[] = {"name", "namn", "municipality", "municipality_type",
+                                          "kpi_title", "title", "titel", NULL};
+
+static int find_column(csv_import *ci, const char *explicit_name, const char *const *names)
+{
+    if (explicit_name) {
+        for (size_t c = 0; c < ci->ncols; c++)
+            if (strcasecmp(ci->header[c], explicit_name) == 0)
+                return (int)c;
+        return -2; /* named but absent */
+    }
+    for (const char *const *n = names; *n; n++)
+        for (size_t c = 0; c < ci->ncols; c++)
+            if (ci->role[c] == R_IGNORE && strcasecmp(ci->header[c], *n) == 0)
+                return (int)c;
+    return -1;
+}
+
+static bool assign(csv_import *ci, enum role r, const char *explicit_name, const char *const *names,
+                   bool required, const char *expected)
+{
+    int c = find_column(ci, explicit_name, names);
+    if (c == -2) {
+        import_error(ci, BENCH_ENOTFOUND, 0, "no column named \"%s\" in the header", explicit_name);
+        return false;
+    }
+    if (c < 0 && required) {
+        import_error(ci, BENCH_EPARSE, 0, "the header has no %s column (expected one named %s)",
+                     names[0], expected);
+        return false;
+    }
+    ci->col[r] = c;
+    if (c >= 0)
+        ci->role[c] = (uint8_t)r;
+    return true;
+}
+
+static bool known_value_column(const bench_csv_options *o, const char *name)
+{
+    if (!o->value_columns)
+        return !name_in(name, label_names);
+    for (size_t i = 0; i < o->n_value_columns; i++)
+        if (o->value_columns[i] && strcasecmp(o->value_columns[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void read_header(csv_import *ci)
+{
+    const bench_csv_options *o = ci->opts;
+    ci->ncols = ci->nf;
+    ci->header = bench_calloc(ci->ncols, sizeof *ci->header);
+    ci->role = bench_calloc(ci->ncols, 1);
+    ci->wide_ind = bench_calloc(ci->ncols, sizeof *ci->wide_ind);
+    if (!ci->header || !ci->role || !ci->wide_ind) {
+        oom(ci);
+        return;
+    }
+    for (size_t c = 0; c < ci->ncols; c++) {
+        const char *s = FIELD(ci, c);
+        size_t len = ci->lens[c];
+        trim(&s, &len);
+        if (!utf8_valid_text(s, len)) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1,
+                         "the header is not valid UTF-8 text (a Latin-1/Windows-1252 file? save it as UTF-8)");
+            return;
+        }
+        if (!(ci->header[c] = bench_strndup(s, len)))
+        {
+            oom(ci);
+            return;
+        }
+        for (size_t d = 0; d < c; d++)
+            if (strcasecmp(ci->header[d], ci->header[c]) == 0) {
+                import_error(ci, BENCH_EPARSE, (long)c + 1, "column \"%s\" appears twice in the header",
+                             ci->header[c]);
+                return;
+            }
+    }
+    for (int r = 0; r < R_WIDE; r++)
+        ci->col[r] = -1;
+    bool kolada = o->layout == BENCH_CSV_KOLADA;
+    if (!assign(ci, R_AREA, o->area_column, area_names, true, "municipality, municipality_id, area or geo") ||
+        !assign(ci, R_PERIOD, o->period_column, period_names, true, "period or year") ||
+        !assign(ci, R_GENDER, o->gender_column, gender_names, false, "gender") ||
+        !assign(ci, R_KIND, NULL, kind_names, false, "kind"))
+        return;
+    if (kolada) {
+        if (!assign(ci, R_INDICATOR, NULL, indicator_names, true, "kpi or indicator") ||
+            !assign(ci, R_VALUE, NULL, value_names, true, "value") ||
+            !assign(ci, R_COUNT, NULL, count_names, false, "count") ||
+            !assign(ci, R_STATUS, NULL, status_names, false, "status") ||
+            !assign(ci, R_TITLE, NULL, title_names, false, "title") ||
+            !assign(ci, R_UNIT, NULL, unit_names, false, "unit"))
+            return;
+    }
+    if (o->source_column && !assign(ci, R_SOURCE, o->source_column, no_names, false, "source"))
+        return;
+    if (kolada)
+        return;
+    size_t nwide = 0;
+    for (size_t c = 0; c < ci->ncols; c++)
+        if (ci->role[c] == R_IGNORE && known_value_column(o, ci->header[c]))
+            nwide++;
+    if (nwide == 0) {
+        import_error(ci, BENCH_EPARSE, 0, "the header has no value column: a wide file needs one column per indicator, e.g. geo,year,u33401");
+        return;
+    }
+    if (o->indicator && nwide != 1) {
+        import_error(ci, BENCH_EINVAL, 0, "option indicator=\"%s\" needs exactly one value column, found %zu",
+                     o->indicator, nwide);
+        return;
+    }
+    for (size_t c = 0; c < ci->ncols; c++) {
+        if (ci->role[c] != R_IGNORE || !known_value_column(o, ci->header[c]))
+            continue;
+        const char *id = o->indicator ? o->indicator : ci->header[c];
+        char buf[129];
+        size_t len;
+        uint32_t k;
+        if (!indicator_id_normalize(id, strlen(id), buf, &len)) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1, "column \"%s\" is no indicator id", ci->header[c]);
+            return;
+        }
+        bench_status st = db_intern_indicator(ci->db, buf, len, &k);
+        if (st) {
+            import_error(ci, st, (long)c + 1, "cannot add indicator %s: %s", buf, bench_strerror(st));
+            return;
+        }
+        ci->role[c] = R_WIDE;
+        ci->wide_ind[c] = (uint16_t)k;
+    }
+}
+
+/* ---- rows ---------------------------------------------------------------------- */
+
+static const char *column_label(const csv_import *ci, size_t c)
+{
+    return c < ci->ncols && ci->header ? ci->header[c] : "?";
+}
+
+/* The value of field c: a number, or NaN with a missing status. */
+static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *value, uint8_t *status)
+{
+    const char *s = FIELD(ci, c);
+    size_t len = ci->lens[c];
+    int marker = bench_missing_marker(s, len);
+    if (marker >= 0) {
+        *value = NAN;
+        *status = (uint8_t)marker;
+        return true;
+    }
+    bench_unit unit;
+    if (bench_parse_number(value, &unit, s, len) != BENCH_OK) {
+        import_error(ci, BENCH_EPARSE, (long)c + 1,
+                     "column %s: expected a number such as 12,5 or 1 234 or a missing marker (empty, NA, .., ., -), found \"%.40s\"",
+                     column_label(ci, c), s);
+        return false;
+    }
+    *status = BENCH_OBS_OK;
+    if (indicator >= ci->unit_seen_cap) {
+        size_t cap = ci->unit_seen_cap ? ci->unit_seen_cap : 64;
+        while (cap <= indicator)
+            cap *= 2;
+        uint8_t *u = bench_realloc(ci->unit_seen, cap);
+        if (!u) {
+            oom(ci);
+            return false;
+        }
+        memset(u + ci->unit_seen_cap, 0, cap - ci->unit_seen_cap);
+        ci->unit_seen = u;
+        ci->unit_seen_cap = cap;
+    }
+    uint8_t seen = ci->unit_seen[indicator];
+    if (unit != BENCH_UNIT_NONE || seen > 1) {
+        if (seen > 1 && seen != unit + 1) {
+            static const char *const unit_text[] = {"none", "%", "kr", "tkr", "mnkr"};
+            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: unit \"%s\" differs from \"%s\" earlier in the file",
+                         column_label(ci, c), unit_text[unit], unit_text[seen - 1]);
+            return false;
+        }
+        ci->unit_seen[indicator] = (uint8_t)(unit + 1);
+    }
+    return true;
+}
+
+static uint8_t status_from_text(const char *s, size_t len, uint8_t fallback)
+{
+    trim(&s, &len);
+    int m = len ? bench_missing_marker(s, len) : -1;
+    if (m > 0)
+        return (uint8_t)m;
+    if (len >= 8 && strncasecmp(s, "bortfall", 8) == 0)
+        return BENCH_OBS_BORTFALL;
+    if (len >= 9 && strncasecmp(s, "sekretess", 9) == 0)
+        return BENCH_OBS_SEKRETESS;
+    if (len >= 3 && strncasecmp(s, "ej ", 3) == 0)
+        return BENCH_OBS_EJ_TILLAMPLIG;
+    return fallback;
+}
+
+/* The row's own source when the file has a source column, else the import's. */
+static bool row_source(csv_import *ci, uint16_t *out)
+{
+    *out = ci->source;
+    if (ci->col[R_SOURCE] < 0)
+        return true;
+    size_t c = (size_t)ci->col[R_SOURCE];
+    const char *s = FIELD(ci, c);
+    size_t len = ci->lens[c];
+    trim(&s, &len);
+    if (!len)
+        return true;
+    if (!utf8_valid_text(s, len)) {
+        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: not valid UTF-8 text", column_label(ci, c));
+        return false;
+    }
+    uint32_t k;
+    bench_status st = pool_intern(&ci->db->sources, s, len, &k);
+    if (st) {
+        import_error(ci, st, (long)c + 1, "cannot add source: %s", bench_strerror(st));
+        return false;
+    }
+    *out = (uint16_t)k;
+    return true;
+}
+
+/* Keep the first title and unit given for an indicator; they fill the catalogue on success. */
+static bool row_labels(csv_import *ci, uint32_t ind)
+{
+    if (ci->col[R_TITLE] < 0 && ci->col[R_UNIT] < 0)
+        return true;
+    if (ind >= ci->titles_cap) {
+        size_t cap = ci->titles_cap ? ci->titles_cap : 64;
+        while (cap <= ind)
+            cap *= 2;
+        char **t = bench_reallocarray(ci->titles, cap, sizeof *t);
+        if (t) {
+            memset(t + ci->titles_cap, 0, (cap - ci->titles_cap) * sizeof *t);
+            ci->titles = t;
+        }
+        char **u = t ? bench_reallocarray(ci->units, cap, sizeof *u) : NULL;
+        if (u) {
+            memset(u + ci->titles_cap, 0, (cap - ci->titles_cap) * sizeof *u);
+            ci->units = u;
+            ci->titles_cap = cap;
+        }
+        if (!t || !u) {
+            oom(ci);
+            return false;
+        }
+    }
+    char **slots[2] = {&ci->titles[ind], &ci->units[ind]};
+    int cols[2] = {ci->col[R_TITLE], ci->col[R_UNIT]};
+    for (int i = 0; i < 2; i++) {
+        if (cols[i] < 0 || *slots[i])
+            continue;
+        const char *s = FIELD(ci, cols[i]);
+        size_t len = ci->lens[cols[i]];
+        trim(&s, &len);
+        if (!len)
+            continue;
+        if (!utf8_valid_text(s, len)) {
+            import_error(ci, BENCH_EPARSE, cols[i] + 1, "column %s: not valid UTF-8 text (a Latin-1 file? save it as UTF-8)",
+                         column_label(ci, (size_t)cols[i]));
+            return false;
+        }
+        if (!(*slots[i] = bench_strndup(s, len))) {
+            oom(ci);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, int gender, int kind,
+                  double value, int32_t count, uint8_t status)
+{
+    uint16_t source;
+    if (!row_source(ci, &source) || !row_labels(ci, ind))
+        return false;
+    obs_columns *s = &ci->staged;
+    if (s->n == s->cap && obs_reserve(s, s->n + 1) != BENCH_OK) {
+        oom(ci);
+        return false;
+    }
+    size_t r = s->n++;
+    s->indicator[r] = (uint16_t)ind;
+    s->area[r] = (uint16_t)area;
+    s->period[r] = (uint16_t)period;
+    s->source[r] = source;
+    s->gender[r] = (uint8_t)gender;
+    s->kind[r] = (uint8_t)kind;
+    s->value[r] = value;
+    s->count[r] = count;
+    s->status[r] = status;
+    if (status != BENCH_OBS_OK)
+        ci->rep.missing++;
+    return true;
+}
+
+static bool intern_or_fail(csv_import *ci, bench_status st, size_t c, const char *what)
+{
+    if (st)
+        import_error(ci, st, (long)c + 1, "cannot add %s: %s", what, bench_strerror(st));
+    return st == BENCH_OK;
+}
+
+static void read_row(csv_import *ci)
+{
+    bool blank = true;
+    for (size_t c = 0; c < ci->nf && blank; c++) {
+        const char *s = FIELD(ci, c);
+        size_t len = ci->lens[c];
+        trim(&s, &len);
+        blank = len == 0;
+    }
+    if (blank) { /* an empty line, or only delimiters as spreadsheets leave them */
+        ci->rep.skipped_blank++;
+        return;
+    }
+    ci->rep.rows_read++;
+    if (ci->nf != ci->ncols) {
+        import_error(ci, BENCH_EPARSE, (long)(ci->nf < ci->ncols ? ci->nf : ci->ncols) + 1,
+                     "expected %zu fields as in the header, found %zu", ci->ncols, ci->nf);
+        return;
+    }
+    bench_db *db = ci->db;
+    char buf[129];
+    size_t len;
+    int64_t pkey;
+    uint32_t area, period, ind = 0;
+    size_t c = (size_t)ci->col[R_AREA];
+    if (!area_code_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
+        import_error(ci, BENCH_EPARSE, (long)c + 1,
+                     "column %s: expected an area code such as 0138, 1490 or G92790, found \"%.40s\"",
+                     column_label(ci, c), FIELD(ci, c));
+        return;
+    }
+    if (!intern_or_fail(ci, db_intern_area(db, buf, len, &area), c, "area"))
+        return;
+    c = (size_t)ci->col[R_PERIOD];
+    if (!period_parse(FIELD(ci, c), ci->lens[c], buf, &len, &pkey)) {
+        import_error(ci, BENCH_EPARSE, (long)c + 1,
+                     "column %s: expected a period such as 2022, 2024-T1, 2024-Q3 or 2024-03, found \"%.40s\"",
+                     column_label(ci, c), FIELD(ci, c));
+        return;
+    }
+    if (!intern_or_fail(ci, db_intern_period(db, buf, len, pkey, &period), c, "period"))
+        return;
+    int gender = BENCH_GENDER_T;
+    if (ci->col[R_GENDER] >= 0) {
+        c = (size_t)ci->col[R_GENDER];
+        if ((gender = gender_parse(FIELD(ci, c), ci->lens[c])) < 0) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected gender T, K or M, found \"%.40s\"",
+                         column_label(ci, c), FIELD(ci, c));
+            return;
+        }
+    }
+    if (ci->opts->gender_mask && !(ci->opts->gender_mask >> gender & 1)) {
+        ci->rep.skipped_filtered++;
+        return;
+    }
+    int kind = (int)ci->opts->kind;
+    if (ci->col[R_KIND] >= 0) {
+        c = (size_t)ci->col[R_KIND];
+        if ((kind = kind_parse(FIELD(ci, c), ci->lens[c])) < 0) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1,
+                         "column %s: expected utfall, målvärde, budget or prognos, found \"%.40s\"",
+                         column_label(ci, c), FIELD(ci, c));
+            return;
+        }
+    }
+    if (ci->opts->layout == BENCH_CSV_WIDE) {
+        for (c = 0; c < ci->ncols; c++) {
+            if (ci->role[c] != R_WIDE)
+                continue;
+            double v;
+            uint8_t status;
+            if (!read_value(ci, c, ci->wide_ind[c], &v, &status) ||
+                !stage(ci, ci->wide_ind[c], area, period, gender, kind, v, status ? 0 : 1, status))
+                return;
+        }
+        return;
+    }
+    c = (size_t)ci->col[R_INDICATOR];
+    if (!indicator_id_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
+        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected an indicator id such as U33401, found \"%.40s\"",
+                     column_label(ci, c), FIELD(ci, c));
+        return;
+    }
+    if (!intern_or_fail(ci, db_intern_indicator(db, buf, len, &ind), c, "indicator"))
+        return;
+    double v;
+    uint8_t status;
+    if (!read_value(ci, (size_t)ci->col[R_VALUE], ind, &v, &status))
+        return;
+    if (status != BENCH_OBS_OK && ci->col[R_STATUS] >= 0) {
+        c = (size_t)ci->col[R_STATUS];
+        status = status_from_text(FIELD(ci, c), ci->lens[c], status);
+    }
+    int32_t count = status ? 0 : 1;
+    if (ci->col[R_COUNT] >= 0) {
+        c = (size_t)ci->col[R_COUNT];
+        double n;
+        if (bench_missing_marker(FIELD(ci, c), ci->lens[c]) == BENCH_OBS_MISSING) {
+            /* no count given: keep the default */
+        } else if (bench_parse_number(&n, NULL, FIELD(ci, c), ci->lens[c]) != BENCH_OK || n < 0 ||
+                   n > INT32_MAX || n != floor(n)) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected a whole number of members, found \"%.40s\"",
+                         column_label(ci, c), FIELD(ci, c));
+            return;
+        } else {
+            count = (int32_t)n;
+        }
+    }
+    stage(ci, ind, area, period, gender, kind, v, count, status);
+}
+
+static void on_record(int terminator, void *arg)
+{
+    (void)terminator;
+    csv_import *ci = arg;
+    if (!ci->stop) {
+        if (!ci->have_header) {
+            ci->have_header = true;
+            read_header(ci);
+        } else {
+            read_row(ci);
+        }
+    }
+    ci->nf = 0;
+    ci->buf_len = 0;
+}
+
+/* ---- driving libcsv line by line, so every record knows its line ---------- */
+
+static char detect_delimiter(const char *s, size_t len)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < len && (quoted || s[i] != '\n'); i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && s[i] == ',')
+            comma++;
+        else if (!quoted && s[i] == ';')
+            semi++;
+        else if (!quoted && s[i] == '\t')
+            tab++;
+    }
+    if (tab > semi && tab > comma)
+        return '\t';
+    if (semi > comma)
+        return ';';
+    return ',';
+}
+
+static int space_only(unsigned char c) { return c == ' '; }
+
+static bool blank_line(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+static void parse_lines(csv_import *ci, const char *data, size_t len)
+{
+    const char *p = data, *end = data + len;
+    while (p < end && !ci->stop) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *next = nl ? nl + 1 : end;
+        size_t n = (size_t)(next - p);
+        ci->line++;
+        if (ci->parser.pstate == 0) { /* between records */
+            if (blank_line(p, n)) {
+                if (ci->have_header)
+                    ci->rep.skipped_blank++;
+                p = next;
+                continue;
+            }
+            ci->rec_line = ci->line;
+        }
+        if (csv_parse(&ci->parser, p, n, on_field, on_record, ci) != n) {
+            if (csv_error(&ci->parser) == CSV_ENOMEM)
+                oom(ci);
+            else
+                import_error(ci, BENCH_EPARSE, (long)ci->nf + 1,
+                             "misplaced quote: a field with a quote must be enclosed in quotes, with inner quotes doubled");
+            return;
+        }
+        p = next;
+    }
+    if (ci->stop)
+        return;
+    if (csv_fini(&ci->parser, on_field, on_record, ci) != 0) {
+        if (csv_error(&ci->parser) == CSV_ENOMEM)
+            oom(ci);
+        else
+            import_error(ci, BENCH_EPARSE, (long)ci->nf + 1, "a quoted field is not closed before the end of the file");
+    }
+}
+
+static void import_free(csv_import *ci)
+{
+    csv_free(&ci->parser);
+    bench_free(ci->buf);
+    bench_free(ci->offs);
+    bench_free(ci->lens);
+    for (size_t c = 0; ci->header && c < ci->ncols; c++)
+        bench_free(ci->header[c]);
+    bench_free(ci->header);
+    bench_free(ci->role);
+    bench_free(ci->wide_ind);
+    bench_free(ci->unit_seen);
+    for (size_t k = 0; k < ci->titles_cap; k++) {
+        bench_free(ci->titles[k]);
+        bench_free(ci->units[k]);
+    }
+    bench_free(ci->titles);
+    bench_free(ci->units);
+    obs_free(&ci->staged);
+}
+
+/* Units found in the file (a unit column, else number suffixes) become the
+ * unit of indicators that have none.  The strings are made before the merge
+ * so that nothing can fail after it. */
+static bench_status take_units(csv_import *ci, char **units)
+{
+    static const char *const unit_text[] = {"", "%", "kr", "tkr", "mnkr"};
+    for (size_t k = 0; k < ci->db->indicators.n; k++) {
+        if (ci->db->ind_meta[k].unit)
+            continue;
+        if (k < ci->titles_cap && ci->units[k]) {
+            units[k] = ci->units[k];
+            ci->units[k] = NULL;
+        } else if (k < ci->unit_seen_cap && ci->unit_seen[k] > 1) {
+            const char *u = unit_text[ci->unit_seen[k] - 1];
+            if (!(units[k] = bench_strndup(u, strlen(u))))
+                return BENCH_ENOMEM;
+        }
+    }
+    return BENCH_OK;
+}
+
+static bench_status import_text(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                const char *name, const bench_csv_options *opts)
+{
+    csv_import ci;
+    memset(&ci, 0, sizeof ci);
+    ci.db = db;
+    ci.opts = opts;
+    ci.name = name;
+    db_mark mark = db_mark_take(db);
+    bench_status st = BENCH_OK;
+    char **units = NULL;
+
+    if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+                     ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))) {
+        ci.rec_line = 1;
+        import_error(&ci, BENCH_EPARSE, 1, "the file is UTF-16; save it as UTF-8 (with or without BOM)");
+    } else {
+        if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+            data += 3;
+            len -= 3;
+        }
+        char delim = opts->delimiter ? opts->delimiter : detect_delimiter(data, len);
+        if (csv_init(&ci.parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+            oom(&ci);
+        } else {
+            csv_set_delim(&ci.parser, (unsigned char)delim);
+            if (delim == '\t')
+                csv_set_space_func(&ci.parser, space_only);
+            csv_set_realloc_func(&ci.parser, bench_realloc);
+            csv_set_free_func(&ci.parser, bench_free);
+            const char *src = opts->source ? opts->source : name;
+            const char *slash = strrchr(src, '/');
+            if (!opts->source && slash && slash[1])
+                src = slash + 1;
+            uint32_t source;
+            st = pool_intern(&db->sources, src, strlen(src), &source);
+            if (st)
+                import_error(&ci, st, 0, "cannot add source: %s", bench_strerror(st));
+            ci.source = (uint16_t)source;
+            if (!st)
+                parse_lines(&ci, data, len);
+            if (!ci.rep.n_errors && !ci.have_header) {
+                ci.rec_line = 1;
+                import_error(&ci, BENCH_EPARSE, 0, "the file is empty: expected a header line");
+            }
+        }
+    }
+    if (!ci.rep.n_errors) {
+        units = bench_calloc(db->indicators.n ? db->indicators.n : 1, sizeof *units);
+        st = units ? take_units(&ci, units) : BENCH_ENOMEM;
+        if (!st)
+            st = db_merge(db, &ci.staged, &ci.rep.replaced);
+        if (st)
+            import_error(&ci, st, 0, "cannot store the rows: %s", bench_strerror(st));
+    }
+    if (ci.rep.n_errors) {
+        st = (bench_status)db->err.code;
+        db_mark_rollback(db, mark);
+        ci.rep.accepted = 0;
+    } else {
+        for (size_t k = 0; k < db->indicators.n; k++) {
+            if (units[k]) {
+                db->ind_meta[k].unit = units[k];
+                units[k] = NULL;
+            }
+            if (k < ci.titles_cap && ci.titles[k] && !db->ind_meta[k].title) {
+                db->ind_meta[k].title = ci.titles[k];
+                ci.titles[k] = NULL;
+            }
+        }
+        ci.rep.accepted = ci.staged.n;
+        st = BENCH_OK;
+    }
+    for (size_t k = 0; units && k < db->indicators.n; k++)
+        bench_free(units[k]);
+    bench_free(units);
+    ci.rep.skipped = ci.rep.skipped_blank + ci.rep.skipped_filtered;
+    if (out)
+        *out = ci.rep;
+    import_free(&ci);
+    return st;
+}
+
+static bench_status check_options(bench_db *db, const bench_csv_options *opts)
+{
+    if (opts->version != BENCH_CSV_OPTIONS_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_csv_options.version is %u, expected %u", opts->version,
+                       BENCH_CSV_OPTIONS_VERSION);
+    if ((unsigned)opts->layout > BENCH_CSV_WIDE)
+        return DB_FAIL(db, BENCH_EINVAL, "unknown CSV layout %d", (int)opts->layout);
+    if (opts->delimiter && !strchr(",;\t|", opts->delimiter))
+        return DB_FAIL(db, BENCH_EINVAL, "delimiter must be ',', ';', tab or '|'");
+    if ((unsigned)opts->kind > BENCH_KIND_PROGNOS)
+        return DB_FAIL(db, BENCH_EINVAL, "unknown kind %d", (int)opts->kind);
+    if (opts->gender_mask > 7)
+        return DB_FAIL(db, BENCH_EINVAL, "gender_mask has bits beyond T, K and M");
+    return BENCH_OK;
+}
+
+bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                     const char *name, const bench_csv_options *opts)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!data && len)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_csv_buffer: data is NULL");
+    bench_csv_options defaults = BENCH_CSV_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    bench_status st = check_options(db, opts);
+    if (st)
+        return st;
+    return import_text(out, db, data ? data : "", len, name ? name : "<buffer>", opts);
+}
+
+bench_status bench_import_csv(bench_import_report *out, bench_db *db, const char *path,
+                              const bench_csv_options *opts)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!path)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_csv: path is NULL");
+    bench_csv_options defaults = BENCH_CSV_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    bench_status st = check_options(db, opts);
+    if (st)
+        return st;
+    const char *data;
+    size_t len;
+    if ((st = file_load(&data, &len, &db->err, path)) != BENCH_OK)
+        return st;
+    st = import_text(out, db, data, len, path, opts);
+    file_release(data, len);
+    return st;
+}

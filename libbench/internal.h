@@ -1,0 +1,194 @@
+/* internal.h -- shared declarations of libbench's modules; not installed. */
+#ifndef BENCH_INTERNAL_H
+#define BENCH_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "bench.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- allocation (one place, so a test hook can make it fail) ---------- */
+
+void *bench_malloc(size_t size);
+void *bench_calloc(size_t n, size_t size);
+void *bench_realloc(void *ptr, size_t size);
+/* realloc of n elements of size `size`, refusing on overflow */
+void *bench_reallocarray(void *ptr, size_t n, size_t size);
+char *bench_strndup(const char *s, size_t len);
+/* 64-byte aligned block of `bytes` (a multiple of 64), freed with bench_free */
+void *bench_aligned_alloc(size_t bytes);
+void bench_free(void *ptr);
+
+/* ---- errors ------------------------------------------------------------ */
+
+void error_clear(bench_error *err);
+/* Fill `err` unless it already holds an error (first error wins). */
+void error_setv(bench_error *err, int code, const char *file, long line, long column,
+                const char *src_file, int src_line, const char *fmt, va_list ap);
+void error_set(bench_error *err, int code, const char *file, long line, long column,
+               const char *src_file, int src_line, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+#define DB_FAIL(db, code, ...) \
+    (error_set(&(db)->err, (code), "", 0, 0, __FILE__, __LINE__, __VA_ARGS__), (bench_status)(code))
+
+/* ---- string pools: interned codes --------------------------------------- */
+
+typedef struct pool {
+    char **strs;      /* strs[i] is code i, NUL-terminated, owned */
+    uint32_t *lens;
+    uint32_t n, cap;
+    uint32_t *slots;  /* open addressing; 0 = empty, else index + 1 */
+    uint32_t nslots;  /* power of two, > 2 * n */
+    uint32_t limit;   /* most codes this pool may hold */
+} pool;
+
+void pool_init(pool *p, uint32_t limit);
+void pool_free(pool *p);
+/* Index of the code, or -1 if absent. */
+int64_t pool_find(const pool *p, const char *s, size_t len);
+/* Intern; BENCH_OK, BENCH_ENOMEM or BENCH_ELIMIT. */
+bench_status pool_intern(pool *p, const char *s, size_t len, uint32_t *out);
+/* Forget the codes from index n on (rollback of a failed import). */
+void pool_truncate(pool *p, uint32_t n);
+
+/* ---- numbers, periods, genders ------------------------------------------ */
+
+/* Canonical period label into buf (>= 16 bytes) and a chronological key.
+ * Accepts 2022, 2024-T1, 2024T1, 2024-Q3, 2024-03.  Returns false if not a period. */
+bool period_parse(const char *s, size_t len, char *buf, size_t *out_len, int64_t *out_key);
+/* Gender from text (T/K/M, totalt/kvinnor/män, any case), or -1. */
+int gender_parse(const char *s, size_t len);
+/* Kind from text (utfall, målvärde/malvarde/mål, budget, prognos), or -1. */
+int kind_parse(const char *s, size_t len);
+/* Trim ASCII spaces and tabs. */
+void trim(const char **s, size_t *len);
+/* true if s[0..len) is valid UTF-8 without control characters */
+bool utf8_valid_text(const char *s, size_t len);
+
+/* ---- the observation store ---------------------------------------------- */
+
+typedef struct obs_columns {
+    uint16_t *indicator, *area, *period, *source;
+    uint8_t *gender, *kind, *status;
+    double *value;
+    int32_t *count;
+    size_t n, cap;
+} obs_columns;
+
+bench_status obs_reserve(obs_columns *c, size_t cap);
+void obs_free(obs_columns *c);
+
+typedef struct area_meta {
+    char *name;          /* owned; NULL when not catalogued */
+    char lan[3];         /* "14" or "" */
+    char *kommungrupp;   /* owned group code, or NULL */
+    uint8_t type;        /* bench_area_type */
+} area_meta;
+
+typedef struct indicator_meta {
+    char *title;         /* owned or NULL */
+    char *unit;          /* owned or NULL */
+    uint8_t direction;   /* bench_direction */
+} indicator_meta;
+
+struct bench_db {
+    bench_error err;
+    bench_db_options opts;
+    pool indicators, areas, periods, sources;
+    int64_t *period_keys;        /* chronological key per period code */
+    area_meta *area_meta;        /* parallel to areas, areas.cap entries */
+    indicator_meta *ind_meta;    /* parallel to indicators */
+    size_t area_meta_cap, ind_meta_cap, period_keys_cap;
+    obs_columns obs;
+    uint32_t *index;             /* hash of keys -> row + 1 */
+    size_t index_cap;            /* power of two, or 0 */
+};
+
+/* Grow the meta arrays after interning (zero-filled). */
+bench_status db_sync_meta(bench_db *db);
+/* Intern a period label; sets its chronological key. */
+bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64_t key,
+                              uint32_t *out);
+
+/* State to undo a failed import: pool sizes at its start. */
+typedef struct db_mark { uint32_t n_ind, n_area, n_period, n_source; } db_mark;
+db_mark db_mark_take(const bench_db *db);
+void db_mark_rollback(bench_db *db, db_mark m);
+
+/* Merge staged observations into the store; later rows win on equal keys.
+ * Cannot fail half-way: all memory is reserved first. */
+bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_replaced);
+
+/* ---- catalogue ------------------------------------------------------------ */
+
+bench_status catalogue_load_embedded(bench_db *db);
+/* Area code as stored: trimmed, 1-3 digits padded to 4, ASCII letters and
+ * digits only, at most 32 bytes.  buf holds >= 33 bytes. */
+bool area_code_normalize(const char *s, size_t len, char *buf, size_t *out_len);
+/* Indicator id as stored: trimmed; Kolada ids (a letter and 5 digits) upper
+ * case; otherwise UTF-8 text, at most 128 bytes.  buf holds >= 129 bytes. */
+bool indicator_id_normalize(const char *s, size_t len, char *buf, size_t *out_len);
+bench_status db_intern_area(bench_db *db, const char *code, size_t len, uint32_t *out);
+bench_status db_intern_indicator(bench_db *db, const char *id, size_t len, uint32_t *out);
+
+/* ---- frames ----------------------------------------------------------------- */
+
+typedef struct frame_col {
+    char *name;
+    bench_column_type type;
+    void *data;
+    char **dict;      /* CODE only: pointers into dict_blob */
+    char *dict_blob;
+    size_t ndict;
+} frame_col;
+
+struct bench_frame {
+    size_t rows, ncols;
+    frame_col *cols;
+    char **meta;      /* key, value, key, value ... */
+    size_t nmeta;
+};
+
+bench_status frame_new(bench_frame **out, size_t ncols, size_t rows);
+/* Allocate column i's data; returns the data pointer or NULL (ENOMEM). */
+void *frame_add(bench_frame *f, size_t i, const char *name, bench_column_type type);
+/* Turn column i (already holding uint32 "universe" codes < n_universe) into a
+ * compact dictionary of the codes used, ordered by rank[] (NULL: by text). */
+bench_status frame_compact_codes(bench_frame *f, size_t i, size_t n_universe,
+                                 const char *(*text)(const void *ctx, uint32_t code),
+                                 const void *ctx, const int64_t *rank);
+/* rank of an enum code is the code itself (T, K, M order) */
+extern const int64_t enum_rank[8];
+bench_status frame_set_meta(bench_frame *f, const char *key, const char *value);
+
+const char *pool_text(const void *pool_ptr, uint32_t code);
+const char *gender_text(const void *unused, uint32_t code);
+const char *kind_text(const void *unused, uint32_t code);
+const char *status_text(const void *unused, uint32_t code);
+
+/* rank of each code in output order: ids and areas by text, periods by time */
+typedef struct ranks_t {
+    int64_t *ind, *area, *period, *source;
+} ranks_t;
+bench_status ranks_make(ranks_t *r, const bench_db *db);
+void ranks_free(ranks_t *r);
+
+/* ---- sorting ------------------------------------------------------------- */
+
+/* Sort n (key, row) pairs by key, stable (LSD radix). */
+bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n);
+
+/* ---- files -------------------------------------------------------------- */
+
+/* Map or read a whole file.  *out_data owned by the caller: file_release(). */
+bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path);
+void file_release(const char *data, size_t len);
+
+#endif

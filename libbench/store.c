@@ -1,0 +1,479 @@
+/* store.c -- the database handle, the columnar observation store, its key index and queries. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CODE_LIMIT 65535u   /* codes are stored as uint16_t */
+#define SOURCE_LIMIT 4096u  /* sources take 12 bits of the sort key */
+
+/* ---- observation columns ------------------------------------------------ */
+
+bench_status obs_reserve(obs_columns *c, size_t cap)
+{
+    if (cap <= c->cap)
+        return BENCH_OK;
+    size_t n = c->cap ? c->cap : 1024;
+    while (n < cap)
+        n = n * 2;
+#define GROW(field)                                                         \
+    do {                                                                    \
+        void *p = bench_reallocarray(c->field, n, sizeof *c->field);        \
+        if (!p)                                                             \
+            return BENCH_ENOMEM;                                            \
+        c->field = p;                                                       \
+    } while (0)
+    GROW(indicator); GROW(area); GROW(period); GROW(source);
+    GROW(gender); GROW(kind); GROW(status); GROW(value); GROW(count);
+#undef GROW
+    c->cap = n;
+    return BENCH_OK;
+}
+
+void obs_free(obs_columns *c)
+{
+    bench_free(c->indicator); bench_free(c->area); bench_free(c->period);
+    bench_free(c->source); bench_free(c->gender); bench_free(c->kind);
+    bench_free(c->status); bench_free(c->value); bench_free(c->count);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- the handle ------------------------------------------------------------ */
+
+bench_status bench_db_new(bench_db **out, const bench_db_options *opts, bench_error *err)
+{
+    if (err)
+        error_clear(err);
+    if (!out) {
+        error_set(err, BENCH_EINVAL, "", 0, 0, __FILE__, __LINE__, "bench_db_new: out is NULL");
+        return BENCH_EINVAL;
+    }
+    *out = NULL;
+    bench_db_options defaults = BENCH_DB_OPTIONS_INIT;
+    if (opts && opts->version != BENCH_DB_OPTIONS_VERSION) {
+        error_set(err, BENCH_EINVAL, "", 0, 0, __FILE__, __LINE__,
+                  "bench_db_options.version is %u, expected %u", opts->version,
+                  BENCH_DB_OPTIONS_VERSION);
+        return BENCH_EINVAL;
+    }
+    bench_db *db = bench_calloc(1, sizeof *db);
+    if (!db) {
+        error_set(err, BENCH_ENOMEM, "", 0, 0, __FILE__, __LINE__, "out of memory");
+        return BENCH_ENOMEM;
+    }
+    db->opts = opts ? *opts : defaults;
+    if (!db->opts.max_field_bytes)
+        db->opts.max_field_bytes = defaults.max_field_bytes;
+    if (!db->opts.max_columns)
+        db->opts.max_columns = defaults.max_columns;
+    pool_init(&db->indicators, CODE_LIMIT);
+    pool_init(&db->areas, CODE_LIMIT);
+    pool_init(&db->periods, CODE_LIMIT);
+    pool_init(&db->sources, SOURCE_LIMIT);
+    if (db->opts.load_catalogue) {
+        bench_status st = catalogue_load_embedded(db);
+        if (st) {
+            if (err)
+                *err = db->err;
+            bench_db_free(db);
+            return st;
+        }
+    }
+    *out = db;
+    return BENCH_OK;
+}
+
+void bench_db_free(bench_db *db)
+{
+    if (!db)
+        return;
+    for (uint32_t i = 0; i < db->areas.n; i++) {
+        bench_free(db->area_meta[i].name);
+        bench_free(db->area_meta[i].kommungrupp);
+    }
+    for (uint32_t i = 0; i < db->indicators.n; i++) {
+        bench_free(db->ind_meta[i].title);
+        bench_free(db->ind_meta[i].unit);
+    }
+    bench_free(db->area_meta);
+    bench_free(db->ind_meta);
+    bench_free(db->period_keys);
+    pool_free(&db->indicators);
+    pool_free(&db->areas);
+    pool_free(&db->periods);
+    pool_free(&db->sources);
+    obs_free(&db->obs);
+    bench_free(db->index);
+    bench_free(db);
+}
+
+const bench_error *bench_db_last_error(const bench_db *db) { return db ? &db->err : NULL; }
+
+size_t bench_db_count(const bench_db *db) { return db ? db->obs.n : 0; }
+
+/* ---- catalogue side arrays ------------------------------------------------- */
+
+static bench_status grow_zeroed(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return BENCH_OK;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    char *p = bench_reallocarray(*arr, n, size);
+    if (!p)
+        return BENCH_ENOMEM;
+    memset(p + *cap * size, 0, (n - *cap) * size);
+    *arr = p;
+    *cap = n;
+    return BENCH_OK;
+}
+
+bench_status db_sync_meta(bench_db *db)
+{
+    bench_status st = grow_zeroed((void **)&db->area_meta, &db->area_meta_cap, db->areas.n,
+                                  sizeof *db->area_meta);
+    if (!st)
+        st = grow_zeroed((void **)&db->ind_meta, &db->ind_meta_cap, db->indicators.n,
+                         sizeof *db->ind_meta);
+    if (!st)
+        st = grow_zeroed((void **)&db->period_keys, &db->period_keys_cap, db->periods.n,
+                         sizeof *db->period_keys);
+    return st;
+}
+
+bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64_t key,
+                              uint32_t *out)
+{
+    bench_status st = pool_intern(&db->periods, label, len, out);
+    if (!st)
+        st = db_sync_meta(db);
+    if (!st)
+        db->period_keys[*out] = key;
+    return st;
+}
+
+db_mark db_mark_take(const bench_db *db)
+{
+    db_mark m = {db->indicators.n, db->areas.n, db->periods.n, db->sources.n};
+    return m;
+}
+
+void db_mark_rollback(bench_db *db, db_mark m)
+{
+    /* Codes interned by a failed import carry no catalogue data: only the
+     * import interns them, and it sets no names (areas) or titles. */
+    for (uint32_t i = m.n_area; i < db->areas.n && i < db->area_meta_cap; i++) {
+        bench_free(db->area_meta[i].name);
+        bench_free(db->area_meta[i].kommungrupp);
+        memset(&db->area_meta[i], 0, sizeof db->area_meta[i]);
+    }
+    for (uint32_t i = m.n_ind; i < db->indicators.n && i < db->ind_meta_cap; i++) {
+        bench_free(db->ind_meta[i].title);
+        bench_free(db->ind_meta[i].unit);
+        memset(&db->ind_meta[i], 0, sizeof db->ind_meta[i]);
+    }
+    pool_truncate(&db->indicators, m.n_ind);
+    pool_truncate(&db->areas, m.n_area);
+    pool_truncate(&db->periods, m.n_period);
+    pool_truncate(&db->sources, m.n_source);
+}
+
+/* ---- key index: (indicator, area, period, gender, kind, source) -> row --- */
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline uint64_t row_hash(const obs_columns *c, size_t r)
+{
+    uint64_t k = ((uint64_t)c->indicator[r] << 48) | ((uint64_t)c->area[r] << 32) |
+                 ((uint64_t)c->period[r] << 16) | c->source[r];
+    k ^= (uint64_t)(c->gender[r] << 2 | c->kind[r]) * 0x9E3779B97F4A7C15ull;
+    return mix64(k);
+}
+
+static inline bool rows_equal(const obs_columns *a, size_t ra, const obs_columns *b, size_t rb)
+{
+    return a->indicator[ra] == b->indicator[rb] && a->area[ra] == b->area[rb] &&
+           a->period[ra] == b->period[rb] && a->gender[ra] == b->gender[rb] &&
+           a->kind[ra] == b->kind[rb] && a->source[ra] == b->source[rb];
+}
+
+static void index_insert(uint32_t *index, size_t cap, const obs_columns *c, size_t r)
+{
+    size_t mask = cap - 1;
+    size_t i = row_hash(c, r) & mask;
+    while (index[i])
+        i = (i + 1) & mask;
+    index[i] = (uint32_t)(r + 1);
+}
+
+/* Make the index hold every row and room for `rows` in all. */
+static bench_status index_reserve(bench_db *db, size_t rows)
+{
+    size_t cap = 1024;
+    while (cap < rows * 2)
+        cap *= 2;
+    if (cap <= db->index_cap && db->index)
+        return BENCH_OK;
+    if (rows >= UINT32_MAX)
+        return BENCH_ELIMIT;
+    uint32_t *index = bench_calloc(cap, sizeof *index);
+    if (!index)
+        return BENCH_ENOMEM;
+    for (size_t r = 0; r < db->obs.n; r++)
+        index_insert(index, cap, &db->obs, r);
+    bench_free(db->index);
+    db->index = index;
+    db->index_cap = cap;
+    return BENCH_OK;
+}
+
+bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_replaced)
+{
+    size_t need = db->obs.n + staged->n;
+    bench_status st = obs_reserve(&db->obs, need);
+    if (!st)
+        st = index_reserve(db, need);
+    if (st)
+        return st;
+    obs_columns *o = &db->obs;
+    size_t mask = db->index_cap - 1, replaced = 0;
+    for (size_t s = 0; s < staged->n; s++) {
+        size_t i = row_hash(staged, s) & mask;
+        for (;;) {
+            uint32_t slot = db->index[i];
+            if (!slot) {
+                size_t r = o->n++;
+                o->indicator[r] = staged->indicator[s];
+                o->area[r] = staged->area[s];
+                o->period[r] = staged->period[s];
+                o->source[r] = staged->source[s];
+                o->gender[r] = staged->gender[s];
+                o->kind[r] = staged->kind[s];
+                o->status[r] = staged->status[s];
+                o->value[r] = staged->value[s];
+                o->count[r] = staged->count[s];
+                db->index[i] = (uint32_t)(r + 1);
+                break;
+            }
+            if (rows_equal(o, slot - 1, staged, s)) {
+                o->status[slot - 1] = staged->status[s];
+                o->value[slot - 1] = staged->value[s];
+                o->count[slot - 1] = staged->count[s];
+                replaced++;
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    if (out_replaced)
+        *out_replaced = replaced;
+    return BENCH_OK;
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+static int cmp_text(const void *a, const void *b, void *arg)
+{
+    const pool *p = arg;
+    return strcmp(p->strs[*(const uint32_t *)a], p->strs[*(const uint32_t *)b]);
+}
+
+/* rank[code] = position of the code in text order (caller frees). */
+static int64_t *pool_text_ranks(const pool *p)
+{
+    int64_t *rank = bench_malloc((p->n ? p->n : 1) * sizeof *rank);
+    uint32_t *order = bench_malloc((p->n ? p->n : 1) * sizeof *order);
+    if (!rank || !order) {
+        bench_free(rank);
+        bench_free(order);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < p->n; i++)
+        order[i] = i;
+    qsort_r(order, p->n, sizeof *order, cmp_text, (void *)p);
+    for (uint32_t i = 0; i < p->n; i++)
+        rank[order[i]] = i;
+    bench_free(order);
+    return rank;
+}
+
+static int cmp_key(const void *a, const void *b, void *arg)
+{
+    const int64_t *keys = arg;
+    int64_t x = keys[*(const uint32_t *)a], y = keys[*(const uint32_t *)b];
+    return (x > y) - (x < y);
+}
+
+static int64_t *period_ranks(const bench_db *db)
+{
+    const pool *p = &db->periods;
+    int64_t *rank = bench_malloc((p->n ? p->n : 1) * sizeof *rank);
+    uint32_t *order = bench_malloc((p->n ? p->n : 1) * sizeof *order);
+    if (!rank || !order) {
+        bench_free(rank);
+        bench_free(order);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < p->n; i++)
+        order[i] = i;
+    qsort_r(order, p->n, sizeof *order, cmp_key, db->period_keys);
+    for (uint32_t i = 0; i < p->n; i++)
+        rank[order[i]] = i;
+    bench_free(order);
+    return rank;
+}
+
+/* A filter set over a pool: NULL means everything passes. */
+static bench_status filter_set(uint8_t **out, const pool *p, const char *const *codes, size_t n)
+{
+    *out = NULL;
+    if (!codes || !n)
+        return BENCH_OK;
+    uint8_t *set = bench_calloc(p->n ? p->n : 1, 1);
+    if (!set)
+        return BENCH_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (!codes[i])
+            continue;
+        int64_t k = pool_find(p, codes[i], strlen(codes[i]));
+        if (k >= 0)
+            set[k] = 1;
+    }
+    *out = set;
+    return BENCH_OK;
+}
+
+void ranks_free(ranks_t *r)
+{
+    bench_free(r->ind); bench_free(r->area); bench_free(r->period); bench_free(r->source);
+}
+
+bench_status ranks_make(ranks_t *r, const bench_db *db)
+{
+    r->ind = pool_text_ranks(&db->indicators);
+    r->area = pool_text_ranks(&db->areas);
+    r->period = period_ranks(db);
+    r->source = pool_text_ranks(&db->sources);
+    if (!r->ind || !r->area || !r->period || !r->source) {
+        ranks_free(r);
+        return BENCH_ENOMEM;
+    }
+    return BENCH_OK;
+}
+
+bench_status bench_values(bench_frame **out, bench_db *db, const bench_query *q)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_values: out is NULL");
+    *out = NULL;
+    bench_query all = BENCH_QUERY_INIT;
+    if (!q)
+        q = &all;
+    if (q->version != BENCH_QUERY_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_query.version is %u, expected %u", q->version,
+                       BENCH_QUERY_VERSION);
+    uint8_t *f_ind = NULL, *f_area = NULL, *f_period = NULL;
+    uint64_t *keys = NULL;
+    uint32_t *rows = NULL;
+    bench_frame *f = NULL;
+    ranks_t rk = {0};
+    bench_status st = filter_set(&f_ind, &db->indicators, q->indicators, q->n_indicators);
+    if (!st)
+        st = filter_set(&f_area, &db->areas, q->areas, q->n_areas);
+    if (!st)
+        st = filter_set(&f_period, &db->periods, q->periods, q->n_periods);
+    if (!st)
+        st = ranks_make(&rk, db);
+    const obs_columns *o = &db->obs;
+    size_t n = 0;
+    if (!st) {
+        keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
+        rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
+        if (!keys || !rows)
+            st = BENCH_ENOMEM;
+    }
+    if (!st) {
+        unsigned gmask = q->gender_mask ? q->gender_mask : 7u;
+        unsigned kmask = q->kind_mask ? q->kind_mask : 15u;
+        for (size_t r = 0; r < o->n; r++) {
+            if ((f_ind && !f_ind[o->indicator[r]]) || (f_area && !f_area[o->area[r]]) ||
+                (f_period && !f_period[o->period[r]]) || !(gmask >> o->gender[r] & 1) ||
+                !(kmask >> o->kind[r] & 1))
+                continue;
+            keys[n] = (uint64_t)rk.ind[o->indicator[r]] << 48 |
+                      (uint64_t)rk.area[o->area[r]] << 32 |
+                      (uint64_t)rk.period[o->period[r]] << 16 | (uint64_t)o->gender[r] << 14 |
+                      (uint64_t)o->kind[r] << 12 | (uint64_t)rk.source[o->source[r]];
+            rows[n++] = (uint32_t)r;
+        }
+        st = sort_pairs(keys, rows, n);
+    }
+    if (!st)
+        st = frame_new(&f, 9, n);
+    if (!st) {
+        uint32_t *ind = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
+        uint32_t *area = frame_add(f, 1, "area", BENCH_COLUMN_CODE);
+        uint32_t *period = frame_add(f, 2, "period", BENCH_COLUMN_CODE);
+        uint32_t *gender = frame_add(f, 3, "gender", BENCH_COLUMN_CODE);
+        uint32_t *kind = frame_add(f, 4, "kind", BENCH_COLUMN_CODE);
+        double *value = frame_add(f, 5, "value", BENCH_COLUMN_F64);
+        int32_t *count = frame_add(f, 6, "count", BENCH_COLUMN_I32);
+        uint32_t *status = frame_add(f, 7, "status", BENCH_COLUMN_CODE);
+        uint32_t *source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
+        if (!ind || !area || !period || !gender || !kind || !value || !count || !status ||
+            !source) {
+            st = BENCH_ENOMEM;
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                uint32_t r = rows[i];
+                ind[i] = o->indicator[r];
+                area[i] = o->area[r];
+                period[i] = o->period[r];
+                gender[i] = o->gender[r];
+                kind[i] = o->kind[r];
+                value[i] = o->value[r];
+                count[i] = o->count[r];
+                status[i] = o->status[r];
+                source[i] = o->source[r];
+            }
+            st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
+            if (!st)
+                st = frame_compact_codes(f, 1, db->areas.n, pool_text, &db->areas, rk.area);
+            if (!st)
+                st = frame_compact_codes(f, 2, db->periods.n, pool_text, &db->periods, rk.period);
+            if (!st)
+                st = frame_compact_codes(f, 3, 3, gender_text, NULL, enum_rank);
+            if (!st)
+                st = frame_compact_codes(f, 4, 4, kind_text, NULL, enum_rank);
+            if (!st)
+                st = frame_compact_codes(f, 7, 7, status_text, NULL, enum_rank);
+            if (!st)
+                st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk.source);
+        }
+    }
+    bench_free(f_ind);
+    bench_free(f_area);
+    bench_free(f_period);
+    bench_free(keys);
+    bench_free(rows);
+    ranks_free(&rk);
+    if (st) {
+        bench_frame_free(f);
+        return DB_FAIL(db, st, "bench_values: %s", bench_strerror(st));
+    }
+    *out = f;
+    return BENCH_OK;
+}
