@@ -477,6 +477,88 @@ typedef struct bench_per_capita_options {
 BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db,
                                            const bench_per_capita_options *opts);
 
+/* ------------------------------------------------------------------ */
+/* Comparison                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The rules (tested in tests/c/test_compare.c and tests/python/test_compare.py):
+ *
+ *   - Only areas with a value (status ok) are ranked, counted, averaged or
+ *     coloured; an area of the set without a value gets rank 0 and colour
+ *     "grey".
+ *   - Rank 1 is the best by the direction: the lowest value when lower is
+ *     better, the highest otherwise (also when the direction is unknown).
+ *     Ties share the best rank of their group: 1, 2, 2, 4.
+ *   - With n ranked areas, an area has b areas strictly better and w strictly
+ *     worse.  Percentile = 100 * w / (n - 1) (100 = best; 100 when n = 1).
+ *   - KKiK colour: "green" when b < n/4 (the best 25 %), "red" when w < n/4
+ *     (the worst 25 %), "yellow" otherwise, and "yellow" when both hold (a tie
+ *     group spanning the middle, or n = 1).  So ties at a cut-off all get the
+ *     better colour of their rank, n = 2 gives green and red, n = 3 green,
+ *     yellow and red.  With no known direction the colour is "" (none).
+ *   - Ovägt medel is the plain mean over ranked areas.  The weighted mean
+ *     weights each value by the area's population (a population indicator
+ *     for the same period and gender); areas without a population are left
+ *     out of it, and it is NaN when none has one.
+ *   - Median and quartiles interpolate linearly between order statistics
+ *     (numpy's default, "type 7").
+ *   - When several sources give a value for the same key, the one imported
+ *     last is used.
+ */
+
+/** Statistics of one comparison; NaN where there is no value. */
+typedef struct bench_compare_stats {
+    size_t n;                /**< areas with a value */
+    size_t n_areas;          /**< areas in the set */
+    double unweighted_mean;  /**< ovägt medel */
+    double weighted_mean;    /**< population-weighted mean, or NaN */
+    double median, q1, q3, min, max;
+} bench_compare_stats;
+
+#define BENCH_COMPARE_VERSION 1
+#define BENCH_DIRECTION_FROM_CATALOGUE (-1)
+
+/** What to compare. */
+typedef struct bench_compare_options {
+    unsigned int version;          /**< BENCH_COMPARE_VERSION */
+    const char *indicator;
+    const char *period;            /**< "2022", "2024-T1", ... */
+    bench_gender gender;
+    bench_kind kind;
+    const char *const *areas; size_t n_areas; /**< the set; NULL: all kommuner */
+    int direction;                 /**< a bench_direction or BENCH_DIRECTION_FROM_CATALOGUE */
+    const char *weight;            /**< population indicator for the weighted mean, or NULL */
+} bench_compare_options;
+
+#define BENCH_COMPARE_INIT \
+    { BENCH_COMPARE_VERSION, NULL, NULL, BENCH_GENDER_T, BENCH_KIND_UTFALL, NULL, 0, \
+      BENCH_DIRECTION_FROM_CATALOGUE, NULL }
+
+/**
+ * Compare one indicator, period and gender over a set of areas.  The frame
+ * has one row per area of the set, best first, areas without a value last:
+ * area (CODE), value (F64), rank (I32, 0 = no value), percentile (F64),
+ * colour (CODE: green, yellow, red, grey or "").  `out_stats` may be NULL.
+ * Returns BENCH_ENOTFOUND for an unknown indicator or period.
+ * The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats,
+                                        bench_db *db, const bench_compare_options *opts);
+
+/**
+ * Rank and colour every (indicator, period, gender) group of utfall values
+ * at once over a set of areas (NULL: all kommuner), each indicator by its
+ * catalogue direction unless `direction` is not BENCH_DIRECTION_FROM_CATALOGUE.
+ * The frame has indicator, period, gender, area (CODE), value (F64), rank,
+ * n (I32), percentile (F64), colour (CODE), grouped by indicator, period and
+ * gender, best first.  Rows without a value are kept (rank 0, grey).
+ * The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_compare_all(bench_frame **out, bench_db *db,
+                                            const char *const *areas, size_t n_areas,
+                                            int direction);
+
 #ifdef __cplusplus
 }
 #endif

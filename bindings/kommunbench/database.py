@@ -7,6 +7,7 @@ import pandas as pd
 
 from ._native import Frame, check, error_from, ffi, lib, text
 from .errors import ClosedError, InvalidArgumentError
+from .compare import Comparison, resolve_areas
 from .population import population_terms
 
 __all__ = ["Database", "ImportReport"]
@@ -16,6 +17,8 @@ _KINDS = {"utfall": lib.BENCH_KIND_UTFALL, "målvärde": lib.BENCH_KIND_MALVARDE
           "malvarde": lib.BENCH_KIND_MALVARDE, "budget": lib.BENCH_KIND_BUDGET,
           "prognos": lib.BENCH_KIND_PROGNOS}
 _LAYOUTS = {"kolada": lib.BENCH_CSV_KOLADA, "wide": lib.BENCH_CSV_WIDE}
+_COMPARE_DIRECTIONS = {None: lib.BENCH_DIRECTION_FROM_CATALOGUE, "none": lib.BENCH_DIRECTION_NONE,
+                       "higher": lib.BENCH_DIRECTION_HIGHER, "lower": lib.BENCH_DIRECTION_LOWER}
 _DIRECTIONS = {None: lib.BENCH_DIRECTION_NONE, "higher": lib.BENCH_DIRECTION_HIGHER,
                "lower": lib.BENCH_DIRECTION_LOWER}
 
@@ -319,3 +322,79 @@ class Database:
         df.attrs.update(method=frame.meta("method"), population=frame.meta("population"),
                         scale=float(scale))
         return df
+
+    # ---- comparison -------------------------------------------------------------
+
+    def compare(self, indicator, period, gender="T", areas=None, direction=None, focus=None,
+                weight="N01951", kind="utfall"):
+        """Where does each area stand for one indicator, period and gender?
+
+        areas: None or "kommuner" (all 290), a list of codes, a kommungrupp id or name
+        ("G92790", "Större stad") or a län code ("14").  direction: "lower", "higher",
+        "none" or None (the catalogue decides; unknown gives ranks but no colours).
+        weight: population indicator for the weighted mean (skipped when not imported).
+        Returns a Comparison with .table (area, name, value, rank, n, percentile, colour)
+        and .stats (n, n_areas, unweighted_mean, weighted_mean, median, q1, q3, min, max)."""
+        if direction not in _COMPARE_DIRECTIONS:
+            raise InvalidArgumentError("direction must be 'lower', 'higher', 'none' or None")
+        if gender not in _GENDERS:
+            raise InvalidArgumentError("gender must be 'T', 'K' or 'M'")
+        if kind not in _KINDS:
+            raise InvalidArgumentError(f"kind must be one of {sorted(set(_KINDS))}")
+        codes = resolve_areas(self, areas)
+        opts = ffi.new("bench_compare_options *")
+        opts.version = lib.BENCH_COMPARE_VERSION
+        keep = [ffi.new("char[]", str(indicator).encode()), ffi.new("char[]", str(period).encode())]
+        opts.indicator, opts.period = keep
+        opts.gender = _GENDERS[gender]
+        opts.kind = _KINDS[kind]
+        area_list = _CodeList(codes)
+        if codes is not None:
+            opts.areas, opts.n_areas = (area_list.array if codes else ffi.new("char *[]", 1)), len(codes)
+        opts.direction = _COMPARE_DIRECTIONS[direction]
+        out = ffi.new("bench_frame **")
+        stats = ffi.new("bench_compare_stats *")
+        with self._lock:
+            db = self._db()
+            if weight is not None and lib.bench_indicator_info(ffi.NULL, ffi.NULL, ffi.NULL, db,
+                                                               str(weight).encode()) == lib.BENCH_OK:
+                keep.append(ffi.new("char[]", str(weight).encode()))
+                opts.weight = keep[-1]
+            else:
+                weight = None
+            check(lib.bench_compare(out, stats, db, opts), db)
+            title = ffi.new("const char **")
+            dirn = ffi.new("bench_direction *")
+            check(lib.bench_indicator_info(title, ffi.NULL, dirn, db, str(indicator).encode()), db)
+            catalogue_direction = {lib.BENCH_DIRECTION_NONE: None, lib.BENCH_DIRECTION_HIGHER: "higher",
+                                   lib.BENCH_DIRECTION_LOWER: "lower"}[dirn[0]]
+            title = text(title[0])
+        table = Frame(out[0]).to_pandas()
+        table["area"] = table["area"].astype(str)
+        table["colour"] = table["colour"].astype(str)
+        names = self.areas().set_index("code")["name"]
+        table.insert(1, "name", table["area"].map(names).fillna(""))
+        table.insert(4, "n", int(stats.n))
+        s = {k: getattr(stats, k) for k in ("unweighted_mean", "weighted_mean", "median", "q1",
+                                            "q3", "min", "max")}
+        s = {"n": int(stats.n), "n_areas": int(stats.n_areas), **{k: float(v) for k, v in s.items()}}
+        params = {"indicator": str(indicator), "period": str(period), "gender": gender,
+                  "areas": areas, "direction": direction if direction else catalogue_direction,
+                  "focus": str(focus) if focus is not None else None, "weight": weight,
+                  "kind": kind, "title": title or None}
+        return Comparison(table, s, params, names)
+
+    def compare_all(self, areas="kommuner", direction=None):
+        """Rank and colour every (indicator, period, gender) group of utfall values at once:
+        the KKiK table in bulk.  Columns: indicator, period, gender, area, value, rank, n,
+        percentile, colour.  Rows without a value are kept with rank 0 and colour grey."""
+        if direction not in _COMPARE_DIRECTIONS:
+            raise InvalidArgumentError("direction must be 'lower', 'higher', 'none' or None")
+        codes = resolve_areas(self, areas)
+        area_list = _CodeList(codes)
+        arr = area_list.array if codes else (ffi.new("char *[]", 1) if codes is not None else ffi.NULL)
+        out = ffi.new("bench_frame **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_compare_all(out, db, arr, len(codes or []), _COMPARE_DIRECTIONS[direction]), db)
+        return Frame(out[0]).to_pandas()

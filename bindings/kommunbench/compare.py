@@ -1,0 +1,108 @@
+"""Comparison of one indicator across areas: ranks, KKiK colours, ovägt medel, peer sets."""
+import html
+import math
+
+import pandas as pd
+
+__all__ = ["Comparison", "resolve_areas", "position_text"]
+
+COLOURS = {"green": "#3a9d23", "yellow": "#f2c12e", "red": "#d7301f", "grey": "#bdbdbd", "": "#ffffff"}
+
+
+def resolve_areas(db, areas):
+    """Turn an area selection into a list of codes (None = all kommuner).
+
+    Accepts a list of codes, "kommuner", a kommungrupp id ("G92790") or name ("Större stad"),
+    a län code ("14") or a single area code."""
+    if areas is None:
+        return None
+    if not isinstance(areas, str):
+        return [str(a) for a in areas]
+    catalogue = db.areas()
+    kommuner = catalogue[catalogue["type"] == "kommun"]
+    key = areas.strip()
+    if key.lower() in ("kommuner", "alla kommuner", "all"):
+        return None
+    groups = catalogue[catalogue["type"] == "kommungrupp"]
+    by_name = groups[groups["name"].str.lower() == key.lower()]
+    if len(by_name):
+        key = by_name["code"].iloc[0]
+    if key in set(groups["code"]):
+        return list(kommuner.loc[kommuner["kommungrupp"] == key, "code"])
+    if len(key) <= 2 and key.isdigit() and key.zfill(2) in set(kommuner["lan"]):
+        return list(kommuner.loc[kommuner["lan"] == key.zfill(2), "code"])
+    return [key]
+
+
+def _fmt(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return f"{v:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def position_text(rank, n, colour, name):
+    """The focus kommun's place in words for a report."""
+    if not rank:
+        return f"{name} har inget värde."
+    band = {"green": "bland de 25 % bästa", "red": "bland de 25 % sämsta",
+            "yellow": "bland de 50 % i mitten"}.get(colour)
+    text = f"{name} har plats {rank} av {n}"
+    return f"{text}, {band}." if band else f"{text}."
+
+
+class Comparison:
+    """The result of Database.compare: `.table`, `.stats` and the parameters used."""
+
+    def __init__(self, table, stats, params, names):
+        self.table = table
+        self.stats = stats
+        self.params = params
+        self.indicator = params["indicator"]
+        self.period = params["period"]
+        self.gender = params["gender"]
+        self.direction = params["direction"]
+        self.focus = params.get("focus")
+        self._names = names
+
+    def focus_row(self):
+        if self.focus is None:
+            return None
+        rows = self.table[self.table["area"] == self.focus]
+        return None if rows.empty else rows.iloc[0]
+
+    @property
+    def focus_text(self):
+        row = self.focus_row()
+        if row is None:
+            return None
+        return position_text(int(row["rank"]), int(row["n"]), row["colour"], row["name"] or row["area"])
+
+    def caption(self):
+        """A caption for a chart or table built from the parameters."""
+        title = self.params.get("title") or self.indicator
+        return (f"{title}, {self.period}, {dict(T='totalt', K='kvinnor', M='män')[self.gender]}; "
+                f"{self.stats['n']} av {self.stats['n_areas']} områden har värde. Källa: Kolada")
+
+    def __repr__(self):
+        s = self.stats
+        head = (f"<Comparison {self.indicator} {self.period} {self.gender}: n={s['n']}, "
+                f"ovägt medel={_fmt(s['unweighted_mean'])}, median={_fmt(s['median'])}>")
+        return head if self.focus is None else f"{head}\n{self.focus_text}"
+
+    def _repr_html_(self):
+        rows = []
+        for r in self.table.itertuples(index=False):
+            style = f"background:{COLOURS.get(r.colour, '#fff')}"
+            bold = "font-weight:bold;" if r.area == self.focus else ""
+            rows.append(
+                f"<tr style='{bold}'><td>{r.rank or ''}</td><td>{html.escape(r.area)}</td>"
+                f"<td>{html.escape(r.name or '')}</td><td style='text-align:right'>{_fmt(r.value)}</td>"
+                f"<td style='{style}'>&nbsp;&nbsp;&nbsp;</td></tr>")
+        s = self.stats
+        stats = (f"n = {s['n']} av {s['n_areas']}, ovägt medel {_fmt(s['unweighted_mean'])}, "
+                 f"vägt medel {_fmt(s['weighted_mean'])}, median {_fmt(s['median'])}, "
+                 f"min {_fmt(s['min'])}, max {_fmt(s['max'])}")
+        focus = f"<p>{html.escape(self.focus_text)}</p>" if self.focus_text else ""
+        return (f"<div><b>{html.escape(self.caption())}</b>{focus}<p>{stats}</p>"
+                f"<table><tr><th>Rank</th><th>Kod</th><th>Namn</th><th>Värde</th><th></th></tr>"
+                f"{''.join(rows)}</table></div>")

@@ -1,0 +1,562 @@
+/* compare.c -- ranks, percentiles, KKiK colours and statistics over a set of areas (rules in bench.h). */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum colour { C_GREEN, C_YELLOW, C_RED, C_GREY, C_NONE };
+
+static const char *colour_text(const void *unused, uint32_t code)
+{
+    (void)unused;
+    static const char *const names[] = {"green", "yellow", "red", "grey", ""};
+    return code < 5 ? names[code] : "";
+}
+
+/* true when a is better than b under the direction (unknown ranks high first) */
+static inline bool better(double a, double b, int direction)
+{
+    return direction == BENCH_DIRECTION_LOWER ? a < b : a > b;
+}
+
+/* Ranks, percentiles and colours of n values sorted best first. */
+static void rank_sorted(const double *v, size_t n, int direction, int32_t *rank, double *pct,
+                        uint8_t *colour)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i + 1;
+        while (j < n && v[j] == v[i])
+            j++;
+        /* rows i..j-1 tie: b = i better, w = n - j worse */
+        double b = (double)i, w = (double)(n - j), quarter = (double)n / 4.0;
+        uint8_t c;
+        if (direction == BENCH_DIRECTION_NONE)
+            c = C_NONE;
+        else if (b < quarter && w < quarter)
+            c = C_YELLOW;
+        else if (b < quarter)
+            c = C_GREEN;
+        else if (w < quarter)
+            c = C_RED;
+        else
+            c = C_YELLOW;
+        for (size_t k = i; k < j; k++) {
+            rank[k] = (int32_t)(i + 1);
+            pct[k] = n > 1 ? 100.0 * w / (double)(n - 1) : 100.0;
+            colour[k] = c;
+        }
+        i = j;
+    }
+}
+
+/* Linear interpolation between order statistics of ascending a[0..n) (numpy type 7). */
+static double quantile(const double *a, size_t n, double q)
+{
+    if (!n)
+        return NAN;
+    double h = (double)(n - 1) * q;
+    size_t lo = (size_t)floor(h);
+    size_t hi = lo + 1 < n ? lo + 1 : lo;
+    return a[lo] + (h - (double)lo) * (a[hi] - a[lo]);
+}
+
+/* ---- the set of areas ------------------------------------------------------- */
+
+/* set[a] = 1 for the areas of the set; NULL list = all kommuner. */
+static bench_status area_set(uint8_t **out, bench_db *db, const char *const *areas, size_t n,
+                             bool strict)
+{
+    uint8_t *set = bench_calloc(db->areas.n ? db->areas.n : 1, 1);
+    if (!set)
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    if (!areas) {
+        for (uint32_t a = 0; a < db->areas.n; a++)
+            set[a] = db->area_meta[a].type == BENCH_AREA_KOMMUN;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            char buf[33];
+            size_t len;
+            int64_t k = -1;
+            if (areas[i] && area_code_normalize(areas[i], strlen(areas[i]), buf, &len))
+                k = pool_find(&db->areas, buf, len);
+            if (k < 0 && strict) {
+                bench_free(set);
+                return DB_FAIL(db, BENCH_ENOTFOUND, "area \"%s\" is neither in the catalogue nor in the data",
+                               areas[i] ? areas[i] : "(null)");
+            }
+            if (k >= 0)
+                set[k] = 1;
+        }
+    }
+    *out = set;
+    return BENCH_OK;
+}
+
+/* winner[r] = 1 when row r is the value used for its key: with several
+ * sources for one key, the row imported last (the highest row) wins. */
+static bench_status source_winners(uint8_t **out, const bench_db *db, const uint32_t *rows, size_t n)
+{
+    *out = NULL;
+    if (db->sources.n <= 1)
+        return BENCH_OK;
+    const obs_columns *o = &db->obs;
+    size_t cap = 64;
+    while (cap < n * 2)
+        cap *= 2;
+    uint32_t *slots = bench_calloc(cap, sizeof *slots);
+    uint8_t *win = bench_calloc(o->n ? o->n : 1, 1);
+    if (!slots || !win) {
+        bench_free(slots);
+        bench_free(win);
+        return BENCH_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = rows[i];
+        uint64_t key = (uint64_t)o->indicator[r] << 40 | (uint64_t)o->area[r] << 24 |
+                       (uint64_t)o->period[r] << 8 | (uint64_t)o->gender[r] << 4 | o->kind[r];
+        size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
+        for (;; h = (h + 1) & (cap - 1)) {
+            uint32_t s = slots[h];
+            if (!s) {
+                slots[h] = r + 1;
+                win[r] = 1;
+                break;
+            }
+            uint32_t q = s - 1;
+            if (o->indicator[q] == o->indicator[r] && o->area[q] == o->area[r] &&
+                o->period[q] == o->period[r] && o->gender[q] == o->gender[r] && o->kind[q] == o->kind[r]) {
+                if (r > q) {
+                    win[q] = 0;
+                    win[r] = 1;
+                    slots[h] = r + 1;
+                }
+                break;
+            }
+        }
+    }
+    bench_free(slots);
+    *out = win;
+    return BENCH_OK;
+}
+
+static int indicator_direction(const bench_db *db, uint32_t ind, int direction)
+{
+    return direction == BENCH_DIRECTION_FROM_CATALOGUE ? db->ind_meta[ind].direction : direction;
+}
+
+static bool valid_direction(int d)
+{
+    return d == BENCH_DIRECTION_FROM_CATALOGUE || d == BENCH_DIRECTION_NONE ||
+           d == BENCH_DIRECTION_HIGHER || d == BENCH_DIRECTION_LOWER;
+}
+
+/* ---- one cross-section --------------------------------------------------------- */
+
+typedef struct ranked { double v; uint32_t area; } ranked;
+
+static int cmp_lower(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return (x->area > y->area) - (x->area < y->area);
+}
+
+static int cmp_higher(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v > y->v ? -1 : 1;
+    return (x->area > y->area) - (x->area < y->area);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int64_t find_code(const pool *p, const char *s, bool area)
+{
+    char buf[129];
+    size_t len;
+    if (!s)
+        return -1;
+    if (area ? !area_code_normalize(s, strlen(s), buf, &len) : !indicator_id_normalize(s, strlen(s), buf, &len))
+        return -1;
+    return pool_find(p, buf, len);
+}
+
+static int64_t find_period(const bench_db *db, const char *s)
+{
+    char buf[16];
+    size_t len;
+    int64_t key;
+    if (!s || !period_parse(s, strlen(s), buf, &len, &key))
+        return -1;
+    return pool_find(&db->periods, buf, len);
+}
+
+bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, bench_db *db,
+                           const bench_compare_options *opts)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out || !opts)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare: out and opts are required");
+    *out = NULL;
+    if (opts->version != BENCH_COMPARE_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_options.version is %u, expected %u",
+                       opts->version, BENCH_COMPARE_VERSION);
+    if (!valid_direction(opts->direction) || (unsigned)opts->gender > BENCH_GENDER_M ||
+        (unsigned)opts->kind > BENCH_KIND_PROGNOS)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare: bad direction, gender or kind");
+    int64_t ind = find_code(&db->indicators, opts->indicator, false);
+    if (ind < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database",
+                       opts->indicator ? opts->indicator : "(null)");
+    int64_t period = find_period(db, opts->period);
+    if (period < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "period \"%s\" is not in the database",
+                       opts->period ? opts->period : "(null)");
+    int64_t weight = -1;
+    if (opts->weight && (weight = find_code(&db->indicators, opts->weight, false)) < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "population indicator \"%s\" is not in the database",
+                       opts->weight);
+    int direction = indicator_direction(db, (uint32_t)ind, opts->direction);
+
+    uint8_t *set = NULL, *win = NULL;
+    bench_status st = area_set(&set, db, opts->areas, opts->n_areas, true);
+    if (st)
+        return st;
+    const obs_columns *o = &db->obs;
+    uint32_t *rows = NULL;
+    ranked *val = NULL;
+    double *sorted = NULL, *pop = NULL;
+    int32_t *rank = NULL;
+    double *pct = NULL;
+    uint8_t *colour = NULL, *has_value = NULL;
+    bench_frame *f = NULL;
+    size_t nrows = 0, n = 0, n_set = 0;
+    for (uint32_t a = 0; a < db->areas.n; a++)
+        n_set += set[a];
+    rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
+    pop = bench_malloc((db->areas.n ? db->areas.n : 1) * sizeof *pop);
+    has_value = bench_calloc(db->areas.n ? db->areas.n : 1, 1);
+    if (!rows || !pop || !has_value)
+        st = BENCH_ENOMEM;
+    if (!st) {
+        for (size_t r = 0; r < o->n; r++)
+            if (o->indicator[r] == ind && o->period[r] == period && o->gender[r] == opts->gender &&
+                o->kind[r] == opts->kind && set[o->area[r]])
+                rows[nrows++] = (uint32_t)r;
+        st = source_winners(&win, db, rows, nrows);
+    }
+    if (!st) {
+        val = bench_malloc((nrows ? nrows : 1) * sizeof *val);
+        sorted = bench_malloc((nrows ? nrows : 1) * sizeof *sorted);
+        rank = bench_malloc((nrows ? nrows : 1) * sizeof *rank);
+        pct = bench_malloc((nrows ? nrows : 1) * sizeof *pct);
+        colour = bench_malloc((nrows ? nrows : 1) * sizeof *colour);
+        if (!val || !sorted || !rank || !pct || !colour)
+            st = BENCH_ENOMEM;
+    }
+    if (!st) {
+        for (size_t i = 0; i < nrows; i++) {
+            uint32_t r = rows[i];
+            if ((win && !win[r]) || o->status[r] != BENCH_OBS_OK)
+                continue;
+            val[n].v = o->value[r];
+            val[n].area = o->area[r];
+            has_value[o->area[r]] = 1;
+            n++;
+        }
+        qsort(val, n, sizeof *val, direction == BENCH_DIRECTION_LOWER ? cmp_lower : cmp_higher);
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = val[i].v;
+        rank_sorted(sorted, n, direction, rank, pct, colour);
+
+        /* statistics */
+        bench_compare_stats stats = {n, n_set, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        if (n) {
+            double sum = 0;
+            for (size_t i = 0; i < n; i++)
+                sum += sorted[i];
+            stats.unweighted_mean = sum / (double)n;
+            qsort(sorted, n, sizeof *sorted, cmp_double);
+            stats.min = sorted[0];
+            stats.max = sorted[n - 1];
+            stats.median = quantile(sorted, n, 0.5);
+            stats.q1 = quantile(sorted, n, 0.25);
+            stats.q3 = quantile(sorted, n, 0.75);
+        }
+        if (weight >= 0 && n) {
+            int64_t *pop_row = (int64_t *)bench_malloc(db->areas.n * sizeof *pop_row);
+            if (!pop_row) {
+                st = BENCH_ENOMEM;
+            } else {
+                for (uint32_t a = 0; a < db->areas.n; a++)
+                    pop_row[a] = -1;
+                for (size_t r = 0; r < o->n; r++) /* the last row imported wins */
+                    if (o->indicator[r] == weight && o->period[r] == period &&
+                        o->gender[r] == opts->gender && o->kind[r] == BENCH_KIND_UTFALL && set[o->area[r]])
+                        pop_row[o->area[r]] = (int64_t)r;
+                double sw = 0, swv = 0;
+                for (size_t i = 0; i < n; i++) {
+                    int64_t pr = pop_row[val[i].area];
+                    if (pr < 0 || o->status[pr] != BENCH_OBS_OK || !(o->value[pr] > 0))
+                        continue;
+                    sw += o->value[pr];
+                    swv += o->value[pr] * val[i].v;
+                }
+                if (sw > 0)
+                    stats.weighted_mean = swv / sw;
+                bench_free(pop_row);
+            }
+        }
+        if (out_stats)
+            *out_stats = stats;
+    }
+    if (!st)
+        st = frame_new(&f, 5, n_set);
+    if (!st) {
+        uint32_t *area = frame_add(f, 0, "area", BENCH_COLUMN_CODE);
+        double *value = frame_add(f, 1, "value", BENCH_COLUMN_F64);
+        int32_t *rk = frame_add(f, 2, "rank", BENCH_COLUMN_I32);
+        double *pc = frame_add(f, 3, "percentile", BENCH_COLUMN_F64);
+        uint32_t *col = frame_add(f, 4, "colour", BENCH_COLUMN_CODE);
+        if (!area || !value || !rk || !pc || !col) {
+            st = BENCH_ENOMEM;
+        } else {
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++, k++) {
+                area[k] = val[i].area;
+                value[k] = val[i].v;
+                rk[k] = rank[i];
+                pc[k] = pct[i];
+                col[k] = colour[i];
+            }
+            /* areas of the set without a value, by code */
+            int64_t *arank = NULL;
+            ranks_t rks = {0};
+            st = ranks_make(&rks, db);
+            if (!st) {
+                arank = rks.area;
+                uint32_t *rest = (uint32_t *)bench_malloc((n_set - n + 1) * sizeof *rest);
+                uint64_t *keys = bench_malloc((n_set - n + 1) * sizeof *keys);
+                size_t m = 0;
+                if (!rest || !keys) {
+                    st = BENCH_ENOMEM;
+                } else {
+                    for (uint32_t a = 0; a < db->areas.n; a++)
+                        if (set[a] && !has_value[a]) {
+                            keys[m] = (uint64_t)arank[a];
+                            rest[m++] = a;
+                        }
+                    st = sort_pairs(keys, rest, m);
+                    for (size_t i = 0; !st && i < m; i++, k++) {
+                        area[k] = rest[i];
+                        value[k] = NAN;
+                        rk[k] = 0;
+                        pc[k] = NAN;
+                        col[k] = C_GREY;
+                    }
+                }
+                bench_free(rest);
+                bench_free(keys);
+                if (!st)
+                    st = frame_compact_codes(f, 0, db->areas.n, pool_text, &db->areas, arank);
+                if (!st)
+                    st = frame_compact_codes(f, 4, 5, colour_text, NULL, enum_rank);
+            }
+            ranks_free(&rks);
+        }
+    }
+    bench_free(set);
+    bench_free(win);
+    bench_free(rows);
+    bench_free(val);
+    bench_free(sorted);
+    bench_free(pop);
+    bench_free(has_value);
+    bench_free(rank);
+    bench_free(pct);
+    bench_free(colour);
+    if (st) {
+        bench_frame_free(f);
+        return DB_FAIL(db, st, "bench_compare: %s", bench_strerror(st));
+    }
+    *out = f;
+    return BENCH_OK;
+}
+
+/* ---- every group at once ---------------------------------------------------------- */
+
+/* Order-preserving 30-bit prefix of a value, best first under the direction. */
+static inline uint64_t value_bits(double v, int direction)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    b = (b >> 63) ? ~b : b | (1ull << 63);  /* ascending order as unsigned */
+    if (direction != BENCH_DIRECTION_LOWER)
+        b = ~b;                              /* descending: higher first */
+    return b >> 34;
+}
+
+#define MISSING_BITS ((1ull << 30) - 1)
+
+bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas,
+                               size_t n_areas, int direction)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: out is NULL");
+    *out = NULL;
+    if (!valid_direction(direction))
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: bad direction %d", direction);
+    uint8_t *set = NULL, *win = NULL;
+    bench_status st = area_set(&set, db, areas, n_areas, false);
+    if (st)
+        return st;
+    const obs_columns *o = &db->obs;
+    uint64_t *keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
+    uint32_t *rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
+    double *gv = NULL, *pct = NULL;
+    int32_t *grank = NULL;
+    uint8_t *gcol = NULL;
+    bench_frame *f = NULL;
+    ranks_t rk = {0};
+    size_t n = 0;
+    if (!keys || !rows)
+        st = BENCH_ENOMEM;
+    if (!st) {
+        for (size_t r = 0; r < o->n; r++)
+            if (o->kind[r] == BENCH_KIND_UTFALL && set[o->area[r]])
+                rows[n++] = (uint32_t)r;
+        st = source_winners(&win, db, rows, n);
+    }
+    if (!st) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t r = rows[i];
+            if (win && !win[r])
+                continue;
+            int d = indicator_direction(db, o->indicator[r], direction);
+            uint64_t group = (uint64_t)o->indicator[r] << 18 | (uint64_t)o->period[r] << 2 | o->gender[r];
+            uint64_t vb = o->status[r] == BENCH_OBS_OK ? value_bits(o->value[r], d) : MISSING_BITS;
+            keys[m] = group << 30 | vb;
+            rows[m++] = r;
+        }
+        n = m;
+        st = sort_pairs(keys, rows, n);
+    }
+    if (!st) {
+        gv = bench_malloc((n ? n : 1) * sizeof *gv);
+        pct = bench_malloc((n ? n : 1) * sizeof *pct);
+        grank = bench_malloc((n ? n : 1) * sizeof *grank);
+        gcol = bench_malloc((n ? n : 1) * sizeof *gcol);
+        if (!gv || !pct || !grank || !gcol)
+            st = BENCH_ENOMEM;
+    }
+    int32_t *gn = (int32_t *)NULL;
+    if (!st && !(gn = bench_malloc((n ? n : 1) * sizeof *gn)))
+        st = BENCH_ENOMEM;
+    if (!st) {
+        size_t i = 0;
+        while (i < n) {
+            uint64_t group = keys[i] >> 30;
+            size_t j = i, k = i;
+            while (j < n && keys[j] >> 30 == group)
+                j++;
+            while (k < j && (keys[k] & MISSING_BITS) != MISSING_BITS)
+                k++;
+            int d = indicator_direction(db, o->indicator[rows[i]], direction);
+            /* the 30-bit prefix leaves near-equal values unordered: insertion sort finishes */
+            for (size_t a = i + 1; a < k; a++) {
+                uint32_t r = rows[a];
+                uint64_t kk = keys[a];
+                size_t b = a;
+                while (b > i && better(o->value[r], o->value[rows[b - 1]], d)) {
+                    rows[b] = rows[b - 1];
+                    keys[b] = keys[b - 1];
+                    b--;
+                }
+                rows[b] = r;
+                keys[b] = kk;
+            }
+            for (size_t a = i; a < k; a++)
+                gv[a] = o->value[rows[a]];
+            rank_sorted(gv + i, k - i, d, grank + i, pct + i, gcol + i);
+            for (size_t a = k; a < j; a++) {
+                gv[a] = NAN;
+                grank[a] = 0;
+                pct[a] = NAN;
+                gcol[a] = C_GREY;
+            }
+            for (size_t a = i; a < j; a++)
+                gn[a] = (int32_t)(k - i);
+            i = j;
+        }
+    }
+    if (!st)
+        st = ranks_make(&rk, db);
+    if (!st)
+        st = frame_new(&f, 9, n);
+    if (!st) {
+        uint32_t *ind = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
+        uint32_t *period = frame_add(f, 1, "period", BENCH_COLUMN_CODE);
+        uint32_t *gender = frame_add(f, 2, "gender", BENCH_COLUMN_CODE);
+        uint32_t *area = frame_add(f, 3, "area", BENCH_COLUMN_CODE);
+        double *value = frame_add(f, 4, "value", BENCH_COLUMN_F64);
+        int32_t *rank = frame_add(f, 5, "rank", BENCH_COLUMN_I32);
+        int32_t *count = frame_add(f, 6, "n", BENCH_COLUMN_I32);
+        double *percentile = frame_add(f, 7, "percentile", BENCH_COLUMN_F64);
+        uint32_t *colour = frame_add(f, 8, "colour", BENCH_COLUMN_CODE);
+        if (!ind || !period || !gender || !area || !value || !rank || !count || !percentile || !colour) {
+            st = BENCH_ENOMEM;
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                uint32_t r = rows[i];
+                ind[i] = o->indicator[r];
+                period[i] = o->period[r];
+                gender[i] = o->gender[r];
+                area[i] = o->area[r];
+                value[i] = gv[i];
+                rank[i] = grank[i];
+                count[i] = gn[i];
+                percentile[i] = pct[i];
+                colour[i] = gcol[i];
+            }
+            st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
+            if (!st)
+                st = frame_compact_codes(f, 1, db->periods.n, pool_text, &db->periods, rk.period);
+            if (!st)
+                st = frame_compact_codes(f, 2, 3, gender_text, NULL, enum_rank);
+            if (!st)
+                st = frame_compact_codes(f, 3, db->areas.n, pool_text, &db->areas, rk.area);
+            if (!st)
+                st = frame_compact_codes(f, 8, 5, colour_text, NULL, enum_rank);
+        }
+    }
+    bench_free(set);
+    bench_free(win);
+    bench_free(keys);
+    bench_free(rows);
+    bench_free(gv);
+    bench_free(pct);
+    bench_free(grank);
+    bench_free(gcol);
+    bench_free(gn);
+    ranks_free(&rk);
+    if (st) {
+        bench_frame_free(f);
+        return DB_FAIL(db, st, "bench_compare_all: %s", bench_strerror(st));
+    }
+    *out = f;
+    return BENCH_OK;
+}
