@@ -21,6 +21,7 @@ def cdef_from_header(text):
     """Turn bench.h into text for ffibuilder.cdef()."""
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     text = re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r"\\\n", " ", text)  # join continued lines
     macros = {}
     out = []
     skip_depth = 0  # inside #ifdef __cplusplus or #if defined(_WIN32) blocks
@@ -38,7 +39,7 @@ def cdef_from_header(text):
                     skip_depth = 0
                 depth -= 1
             elif directive.startswith("define") and not skip_depth:
-                m = re.match(r"define\s+(\w+)\s+(-?\d+)\s*$", directive)
+                m = re.match(r"define\s+(\w+)\s+\(?(-?\d+)\)?\s*$", directive)
                 if m:
                     macros[m.group(1)] = m.group(2)
             continue
