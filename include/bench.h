@@ -175,7 +175,7 @@ typedef struct bench_db bench_db;
 /** Options for bench_db_new(). */
 typedef struct bench_db_options {
     unsigned int version;        /**< BENCH_DB_OPTIONS_VERSION */
-    int load_catalogue;          /**< 1: load the embedded area catalogue (default) */
+    int load_catalogue;          /**< 1: load the embedded areas and indicators (default) */
     size_t max_field_bytes;      /**< longest field an importer accepts (default 1 MiB) */
     size_t max_columns;          /**< most columns in a CSV file (default 4096) */
 } bench_db_options;
@@ -435,7 +435,8 @@ BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, benc
                                                   const bench_csv_options *opts);
 
 /**
- * A dataset embedded in the library: "areas" (the area catalogue) or
+ * A dataset embedded in the library: "areas" (the area catalogue),
+ * "indicators" (title, unit and direction of known Kolada KPIs) or
  * "seed_figures" (figures transcribed from Borås and Tyresö reports, in the
  * KOLADA CSV layout with title, unit and source columns).  *out_data is
  * static, never freed, and NUL-terminated.  BENCH_ENOTFOUND for other names.

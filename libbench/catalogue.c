@@ -8,6 +8,8 @@
 
 extern const unsigned char bench_dataset_areas[];
 extern const size_t bench_dataset_areas_len;
+extern const unsigned char bench_dataset_indicators[];
+extern const size_t bench_dataset_indicators_len;
 extern const unsigned char bench_dataset_seed_figures[];
 extern const size_t bench_dataset_seed_figures_len;
 
@@ -18,6 +20,9 @@ bench_status bench_dataset(const char **out_data, size_t *out_len, const char *n
     if (strcmp(name, "areas") == 0) {
         *out_data = (const char *)bench_dataset_areas;
         *out_len = bench_dataset_areas_len;
+    } else if (strcmp(name, "indicators") == 0) {
+        *out_data = (const char *)bench_dataset_indicators;
+        *out_len = bench_dataset_indicators_len;
     } else if (strcmp(name, "seed_figures") == 0) {
         *out_data = (const char *)bench_dataset_seed_figures;
         *out_len = bench_dataset_seed_figures_len;
@@ -216,13 +221,15 @@ bench_status bench_indicator_info(const char **out_title, const char **out_unit,
     return BENCH_OK;
 }
 
-/* ---- the embedded catalogue (datasets/areas.csv) ---------------------------- */
+/* ---- the embedded catalogue (datasets/areas.csv, datasets/indicators.csv) ---- */
 
-enum { AREA_FIELDS = 5 };
+enum { MAX_FIELDS = 5 };
 
 typedef struct catalogue_reader {
     bench_db *db;
-    char *fields[AREA_FIELDS];
+    size_t want;                 /* fields per row */
+    bench_status (*apply)(bench_db *db, char **fields);
+    char *fields[MAX_FIELDS];
     size_t nfields;
     long row;
     bench_status st;
@@ -242,10 +249,29 @@ static const char *area_type_text(const void *db_ptr, uint32_t code)
     return "unknown";
 }
 
+/* code,name,type,lan,kommungrupp */
+static bench_status apply_area(bench_db *db, char **f)
+{
+    bench_area_type type = BENCH_AREA_UNKNOWN;
+    for (size_t i = 0; i < sizeof area_types / sizeof area_types[0]; i++)
+        if (strcmp(f[2], area_types[i].name) == 0)
+            type = area_types[i].type;
+    return bench_area_set(db, f[0], type, f[1], f[3], f[4][0] ? f[4] : NULL);
+}
+
+/* id,title,unit,direction */
+static bench_status apply_indicator(bench_db *db, char **f)
+{
+    bench_direction d = strcmp(f[3], "lower") == 0    ? BENCH_DIRECTION_LOWER
+                        : strcmp(f[3], "higher") == 0 ? BENCH_DIRECTION_HIGHER
+                                                      : BENCH_DIRECTION_NONE;
+    return bench_indicator_set(db, f[0], f[1], f[2][0] ? f[2] : NULL, d);
+}
+
 static void catalogue_field(void *data, size_t len, void *arg)
 {
     catalogue_reader *r = arg;
-    if (r->st || r->nfields >= AREA_FIELDS) {
+    if (r->st || r->nfields >= r->want) {
         r->nfields++;
         return;
     }
@@ -257,45 +283,42 @@ static void catalogue_row(int c, void *arg)
 {
     (void)c;
     catalogue_reader *r = arg;
-    if (!r->st && r->row++ > 0) { /* row 0 is the header */
-        if (r->nfields != AREA_FIELDS) {
-            r->st = BENCH_ECORRUPT;
-        } else {
-            bench_area_type type = BENCH_AREA_UNKNOWN;
-            for (size_t i = 0; i < sizeof area_types / sizeof area_types[0]; i++)
-                if (strcmp(r->fields[2], area_types[i].name) == 0)
-                    type = area_types[i].type;
-            r->st = bench_area_set(r->db, r->fields[0], type, r->fields[1], r->fields[3],
-                                   r->fields[4][0] ? r->fields[4] : NULL);
-        }
-    }
-    for (size_t i = 0; i < AREA_FIELDS && i < r->nfields; i++) {
+    if (!r->st && r->row++ > 0) /* row 0 is the header */
+        r->st = r->nfields != r->want ? BENCH_ECORRUPT : r->apply(r->db, r->fields);
+    for (size_t i = 0; i < r->want && i < r->nfields; i++) {
         bench_free(r->fields[i]);
         r->fields[i] = NULL;
     }
     r->nfields = 0;
 }
 
-bench_status catalogue_load_embedded(bench_db *db)
+static bench_status load_table(bench_db *db, const unsigned char *data, size_t len, size_t want,
+                               bench_status (*apply)(bench_db *, char **))
 {
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+        return BENCH_ENOMEM;
     csv_set_realloc_func(&p, bench_realloc);
     csv_set_free_func(&p, bench_free);
-    catalogue_reader r = {.db = db};
-    size_t done = csv_parse(&p, bench_dataset_areas, bench_dataset_areas_len, catalogue_field,
-                            catalogue_row, &r);
-    if (done != bench_dataset_areas_len)
+    catalogue_reader r = {.db = db, .want = want, .apply = apply};
+    if (csv_parse(&p, data, len, catalogue_field, catalogue_row, &r) != len)
         r.st = csv_error(&p) == CSV_ENOMEM ? BENCH_ENOMEM : BENCH_ECORRUPT;
     else if (csv_fini(&p, catalogue_field, catalogue_row, &r) != 0 && !r.st)
         r.st = BENCH_ECORRUPT;
     csv_free(&p);
-    for (size_t i = 0; i < AREA_FIELDS; i++)
+    for (size_t i = 0; i < MAX_FIELDS; i++)
         bench_free(r.fields[i]);
-    if (r.st) {
+    return r.st;
+}
+
+bench_status catalogue_load_embedded(bench_db *db)
+{
+    bench_status st = load_table(db, bench_dataset_areas, bench_dataset_areas_len, 5, apply_area);
+    if (!st)
+        st = load_table(db, bench_dataset_indicators, bench_dataset_indicators_len, 4, apply_indicator);
+    if (st) {
         error_clear(&db->err);
-        return DB_FAIL(db, r.st, "embedded area catalogue: %s", bench_strerror(r.st));
+        return DB_FAIL(db, st, "embedded catalogue: %s", bench_strerror(st));
     }
     return BENCH_OK;
 }

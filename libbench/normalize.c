@@ -156,6 +156,17 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
     uint32_t *rows = NULL;
     bench_frame *f = NULL;
     ranks_t rk = {0};
+    /* a population in the catalogue but without values is a missing import, not a
+     * table of missing denominators */
+    for (size_t j = 0; j < npop; j++) {
+        size_t r = 0;
+        while (r < o->n && !(o->indicator[r] == terms[j] && o->kind[r] == BENCH_KIND_UTFALL))
+            r++;
+        if (r == o->n)
+            return DB_FAIL(db, BENCH_ENOTFOUND,
+                           "population indicator %s has no values: import it first (e.g. Kolada N01951, invånare totalt)",
+                           db->indicators.strs[terms[j]]);
+    }
     bench_status st = denom_build(&m, db, terms, npop);
     size_t n = 0;
     if (!st)
