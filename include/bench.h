@@ -163,6 +163,18 @@ BENCH_EXPORT bench_status bench_parse_number(double *out_value, bench_unit *out_
  */
 BENCH_EXPORT int bench_missing_marker(const char *text, size_t len);
 
+#define BENCH_PERIOD_LABEL_SIZE 16
+
+/**
+ * Read a period: a year ("2022"), a tertial ("2024-T1", "2024T1", "T1 2024"),
+ * a quarter ("2024-Q3", "2024K3") or a month ("2024-03").  Writes the
+ * canonical label ("2024-T1") into out_label (BENCH_PERIOD_LABEL_SIZE bytes)
+ * and a key that sorts periods in time: by the month they end, and among
+ * periods ending together month < quarter < tertial < year.  Either output
+ * may be NULL.  Returns BENCH_OK or BENCH_EPARSE.
+ */
+BENCH_EXPORT bench_status bench_period_parse(char *out_label, int64_t *out_key, const char *text);
+
 /* ------------------------------------------------------------------ */
 /* Database                                                             */
 /* ------------------------------------------------------------------ */

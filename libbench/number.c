@@ -423,3 +423,17 @@ bool utf8_valid_text(const char *s, size_t len)
     }
     return true;
 }
+
+bench_status bench_period_parse(char *out_label, int64_t *out_key, const char *text)
+{
+    char buf[BENCH_PERIOD_LABEL_SIZE];
+    size_t len;
+    int64_t key;
+    if (!text || !period_parse(text, strlen(text), buf, &len, &key))
+        return BENCH_EPARSE;
+    if (out_label)
+        memcpy(out_label, buf, len + 1);
+    if (out_key)
+        *out_key = key;
+    return BENCH_OK;
+}

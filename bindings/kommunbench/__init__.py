@@ -7,6 +7,7 @@ from ._native import Frame, Status, ffi, lib
 from .database import Database, ImportReport
 from .errors import (BenchError, ClosedError, CorruptError, FileError, InvalidArgumentError,
                      LimitError, NotFoundError, OutOfMemoryError, ParseError, VersionError)
+from .periods import period_key, period_label
 from .population import population_terms
 
 __version__ = ffi.string(lib.bench_version()).decode()
@@ -18,4 +19,5 @@ if lib.bench_version_number() != lib.BENCH_VERSION_NUMBER:  # pragma: no cover
 
 __all__ = ["Database", "ImportReport", "Frame", "Status", "BenchError", "ClosedError",
            "CorruptError", "FileError", "InvalidArgumentError", "LimitError", "NotFoundError",
-           "OutOfMemoryError", "ParseError", "VersionError", "population_terms", "__version__"]
+           "OutOfMemoryError", "ParseError", "VersionError", "population_terms", "period_key",
+           "period_label", "__version__"]

@@ -398,3 +398,32 @@ class Database:
             db = self._db()
             check(lib.bench_compare_all(out, db, arr, len(codes or []), _COMPARE_DIRECTIONS[direction]), db)
         return Frame(out[0]).to_pandas()
+
+    # ---- questions built on compare ---------------------------------------------
+
+    def peers(self, indicator, period, focus, gender="T", sets=None, direction=None):
+        """The focus kommun in each peer set (kommungrupp, län, all kommuner or `sets`):
+        rank, colour and the difference to ovägt medel, vägt medel and median."""
+        from .analysis import peers
+        return peers(self, indicator, period, focus, gender, sets, direction)
+
+    def changes(self, indicator, area=None, gender="T", periods=1):
+        """Change per area from `periods` periods earlier, absolute and in %."""
+        from .analysis import changes
+        return changes(self.values(indicator, area=area, gender=gender), periods)
+
+    def trend_marks(self, indicator, gender="T", areas="kommuner", last=3, direction=None):
+        """KKiK-style marks: "*" better than ovägt medel in each of the last three periods,
+        "#" worse in each of them."""
+        from .analysis import trend_marks
+        return trend_marks(self, indicator, gender, areas, last, direction)
+
+    def targets(self, indicator, area, gender="T", direction=None, tolerance=0.10):
+        """Utfall against målvärde per period: uppfyllt / delvis uppfyllt / ej uppfyllt."""
+        from .analysis import targets
+        return targets(self, indicator, area, gender, direction, tolerance)
+
+    def gender_gap(self, indicator, period=None, area=None):
+        """K − M gap and K/M ratio per area and period."""
+        from .analysis import gender_gap
+        return gender_gap(self, indicator, period, area)
