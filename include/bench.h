@@ -456,6 +456,43 @@ BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, benc
 BENCH_EXPORT bench_status bench_dataset(const char **out_data, size_t *out_len, const char *name);
 
 /* ------------------------------------------------------------------ */
+/* Population tables from SCB                                           */
+/* ------------------------------------------------------------------ */
+
+#define BENCH_POPULATION_VERSION 1
+
+/** Options for the SCB population importer. */
+typedef struct bench_population_options {
+    unsigned int version;        /**< BENCH_POPULATION_VERSION */
+    const char *source;          /**< source label; NULL: the file name */
+    const char *indicator;       /**< base indicator id; NULL: the table's ContentsCode (BE0101N1) */
+} bench_population_options;
+
+#define BENCH_POPULATION_INIT { BENCH_POPULATION_VERSION, NULL, NULL }
+
+/**
+ * Import an SCB PxWeb response: API v1 JSON ({columns, data, metadata}) or
+ * API v2 JSON-stat 2 ({class: "dataset", id, size, dimension, value}).
+ * Dimensions are read by code: Region -> area ("00" -> "0000" Riket, "14" ->
+ * "0014", kommun codes as they are; absent: Riket), Tid -> period, Kon ->
+ * gender ("1" män, "2" kvinnor; absent: T), Alder -> age, ContentsCode ->
+ * the indicator.  Any other dimension (e.g. Civilstand) is summed over.  A
+ * single-year age a is stored as indicator "<id>:<a>" ("BE0101N1:17",
+ * "BE0101N1:100+"); the total ("tot") or no age dimension as "<id>".  Where
+ * a table has K and M but no T, T = K + M is added.  A sum with a missing
+ * term is missing, never a smaller number.  All or nothing, as the CSV
+ * importer; JSON syntax errors name line and column.
+ */
+BENCH_EXPORT bench_status bench_import_population(bench_import_report *out, bench_db *db,
+                                                  const char *data, size_t len, const char *name,
+                                                  const bench_population_options *opts);
+
+/** As bench_import_population(), reading the file at `path`. */
+BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out, bench_db *db,
+                                                       const char *path,
+                                                       const bench_population_options *opts);
+
+/* ------------------------------------------------------------------ */
 /* Normalization                                                        */
 /* ------------------------------------------------------------------ */
 

@@ -426,21 +426,10 @@ static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, 
     uint16_t source;
     if (!row_source(ci, &source) || !row_labels(ci, ind))
         return false;
-    obs_columns *s = &ci->staged;
-    if (s->n == s->cap && obs_reserve(s, s->n + 1) != BENCH_OK) {
+    if (obs_append(&ci->staged, ind, area, period, source, gender, kind, value, count, status)) {
         oom(ci);
         return false;
     }
-    size_t r = s->n++;
-    s->indicator[r] = (uint16_t)ind;
-    s->area[r] = (uint16_t)area;
-    s->period[r] = (uint16_t)period;
-    s->source[r] = source;
-    s->gender[r] = (uint8_t)gender;
-    s->kind[r] = (uint8_t)kind;
-    s->value[r] = value;
-    s->count[r] = count;
-    s->status[r] = status;
     if (status != BENCH_OBS_OK)
         ci->rep.missing++;
     return true;

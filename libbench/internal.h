@@ -84,6 +84,9 @@ typedef struct obs_columns {
 
 bench_status obs_reserve(obs_columns *c, size_t cap);
 void obs_free(obs_columns *c);
+bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint32_t period,
+                        uint32_t source, int gender, int kind, double value, int32_t count,
+                        uint8_t status);
 
 typedef struct area_meta {
     char *name;          /* owned; NULL when not catalogued */

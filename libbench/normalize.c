@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_TERMS 16
+#define MAX_TERMS 128
 
 /* Denominators keyed by (area, period, gender); each term kept apart so a
  * missing term makes the sum missing instead of smaller. */

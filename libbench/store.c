@@ -31,6 +31,28 @@ bench_status obs_reserve(obs_columns *c, size_t cap)
     return BENCH_OK;
 }
 
+bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint32_t period,
+                        uint32_t source, int gender, int kind, double value, int32_t count,
+                        uint8_t status)
+{
+    if (c->n == c->cap) {
+        bench_status st = obs_reserve(c, c->n + 1);
+        if (st)
+            return st;
+    }
+    size_t r = c->n++;
+    c->indicator[r] = (uint16_t)indicator;
+    c->area[r] = (uint16_t)area;
+    c->period[r] = (uint16_t)period;
+    c->source[r] = (uint16_t)source;
+    c->gender[r] = (uint8_t)gender;
+    c->kind[r] = (uint8_t)kind;
+    c->value[r] = value;
+    c->count[r] = count;
+    c->status[r] = status;
+    return BENCH_OK;
+}
+
 void obs_free(obs_columns *c)
 {
     bench_free(c->indicator); bench_free(c->area); bench_free(c->period);

@@ -8,7 +8,7 @@ import pandas as pd
 from ._native import Frame, check, error_from, ffi, lib, text
 from .errors import ClosedError, InvalidArgumentError
 from .compare import Comparison, resolve_areas
-from .population import population_terms
+from .population import population_terms, single_year_terms
 
 __all__ = ["Database", "ImportReport"]
 
@@ -209,6 +209,33 @@ class Database:
                                  report=report)
         return report
 
+    def import_population(self, path_or_bytes, source=None, indicator=None):
+        """Import an SCB population table: a PxWeb API v1 JSON response or a JSON-stat 2
+        dataset (API v2, e.g. table TAB638), from a path or bytes.  Single-year ages become
+        indicators "BE0101N1:<age>", dimensions such as civilstånd are summed, and T = K + M
+        is added where only K and M are given.  For Kolada's population (N01951, N01952-
+        N01957) use import_csv or import_kolada_json."""
+        opts = ffi.new("bench_population_options *")
+        opts.version = lib.BENCH_POPULATION_VERSION
+        keep = [ffi.new("char[]", str(v).encode()) if v is not None else ffi.NULL
+                for v in (source, indicator)]
+        opts.source, opts.indicator = keep
+        rep = ffi.new("bench_import_report *")
+        with self._lock:
+            db = self._db()
+            if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+                data = bytes(path_or_bytes)
+                name = source or "<bytes>"
+                status = lib.bench_import_population(rep, db, data, len(data), name.encode(), opts)
+            else:
+                name = os.fspath(path_or_bytes)
+                status = lib.bench_import_population_file(rep, db, os.fsencode(name), opts)
+            report = ImportReport._from_c(source or os.path.basename(name), rep)
+            if status != lib.BENCH_OK:
+                raise error_from(lib.bench_db_last_error(db), status, errors=report.errors,
+                                 report=report)
+        return report
+
     # ---- catalogue ----------------------------------------------------------
 
     def areas(self):
@@ -295,12 +322,18 @@ class Database:
 
         population: a population indicator (default Kolada N01951, invånare totalt) or a list
         whose sum is the denominator.  age: an age band such as "0-19" or "65+", built from
-        Kolada's band indicators (N01952-N01957 and finer); see kommunbench.population.
+        Kolada's band indicators (N01952-N01957 and finer) when population is a Kolada id, or
+        from single-year ages imported with import_population when it is an SCB measure
+        such as "BE0101N1"; see kommunbench.population.
         scale: 1 (per invånare), 100 (share in %), 1000, 10000 or 100000.
         Returns a DataFrame with value, denominator, result and status; df.attrs["method"]
         says how it was made ("per 1 000 invånare (N01951)")."""
         if age is not None:
-            terms, band_label = population_terms(age)
+            pop = str(population)
+            if pop.upper().startswith("N0"):
+                terms, band_label = population_terms(age)
+            else:  # single-year ages from SCB, e.g. population="BE0101N1"
+                terms, band_label = single_year_terms(pop, age)
             label = label or f"invånare {band_label}"
         else:
             terms = _codes(population, "population")

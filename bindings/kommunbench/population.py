@@ -5,10 +5,13 @@ N01956 65-79, N01957 80+ (the six bands add up to N01951), and finer or other cu
 N01926 1-5, N01921 0-12, N01927 13-18, N02832 20-44, N02833 45-64.  A requested band is the sum
 of consecutive bands that start and end exactly at its limits.  When no such chain exists the
 request is refused with the bands that do exist, never approximated.
+
+SCB's table BE0101 gives single-year ages (imported by Database.import_population as
+"BE0101N1:0" ... "BE0101N1:100+"); from those any band can be built exactly.
 """
 from .errors import InvalidArgumentError
 
-__all__ = ["KOLADA_AGE_BANDS", "population_terms"]
+__all__ = ["KOLADA_AGE_BANDS", "population_terms", "single_year_terms"]
 
 OPEN = 200  # upper limit of an open band such as 80+
 
@@ -61,3 +64,16 @@ def population_terms(band):
     raise InvalidArgumentError(
         f"age band {_label(lo, hi)} cannot be built from Kolada's bands without guessing; "
         f"bands that exist: {have}. Import single-year ages (SCB BE0101) for other bands.")
+
+
+def single_year_terms(base, band, oldest=100):
+    """Indicator ids of single-year ages for a band: ("BE0101N1", "0-20") -> BE0101N1:0..:20.
+    SCB's oldest class is "100+", which an open band such as "65+" includes."""
+    lo, hi = _parse_band(band)
+    if lo > hi:
+        raise InvalidArgumentError(f"age band {band!r}: first age after last")
+    last = min(hi, oldest - 1)
+    terms = [f"{base}:{a}" for a in range(lo, last + 1)]
+    if hi >= oldest:
+        terms.append(f"{base}:{oldest}+")
+    return terms, _label(lo, hi)

@@ -1,0 +1,658 @@
+/* population.c -- SCB PxWeb population tables (API v1 JSON and v2 JSON-stat 2) through cJSON. */
+#include "internal.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum dim_role { D_SUM, D_AREA, D_PERIOD, D_GENDER, D_AGE, D_MEASURE };
+
+/* Observations summed over the dimensions nobody asked for (e.g. civilstånd). */
+typedef struct accumulator {
+    uint64_t *keys;   /* key + 1, 0 = empty */
+    double *sum;
+    uint8_t *status;  /* first non-ok status of a term, else ok */
+    size_t cap, n;
+} accumulator;
+
+typedef struct pop_import {
+    bench_db *db;
+    const bench_population_options *opts;
+    const char *name;
+    bench_import_report rep;
+    uint16_t source;
+    accumulator acc;
+    bool failed;
+} pop_import;
+
+static void pop_error(pop_import *pi, int code, long line, long column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void pop_error(pop_import *pi, int code, long line, long column, const char *fmt, ...)
+{
+    va_list ap;
+    size_t k = pi->rep.n_errors++;
+    if (k < BENCH_IMPORT_MAX_ERRORS) {
+        va_start(ap, fmt);
+        error_setv(&pi->rep.errors[k], code, pi->name, line, column, __FILE__, __LINE__, fmt, ap);
+        va_end(ap);
+    }
+    va_start(ap, fmt);
+    error_setv(&pi->db->err, code, pi->name, line, column, __FILE__, __LINE__, fmt, ap);
+    va_end(ap);
+    pi->failed = true;
+}
+
+static uint64_t acc_key(uint32_t ind, uint32_t area, uint32_t period, int gender)
+{
+    return ((uint64_t)ind << 40 | (uint64_t)area << 24 | (uint64_t)period << 8 | (uint64_t)gender) + 1;
+}
+
+static size_t acc_slot(const accumulator *a, uint64_t key)
+{
+    size_t mask = a->cap - 1;
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+    while (a->keys[i] && a->keys[i] != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static bench_status acc_grow(accumulator *a)
+{
+    accumulator b = {0};
+    b.cap = a->cap ? a->cap * 2 : 256;
+    b.keys = bench_calloc(b.cap, sizeof *b.keys);
+    b.sum = bench_malloc(b.cap * sizeof *b.sum);
+    b.status = bench_malloc(b.cap);
+    if (!b.keys || !b.sum || !b.status) {
+        bench_free(b.keys);
+        bench_free(b.sum);
+        bench_free(b.status);
+        return BENCH_ENOMEM;
+    }
+    for (size_t i = 0; i < a->cap; i++) {
+        if (!a->keys[i])
+            continue;
+        size_t j = acc_slot(&b, a->keys[i]);
+        b.keys[j] = a->keys[i];
+        b.sum[j] = a->sum[i];
+        b.status[j] = a->status[i];
+    }
+    b.n = a->n;
+    bench_free(a->keys);
+    bench_free(a->sum);
+    bench_free(a->status);
+    *a = b;
+    return BENCH_OK;
+}
+
+static bench_status acc_add(accumulator *a, uint64_t key, double value, uint8_t status)
+{
+    if ((a->n + 1) * 2 > a->cap) {
+        bench_status st = acc_grow(a);
+        if (st)
+            return st;
+    }
+    size_t i = acc_slot(a, key);
+    if (!a->keys[i]) {
+        a->keys[i] = key;
+        a->sum[i] = 0;
+        a->status[i] = BENCH_OBS_OK;
+        a->n++;
+    }
+    if (status != BENCH_OBS_OK) {
+        if (a->status[i] == BENCH_OBS_OK)
+            a->status[i] = status;
+    } else {
+        a->sum[i] += value;
+    }
+    return BENCH_OK;
+}
+
+static void acc_free(accumulator *a)
+{
+    bench_free(a->keys);
+    bench_free(a->sum);
+    bench_free(a->status);
+}
+
+/* ---- one cell: dimension values to a key ---------------------------------- */
+
+typedef struct cell {
+    const char *area, *period, *gender, *age, *measure; /* NULL when the table has no such dimension */
+} cell;
+
+static bool is_total(const char *s)
+{
+    return strcasecmp(s, "tot") == 0 || strcasecmp(s, "totalt") == 0 || strcasecmp(s, "1+2") == 0 ||
+           strcasecmp(s, "T") == 0;
+}
+
+static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status, const char *where)
+{
+    bench_db *db = pi->db;
+    char buf[160];
+    size_t len;
+    uint32_t ind, area, period;
+    const char *base = pi->opts->indicator ? pi->opts->indicator : c->measure;
+    if (!base) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: the table has no ContentsCode; give the indicator id as an option", where);
+        return false;
+    }
+    char id[200];
+    if (c->age && !is_total(c->age))
+        snprintf(id, sizeof id, "%s:%s", base, c->age);
+    else
+        snprintf(id, sizeof id, "%s", base);
+    if (!indicator_id_normalize(id, strlen(id), buf, &len)) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: \"%.60s\" is no indicator id", where, id);
+        return false;
+    }
+    bench_status st = db_intern_indicator(db, buf, len, &ind);
+    const char *acode = c->area ? c->area : "0000";
+    if (!st && !area_code_normalize(acode, strlen(acode), buf, &len)) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected a region code such as 00, 14 or 1490, found \"%.40s\"", where, acode);
+        return false;
+    }
+    if (!st)
+        st = db_intern_area(db, buf, len, &area);
+    int64_t key;
+    if (!st && (!c->period || !period_parse(c->period, strlen(c->period), buf, &len, &key))) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected a period (Tid) such as 2024, found \"%.40s\"", where,
+                  c->period ? c->period : "(none)");
+        return false;
+    }
+    if (!st)
+        st = db_intern_period(db, buf, len, key, &period);
+    int gender = BENCH_GENDER_T;
+    if (!st && c->gender && !is_total(c->gender)) {
+        if (strcmp(c->gender, "1") == 0)
+            gender = BENCH_GENDER_M;
+        else if (strcmp(c->gender, "2") == 0)
+            gender = BENCH_GENDER_K;
+        else if ((gender = gender_parse(c->gender, strlen(c->gender))) < 0) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected kön 1 (män), 2 (kvinnor) or 1+2, found \"%.40s\"",
+                      where, c->gender);
+            return false;
+        }
+    }
+    if (!st)
+        st = acc_add(&pi->acc, acc_key(ind, area, period, gender), value, status);
+    if (st) {
+        pop_error(pi, st, 0, 0, "%s: %s", where, bench_strerror(st));
+        return false;
+    }
+    pi->rep.rows_read++;
+    return true;
+}
+
+/* A value given as text ("5157443", "..", "-") or as a number. */
+static bool cell_value(pop_import *pi, const cJSON *v, double *out, uint8_t *status, const char *where)
+{
+    *out = NAN;
+    if (cJSON_IsNull(v)) {
+        *status = BENCH_OBS_MISSING;
+        return true;
+    }
+    if (cJSON_IsNumber(v)) {
+        if (!isfinite(v->valuedouble)) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "%s: not a finite number", where);
+            return false;
+        }
+        *out = v->valuedouble;
+        *status = BENCH_OBS_OK;
+        return true;
+    }
+    if (cJSON_IsString(v)) {
+        size_t len = strlen(v->valuestring);
+        int m = bench_missing_marker(v->valuestring, len);
+        if (m >= 0) {
+            *status = (uint8_t)m;
+            return true;
+        }
+        if (bench_parse_number(out, NULL, v->valuestring, len) == BENCH_OK) {
+            *status = BENCH_OBS_OK;
+            return true;
+        }
+    }
+    pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected a number, a number as text or a missing marker (\"..\")", where);
+    return false;
+}
+
+static enum dim_role role_of(const char *code, const char *type)
+{
+    if (type && strcmp(type, "t") == 0)
+        return D_PERIOD;
+    if (type && strcmp(type, "c") == 0)
+        return D_MEASURE;
+    if (strcasecmp(code, "Region") == 0)
+        return D_AREA;
+    if (strcasecmp(code, "Tid") == 0)
+        return D_PERIOD;
+    if (strcasecmp(code, "Kon") == 0 || strcmp(code, "Kön") == 0)
+        return D_GENDER;
+    if (strcasecmp(code, "Alder") == 0 || strcmp(code, "Ålder") == 0)
+        return D_AGE;
+    if (strcasecmp(code, "ContentsCode") == 0)
+        return D_MEASURE;
+    return D_SUM;
+}
+
+static void set_role(cell *c, enum dim_role role, const char *value)
+{
+    switch (role) {
+    case D_AREA: c->area = value; break;
+    case D_PERIOD: c->period = value; break;
+    case D_GENDER: c->gender = value; break;
+    case D_AGE: c->age = value; break;
+    case D_MEASURE: c->measure = value; break;
+    case D_SUM: break;
+    }
+}
+
+/* ---- PxWeb API v1: {columns:[{code,text,type}], data:[{key:[...], values:[...]}]} ---- */
+
+#define MAX_DIMS 32
+
+static void read_v1(pop_import *pi, const cJSON *root)
+{
+    const cJSON *columns = cJSON_GetObjectItemCaseSensitive(root, "columns");
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+    if (!cJSON_IsArray(columns) || !cJSON_IsArray(data)) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "expected arrays \"columns\" and \"data\" (PxWeb v1)");
+        return;
+    }
+    enum dim_role key_roles[MAX_DIMS];
+    const char *measures[MAX_DIMS];
+    size_t nkeys = 0, nmeasures = 0, i = 0;
+    const cJSON *col;
+    cJSON_ArrayForEach(col, columns) {
+        const cJSON *code = cJSON_GetObjectItemCaseSensitive(col, "code");
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(col, "type");
+        if (!cJSON_IsString(code) || (type && !cJSON_IsString(type))) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "columns[%zu]: expected a string \"code\" and \"type\"", i);
+            return;
+        }
+        enum dim_role r = role_of(code->valuestring, type ? type->valuestring : NULL);
+        if (nkeys >= MAX_DIMS || nmeasures >= MAX_DIMS) {
+            pop_error(pi, BENCH_ELIMIT, 0, 0, "more than %d columns", MAX_DIMS);
+            return;
+        }
+        if (r == D_MEASURE)
+            measures[nmeasures++] = code->valuestring;
+        else
+            key_roles[nkeys++] = r;
+        i++;
+    }
+    if (!nmeasures) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "columns: no column of type \"c\" (the measure, e.g. BE0101N1)");
+        return;
+    }
+    const cJSON *row;
+    size_t r = 0;
+    cJSON_ArrayForEach(row, data) {
+        char where[64];
+        snprintf(where, sizeof where, "data[%zu]", r);
+        const cJSON *key = cJSON_GetObjectItemCaseSensitive(row, "key");
+        const cJSON *values = cJSON_GetObjectItemCaseSensitive(row, "values");
+        if (!cJSON_IsArray(key) || !cJSON_IsArray(values)) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected arrays \"key\" and \"values\"", where);
+            return;
+        }
+        cell c = {0};
+        size_t k = 0;
+        const cJSON *kv;
+        cJSON_ArrayForEach(kv, key) {
+            if (k >= nkeys || !cJSON_IsString(kv)) {
+                pop_error(pi, BENCH_EPARSE, 0, 0, "%s.key: expected %zu strings", where, nkeys);
+                return;
+            }
+            set_role(&c, key_roles[k++], kv->valuestring);
+        }
+        if (k != nkeys) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "%s.key: expected %zu strings, found %zu", where, nkeys, k);
+            return;
+        }
+        size_t m = 0;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, values) {
+            if (m >= nmeasures) {
+                pop_error(pi, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values", where, nmeasures);
+                return;
+            }
+            char vwhere[96];
+            snprintf(vwhere, sizeof vwhere, "%s.values[%zu]", where, m);
+            c.measure = measures[m++];
+            double value;
+            uint8_t status;
+            if (!cell_value(pi, v, &value, &status, vwhere) || !add_cell(pi, &c, value, status, vwhere))
+                return;
+        }
+        if (m != nmeasures) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values, found %zu", where, nmeasures, m);
+            return;
+        }
+        r++;
+    }
+}
+
+/* ---- JSON-stat 2: {class:"dataset", id:[...], size:[...], dimension:{...}, value:[...]} ---- */
+
+typedef struct jdim {
+    enum dim_role role;
+    size_t size;
+    const char **codes; /* codes[position] */
+} jdim;
+
+static bool read_categories(pop_import *pi, const cJSON *dim, const char *id, jdim *d)
+{
+    const cJSON *cat = cJSON_GetObjectItemCaseSensitive(dim, "category");
+    const cJSON *index = cat ? cJSON_GetObjectItemCaseSensitive(cat, "index") : NULL;
+    const cJSON *label = cat ? cJSON_GetObjectItemCaseSensitive(cat, "label") : NULL;
+    d->codes = bench_calloc(d->size ? d->size : 1, sizeof *d->codes);
+    if (!d->codes) {
+        pop_error(pi, BENCH_ENOMEM, 0, 0, "out of memory");
+        return false;
+    }
+    const cJSON *e;
+    if (cJSON_IsArray(index)) {
+        size_t i = 0;
+        cJSON_ArrayForEach(e, index) {
+            if (!cJSON_IsString(e) || i >= d->size) {
+                pop_error(pi, BENCH_EPARSE, 0, 0, "dimension.%s.category.index: expected %zu strings", id, d->size);
+                return false;
+            }
+            d->codes[i++] = e->valuestring;
+        }
+    } else if (cJSON_IsObject(index)) {
+        cJSON_ArrayForEach(e, index) {
+            double pos = cJSON_IsNumber(e) ? e->valuedouble : -1;
+            if (pos < 0 || pos >= (double)d->size || pos != floor(pos) || d->codes[(size_t)pos]) {
+                pop_error(pi, BENCH_EPARSE, 0, 0, "dimension.%s.category.index.%s: expected a distinct position below %zu",
+                          id, e->string, d->size);
+                return false;
+            }
+            d->codes[(size_t)pos] = e->string;
+        }
+    } else if (d->size == 1 && cJSON_IsObject(label) && label->child) {
+        d->codes[0] = label->child->string; /* a single category may be given by its label only */
+    }
+    for (size_t i = 0; i < d->size; i++)
+        if (!d->codes[i]) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "dimension.%s.category: position %zu has no code", id, i);
+            return false;
+        }
+    return true;
+}
+
+static bool in_list(const cJSON *list, const char *id)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list)
+        if (cJSON_IsString(e) && strcmp(e->valuestring, id) == 0)
+            return true;
+    return false;
+}
+
+static void read_jsonstat(pop_import *pi, const cJSON *root)
+{
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(root, "id");
+    const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(root, "size");
+    const cJSON *dims = cJSON_GetObjectItemCaseSensitive(root, "dimension");
+    const cJSON *values = cJSON_GetObjectItemCaseSensitive(root, "value");
+    const cJSON *role = cJSON_GetObjectItemCaseSensitive(root, "role");
+    if (!cJSON_IsArray(ids) || !cJSON_IsArray(sizes) || !cJSON_IsObject(dims) ||
+        !(cJSON_IsArray(values) || cJSON_IsObject(values))) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "expected \"id\", \"size\", \"dimension\" and \"value\" (JSON-stat 2 dataset)");
+        return;
+    }
+    jdim d[MAX_DIMS];
+    memset(d, 0, sizeof d);
+    size_t nd = 0, total = 1;
+    const cJSON *id = ids->child, *sz = sizes->child;
+    for (; id && sz; id = id->next, sz = sz->next) {
+        if (nd >= MAX_DIMS) {
+            pop_error(pi, BENCH_ELIMIT, 0, 0, "more than %d dimensions", MAX_DIMS);
+            goto done;
+        }
+        if (!cJSON_IsString(id) || !cJSON_IsNumber(sz) || sz->valuedouble < 1 || sz->valuedouble > 1e7 ||
+            sz->valuedouble != floor(sz->valuedouble)) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "id[%zu]/size[%zu]: expected a dimension name and a size from 1 to 10 000 000", nd, nd);
+            goto done;
+        }
+        d[nd].size = (size_t)sz->valuedouble;
+        if (total > (size_t)1e8 / d[nd].size) {
+            pop_error(pi, BENCH_ELIMIT, 0, 0, "the table claims more than 100 000 000 cells");
+            goto done;
+        }
+        total *= d[nd].size;
+        const cJSON *dim = cJSON_GetObjectItemCaseSensitive(dims, id->valuestring);
+        if (!cJSON_IsObject(dim)) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "dimension.%s: missing", id->valuestring);
+            goto done;
+        }
+        d[nd].role = role_of(id->valuestring, NULL);
+        if (role && in_list(cJSON_GetObjectItemCaseSensitive(role, "time"), id->valuestring))
+            d[nd].role = D_PERIOD;
+        if (role && in_list(cJSON_GetObjectItemCaseSensitive(role, "metric"), id->valuestring))
+            d[nd].role = D_MEASURE;
+        if (!read_categories(pi, dim, id->valuestring, &d[nd])) {
+            nd++;
+            goto done;
+        }
+        nd++;
+    }
+    if (id || sz) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "\"id\" and \"size\" differ in length");
+        goto done;
+    }
+    size_t pos[MAX_DIMS] = {0};
+    if (cJSON_IsArray(values)) {
+        size_t i = 0;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, values) {
+            if (i >= total) {
+                pop_error(pi, BENCH_EPARSE, 0, 0, "value: more than the %zu cells the sizes give", total);
+                goto done;
+            }
+            cell c = {0};
+            for (size_t k = 0; k < nd; k++)
+                set_role(&c, d[k].role, d[k].codes[pos[k]]);
+            char where[48];
+            snprintf(where, sizeof where, "value[%zu]", i);
+            double value;
+            uint8_t status;
+            if (!cell_value(pi, v, &value, &status, where) || !add_cell(pi, &c, value, status, where))
+                goto done;
+            for (size_t k = nd; k-- > 0;) { /* row-major: the last dimension varies fastest */
+                if (++pos[k] < d[k].size)
+                    break;
+                pos[k] = 0;
+            }
+            i++;
+        }
+        if (i != total)
+            pop_error(pi, BENCH_EPARSE, 0, 0, "value: %zu cells, the sizes give %zu", i, total);
+    } else { /* sparse: {"index": value} */
+        const cJSON *v;
+        cJSON_ArrayForEach(v, values) {
+            char *end;
+            unsigned long long idx = strtoull(v->string, &end, 10);
+            if (*end || end == v->string || idx >= total) {
+                pop_error(pi, BENCH_EPARSE, 0, 0, "value.%.20s: expected a cell index below %zu", v->string, total);
+                goto done;
+            }
+            cell c = {0};
+            for (size_t k = nd; k-- > 0;) {
+                set_role(&c, d[k].role, d[k].codes[idx % d[k].size]);
+                idx /= d[k].size;
+            }
+            char where[48];
+            snprintf(where, sizeof where, "value.%.20s", v->string);
+            double value;
+            uint8_t status;
+            if (!cell_value(pi, v, &value, &status, where) || !add_cell(pi, &c, value, status, where))
+                goto done;
+        }
+    }
+done:
+    for (size_t k = 0; k < nd; k++)
+        bench_free(d[k].codes);
+}
+
+/* ---- driver ------------------------------------------------------------------ */
+
+static void position_of(const char *data, size_t offset, long *line, long *column)
+{
+    *line = 1;
+    *column = 1;
+    for (size_t i = 0; i < offset; i++) {
+        if (data[i] == '\n') {
+            (*line)++;
+            *column = 1;
+        } else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+            (*column)++;
+        }
+    }
+}
+
+/* Where K and M exist but T does not, T = K + M. */
+static bench_status add_totals(accumulator *a)
+{
+    size_t cap = a->cap;
+    for (size_t i = 0; i < cap; i++) {
+        uint64_t key = a->keys[i];
+        if (!key || ((key - 1) & 0xff) != BENCH_GENDER_K)
+            continue;
+        uint64_t base = key - BENCH_GENDER_K;
+        size_t m = acc_slot(a, base + BENCH_GENDER_M);
+        if (!a->keys[m] || a->keys[acc_slot(a, base + BENCH_GENDER_T)])
+            continue;
+        double sum = a->sum[i] + a->sum[m];
+        uint8_t status = a->status[i] ? a->status[i] : a->status[m];
+        bench_status st = acc_add(a, base + BENCH_GENDER_T, sum, status);
+        if (st)
+            return st;
+        if (a->cap != cap) /* the table grew: start over, totals already added are found */
+            return add_totals(a);
+    }
+    return BENCH_OK;
+}
+
+bench_status bench_import_population(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                     const char *name, const bench_population_options *opts)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    bench_population_options defaults = BENCH_POPULATION_INIT;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != BENCH_POPULATION_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_population_options.version is %u, expected %u",
+                       opts->version, BENCH_POPULATION_VERSION);
+    if (!data && len)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_population: data is NULL");
+    pop_import pi;
+    memset(&pi, 0, sizeof pi);
+    pi.db = db;
+    pi.opts = opts;
+    pi.name = name ? name : "<buffer>";
+    db_mark mark = db_mark_take(db);
+    obs_columns staged = {0};
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    const char *end = NULL;
+    cJSON *root = len ? cJSON_ParseWithLengthOpts(data, len, &end, 0) : NULL;
+    if (!root) {
+        long line = 1, column = 1;
+        size_t off = end && end >= data && end <= data + len ? (size_t)(end - data) : len;
+        position_of(data, off, &line, &column);
+        if (len)
+            pop_error(&pi, BENCH_EPARSE, line, column, "malformed JSON (or nested deeper than %d levels)",
+                      CJSON_NESTING_LIMIT);
+        else
+            pop_error(&pi, BENCH_EPARSE, 1, 1, "the file is empty: expected a JSON object");
+    } else if (!cJSON_IsObject(root)) {
+        pop_error(&pi, BENCH_EPARSE, 1, 1, "expected a JSON object (a PxWeb v1 response or a JSON-stat 2 dataset)");
+    } else {
+        const char *src = opts->source ? opts->source : pi.name;
+        const char *slash = strrchr(src, '/');
+        if (!opts->source && slash && slash[1])
+            src = slash + 1;
+        uint32_t source;
+        bench_status st = pool_intern(&db->sources, src, strlen(src), &source);
+        if (st)
+            pop_error(&pi, st, 0, 0, "cannot add source: %s", bench_strerror(st));
+        pi.source = (uint16_t)source;
+        if (!pi.failed) {
+            if (cJSON_GetObjectItemCaseSensitive(root, "columns"))
+                read_v1(&pi, root);
+            else if (cJSON_GetObjectItemCaseSensitive(root, "dimension"))
+                read_jsonstat(&pi, root);
+            else
+                pop_error(&pi, BENCH_EPARSE, 1, 1,
+                          "neither a PxWeb v1 response (\"columns\", \"data\") nor a JSON-stat 2 dataset (\"dimension\")");
+        }
+    }
+    cJSON_Delete(root);
+    if (!pi.failed) {
+        bench_status st = add_totals(&pi.acc);
+        for (size_t i = 0; !st && i < pi.acc.cap; i++) {
+            uint64_t key = pi.acc.keys[i];
+            if (!key)
+                continue;
+            key -= 1;
+            uint8_t status = pi.acc.status[i];
+            st = obs_append(&staged, (uint32_t)(key >> 40), (uint32_t)(key >> 24) & 0xffff,
+                            (uint32_t)(key >> 8) & 0xffff, pi.source, (int)(key & 0xff), BENCH_KIND_UTFALL,
+                            status ? NAN : pi.acc.sum[i], status ? 0 : 1, status);
+            pi.rep.missing += status != BENCH_OBS_OK;
+        }
+        if (!st)
+            st = db_merge(db, &staged, &pi.rep.replaced);
+        if (st)
+            pop_error(&pi, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
+    }
+    bench_status result = BENCH_OK;
+    if (pi.failed) {
+        result = (bench_status)db->err.code;
+        db_mark_rollback(db, mark);
+        pi.rep.accepted = 0;
+        pi.rep.missing = 0;
+    } else {
+        pi.rep.accepted = staged.n;
+    }
+    acc_free(&pi.acc);
+    obs_free(&staged);
+    if (out)
+        *out = pi.rep;
+    return result;
+}
+
+bench_status bench_import_population_file(bench_import_report *out, bench_db *db, const char *path,
+                                          const bench_population_options *opts)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!path)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_population_file: path is NULL");
+    const char *data;
+    size_t len;
+    bench_status st = file_load(&data, &len, &db->err, path);
+    if (st)
+        return st;
+    st = bench_import_population(out, db, data, len, path, opts);
+    file_release(data, len);
+    return st;
+}
