@@ -2,13 +2,13 @@
 
 usage: python3 datasets/make_indicators.py ../shared/data/kolada-rkolada-snapshot/kpi.csv
 
-Titles come from Kolada's /kpi metadata (v3).  The unit is read from the title's conventions
-("andel (%)" -> %, "kr/inv", "dagar", ", antal" -> antal, "Index").  The direction is set only
+Titles come from Kolada's /kpi metadata (v3).  The unit column is left empty: libbench reads
+the unit from the title's conventions when it loads the file (bench_indicator_set), so there is
+one implementation of that rule.  The direction is set only
 where the measure says which way is better: KKiK's väntetider and utredningstider (lower),
 brukarbedömningar, behörighet and valdeltagande (higher).  Population counts have none.
 """
 import csv
-import re
 import sys
 
 KPIS = ["N00938", "N01817", "N01921", "N01926", "N01927", "N01951", "N01952", "N01953", "N01954",
@@ -31,28 +31,13 @@ DIRECTION = {
 }
 
 
-def unit_of(title):
-    t = title.lower()
-    if "andel (%)" in t or t.endswith("(%)"):
-        return "%"
-    if "kr/inv" in t:
-        return "kr/inv"
-    if re.search(r",\s*antal\b", t) or "antal personal" in t:
-        return "antal"
-    if "dagar" in t:
-        return "dagar"
-    if "index" in t:
-        return "index"
-    return ""
-
-
 def main(path):
     rows = {r["id"]: r for r in csv.DictReader(open(path, encoding="utf-8"))}
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(["id", "title", "unit", "direction"])
     for kpi in KPIS:
         title = rows[kpi]["title"]
-        w.writerow([kpi, title, unit_of(title), DIRECTION.get(kpi, "")])
+        w.writerow([kpi, title, "", DIRECTION.get(kpi, "")])
 
 
 if __name__ == "__main__":

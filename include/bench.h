@@ -258,10 +258,27 @@ BENCH_EXPORT bench_status bench_area_set(bench_db *db, const char *code, bench_a
 
 /**
  * Set an indicator's catalogue entry; `title` and `unit` may be NULL to
- * keep them.  Strings are copied.  The indicator need not have values yet.
+ * keep them, `direction` BENCH_DIRECTION_KEEP to keep it.  When the
+ * indicator has no unit and none is given, it is read from the title's
+ * conventions: "andel (%)" -> "%", "kr/inv", ", antal" -> "antal",
+ * "dagar", "Index" -> "index".  Strings are copied.  The indicator need not
+ * have values yet.
  */
 BENCH_EXPORT bench_status bench_indicator_set(bench_db *db, const char *id, const char *title,
-                                              const char *unit, bench_direction direction);
+                                              const char *unit, int direction);
+
+#define BENCH_DIRECTION_KEEP (-1)
+
+/**
+ * Define a group of areas (e.g. "G36468", "Liknande kommuner IFO, Borås,
+ * 2024") with its members.  Member codes are checked like area codes.  A
+ * group replaces its earlier members.  Wherever a set of areas is asked
+ * for, a group code stands for its members; a kommungrupp without listed
+ * members stands for the kommuner of that kommungrupp in the catalogue.
+ */
+BENCH_EXPORT bench_status bench_group_set(bench_db *db, const char *id, const char *title,
+                                          const char *const *members, size_t n_members);
+
 
 /**
  * Describe one indicator.  Strings are owned by `db` and valid until the
@@ -328,6 +345,13 @@ BENCH_EXPORT bench_status bench_areas_frame(bench_frame **out, bench_db *db);
  *  The caller owns *out and releases it with bench_frame_free(). */
 BENCH_EXPORT bench_status bench_indicators_frame(bench_frame **out, bench_db *db);
 
+/**
+ * The members of a group (or of a kommungrupp by the catalogue) as a frame
+ * with one CODE column "code".  BENCH_ENOTFOUND when `id` is no group.
+ * The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_group_members(bench_frame **out, bench_db *db, const char *id);
+
 /* ------------------------------------------------------------------ */
 /* Queries                                                              */
 /* ------------------------------------------------------------------ */
@@ -377,6 +401,7 @@ typedef struct bench_import_report {
     size_t skipped;          /**< rows skipped by choice, by the reasons below */
     size_t skipped_blank;    /**< blank lines */
     size_t skipped_filtered; /**< rows outside the import's gender/area filter */
+    size_t skipped_deleted;  /**< Kolada rows flagged deleted (is_deleted / isdeleted) */
     size_t missing;          /**< observations stored without a value */
     size_t n_errors;         /**< problems found (may exceed BENCH_IMPORT_MAX_ERRORS) */
     bench_error errors[BENCH_IMPORT_MAX_ERRORS];
@@ -454,6 +479,47 @@ BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, benc
  * static, never freed, and NUL-terminated.  BENCH_ENOTFOUND for other names.
  */
 BENCH_EXPORT bench_status bench_dataset(const char **out_data, size_t *out_len, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Kolada JSON                                                          */
+/* ------------------------------------------------------------------ */
+
+#define BENCH_JSON_OPTIONS_VERSION 1
+
+/** Options for the Kolada JSON importer. */
+typedef struct bench_json_options {
+    unsigned int version;        /**< BENCH_JSON_OPTIONS_VERSION */
+    const char *source;          /**< source label; NULL: the file name */
+    int include_deleted;         /**< 1: keep rows flagged deleted; default 0 skips and counts them */
+} bench_json_options;
+
+#define BENCH_JSON_OPTIONS_INIT { BENCH_JSON_OPTIONS_VERSION, NULL, 0 }
+
+/**
+ * Import a Kolada API response (v2 or v3), or a JSON array of its rows:
+ *   data:   {values: [{kpi, municipality, period, values: [{gender, value|null,
+ *            count, status}]}], count?, next_page? | next_url?, ...};
+ *           group rows (municipality "G...") keep their count; the deleted
+ *           flag is is_deleted (0/1, v2) or isdeleted (bool, v3), on the row
+ *           or on a value;
+ *   /kpi:   {values: [{id, title, description, is_divided_by_gender, ...}]}
+ *           -> the indicator catalogue (title; unit read from the title);
+ *   /municipality: {values: [{id, title, type: K|L}]} -> the area catalogue;
+ *   /municipality_groups: {values: [{id, title, members: [{id, title}]}]}
+ *           -> groups usable as area sets;
+ *   /kpi_groups: {values: [{id, title, members: [{member_id, ...}]}]}: read
+ *           and counted as skipped (indicator groups are not kept).
+ * All or nothing, as the CSV importer; errors name line and column for
+ * syntax and a JSON path (values[3].values[0].value) for content.
+ */
+BENCH_EXPORT bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db,
+                                                   const char *data, size_t len, const char *name,
+                                                   const bench_json_options *opts);
+
+/** As bench_import_kolada_json(), reading the file at `path`. */
+BENCH_EXPORT bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db,
+                                                        const char *path,
+                                                        const bench_json_options *opts);
 
 /* ------------------------------------------------------------------ */
 /* Population tables from SCB                                           */

@@ -129,6 +129,167 @@ bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type
     return BENCH_OK;
 }
 
+void area_meta_clear(area_meta *m)
+{
+    bench_free(m->name);
+    bench_free(m->kommungrupp);
+    bench_free(m->members);
+    memset(m, 0, sizeof *m);
+}
+
+bench_status bench_group_set(bench_db *db, const char *id, const char *title, const char *const *members,
+                             size_t n_members)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    char buf[33];
+    size_t len;
+    if (!id || !area_code_normalize(id, strlen(id), buf, &len))
+        return DB_FAIL(db, BENCH_EINVAL, "bad group id \"%s\": expected letters and digits such as G36468",
+                       id ? id : "(null)");
+    if (!members && n_members)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_group_set: members is NULL");
+    if (title && !utf8_valid_text(title, strlen(title)))
+        return DB_FAIL(db, BENCH_EINVAL, "group %s: title is not valid UTF-8 text", buf);
+    if (n_members > UINT16_MAX)
+        return DB_FAIL(db, BENCH_ELIMIT, "group %s: more than %u members", buf, UINT16_MAX);
+    db_mark mark = db_mark_take(db);
+    uint16_t *codes = bench_malloc((n_members ? n_members : 1) * sizeof *codes);
+    char *t = title ? bench_strndup(title, strlen(title)) : NULL;
+    uint32_t k;
+    bench_status st = codes && (t || !title) ? BENCH_OK : BENCH_ENOMEM;
+    for (size_t i = 0; !st && i < n_members; i++) {
+        char mbuf[33];
+        size_t mlen;
+        uint32_t a;
+        if (!members[i] || !area_code_normalize(members[i], strlen(members[i]), mbuf, &mlen)) {
+            db_mark_rollback(db, mark);
+            bench_free(codes);
+            bench_free(t);
+            return DB_FAIL(db, BENCH_EINVAL, "group %s: member %zu \"%s\" is no area code", buf, i,
+                           members[i] ? members[i] : "(null)");
+        }
+        st = db_intern_area(db, mbuf, mlen, &a);
+        if (!st)
+            codes[i] = (uint16_t)a;
+    }
+    if (!st)
+        st = db_intern_area(db, buf, len, &k);
+    if (st) {
+        db_mark_rollback(db, mark);
+        bench_free(codes);
+        bench_free(t);
+        return DB_FAIL(db, st, "cannot add group %s: %s", buf, bench_strerror(st));
+    }
+    area_meta *m = &db->area_meta[k];
+    if (m->type != BENCH_AREA_KOMMUNGRUPP)
+        m->type = BENCH_AREA_GROUP;
+    if (t) {
+        bench_free(m->name);
+        m->name = t;
+    }
+    bench_free(m->members);
+    m->members = codes;
+    m->n_members = (uint32_t)n_members;
+    return BENCH_OK;
+}
+
+/* Mark the members of group g (listed, or by kommungrupp) in set. */
+static void mark_members(const bench_db *db, uint32_t g, uint8_t *set)
+{
+    const area_meta *m = &db->area_meta[g];
+    if (m->members) {
+        for (uint32_t i = 0; i < m->n_members; i++)
+            set[m->members[i]] = 1;
+        return;
+    }
+    for (uint32_t a = 0; a < db->areas.n; a++)
+        if (db->area_meta[a].type == BENCH_AREA_KOMMUN && db->area_meta[a].kommungrupp &&
+            strcmp(db->area_meta[a].kommungrupp, db->areas.strs[g]) == 0)
+            set[a] = 1;
+}
+
+static bool is_group(const area_meta *m)
+{
+    return m->members || m->type == BENCH_AREA_KOMMUNGRUPP;
+}
+
+bench_status area_selection(uint8_t **out, bench_db *db, const char *const *areas, size_t n, bool strict)
+{
+    uint8_t *set = bench_calloc(db->areas.n ? db->areas.n : 1, 1);
+    if (!set)
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    if (!areas) {
+        for (uint32_t a = 0; a < db->areas.n; a++)
+            set[a] = db->area_meta[a].type == BENCH_AREA_KOMMUN;
+    }
+    for (size_t i = 0; areas && i < n; i++) {
+        char buf[33];
+        size_t len;
+        int64_t k = -1;
+        if (areas[i] && area_code_normalize(areas[i], strlen(areas[i]), buf, &len))
+            k = pool_find(&db->areas, buf, len);
+        if (k < 0 && strict) {
+            bench_free(set);
+            return DB_FAIL(db, BENCH_ENOTFOUND, "area \"%s\" is neither in the catalogue nor in the data",
+                           areas[i] ? areas[i] : "(null)");
+        }
+        if (k >= 0 && is_group(&db->area_meta[k]))
+            mark_members(db, (uint32_t)k, set);
+        else if (k >= 0)
+            set[k] = 1;
+    }
+    *out = set;
+    return BENCH_OK;
+}
+
+bench_status bench_group_members(bench_frame **out, bench_db *db, const char *id)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_group_members: out is NULL");
+    *out = NULL;
+    char buf[33];
+    size_t len;
+    int64_t k = -1;
+    if (id && area_code_normalize(id, strlen(id), buf, &len))
+        k = pool_find(&db->areas, buf, len);
+    if (k < 0 || !is_group(&db->area_meta[k]))
+        return DB_FAIL(db, BENCH_ENOTFOUND, "\"%s\" is no group of areas", id ? id : "(null)");
+    uint8_t *set = bench_calloc(db->areas.n, 1);
+    bench_frame *f = NULL;
+    bench_status st = set ? BENCH_OK : BENCH_ENOMEM;
+    size_t n = 0;
+    if (!st) {
+        mark_members(db, (uint32_t)k, set);
+        for (uint32_t a = 0; a < db->areas.n; a++)
+            n += set[a];
+        st = frame_new(&f, 1, n);
+    }
+    if (!st) {
+        uint32_t *codes = frame_add(f, 0, "code", BENCH_COLUMN_CODE);
+        if (!codes) {
+            st = BENCH_ENOMEM;
+        } else {
+            size_t i = 0;
+            for (uint32_t a = 0; a < db->areas.n; a++)
+                if (set[a])
+                    codes[i++] = a;
+            st = frame_compact_codes(f, 0, db->areas.n, pool_text, &db->areas, NULL);
+        }
+    }
+    bench_free(set);
+    if (st) {
+        bench_frame_free(f);
+        return DB_FAIL(db, st, "bench_group_members: %s", bench_strerror(st));
+    }
+    *out = f;
+    return BENCH_OK;
+}
+
 size_t bench_area_count(const bench_db *db) { return db ? db->areas.n : 0; }
 
 bench_status bench_area_info(bench_area_type *out_type, const char **out_name, const char **out_lan,
@@ -156,8 +317,20 @@ bench_status bench_area_info(bench_area_type *out_type, const char **out_name, c
     return BENCH_OK;
 }
 
+/* The unit a Kolada title announces, or NULL. */
+static const char *unit_from_title(const char *title)
+{
+    static const struct { const char *needle; const char *unit; } rules[] = {
+        {"(%)", "%"}, {"kr/inv", "kr/inv"}, {", antal", "antal"}, {"antal personal", "antal"},
+        {"dagar", "dagar"}, {"index", "index"}};
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        if (strcasestr(title, rules[i].needle))
+            return rules[i].unit;
+    return NULL;
+}
+
 bench_status bench_indicator_set(bench_db *db, const char *id, const char *title, const char *unit,
-                                 bench_direction direction)
+                                 int direction)
 {
     if (!db)
         return BENCH_EINVAL;
@@ -166,10 +339,13 @@ bench_status bench_indicator_set(bench_db *db, const char *id, const char *title
     size_t len;
     if (!id || !indicator_id_normalize(id, strlen(id), buf, &len))
         return DB_FAIL(db, BENCH_EINVAL, "bad indicator id: expected text such as U33401");
-    if ((unsigned)direction > BENCH_DIRECTION_LOWER)
-        return DB_FAIL(db, BENCH_EINVAL, "bad direction %d", (int)direction);
+    if (direction != BENCH_DIRECTION_KEEP && (direction < 0 || direction > BENCH_DIRECTION_LOWER))
+        return DB_FAIL(db, BENCH_EINVAL, "bad direction %d", direction);
     if ((title && !utf8_valid_text(title, strlen(title))) || (unit && !utf8_valid_text(unit, strlen(unit))))
         return DB_FAIL(db, BENCH_EINVAL, "indicator %s: title or unit is not valid UTF-8 text", buf);
+    int64_t known = pool_find(&db->indicators, buf, len);
+    if (!unit && title && (known < 0 || !db->ind_meta[known].unit))
+        unit = unit_from_title(title);
     char *t = NULL, *u = NULL;
     if ((title && !(t = bench_strndup(title, strlen(title)))) ||
         (unit && !(u = bench_strndup(unit, strlen(unit))))) {
@@ -194,7 +370,8 @@ bench_status bench_indicator_set(bench_db *db, const char *id, const char *title
         bench_free(m->unit);
         m->unit = u;
     }
-    m->direction = (uint8_t)direction;
+    if (direction != BENCH_DIRECTION_KEEP)
+        m->direction = (uint8_t)direction;
     return BENCH_OK;
 }
 
@@ -265,7 +442,7 @@ static bench_status apply_indicator(bench_db *db, char **f)
     bench_direction d = strcmp(f[3], "lower") == 0    ? BENCH_DIRECTION_LOWER
                         : strcmp(f[3], "higher") == 0 ? BENCH_DIRECTION_HIGHER
                                                       : BENCH_DIRECTION_NONE;
-    return bench_indicator_set(db, f[0], f[1], f[2][0] ? f[2] : NULL, d);
+    return bench_indicator_set(db, f[0], f[1], f[2][0] ? f[2] : NULL, (int)d);
 }
 
 static void catalogue_field(void *data, size_t len, void *arg)

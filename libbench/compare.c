@@ -64,36 +64,6 @@ static double quantile(const double *a, size_t n, double q)
 
 /* ---- the set of areas ------------------------------------------------------- */
 
-/* set[a] = 1 for the areas of the set; NULL list = all kommuner. */
-static bench_status area_set(uint8_t **out, bench_db *db, const char *const *areas, size_t n,
-                             bool strict)
-{
-    uint8_t *set = bench_calloc(db->areas.n ? db->areas.n : 1, 1);
-    if (!set)
-        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
-    if (!areas) {
-        for (uint32_t a = 0; a < db->areas.n; a++)
-            set[a] = db->area_meta[a].type == BENCH_AREA_KOMMUN;
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            char buf[33];
-            size_t len;
-            int64_t k = -1;
-            if (areas[i] && area_code_normalize(areas[i], strlen(areas[i]), buf, &len))
-                k = pool_find(&db->areas, buf, len);
-            if (k < 0 && strict) {
-                bench_free(set);
-                return DB_FAIL(db, BENCH_ENOTFOUND, "area \"%s\" is neither in the catalogue nor in the data",
-                               areas[i] ? areas[i] : "(null)");
-            }
-            if (k >= 0)
-                set[k] = 1;
-        }
-    }
-    *out = set;
-    return BENCH_OK;
-}
-
 /* winner[r] = 1 when row r is the value used for its key: with several
  * sources for one key, the row imported last (the highest row) wins. */
 static bench_status source_winners(uint8_t **out, const bench_db *db, const uint32_t *rows, size_t n)
@@ -229,7 +199,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     int direction = indicator_direction(db, (uint32_t)ind, opts->direction);
 
     uint8_t *set = NULL, *win = NULL;
-    bench_status st = area_set(&set, db, opts->areas, opts->n_areas, true);
+    bench_status st = area_selection(&set, db, opts->areas, opts->n_areas, true);
     if (st)
         return st;
     const obs_columns *o = &db->obs;
@@ -420,7 +390,7 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
     if (!valid_direction(direction))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: bad direction %d", direction);
     uint8_t *set = NULL, *win = NULL;
-    bench_status st = area_set(&set, db, areas, n_areas, false);
+    bench_status st = area_selection(&set, db, areas, n_areas, false);
     if (st)
         return st;
     const obs_columns *o = &db->obs;

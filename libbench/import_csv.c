@@ -757,7 +757,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
     for (size_t k = 0; units && k < db->indicators.n; k++)
         bench_free(units[k]);
     bench_free(units);
-    ci.rep.skipped = ci.rep.skipped_blank + ci.rep.skipped_filtered;
+    ci.rep.skipped = ci.rep.skipped_blank + ci.rep.skipped_filtered + ci.rep.skipped_deleted;
     if (out)
         *out = ci.rep;
     import_free(&ci);

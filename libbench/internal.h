@@ -92,6 +92,8 @@ typedef struct area_meta {
     char *name;          /* owned; NULL when not catalogued */
     char lan[3];         /* "14" or "" */
     char *kommungrupp;   /* owned group code, or NULL */
+    uint16_t *members;   /* owned: member area codes of a group, or NULL */
+    uint32_t n_members;
     uint8_t type;        /* bench_area_type */
 } area_meta;
 
@@ -132,6 +134,10 @@ bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_repla
 /* ---- catalogue ------------------------------------------------------------ */
 
 bench_status catalogue_load_embedded(bench_db *db);
+/* set[a] = 1 for each area of a selection: NULL = all kommuner; a group code
+ * stands for its members.  strict: unknown codes are BENCH_ENOTFOUND. */
+bench_status area_selection(uint8_t **out, bench_db *db, const char *const *areas, size_t n, bool strict);
+void area_meta_clear(area_meta *m);
 /* Area code as stored: trimmed, 1-3 digits padded to 4, ASCII letters and
  * digits only, at most 32 bytes.  buf holds >= 33 bytes. */
 bool area_code_normalize(const char *s, size_t len, char *buf, size_t *out_len);
@@ -187,6 +193,14 @@ void ranks_free(ranks_t *r);
 
 /* Sort n (key, row) pairs by key, stable (LSD radix). */
 bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n);
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+struct cJSON;
+/* Parse JSON text (a UTF-8 BOM is skipped: *data and *len are moved past it).
+ * On a syntax error returns NULL with the 1-based line and column of the
+ * error.  The caller frees the tree with cJSON_Delete(). */
+struct cJSON *json_parse(const char **data, size_t *len, long *line, long *column);
 
 /* ---- files -------------------------------------------------------------- */
 

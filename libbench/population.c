@@ -505,20 +505,6 @@ done:
 
 /* ---- driver ------------------------------------------------------------------ */
 
-static void position_of(const char *data, size_t offset, long *line, long *column)
-{
-    *line = 1;
-    *column = 1;
-    for (size_t i = 0; i < offset; i++) {
-        if (data[i] == '\n') {
-            (*line)++;
-            *column = 1;
-        } else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-            (*column)++;
-        }
-    }
-}
-
 /* Where K and M exist but T does not, T = K + M. */
 static bench_status add_totals(accumulator *a)
 {
@@ -565,16 +551,9 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     pi.name = name ? name : "<buffer>";
     db_mark mark = db_mark_take(db);
     obs_columns staged = {0};
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    const char *end = NULL;
-    cJSON *root = len ? cJSON_ParseWithLengthOpts(data, len, &end, 0) : NULL;
+    long line, column;
+    cJSON *root = json_parse(&data, &len, &line, &column);
     if (!root) {
-        long line = 1, column = 1;
-        size_t off = end && end >= data && end <= data + len ? (size_t)(end - data) : len;
-        position_of(data, off, &line, &column);
         if (len)
             pop_error(&pi, BENCH_EPARSE, line, column, "malformed JSON (or nested deeper than %d levels)",
                       CJSON_NESTING_LIMIT);

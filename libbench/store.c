@@ -110,10 +110,8 @@ void bench_db_free(bench_db *db)
 {
     if (!db)
         return;
-    for (uint32_t i = 0; i < db->areas.n; i++) {
-        bench_free(db->area_meta[i].name);
-        bench_free(db->area_meta[i].kommungrupp);
-    }
+    for (uint32_t i = 0; i < db->areas.n; i++)
+        area_meta_clear(&db->area_meta[i]);
     for (uint32_t i = 0; i < db->indicators.n; i++) {
         bench_free(db->ind_meta[i].title);
         bench_free(db->ind_meta[i].unit);
@@ -186,11 +184,8 @@ void db_mark_rollback(bench_db *db, db_mark m)
 {
     /* Codes interned by a failed import carry no catalogue data: only the
      * import interns them, and it sets no names (areas) or titles. */
-    for (uint32_t i = m.n_area; i < db->areas.n && i < db->area_meta_cap; i++) {
-        bench_free(db->area_meta[i].name);
-        bench_free(db->area_meta[i].kommungrupp);
-        memset(&db->area_meta[i], 0, sizeof db->area_meta[i]);
-    }
+    for (uint32_t i = m.n_area; i < db->areas.n && i < db->area_meta_cap; i++)
+        area_meta_clear(&db->area_meta[i]);
     for (uint32_t i = m.n_ind; i < db->indicators.n && i < db->ind_meta_cap; i++) {
         bench_free(db->ind_meta[i].title);
         bench_free(db->ind_meta[i].unit);

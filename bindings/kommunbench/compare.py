@@ -12,8 +12,9 @@ COLOURS = {"green": "#3a9d23", "yellow": "#f2c12e", "red": "#d7301f", "grey": "#
 def resolve_areas(db, areas):
     """Turn an area selection into a list of codes (None = all kommuner).
 
-    Accepts a list of codes, "kommuner", a kommungrupp id ("G92790") or name ("Större stad"),
-    a län code ("14") or a single area code."""
+    Accepts a list of codes, "kommuner", a group or kommungrupp id ("G92790") or name
+    ("Större stad"), a län code ("14") or a single area code.  Group ids are expanded to their
+    members by the C core."""
     if areas is None:
         return None
     if not isinstance(areas, str):
@@ -23,12 +24,12 @@ def resolve_areas(db, areas):
     key = areas.strip()
     if key.lower() in ("kommuner", "alla kommuner", "all"):
         return None
-    groups = catalogue[catalogue["type"] == "kommungrupp"]
+    groups = catalogue[catalogue["type"].isin(["kommungrupp", "group"])]
     by_name = groups[groups["name"].str.lower() == key.lower()]
     if len(by_name):
         key = by_name["code"].iloc[0]
     if key in set(groups["code"]):
-        return list(kommuner.loc[kommuner["kommungrupp"] == key, "code"])
+        return [key]  # the C core expands a group to its members
     if len(key) <= 2 and key.isdigit() and key.zfill(2) in set(kommuner["lan"]):
         return list(kommuner.loc[kommuner["lan"] == key.zfill(2), "code"])
     return [key]

@@ -34,6 +34,7 @@ class ImportReport:
     skipped: int = 0
     skipped_blank: int = 0
     skipped_filtered: int = 0
+    skipped_deleted: int = 0
     missing: int = 0
     errors: list = field(default_factory=list)
 
@@ -43,7 +44,7 @@ class ImportReport:
                   for e in list(rep.errors)[:min(rep.n_errors, lib.BENCH_IMPORT_MAX_ERRORS)]]
         return cls(source, int(rep.rows_read), int(rep.accepted), int(rep.replaced),
                    int(rep.skipped), int(rep.skipped_blank), int(rep.skipped_filtered),
-                   int(rep.missing), errors)
+                   int(rep.skipped_deleted), int(rep.missing), errors)
 
     def __str__(self):
         lines = [f"{self.source}: {self.rows_read} rows read, {self.accepted} observations "
@@ -209,6 +210,37 @@ class Database:
                                  report=report)
         return report
 
+    def import_kolada_json(self, path_or_bytes, source=None, include_deleted=False):
+        """Import a Kolada API response (v2 or v3), from a path or bytes: data responses
+        ({values: [{kpi, municipality, period, values: [{gender, value, count, status}]}]}),
+        or metadata from /kpi (titles, units), /municipality and /municipality_groups (groups
+        usable as area sets).  Rows flagged deleted are skipped and counted unless
+        include_deleted.  All or nothing; errors name line and column or a JSON path."""
+        opts = ffi.new("bench_json_options *")
+        opts.version = lib.BENCH_JSON_OPTIONS_VERSION
+        src = ffi.new("char[]", str(source).encode()) if source is not None else ffi.NULL
+        opts.source = src
+        opts.include_deleted = 1 if include_deleted else 0
+        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json,
+                                          lib.bench_import_kolada_json_file)
+
+    def _import_bytes_or_path(self, path_or_bytes, source, opts, from_bytes, from_path):
+        rep = ffi.new("bench_import_report *")
+        with self._lock:
+            db = self._db()
+            if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+                data = bytes(path_or_bytes)
+                name = source or "<bytes>"
+                status = from_bytes(rep, db, data, len(data), name.encode(), opts)
+            else:
+                name = os.fspath(path_or_bytes)
+                status = from_path(rep, db, os.fsencode(name), opts)
+            report = ImportReport._from_c(source or os.path.basename(name), rep)
+            if status != lib.BENCH_OK:
+                raise error_from(lib.bench_db_last_error(db), status, errors=report.errors,
+                                 report=report)
+        return report
+
     def import_population(self, path_or_bytes, source=None, indicator=None):
         """Import an SCB population table: a PxWeb API v1 JSON response or a JSON-stat 2
         dataset (API v2, e.g. table TAB638), from a path or bytes.  Single-year ages become
@@ -220,21 +252,8 @@ class Database:
         keep = [ffi.new("char[]", str(v).encode()) if v is not None else ffi.NULL
                 for v in (source, indicator)]
         opts.source, opts.indicator = keep
-        rep = ffi.new("bench_import_report *")
-        with self._lock:
-            db = self._db()
-            if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
-                data = bytes(path_or_bytes)
-                name = source or "<bytes>"
-                status = lib.bench_import_population(rep, db, data, len(data), name.encode(), opts)
-            else:
-                name = os.fspath(path_or_bytes)
-                status = lib.bench_import_population_file(rep, db, os.fsencode(name), opts)
-            report = ImportReport._from_c(source or os.path.basename(name), rep)
-            if status != lib.BENCH_OK:
-                raise error_from(lib.bench_db_last_error(db), status, errors=report.errors,
-                                 report=report)
-        return report
+        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_population,
+                                          lib.bench_import_population_file)
 
     # ---- catalogue ----------------------------------------------------------
 
@@ -270,15 +289,33 @@ class Database:
         return df.astype({c: str for c in ("id", "title", "unit", "direction")}).sort_values(
             "id", ignore_index=True)
 
-    def set_indicator(self, id, title=None, unit=None, direction=None):
-        """Set an indicator's title, unit and direction ("higher", "lower" or None)."""
-        if direction not in _DIRECTIONS:
-            raise InvalidArgumentError("direction must be 'higher', 'lower' or None")
+    def set_indicator(self, id, title=None, unit=None, direction="keep"):
+        """Set an indicator's title, unit and direction ("higher", "lower", None for unknown,
+        or "keep").  A unit not given is read from a Kolada-style title ("andel (%)" -> %)."""
+        if direction != "keep" and direction not in _DIRECTIONS:
+            raise InvalidArgumentError("direction must be 'higher', 'lower', None or 'keep'")
         keep = [ffi.new("char[]", s.encode()) if s is not None else ffi.NULL for s in (title, unit)]
         with self._lock:
             db = self._db()
-            check(lib.bench_indicator_set(db, str(id).encode(), keep[0], keep[1],
-                                          _DIRECTIONS[direction]), db)
+            d = lib.BENCH_DIRECTION_KEEP if direction == "keep" else _DIRECTIONS[direction]
+            check(lib.bench_indicator_set(db, str(id).encode(), keep[0], keep[1], d), db)
+
+    def set_group(self, id, members, title=None):
+        """Define a group of areas, e.g. "liknande kommuner": set_group("G36468", [...],
+        "Liknande kommuner IFO, Borås, 2024").  The id then works wherever areas are asked."""
+        codes = _CodeList(_codes(list(members), "members"))
+        t = ffi.new("char[]", title.encode()) if title else ffi.NULL
+        with self._lock:
+            db = self._db()
+            check(lib.bench_group_set(db, str(id).encode(), t, codes.array, codes.count), db)
+
+    def group_members(self, id):
+        """The member codes of a group or kommungrupp, sorted."""
+        out = ffi.new("bench_frame **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_group_members(out, db, str(id).encode()), db)
+        return [str(c) for c in Frame(out[0]).to_pandas()["code"]]
 
     # ---- queries --------------------------------------------------------------
 

@@ -1,0 +1,381 @@
+/* import_json.c -- Kolada API responses (v2 and v3): data, /kpi, /municipality, groups. */
+#include "internal.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct json_import {
+    bench_db *db;
+    const bench_json_options *opts;
+    const char *name;
+    bench_import_report rep;
+    uint16_t source;
+    obs_columns staged;
+    bool failed;
+} json_import;
+
+static void json_error(json_import *ji, int code, long line, long column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void json_error(json_import *ji, int code, long line, long column, const char *fmt, ...)
+{
+    va_list ap;
+    size_t k = ji->rep.n_errors++;
+    if (k < BENCH_IMPORT_MAX_ERRORS) {
+        va_start(ap, fmt);
+        error_setv(&ji->rep.errors[k], code, ji->name, line, column, __FILE__, __LINE__, fmt, ap);
+        va_end(ap);
+    }
+    va_start(ap, fmt);
+    error_setv(&ji->db->err, code, ji->name, line, column, __FILE__, __LINE__, fmt, ap);
+    va_end(ap);
+    ji->failed = true;
+}
+
+#define FAIL(ji, ...) (json_error((ji), BENCH_EPARSE, 0, 0, __VA_ARGS__), false)
+
+static const cJSON *field(const cJSON *obj, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, name);
+}
+
+/* A code given as a string, or as a whole number (periods often are). */
+static bool code_text(const cJSON *v, char *buf, size_t size)
+{
+    if (cJSON_IsString(v)) {
+        if (strlen(v->valuestring) >= size)
+            return false;
+        memcpy(buf, v->valuestring, strlen(v->valuestring) + 1);
+        return true;
+    }
+    if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 1e9) {
+        snprintf(buf, size, "%.0f", v->valuedouble);
+        return true;
+    }
+    return false;
+}
+
+/* is_deleted 0/1 (v2) or isdeleted true/false (v3) */
+static bool deleted(const cJSON *obj)
+{
+    const cJSON *d = field(obj, "isdeleted");
+    if (!d)
+        d = field(obj, "is_deleted");
+    return cJSON_IsTrue(d) || (cJSON_IsNumber(d) && d->valuedouble != 0);
+}
+
+/* ---- data rows ----------------------------------------------------------------- */
+
+static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
+{
+    bench_db *db = ji->db;
+    char text[160], buf[160];
+    size_t len;
+    int64_t key;
+    uint32_t ind, area, period;
+    if (!cJSON_IsObject(row))
+        return FAIL(ji, "values[%zu]: expected an object {kpi, municipality, period, values}", i);
+    if (!code_text(field(row, "kpi"), text, sizeof text) || !indicator_id_normalize(text, strlen(text), buf, &len))
+        return FAIL(ji, "values[%zu].kpi: expected an indicator id such as \"U33401\"", i);
+    bench_status st = db_intern_indicator(db, buf, len, &ind);
+    const cJSON *m = field(row, "municipality");
+    if (!m)
+        m = field(row, "ou");
+    if (!st && (!code_text(m, text, sizeof text) || !area_code_normalize(text, strlen(text), buf, &len)))
+        return FAIL(ji, "values[%zu].municipality: expected a code such as \"1490\" or \"G92790\"", i);
+    if (!st)
+        st = db_intern_area(db, buf, len, &area);
+    if (!st && (!code_text(field(row, "period"), text, sizeof text) ||
+                !period_parse(text, strlen(text), buf, &len, &key)))
+        return FAIL(ji, "values[%zu].period: expected a year such as 2022", i);
+    if (!st)
+        st = db_intern_period(db, buf, len, key, &period);
+    if (st) {
+        json_error(ji, st, 0, 0, "values[%zu]: %s", i, bench_strerror(st));
+        return false;
+    }
+    bool row_deleted = deleted(row);
+    const cJSON *values = field(row, "values");
+    if (!cJSON_IsArray(values))
+        return FAIL(ji, "values[%zu].values: expected an array of {gender, value, count, status}", i);
+    const cJSON *v;
+    size_t j = 0;
+    cJSON_ArrayForEach(v, values) {
+        ji->rep.rows_read++;
+        if (!cJSON_IsObject(v))
+            return FAIL(ji, "values[%zu].values[%zu]: expected an object", i, j);
+        if ((row_deleted || deleted(v)) && !ji->opts->include_deleted) {
+            ji->rep.skipped_deleted++;
+            j++;
+            continue;
+        }
+        const cJSON *g = field(v, "gender");
+        int gender = cJSON_IsString(g) ? gender_parse(g->valuestring, strlen(g->valuestring)) : -1;
+        if (gender < 0)
+            return FAIL(ji, "values[%zu].values[%zu].gender: expected \"T\", \"K\" or \"M\"", i, j);
+        const cJSON *val = field(v, "value");
+        double value = NAN;
+        uint8_t status = BENCH_OBS_OK;
+        if (!val || cJSON_IsNull(val)) {
+            status = BENCH_OBS_MISSING;
+            const cJSON *s = field(v, "status");
+            if (cJSON_IsString(s)) {
+                int marker = bench_missing_marker(s->valuestring, strlen(s->valuestring));
+                if (marker > BENCH_OBS_MISSING)
+                    status = (uint8_t)marker;
+                else if (strcasestr(s->valuestring, "bortfall"))
+                    status = BENCH_OBS_BORTFALL;
+                else if (strcasestr(s->valuestring, "sekretess"))
+                    status = BENCH_OBS_SEKRETESS;
+            }
+        } else if (cJSON_IsNumber(val) && isfinite(val->valuedouble)) {
+            value = val->valuedouble;
+        } else if (cJSON_IsString(val)) {
+            size_t n = strlen(val->valuestring);
+            int marker = bench_missing_marker(val->valuestring, n);
+            if (marker >= 0)
+                status = (uint8_t)marker;
+            else if (bench_parse_number(&value, NULL, val->valuestring, n) != BENCH_OK)
+                return FAIL(ji, "values[%zu].values[%zu].value: expected a number or null, found \"%.40s\"", i, j,
+                            val->valuestring);
+        } else {
+            return FAIL(ji, "values[%zu].values[%zu].value: expected a number or null", i, j);
+        }
+        const cJSON *c = field(v, "count");
+        int32_t count = status == BENCH_OBS_OK ? 1 : 0;
+        if (c && !cJSON_IsNull(c)) {
+            if (!cJSON_IsNumber(c) || c->valuedouble < 0 || c->valuedouble > INT32_MAX ||
+                c->valuedouble != floor(c->valuedouble))
+                return FAIL(ji, "values[%zu].values[%zu].count: expected a whole number", i, j);
+            count = (int32_t)c->valuedouble;
+        }
+        if (obs_append(&ji->staged, ind, area, period, ji->source, gender, BENCH_KIND_UTFALL, value, count,
+                       status)) {
+            json_error(ji, BENCH_ENOMEM, 0, 0, "out of memory");
+            return false;
+        }
+        ji->rep.missing += status != BENCH_OBS_OK;
+        j++;
+    }
+    return true;
+}
+
+/* ---- metadata ---------------------------------------------------------------------- */
+
+enum kind_of_list { L_DATA, L_KPI, L_MUNICIPALITY, L_MUNICIPALITY_GROUPS, L_KPI_GROUPS };
+
+static enum kind_of_list classify(const cJSON *first)
+{
+    if (field(first, "kpi") && field(first, "values"))
+        return L_DATA;
+    const cJSON *members = field(first, "members");
+    if (cJSON_IsArray(members)) {
+        const cJSON *m = members->child;
+        return m && (field(m, "member_id") || field(m, "kpi")) ? L_KPI_GROUPS : L_MUNICIPALITY_GROUPS;
+    }
+    if (field(first, "type") && !field(first, "operating_area"))
+        return L_MUNICIPALITY;
+    return L_KPI;
+}
+
+static const char *string_field(const cJSON *obj, const char *name)
+{
+    const cJSON *v = field(obj, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Check every metadata item before changing the catalogue, so a bad file changes nothing. */
+static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kind)
+{
+    const cJSON *item;
+    size_t i = 0;
+    cJSON_ArrayForEach(item, list) {
+        char text[160], buf[160];
+        size_t len;
+        if (!cJSON_IsObject(item) || !code_text(field(item, "id"), text, sizeof text))
+            return FAIL(ji, "values[%zu]: expected an object with a string \"id\"", i);
+        const char *title = string_field(item, "title");
+        if (field(item, "title") && (!title || !utf8_valid_text(title, strlen(title))))
+            return FAIL(ji, "values[%zu].title: expected text", i);
+        bool ok = kind == L_KPI ? indicator_id_normalize(text, strlen(text), buf, &len)
+                                : area_code_normalize(text, strlen(text), buf, &len);
+        if (!ok && kind != L_KPI_GROUPS)
+            return FAIL(ji, "values[%zu].id: \"%.40s\" is no %s", i, text, kind == L_KPI ? "indicator id" : "area code");
+        if (kind == L_MUNICIPALITY) {
+            const char *type = string_field(item, "type");
+            if (!type || (strcmp(type, "K") && strcmp(type, "L")))
+                return FAIL(ji, "values[%zu].type: expected \"K\" (kommun) or \"L\" (region)", i);
+        }
+        if (kind == L_MUNICIPALITY_GROUPS) {
+            const cJSON *members = field(item, "members"), *m;
+            if (!cJSON_IsArray(members))
+                return FAIL(ji, "values[%zu].members: expected an array", i);
+            size_t j = 0;
+            cJSON_ArrayForEach(m, members) {
+                if (!code_text(field(m, "id"), text, sizeof text) || !area_code_normalize(text, strlen(text), buf, &len))
+                    return FAIL(ji, "values[%zu].members[%zu].id: expected an area code", i, j);
+                j++;
+            }
+        }
+        i++;
+    }
+    return true;
+}
+
+static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kind)
+{
+    const cJSON *item;
+    size_t i = 0;
+    cJSON_ArrayForEach(item, list) {
+        char id[160];
+        code_text(field(item, "id"), id, sizeof id);
+        const char *title = string_field(item, "title");
+        bench_status st = BENCH_OK;
+        if (kind == L_KPI) {
+            st = bench_indicator_set(ji->db, id, title, NULL, BENCH_DIRECTION_KEEP);
+        } else if (kind == L_MUNICIPALITY) {
+            bool kommun = strcmp(string_field(item, "type"), "K") == 0;
+            bench_area_type type = kommun ? BENCH_AREA_KOMMUN
+                                          : strcmp(id, "0000") == 0 ? BENCH_AREA_RIKET : BENCH_AREA_REGION;
+            st = bench_area_set(ji->db, id, type, title, NULL, NULL);
+        } else if (kind == L_MUNICIPALITY_GROUPS) {
+            const cJSON *members = field(item, "members"), *m;
+            size_t n = (size_t)cJSON_GetArraySize(members), j = 0;
+            char (*codes)[40] = bench_malloc((n ? n : 1) * sizeof *codes);
+            const char **ptrs = bench_malloc((n ? n : 1) * sizeof *ptrs);
+            if (!codes || !ptrs) {
+                st = BENCH_ENOMEM;
+            } else {
+                cJSON_ArrayForEach(m, members) {
+                    code_text(field(m, "id"), codes[j], sizeof codes[j]);
+                    ptrs[j] = codes[j];
+                    j++;
+                }
+                st = bench_group_set(ji->db, id, title, ptrs, n);
+            }
+            bench_free(codes);
+            bench_free(ptrs);
+        } else {
+            ji->rep.skipped_filtered++;
+        }
+        if (st) {
+            bench_error e = ji->db->err;
+            error_clear(&ji->db->err);
+            json_error(ji, st, 0, 0, "values[%zu]: %s", i, e.message);
+            return false;
+        }
+        ji->rep.rows_read++;
+        ji->rep.accepted += kind != L_KPI_GROUPS;
+        i++;
+    }
+    return true;
+}
+
+/* ---- driver ---------------------------------------------------------------------------- */
+
+bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                      const char *name, const bench_json_options *opts)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    bench_json_options defaults = BENCH_JSON_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != BENCH_JSON_OPTIONS_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_json_options.version is %u, expected %u", opts->version,
+                       BENCH_JSON_OPTIONS_VERSION);
+    if (!data && len)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json: data is NULL");
+    json_import ji;
+    memset(&ji, 0, sizeof ji);
+    ji.db = db;
+    ji.opts = opts;
+    ji.name = name ? name : "<buffer>";
+    db_mark mark = db_mark_take(db);
+    /* metadata edits existing catalogue entries, which a rollback of new codes cannot undo:
+     * all items are checked before the first edit */
+    long line, column;
+    cJSON *root = json_parse(&data, &len, &line, &column);
+    const cJSON *list = NULL;
+    if (!root) {
+        if (len)
+            json_error(&ji, BENCH_EPARSE, line, column, "malformed JSON (or nested deeper than %d levels)",
+                       CJSON_NESTING_LIMIT);
+        else
+            json_error(&ji, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
+    } else {
+        list = cJSON_IsArray(root) ? root : field(root, "values");
+        if (!cJSON_IsArray(list))
+            json_error(&ji, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
+    }
+    if (!ji.failed) {
+        const char *src = opts->source ? opts->source : ji.name;
+        const char *slash = strrchr(src, '/');
+        if (!opts->source && slash && slash[1])
+            src = slash + 1;
+        uint32_t source;
+        bench_status st = pool_intern(&db->sources, src, strlen(src), &source);
+        if (st)
+            json_error(&ji, st, 0, 0, "cannot add source: %s", bench_strerror(st));
+        ji.source = (uint16_t)source;
+    }
+    if (!ji.failed && list->child) {
+        enum kind_of_list kind = classify(list->child);
+        if (kind == L_DATA) {
+            const cJSON *row;
+            size_t i = 0;
+            cJSON_ArrayForEach(row, list) {
+                if (!read_data_row(&ji, row, i++))
+                    break;
+            }
+            if (!ji.failed) {
+                bench_status st = db_merge(db, &ji.staged, &ji.rep.replaced);
+                if (st)
+                    json_error(&ji, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
+                else
+                    ji.rep.accepted = ji.staged.n;
+            }
+        } else if (check_meta(&ji, list, kind)) {
+            apply_meta(&ji, list, kind);
+        }
+    }
+    cJSON_Delete(root);
+    bench_status result = BENCH_OK;
+    if (ji.failed) {
+        result = (bench_status)db->err.code;
+        db_mark_rollback(db, mark);
+        ji.rep.accepted = 0;
+        ji.rep.missing = 0;
+    }
+    ji.rep.skipped = ji.rep.skipped_deleted + ji.rep.skipped_filtered;
+    obs_free(&ji.staged);
+    if (out)
+        *out = ji.rep;
+    return result;
+}
+
+bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db, const char *path,
+                                           const bench_json_options *opts)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!path)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json_file: path is NULL");
+    const char *data;
+    size_t len;
+    bench_status st = file_load(&data, &len, &db->err, path);
+    if (st)
+        return st;
+    st = bench_import_kolada_json(out, db, data, len, path, opts);
+    file_release(data, len);
+    return st;
+}
