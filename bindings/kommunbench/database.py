@@ -101,6 +101,7 @@ class Database:
             raise error_from(err, status)
         self._ptr = out[0]
         self._lock = threading.RLock()
+        self.last_report = None  # the ImportReport of the last kolada.fetch_* into this Database
         if with_datasets:
             from .datasets import load_seed_datasets
             load_seed_datasets(self)

@@ -1,0 +1,266 @@
+"""Kolada API client: fetch values and metadata into a Database, with an on-disk cache.
+
+    from kommunbench import kolada
+    db = kb.Database()
+    kolada.fetch_values("U33401", years=[2021, 2022], db=db)   # all kommuner
+    kolada.fetch_kpis(db=db); kolada.fetch_groups(db=db)
+
+The API is Kolada's (https://api.kolada.se/v3 by default; v2 works too).  Ids are sent in
+chunks of at most 25 per path segment; pages are followed through next_url (v3) or next_page
+(v2); 429 and 5xx answers are retried with exponential backoff (Retry-After is honoured);
+every request has a timeout and a cap on the response size.  Each response is cached on disk
+(KOMMUNBENCH_CACHE, or ~/.cache/kommunbench/kolada), written atomically, so an interrupted
+fetch leaves no half file and a fetch works offline once cached.  Fetched data is only ever
+parsed as JSON.  Write "Källa: Kolada" under the values you show.
+"""
+import hashlib
+import json
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from .errors import BenchError, InvalidArgumentError
+
+__all__ = ["KoladaClient", "KoladaError", "cache_dir", "clear_cache", "fetch_values", "fetch_kpis",
+           "fetch_municipalities", "fetch_groups", "DEFAULT_BASE_URL"]
+
+DEFAULT_BASE_URL = "https://api.kolada.se/v3"
+CHUNK = 25                      # ids per path segment
+MAX_RESPONSE_BYTES = 256 << 20  # a Kolada page is far smaller; anything bigger is refused
+RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+class KoladaError(BenchError, OSError):
+    """The Kolada API could not be reached or answered with an error."""
+
+    def __str__(self):
+        return self.message
+
+
+def cache_dir():
+    """Where responses are cached: $KOMMUNBENCH_CACHE, else ~/.cache/kommunbench/kolada."""
+    env = os.environ.get("KOMMUNBENCH_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "kommunbench" / "kolada"
+
+
+def clear_cache(directory=None):
+    """Delete the cached responses; returns how many files were removed."""
+    d = Path(directory) if directory else cache_dir()
+    n = 0
+    if d.is_dir():
+        for f in d.glob("*.json"):
+            f.unlink()
+            n += 1
+    return n
+
+
+def _chunks(ids):
+    ids = list(ids)
+    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)] or [[]]
+
+
+def _ids(value, name):
+    if value is None:
+        return None
+    if isinstance(value, (str, int)):
+        value = [value]
+    out = [str(v) for v in value]
+    for v in out:
+        if not v or "/" in v or "," in v or "?" in v:
+            raise InvalidArgumentError(f"{name}: {v!r} is no Kolada id")
+    return out
+
+
+class KoladaClient:
+    """A client for one Kolada base URL.
+
+    cache: "use" (read a cached answer, else fetch and keep it), "refresh" (fetch and keep),
+    "offline" (cache only; a missing answer is an error) or None (no cache)."""
+
+    def __init__(self, base_url=DEFAULT_BASE_URL, cache="use", cache_directory=None, timeout=30.0,
+                 retries=5, backoff=1.0, max_bytes=MAX_RESPONSE_BYTES, progress=True,
+                 allow_http=False):
+        if cache not in ("use", "refresh", "offline", None):
+            raise InvalidArgumentError("cache must be 'use', 'refresh', 'offline' or None")
+        parsed = urllib.parse.urlparse(base_url)
+        local = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if parsed.scheme != "https" and not (allow_http or local):
+            raise InvalidArgumentError("the Kolada client uses HTTPS; pass allow_http=True to override")
+        self.base_url = base_url.rstrip("/")
+        self.cache = cache
+        self.cache_directory = Path(cache_directory) if cache_directory else cache_dir()
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.max_bytes = max_bytes
+        self.progress = progress
+
+    # ---- HTTP with cache --------------------------------------------------
+
+    def _cache_path(self, url):
+        return self.cache_directory / (hashlib.sha256(url.encode()).hexdigest()[:32] + ".json")
+
+    def _get(self, url):
+        path = self._cache_path(url)
+        if self.cache in ("use", "offline") and path.is_file():
+            return path.read_bytes()
+        if self.cache == "offline":
+            raise KoladaError(f"offline and not cached: {url}", file=str(path))
+        body = self._download(url)
+        if self.cache:
+            self.cache_directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache_directory, suffix=".part")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(body)
+                os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        return body
+
+    def _download(self, url):
+        request = urllib.request.Request(url, headers={"Accept": "application/json",
+                                                       "User-Agent": "kommunbench"})
+        for attempt in range(self.retries + 1):
+            wait = self.backoff * (2 ** attempt)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    body = response.read(self.max_bytes + 1)
+                    if len(body) > self.max_bytes:
+                        raise KoladaError(f"{url}: the answer is larger than {self.max_bytes} bytes")
+                    return body
+            except urllib.error.HTTPError as e:
+                if e.code not in RETRY_STATUS or attempt == self.retries:
+                    raise KoladaError(f"{url}: HTTP {e.code} {e.reason}", code=e.code) from None
+                retry_after = e.headers.get("Retry-After") if e.headers else None
+                if retry_after and retry_after.isdigit():
+                    wait = max(wait, float(retry_after))
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+                if attempt == self.retries:
+                    raise KoladaError(f"{url}: {getattr(e, 'reason', e)}") from None
+            time.sleep(wait)
+        raise KoladaError(f"{url}: no answer")  # pragma: no cover
+
+    def pages(self, path, params=None):
+        """All pages of one query, following next_url / next_page; yields parsed JSON."""
+        query = urllib.parse.urlencode({k: v for k, v in (params or {}).items() if v is not None})
+        url = f"{self.base_url}/{path.lstrip('/')}" + (f"?{query}" if query else "")
+        seen = set()
+        while url and url not in seen:
+            seen.add(url)
+            body = self._get(url)
+            try:
+                page = json.loads(body)
+            except ValueError as e:
+                raise KoladaError(f"{url}: the answer is not JSON ({e})") from None
+            yield page
+            nxt = page.get("next_url") or page.get("next_page") if isinstance(page, dict) else None
+            url = urllib.parse.urljoin(url, nxt) if nxt else None
+
+    def _collect(self, queries, description):
+        rows = []
+        bar = _progress(len(queries), description, self.progress)
+        try:
+            for path, params in queries:
+                for page in self.pages(path, params):
+                    values = page.get("values") if isinstance(page, dict) else page
+                    if not isinstance(values, list):
+                        raise KoladaError(f"{path}: expected a list of values")
+                    rows.extend(values)
+                bar.update(1)
+        finally:
+            bar.close()
+        return json.dumps({"values": rows}).encode()
+
+    # ---- endpoints ----------------------------------------------------------
+
+    def fetch_values(self, kpi, municipality=None, years=None, from_date=None, db=None,
+                     include_deleted=False):
+        """Values of one or more KPIs (all kommuner and regions unless `municipality` is
+        given), for `years` (all when None); imported into `db` (a new Database if None).
+        Returns the Database."""
+        kpis = _ids(kpi, "kpi")
+        if not kpis:
+            raise InvalidArgumentError("fetch_values needs at least one kpi")
+        munis, yrs = _ids(municipality, "municipality"), _ids(years, "years")
+        queries = []
+        for k in _chunks(kpis):
+            for m in _chunks(munis) if munis else [None]:
+                for y in _chunks(yrs) if yrs else [None]:
+                    path = "data/kpi/" + ",".join(k)
+                    if m:
+                        path += "/municipality/" + ",".join(m)
+                    if y:
+                        path += "/year/" + ",".join(y)
+                    queries.append((path, {"from_date": from_date}))
+        body = self._collect(queries, "Kolada values")
+        return _into(db, body, f"Kolada API ({self.base_url})", include_deleted)
+
+    def fetch_kpis(self, ids=None, title=None, db=None):
+        """KPI metadata (titles; units are read from them) into `db`."""
+        queries = [("kpi/" + ",".join(c), {}) for c in _chunks(_ids(ids, "ids"))] if ids \
+            else [("kpi", {"title": title})]
+        return _into(db, self._collect(queries, "Kolada KPIs"), "Kolada API /kpi")
+
+    def fetch_municipalities(self, db=None):
+        """Kommuner and regions (id, title, type) into `db`."""
+        return _into(db, self._collect([("municipality", {})], "Kolada municipalities"),
+                     "Kolada API /municipality")
+
+    def fetch_groups(self, db=None):
+        """Municipality groups (SKR kommungrupper, liknande kommuner, ...) into `db`, where
+        they work as area sets in compare()."""
+        return _into(db, self._collect([("municipality_groups", {})], "Kolada groups"),
+                     "Kolada API /municipality_groups")
+
+
+def _into(db, body, source, include_deleted=False):
+    if db is None:
+        from .database import Database
+        db = Database()
+    db.last_report = db.import_kolada_json(body, source=source, include_deleted=include_deleted)
+    return db
+
+
+class _NoBar:
+    def update(self, n):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total, description, enabled):
+    if not enabled or total < 2:
+        return _NoBar()
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # tqdm is optional
+        return _NoBar()
+    return tqdm(total=total, desc=description, unit="request")
+
+
+def fetch_values(kpi, municipality=None, years=None, from_date=None, db=None, **client):
+    """KoladaClient(**client).fetch_values(...)"""
+    return KoladaClient(**client).fetch_values(kpi, municipality, years, from_date, db)
+
+
+def fetch_kpis(ids=None, title=None, db=None, **client):
+    return KoladaClient(**client).fetch_kpis(ids, title, db)
+
+
+def fetch_municipalities(db=None, **client):
+    return KoladaClient(**client).fetch_municipalities(db)
+
+
+def fetch_groups(db=None, **client):
+    return KoladaClient(**client).fetch_groups(db)
