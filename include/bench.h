@@ -594,6 +594,34 @@ BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db,
                                            const bench_per_capita_options *opts);
 
 /* ------------------------------------------------------------------ */
+/* Snapshots                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A snapshot is the whole database in one binary file: a 64-byte header
+ * (magic "KBSNAP\r\n", format version, byte-order mark, sizes, a 64-bit
+ * checksum of everything after the header), a table of sections, the code
+ * pools and catalogues, and the observation columns, each 64-byte aligned.
+ * bench_db_open() maps the file and uses the columns in place; they are
+ * copied only when the database is first changed.  Every offset, length,
+ * count and code is checked before use: a truncated, corrupted or foreign
+ * file gives BENCH_ECORRUPT (BENCH_EVERSION for a newer format), never a
+ * crash.
+ */
+
+#define BENCH_SNAPSHOT_VERSION 1
+
+/** Write the database to `path` (replaced atomically: written to a
+ *  temporary file, then renamed). */
+BENCH_EXPORT bench_status bench_db_save(bench_db *db, const char *path);
+
+/**
+ * Open a snapshot.  On failure *out is NULL and `err` (may be NULL) tells
+ * why.  The caller owns *out and releases it with bench_db_free().
+ */
+BENCH_EXPORT bench_status bench_db_open(bench_db **out, const char *path, bench_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Comparison                                                           */
 /* ------------------------------------------------------------------ */
 

@@ -114,7 +114,12 @@ struct bench_db {
     obs_columns obs;
     uint32_t *index;             /* hash of keys -> row + 1 */
     size_t index_cap;            /* power of two, or 0 */
+    const char *map;             /* a snapshot mapped by bench_db_open: obs columns point into it */
+    size_t map_len;
 };
+
+/* Copy mapped snapshot columns to the heap before the first change. */
+bench_status db_own_columns(bench_db *db);
 
 /* Grow the meta arrays after interning (zero-filled). */
 bench_status db_sync_meta(bench_db *db);

@@ -123,7 +123,10 @@ void bench_db_free(bench_db *db)
     pool_free(&db->areas);
     pool_free(&db->periods);
     pool_free(&db->sources);
-    obs_free(&db->obs);
+    if (db->map)
+        file_release(db->map, db->map_len); /* the columns live in the mapping */
+    else
+        obs_free(&db->obs);
     bench_free(db->index);
     bench_free(db);
 }
@@ -254,10 +257,36 @@ static bench_status index_reserve(bench_db *db, size_t rows)
     return BENCH_OK;
 }
 
+bench_status db_own_columns(bench_db *db)
+{
+    if (!db->map)
+        return BENCH_OK;
+    obs_columns own = {0};
+    bench_status st = obs_reserve(&own, db->obs.n ? db->obs.n : 1);
+    if (st) {
+        obs_free(&own);
+        return st;
+    }
+    size_t n = db->obs.n;
+#define COPY(field) memcpy(own.field, db->obs.field, n * sizeof *own.field)
+    COPY(indicator); COPY(area); COPY(period); COPY(source);
+    COPY(gender); COPY(kind); COPY(status); COPY(value); COPY(count);
+#undef COPY
+    own.n = n;
+    file_release(db->map, db->map_len);
+    db->map = NULL;
+    db->map_len = 0;
+    db->obs = own;
+    return BENCH_OK;
+}
+
 bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_replaced)
 {
     size_t need = db->obs.n + staged->n;
-    bench_status st = obs_reserve(&db->obs, need);
+    bench_status st = db_own_columns(db);
+    if (st)
+        return st;
+    st = obs_reserve(&db->obs, need);
     if (!st)
         st = index_reserve(db, need);
     if (st)

@@ -106,6 +106,27 @@ class Database:
             from .datasets import load_seed_datasets
             load_seed_datasets(self)
 
+    @classmethod
+    def open(cls, path):
+        """Open a snapshot written by save(): the file is mapped and checked (magic,
+        version, byte order, checksum, every offset and code), then used in place."""
+        self = cls.__new__(cls)
+        out = ffi.new("bench_db **")
+        err = ffi.new("bench_error *")
+        status = lib.bench_db_open(out, os.fsencode(os.fspath(path)), err)
+        if status != lib.BENCH_OK:
+            raise error_from(err, status)
+        self._ptr = out[0]
+        self._lock = threading.RLock()
+        self.last_report = None
+        return self
+
+    def save(self, path):
+        """Write the whole database to a binary snapshot (atomically replaced)."""
+        with self._lock:
+            db = self._db()
+            check(lib.bench_db_save(db, os.fsencode(os.fspath(path))), db)
+
     # ---- lifetime -----------------------------------------------------------
 
     def close(self):

@@ -1,0 +1,487 @@
+/* snapshot.c -- save the database to one binary file and map it back, checking everything. */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char MAGIC[8] = {'K', 'B', 'S', 'N', 'A', 'P', '\r', '\n'};
+#define BYTE_ORDER_MARK 0x01020304u
+#define HEADER_SIZE 64
+#define MAX_SECTIONS 64
+#define ALIGN 64
+
+enum section_kind {
+    S_POOL_IND = 1, S_POOL_AREA, S_POOL_PERIOD, S_POOL_SOURCE, S_PERIOD_KEYS, S_AREA_META, S_IND_META,
+    S_COL_IND = 10, S_COL_AREA, S_COL_PERIOD, S_COL_SOURCE, S_COL_GENDER, S_COL_KIND, S_COL_STATUS,
+    S_COL_VALUE, S_COL_COUNT
+};
+
+typedef struct header {
+    char magic[8];
+    uint32_t version, byte_order, header_size, n_sections;
+    uint64_t file_size, n_obs, checksum, reserved[2];
+} header;
+
+typedef struct section {
+    uint32_t kind, reserved;
+    uint64_t offset, length;
+} section;
+
+_Static_assert(sizeof(header) == HEADER_SIZE, "snapshot header is 64 bytes");
+_Static_assert(sizeof(section) == 24, "section entries are 24 bytes");
+
+/* ---- checksum: four independent 64-bit lanes, so it runs near memory speed ---- */
+
+static inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static uint64_t checksum(uint64_t seed, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    const uint64_t P1 = 0x9E3779B185EBCA87ull, P2 = 0xC2B2AE3D27D4EB4Full;
+    uint64_t lane[4] = {seed ^ P1, seed ^ P2, seed + P1, seed - P2};
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32)
+        for (int k = 0; k < 4; k++) {
+            uint64_t w;
+            memcpy(&w, p + i + 8 * k, 8);
+            lane[k] = rotl(lane[k] + w * P2, 31) * P1;
+        }
+    uint64_t h = rotl(lane[0], 1) ^ rotl(lane[1], 7) ^ rotl(lane[2], 12) ^ rotl(lane[3], 18);
+    for (; i < len; i++)
+        h = (h ^ p[i]) * P1;
+    h ^= len;
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    return h;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+typedef struct writer {
+    FILE *f;
+    uint64_t pos;
+    bool failed;
+} writer;
+
+static void put(writer *w, const void *data, size_t len)
+{
+    if (w->failed || !len)
+        return;
+    if (fwrite(data, 1, len, w->f) != len)
+        w->failed = true;
+    w->pos += len;
+}
+
+static void pad_to(writer *w, uint64_t align)
+{
+    static const char zeros[ALIGN];
+    size_t n = (size_t)((align - w->pos % align) % align);
+    put(w, zeros, n);
+}
+
+typedef struct buffer {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} buffer;
+
+static void buf_put(buffer *b, const void *data, size_t len)
+{
+    if (b->failed)
+        return;
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + len)
+            cap *= 2;
+        char *d = bench_realloc(b->data, cap);
+        if (!d) {
+            b->failed = true;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+
+static void buf_u32(buffer *b, uint32_t v) { buf_put(b, &v, 4); }
+
+static void buf_str(buffer *b, const char *s)
+{
+    uint32_t len = s ? (uint32_t)strlen(s) : 0;
+    buf_u32(b, len);
+    buf_put(b, s, len);
+}
+
+static void pool_blob(buffer *b, const pool *p)
+{
+    buf_u32(b, p->n);
+    for (uint32_t i = 0; i < p->n; i++) {
+        buf_u32(b, p->lens[i]);
+        buf_put(b, p->strs[i], p->lens[i]);
+    }
+}
+
+bench_status bench_db_save(bench_db *db, const char *path)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!path)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_db_save: path is NULL");
+    /* the small sections are built in memory first */
+    buffer meta[7] = {{0}};
+    pool_blob(&meta[0], &db->indicators);
+    pool_blob(&meta[1], &db->areas);
+    pool_blob(&meta[2], &db->periods);
+    pool_blob(&meta[3], &db->sources);
+    buf_put(&meta[4], db->period_keys, db->periods.n * sizeof *db->period_keys);
+    for (uint32_t a = 0; a < db->areas.n; a++) {
+        const area_meta *m = &db->area_meta[a];
+        buf_put(&meta[5], &m->type, 1);
+        buf_put(&meta[5], m->lan, 2);
+        buf_str(&meta[5], m->name);
+        buf_str(&meta[5], m->kommungrupp);
+        buf_u32(&meta[5], m->n_members);
+        buf_put(&meta[5], m->members, m->n_members * sizeof *m->members);
+    }
+    for (uint32_t k = 0; k < db->indicators.n; k++) {
+        const indicator_meta *m = &db->ind_meta[k];
+        buf_put(&meta[6], &m->direction, 1);
+        buf_str(&meta[6], m->title);
+        buf_str(&meta[6], m->unit);
+    }
+    bench_status st = BENCH_OK;
+    for (int i = 0; i < 7; i++)
+        if (meta[i].failed)
+            st = BENCH_ENOMEM;
+    const obs_columns *o = &db->obs;
+    size_t n = o->n;
+    struct { uint32_t kind; const void *data; size_t width; } cols[] = {
+        {S_COL_IND, o->indicator, 2}, {S_COL_AREA, o->area, 2}, {S_COL_PERIOD, o->period, 2},
+        {S_COL_SOURCE, o->source, 2}, {S_COL_GENDER, o->gender, 1}, {S_COL_KIND, o->kind, 1},
+        {S_COL_STATUS, o->status, 1}, {S_COL_VALUE, o->value, 8}, {S_COL_COUNT, o->count, 4}};
+    enum { NCOLS = sizeof cols / sizeof cols[0], NSEC = 7 + NCOLS };
+    section table[NSEC];
+    uint64_t pos = HEADER_SIZE + sizeof table;
+    for (int i = 0; i < NSEC; i++) {
+        pos = (pos + ALIGN - 1) / ALIGN * ALIGN;
+        table[i].kind = i < 7 ? (uint32_t)(S_POOL_IND + i) : cols[i - 7].kind;
+        table[i].reserved = 0;
+        table[i].offset = pos;
+        table[i].length = i < 7 ? meta[i].len : n * cols[i - 7].width;
+        pos += table[i].length;
+    }
+    header h = {{0}, BENCH_SNAPSHOT_VERSION, BYTE_ORDER_MARK, HEADER_SIZE, NSEC, pos, n, 0, {0, 0}};
+    memcpy(h.magic, MAGIC, sizeof MAGIC);
+    uint64_t sum = checksum(0, table, sizeof table);
+    for (int i = 0; i < NSEC; i++)
+        sum = checksum(sum, i < 7 ? (const void *)meta[i].data : cols[i - 7].data, table[i].length);
+    h.checksum = sum;
+
+    char tmp[4096];
+    if (!st && snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
+        st = BENCH_EINVAL;
+    writer w = {0};
+    if (!st && !(w.f = fopen(tmp, "wb"))) {
+        for (int i = 0; i < 7; i++)
+            bench_free(meta[i].data);
+        return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s",
+                          strerror(errno)),
+                BENCH_EIO);
+    }
+    if (!st) {
+        put(&w, &h, sizeof h);
+        put(&w, table, sizeof table);
+        for (int i = 0; i < NSEC; i++) {
+            pad_to(&w, ALIGN);
+            put(&w, i < 7 ? (const void *)meta[i].data : cols[i - 7].data, table[i].length);
+        }
+        if (fflush(w.f) != 0 || fsync(fileno(w.f)) != 0)
+            w.failed = true;
+        if (fclose(w.f) != 0)
+            w.failed = true;
+        if (w.failed || rename(tmp, path) != 0) {
+            int e = errno;
+            unlink(tmp);
+            for (int i = 0; i < 7; i++)
+                bench_free(meta[i].data);
+            return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s",
+                              strerror(e)),
+                    BENCH_EIO);
+        }
+    }
+    for (int i = 0; i < 7; i++)
+        bench_free(meta[i].data);
+    if (st)
+        return DB_FAIL(db, st, "bench_db_save: %s", bench_strerror(st));
+    return BENCH_OK;
+}
+
+/* ---- reading: nothing is trusted -------------------------------------------------- */
+
+typedef struct reader {
+    const unsigned char *p;
+    size_t len, pos;
+    bool bad;
+} reader;
+
+static bool take(reader *r, void *out, size_t n)
+{
+    if (r->bad || n > r->len - r->pos) {
+        r->bad = true;
+        return false;
+    }
+    memcpy(out, r->p + r->pos, n);
+    r->pos += n;
+    return true;
+}
+
+/* A length-prefixed string: *out points into the mapping (not NUL-terminated). */
+static bool take_str(reader *r, const char **out, uint32_t *len)
+{
+    if (!take(r, len, 4) || *len > r->len - r->pos) {
+        r->bad = true;
+        return false;
+    }
+    *out = (const char *)r->p + r->pos;
+    r->pos += *len;
+    return true;
+}
+
+typedef struct snap {
+    const char *path;
+    bench_error *err;
+    const char *data;
+    size_t len;
+    const section *sec[S_COL_COUNT + 1];
+} snap;
+
+static bench_status corrupt(snap *s, const char *what)
+{
+    error_set(s->err, BENCH_ECORRUPT, s->path, 0, 0, __FILE__, __LINE__,
+              "not a valid kommunbench snapshot: %s", what);
+    return BENCH_ECORRUPT;
+}
+
+static reader section_reader(const snap *s, int kind)
+{
+    reader r = {(const unsigned char *)s->data + s->sec[kind]->offset, (size_t)s->sec[kind]->length, 0, false};
+    return r;
+}
+
+static bench_status load_pool(snap *s, bench_db *db, int kind, pool *p)
+{
+    reader r = section_reader(s, kind);
+    uint32_t count;
+    if (!take(&r, &count, 4) || count > p->limit)
+        return corrupt(s, "a code pool is truncated or too large");
+    for (uint32_t i = 0; i < count; i++) {
+        const char *str;
+        uint32_t len, k;
+        if (!take_str(&r, &str, &len) || len == 0 || len > 4096 || !utf8_valid_text(str, len))
+            return corrupt(s, "a code is not valid text");
+        bench_status st = pool_intern(p, str, len, &k);
+        if (st == BENCH_ENOMEM)
+            return (error_set(s->err, BENCH_ENOMEM, s->path, 0, 0, __FILE__, __LINE__, "out of memory"), BENCH_ENOMEM);
+        if (st || k != i)
+            return corrupt(s, "a code pool repeats a code");
+    }
+    if (r.pos != r.len)
+        return corrupt(s, "a code pool has trailing bytes");
+    bench_status st = db_sync_meta(db);
+    if (st)
+        return (error_set(s->err, st, s->path, 0, 0, __FILE__, __LINE__, "out of memory"), st);
+    return BENCH_OK;
+}
+
+static char *dup_text(reader *r, bool *bad)
+{
+    const char *str;
+    uint32_t len;
+    if (!take_str(r, &str, &len) || !utf8_valid_text(str, len)) {
+        *bad = true;
+        return NULL;
+    }
+    return len ? bench_strndup(str, len) : NULL;
+}
+
+static bench_status load_catalogues(snap *s, bench_db *db)
+{
+    reader r = section_reader(s, S_PERIOD_KEYS);
+    if (r.len != (size_t)db->periods.n * sizeof(int64_t))
+        return corrupt(s, "period keys do not match the periods");
+    memcpy(db->period_keys, r.p, r.len);
+    r = section_reader(s, S_AREA_META);
+    bool bad = false;
+    for (uint32_t a = 0; a < db->areas.n && !bad; a++) {
+        area_meta *m = &db->area_meta[a];
+        uint32_t nm;
+        if (!take(&r, &m->type, 1) || m->type > BENCH_AREA_GROUP || !take(&r, m->lan, 2)) {
+            bad = true;
+            break;
+        }
+        m->lan[2] = '\0';
+        m->name = dup_text(&r, &bad);
+        m->kommungrupp = dup_text(&r, &bad);
+        if (bad || !take(&r, &nm, 4) || nm > UINT16_MAX || (size_t)nm * 2 > r.len - r.pos) {
+            bad = true;
+            break;
+        }
+        if (nm) {
+            if (!(m->members = bench_malloc(nm * sizeof *m->members)))
+                return (error_set(s->err, BENCH_ENOMEM, s->path, 0, 0, __FILE__, __LINE__, "out of memory"), BENCH_ENOMEM);
+            take(&r, m->members, nm * sizeof *m->members);
+            m->n_members = nm;
+            for (uint32_t i = 0; i < nm; i++)
+                if (m->members[i] >= db->areas.n)
+                    bad = true;
+        }
+    }
+    if (bad || r.bad || r.pos != r.len)
+        return corrupt(s, "the area catalogue is damaged");
+    r = section_reader(s, S_IND_META);
+    for (uint32_t k = 0; k < db->indicators.n && !bad; k++) {
+        indicator_meta *m = &db->ind_meta[k];
+        if (!take(&r, &m->direction, 1) || m->direction > BENCH_DIRECTION_LOWER) {
+            bad = true;
+            break;
+        }
+        m->title = dup_text(&r, &bad);
+        m->unit = dup_text(&r, &bad);
+    }
+    if (bad || r.bad || r.pos != r.len)
+        return corrupt(s, "the indicator catalogue is damaged");
+    return BENCH_OK;
+}
+
+static bench_status load_columns(snap *s, bench_db *db, uint64_t n)
+{
+    obs_columns *o = &db->obs;
+    const char *d = s->data;
+    o->indicator = (uint16_t *)(d + s->sec[S_COL_IND]->offset);
+    o->area = (uint16_t *)(d + s->sec[S_COL_AREA]->offset);
+    o->period = (uint16_t *)(d + s->sec[S_COL_PERIOD]->offset);
+    o->source = (uint16_t *)(d + s->sec[S_COL_SOURCE]->offset);
+    o->gender = (uint8_t *)(d + s->sec[S_COL_GENDER]->offset);
+    o->kind = (uint8_t *)(d + s->sec[S_COL_KIND]->offset);
+    o->status = (uint8_t *)(d + s->sec[S_COL_STATUS]->offset);
+    o->value = (double *)(d + s->sec[S_COL_VALUE]->offset);
+    o->count = (int32_t *)(d + s->sec[S_COL_COUNT]->offset);
+    o->n = o->cap = (size_t)n;
+    /* every code in range and every value consistent with its status */
+    uint16_t ni = (uint16_t)db->indicators.n, na = (uint16_t)db->areas.n, np = (uint16_t)db->periods.n,
+             ns = (uint16_t)db->sources.n;
+    unsigned bad = 0;
+    for (size_t r = 0; r < o->n; r++) {
+        bad |= (o->indicator[r] >= ni) | (o->area[r] >= na) | (o->period[r] >= np) | (o->source[r] >= ns);
+        bad |= (o->gender[r] > BENCH_GENDER_M) | (o->kind[r] > BENCH_KIND_PROGNOS) |
+               (o->status[r] > BENCH_OBS_ZERO_DENOMINATOR);
+        bad |= (o->status[r] == BENCH_OBS_OK) ? !isfinite(o->value[r]) : !isnan(o->value[r]);
+    }
+    if (bad) {
+        memset(o, 0, sizeof *o); /* the mapping is released by the caller, not freed as columns */
+        return corrupt(s, "an observation has a code, status or value out of range");
+    }
+    return BENCH_OK;
+}
+
+bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
+{
+    if (err)
+        error_clear(err);
+    if (!out || !path) {
+        error_set(err, BENCH_EINVAL, "", 0, 0, __FILE__, __LINE__, "bench_db_open: out and path are required");
+        return BENCH_EINVAL;
+    }
+    *out = NULL;
+    snap s = {path, err, NULL, 0, {0}};
+    bench_status st = file_load(&s.data, &s.len, err, path);
+    if (st)
+        return st;
+    header h;
+    if (s.len < sizeof h) {
+        file_release(s.data, s.len);
+        return corrupt(&s, "shorter than its header (truncated?)");
+    }
+    memcpy(&h, s.data, sizeof h);
+    const char *why = NULL;
+    if (memcmp(h.magic, MAGIC, sizeof MAGIC) != 0)
+        why = "wrong magic number (not a snapshot)";
+    else if (h.byte_order != BYTE_ORDER_MARK)
+        why = "written on a machine of the other byte order";
+    else if (h.version > BENCH_SNAPSHOT_VERSION) {
+        file_release(s.data, s.len);
+        error_set(err, BENCH_EVERSION, path, 0, 0, __FILE__, __LINE__,
+                  "snapshot format %u is newer than this library's (%d)", h.version, BENCH_SNAPSHOT_VERSION);
+        return BENCH_EVERSION;
+    } else if (h.version == 0 || h.header_size != HEADER_SIZE)
+        why = "bad version or header size";
+    else if (h.file_size != s.len)
+        why = "its length differs from the length in its header (truncated or appended to)";
+    else if (h.n_sections == 0 || h.n_sections > MAX_SECTIONS ||
+             HEADER_SIZE + (uint64_t)h.n_sections * sizeof(section) > s.len)
+        why = "bad section table";
+    const section *table = (const section *)(s.data + HEADER_SIZE);
+    if (!why) {
+        uint64_t sum = checksum(0, table, h.n_sections * sizeof(section));
+        for (uint32_t i = 0; i < h.n_sections && !why; i++) {
+            const section *sec = &table[i];
+            if (sec->offset > s.len || sec->length > s.len - sec->offset || sec->offset % 8 != 0)
+                why = "a section lies outside the file";
+            else if (sec->kind > S_COL_COUNT || sec->kind == 0 || s.sec[sec->kind])
+                why = "unknown or repeated section";
+            else {
+                s.sec[sec->kind] = sec;
+                sum = checksum(sum, s.data + sec->offset, (size_t)sec->length);
+            }
+        }
+        if (!why && sum != h.checksum)
+            why = "checksum mismatch (the file is damaged)";
+    }
+    static const struct { int kind; size_t width; } widths[] = {
+        {S_COL_IND, 2}, {S_COL_AREA, 2}, {S_COL_PERIOD, 2}, {S_COL_SOURCE, 2}, {S_COL_GENDER, 1},
+        {S_COL_KIND, 1}, {S_COL_STATUS, 1}, {S_COL_VALUE, 8}, {S_COL_COUNT, 4}};
+    for (int k = S_POOL_IND; !why && k <= S_IND_META; k++)
+        if (!s.sec[k])
+            why = "a section is missing";
+    for (size_t i = 0; !why && i < sizeof widths / sizeof widths[0]; i++) {
+        const section *sec = s.sec[widths[i].kind];
+        if (!sec || h.n_obs > UINT32_MAX || sec->length != h.n_obs * widths[i].width)
+            why = "a column is missing or has the wrong length";
+    }
+    if (why) {
+        file_release(s.data, s.len);
+        return corrupt(&s, why);
+    }
+    bench_db_options opts = BENCH_DB_OPTIONS_INIT;
+    opts.load_catalogue = 0;
+    bench_db *db = NULL;
+    st = bench_db_new(&db, &opts, err);
+    if (!st)
+        st = load_pool(&s, db, S_POOL_IND, &db->indicators);
+    if (!st)
+        st = load_pool(&s, db, S_POOL_AREA, &db->areas);
+    if (!st)
+        st = load_pool(&s, db, S_POOL_PERIOD, &db->periods);
+    if (!st)
+        st = load_pool(&s, db, S_POOL_SOURCE, &db->sources);
+    if (!st)
+        st = load_catalogues(&s, db);
+    if (!st)
+        st = load_columns(&s, db, h.n_obs);
+    if (st) {
+        bench_db_free(db);
+        file_release(s.data, s.len);
+        return st;
+    }
+    db->map = s.data;
+    db->map_len = s.len;
+    *out = db;
+    return BENCH_OK;
+}
