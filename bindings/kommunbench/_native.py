@@ -119,6 +119,30 @@ class Frame:
                                              ordered=name == "period")
         return values
 
+    def to_arrow(self):
+        """The frame as a pyarrow Table over the same C buffers, without a copy.
+
+        Numeric columns become arrays over the C memory (pyarrow.foreign_buffer keeps the frame
+        alive); CODE columns become dictionary arrays whose indices are the C codes.  Missing
+        values stay NaN in float columns (Arrow's validity bitmap is not used), as in numpy."""
+        import pyarrow as pa
+
+        arrays, names = [], []
+        for name, (index, ctype, data) in self._columns.items():
+            width = 8 if ctype == lib.BENCH_COLUMN_F64 else 4
+            address = int(ffi.cast("uintptr_t", data))
+            buf = pa.foreign_buffer(address, self.rows * width, base=self)
+            if ctype == lib.BENCH_COLUMN_F64:
+                arr = pa.Array.from_buffers(pa.float64(), self.rows, [None, buf])
+            elif ctype == lib.BENCH_COLUMN_I32:
+                arr = pa.Array.from_buffers(pa.int32(), self.rows, [None, buf])
+            else:
+                codes = pa.Array.from_buffers(pa.uint32(), self.rows, [None, buf])
+                arr = pa.DictionaryArray.from_arrays(codes, pa.array(self.dictionary(name), pa.string()))
+            arrays.append(arr)
+            names.append(name)
+        return pa.Table.from_arrays(arrays, names=names)
+
     def to_pandas(self):
         data = {name: self.series(name) for name in self._columns}
         return pd.DataFrame(data, copy=False)

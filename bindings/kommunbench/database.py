@@ -369,12 +369,16 @@ class Database:
             mask |= 1 << table[fold(v)]
         return mask
 
-    def values(self, indicator=None, area=None, period=None, gender="T", kind="utfall"):
+    def values(self, indicator=None, area=None, period=None, gender="T", kind="utfall",
+               as_arrow=False):
         """Observations as a DataFrame: indicator, area, period, gender, kind, value, count,
         status, source.  Each filter takes one code or a list; None means all.  period is a
         label ("2022", "2024-T1") or an int year; gender=None gives T, K and M.
-        Missing values are NaN with their status ("missing", "bortfall", ...), never 0."""
-        return self.values_frame(indicator, area, period, gender, kind).to_pandas()
+        Missing values are NaN with their status ("missing", "bortfall", ...), never 0.
+        as_arrow=True gives a pyarrow Table over the C buffers instead (no copy), which
+        polars (pl.from_arrow) and DuckDB can take directly."""
+        frame = self.values_frame(indicator, area, period, gender, kind)
+        return frame.to_arrow() if as_arrow else frame.to_pandas()
 
     def per_capita(self, indicator, population="N01951", scale=1000, age=None, label=None):
         """Normalize an indicator: value / population * scale, matched on area, period and gender.
