@@ -95,7 +95,7 @@ bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type
         return DB_FAIL(db, BENCH_EINVAL, "bad area type %d", (int)type);
     if (lan && strlen(lan) > 2)
         return DB_FAIL(db, BENCH_EINVAL, "bad län code \"%s\": expected two digits such as 14", lan);
-    if ((name && !utf8_valid_text(name, strlen(name))) ||
+    if ((name && !utf8_valid_multiline(name, strlen(name))) ||
         (kommungrupp && !utf8_valid_text(kommungrupp, strlen(kommungrupp))))
         return DB_FAIL(db, BENCH_EINVAL, "area %s: name or group is not valid UTF-8 text", buf);
     /* Copy first, intern last: a failure leaves the catalogue as it was. */
@@ -150,7 +150,7 @@ bench_status bench_group_set(bench_db *db, const char *id, const char *title, co
                        id ? id : "(null)");
     if (!members && n_members)
         return DB_FAIL(db, BENCH_EINVAL, "bench_group_set: members is NULL");
-    if (title && !utf8_valid_text(title, strlen(title)))
+    if (title && !utf8_valid_multiline(title, strlen(title)))
         return DB_FAIL(db, BENCH_EINVAL, "group %s: title is not valid UTF-8 text", buf);
     if (n_members > UINT16_MAX)
         return DB_FAIL(db, BENCH_ELIMIT, "group %s: more than %u members", buf, UINT16_MAX);
@@ -341,7 +341,7 @@ bench_status bench_indicator_set(bench_db *db, const char *id, const char *title
         return DB_FAIL(db, BENCH_EINVAL, "bad indicator id: expected text such as U33401");
     if (direction != BENCH_DIRECTION_KEEP && (direction < 0 || direction > BENCH_DIRECTION_LOWER))
         return DB_FAIL(db, BENCH_EINVAL, "bad direction %d", direction);
-    if ((title && !utf8_valid_text(title, strlen(title))) || (unit && !utf8_valid_text(unit, strlen(unit))))
+    if ((title && !utf8_valid_multiline(title, strlen(title))) || (unit && !utf8_valid_multiline(unit, strlen(unit))))
         return DB_FAIL(db, BENCH_EINVAL, "indicator %s: title or unit is not valid UTF-8 text", buf);
     int64_t known = pool_find(&db->indicators, buf, len);
     if (!unit && title && (known < 0 || !db->ind_meta[known].unit))

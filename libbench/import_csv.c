@@ -73,12 +73,11 @@ static void on_field(void *data, size_t len, void *arg)
                      len, ci->db->opts.max_field_bytes);
         return;
     }
+    if (ci->nf >= ci->db->opts.max_columns) {
+        import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "more than %zu columns", ci->db->opts.max_columns);
+        return;
+    }
     if (ci->nf == ci->nf_cap) {
-        if (ci->nf_cap >= ci->db->opts.max_columns) {
-            import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "more than %zu columns",
-                         ci->db->opts.max_columns);
-            return;
-        }
         size_t cap = ci->nf_cap ? ci->nf_cap * 2 : 16;
         size_t *o = bench_reallocarray(ci->offs, cap, sizeof *o);
         if (!o)
@@ -407,7 +406,7 @@ static bool row_labels(csv_import *ci, uint32_t ind)
         trim(&s, &len);
         if (!len)
             continue;
-        if (!utf8_valid_text(s, len)) {
+        if (!utf8_valid_multiline(s, len)) {
             import_error(ci, BENCH_EPARSE, cols[i] + 1, "column %s: not valid UTF-8 text (a Latin-1 file? save it as UTF-8)",
                          column_label(ci, (size_t)cols[i]));
             return false;

@@ -198,7 +198,7 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
         if (!cJSON_IsObject(item) || !code_text(field(item, "id"), text, sizeof text))
             return FAIL(ji, "values[%zu]: expected an object with a string \"id\"", i);
         const char *title = string_field(item, "title");
-        if (field(item, "title") && (!title || !utf8_valid_text(title, strlen(title))))
+        if (field(item, "title") && (!title || !utf8_valid_multiline(title, strlen(title))))
             return FAIL(ji, "values[%zu].title: expected text", i);
         bool ok = kind == L_KPI ? indicator_id_normalize(text, strlen(text), buf, &len)
                                 : area_code_normalize(text, strlen(text), buf, &len);

@@ -69,8 +69,11 @@ int gender_parse(const char *s, size_t len);
 int kind_parse(const char *s, size_t len);
 /* Trim ASCII spaces and tabs. */
 void trim(const char **s, size_t *len);
-/* true if s[0..len) is valid UTF-8 without control characters */
+/* true if s[0..len) is valid UTF-8 without control characters (multiline:
+ * tab, CR and LF allowed, as in titles and names) */
+bool utf8_valid(const char *s, size_t len, bool newlines);
 bool utf8_valid_text(const char *s, size_t len);
+bool utf8_valid_multiline(const char *s, size_t len);
 
 /* ---- the observation store ---------------------------------------------- */
 

@@ -391,14 +391,17 @@ int kind_parse(const char *s, size_t len)
     return -1;
 }
 
-bool utf8_valid_text(const char *s, size_t len)
+bool utf8_valid_text(const char *s, size_t len) { return utf8_valid(s, len, false); }
+bool utf8_valid_multiline(const char *s, size_t len) { return utf8_valid(s, len, true); }
+
+bool utf8_valid(const char *s, size_t len, bool newlines)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
         unsigned char c = p[i];
         if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
+            if ((c < 0x20 && !(newlines && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
                 return false;
             i++;
             continue;

@@ -304,7 +304,7 @@ static char *dup_text(reader *r, bool *bad)
 {
     const char *str;
     uint32_t len;
-    if (!take_str(r, &str, &len) || !utf8_valid_text(str, len)) {
+    if (!take_str(r, &str, &len) || !utf8_valid_multiline(str, len)) {
         *bad = true;
         return NULL;
     }

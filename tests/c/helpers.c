@@ -44,3 +44,43 @@ double value_of(bench_db *db, const char *indicator, const char *area, const cha
 }
 
 int file_exists(const char *path) { return access(path, R_OK) == 0; }
+
+/* A fingerprint of everything a query can see: counts and a hash of all observations. */
+fingerprint take_fingerprint(bench_db *db)
+{
+    fingerprint fp = {bench_db_count(db), bench_area_count(db), 0, 0};
+    bench_frame *f = NULL;
+    bench_frame *ind = NULL;
+    if (bench_indicators_frame(&ind, db) == BENCH_OK)
+        fp.indicators = bench_frame_rows(ind);
+    bench_frame_free(ind);
+    bench_query q = BENCH_QUERY_INIT;
+    if (bench_values(&f, db, &q) != BENCH_OK)
+        return fp;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t c = 0; c < bench_frame_columns(f); c++) {
+        bench_column_type type;
+        const void *data;
+        bench_frame_column(NULL, &type, &data, f, c);
+        size_t width = type == BENCH_COLUMN_F64 ? 8 : 4;
+        const unsigned char *p = data;
+        for (size_t i = 0; i < bench_frame_rows(f) * width; i++)
+            h = (h ^ p[i]) * 1099511628211ull;
+        if (type == BENCH_COLUMN_CODE) {
+            const char *const *dict;
+            size_t n;
+            bench_frame_dictionary(&dict, &n, f, c);
+            for (size_t i = 0; i < n; i++)
+                for (const char *s = dict[i]; *s; s++)
+                    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+        }
+    }
+    bench_frame_free(f);
+    fp.hash = h;
+    return fp;
+}
+
+int same_fingerprint(fingerprint a, fingerprint b)
+{
+    return a.count == b.count && a.areas == b.areas && a.indicators == b.indicators && a.hash == b.hash;
+}

@@ -5,6 +5,7 @@
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
@@ -25,6 +26,9 @@ int register_alloc_suite(void);
 int register_real_data_suite(void);
 
 /* helpers (tests/c/helpers.c) */
+typedef struct fingerprint { size_t count, areas, indicators; unsigned long long hash; } fingerprint;
+fingerprint take_fingerprint(bench_db *db);   /* counts and a hash of every observation */
+int same_fingerprint(fingerprint a, fingerprint b);
 bench_db *new_db(void);                       /* a Database with the catalogue; fails the test if not */
 bench_status import_text(bench_db *db, const char *csv, bench_csv_options *opts, bench_import_report *rep);
 double value_of(bench_db *db, const char *indicator, const char *area, const char *period, int gender);
