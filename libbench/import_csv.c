@@ -560,6 +560,8 @@ static void on_record(int terminator, void *arg)
         if (!ci->have_header) {
             ci->have_header = true;
             read_header(ci);
+            if (ci->rep.n_errors)
+                ci->stop = true; /* without a usable header no row can be read */
         } else {
             read_row(ci);
         }

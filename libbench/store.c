@@ -110,9 +110,10 @@ void bench_db_free(bench_db *db)
 {
     if (!db)
         return;
-    for (uint32_t i = 0; i < db->areas.n; i++)
+    /* the side arrays may be shorter than the pools when growing them failed */
+    for (uint32_t i = 0; i < db->areas.n && i < db->area_meta_cap; i++)
         area_meta_clear(&db->area_meta[i]);
-    for (uint32_t i = 0; i < db->indicators.n; i++) {
+    for (uint32_t i = 0; i < db->indicators.n && i < db->ind_meta_cap; i++) {
         bench_free(db->ind_meta[i].title);
         bench_free(db->ind_meta[i].unit);
     }
@@ -402,6 +403,7 @@ static bench_status filter_set(uint8_t **out, const pool *p, const char *const *
 void ranks_free(ranks_t *r)
 {
     bench_free(r->ind); bench_free(r->area); bench_free(r->period); bench_free(r->source);
+    memset(r, 0, sizeof *r);
 }
 
 bench_status ranks_make(ranks_t *r, const bench_db *db)

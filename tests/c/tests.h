@@ -22,6 +22,7 @@ int register_store_suite(void);
 int register_catalogue_suite(void);
 int register_normalize_suite(void);
 int register_compare_suite(void);
+int register_json_suite(void);
 int register_alloc_suite(void);
 int register_real_data_suite(void);
 

@@ -1,0 +1,182 @@
+/* test_json.c -- Kolada JSON (data v2/v3, metadata) and SCB population tables. */
+#include "tests.h"
+
+static int json(bench_db *db, const char *text, bench_import_report *rep)
+{
+    return bench_import_kolada_json(rep, db, text, strlen(text), "k.json", NULL);
+}
+
+static void test_kolada_data(void)
+{
+    bench_db *db = new_db();
+    bench_import_report rep;
+    const char *v3 = "{\"values\":[{\"kpi\":\"U33401\",\"municipality\":\"1490\",\"period\":2022,\"values\":["
+                     "{\"gender\":\"T\",\"count\":1,\"status\":\"\",\"value\":77,\"isdeleted\":false},"
+                     "{\"gender\":\"K\",\"count\":1,\"status\":\"\",\"value\":null},"
+                     "{\"gender\":\"M\",\"count\":1,\"value\":75,\"isdeleted\":true}]},"
+                     "{\"kpi\":\"U33401\",\"municipality\":\"G92790\",\"period\":\"2022\",\"values\":["
+                     "{\"gender\":\"T\",\"count\":18,\"value\":96.8}]}],\"count\":2,\"next_url\":null}";
+    CU_ASSERT_EQUAL_FATAL(json(db, v3, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(rep.rows_read, 4);
+    CU_ASSERT_EQUAL(rep.accepted, 3);
+    CU_ASSERT_EQUAL(rep.skipped_deleted, 1);
+    CU_ASSERT_EQUAL(rep.missing, 1);
+    CU_ASSERT_EQUAL(value_of(db, "U33401", "1490", "2022", BENCH_GENDER_T), 77);
+    CU_ASSERT_TRUE(isnan(value_of(db, "U33401", "1490", "2022", BENCH_GENDER_K)));
+    CU_ASSERT_EQUAL(value_of(db, "U33401", "1490", "2022", BENCH_GENDER_M), -1e300);
+    CU_ASSERT_EQUAL(value_of(db, "U33401", "G92790", "2022", BENCH_GENDER_T), 96.8);
+    /* v2: is_deleted 0/1 on the row, next_page */
+    const char *v2 = "{\"count\":1,\"values\":[{\"kpi\":\"N00945\",\"municipality\":\"1860\",\"period\":2009,"
+                     "\"is_deleted\":0,\"values\":[{\"count\":1,\"gender\":\"T\",\"status\":\"\",\"value\":1.5}]}],"
+                     "\"next_page\":\"http://api.kolada.se/v2/data?page=2\"}";
+    CU_ASSERT_EQUAL(json(db, v2, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(value_of(db, "N00945", "1860", "2009", BENCH_GENDER_T), 1.5);
+    bench_json_options o = BENCH_JSON_OPTIONS_INIT;
+    o.include_deleted = 1;
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, v3, strlen(v3), "k.json", &o), BENCH_OK);
+    CU_ASSERT_EQUAL(value_of(db, "U33401", "1490", "2022", BENCH_GENDER_M), 75);
+    bench_db_free(db);
+}
+
+static void test_kolada_metadata(void)
+{
+    bench_db *db = new_db();
+    bench_import_report rep;
+    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"U99999\",\"title\":\"Något, andel (%)\","
+                             "\"is_divided_by_gender\":1,\"municipality_type\":\"K\",\"operating_area\":\"IFO\"}]}", &rep),
+                    BENCH_OK);
+    const char *title, *unit;
+    CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, NULL, db, "U99999"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(unit, "%");
+    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"9990\",\"title\":\"Testby\",\"type\":\"K\"}]}", &rep), BENCH_OK);
+    const char *name;
+    CU_ASSERT_EQUAL(bench_area_info(NULL, &name, NULL, NULL, db, "9990"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "Testby");
+    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"G36468\",\"title\":\"Liknande kommuner IFO, Borås, 2024\","
+                             "\"members\":[{\"id\":\"0126\",\"title\":\"Huddinge\"},{\"id\":\"0136\",\"title\":\"Haninge\"}]}]}",
+                         &rep), BENCH_OK);
+    bench_frame *f;
+    CU_ASSERT_EQUAL_FATAL(bench_group_members(&f, db, "G36468"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_frame_rows(f), 2);
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"GK1\",\"title\":\"KKiK\",\"members\":[{\"member_id\":\"U33401\"}]}]}",
+                         &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(rep.skipped, 1);
+    /* a bad item anywhere changes no catalogue entry */
+    fingerprint before = take_fingerprint(db);
+    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"0138\",\"title\":\"Changed\",\"type\":\"K\"},{\"id\":\"0139\",\"title\":\"x\",\"type\":\"Q\"}]}",
+                         &rep), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_area_info(NULL, &name, NULL, NULL, db, "0138"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "Tyresö");
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    bench_db_free(db);
+}
+
+static void test_kolada_errors(void)
+{
+    struct { const char *text; long line, column; const char *needle; } cases[] = {
+        {"{\"values\":[1,2", 1, 14, "malformed JSON"},
+        {"{\"values\":\n[\n{\"kpi\": }]}", 3, 9, "malformed JSON"},
+        {"", 1, 1, "empty"},
+        {"[1]x", 1, 4, "malformed JSON"},
+        {"{\"count\":3}", 1, 1, "values"},
+        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\",\"value\":\"abc\"}]}]}",
+         0, 0, "values[0].values[0].value"},
+        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"Borås\",\"period\":2022,\"values\":[]}]}", 0, 0, "municipality"},
+        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":\"x\",\"values\":[]}]}", 0, 0, "period"},
+        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"Q\",\"value\":1}]}]}",
+         0, 0, "gender"},
+        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\",\"value\":1,\"count\":-1}]}]}",
+         0, 0, "count"},
+        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":{}}]}", 0, 0, "array"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bench_db *db = new_db();
+        CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"kpi\":\"U0\",\"municipality\":\"1490\",\"period\":2020,\"values\":[{\"gender\":\"T\",\"value\":1}]}]}",
+                             NULL), BENCH_OK);
+        fingerprint before = take_fingerprint(db);
+        bench_import_report rep;
+        CU_ASSERT_EQUAL(json(db, cases[i].text, &rep), BENCH_EPARSE);
+        const bench_error *e = bench_db_last_error(db);
+        if (e->line != cases[i].line || e->column != cases[i].column || !strstr(e->message, cases[i].needle))
+            fprintf(stderr, "\n  json case %zu: %ld:%ld %s\n", i, e->line, e->column, e->message);
+        CU_ASSERT_EQUAL(e->line, cases[i].line);
+        CU_ASSERT_EQUAL(e->column, cases[i].column);
+        CU_ASSERT_PTR_NOT_NULL(strstr(e->message, cases[i].needle));
+        CU_ASSERT_EQUAL(rep.accepted, 0);
+        CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+        bench_db_free(db);
+    }
+    /* 10 000-deep nesting is refused by depth, in bounded memory */
+    char *deep = malloc(20001);
+    memset(deep, '[', 10000);
+    memset(deep + 10000, ']', 10000);
+    deep[20000] = '\0';
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL(json(db, deep, NULL), BENCH_EPARSE);
+    free(deep);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_file(NULL, db, "/nonexistent.json", NULL), BENCH_EIO);
+    bench_json_options o = BENCH_JSON_OPTIONS_INIT;
+    o.version = 0;
+    CU_ASSERT_EQUAL(bench_import_kolada_json(NULL, db, "{}", 2, "x", &o), BENCH_EINVAL);
+    bench_db_free(db);
+}
+
+static void test_population(void)
+{
+    bench_db *db = new_db();
+    bench_import_report rep;
+    const char *v1 = "{\"columns\":[{\"code\":\"Region\",\"text\":\"region\",\"type\":\"d\"},"
+                     "{\"code\":\"Civilstand\",\"text\":\"civilstånd\",\"type\":\"d\"},"
+                     "{\"code\":\"Alder\",\"text\":\"ålder\",\"type\":\"d\"},{\"code\":\"Kon\",\"text\":\"kön\",\"type\":\"d\"},"
+                     "{\"code\":\"Tid\",\"text\":\"år\",\"type\":\"t\"},{\"code\":\"BE0101N1\",\"text\":\"Folkmängd\",\"type\":\"c\"}],"
+                     "\"data\":[{\"key\":[\"1490\",\"OG\",\"17\",\"1\",\"2022\"],\"values\":[\"700\"]},"
+                     "{\"key\":[\"1490\",\"G\",\"17\",\"1\",\"2022\"],\"values\":[\"1\"]},"
+                     "{\"key\":[\"1490\",\"OG\",\"17\",\"2\",\"2022\"],\"values\":[\"650\"]},"
+                     "{\"key\":[\"14\",\"OG\",\"tot\",\"2\",\"2022\"],\"values\":[\"..\"]}]}";
+    CU_ASSERT_EQUAL_FATAL(bench_import_population(&rep, db, v1, strlen(v1), "scb.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_M), 701); /* civilstånd summed */
+    CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_K), 650);
+    CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_T), 1351); /* T = K + M */
+    CU_ASSERT_TRUE(isnan(value_of(db, "BE0101N1", "0014", "2022", BENCH_GENDER_K)));
+    const char *js = "{\"class\":\"dataset\",\"id\":[\"Region\",\"Alder\",\"Kon\",\"ContentsCode\",\"Tid\"],"
+                     "\"size\":[1,2,1,1,2],\"role\":{\"time\":[\"Tid\"],\"metric\":[\"ContentsCode\"]},"
+                     "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"00\":0}}},"
+                     "\"Alder\":{\"category\":{\"index\":{\"0\":0,\"1\":1}}},\"Kon\":{\"category\":{\"index\":{\"1\":0}}},"
+                     "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},"
+                     "\"Tid\":{\"category\":{\"index\":[\"2023\",\"2024\"]}}},\"value\":[10,11,20,null]}";
+    CU_ASSERT_EQUAL_FATAL(bench_import_population(&rep, db, js, strlen(js), "scb2.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(rep.rows_read, 4);
+    CU_ASSERT_EQUAL(value_of(db, "BE0101N1:0", "0000", "2024", BENCH_GENDER_M), 11);
+    CU_ASSERT_EQUAL(value_of(db, "BE0101N1:1", "0000", "2023", BENCH_GENDER_M), 20);
+    CU_ASSERT_TRUE(isnan(value_of(db, "BE0101N1:1", "0000", "2024", BENCH_GENDER_M)));
+    /* errors */
+    fingerprint before = take_fingerprint(db);
+    const char *bad[] = {"{\"columns\":[],\"data\":[]}", "{\"class\":\"dataset\",\"id\":[\"Tid\"],\"size\":[2],"
+                         "\"dimension\":{\"Tid\":{\"category\":{\"index\":[\"2023\",\"2024\"]}}},\"value\":[1]}",
+                         "{\"x\":1}", "[1,2]", "{\"columns\":[{\"code\":\"Tid\",\"type\":\"t\"},{\"code\":\"A\",\"type\":\"c\"}],"
+                         "\"data\":[{\"key\":[\"2022\"],\"values\":[\"abc\"]}]}",
+                         "{\"class\":\"dataset\",\"id\":[\"Tid\"],\"size\":[1e12],\"dimension\":{},\"value\":[]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CU_ASSERT_NOT_EQUAL(bench_import_population(&rep, db, bad[i], strlen(bad[i]), "bad.json", NULL), BENCH_OK);
+        CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/scb-pxweb-examples/v1_BefolkningNy-21059a-POST.json", SHARED_DATA);
+    if (file_exists(path)) {
+        CU_ASSERT_EQUAL(bench_import_population_file(&rep, db, path, NULL), BENCH_OK);
+        /* Sweden 31 Dec 2017: 5347489 + 3358397 + 978713 + 435643 */
+        CU_ASSERT_EQUAL(value_of(db, "BE0101N1", "0000", "2017", BENCH_GENDER_T), 10120242);
+    } else {
+        printf("\n  skipped the SCB file: %s is absent\n", path);
+    }
+    bench_db_free(db);
+}
+
+int register_json_suite(void)
+{
+    CU_pSuite s = CU_add_suite("json", NULL, NULL);
+    return !s || !CU_add_test(s, "Kolada data v3 and v2", test_kolada_data) ||
+           !CU_add_test(s, "Kolada metadata", test_kolada_metadata) ||
+           !CU_add_test(s, "Kolada errors", test_kolada_errors) || !CU_add_test(s, "SCB population", test_population);
+}
