@@ -2,112 +2,106 @@
 
     .venv/bin/python examples/demo.py --out out
 
-Reads only what the library embeds: the area catalogue, the indicator catalogue and the
-figures transcribed from Borås and Tyresö reports (datasets/seed_figures.csv, each row with
-its document and line).  Writes out/index.html, a PNG and an SVG per chart, and CSV tables.
+Reads only what the library embeds: the area and indicator catalogues and the figures
+transcribed from Borås and Tyresö reports (datasets/seed_figures.csv, each row with its
+document and line).  Writes out/index.html (readable offline), a PNG and an SVG per chart and
+the values as CSV.
 """
 import argparse
 import html
 import os
 import re
-
-import pandas as pd
+import unicodedata
 
 import kommunbench as kb
 from kommunbench import charts
 
-AREA_LABELS = {"0000": "Riket", "G2328": "Alla kommuner (ovägt medel)"}
+COMPARISON_AREAS = {"0000": "Riket", "G2328": "Alla kommuner (ovägt medel)"}
+PERIOD_WORDS = {"year": "år", "tertial": "tertial", "quarter": "kvartal", "month": "månad"}
 
 
 def slug(text):
-    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]+", "-", ascii_text.lower()).strip("-")
 
 
-def indicator_charts(db, values, catalogue, names, out):
-    """One trend chart per indicator and kommun that has at least two periods of utfall."""
+def documents(sources):
+    """The document titles of seed sources ("<title> | <file>:<line>")."""
+    return sorted({s.split(" | ")[0] for s in sources})
+
+
+def build_charts(values, names, indicators, out):
+    """One trend chart per indicator, kommun and kind of period with at least two utfall."""
     made = []
-    kommuner = set(catalogue.loc[catalogue["type"] == "kommun", "code"])
-    for (indicator, area), rows in values.groupby(["indicator", "area"], observed=True):
-        if area not in kommuner:
-            continue
+    values = values.assign(granularity=values["period"].map(charts.granularity))
+    kommuner = {code for code, (name, kind) in names.items() if kind == "kommun"}
+    for (indicator, area, gran), rows in values.groupby(["indicator", "area", "granularity"]):
         utfall = rows[rows["kind"] == "utfall"]
-        if utfall["period"].nunique() < 2 or utfall["value"].notna().sum() < 2:
+        if area not in kommuner or utfall["value"].notna().sum() < 2:
             continue
-        series = {names.get(area, area): charts.values_series(utfall)}
-        target = rows[rows["kind"] == "målvärde"]
-        if len(target):
-            series["Målvärde"] = charts.values_series(target)
-        # the same indicator for Riket or all kommuner, where the report quotes it
-        for other, label in AREA_LABELS.items():
+        name = names[area][0]
+        series = {name: charts.values_series(utfall)}
+        target = rows[rows["kind"].isin(["målvärde", "budget"])]
+        for kind, part in target.groupby("kind"):
+            series["Målvärde" if kind == "målvärde" else "Målvärde (budget)"] = charts.values_series(part)
+        for other, label in COMPARISON_AREAS.items():
             o = values[(values["indicator"] == indicator) & (values["area"] == other)
-                       & (values["kind"] == "utfall")]
+                       & (values["kind"] == "utfall") & (values["granularity"] == gran)]
             if len(o):
                 series[label] = charts.values_series(o)
-        info = catalogue_indicator(catalogue_ind=INDICATORS, indicator=indicator)
-        sources = sorted({s.split(":")[0] for s in rows["source"].astype(str)})
-        fig = charts.trend(series, names.get(area, area), unit=info["unit"],
-                           title=f"{info['title']} – {names.get(area, area)}",
-                           source=f"Källa: {kommun_source(sources)}")
-        name = f"{slug(names.get(area, area))}-{slug(indicator)}"
-        charts.save(fig, os.path.join(out, name))
+        title = indicators.get(indicator, (indicator, ""))[0]
+        unit = indicators.get(indicator, ("", ""))[1]
+        sources = documents(rows["source"])
+        fig = charts.trend(series, name, unit=unit, title=f"{title} – {name}, per {PERIOD_WORDS[gran]}",
+                           source="Källa: " + "; ".join(sources))
+        file = f"{slug(name)}-{slug(indicator)}-{gran}"
+        charts.save(fig, os.path.join(out, file))
         charts.plt.close(fig)
-        made.append((name, info["title"], names.get(area, area), utfall, target))
+        made.append({"file": file, "title": title, "area": name, "granularity": gran,
+                     "rows": rows, "sources": sources})
     return made
 
 
-INDICATORS = None
-
-
-def catalogue_indicator(catalogue_ind, indicator):
-    row = catalogue_ind[catalogue_ind["id"] == indicator]
-    if row.empty:
-        return {"title": indicator, "unit": ""}
-    return {"title": row["title"].iloc[0] or indicator, "unit": row["unit"].iloc[0]}
-
-
-def kommun_source(documents):
-    return "kommunens rapporter (" + ", ".join(documents) + "), sammanställt i kommunbench"
-
-
-def table_html(df):
-    return df.to_html(index=False, na_rep="–", float_format=lambda v: f"{v:,.1f}".replace(",", " ").replace(".", ","),
-                      border=0, classes="t")
+def table_html(rows):
+    wide = rows.pivot_table(index="period", columns="kind", values="value", aggfunc="last")
+    wide = wide.reindex(sorted(wide.index, key=kb.period_key))
+    return wide.reset_index().to_html(
+        index=False, na_rep="–", border=0, classes="t",
+        float_format=lambda v: charts._number(v))
 
 
 def main():
-    global INDICATORS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="out", help="output folder (default: out)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     with kb.Database(with_datasets=True) as db:
-        catalogue = db.areas()
-        names = dict(zip(catalogue["code"], catalogue["name"]))
-        INDICATORS = db.indicators()
+        areas = db.areas()
+        names = {c: (n, t) for c, n, t in zip(areas["code"], areas["name"], areas["type"])}
+        ind = db.indicators()
+        indicators = {i: (t or i, u) for i, t, u in zip(ind["id"], ind["title"], ind["unit"])}
         values = db.values(gender=None, kind=None)
-        values = values.astype({"indicator": str, "area": str, "period": str, "kind": str,
-                                "gender": str, "status": str, "source": str})
-        values.to_csv(os.path.join(args.out, "seed_values.csv"), index=False)
-        made = indicator_charts(db, values, catalogue, names, args.out)
+    values = values.astype({c: str for c in ("indicator", "area", "period", "gender", "kind",
+                                             "status", "source")})
+    values.to_csv(os.path.join(args.out, "seed_values.csv"), index=False)
+    made = build_charts(values, names, indicators, args.out)
 
-    parts = ["<!doctype html><html lang='sv'><meta charset='utf-8'>",
+    parts = ["<!doctype html><html lang='sv'><head><meta charset='utf-8'>",
              "<title>Omvärldsbevakning – kommunbench demo</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
-             "img{max-width:100%} table.t{border-collapse:collapse;font-size:85%}"
-             "table.t td,table.t th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}"
-             "</style>",
+             "<style>body{font-family:sans-serif;max-width:62em;margin:2em auto;color:#222}"
+             "img{max-width:100%} table.t{border-collapse:collapse;font-size:85%;margin-bottom:2em}"
+             "table.t td,table.t th{padding:2px 10px;border-bottom:1px solid #ddd;text-align:right}"
+             ".src{color:#555;font-size:85%}</style></head><body>",
              "<h1>Omvärldsbevakning – demo</h1>",
-             f"<p>{len(values)} värden ur {values['source'].nunique()} källrader i "
-             "Borås och Tyresös rapporter (datasets/seed_figures.csv). "
-             "Varje diagram finns som PNG och SVG.</p>"]
-    for name, title, area, utfall, target in made:
-        table = utfall[["period", "value"]].rename(columns={"period": "Period", "value": "Utfall"})
-        if len(target):
-            table = table.merge(target[["period", "value"]].rename(
-                columns={"period": "Period", "value": "Målvärde"}), on="Period", how="outer")
-        parts.append(f"<h2>{html.escape(title)} – {html.escape(area)}</h2>")
-        parts.append(f"<img src='{name}.png' alt='{html.escape(title)}'>")
-        parts.append(table_html(table))
+             f"<p>{len(values)} värden ur {len(documents(values['source']))} dokument från Borås Stad "
+             "och Tyresö kommun (datasets/seed_figures.csv: varje värde med dokument och rad). "
+             "Diagrammen finns också som SVG; värdena som <a href='seed_values.csv'>CSV</a>.</p>"]
+    for m in made:
+        parts.append(f"<h2>{html.escape(m['title'])} – {html.escape(m['area'])}</h2>")
+        parts.append(f"<img src='{m['file']}.png' alt='{html.escape(m['title'])}'>")
+        parts.append(f"<p class='src'>Källa: {html.escape('; '.join(m['sources']))}</p>")
+        parts.append(table_html(m["rows"]))
+    parts.append("</body></html>")
     with open(os.path.join(args.out, "index.html"), "w", encoding="utf-8") as f:
         f.write("\n".join(parts))
     print(f"wrote {len(made)} charts, {args.out}/index.html and {args.out}/seed_values.csv")

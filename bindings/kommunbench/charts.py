@@ -16,7 +16,8 @@ import pandas as pd  # noqa: E402
 from .compare import COLOURS  # noqa: E402
 from .periods import period_key  # noqa: E402
 
-__all__ = ["ranking", "trend", "save", "FOCUS_COLOUR", "REPORT_SIZE_CM"]
+__all__ = ["ranking", "trend", "save", "values_series", "granularity", "FOCUS_COLOUR",
+           "REPORT_SIZE_CM"]
 
 REPORT_SIZE_CM = (16.0, 9.0)
 FOCUS_COLOUR = "#08306b"   # the focus kommun's bar and line
@@ -43,8 +44,11 @@ def _title(ax, text):
 
 
 def _number(v, decimals=1):
+    """Swedish number text: 1 533, 7,1 (whole numbers without decimals)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
+    if float(v).is_integer():
+        decimals = 0
     return f"{v:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
 
 
@@ -120,14 +124,18 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
             ax.plot(xs, s.values, color="#d7301f", linestyle="--", linewidth=1.2, marker="_",
                     markersize=8, label=label)
         else:
-            ax.plot(xs, s.values, color=palette[k % len(palette)], linewidth=1.3, marker="o",
-                    markersize=2.5, label=label)
+            colour = palette[k % len(palette)]
+            ax.plot(xs, s.values, color=colour, linewidth=1.3, marker="o", markersize=2.5,
+                    label=label)
+            ax.annotate(_number(s.values[-1]), (xs[-1], s.values[-1]), xytext=(4, 0),
+                        textcoords="offset points", fontsize=6.5, color=colour, va="center")
             k += 1
     ax.set_xticks(range(len(periods)), periods, fontsize=7,
                   rotation=45 if len(periods) > 8 else 0)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_ylabel(unit or "", fontsize=7)
-    ax.set_ylim(bottom=0)
+    top = max((s.max() for s in series.values() if s.notna().any()), default=1)
+    ax.set_ylim(0, top * 1.12 if top > 0 else 1)
     _title(ax, title or "")
     ax.legend(fontsize=6.5, frameon=False, loc="lower left", ncol=2)
     note = f"{population_note}. " if population_note else ""
@@ -152,3 +160,9 @@ def save(fig, path, formats=("png", "svg"), dpi=200):
 def values_series(df, index="period"):
     """A value Series indexed by period from a values() DataFrame (one area, one kind)."""
     return pd.Series(df["value"].to_numpy(), index=df[index].astype(str).to_numpy())
+
+
+def granularity(period):
+    """"year", "tertial", "quarter" or "month" of a period label; a trend chart shows one kind."""
+    _, _, sub = str(period).partition("-")
+    return {"": "year", "T": "tertial", "Q": "quarter"}.get(sub[:1], "month")
