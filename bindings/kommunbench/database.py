@@ -380,6 +380,21 @@ class Database:
         frame = self.values_frame(indicator, area, period, gender, kind)
         return frame.to_arrow() if as_arrow else frame.to_pandas()
 
+    def with_labels(self, df):
+        """Add the area's name and the indicator's title, unit and direction beside the codes
+        of a values()/compare_all() DataFrame."""
+        out = df.copy()
+        names = self.areas().set_index("code")["name"]
+        ind = self.indicators().set_index("id")
+        if "area" in out:
+            pos = list(out.columns).index("area") + 1
+            out.insert(pos, "name", out["area"].astype(str).map(names).fillna(""))
+        if "indicator" in out:
+            codes = out["indicator"].astype(str)
+            for column in ("title", "unit", "direction"):
+                out[column] = codes.map(ind[column]).fillna("")
+        return out
+
     def per_capita(self, indicator, population="N01951", scale=1000, age=None, label=None):
         """Normalize an indicator: value / population * scale, matched on area, period and gender.
 
