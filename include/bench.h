@@ -573,7 +573,7 @@ BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out,
  */
 typedef struct bench_per_capita_options {
     unsigned int version;                  /**< BENCH_PER_CAPITA_VERSION */
-    const char *indicator;                 /**< the numerator */
+    const char *indicator;                 /**< the numerator; NULL: every indicator but the population */
     const char *const *population; size_t n_population; /**< NULL: {"N01951"} */
     double scale;                          /**< 1, 100 (%), 1000, 10000, 100000 */
     const char *population_label;          /**< e.g. "invånare 0-19 år"; NULL: derived */

@@ -128,12 +128,11 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
         return DB_FAIL(db, BENCH_EINVAL, "population needs 1 to %d indicators", MAX_TERMS);
     char buf[129];
     size_t len;
-    int64_t num = -1;
+    int64_t num = -1; /* -1 with no indicator given: every indicator but the population */
     if (opts->indicator && indicator_id_normalize(opts->indicator, strlen(opts->indicator), buf, &len))
         num = pool_find(&db->indicators, buf, len);
-    if (num < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database",
-                       opts->indicator ? opts->indicator : "(null)");
+    if (num < 0 && opts->indicator)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", opts->indicator);
     uint32_t terms[MAX_TERMS];
     char term_text[MAX_TERMS * 130] = "";
     for (size_t j = 0; j < npop; j++) {
@@ -167,6 +166,11 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
                            "population indicator %s has no values: import it first (e.g. Kolada N01951, invånare totalt)",
                            db->indicators.strs[terms[j]]);
     }
+    uint8_t *is_term = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
+    if (!is_term)
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    for (size_t j = 0; j < npop; j++)
+        is_term[terms[j]] = 1;
     bench_status st = denom_build(&m, db, terms, npop);
     size_t n = 0;
     if (!st)
@@ -179,9 +183,11 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
     }
     if (!st) {
         for (size_t r = 0; r < o->n; r++) {
-            if (o->indicator[r] != (uint32_t)num || o->kind[r] != BENCH_KIND_UTFALL)
+            if (o->kind[r] != BENCH_KIND_UTFALL || (num >= 0 && o->indicator[r] != (uint32_t)num) ||
+                (num < 0 && is_term[o->indicator[r]]))
                 continue;
-            keys[n] = (uint64_t)rk.area[o->area[r]] << 32 | (uint64_t)rk.period[o->period[r]] << 16 |
+            keys[n] = (uint64_t)rk.ind[o->indicator[r]] << 48;
+            keys[n] |= (uint64_t)rk.area[o->area[r]] << 32 | (uint64_t)rk.period[o->period[r]] << 16 |
                       (uint64_t)o->gender[r] << 12 | (uint64_t)rk.source[o->source[r]];
             rows[n++] = (uint32_t)r;
         }
@@ -250,6 +256,7 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
             st = frame_set_meta(f, "scale", scale_text);
     }
     denom_free(&m);
+    bench_free(is_term);
     bench_free(keys);
     bench_free(rows);
     ranks_free(&rk);

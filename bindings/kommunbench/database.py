@@ -397,6 +397,7 @@ class Database:
 
     def per_capita(self, indicator, population="N01951", scale=1000, age=None, label=None):
         """Normalize an indicator: value / population * scale, matched on area, period and gender.
+        indicator=None normalizes every indicator except the population itself, in one pass.
 
         population: a population indicator (default Kolada N01951, invånare totalt) or a list
         whose sum is the denominator.  age: an age band such as "0-19" or "65+", built from
@@ -417,7 +418,7 @@ class Database:
             terms = _codes(population, "population")
         opts = ffi.new("bench_per_capita_options *")
         opts.version = lib.BENCH_PER_CAPITA_VERSION
-        ind = ffi.new("char[]", str(indicator).encode())
+        ind = ffi.new("char[]", str(indicator).encode()) if indicator is not None else ffi.NULL
         opts.indicator = ind
         pops = _CodeList(terms)
         opts.population, opts.n_population = pops.array, pops.count

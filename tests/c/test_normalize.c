@@ -153,6 +153,11 @@ static void test_errors(void)
     o.version = 3;
     CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_per_capita(&f, db, NULL), BENCH_EINVAL);
+    o = (bench_per_capita_options)BENCH_PER_CAPITA_INIT; /* all indicators but N01951 */
+    CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_frame_rows(f), 5 + 5); /* X and the three band indicators */
+    bench_frame_free(f);
+    f = NULL;
     CU_ASSERT_PTR_NULL(f);
     bench_db_free(db);
 }
