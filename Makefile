@@ -4,6 +4,7 @@
 #   make test     CUnit suite + pytest suite (installs Debian packages and the .venv if missing)
 #   make demo     the omvärldsbevakning demo on the embedded datasets, written to out/
 #   make memcheck the CUnit suite under valgrind
+#   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000")
 #   make install  PREFIX=/usr/local: header, libraries and pkg-config file
 
 PREFIX ?= /usr/local
@@ -23,7 +24,7 @@ OBJ := $(patsubst libbench/%.c,build/obj/%.o,$(SRC))
 PIC_OBJ := $(patsubst libbench/%.c,build/pic/%.o,$(SRC))
 TEST_SRC := $(wildcard tests/c/*.c)
 
-.PHONY: all deps venv package test test-c test-python demo memcheck install clean distclean
+.PHONY: all deps venv package test test-c test-python demo memcheck bench install clean distclean
 
 all: deps build/libbench.a build/libbench.so build/bench.pc
 
@@ -112,6 +113,20 @@ test: all
 memcheck: deps build/test_bench
 	valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
 	  --errors-for-leak-kinds=definite,indirect,possible -q ./build/test_bench
+
+# ---- the benchmark ----------------------------------------------------------------
+
+BENCH_SIZES ?= 1000000 10000000
+
+build/csv_baseline: bench/csv_baseline.c | deps
+	@mkdir -p build
+	$(CC) -O2 -o $@ $< -lcsv
+
+bench: package build/csv_baseline
+	@$(VPY) -c "import polars, duckdb, pyarrow" 2>/dev/null || \
+	  $(VPY) -m pip install -q "polars>=1" "duckdb>=1" "pyarrow>=15"
+	$(VPY) bench/generate.py $(BENCH_SIZES)
+	$(VPY) bench/run.py $(BENCH_SIZES)
 
 # ---- the demo ------------------------------------------------------------------
 

@@ -214,6 +214,13 @@ BENCH_EXPORT const bench_error *bench_db_last_error(const bench_db *db);
 /** Number of observations in the store. */
 BENCH_EXPORT size_t bench_db_count(const bench_db *db);
 
+/**
+ * Bytes the store holds for its observations (the nine columns, 23 bytes per
+ * observation, plus any spare capacity); catalogues and code pools are not
+ * counted.  A mapped snapshot counts 0 until it is first changed.
+ */
+BENCH_EXPORT size_t bench_db_memory(const bench_db *db);
+
 /* ------------------------------------------------------------------ */
 /* Catalogue: areas and indicators                                      */
 /* ------------------------------------------------------------------ */

@@ -136,6 +136,32 @@ const bench_error *bench_db_last_error(const bench_db *db) { return db ? &db->er
 
 size_t bench_db_count(const bench_db *db) { return db ? db->obs.n : 0; }
 
+size_t bench_db_memory(const bench_db *db)
+{
+    if (!db || db->map)
+        return 0;
+    size_t per_row = 4 * sizeof(uint16_t) + 3 * sizeof(uint8_t) + sizeof(double) + sizeof(int32_t);
+    return db->obs.cap * per_row;
+}
+
+/* Give back spare capacity after an import.  A column that cannot shrink keeps its
+ * larger block; every column holds at least n, so cap = n is valid either way. */
+static void obs_shrink(obs_columns *c)
+{
+    if (!c->n || c->cap <= c->n + c->n / 16)
+        return;
+#define SHRINK(field)                                                       \
+    do {                                                                    \
+        void *p = bench_reallocarray(c->field, c->n, sizeof *c->field);     \
+        if (p)                                                              \
+            c->field = p;                                                   \
+    } while (0)
+    SHRINK(indicator); SHRINK(area); SHRINK(period); SHRINK(source);
+    SHRINK(gender); SHRINK(kind); SHRINK(status); SHRINK(value); SHRINK(count);
+#undef SHRINK
+    c->cap = c->n;
+}
+
 /* ---- catalogue side arrays ------------------------------------------------- */
 
 static bench_status grow_zeroed(void **arr, size_t *cap, size_t need, size_t size)
@@ -324,6 +350,12 @@ bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_repla
     }
     if (out_replaced)
         *out_replaced = replaced;
+    /* the store keeps 23 bytes per observation: spare capacity is returned and the key
+     * index (8-16 bytes per observation) is dropped, to be rebuilt by the next import */
+    obs_shrink(o);
+    bench_free(db->index);
+    db->index = NULL;
+    db->index_cap = 0;
     return BENCH_OK;
 }
 

@@ -502,6 +502,10 @@ class Database:
         percentile, colour.  Rows without a value are kept with rank 0 and colour grey."""
         if direction not in _COMPARE_DIRECTIONS:
             raise InvalidArgumentError("direction must be 'lower', 'higher', 'none' or None")
+        return self._compare_all_frame(areas, direction).to_pandas()
+
+    def _compare_all_frame(self, areas="kommuner", direction=None):
+        """compare_all as a Frame (zero-copy numpy columns)."""
         codes = resolve_areas(self, areas)
         area_list = _CodeList(codes)
         arr = area_list.array if codes else (ffi.new("char *[]", 1) if codes is not None else ffi.NULL)
@@ -509,7 +513,12 @@ class Database:
         with self._lock:
             db = self._db()
             check(lib.bench_compare_all(out, db, arr, len(codes or []), _COMPARE_DIRECTIONS[direction]), db)
-        return Frame(out[0]).to_pandas()
+        return Frame(out[0])
+
+    def memory(self):
+        """Bytes the store holds for its observations (23 per observation)."""
+        with self._lock:
+            return int(lib.bench_db_memory(self._db()))
 
     # ---- questions built on compare ---------------------------------------------
 

@@ -34,6 +34,23 @@ bench_db *new_db(void);                       /* a Database with the catalogue; 
 bench_status import_text(bench_db *db, const char *csv, bench_csv_options *opts, bench_import_report *rep);
 double value_of(bench_db *db, const char *indicator, const char *area, const char *period, int gender);
 int file_exists(const char *path);
+
+/* one observation as bench_values shows it */
+typedef struct observation { double value; int32_t count; int status; char source[128]; } observation;
+/* Rows for (indicator, area, period, gender, kind) across sources (-1 on error); *out gets the last one. */
+int lookup(bench_db *db, const char *indicator, const char *area, const char *period, int gender, int kind,
+           observation *out);
+/* Every observation as text ("ind|area|period|g|kind|value|count|status|source" lines); caller frees. */
+char *dump_values(bench_db *db);
+/* Typed cells of a frame ("<bad code column>", -3e300 or INT32_MIN when the column is not of that type). */
+const char *code_at(const bench_frame *f, size_t col, size_t row);
+double f64_at(const bench_frame *f, size_t col, size_t row);
+int32_t i32_at(const bench_frame *f, size_t col, size_t row);
+/* bench_obs_status of a status name, -1 if none */
+int status_code(const char *name);
+/* A private temporary directory (removed at exit when empty) and files in it. */
+const char *temp_dir(void);
+int write_temp_file(char *path, size_t size, const char *base, const char *data, size_t len);
 /* test-only allocation hook (libbench/error.c, built with -DBENCH_ALLOC_HOOK) */
 extern long bench_alloc_fail_at;
 extern long bench_alloc_calls;
