@@ -10,6 +10,14 @@
 enum role { R_IGNORE, R_INDICATOR, R_AREA, R_PERIOD, R_GENDER, R_KIND, R_VALUE, R_COUNT, R_STATUS,
             R_SOURCE, R_TITLE, R_UNIT, R_WIDE };
 
+/* The last text seen in a code column and the code it gave: files repeat the same
+ * area, period and indicator row after row, and a byte compare is cheaper than a lookup. */
+typedef struct code_cache {
+    char text[48];
+    size_t len;
+    int code; /* -1: empty */
+} code_cache;
+
 typedef struct csv_import {
     bench_db *db;
     const bench_csv_options *opts;
@@ -36,8 +44,30 @@ typedef struct csv_import {
     char **titles, **units;      /* per indicator code: from title/unit columns, or NULL */
     size_t titles_cap;
     obs_columns staged;
+    code_cache cache[R_WIDE];    /* per role */
     bool stop;                   /* too many errors, or a fatal one */
 } csv_import;
+
+static bool cached(csv_import *ci, enum role r, size_t c, uint32_t *code)
+{
+    const code_cache *k = &ci->cache[r];
+    if (k->code >= 0 && k->len == ci->lens[c] && memcmp(k->text, ci->buf + ci->offs[c], k->len) == 0) {
+        *code = (uint32_t)k->code;
+        return true;
+    }
+    return false;
+}
+
+static void remember(csv_import *ci, enum role r, size_t c, uint32_t code)
+{
+    code_cache *k = &ci->cache[r];
+    k->code = -1;
+    if (ci->lens[c] <= sizeof k->text) {
+        memcpy(k->text, ci->buf + ci->offs[c], ci->lens[c]);
+        k->len = ci->lens[c];
+        k->code = (int)code;
+    }
+}
 
 static void import_error(csv_import *ci, int code, long column, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -290,14 +320,15 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
 {
     const char *s = FIELD(ci, c);
     size_t len = ci->lens[c];
-    int marker = bench_missing_marker(s, len);
+    bench_unit unit;
+    bool number = bench_parse_number(value, &unit, s, len) == BENCH_OK;
+    int marker = number ? -1 : bench_missing_marker(s, len);
     if (marker >= 0) {
         *value = NAN;
         *status = (uint8_t)marker;
         return true;
     }
-    bench_unit unit;
-    if (bench_parse_number(value, &unit, s, len) != BENCH_OK) {
+    if (!number) {
         import_error(ci, BENCH_EPARSE, (long)c + 1,
                      "column %s: expected a number such as 12,5 or 1 234 or a missing marker (empty, NA, .., ., -), found \"%.40s\"",
                      column_label(ci, c), s);
@@ -466,27 +497,38 @@ static void read_row(csv_import *ci)
     int64_t pkey;
     uint32_t area, period, ind = 0;
     size_t c = (size_t)ci->col[R_AREA];
-    if (!area_code_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
-        import_error(ci, BENCH_EPARSE, (long)c + 1,
-                     "column %s: expected an area code such as 0138, 1490 or G92790, found \"%.40s\"",
-                     column_label(ci, c), FIELD(ci, c));
-        return;
+    if (!cached(ci, R_AREA, c, &area)) {
+        if (!area_code_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1,
+                         "column %s: expected an area code such as 0138, 1490 or G92790, found \"%.40s\"",
+                         column_label(ci, c), FIELD(ci, c));
+            return;
+        }
+        if (!intern_or_fail(ci, db_intern_area(db, buf, len, &area), c, "area"))
+            return;
+        remember(ci, R_AREA, c, area);
     }
-    if (!intern_or_fail(ci, db_intern_area(db, buf, len, &area), c, "area"))
-        return;
     c = (size_t)ci->col[R_PERIOD];
-    if (!period_parse(FIELD(ci, c), ci->lens[c], buf, &len, &pkey)) {
-        import_error(ci, BENCH_EPARSE, (long)c + 1,
-                     "column %s: expected a period such as 2022, 2024-T1, 2024-Q3 or 2024-03, found \"%.40s\"",
-                     column_label(ci, c), FIELD(ci, c));
-        return;
+    if (!cached(ci, R_PERIOD, c, &period)) {
+        if (!period_parse(FIELD(ci, c), ci->lens[c], buf, &len, &pkey)) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1,
+                         "column %s: expected a period such as 2022, 2024-T1, 2024-Q3 or 2024-03, found \"%.40s\"",
+                         column_label(ci, c), FIELD(ci, c));
+            return;
+        }
+        if (!intern_or_fail(ci, db_intern_period(db, buf, len, pkey, &period), c, "period"))
+            return;
+        remember(ci, R_PERIOD, c, period);
     }
-    if (!intern_or_fail(ci, db_intern_period(db, buf, len, pkey, &period), c, "period"))
-        return;
     int gender = BENCH_GENDER_T;
-    if (ci->col[R_GENDER] >= 0) {
+    uint32_t cached_gender;
+    if (ci->col[R_GENDER] >= 0 && cached(ci, R_GENDER, (size_t)ci->col[R_GENDER], &cached_gender)) {
+        gender = (int)cached_gender;
+    } else if (ci->col[R_GENDER] >= 0) {
         c = (size_t)ci->col[R_GENDER];
-        if ((gender = gender_parse(FIELD(ci, c), ci->lens[c])) < 0) {
+        if ((gender = gender_parse(FIELD(ci, c), ci->lens[c])) >= 0)
+            remember(ci, R_GENDER, c, (uint32_t)gender);
+        if (gender < 0) {
             import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected gender T, K or M, found \"%.40s\"",
                          column_label(ci, c), FIELD(ci, c));
             return;
@@ -519,13 +561,16 @@ static void read_row(csv_import *ci)
         return;
     }
     c = (size_t)ci->col[R_INDICATOR];
-    if (!indicator_id_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
-        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected an indicator id such as U33401, found \"%.40s\"",
-                     column_label(ci, c), FIELD(ci, c));
-        return;
+    if (!cached(ci, R_INDICATOR, c, &ind)) {
+        if (!indicator_id_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected an indicator id such as U33401, found \"%.40s\"",
+                         column_label(ci, c), FIELD(ci, c));
+            return;
+        }
+        if (!intern_or_fail(ci, db_intern_indicator(db, buf, len, &ind), c, "indicator"))
+            return;
+        remember(ci, R_INDICATOR, c, ind);
     }
-    if (!intern_or_fail(ci, db_intern_indicator(db, buf, len, &ind), c, "indicator"))
-        return;
     double v;
     uint8_t status;
     if (!read_value(ci, (size_t)ci->col[R_VALUE], ind, &v, &status))
@@ -690,6 +735,8 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
     ci.db = db;
     ci.opts = opts;
     ci.name = name;
+    for (int r = 0; r < R_WIDE; r++)
+        ci.cache[r].code = -1;
     db_mark mark = db_mark_take(db);
     bench_status st = BENCH_OK;
     char **units = NULL;

@@ -115,8 +115,6 @@ struct bench_db {
     indicator_meta *ind_meta;    /* parallel to indicators */
     size_t area_meta_cap, ind_meta_cap, period_keys_cap;
     obs_columns obs;
-    uint32_t *index;             /* hash of keys -> row + 1 */
-    size_t index_cap;            /* power of two, or 0 */
     const char *map;             /* a snapshot mapped by bench_db_open: obs columns point into it */
     size_t map_len;
 };

@@ -115,7 +115,8 @@ bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const c
     static const struct { const char *suffix; bench_unit unit; } units[] = {
         {"mnkr", BENCH_UNIT_MNKR}, {"mkr", BENCH_UNIT_MNKR}, {"tkr", BENCH_UNIT_TKR},
         {"kr", BENCH_UNIT_KR},     {"%", BENCH_UNIT_PERCENT}};
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+    bool suffix = len && (s[len - 1] == '%' || s[len - 1] == 'r' || s[len - 1] == 'R');
+    for (size_t i = 0; suffix && i < sizeof units / sizeof units[0]; i++) {
         if (ends_with_ci(s, len, units[i].suffix)) {
             unit = units[i].unit;
             len -= strlen(units[i].suffix);
@@ -334,24 +335,41 @@ bool period_parse(const char *s, size_t len, char *buf, size_t *out_len, int64_t
     }
     if (year < 1000 || year > 9999)
         return false;
+    /* written by hand: snprintf showed up in import profiles */
+    char *o = buf;
+    o[0] = (char)('0' + year / 1000);
+    o[1] = (char)('0' + year / 100 % 10);
+    o[2] = (char)('0' + year / 10 % 10);
+    o[3] = (char)('0' + year % 10);
     switch (letter) {
     case 0:
-        *out_len = (size_t)snprintf(buf, 16, "%04d", year);
+        o[4] = '\0';
+        *out_len = 4;
         *out_key = period_key(year, 12, 4);
         return true;
     case 'T': case 't':
         if (sub < 1 || sub > 3) return false;
-        *out_len = (size_t)snprintf(buf, 16, "%04d-T%d", year, sub);
+        memcpy(o + 4, "-T", 2);
+        o[6] = (char)('0' + sub);
+        o[7] = '\0';
+        *out_len = 7;
         *out_key = period_key(year, sub * 4, 3);
         return true;
     case 'Q': case 'q': case 'K': case 'k':
         if (sub < 1 || sub > 4) return false;
-        *out_len = (size_t)snprintf(buf, 16, "%04d-Q%d", year, sub);
+        memcpy(o + 4, "-Q", 2);
+        o[6] = (char)('0' + sub);
+        o[7] = '\0';
+        *out_len = 7;
         *out_key = period_key(year, sub * 3, 2);
         return true;
     default: /* month */
         if (sub < 1 || sub > 12) return false;
-        *out_len = (size_t)snprintf(buf, 16, "%04d-%02d", year, sub);
+        o[4] = '-';
+        o[5] = (char)('0' + sub / 10);
+        o[6] = (char)('0' + sub % 10);
+        o[7] = '\0';
+        *out_len = 7;
         *out_key = period_key(year, sub, 1);
         return true;
     }

@@ -128,7 +128,6 @@ void bench_db_free(bench_db *db)
         file_release(db->map, db->map_len); /* the columns live in the mapping */
     else
         obs_free(&db->obs);
-    bench_free(db->index);
     bench_free(db);
 }
 
@@ -227,62 +226,26 @@ void db_mark_rollback(bench_db *db, db_mark m)
     pool_truncate(&db->sources, m.n_source);
 }
 
-/* ---- key index: (indicator, area, period, gender, kind, source) -> row --- */
+/* ---- merging: a transient hash index on the packed key ----------------------------- */
 
-static inline uint64_t mix64(uint64_t x)
+/* (indicator, area, period, source, gender, kind) packed into 64 bits: 16+16+16+12+2+2. */
+static inline uint64_t packed_key(const obs_columns *c, size_t r)
 {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
+    return (uint64_t)c->indicator[r] << 48 | (uint64_t)c->area[r] << 32 | (uint64_t)c->period[r] << 16 |
+           (uint64_t)c->source[r] << 4 | (uint64_t)c->gender[r] << 2 | c->kind[r];
 }
 
-static inline uint64_t row_hash(const obs_columns *c, size_t r)
+static inline size_t slot_of(uint64_t key, size_t mask)
 {
-    uint64_t k = ((uint64_t)c->indicator[r] << 48) | ((uint64_t)c->area[r] << 32) |
-                 ((uint64_t)c->period[r] << 16) | c->source[r];
-    k ^= (uint64_t)(c->gender[r] << 2 | c->kind[r]) * 0x9E3779B97F4A7C15ull;
-    return mix64(k);
+    key ^= key >> 31;
+    key *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(key >> 29) & mask;
 }
 
-static inline bool rows_equal(const obs_columns *a, size_t ra, const obs_columns *b, size_t rb)
-{
-    return a->indicator[ra] == b->indicator[rb] && a->area[ra] == b->area[rb] &&
-           a->period[ra] == b->period[rb] && a->gender[ra] == b->gender[rb] &&
-           a->kind[ra] == b->kind[rb] && a->source[ra] == b->source[rb];
-}
-
-static void index_insert(uint32_t *index, size_t cap, const obs_columns *c, size_t r)
-{
-    size_t mask = cap - 1;
-    size_t i = row_hash(c, r) & mask;
-    while (index[i])
-        i = (i + 1) & mask;
-    index[i] = (uint32_t)(r + 1);
-}
-
-/* Make the index hold every row and room for `rows` in all. */
-static bench_status index_reserve(bench_db *db, size_t rows)
-{
-    size_t cap = 1024;
-    while (cap < rows * 2)
-        cap *= 2;
-    if (cap <= db->index_cap && db->index)
-        return BENCH_OK;
-    if (rows >= UINT32_MAX)
-        return BENCH_ELIMIT;
-    uint32_t *index = bench_calloc(cap, sizeof *index);
-    if (!index)
-        return BENCH_ENOMEM;
-    for (size_t r = 0; r < db->obs.n; r++)
-        index_insert(index, cap, &db->obs, r);
-    bench_free(db->index);
-    db->index = index;
-    db->index_cap = cap;
-    return BENCH_OK;
-}
+typedef struct slot {
+    uint64_t key;
+    uint32_t row; /* row + 1; 0 = empty */
+} slot;
 
 bench_status db_own_columns(bench_db *db)
 {
@@ -310,52 +273,61 @@ bench_status db_own_columns(bench_db *db)
 bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_replaced)
 {
     size_t need = db->obs.n + staged->n;
+    if (need >= UINT32_MAX)
+        return BENCH_ELIMIT;
     bench_status st = db_own_columns(db);
-    if (st)
-        return st;
-    st = obs_reserve(&db->obs, need);
     if (!st)
-        st = index_reserve(db, need);
+        st = obs_reserve(&db->obs, need);
     if (st)
         return st;
+    size_t cap = 1024;
+    while (cap < need * 2)
+        cap *= 2;
+    slot *index = bench_calloc(cap, sizeof *index);
+    if (!index)
+        return BENCH_ENOMEM;
+    /* from here nothing can fail: the store changes in one piece */
     obs_columns *o = &db->obs;
-    size_t mask = db->index_cap - 1, replaced = 0;
-    for (size_t s = 0; s < staged->n; s++) {
-        size_t i = row_hash(staged, s) & mask;
-        for (;;) {
-            uint32_t slot = db->index[i];
-            if (!slot) {
-                size_t r = o->n++;
-                o->indicator[r] = staged->indicator[s];
-                o->area[r] = staged->area[s];
-                o->period[r] = staged->period[s];
-                o->source[r] = staged->source[s];
-                o->gender[r] = staged->gender[s];
-                o->kind[r] = staged->kind[s];
-                o->status[r] = staged->status[s];
-                o->value[r] = staged->value[s];
-                o->count[r] = staged->count[s];
-                db->index[i] = (uint32_t)(r + 1);
-                break;
-            }
-            if (rows_equal(o, slot - 1, staged, s)) {
-                o->status[slot - 1] = staged->status[s];
-                o->value[slot - 1] = staged->value[s];
-                o->count[slot - 1] = staged->count[s];
-                replaced++;
-                break;
-            }
+    size_t mask = cap - 1, replaced = 0;
+    for (size_t r = 0; r < o->n; r++) {
+        uint64_t key = packed_key(o, r);
+        size_t i = slot_of(key, mask);
+        while (index[i].row)
             i = (i + 1) & mask;
-        }
+        index[i].key = key;
+        index[i].row = (uint32_t)(r + 1);
     }
+    for (size_t s = 0; s < staged->n; s++) {
+        uint64_t key = packed_key(staged, s);
+        size_t i = slot_of(key, mask);
+        while (index[i].row && index[i].key != key)
+            i = (i + 1) & mask;
+        if (index[i].row) { /* the same key again: the later value wins */
+            size_t r = index[i].row - 1;
+            o->status[r] = staged->status[s];
+            o->value[r] = staged->value[s];
+            o->count[r] = staged->count[s];
+            replaced++;
+            continue;
+        }
+        size_t r = o->n++;
+        o->indicator[r] = staged->indicator[s];
+        o->area[r] = staged->area[s];
+        o->period[r] = staged->period[s];
+        o->source[r] = staged->source[s];
+        o->gender[r] = staged->gender[s];
+        o->kind[r] = staged->kind[s];
+        o->status[r] = staged->status[s];
+        o->value[r] = staged->value[s];
+        o->count[r] = staged->count[s];
+        index[i].key = key;
+        index[i].row = (uint32_t)(r + 1);
+    }
+    bench_free(index);
     if (out_replaced)
         *out_replaced = replaced;
-    /* the store keeps 23 bytes per observation: spare capacity is returned and the key
-     * index (8-16 bytes per observation) is dropped, to be rebuilt by the next import */
+    /* the store keeps 23 bytes per observation: spare capacity is given back */
     obs_shrink(o);
-    bench_free(db->index);
-    db->index = NULL;
-    db->index_cap = 0;
     return BENCH_OK;
 }
 
