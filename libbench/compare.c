@@ -72,18 +72,46 @@ static bench_status source_winners(uint8_t **out, const bench_db *db, const uint
     if (db->sources.n <= 1)
         return BENCH_OK;
     const obs_columns *o = &db->obs;
+    /* only indicators with values from more than one source can have two rows for a key */
+    uint32_t *first = bench_malloc((db->indicators.n ? db->indicators.n : 1) * sizeof *first);
+    uint8_t *multi = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
+    if (!first || !multi) {
+        bench_free(first);
+        bench_free(multi);
+        return BENCH_ENOMEM;
+    }
+    for (uint32_t k = 0; k < db->indicators.n; k++)
+        first[k] = UINT32_MAX;
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = rows[i], k = o->indicator[r];
+        if (first[k] == UINT32_MAX)
+            first[k] = o->source[r];
+        else if (first[k] != o->source[r])
+            multi[k] = any = true;
+    }
+    bench_free(first);
+    if (!any) {
+        bench_free(multi);
+        return BENCH_OK;
+    }
     size_t cap = 64;
     while (cap < n * 2)
         cap *= 2;
     uint32_t *slots = bench_calloc(cap, sizeof *slots);
-    uint8_t *win = bench_calloc(o->n ? o->n : 1, 1);
+    uint8_t *win = bench_malloc(o->n ? o->n : 1);
     if (!slots || !win) {
         bench_free(slots);
         bench_free(win);
+        bench_free(multi);
         return BENCH_ENOMEM;
     }
+    memset(win, 1, o->n ? o->n : 1);
     for (size_t i = 0; i < n; i++) {
         uint32_t r = rows[i];
+        if (!multi[o->indicator[r]])
+            continue;
+        win[r] = 0;
         uint64_t key = (uint64_t)o->indicator[r] << 40 | (uint64_t)o->area[r] << 24 |
                        (uint64_t)o->period[r] << 8 | (uint64_t)o->gender[r] << 4 | o->kind[r];
         size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
@@ -107,6 +135,7 @@ static bench_status source_winners(uint8_t **out, const bench_db *db, const uint
         }
     }
     bench_free(slots);
+    bench_free(multi);
     *out = win;
     return BENCH_OK;
 }
@@ -417,7 +446,9 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
             if (win && !win[r])
                 continue;
             int d = indicator_direction(db, o->indicator[r], direction);
-            uint64_t group = (uint64_t)o->indicator[r] << 18 | (uint64_t)o->period[r] << 2 | o->gender[r];
+            /* dense group numbers keep the high bits of the key constant, so the radix
+             * sort skips them */
+            uint64_t group = ((uint64_t)o->indicator[r] * db->periods.n + o->period[r]) * 3 + o->gender[r];
             uint64_t vb = o->status[r] == BENCH_OBS_OK ? value_bits(o->value[r], d) : MISSING_BITS;
             keys[m] = group << 30 | vb;
             rows[m++] = r;

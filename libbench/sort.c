@@ -14,9 +14,14 @@ bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n)
         bench_free(r2);
         return BENCH_ENOMEM;
     }
-    static const int radix_bits = 11; /* 6 passes over 64 bits */
+    enum { radix_bits = 16 }; /* 4 passes over 64 bits; digits that never vary are skipped */
     const size_t buckets = (size_t)1 << radix_bits;
-    size_t counts[2048];
+    size_t *counts = bench_malloc(buckets * sizeof *counts);
+    if (!counts) {
+        bench_free(k2);
+        bench_free(r2);
+        return BENCH_ENOMEM;
+    }
     uint64_t *src_k = keys, *dst_k = k2;
     uint32_t *src_r = rows, *dst_r = r2;
     uint64_t all_or = 0, all_and = ~0ull;
@@ -29,7 +34,7 @@ bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n)
         uint64_t mask = (uint64_t)(buckets - 1) << shift;
         if (!(varying & mask))
             continue;
-        memset(counts, 0, sizeof counts);
+        memset(counts, 0, buckets * sizeof *counts);
         for (size_t i = 0; i < n; i++)
             counts[(src_k[i] >> shift) & (buckets - 1)]++;
         size_t sum = 0;
@@ -52,5 +57,6 @@ bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n)
     }
     bench_free(k2);
     bench_free(r2);
+    bench_free(counts);
     return BENCH_OK;
 }

@@ -286,10 +286,19 @@ bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_repla
     slot *index = bench_calloc(cap, sizeof *index);
     if (!index)
         return BENCH_ENOMEM;
+    uint8_t *touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
+    if (!touched) {
+        bench_free(index);
+        return BENCH_ENOMEM;
+    }
     /* from here nothing can fail: the store changes in one piece */
+    for (size_t s = 0; s < staged->n; s++)
+        touched[staged->indicator[s]] = 1;
     obs_columns *o = &db->obs;
     size_t mask = cap - 1, replaced = 0;
     for (size_t r = 0; r < o->n; r++) {
+        if (!touched[o->indicator[r]]) /* a key can only repeat within an indicator */
+            continue;
         uint64_t key = packed_key(o, r);
         size_t i = slot_of(key, mask);
         while (index[i].row)
@@ -324,6 +333,7 @@ bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_repla
         index[i].row = (uint32_t)(r + 1);
     }
     bench_free(index);
+    bench_free(touched);
     if (out_replaced)
         *out_replaced = replaced;
     /* the store keeps 23 bytes per observation: spare capacity is given back */
