@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")  # no screen needed; notebooks still show the Figure
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .compare import COLOURS  # noqa: E402
 from .periods import period_key  # noqa: E402
@@ -30,12 +31,13 @@ def _figure(size_cm=REPORT_SIZE_CM):
     fig, ax = plt.subplots(figsize=(size_cm[0] / 2.54, size_cm[1] / 2.54), dpi=100,
                            layout="constrained")
     ax.spines[["top", "right"]].set_visible(False)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _number(v, 1 if abs(v) < 10 else 0)))
     return fig, ax
 
 
 def _caption(fig, text):
     # supxlabel takes part in the constrained layout, so the caption never overlaps the axes
-    fig.supxlabel("\n".join(textwrap.wrap(text, 150)), x=0.01, ha="left", fontsize=6.5,
+    fig.supxlabel("\n".join(textwrap.wrap(text, 125)), x=0.01, ha="left", fontsize=6.5,
                   color="#444444")
 
 
@@ -134,8 +136,13 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
                   rotation=45 if len(periods) > 8 else 0)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_ylabel(unit or "", fontsize=7)
-    top = max((s.max() for s in series.values() if s.notna().any()), default=1)
-    ax.set_ylim(0, top * 1.12 if top > 0 else 1)
+    present = [s for s in series.values() if s.notna().any()]
+    top = max((s.max() for s in present), default=1)
+    low = min((s.min() for s in present), default=0)
+    # from zero when all values are positive (costs, counts); otherwise around the values
+    ax.set_ylim(min(0.0, low * 1.12), max(0.0, top * 1.12) or 1.0)
+    if low < 0:
+        ax.axhline(0, color="#999999", linewidth=0.6)
     _title(ax, title or "")
     ax.legend(fontsize=6.5, frameon=False, loc="lower left", ncol=2)
     note = f"{population_note}. " if population_note else ""
