@@ -654,8 +654,8 @@ BENCH_EXPORT bench_status bench_db_open(bench_db **out, const char *path, bench_
  *     out of it, and it is NaN when none has one.
  *   - Median and quartiles interpolate linearly between order statistics
  *     (numpy's default, "type 7").
- *   - When several sources give a value for the same key, the one imported
- *     last is used.
+ *   - When several sources give a value for the same key, the source imported
+ *     most recently is used (re-importing a source makes it the most recent).
  */
 
 /** Statistics of one comparison; NaN where there is no value. */

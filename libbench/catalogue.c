@@ -525,6 +525,7 @@ bench_status bench_areas_frame(bench_frame **out, bench_db *db)
     error_clear(&db->err);
     if (!out)
         return DB_FAIL(db, BENCH_EINVAL, "bench_areas_frame: out is NULL");
+    *out = NULL;
     bench_frame *f = NULL;
     size_t n = db->areas.n;
     bench_status st = frame_new(&f, 5, n);
@@ -574,6 +575,7 @@ bench_status bench_indicators_frame(bench_frame **out, bench_db *db)
     error_clear(&db->err);
     if (!out)
         return DB_FAIL(db, BENCH_EINVAL, "bench_indicators_frame: out is NULL");
+    *out = NULL;
     bench_frame *f = NULL;
     size_t n = db->indicators.n;
     bench_status st = frame_new(&f, 5, n);

@@ -22,7 +22,7 @@ static inline bool better(double a, double b, int direction)
 
 /* Ranks, percentiles and colours of n values sorted best first. */
 static void rank_sorted(const double *v, size_t n, int direction, int32_t *rank, double *pct,
-                        uint8_t *colour)
+                        uint32_t *colour)
 {
     size_t i = 0;
     while (i < n) {
@@ -31,7 +31,7 @@ static void rank_sorted(const double *v, size_t n, int direction, int32_t *rank,
             j++;
         /* rows i..j-1 tie: b = i better, w = n - j worse */
         double b = (double)i, w = (double)(n - j), quarter = (double)n / 4.0;
-        uint8_t c;
+        uint32_t c;
         if (direction == BENCH_DIRECTION_NONE)
             c = C_NONE;
         else if (b < quarter && w < quarter)
@@ -65,7 +65,7 @@ static double quantile(const double *a, size_t n, double q)
 /* ---- the set of areas ------------------------------------------------------- */
 
 /* winner[r] = 1 when row r is the value used for its key: with several
- * sources for one key, the row imported last (the highest row) wins. */
+ * sources for one key, the source imported most recently wins. */
 static bench_status source_winners(uint8_t **out, const bench_db *db, const uint32_t *rows, size_t n)
 {
     *out = NULL;
@@ -125,7 +125,7 @@ static bench_status source_winners(uint8_t **out, const bench_db *db, const uint
             uint32_t q = s - 1;
             if (o->indicator[q] == o->indicator[r] && o->area[q] == o->area[r] &&
                 o->period[q] == o->period[r] && o->gender[q] == o->gender[r] && o->kind[q] == o->kind[r]) {
-                if (r > q) {
+                if (source_newer(db, o->source[r], o->source[q])) {
                     win[q] = 0;
                     win[r] = 1;
                     slots[h] = r + 1;
@@ -237,7 +237,8 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     double *sorted = NULL, *pop = NULL;
     int32_t *rank = NULL;
     double *pct = NULL;
-    uint8_t *colour = NULL, *has_value = NULL;
+    uint32_t *colour = NULL;
+    uint8_t *has_value = NULL;
     bench_frame *f = NULL;
     size_t nrows = 0, n = 0, n_set = 0;
     for (uint32_t a = 0; a < db->areas.n; a++)
@@ -299,9 +300,11 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
             } else {
                 for (uint32_t a = 0; a < db->areas.n; a++)
                     pop_row[a] = -1;
-                for (size_t r = 0; r < o->n; r++) /* the last row imported wins */
+                for (size_t r = 0; r < o->n; r++) /* the most recent source wins */
                     if (o->indicator[r] == weight && o->period[r] == period &&
-                        o->gender[r] == opts->gender && o->kind[r] == BENCH_KIND_UTFALL && set[o->area[r]])
+                        o->gender[r] == opts->gender && o->kind[r] == BENCH_KIND_UTFALL && set[o->area[r]] &&
+                        (pop_row[o->area[r]] < 0 ||
+                         source_newer(db, o->source[r], o->source[pop_row[o->area[r]]])))
                         pop_row[o->area[r]] = (int64_t)r;
                 double sw = 0, swv = 0;
                 for (size_t i = 0; i < n; i++) {
@@ -394,18 +397,131 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
 
 /* ---- every group at once ---------------------------------------------------------- */
 
-/* Order-preserving 30-bit prefix of a value, best first under the direction. */
-static inline uint64_t value_bits(double v, int direction)
+/* An unsigned 32-bit key that sorts values best first under the direction: the value
+ * rounded to float, so distinct doubles may share a key (sort_group fixes their order). */
+static inline uint32_t order_key32(double v, int direction)
 {
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    b = (b >> 63) ? ~b : b | (1ull << 63);  /* ascending order as unsigned */
-    if (direction != BENCH_DIRECTION_LOWER)
-        b = ~b;                              /* descending: higher first */
-    return b >> 34;
+    float f = (float)v;
+    uint32_t b;
+    memcpy(&b, &f, sizeof b);
+    b = (b >> 31) ? ~b : b | (1u << 31);
+    return direction == BENCH_DIRECTION_LOWER ? b : ~b;
 }
 
-#define MISSING_BITS ((1ull << 30) - 1)
+/* Sort a group's rows best first: an LSD radix sort on the 32-bit keys over the bytes that
+ * vary, then an insertion pass on the exact values, which only moves rows whose doubles
+ * rounded to the same float.  Scratch buffers hold at least n entries. */
+static void sort_group(uint32_t *keys, uint32_t *rows, size_t n, const double *value, int direction,
+                       uint32_t *sk, uint32_t *sr)
+{
+    uint32_t all_or = 0, all_and = ~0u;
+    for (size_t a = 0; a < n; a++) {
+        all_or |= keys[a];
+        all_and &= keys[a];
+    }
+    uint32_t varying = n > 24 ? all_or ^ all_and : 0; /* small groups: insertion sort alone */
+    uint32_t *src_k = keys, *dst_k = sk, *src_r = rows, *dst_r = sr;
+    for (int shift = 0; shift < 32; shift += 8) {
+        if (!((varying >> shift) & 0xff))
+            continue;
+        size_t count[256] = {0};
+        for (size_t a = 0; a < n; a++)
+            count[(src_k[a] >> shift) & 0xff]++;
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t a = 0; a < n; a++) {
+            size_t pos = count[(src_k[a] >> shift) & 0xff]++;
+            dst_k[pos] = src_k[a];
+            dst_r[pos] = src_r[a];
+        }
+        uint32_t *t = src_k; src_k = dst_k; dst_k = t;
+        t = src_r; src_r = dst_r; dst_r = t;
+    }
+    if (src_r != rows)
+        memcpy(rows, src_r, n * sizeof *rows);
+    for (size_t a = 1; a < n; a++) {
+        uint32_t r = rows[a];
+        size_t b = a;
+        while (b > 0 && better(value[r], value[rows[b - 1]], direction)) {
+            rows[b] = rows[b - 1];
+            b--;
+        }
+        rows[b] = r;
+    }
+}
+
+/* Order rows by (indicator, period, gender) group with a counting sort; *out_start[g] is
+ * where group g begins (ngroups + 1 entries).  Group numbers are dense when the code pools
+ * are small; otherwise they are first numbered through a hash of the groups present. */
+static bench_status group_rows(uint32_t **out_start, size_t *out_ngroups, const bench_db *db,
+                               uint32_t *rows, uint64_t *scratch, size_t n)
+{
+    const obs_columns *o = &db->obs;
+    uint64_t dense = (uint64_t)db->indicators.n * db->periods.n * 3;
+    uint32_t *gid = (uint32_t *)scratch; /* the 64-bit scratch holds n uint32 group numbers */
+    size_t ngroups;
+    if (dense <= (uint64_t)n * 4 + (1u << 20)) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t r = rows[i];
+            gid[i] = (uint32_t)(((uint64_t)o->indicator[r] * db->periods.n + o->period[r]) * 3 + o->gender[r]);
+        }
+        ngroups = (size_t)dense;
+    } else {
+        size_t cap = 1024;
+        while (cap < n * 2)
+            cap *= 2;
+        uint64_t *hk = bench_malloc(cap * sizeof *hk);
+        uint32_t *hv = bench_malloc(cap * sizeof *hv);
+        if (!hk || !hv) {
+            bench_free(hk);
+            bench_free(hv);
+            return BENCH_ENOMEM;
+        }
+        memset(hk, 0xff, cap * sizeof *hk);
+        ngroups = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t r = rows[i];
+            uint64_t key = (uint64_t)o->indicator[r] << 32 | (uint64_t)o->period[r] << 8 | o->gender[r];
+            size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+            while (hk[h] != UINT64_MAX && hk[h] != key)
+                h = (h + 1) & (cap - 1);
+            if (hk[h] == UINT64_MAX) {
+                hk[h] = key;
+                hv[h] = (uint32_t)ngroups++;
+            }
+            gid[i] = hv[h];
+        }
+        bench_free(hk);
+        bench_free(hv);
+    }
+    uint32_t *start = bench_calloc(ngroups + 1, sizeof *start);
+    uint32_t *sorted = bench_malloc((n ? n : 1) * sizeof *sorted);
+    if (!start || !sorted) {
+        bench_free(start);
+        bench_free(sorted);
+        return BENCH_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[gid[i] + 1]++;
+    for (size_t g = 0; g < ngroups; g++)
+        start[g + 1] += start[g];
+    /* place rows using a running copy of the starts, kept in `sorted`'s partner: the
+     * counts are rebuilt afterwards from the group sizes */
+    for (size_t i = 0; i < n; i++)
+        sorted[start[gid[i]]++] = rows[i];
+    for (size_t g = ngroups; g > 0; g--)
+        start[g] = start[g - 1];
+    start[0] = 0;
+    memcpy(rows, sorted, n * sizeof *rows);
+    bench_free(sorted);
+    *out_start = start;
+    *out_ngroups = ngroups;
+    return BENCH_OK;
+}
 
 bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas,
                                size_t n_areas, int direction)
@@ -425,12 +541,11 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
     const obs_columns *o = &db->obs;
     uint64_t *keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
     uint32_t *rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
-    double *gv = NULL, *pct = NULL;
-    int32_t *grank = NULL;
-    uint8_t *gcol = NULL;
+    uint32_t *gstart = NULL; /* rows of group g are rows[gstart[g] .. gstart[g + 1]) */
+    uint32_t *scratch_k = NULL, *scratch_r = NULL, *keys32 = NULL;
     bench_frame *f = NULL;
     ranks_t rk = {0};
-    size_t n = 0;
+    size_t n = 0, ngroups = 0;
     if (!keys || !rows)
         st = BENCH_ENOMEM;
     if (!st) {
@@ -441,118 +556,101 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
     }
     if (!st) {
         size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t r = rows[i];
-            if (win && !win[r])
-                continue;
-            int d = indicator_direction(db, o->indicator[r], direction);
-            /* dense group numbers keep the high bits of the key constant, so the radix
-             * sort skips them */
-            uint64_t group = ((uint64_t)o->indicator[r] * db->periods.n + o->period[r]) * 3 + o->gender[r];
-            uint64_t vb = o->status[r] == BENCH_OBS_OK ? value_bits(o->value[r], d) : MISSING_BITS;
-            keys[m] = group << 30 | vb;
-            rows[m++] = r;
-        }
+        for (size_t i = 0; i < n; i++)
+            if (!win || win[rows[i]])
+                rows[m++] = rows[i];
         n = m;
-        st = sort_pairs(keys, rows, n);
+        st = group_rows(&gstart, &ngroups, db, rows, keys, n);
     }
-    if (!st) {
-        gv = bench_malloc((n ? n : 1) * sizeof *gv);
-        pct = bench_malloc((n ? n : 1) * sizeof *pct);
-        grank = bench_malloc((n ? n : 1) * sizeof *grank);
-        gcol = bench_malloc((n ? n : 1) * sizeof *gcol);
-        if (!gv || !pct || !grank || !gcol)
-            st = BENCH_ENOMEM;
-    }
-    int32_t *gn = (int32_t *)NULL;
-    if (!st && !(gn = bench_malloc((n ? n : 1) * sizeof *gn)))
+    size_t largest = 0;
+    for (size_t g = 0; !st && g < ngroups; g++)
+        if (gstart[g + 1] - gstart[g] > largest)
+            largest = gstart[g + 1] - gstart[g];
+    if (!st && (!(scratch_k = bench_malloc((largest ? largest : 1) * sizeof *scratch_k)) ||
+                !(scratch_r = bench_malloc((largest ? largest : 1) * sizeof *scratch_r)) ||
+                !(keys32 = bench_malloc((largest ? largest : 1) * sizeof *keys32))))
         st = BENCH_ENOMEM;
-    if (!st) {
-        size_t i = 0;
-        while (i < n) {
-            uint64_t group = keys[i] >> 30;
-            size_t j = i, k = i;
-            while (j < n && keys[j] >> 30 == group)
-                j++;
-            while (k < j && (keys[k] & MISSING_BITS) != MISSING_BITS)
-                k++;
-            int d = indicator_direction(db, o->indicator[rows[i]], direction);
-            /* the 30-bit prefix leaves near-equal values unordered: insertion sort finishes */
-            for (size_t a = i + 1; a < k; a++) {
-                uint32_t r = rows[a];
-                uint64_t kk = keys[a];
-                size_t b = a;
-                while (b > i && better(o->value[r], o->value[rows[b - 1]], d)) {
-                    rows[b] = rows[b - 1];
-                    keys[b] = keys[b - 1];
-                    b--;
-                }
-                rows[b] = r;
-                keys[b] = kk;
-            }
-            for (size_t a = i; a < k; a++)
-                gv[a] = o->value[rows[a]];
-            rank_sorted(gv + i, k - i, d, grank + i, pct + i, gcol + i);
-            for (size_t a = k; a < j; a++) {
-                gv[a] = NAN;
-                grank[a] = 0;
-                pct[a] = NAN;
-                gcol[a] = C_GREY;
-            }
-            for (size_t a = i; a < j; a++)
-                gn[a] = (int32_t)(k - i);
-            i = j;
-        }
-    }
     if (!st)
         st = ranks_make(&rk, db);
     if (!st)
-        st = frame_new(&f, 9, n);
+        st = frame_new(&f, 10, n);
+    /* results are written straight into the frame's columns, in group order */
+    uint32_t *ind = NULL, *period = NULL, *gender = NULL, *area = NULL, *colour = NULL;
+    double *value = NULL, *percentile = NULL, *mean = NULL;
+    int32_t *rank = NULL, *count = NULL;
     if (!st) {
-        uint32_t *ind = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
-        uint32_t *period = frame_add(f, 1, "period", BENCH_COLUMN_CODE);
-        uint32_t *gender = frame_add(f, 2, "gender", BENCH_COLUMN_CODE);
-        uint32_t *area = frame_add(f, 3, "area", BENCH_COLUMN_CODE);
-        double *value = frame_add(f, 4, "value", BENCH_COLUMN_F64);
-        int32_t *rank = frame_add(f, 5, "rank", BENCH_COLUMN_I32);
-        int32_t *count = frame_add(f, 6, "n", BENCH_COLUMN_I32);
-        double *percentile = frame_add(f, 7, "percentile", BENCH_COLUMN_F64);
-        uint32_t *colour = frame_add(f, 8, "colour", BENCH_COLUMN_CODE);
-        if (!ind || !period || !gender || !area || !value || !rank || !count || !percentile || !colour) {
+        ind = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
+        period = frame_add(f, 1, "period", BENCH_COLUMN_CODE);
+        gender = frame_add(f, 2, "gender", BENCH_COLUMN_CODE);
+        area = frame_add(f, 3, "area", BENCH_COLUMN_CODE);
+        value = frame_add(f, 4, "value", BENCH_COLUMN_F64);
+        rank = frame_add(f, 5, "rank", BENCH_COLUMN_I32);
+        count = frame_add(f, 6, "n", BENCH_COLUMN_I32);
+        percentile = frame_add(f, 7, "percentile", BENCH_COLUMN_F64);
+        colour = frame_add(f, 8, "colour", BENCH_COLUMN_CODE);
+        mean = frame_add(f, 9, "mean", BENCH_COLUMN_F64);
+        if (!ind || !period || !gender || !area || !value || !rank || !count || !percentile || !colour ||
+            !mean)
             st = BENCH_ENOMEM;
-        } else {
-            for (size_t i = 0; i < n; i++) {
-                uint32_t r = rows[i];
-                ind[i] = o->indicator[r];
-                period[i] = o->period[r];
-                gender[i] = o->gender[r];
-                area[i] = o->area[r];
-                value[i] = gv[i];
-                rank[i] = grank[i];
-                count[i] = gn[i];
-                percentile[i] = pct[i];
-                colour[i] = gcol[i];
+    }
+    for (size_t g = 0; !st && g < ngroups; g++) {
+        size_t i = gstart[g], j = gstart[g + 1];
+        if (i == j)
+            continue;
+        int d = indicator_direction(db, o->indicator[rows[i]], direction);
+        /* values first (keyed best first), rows without a value after them */
+        size_t k = i, miss = 0;
+        for (size_t a = i; a < j; a++) {
+            uint32_t r = rows[a];
+            if (o->status[r] == BENCH_OBS_OK) {
+                keys32[k - i] = order_key32(o->value[r], d);
+                rows[k++] = r;
+            } else {
+                scratch_r[miss++] = r;
             }
-            st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
-            if (!st)
-                st = frame_compact_codes(f, 1, db->periods.n, pool_text, &db->periods, rk.period);
-            if (!st)
-                st = frame_compact_codes(f, 2, 3, gender_text, NULL, enum_rank);
-            if (!st)
-                st = frame_compact_codes(f, 3, db->areas.n, pool_text, &db->areas, rk.area);
-            if (!st)
-                st = frame_compact_codes(f, 8, 5, colour_text, NULL, enum_rank);
+        }
+        memcpy(rows + k, scratch_r, miss * sizeof *rows);
+        sort_group(keys32, rows + i, k - i, o->value, d, scratch_k, scratch_r);
+        double sum = 0;
+        for (size_t a = i; a < j; a++) {
+            uint32_t r = rows[a];
+            ind[a] = o->indicator[r];
+            period[a] = o->period[r];
+            gender[a] = o->gender[r];
+            area[a] = o->area[r];
+            value[a] = a < k ? o->value[r] : NAN;
+            sum += a < k ? value[a] : 0;
+        }
+        rank_sorted(value + i, k - i, d, rank + i, percentile + i, colour + i);
+        double group_mean = k > i ? sum / (double)(k - i) : NAN;
+        for (size_t a = i; a < j; a++) {
+            if (a >= k) {
+                rank[a] = 0;
+                percentile[a] = NAN;
+                colour[a] = C_GREY;
+            }
+            count[a] = (int32_t)(k - i);
+            mean[a] = group_mean;
         }
     }
+    if (!st)
+        st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
+    if (!st)
+        st = frame_compact_codes(f, 1, db->periods.n, pool_text, &db->periods, rk.period);
+    if (!st)
+        st = frame_compact_codes(f, 2, 3, gender_text, NULL, enum_rank);
+    if (!st)
+        st = frame_compact_codes(f, 3, db->areas.n, pool_text, &db->areas, rk.area);
+    if (!st)
+        st = frame_compact_codes(f, 8, 5, colour_text, NULL, enum_rank);
     bench_free(set);
     bench_free(win);
     bench_free(keys);
     bench_free(rows);
-    bench_free(gv);
-    bench_free(pct);
-    bench_free(grank);
-    bench_free(gcol);
-    bench_free(gn);
+    bench_free(gstart);
+    bench_free(scratch_k);
+    bench_free(scratch_r);
+    bench_free(keys32);
     ranks_free(&rk);
     if (st) {
         bench_frame_free(f);

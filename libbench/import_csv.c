@@ -348,16 +348,16 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
         ci->unit_seen = u;
         ci->unit_seen_cap = cap;
     }
+    /* one unit per indicator in a file: "12 %" beside "13" is refused, in either order,
+     * rather than guessing what the bare number means */
     uint8_t seen = ci->unit_seen[indicator];
-    if (unit != BENCH_UNIT_NONE || seen > 1) {
-        if (seen > 1 && seen != unit + 1) {
-            static const char *const unit_text[] = {"none", "%", "kr", "tkr", "mnkr"};
-            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: unit \"%s\" differs from \"%s\" earlier in the file",
-                         column_label(ci, c), unit_text[unit], unit_text[seen - 1]);
-            return false;
-        }
-        ci->unit_seen[indicator] = (uint8_t)(unit + 1);
+    if (seen && seen != unit + 1) {
+        static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
+        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: unit %s differs from %s earlier in the file for the same indicator",
+                     column_label(ci, c), unit_text[unit], unit_text[seen - 1]);
+        return false;
     }
+    ci->unit_seen[indicator] = (uint8_t)(unit + 1);
     return true;
 }
 

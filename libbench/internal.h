@@ -113,7 +113,9 @@ struct bench_db {
     int64_t *period_keys;        /* chronological key per period code */
     area_meta *area_meta;        /* parallel to areas, areas.cap entries */
     indicator_meta *ind_meta;    /* parallel to indicators */
-    size_t area_meta_cap, ind_meta_cap, period_keys_cap;
+    size_t area_meta_cap, ind_meta_cap, period_keys_cap, source_seq_cap;
+    uint32_t *source_seq;        /* per source: when it was last imported (higher = later) */
+    uint32_t import_seq;         /* the last number given out */
     obs_columns obs;
     const char *map;             /* a snapshot mapped by bench_db_open: obs columns point into it */
     size_t map_len;
@@ -133,9 +135,15 @@ typedef struct db_mark { uint32_t n_ind, n_area, n_period, n_source; } db_mark;
 db_mark db_mark_take(const bench_db *db);
 void db_mark_rollback(bench_db *db, db_mark m);
 
-/* Merge staged observations into the store; later rows win on equal keys.
- * Cannot fail half-way: all memory is reserved first. */
+/* Merge staged observations into the store; later rows win on equal keys, and the
+ * sources of the staged rows become the most recently imported, in the order they first
+ * appear.  Cannot fail half-way: all memory is reserved first. */
 bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_replaced);
+/* Of two rows for one key from different sources, is row a's source the more recent? */
+static inline bool source_newer(const bench_db *db, uint16_t a, uint16_t b)
+{
+    return db->source_seq[a] > db->source_seq[b];
+}
 
 /* ---- catalogue ------------------------------------------------------------ */
 

@@ -56,7 +56,10 @@ static bench_status denom_build(denom_map *m, const bench_db *db, const uint32_t
             uint64_t key = key_of(o, r);
             size_t i = slot_of(m, key);
             m->keys[i] = key;
-            /* with several sources for one key, the one imported last wins */
+            /* with several sources for one key, the one imported most recently wins */
+            uint32_t have = m->rows[i * nterms + j];
+            if (have && !source_newer(db, o->source[r], o->source[have - 1]))
+                continue;
             m->rows[i * nterms + j] = (uint32_t)(r + 1);
             m->terms[i * nterms + j] = o->value[r];
         }

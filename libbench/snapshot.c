@@ -15,6 +15,7 @@ static const char MAGIC[8] = {'K', 'B', 'S', 'N', 'A', 'P', '\r', '\n'};
 
 enum section_kind {
     S_POOL_IND = 1, S_POOL_AREA, S_POOL_PERIOD, S_POOL_SOURCE, S_PERIOD_KEYS, S_AREA_META, S_IND_META,
+    S_SOURCE_SEQ,
     S_COL_IND = 10, S_COL_AREA, S_COL_PERIOD, S_COL_SOURCE, S_COL_GENDER, S_COL_KIND, S_COL_STATUS,
     S_COL_VALUE, S_COL_COUNT
 };
@@ -135,7 +136,8 @@ bench_status bench_db_save(bench_db *db, const char *path)
     if (!path)
         return DB_FAIL(db, BENCH_EINVAL, "bench_db_save: path is NULL");
     /* the small sections are built in memory first */
-    buffer meta[7] = {{0}};
+    enum { NMETA = 8 };
+    buffer meta[NMETA] = {{0}};
     pool_blob(&meta[0], &db->indicators);
     pool_blob(&meta[1], &db->areas);
     pool_blob(&meta[2], &db->periods);
@@ -156,8 +158,9 @@ bench_status bench_db_save(bench_db *db, const char *path)
         buf_str(&meta[6], m->title);
         buf_str(&meta[6], m->unit);
     }
+    buf_put(&meta[7], db->source_seq, db->sources.n * sizeof *db->source_seq);
     bench_status st = BENCH_OK;
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < NMETA; i++)
         if (meta[i].failed)
             st = BENCH_ENOMEM;
     const obs_columns *o = &db->obs;
@@ -166,22 +169,22 @@ bench_status bench_db_save(bench_db *db, const char *path)
         {S_COL_IND, o->indicator, 2}, {S_COL_AREA, o->area, 2}, {S_COL_PERIOD, o->period, 2},
         {S_COL_SOURCE, o->source, 2}, {S_COL_GENDER, o->gender, 1}, {S_COL_KIND, o->kind, 1},
         {S_COL_STATUS, o->status, 1}, {S_COL_VALUE, o->value, 8}, {S_COL_COUNT, o->count, 4}};
-    enum { NCOLS = sizeof cols / sizeof cols[0], NSEC = 7 + NCOLS };
+    enum { NCOLS = sizeof cols / sizeof cols[0], NSEC = NMETA + NCOLS };
     section table[NSEC];
     uint64_t pos = HEADER_SIZE + sizeof table;
     for (int i = 0; i < NSEC; i++) {
         pos = (pos + ALIGN - 1) / ALIGN * ALIGN;
-        table[i].kind = i < 7 ? (uint32_t)(S_POOL_IND + i) : cols[i - 7].kind;
+        table[i].kind = i < NMETA ? (uint32_t)(S_POOL_IND + i) : cols[i - NMETA].kind;
         table[i].reserved = 0;
         table[i].offset = pos;
-        table[i].length = i < 7 ? meta[i].len : n * cols[i - 7].width;
+        table[i].length = i < NMETA ? meta[i].len : n * cols[i - NMETA].width;
         pos += table[i].length;
     }
     header h = {{0}, BENCH_SNAPSHOT_VERSION, BYTE_ORDER_MARK, HEADER_SIZE, NSEC, pos, n, 0, {0, 0}};
     memcpy(h.magic, MAGIC, sizeof MAGIC);
     uint64_t sum = checksum(0, table, sizeof table);
     for (int i = 0; i < NSEC; i++)
-        sum = checksum(sum, i < 7 ? (const void *)meta[i].data : cols[i - 7].data, table[i].length);
+        sum = checksum(sum, i < NMETA ? (const void *)meta[i].data : cols[i - NMETA].data, table[i].length);
     h.checksum = sum;
 
     char tmp[4096];
@@ -189,7 +192,7 @@ bench_status bench_db_save(bench_db *db, const char *path)
         st = BENCH_EINVAL;
     writer w = {0};
     if (!st && !(w.f = fopen(tmp, "wb"))) {
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < NMETA; i++)
             bench_free(meta[i].data);
         return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s",
                           strerror(errno)),
@@ -200,7 +203,7 @@ bench_status bench_db_save(bench_db *db, const char *path)
         put(&w, table, sizeof table);
         for (int i = 0; i < NSEC; i++) {
             pad_to(&w, ALIGN);
-            put(&w, i < 7 ? (const void *)meta[i].data : cols[i - 7].data, table[i].length);
+            put(&w, i < NMETA ? (const void *)meta[i].data : cols[i - NMETA].data, table[i].length);
         }
         if (fflush(w.f) != 0 || fsync(fileno(w.f)) != 0)
             w.failed = true;
@@ -209,14 +212,14 @@ bench_status bench_db_save(bench_db *db, const char *path)
         if (w.failed || rename(tmp, path) != 0) {
             int e = errno;
             unlink(tmp);
-            for (int i = 0; i < 7; i++)
+            for (int i = 0; i < NMETA; i++)
                 bench_free(meta[i].data);
             return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s",
                               strerror(e)),
                     BENCH_EIO);
         }
     }
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < NMETA; i++)
         bench_free(meta[i].data);
     if (st)
         return DB_FAIL(db, st, "bench_db_save: %s", bench_strerror(st));
@@ -357,6 +360,13 @@ static bench_status load_catalogues(snap *s, bench_db *db)
     }
     if (bad || r.bad || r.pos != r.len)
         return corrupt(s, "the indicator catalogue is damaged");
+    r = section_reader(s, S_SOURCE_SEQ);
+    if (r.len != (size_t)db->sources.n * sizeof *db->source_seq)
+        return corrupt(s, "the source order does not match the sources");
+    memcpy(db->source_seq, r.p, r.len);
+    for (uint32_t k = 0; k < db->sources.n; k++)
+        if (db->source_seq[k] > db->import_seq)
+            db->import_seq = db->source_seq[k];
     return BENCH_OK;
 }
 
@@ -447,7 +457,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
     static const struct { int kind; size_t width; } widths[] = {
         {S_COL_IND, 2}, {S_COL_AREA, 2}, {S_COL_PERIOD, 2}, {S_COL_SOURCE, 2}, {S_COL_GENDER, 1},
         {S_COL_KIND, 1}, {S_COL_STATUS, 1}, {S_COL_VALUE, 8}, {S_COL_COUNT, 4}};
-    for (int k = S_POOL_IND; !why && k <= S_IND_META; k++)
+    for (int k = S_POOL_IND; !why && k <= S_SOURCE_SEQ; k++)
         if (!s.sec[k])
             why = "a section is missing";
     for (size_t i = 0; !why && i < sizeof widths / sizeof widths[0]; i++) {

@@ -120,6 +120,7 @@ void bench_db_free(bench_db *db)
     bench_free(db->area_meta);
     bench_free(db->ind_meta);
     bench_free(db->period_keys);
+    bench_free(db->source_seq);
     pool_free(&db->indicators);
     pool_free(&db->areas);
     pool_free(&db->periods);
@@ -189,6 +190,9 @@ bench_status db_sync_meta(bench_db *db)
     if (!st)
         st = grow_zeroed((void **)&db->period_keys, &db->period_keys_cap, db->periods.n,
                          sizeof *db->period_keys);
+    if (!st)
+        st = grow_zeroed((void **)&db->source_seq, &db->source_seq_cap, db->sources.n,
+                         sizeof *db->source_seq);
     return st;
 }
 
@@ -287,13 +291,19 @@ bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_repla
     if (!index)
         return BENCH_ENOMEM;
     uint8_t *touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
-    if (!touched) {
+    if (!touched || (st = db_sync_meta(db)) != BENCH_OK) {
         bench_free(index);
+        bench_free(touched);
         return BENCH_ENOMEM;
     }
     /* from here nothing can fail: the store changes in one piece */
-    for (size_t s = 0; s < staged->n; s++)
+    uint32_t before = db->import_seq;
+    for (size_t s = 0; s < staged->n; s++) {
         touched[staged->indicator[s]] = 1;
+        uint16_t src = staged->source[s];
+        if (db->source_seq[src] <= before) /* first row of this source in this import */
+            db->source_seq[src] = ++db->import_seq;
+    }
     obs_columns *o = &db->obs;
     size_t mask = cap - 1, replaced = 0;
     for (size_t r = 0; r < o->n; r++) {

@@ -1,28 +1,35 @@
-/* test_catalogue.c -- the embedded catalogue, areas, indicators, groups, datasets. */
+/* test_catalogue.c -- the embedded catalogue, areas, indicators, groups, catalogue frames, datasets. */
 #include "tests.h"
 
+/* Number of rows of the areas frame whose `type` column says `type`. */
 static size_t count_type(bench_db *db, const char *type)
 {
     bench_frame *f;
     CU_ASSERT_EQUAL_FATAL(bench_areas_frame(&f, db), BENCH_OK);
-    const uint32_t *codes;
-    const char *const *dict;
     size_t n = 0;
-    bench_frame_column(NULL, NULL, (const void **)&codes, f, 2);
-    bench_frame_dictionary(&dict, NULL, f, 2);
     for (size_t r = 0; r < bench_frame_rows(f); r++)
-        n += strcmp(dict[codes[r]], type) == 0;
+        n += strcmp(code_at(f, 2, r), type) == 0;
     bench_frame_free(f);
     return n;
 }
 
-static void test_embedded_catalogue(void)
+/* Row of the areas frame with code `code`, or -1. */
+static long area_row(bench_frame *f, const char *code)
+{
+    for (size_t r = 0; r < bench_frame_rows(f); r++)
+        if (strcmp(code_at(f, 0, r), code) == 0)
+            return (long)r;
+    return -1;
+}
+
+static void test_embedded_areas(void)
 {
     bench_db *db = new_db();
     CU_ASSERT_EQUAL(count_type(db, "kommun"), 290);
     CU_ASSERT_EQUAL(count_type(db, "region"), 21);
     CU_ASSERT_EQUAL(count_type(db, "riket"), 1);
     CU_ASSERT_EQUAL(count_type(db, "kommungrupp"), 9);
+    CU_ASSERT_EQUAL(bench_area_count(db), 290 + 21 + 1 + 9 + 1); /* and G2328, alla kommuner */
     bench_area_type t;
     const char *name, *lan, *group;
     CU_ASSERT_EQUAL(bench_area_info(&t, &name, &lan, &group, db, "0138"), BENCH_OK);
@@ -31,113 +38,380 @@ static void test_embedded_catalogue(void)
     CU_ASSERT_STRING_EQUAL(lan, "01");
     CU_ASSERT_STRING_EQUAL(group, "G92793");
     CU_ASSERT_EQUAL(bench_area_info(&t, &name, &lan, &group, db, "1490"), BENCH_OK);
+    CU_ASSERT_EQUAL(t, BENCH_AREA_KOMMUN);
     CU_ASSERT_STRING_EQUAL(name, "Borås");
     CU_ASSERT_STRING_EQUAL(lan, "14");
     CU_ASSERT_STRING_EQUAL(group, "G92790");
-    CU_ASSERT_EQUAL(bench_area_info(&t, NULL, NULL, NULL, db, "0000"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, &lan, &group, db, "0000"), BENCH_OK);
     CU_ASSERT_EQUAL(t, BENCH_AREA_RIKET);
+    CU_ASSERT_STRING_EQUAL(name, "Riket");
+    CU_ASSERT_STRING_EQUAL(lan, "");
+    CU_ASSERT_STRING_EQUAL(group, "");
+    CU_ASSERT_EQUAL(bench_area_info(&t, NULL, &lan, NULL, db, "0014"), BENCH_OK);
+    CU_ASSERT_EQUAL(t, BENCH_AREA_REGION);
+    CU_ASSERT_STRING_EQUAL(lan, "14");
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, NULL, NULL, db, "G92790"), BENCH_OK);
+    CU_ASSERT_EQUAL(t, BENCH_AREA_KOMMUNGRUPP);
+    CU_ASSERT_STRING_EQUAL(name, "Större stad");
+    /* codes of 1-3 digits are padded, as in the data */
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, NULL, NULL, db, "138"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "Tyresö");
+    /* all out-pointers may be NULL */
+    CU_ASSERT_EQUAL(bench_area_info(NULL, NULL, NULL, NULL, db, "2584"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_area_info(NULL, NULL, NULL, NULL, db, "0114"), BENCH_OK);
+    /* unknown codes */
+    t = (bench_area_type)77;
     CU_ASSERT_EQUAL(bench_area_info(&t, NULL, NULL, NULL, db, "9999"), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(t, (bench_area_type)77);
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_ENOTFOUND);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "9999"));
+    CU_ASSERT_EQUAL(bench_area_info(&t, NULL, NULL, NULL, db, "Borås"), BENCH_ENOTFOUND);
     CU_ASSERT_EQUAL(bench_area_info(&t, NULL, NULL, NULL, db, NULL), BENCH_ENOTFOUND);
-    /* KKiK directions and units from titles */
-    bench_direction d;
-    const char *unit;
-    CU_ASSERT_EQUAL(bench_indicator_info(NULL, &unit, &d, db, "U33401"), BENCH_OK);
-    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_LOWER);
-    CU_ASSERT_STRING_EQUAL(unit, "dagar");
-    CU_ASSERT_EQUAL(bench_indicator_info(NULL, &unit, &d, db, "N01994"), BENCH_OK);
-    CU_ASSERT_STRING_EQUAL(unit, "%");
-    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);
-    bench_db_free(db);
-
-    bench_db_options o = BENCH_DB_OPTIONS_INIT;
-    o.load_catalogue = 0;
-    CU_ASSERT_EQUAL_FATAL(bench_db_new(&db, &o, NULL), BENCH_OK);
-    CU_ASSERT_EQUAL(bench_area_count(db), 0);
+    CU_ASSERT_EQUAL(bench_area_info(&t, NULL, NULL, NULL, NULL, "1490"), BENCH_EINVAL);
+    /* every kommun has a name, a län and a kommungrupp */
+    bench_frame *f;
+    CU_ASSERT_EQUAL_FATAL(bench_areas_frame(&f, db), BENCH_OK);
+    size_t complete = 0;
+    for (size_t r = 0; r < bench_frame_rows(f); r++)
+        if (!strcmp(code_at(f, 2, r), "kommun"))
+            complete += code_at(f, 1, r)[0] && strlen(code_at(f, 3, r)) == 2 && code_at(f, 4, r)[0] == 'G';
+    CU_ASSERT_EQUAL(complete, 290);
+    bench_frame_free(f);
     bench_db_free(db);
 }
 
-static void test_set_areas_and_indicators(void)
+static void test_embedded_indicators(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL(bench_area_set(db, "9901", BENCH_AREA_KOMMUN, "Nya kommunen", "14", "G92790"), BENCH_OK);
-    const char *name;
-    CU_ASSERT_EQUAL(bench_area_info(NULL, &name, NULL, NULL, db, "9901"), BENCH_OK);
-    CU_ASSERT_STRING_EQUAL(name, "Nya kommunen");
-    CU_ASSERT_EQUAL(bench_area_set(db, "Bo rås", BENCH_AREA_KOMMUN, NULL, NULL, NULL), BENCH_EINVAL);
-    CU_ASSERT_EQUAL(bench_area_set(db, "9902", (bench_area_type)99, NULL, NULL, NULL), BENCH_EINVAL);
-    CU_ASSERT_EQUAL(bench_area_set(db, "9902", BENCH_AREA_KOMMUN, NULL, "123", NULL), BENCH_EINVAL);
-    CU_ASSERT_EQUAL(bench_area_set(db, "9902", BENCH_AREA_KOMMUN, "\xe5", NULL, NULL), BENCH_EINVAL);
-    CU_ASSERT_EQUAL(bench_area_set(NULL, "9902", BENCH_AREA_KOMMUN, NULL, NULL, NULL), BENCH_EINVAL);
+    bench_direction d;
+    const char *title, *unit;
+    CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, &d, db, "U33401"), BENCH_OK);
+    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_LOWER);
+    CU_ASSERT_STRING_EQUAL(unit, "dagar");
+    CU_ASSERT_PTR_NOT_NULL(strstr(title, "Utredningstid"));
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, &unit, &d, db, "N01994"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(unit, "%");
+    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "N01951"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "n01951"), BENCH_OK); /* Kolada ids in any case */
+    bench_db_free(db);
+}
 
-    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", "Andel aktualiserade, andel (%)", NULL, BENCH_DIRECTION_HIGHER),
-                    BENCH_OK);
+static void test_without_catalogue(void)
+{
+    bench_db_options o = BENCH_DB_OPTIONS_INIT;
+    o.load_catalogue = 0;
+    bench_db *db = NULL;
+    bench_error err;
+    CU_ASSERT_EQUAL_FATAL(bench_db_new(&db, &o, &err), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_area_count(db), 0);
+    CU_ASSERT_EQUAL(bench_area_info(NULL, NULL, NULL, NULL, db, "1490"), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "U33401"), BENCH_ENOTFOUND);
+    bench_frame *f;
+    CU_ASSERT_EQUAL_FATAL(bench_areas_frame(&f, db), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_frame_rows(f), 0);
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, db), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_frame_rows(f), 0);
+    bench_frame_free(f);
+    /* areas seen in data are known, of unknown type */
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nU33401,1490,2022,77\n", NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_area_count(db), 1);
+    bench_area_type t;
+    const char *name;
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, NULL, NULL, db, "1490"), BENCH_OK);
+    CU_ASSERT_EQUAL(t, BENCH_AREA_UNKNOWN);
+    CU_ASSERT_STRING_EQUAL(name, "");
+    bench_direction d;
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, &d, db, "U33401"), BENCH_OK);
+    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);
+    bench_db_free(db);
+    /* a wrong options version */
+    o.version = 2;
+    db = (bench_db *)&err;
+    CU_ASSERT_EQUAL(bench_db_new(&db, &o, &err), BENCH_EINVAL);
+    CU_ASSERT_PTR_NULL(db);
+    CU_ASSERT_EQUAL(err.code, BENCH_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "bench_db_options.version"));
+    CU_ASSERT_STRING_EQUAL(err.file, "");
+}
+
+static void test_area_set(void)
+{
+    bench_db *db = new_db();
+    size_t areas = bench_area_count(db);
+    /* a new area */
+    CU_ASSERT_EQUAL(bench_area_set(db, "9901", BENCH_AREA_KOMMUN, "Nya kommunen", "14", "G92790"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_area_count(db), areas + 1);
+    bench_area_type t;
+    const char *name, *lan, *group;
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, &lan, &group, db, "9901"), BENCH_OK);
+    CU_ASSERT_EQUAL(t, BENCH_AREA_KOMMUN);
+    CU_ASSERT_STRING_EQUAL(name, "Nya kommunen");
+    CU_ASSERT_STRING_EQUAL(lan, "14");
+    CU_ASSERT_STRING_EQUAL(group, "G92790");
+    /* override an embedded one; NULL keeps name, län and kommungrupp */
+    CU_ASSERT_EQUAL(bench_area_set(db, "1490", BENCH_AREA_KOMMUN, "Borås Stad", NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_area_count(db), areas + 1);
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, &lan, &group, db, "1490"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "Borås Stad");
+    CU_ASSERT_STRING_EQUAL(lan, "14");
+    CU_ASSERT_STRING_EQUAL(group, "G92790");
+    CU_ASSERT_EQUAL(bench_area_set(db, "1490", BENCH_AREA_KOMMUN, NULL, "13", "G92791"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, &lan, &group, db, "1490"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "Borås Stad");
+    CU_ASSERT_STRING_EQUAL(lan, "13");
+    CU_ASSERT_STRING_EQUAL(group, "G92791");
+    /* "14" is padded like data codes */
+    CU_ASSERT_EQUAL(bench_area_set(db, "14", BENCH_AREA_REGION, "VGR", NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, NULL, NULL, db, "0014"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "VGR");
+    CU_ASSERT_EQUAL(bench_area_count(db), areas + 1);
+    /* bad arguments change nothing */
+    CU_ASSERT_EQUAL(bench_area_set(db, "Bo rås", BENCH_AREA_KOMMUN, NULL, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "area code"));
+    CU_ASSERT_EQUAL(bench_area_set(db, "Borås", BENCH_AREA_KOMMUN, NULL, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set(db, "", BENCH_AREA_KOMMUN, NULL, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set(db, NULL, BENCH_AREA_KOMMUN, NULL, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set(db, "9902", (bench_area_type)99, NULL, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set(db, "9902", (bench_area_type)-1, NULL, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set(db, "9902", BENCH_AREA_KOMMUN, NULL, "123", NULL), BENCH_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "123"));
+    CU_ASSERT_EQUAL(bench_area_set(db, "9902", BENCH_AREA_KOMMUN, "\xe5", NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set(db, "9902", BENCH_AREA_KOMMUN, NULL, NULL, "G\xff"), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set(NULL, "9902", BENCH_AREA_KOMMUN, NULL, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set(db, "1490", (bench_area_type)99, "X", NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_count(db), areas + 1);
+    CU_ASSERT_EQUAL(bench_area_info(NULL, NULL, NULL, NULL, db, "9902"), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, NULL, NULL, db, "1490"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "Borås Stad");
+    CU_ASSERT_EQUAL(t, BENCH_AREA_KOMMUN);
+    /* a new kommun counts among all kommuner */
+    CU_ASSERT_EQUAL(count_type(db, "kommun"), 291);
+    bench_db_free(db);
+}
+
+static void test_indicator_set(void)
+{
+    bench_db *db = new_db();
     const char *title, *unit;
     bench_direction d;
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", "Andel aktualiserade, andel (%)", NULL, BENCH_DIRECTION_HIGHER),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, &d, db, "OWN"), BENCH_OK);
-    CU_ASSERT_STRING_EQUAL(unit, "%");
+    CU_ASSERT_STRING_EQUAL(title, "Andel aktualiserade, andel (%)");
+    CU_ASSERT_STRING_EQUAL(unit, "%"); /* read from the title */
     CU_ASSERT_EQUAL(d, BENCH_DIRECTION_HIGHER);
+    /* KEEP keeps the direction, NULL keeps the title */
     CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, "st", BENCH_DIRECTION_KEEP), BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, &d, db, "OWN"), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(unit, "st");
     CU_ASSERT_EQUAL(d, BENCH_DIRECTION_HIGHER);
     CU_ASSERT_STRING_EQUAL(title, "Andel aktualiserade, andel (%)");
+    /* a new title does not replace a unit that is set */
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", "Kostnad, kr/inv", NULL, BENCH_DIRECTION_LOWER), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, &d, db, "OWN"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(title, "Kostnad, kr/inv");
+    CU_ASSERT_STRING_EQUAL(unit, "st");
+    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_LOWER);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, NULL, BENCH_DIRECTION_NONE), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, &d, db, "OWN"), BENCH_OK);
+    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);
+    /* units from title conventions */
+    struct { const char *title, *unit; } conventions[] = {
+        {"Kostnad ekonomiskt bistånd, kr/inv", "kr/inv"}, {"Anmälningar, antal", "antal"},
+        {"Utredningstid, dagar", "dagar"}, {"Nöjd Medborgar-Index", "index"}, {"Något annat", ""}};
+    for (size_t i = 0; i < sizeof conventions / sizeof conventions[0]; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "CONV%zu", i);
+        CU_ASSERT_EQUAL(bench_indicator_set(db, id, conventions[i].title, NULL, BENCH_DIRECTION_KEEP), BENCH_OK);
+        CU_ASSERT_EQUAL(bench_indicator_info(NULL, &unit, &d, db, id), BENCH_OK);
+        CU_ASSERT_STRING_EQUAL(unit, conventions[i].unit);
+        CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);
+    }
+    /* Kolada ids are upper-cased */
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "u99999", "x", NULL, BENCH_DIRECTION_LOWER), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, &d, db, "U99999"), BENCH_OK);
+    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_LOWER);
+    /* bad arguments */
     CU_ASSERT_EQUAL(bench_indicator_set(db, "", NULL, NULL, 0), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "   ", NULL, NULL, 0), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, NULL, NULL, NULL, 0), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "L\xe5n", NULL, NULL, 0), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, NULL, 3), BENCH_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "direction"));
     CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, NULL, 7), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, NULL, -2), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", "\xe5", NULL, 0), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, "\xff", 0), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(NULL, "OWN", NULL, NULL, 0), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "NEWBAD", NULL, NULL, 9), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "NEWBAD"), BENCH_ENOTFOUND); /* not added */
+    CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, &d, db, "OWN"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(title, "Kostnad, kr/inv");
+    CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "NOPE"), BENCH_ENOTFOUND);
-    bench_frame *f;
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nOWN,1490,2022,1\nOWN,0138,2022,2\n", NULL, NULL),
-                    BENCH_OK);
-    CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, db), BENCH_OK);
-    const uint32_t *ids;
-    const int32_t *n;
-    const char *const *dict;
-    bench_frame_column(NULL, NULL, (const void **)&ids, f, 0);
-    bench_frame_column(NULL, NULL, (const void **)&n, f, 4);
-    bench_frame_dictionary(&dict, NULL, f, 0);
-    int found = 0;
-    for (size_t r = 0; r < bench_frame_rows(f); r++)
-        if (strcmp(dict[ids[r]], "OWN") == 0) {
-            CU_ASSERT_EQUAL(n[r], 2);
-            found = 1;
-        }
-    CU_ASSERT_TRUE(found);
-    bench_frame_free(f);
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, NULL), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, NULL, "OWN"), BENCH_EINVAL);
     bench_db_free(db);
 }
 
-static void test_groups_and_datasets(void)
+static void test_catalogue_frames(void)
+{
+    bench_db *db = new_db();
+    bench_frame *f;
+    CU_ASSERT_EQUAL_FATAL(bench_areas_frame(&f, db), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_frame_rows(f), bench_area_count(db));
+    CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 5);
+    const char *area_cols[] = {"code", "name", "type", "lan", "kommungrupp"};
+    for (size_t c = 0; c < 5; c++) {
+        const char *name;
+        bench_column_type type;
+        CU_ASSERT_EQUAL(bench_frame_column(&name, &type, NULL, f, c), BENCH_OK);
+        CU_ASSERT_STRING_EQUAL(name, area_cols[c]);
+        CU_ASSERT_EQUAL(type, BENCH_COLUMN_CODE);
+    }
+    long r = area_row(f, "0138");
+    CU_ASSERT_TRUE_FATAL(r >= 0);
+    CU_ASSERT_STRING_EQUAL(code_at(f, 1, (size_t)r), "Tyresö");
+    CU_ASSERT_STRING_EQUAL(code_at(f, 2, (size_t)r), "kommun");
+    CU_ASSERT_STRING_EQUAL(code_at(f, 3, (size_t)r), "01");
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, (size_t)r), "G92793");
+    r = area_row(f, "0000");
+    CU_ASSERT_TRUE_FATAL(r >= 0);
+    CU_ASSERT_STRING_EQUAL(code_at(f, 2, (size_t)r), "riket");
+    bench_frame_free(f);
+
+    /* indicators: n counts observations, missing ones included */
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nOWN,1490,2022,1\nOWN,0138,2022,2\nOWN,0180,2022,..\n"
+                                    "U33401,1490,2022,77\n",
+                                NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "EMPTY", "Inga värden", "st", BENCH_DIRECTION_HIGHER), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, db), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 5);
+    const char *ind_cols[] = {"id", "title", "unit", "direction", "n"};
+    for (size_t c = 0; c < 5; c++) {
+        const char *name;
+        bench_column_type type;
+        CU_ASSERT_EQUAL(bench_frame_column(&name, &type, NULL, f, c), BENCH_OK);
+        CU_ASSERT_STRING_EQUAL(name, ind_cols[c]);
+        CU_ASSERT_EQUAL(type, c == 4 ? BENCH_COLUMN_I32 : BENCH_COLUMN_CODE);
+    }
+    int seen = 0;
+    for (size_t i = 0; i < bench_frame_rows(f); i++) {
+        const char *id = code_at(f, 0, i);
+        if (!strcmp(id, "OWN")) {
+            CU_ASSERT_EQUAL(i32_at(f, 4, i), 3);
+            seen |= 1;
+        } else if (!strcmp(id, "U33401")) {
+            CU_ASSERT_EQUAL(i32_at(f, 4, i), 1);
+            CU_ASSERT_STRING_EQUAL(code_at(f, 3, i), "lower");
+            CU_ASSERT_STRING_EQUAL(code_at(f, 2, i), "dagar");
+            seen |= 2;
+        } else if (!strcmp(id, "EMPTY")) {
+            CU_ASSERT_EQUAL(i32_at(f, 4, i), 0);
+            CU_ASSERT_STRING_EQUAL(code_at(f, 1, i), "Inga värden");
+            CU_ASSERT_STRING_EQUAL(code_at(f, 2, i), "st");
+            CU_ASSERT_STRING_EQUAL(code_at(f, 3, i), "higher");
+            seen |= 4;
+        } else if (!strcmp(id, "N01951")) {
+            CU_ASSERT_EQUAL(i32_at(f, 4, i), 0);
+            seen |= 8;
+        }
+    }
+    CU_ASSERT_EQUAL(seen, 15);
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL(bench_areas_frame(NULL, db), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicators_frame(NULL, db), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_areas_frame(&f, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicators_frame(&f, NULL), BENCH_EINVAL);
+    bench_db_free(db);
+}
+
+static void test_groups(void)
 {
     bench_db *db = new_db();
     const char *members[] = {"0126", "0136", "1290"};
     CU_ASSERT_EQUAL(bench_group_set(db, "G36468", "Liknande kommuner IFO, Borås, 2024", members, 3), BENCH_OK);
     bench_frame *f;
     CU_ASSERT_EQUAL_FATAL(bench_group_members(&f, db, "G36468"), BENCH_OK);
-    CU_ASSERT_EQUAL(bench_frame_rows(f), 3);
+    CU_ASSERT_EQUAL_FATAL(bench_frame_rows(f), 3);
+    for (size_t i = 0; i < 3; i++)
+        CU_ASSERT_STRING_EQUAL(code_at(f, 0, i), members[i]);
+    bench_frame_free(f);
+    const char *name;
+    bench_area_type t;
+    CU_ASSERT_EQUAL(bench_area_info(&t, &name, NULL, NULL, db, "G36468"), BENCH_OK);
+    CU_ASSERT_EQUAL(t, BENCH_AREA_GROUP);
+    CU_ASSERT_STRING_EQUAL(name, "Liknande kommuner IFO, Borås, 2024");
+    /* a group replaces its members */
+    CU_ASSERT_EQUAL(bench_group_set(db, "G36468", NULL, members, 1), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_group_members(&f, db, "G36468"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_frame_rows(f), 1);
     bench_frame_free(f);
     CU_ASSERT_EQUAL_FATAL(bench_group_members(&f, db, "G92790"), BENCH_OK); /* kommungrupp by catalogue */
     CU_ASSERT_EQUAL(bench_frame_rows(f), 23);
+    int boras = 0;
+    for (size_t i = 0; i < bench_frame_rows(f); i++)
+        boras |= !strcmp(code_at(f, 0, i), "1490");
+    CU_ASSERT_TRUE(boras);
     bench_frame_free(f);
     CU_ASSERT_EQUAL(bench_group_members(&f, db, "1490"), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_group_members(&f, db, "GNOPE"), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_group_members(NULL, db, "G92790"), BENCH_EINVAL);
     const char *bad[] = {"0126", "x y"};
     size_t areas = bench_area_count(db);
     CU_ASSERT_EQUAL(bench_group_set(db, "GNEW", NULL, bad, 2), BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_area_count(db), areas);
     CU_ASSERT_EQUAL(bench_group_set(db, "GNEW", NULL, NULL, 2), BENCH_EINVAL);
-    const char *data;
-    size_t len;
+    CU_ASSERT_EQUAL(bench_group_set(db, "G NEW", NULL, members, 1), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_group_set(NULL, "GNEW", NULL, members, 1), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_count(db), areas);
+    bench_db_free(db);
+}
+
+static void test_datasets(void)
+{
+    const char *data = NULL;
+    size_t len = 0;
     CU_ASSERT_EQUAL(bench_dataset(&data, &len, "areas"), BENCH_OK);
     CU_ASSERT_TRUE(len > 1000 && strncmp(data, "code,name,type,lan,kommungrupp", 30) == 0);
+    CU_ASSERT_EQUAL(strlen(data), len); /* NUL-terminated */
+    CU_ASSERT_PTR_NOT_NULL(strstr(data, "1490,Borås,kommun,14,G92790"));
     CU_ASSERT_EQUAL(bench_dataset(&data, &len, "indicators"), BENCH_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(data, "U33401"));
     CU_ASSERT_EQUAL(bench_dataset(&data, &len, "seed_figures"), BENCH_OK);
-    CU_ASSERT_EQUAL(bench_dataset(&data, &len, "nope"), BENCH_ENOTFOUND);
-    CU_ASSERT_EQUAL(bench_dataset(NULL, &len, "areas"), BENCH_EINVAL);
+    CU_ASSERT_TRUE(len > 100);
+    CU_ASSERT_EQUAL(strlen(data), len);
+    CU_ASSERT_EQUAL(strncmp(data, "kpi,municipality,period", 23), 0);
+    /* the seed figures import as a Kolada CSV with title, unit and source columns */
+    bench_db *db = new_db();
+    bench_import_report rep;
+    bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
+    o.source_column = "source";
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, data, len, "seed_figures", &o), BENCH_OK);
+    CU_ASSERT_TRUE(rep.accepted > 0);
+    CU_ASSERT_EQUAL(rep.n_errors, 0);
     bench_db_free(db);
+    data = "untouched";
+    CU_ASSERT_EQUAL(bench_dataset(&data, &len, "nope"), BENCH_ENOTFOUND);
+    CU_ASSERT_STRING_EQUAL(data, "untouched");
+    CU_ASSERT_EQUAL(bench_dataset(&data, &len, "Areas"), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_dataset(NULL, &len, "areas"), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_dataset(&data, NULL, "areas"), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_dataset(&data, &len, NULL), BENCH_EINVAL);
 }
 
 int register_catalogue_suite(void)
 {
     CU_pSuite s = CU_add_suite("catalogue", NULL, NULL);
-    return !s || !CU_add_test(s, "embedded catalogue", test_embedded_catalogue) ||
-           !CU_add_test(s, "areas and indicators", test_set_areas_and_indicators) ||
-           !CU_add_test(s, "groups and datasets", test_groups_and_datasets);
+    return !s || !CU_add_test(s, "embedded areas", test_embedded_areas) ||
+           !CU_add_test(s, "embedded indicators", test_embedded_indicators) ||
+           !CU_add_test(s, "without catalogue, options version", test_without_catalogue) ||
+           !CU_add_test(s, "bench_area_set", test_area_set) ||
+           !CU_add_test(s, "bench_indicator_set", test_indicator_set) ||
+           !CU_add_test(s, "areas and indicators frames", test_catalogue_frames) ||
+           !CU_add_test(s, "groups", test_groups) ||
+           !CU_add_test(s, "datasets", test_datasets);
 }
