@@ -1,12 +1,17 @@
 """The benchmark: the same pipeline in kommunbench, pandas, polars and DuckDB on the same files.
 
-Steps: csv (import values and population), json (a Kolada v3 response; 1 M only), per_capita
-(value / population * 1000 on area, period, gender), compare (rank, n, percentile, KKiK colour
-and ovägt medel for every indicator x period x gender group over the 290 kommuner), reload
-(kommunbench snapshot vs each peer's Parquet).  Each tool runs in its own process so its peak
-memory (ru_maxrss) is its own.  The outputs are checked to agree before any time is reported.
+Steps (see bench/README.md):
+  csv         import values_<N>.csv and population_<N>.csv
+  per_capita  value / population * 1000 matched on (municipality, period, gender)
+  compare     for every (indicator, period, gender) group over the 290 kommuner: rank ("min"),
+              n, percentile, KKiK colour and the group's unweighted mean
 
-    python bench/run.py [SIZE ...]        (default: $BENCH_SIZES or "1000000 10000000")
+Each tool runs in its own process, so its peak memory (ru_maxrss) is its own.  Every tool
+writes its per_capita and compare outputs; they must agree row by row before any time is
+printed (exit 1 with the first differing rows otherwise).
+
+    python bench/run.py [SIZE ...]      (default: $BENCH_SIZES or "1000000 10000000")
+    BENCH_REPEAT=3 python bench/run.py   (runs of each tool; the fastest is reported, default 1)
 """
 import json
 import os
@@ -17,335 +22,545 @@ import sys
 import time
 
 import numpy as np
-import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from generate import paths, sizes_from_argv  # noqa: E402
+
 TOOLS = ["kommunbench", "pandas", "polars", "duckdb"]
-JSON_MAX = 1_000_000  # the peers' JSON readers need tens of GB beyond this
+PEERS = TOOLS[1:]
+STEPS = ["csv", "per_capita", "compare", "total"]
+# kommunbench's parts of the steps, reported beside the table
+KB_DETAILS = ["csv_values", "csv_population", "per_capita_concat", "compare_c", "compare_to_pandas",
+              "compare_mean"]
+GENDER_CODE = {"T": 0, "K": 1, "M": 2}
+COLOUR_CODE = {"green": 0, "yellow": 1, "red": 2, "grey": 3, "": 4}
+COLOUR_NAME = {v: k or "(none)" for k, v in COLOUR_CODE.items()}
+SCALE = 1000.0
 
 
-def paths(n):
-    return {k: os.path.join(DATA, f"{k}_{n}.{ext}") for k, ext in
-            [("values", "csv"), ("population", "csv"), ("directions", "csv"), ("values_json", "json")]}
+def maxrss():
+    """Peak resident memory of this process so far, bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def out_path(tool, n, what):
-    return os.path.join(DATA, f"out_{tool}_{n}_{what}.parquet")
+# ---- the equivalence check's common form -------------------------------------------------
+# Keys become one int64 per row: ((indicator * 10000 + period) * 4 + gender) * 10000 + area,
+# indicator "U10012" -> 10012, area "0114" -> 114, gender T/K/M -> 0/1/2.  Done after the
+# timed steps, in every worker the same way.
+
+def _coded(values, parse):
+    """A column of strings (pandas, polars or pyarrow) as an int array via its distinct values."""
+    import pandas as pd
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values.to_pandas() if hasattr(values, "to_pandas") else values)
+    codes, uniques = pd.factorize(values)
+    lookup = np.array([parse(str(u)) for u in uniques], dtype=np.int64)
+    return lookup[codes]
 
 
-def colours(b, w, n):
-    q = n / 4.0
-    g, r = b < q, w < q
-    return np.where(g == r, "yellow", np.where(g, "green", "red"))
+def encode_keys(indicator, period, gender, area):
+    ind = _coded(indicator, lambda s: int(s[1:]))
+    per = _coded(period, int)
+    gen = _coded(gender, GENDER_CODE.__getitem__)
+    are = _coded(area, int)
+    return ((ind * 10000 + per) * 4 + gen) * 10000 + are
 
 
-# ---- workers -------------------------------------------------------------------------
+def decode_key(k):
+    k = int(k)
+    area, k = k % 10000, k // 10000
+    gender, k = k % 4, k // 4
+    period, ind = k % 10000, k // 10000
+    return f"U{ind:05d}", str(period), "TKM"[gender], f"{area:04d}"
 
-def work_kommunbench(n, p, t):
+
+def save_outputs(tool, n, pc, cmp):
+    """pc and cmp: dicts of columns (pandas Series or arrays).  Written to bench/data/out_*.npz."""
+    np.savez(os.path.join(DATA, f"out_{tool}_{n}.npz"),
+             pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
+             pc_result=np.asarray(pc["result"], dtype=np.float64),
+             key=encode_keys(cmp["indicator"], cmp["period"], cmp["gender"], cmp["area"]),
+             rank=np.asarray(cmp["rank"], dtype=np.int64),
+             n=np.asarray(cmp["n"], dtype=np.int64),
+             percentile=np.asarray(cmp["percentile"], dtype=np.float64),
+             colour=_coded(cmp["colour"], COLOUR_CODE.__getitem__),
+             mean=np.asarray(cmp["mean"], dtype=np.float64))
+
+
+def peer_colour(rmin, rmax, n):
+    """KKiK colour codes from the min rank, max rank and n of a ranked row (numpy)."""
+    b, w, q = rmin - 1, n - rmax, n / 4.0
+    green, red = b < q, w < q
+    return np.where(green == red, COLOUR_CODE["yellow"], np.where(green, COLOUR_CODE["green"], COLOUR_CODE["red"]))
+
+
+# ---- workers: one process per tool and size -----------------------------------------------
+
+def work_kommunbench(n, p, t, save):
+    import pandas as pd
     import kommunbench as kb
     db = kb.Database()
+    rss0 = maxrss()
     start = time.perf_counter()
     db.import_csv(p["values"], layout="kolada")
+    t["csv_values"] = time.perf_counter() - start
     db.import_csv(p["population"], layout="kolada")
     t["csv"] = time.perf_counter() - start
+    t["csv_population"] = t["csv"] - t["csv_values"]
+    t["rss_growth_import"] = maxrss() - rss0
     t["observations"] = len(db)
     t["store_bytes"] = db.memory()
-    rss_after_import = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    if n <= JSON_MAX:
-        j = kb.Database()
-        start = time.perf_counter()
-        j.import_kolada_json(p["values_json"])
-        t["json"] = time.perf_counter() - start
-        j.close()
-    for kpi, d in pd.read_csv(p["directions"]).itertuples(index=False):
-        db.set_indicator(kpi, direction=d)
+    ids = list(pd.read_csv(p["directions"], dtype=str).itertuples(index=False))
+    for kpi, direction in ids:
+        db.set_indicator(kpi, direction=direction)
+
+    # per_capita takes one indicator at a time: the loop is the step
     start = time.perf_counter()
-    pc = db.per_capita(None, population="N01951", scale=1000)
+    parts = [db.per_capita(kpi, population="N01951", scale=SCALE) for kpi, _ in ids]
     t["per_capita"] = time.perf_counter() - start
     start = time.perf_counter()
-    frame = db._compare_all_frame()
-    t["compare_core"] = time.perf_counter() - start
-    # ovägt medel per group from the same zero-copy columns
-    codes = [frame.column(c).astype(np.int64) for c in ("indicator", "period", "gender")]
-    sizes = [len(frame.dictionary(c)) for c in ("indicator", "period", "gender")]
-    group = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
-    rank = frame.column("rank")
-    value = frame.column("value")
-    ok = rank > 0
-    sums = np.bincount(group[ok], weights=value[ok], minlength=int(np.prod(sizes)))
-    cnt = np.bincount(group[ok], minlength=int(np.prod(sizes)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = sums / cnt
-    t["compare"] = time.perf_counter() - start
+    pc = pd.concat(parts, ignore_index=True)  # one table like the peers' (not in the step's time)
+    t["per_capita_concat"] = time.perf_counter() - start
+    del parts
+
+    # compare: the C call (bench_compare_all into a Frame), the DataFrame, the group means
+    start = time.perf_counter()
+    frame = db._compare_all_frame()  # what db.compare_all() does before .to_pandas()
+    t1 = time.perf_counter()
     cmp = frame.to_pandas()
-    t["compare_with_dataframe"] = time.perf_counter() - start
-    cmp["mean"] = mean[group]
-    save_outputs("kommunbench", n, cmp.rename(columns={"indicator": "kpi", "area": "municipality"}),
-                 pc.rename(columns={"indicator": "kpi", "area": "municipality"}))
-    snap = os.path.join(DATA, f"snap_{n}.kbsnap")
-    db.save(snap)
-    db.close()
-    start = time.perf_counter()
-    d2 = kb.Database.open(snap)
-    t["reload"] = time.perf_counter() - start
-    t["bytes_per_observation"] = t.pop("store_bytes") / t["observations"]
-    t["rss_growth_per_observation"] = (rss_after_import * 1024 - t.pop("rss_start")) / t["observations"]
-    d2.close()
-    os.unlink(snap)
+    t2 = time.perf_counter()
+    if "mean" in frame.columns:  # a bulk mean from the C core, when the library has one
+        t["mean_from"] = "compare_all's mean column"
+    else:  # ovägt medel per group from the frame's codes with numpy
+        t["mean_from"] = "numpy bincount over the compare_all frame"
+        dims = ("indicator", "period", "gender")
+        size = [len(frame.dictionary(c)) for c in dims]
+        group = ((frame.column("indicator").astype(np.int64) * size[1] + frame.column("period")) * size[2]
+                 + frame.column("gender"))
+        ranked = frame.column("rank") > 0
+        groups = size[0] * size[1] * size[2]
+        sums = np.bincount(group[ranked], weights=frame.column("value")[ranked], minlength=groups)
+        counts = np.bincount(group[ranked], minlength=groups)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cmp["mean"] = (sums / counts)[group]
+    t3 = time.perf_counter()
+    t["compare"] = t3 - start
+    t["compare_c"], t["compare_to_pandas"], t["compare_mean"] = t1 - start, t2 - t1, t3 - t2
+    t["peak_rss"] = maxrss()
+    if save:
+        cmp = cmp[cmp["indicator"] != "N01951"]  # compare_all ranks the population too; the peers don't
+        save_outputs("kommunbench", n, pc, cmp)
 
 
-def work_pandas(n, p, t):
+def work_kommunbench_one_call(n, p, t, save):
+    """Not in the table: per_capita of every indicator in one call (indicator=None)."""
+    import kommunbench as kb
+    db = kb.Database()
+    db.import_csv(p["values"], layout="kolada")
+    db.import_csv(p["population"], layout="kolada")
     start = time.perf_counter()
-    dtype = {"kpi": str, "municipality": str, "period": str, "gender": str}
+    pc = db.per_capita(None, population="N01951", scale=SCALE)
+    t["per_capita"] = time.perf_counter() - start
+    t["peak_rss"] = maxrss()
+    if save:
+        np.savez(os.path.join(DATA, f"out_kommunbench_one_call_{n}.npz"),
+                 pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
+                 pc_result=pc["result"].to_numpy(np.float64))
+
+
+def work_pandas(n, p, t, save):
+    import pandas as pd
+    rss0 = maxrss()
+    dtype = {"municipality": str, "period": str}
+    start = time.perf_counter()
     v = pd.read_csv(p["values"], engine="pyarrow", dtype=dtype)
+    t["csv_values"] = time.perf_counter() - start
     pop = pd.read_csv(p["population"], engine="pyarrow", dtype=dtype)
     t["csv"] = time.perf_counter() - start
-    if n <= JSON_MAX:
-        start = time.perf_counter()
-        with open(p["values_json"]) as f:
-            doc = json.load(f)
-        pd.json_normalize(doc["values"], record_path="values", meta=["kpi", "municipality", "period"])
-        t["json"] = time.perf_counter() - start
-        del doc
-    dirs = pd.read_csv(p["directions"])
+    t["rss_growth_import"] = maxrss() - rss0
+    t["observations"] = len(v) + len(pop)
+    t["store_bytes"] = int(v.memory_usage(deep=True).sum() + pop.memory_usage(deep=True).sum())
+    dirs = pd.read_csv(p["directions"], dtype=str)
+
     start = time.perf_counter()
-    m = v.merge(pop[["municipality", "period", "gender", "value"]].rename(columns={"value": "pop"}),
-                on=["municipality", "period", "gender"], how="left")
-    m["result"] = m["value"] / m["pop"] * 1000
+    keys = ["municipality", "period", "gender"]
+    pc = v.merge(pop[keys + ["value"]].rename(columns={"value": "population"}), on=keys, how="left")
+    pc["result"] = pc["value"] / pc["population"] * SCALE
     t["per_capita"] = time.perf_counter() - start
+
     start = time.perf_counter()
     sign = v["kpi"].map(dict(zip(dirs["id"], np.where(dirs["direction"] == "higher", -1.0, 1.0))))
-    v["v"] = v["value"] * sign
-    g = v.groupby(["kpi", "period", "gender"])["v"]
-    rmin, rmax, cnt = g.rank(method="min"), g.rank(method="max"), g.transform("count")
-    b, w = rmin - 1, cnt - rmax
-    out = v[["kpi", "period", "gender", "municipality", "value"]].copy()
-    out["rank"] = rmin.fillna(0).astype("int32")
-    out["n"] = cnt.astype("int32")
-    out["percentile"] = np.where(cnt > 1, 100 * w / (cnt - 1), 100.0)
-    out.loc[rmin.isna(), "percentile"] = np.nan
-    out["colour"] = np.where(rmin.isna(), "grey", colours(b, w, cnt))
-    out["mean"] = v.groupby(["kpi", "period", "gender"])["value"].transform("mean")
+    gid = v.groupby(["kpi", "period", "gender"], sort=False).ngroup()
+    x = pd.DataFrame({"g": gid, "s": v["value"] * sign, "value": v["value"]})
+    g = x.groupby("g", sort=False)
+    rmin = g["s"].rank(method="min").to_numpy()
+    rmax = g["s"].rank(method="max").to_numpy()
+    cnt = g["s"].transform("count").to_numpy()
+    mean = g["value"].transform("mean").to_numpy()
+    ranked = ~np.isnan(rmin)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        percentile = np.where(ranked, np.where(cnt > 1, 100.0 * (cnt - rmax) / (cnt - 1), 100.0), np.nan)
+    cmp = pd.DataFrame({"indicator": v["kpi"], "period": v["period"], "gender": v["gender"],
+                        "area": v["municipality"], "value": v["value"],
+                        "rank": np.where(ranked, rmin, 0).astype(np.int32), "n": cnt.astype(np.int32),
+                        "percentile": percentile,
+                        "colour": pd.Categorical.from_codes(
+                            np.where(ranked, peer_colour(rmin, rmax, cnt), COLOUR_CODE["grey"]),
+                            list(COLOUR_CODE)),
+                        "mean": mean})
     t["compare"] = time.perf_counter() - start
-    save_outputs("pandas", n, out, m)
-    pq = os.path.join(DATA, f"pandas_{n}.parquet")
-    v.drop(columns="v").to_parquet(pq)
-    start = time.perf_counter()
-    pd.read_parquet(pq)
-    t["reload"] = time.perf_counter() - start
-    os.unlink(pq)
+    t["peak_rss"] = maxrss()
+    if save:
+        save_outputs("pandas", n, pc.rename(columns={"kpi": "indicator", "municipality": "area"}), cmp)
 
 
-def work_polars(n, p, t):
+def work_polars(n, p, t, save):
     import polars as pl
+    rss0 = maxrss()
+    codes = {"municipality": pl.String, "period": pl.String}
     start = time.perf_counter()
-    schema = {"kpi": pl.Utf8, "municipality": pl.Utf8, "period": pl.Utf8, "gender": pl.Utf8, "value": pl.Float64}
-    v = pl.read_csv(p["values"], schema_overrides=schema)
-    pop = pl.read_csv(p["population"], schema_overrides=schema)
+    v = pl.read_csv(p["values"], schema_overrides=codes)
+    t["csv_values"] = time.perf_counter() - start
+    pop = pl.read_csv(p["population"], schema_overrides=codes)
     t["csv"] = time.perf_counter() - start
-    if n <= JSON_MAX:
-        start = time.perf_counter()
-        pl.read_json(p["values_json"]).select("values").explode("values").unnest("values").explode("values").unnest("values")
-        t["json"] = time.perf_counter() - start
+    t["rss_growth_import"] = maxrss() - rss0
+    t["observations"] = v.height + pop.height
+    t["store_bytes"] = int(v.estimated_size() + pop.estimated_size())
     dirs = pl.read_csv(p["directions"])
+
     start = time.perf_counter()
-    m = v.join(pop.select("municipality", "period", "gender", pl.col("value").alias("pop")),
-               on=["municipality", "period", "gender"], how="left").with_columns(
-        (pl.col("value") / pl.col("pop") * 1000).alias("result"))
+    keys = ["municipality", "period", "gender"]
+    pc = v.join(pop.select(*keys, pl.col("value").alias("population")), on=keys, how="left").with_columns(
+        (pl.col("value") / pl.col("population") * SCALE).alias("result"))
     t["per_capita"] = time.perf_counter() - start
+
     start = time.perf_counter()
-    sign = dirs.select("id", pl.when(pl.col("direction") == "higher").then(-1.0).otherwise(1.0).alias("sign"))
     grp = ["kpi", "period", "gender"]
-    x = v.join(sign, left_on="kpi", right_on="id").with_columns((pl.col("value") * pl.col("sign")).alias("v"))
-    x = x.with_columns(
-        pl.col("v").rank("min").over(grp).alias("rmin"), pl.col("v").rank("max").over(grp).alias("rmax"),
-        pl.col("v").count().over(grp).alias("n"), pl.col("value").mean().over(grp).alias("mean"))
+    sign = dirs.select(pl.col("id").alias("kpi"),
+                       pl.when(pl.col("direction") == "higher").then(-1.0).otherwise(1.0).alias("sign"))
+    x = v.join(sign, on="kpi", how="left").with_columns((pl.col("value") * pl.col("sign")).alias("s"))
+    x = x.with_columns(pl.col("s").rank("min").over(grp).alias("rmin"),
+                       pl.col("s").rank("max").over(grp).alias("rmax"),
+                       pl.col("s").count().over(grp).alias("n"),
+                       pl.col("value").mean().over(grp).alias("mean"))
     b, w, q = pl.col("rmin") - 1, pl.col("n") - pl.col("rmax"), pl.col("n") / 4
-    out = x.select(
-        "kpi", "period", "gender", "municipality", "value", pl.col("rmin").fill_null(0).cast(pl.Int32).alias("rank"),
-        pl.col("n").cast(pl.Int32),
-        pl.when(pl.col("rmin").is_null()).then(None).when(pl.col("n") > 1)
-        .then(100 * w / (pl.col("n") - 1)).otherwise(100.0).alias("percentile"),
-        pl.when(pl.col("rmin").is_null()).then(pl.lit("grey")).when((b < q) == (w < q)).then(pl.lit("yellow"))
-        .when(b < q).then(pl.lit("green")).otherwise(pl.lit("red")).alias("colour"), "mean")
+    missing = pl.col("rmin").is_null()
+    cmp = x.select(
+        pl.col("kpi").alias("indicator"), "period", "gender", pl.col("municipality").alias("area"), "value",
+        pl.col("rmin").fill_null(0).cast(pl.Int32).alias("rank"), pl.col("n").cast(pl.Int32),
+        pl.when(missing).then(None).when(pl.col("n") > 1).then(100.0 * w / (pl.col("n") - 1))
+        .otherwise(100.0).alias("percentile"),
+        pl.when(missing).then(pl.lit("grey")).when((b < q) == (w < q)).then(pl.lit("yellow"))
+        .when(b < q).then(pl.lit("green")).otherwise(pl.lit("red")).alias("colour"),
+        "mean")
     t["compare"] = time.perf_counter() - start
-    save_outputs("polars", n, out.to_pandas(), m.to_pandas())
-    pq = os.path.join(DATA, f"polars_{n}.parquet")
-    v.write_parquet(pq)
-    start = time.perf_counter()
-    pl.read_parquet(pq)
-    t["reload"] = time.perf_counter() - start
-    os.unlink(pq)
+    t["peak_rss"] = maxrss()
+    if save:
+        pc = pc.rename({"kpi": "indicator", "municipality": "area"})
+        save_outputs("polars", n, {c: pc[c] for c in pc.columns},
+                     {c: cmp[c].to_numpy() if c in ("rank", "n", "percentile", "mean") else cmp[c]
+                      for c in cmp.columns})
 
 
-def work_duckdb(n, p, t):
+def work_duckdb(n, p, t, save):
     import duckdb
     con = duckdb.connect()
+    rss0 = maxrss()
     start = time.perf_counter()
-    for name in ("values", "population"):
-        con.execute(f"""CREATE TABLE {name} AS SELECT * FROM read_csv('{p[name]}', header=true,
-            columns={{'kpi':'VARCHAR','municipality':'VARCHAR','period':'VARCHAR','gender':'VARCHAR','value':'DOUBLE'}})""")
+    for table in ("values", "population"):
+        con.execute(f"""CREATE TABLE {table}_t AS SELECT * FROM read_csv('{p[table]}', header = true,
+                        types = {{'municipality': 'VARCHAR', 'period': 'VARCHAR'}})""")
+        if table == "values":
+            t["csv_values"] = time.perf_counter() - start
     t["csv"] = time.perf_counter() - start
-    if n <= JSON_MAX:
-        start = time.perf_counter()
-        con.execute(f"""SELECT r.kpi, r.municipality, r.period, u.gender, u.value FROM
-            (SELECT unnest("values", recursive := false) AS r FROM read_json('{p['values_json']}', maximum_object_size=2000000000))
-            t0(r), LATERAL (SELECT unnest(r."values", recursive := true)) u""").to_arrow_table()
-        t["json"] = time.perf_counter() - start
-    con.execute(f"CREATE TABLE dirs AS SELECT * FROM read_csv('{p['directions']}', header=true)")
+    t["rss_growth_import"] = maxrss() - rss0
+    t["observations"] = sum(con.execute(f"SELECT count(*) FROM {x}_t").fetchone()[0] for x in ("values", "population"))
+    try:
+        t["store_bytes"] = int(con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0])
+    except duckdb.Error:
+        pass
+    con.execute(f"CREATE TABLE dirs AS SELECT * FROM read_csv('{p['directions']}', header = true)")
+
     start = time.perf_counter()
-    m = con.execute("""SELECT v.kpi, v.municipality, v.period, v.gender, v.value, p.value AS pop,
-        v.value / p.value * 1000 AS result FROM "values" v LEFT JOIN population p
-        USING (municipality, period, gender)""").to_arrow_table()
+    pc = con.execute(f"""SELECT v.kpi AS indicator, v.municipality AS area, v.period, v.gender, v.value,
+            p.value AS population, v.value / p.value * {SCALE} AS result
+        FROM values_t v LEFT JOIN population_t p USING (municipality, period, gender)""").to_arrow_table()
     t["per_capita"] = time.perf_counter() - start
+
     start = time.perf_counter()
-    out = con.execute("""WITH x AS (SELECT v.*, v.value * CASE WHEN d.direction = 'higher' THEN -1 ELSE 1 END AS s
-            FROM "values" v JOIN dirs d ON v.kpi = d.id),
-        y AS (SELECT *, rank() OVER w AS rmin,
-                 count(s) OVER (PARTITION BY kpi, period, gender ORDER BY s RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rmax,
-                 count(s) OVER (PARTITION BY kpi, period, gender) AS n,
-                 avg(value) OVER (PARTITION BY kpi, period, gender) AS mean
-              FROM x WINDOW w AS (PARTITION BY kpi, period, gender ORDER BY s NULLS LAST))
-        SELECT kpi, period, gender, municipality, value,
-            CAST(CASE WHEN s IS NULL THEN 0 ELSE rmin END AS INTEGER) AS rank, CAST(n AS INTEGER) AS n,
-            CASE WHEN s IS NULL THEN NULL WHEN n > 1 THEN 100.0 * (n - rmax) / (n - 1) ELSE 100.0 END AS percentile,
-            CASE WHEN s IS NULL THEN 'grey'
-                 WHEN ((rmin - 1) < n / 4.0) = ((n - rmax) < n / 4.0) THEN 'yellow'
-                 WHEN (rmin - 1) < n / 4.0 THEN 'green' ELSE 'red' END AS colour, mean
+    cmp = con.execute("""
+        WITH x AS (
+            SELECT v.kpi, v.period, v.gender, v.municipality, v.value,
+                   v.value * CASE WHEN d.direction = 'higher' THEN -1.0 ELSE 1.0 END AS s
+            FROM values_t v LEFT JOIN dirs d ON v.kpi = d.id),
+        y AS (
+            SELECT *, rank() OVER w AS rmin,
+                   count(s) OVER w AS rmax,      -- RANGE .. CURRENT ROW: the peers count too
+                   count(s) OVER g AS n,
+                   avg(value) OVER g AS mean
+            FROM x
+            WINDOW g AS (PARTITION BY kpi, period, gender),
+                   w AS (PARTITION BY kpi, period, gender ORDER BY s ASC NULLS LAST))
+        SELECT kpi AS indicator, period, gender, municipality AS area, value,
+               CAST(CASE WHEN s IS NULL THEN 0 ELSE rmin END AS INTEGER) AS rank,
+               CAST(n AS INTEGER) AS n,
+               CASE WHEN s IS NULL THEN NULL WHEN n > 1 THEN 100.0::DOUBLE * (n - rmax) / (n - 1)
+                    ELSE 100.0::DOUBLE END AS percentile,
+               CASE WHEN s IS NULL THEN 'grey'
+                    WHEN ((rmin - 1) < n / 4.0) = ((n - rmax) < n / 4.0) THEN 'yellow'
+                    WHEN (rmin - 1) < n / 4.0 THEN 'green' ELSE 'red' END AS colour,
+               mean
         FROM y""").to_arrow_table()
     t["compare"] = time.perf_counter() - start
-    save_outputs("duckdb", n, out.to_pandas(), m.to_pandas())
-    pq = os.path.join(DATA, f"duckdb_{n}.parquet")
-    con.execute(f"COPY \"values\" TO '{pq}' (FORMAT parquet)")
-    start = time.perf_counter()
-    con.execute(f"SELECT * FROM read_parquet('{pq}')").to_arrow_table()
-    t["reload"] = time.perf_counter() - start
-    os.unlink(pq)
+    t["peak_rss"] = maxrss()
+    if save:
+        num = ("rank", "n", "percentile", "mean", "result")
+        save_outputs("duckdb", n,
+                     {c: pc[c].to_numpy() if c in num else pc[c] for c in pc.column_names},
+                     {c: cmp[c].to_numpy() if c in num else cmp[c] for c in cmp.column_names})
 
 
-def save_outputs(tool, n, cmp, pc):
-    keys = ["kpi", "period", "gender", "municipality"]
-    c = cmp[keys + ["rank", "n", "percentile", "colour", "mean"]].copy()
-    for k in keys + ["colour"]:
-        c[k] = c[k].astype(str)
-    c[c["kpi"] != "N01951"].to_parquet(out_path(tool, n, "compare"))
-    q = pc[["kpi", "municipality", "period", "gender", "result"]].copy()
-    for k in ("kpi", "municipality", "period", "gender"):
-        q[k] = q[k].astype(str)
-    q[q["kpi"] != "N01951"].to_parquet(out_path(tool, n, "per_capita"))
+WORKERS = {"kommunbench": work_kommunbench, "pandas": work_pandas, "polars": work_polars,
+           "duckdb": work_duckdb, "kommunbench_one_call": work_kommunbench_one_call}
 
 
-WORKERS = {"kommunbench": work_kommunbench, "pandas": work_pandas, "polars": work_polars, "duckdb": work_duckdb}
-
-
-def worker(tool, n):
-    t = {"rss_start": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
-    WORKERS[tool](n, paths(n), t)
-    t.pop("rss_start", None)
-    t["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def worker(tool, n, save):
+    t = {}
+    WORKERS[tool](n, paths(n), t, save)
+    if "csv" in t and "per_capita" in t and "compare" in t:
+        t["total"] = t["csv"] + t["per_capita"] + t["compare"]
     print("RESULT " + json.dumps(t))
 
 
-# ---- the driver -----------------------------------------------------------------------
+# ---- the driver ------------------------------------------------------------------------------
+
+def run_worker(tool, n, save):
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", tool, str(n)] + (["--save"] if save else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
+        raise SystemExit(f"{tool} failed at {n:,} observations (exit {proc.returncode})")
+    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    return json.loads(line[len("RESULT "):])
+
+
+def first_difference(tool, n, what, i, ref, other, order_ref, order_other, columns):
+    rows = []
+    for j in range(max(0, i - 1), min(len(order_ref), i + 2)):
+        key = decode_key(ref["key" if what == "compare" else "pc_key"][order_ref[j]])
+        for name, d, order in (("kommunbench", ref, order_ref), (tool, other, order_other)):
+            vals = {c: d[c][order[j]] for c in columns}
+            if "colour" in vals:
+                vals["colour"] = COLOUR_NAME[int(vals["colour"])]
+            rows.append(f"  {'*' if j == i else ' '} {name:<12} {' '.join(key)}  " +
+                        "  ".join(f"{c}={v}" for c, v in vals.items()))
+    return f"{tool} differs from kommunbench in {what} at sorted row {i:,} of {n:,}:\n" + "\n".join(rows)
+
 
 def verify(n):
-    keys = ["kpi", "period", "gender", "municipality"]
-    ref = pd.read_parquet(out_path("kommunbench", n, "compare")).sort_values(keys, ignore_index=True)
-    pref = pd.read_parquet(out_path("kommunbench", n, "per_capita")).sort_values(keys, ignore_index=True)
-    for tool in TOOLS[1:]:
-        other = pd.read_parquet(out_path(tool, n, "compare")).sort_values(keys, ignore_index=True)
-        assert len(other) == len(ref), (tool, len(other), len(ref))
-        for col in keys + ["rank", "n", "colour"]:
-            bad = (ref[col].to_numpy() != other[col].to_numpy())
+    """The four tools' outputs, sorted by (indicator, period, gender, area), must agree."""
+    load = lambda tool: dict(np.load(os.path.join(DATA, f"out_{tool}_{n}.npz")))  # noqa: E731
+    ref = load("kommunbench")
+    order = {"compare": np.argsort(ref["key"], kind="stable"), "per_capita": np.argsort(ref["pc_key"], kind="stable")}
+    summary = {"compare_rows": int(len(ref["key"])), "per_capita_rows": int(len(ref["pc_key"]))}
+    worst_mean, worst_pc = 0.0, 0.0
+    for tool in PEERS + ["kommunbench_one_call"]:
+        other = load(tool)
+        checks = [("per_capita", "pc_key", ["pc_result"])]
+        if tool != "kommunbench_one_call":
+            checks.insert(0, ("compare", "key", ["rank", "n", "percentile", "colour", "mean"]))
+        for what, key, columns in checks:
+            o_ref, o_oth = order[what], np.argsort(other[key], kind="stable")
+            a, b = ref[key][o_ref], other[key][o_oth]
+            if len(a) != len(b) or not np.array_equal(a, b):
+                i = int(np.argmax(a[:min(len(a), len(b))] != b[:min(len(a), len(b))])) if len(a) == len(b) else 0
+                raise SystemExit(f"{tool}: {what} has {len(b):,} rows, kommunbench {len(a):,}; "
+                                 f"first different key at sorted row {i:,}: "
+                                 f"{decode_key(a[i]) if i < len(a) else '-'} vs {decode_key(b[i]) if i < len(b) else '-'}")
+            bad = np.zeros(len(a), dtype=bool)
+            for c in columns:
+                x, y = ref[c][o_ref], other[c][o_oth]
+                if c == "percentile":
+                    x, y = np.round(x, 9), np.round(y, 9)
+                if x.dtype.kind == "f" and c != "percentile":
+                    both_nan = np.isnan(x) & np.isnan(y)
+                    with np.errstate(invalid="ignore"):
+                        rel = np.abs(x - y) / np.maximum(np.abs(x), np.abs(y))
+                    rel = np.where(both_nan | (x == y), 0.0, rel)
+                    bad |= ~(rel <= 1e-9)  # NaN (one side missing) counts as a difference
+                    if c == "mean":
+                        worst_mean = max(worst_mean, float(np.max(rel, initial=0)))
+                    else:
+                        worst_pc = max(worst_pc, float(np.max(rel, initial=0)))
+                elif x.dtype.kind == "f":
+                    bad |= ~((x == y) | (np.isnan(x) & np.isnan(y)))
+                else:
+                    bad |= x != y
             if bad.any():
                 i = int(np.argmax(bad))
-                raise SystemExit(f"{tool} differs in {col} at row {i}:\n{ref.iloc[i]}\n{other.iloc[i]}")
-        for col in ("percentile", "mean"):
-            np.testing.assert_allclose(other[col].to_numpy(float), ref[col].to_numpy(float), rtol=1e-9, equal_nan=True,
-                                       err_msg=f"{tool} {col}")
-        po = pd.read_parquet(out_path(tool, n, "per_capita")).sort_values(keys, ignore_index=True)
-        assert len(po) == len(pref), (tool, "per_capita rows", len(po), len(pref))
-        np.testing.assert_allclose(po["result"].to_numpy(float), pref["result"].to_numpy(float), rtol=1e-9,
-                                   equal_nan=True, err_msg=f"{tool} per_capita")
-    for tool in TOOLS:
-        for what in ("compare", "per_capita"):
-            os.unlink(out_path(tool, n, what))
+                sys.stderr.write(first_difference(tool, n, what, i, ref, other, o_ref, o_oth, columns) + "\n")
+                raise SystemExit(1)
+    summary["max_relative_difference_mean"] = worst_mean
+    summary["max_relative_difference_per_capita"] = worst_pc
+    for tool in TOOLS + ["kommunbench_one_call"]:
+        os.unlink(os.path.join(DATA, f"out_{tool}_{n}.npz"))
+    return summary
 
 
-def csv_baseline(n):
+def csv_baseline(n, repeat):
+    """libcsv alone on one core over values_<N>.csv: fields and rows counted, nothing converted."""
     exe = os.path.join(ROOT, "build", "csv_baseline")
-    out = subprocess.run([exe, paths(n)["values"]], capture_output=True, text=True, check=True).stdout
-    seconds = json.loads(out)["seconds"]
-    pop = json.loads(subprocess.run([exe, paths(n)["population"]], capture_output=True, text=True,
-                                    check=True).stdout)["seconds"]
-    return seconds + pop
+    runs = [json.loads(subprocess.run([exe, paths(n)["values"]], capture_output=True, text=True,
+                                      check=True).stdout) for _ in range(max(repeat, 3))]
+    best = min(runs, key=lambda r: r["seconds"])
+    return {"csv_values": best["seconds"], "rows": best["rows"], "fields": best["fields"]}
 
 
-def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
-        return worker(sys.argv[2], int(sys.argv[3]))
-    sizes = [int(s) for s in (sys.argv[1:] or os.environ.get("BENCH_SIZES", "1000000 10000000").split())]
-    results = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                           "python": platform.python_version()}, "sizes": {}}
-    import duckdb, polars, pyarrow  # noqa: E401
-    import kommunbench
-    results["versions"] = {"kommunbench": kommunbench.__version__, "pandas": pd.__version__,
-                           "polars": polars.__version__, "duckdb": duckdb.__version__,
-                           "pyarrow": pyarrow.__version__, "numpy": np.__version__}
-    for n in sizes:
-        times = {}
-        for tool in TOOLS:
-            proc = subprocess.run([sys.executable, __file__, "--worker", tool, str(n)], capture_output=True, text=True)
-            if proc.returncode != 0:
-                raise SystemExit(f"{tool} failed at {n}:\n{proc.stderr[-3000:]}")
-            line = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")][-1]
-            times[tool] = json.loads(line[7:])
-        verify(n)
-        times["libcsv_alone"] = {"csv": csv_baseline(n)}
-        results["sizes"][str(n)] = times
-        report(n, times)
-    growth(results)
-    with open(os.path.join(HERE, "results.json"), "w") as f:
-        json.dump(results, f, indent=2)
-    print(f"\nwrote {os.path.join(HERE, 'results.json')}")
+def warm_page_cache(n):
+    for path in paths(n).values():
+        with open(path, "rb") as f:
+            while f.read(1 << 24):
+                pass
 
 
-STEPS = ["csv", "json", "per_capita", "compare", "reload"]
+def best_of(runs):
+    """Per key: the minimum of the runs for times, the maximum for memory, else the first."""
+    out = {}
+    for k, v in runs[0].items():
+        if isinstance(v, (int, float)) and not k.startswith(("observations", "store_bytes")):
+            vals = [r[k] for r in runs]
+            out[k] = max(vals) if k.startswith(("peak_rss", "rss_")) else min(vals)
+        else:
+            out[k] = v
+    return out
 
 
-def report(n, times):
-    kb = times["kommunbench"]
-    print(f"\n== {n:,} observations (kommunbench stored {kb['observations']:,}); outputs agree ==")
-    print("seconds".ljust(14) + "".join(t.rjust(13) for t in TOOLS))
+def fmt_s(x):
+    return "–" if x is None else (f"{x:.3f}" if x < 100 else f"{x:.1f}")
+
+
+def report(n, res):
+    kb = res["times"]["kommunbench"]
+    print(f"\n== {n:,} observations requested: {kb['observations']:,} stored by kommunbench "
+          f"(values + population); outputs agree ==")
+    print("seconds".ljust(12) + "".join(t.rjust(14) for t in TOOLS))
     for step in STEPS:
-        print(step.ljust(14) + "".join((f"{times[t][step]:.3f}" if step in times[t] else "–").rjust(13) for t in TOOLS))
-    print("peak MB".ljust(14) + "".join(f"{times[t]['peak_rss_mb']:.0f}".rjust(13) for t in TOOLS))
-    print("\nratio peer ÷ kommunbench (>1: kommunbench faster)")
+        print(step.ljust(12) + "".join(fmt_s(res["times"][t].get(step)).rjust(14) for t in TOOLS))
+    print("\nratio peer ÷ kommunbench (>1: kommunbench is faster)")
+    print("".ljust(12) + "".join(t.rjust(14) for t in PEERS))
     for step in STEPS:
-        if step in kb:
-            print(step.ljust(14) + "".join((f"{times[t][step] / kb[step]:.1f}x" if step in times[t] else "–").rjust(13)
-                                           for t in TOOLS[1:]))
-    print(f"\ncompare: C core {kb['compare_core']:.3f} s, with the means {kb['compare']:.3f} s, "
-          f"and as a pandas DataFrame {kb['compare_with_dataframe']:.3f} s")
-    print(f"csv import ÷ libcsv alone on one core: {kb['csv'] / times['libcsv_alone']['csv']:.2f} "
-          f"(libcsv alone {times['libcsv_alone']['csv']:.3f} s)")
-    print(f"store: {kb['bytes_per_observation']:.1f} bytes per observation "
-          f"(peak RSS grew {kb['rss_growth_per_observation']:.0f} bytes per observation during the import)")
+        print(step.ljust(12) + "".join(f"{res['ratios'][t][step]:.2f}".rjust(14) for t in PEERS))
+    print("\nmemory".ljust(13) + "".join(t.rjust(14) for t in TOOLS))
+    print("peak MiB".ljust(12) + "".join(f"{res['memory'][t]['peak_rss_mib']:.0f}".rjust(14) for t in TOOLS))
+    print("import B/obs".ljust(12) + "".join(f"{res['memory'][t]['rss_growth_per_observation']:.0f}".rjust(14)
+                                            for t in TOOLS))
+    print("held B/obs".ljust(12) + "".join((f"{res['memory'][t]['bytes_per_observation']:.1f}"
+                                           if res['memory'][t].get('bytes_per_observation') else "–").rjust(14)
+                                          for t in TOOLS))
+    base = res["baseline"]
+    one = res["times"]["kommunbench_one_call"]["per_capita"]
+    print(f"\nkommunbench csv: values {kb['csv_values']:.3f} s + population {kb['csv_population']:.3f} s; "
+          f"values import ÷ libcsv alone on one core ({base['csv_values']:.3f} s) = "
+          f"{kb['csv_values'] / base['csv_values']:.2f}")
+    print(f"kommunbench per_capita: {res['n_indicators']} calls, one per indicator, {kb['per_capita']:.3f} s; "
+          f"one call for all (indicator=None) {one:.3f} s = {kb['per_capita'] / one:.1f}x faster; "
+          f"pd.concat of the parts (not timed in the step) {kb['per_capita_concat']:.3f} s")
+    print(f"kommunbench compare: C call {kb['compare_c']:.3f} s + DataFrame {kb['compare_to_pandas']:.3f} s "
+          f"+ means {kb['compare_mean']:.3f} s ({kb['mean_from']})")
 
 
 def growth(results):
-    sizes = sorted(results["sizes"], key=int)
+    sizes = sorted(results["seconds"], key=int)
     if len(sizes) < 2:
-        return
+        return {}
     a, b = sizes[0], sizes[-1]
-    factor = int(b) / int(a)
-    print(f"\ncost growth {int(a):,} -> {int(b):,} (x{factor:.0f} data), kommunbench:")
-    for step in STEPS:
-        ta, tb = results["sizes"][a]["kommunbench"].get(step), results["sizes"][b]["kommunbench"].get(step)
-        if ta and tb:
-            print(f"  {step:<12} x{tb / ta:.1f}")
+    obs = lambda s: results["observations"][s]  # noqa: E731
+    factor = obs(b) / obs(a)
+    print(f"\ngrowth from {int(a):,} to {int(b):,} (x{factor:.2f} observations); "
+          f"linear = within 0.75..1.33 of that:")
+    out = {}
+    for tool in TOOLS:
+        row = {}
+        for step in STEPS:
+            row[step] = results["seconds"][b][tool][step] / results["seconds"][a][tool][step]
+        row["peak_memory"] = results["memory"][b][tool]["peak_rss_mib"] / results["memory"][a][tool]["peak_rss_mib"]
+        out[tool] = row
+        words = []
+        for k, g in row.items():
+            rel = g / factor
+            kind = "linear" if 0.75 <= rel <= 1.33 else ("SUPERLINEAR" if rel > 1.33 else "sublinear")
+            words.append(f"{k} x{g:.1f} {kind}")
+        print(f"  {tool:<12} " + ", ".join(words))
+    return {"from": a, "to": b, "observations_factor": factor, "factors": out}
+
+
+def main():
+    args = sys.argv[1:]
+    if args[:1] == ["--worker"]:
+        return worker(args[1], int(args[2]), "--save" in args)
+    sizes = sizes_from_argv()
+    repeat = int(os.environ.get("BENCH_REPEAT", "1"))
+    import duckdb
+    import pandas
+    import polars
+    import pyarrow
+    import kommunbench
+    results = {
+        "command": "make bench BENCH_SIZES=\"" + " ".join(map(str, sizes)) + f"\"  (BENCH_REPEAT={repeat})",
+        "machine": {"platform": platform.platform(), "machine": platform.machine(),
+                    "processor": platform.processor(), "cpus": os.cpu_count(),
+                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30, 1),
+                    "python": platform.python_version(), "load_average_at_start": os.getloadavg()},
+        "versions": {"kommunbench": kommunbench.__version__, "pandas": pandas.__version__,
+                     "polars": polars.__version__, "duckdb": duckdb.__version__,
+                     "pyarrow": pyarrow.__version__, "numpy": np.__version__},
+        "threads": {"kommunbench": 1, "pandas": "1 (pyarrow's CSV reader uses all cores)",
+                    "polars": polars.thread_pool_size(), "duckdb": os.cpu_count()},
+        "repeat": repeat, "sizes": sizes, "steps": STEPS,
+        "seconds": {}, "ratios": {}, "memory": {}, "kommunbench_details": {}, "baseline": {},
+        "observations": {}, "verification": {}, "mean_from": None,
+    }
+    for n in sizes:
+        warm_page_cache(n)
+        runs = {tool: [] for tool in TOOLS + ["kommunbench_one_call"]}
+        for r in range(repeat):  # interleaved, so a disturbance hits every tool alike
+            for tool in runs:
+                print(f"  {n:,}: {tool} run {r + 1}/{repeat}", file=sys.stderr, flush=True)
+                runs[tool].append(run_worker(tool, n, save=(r == 0)))
+        summary = verify(n)  # before any time is reported
+        times = {tool: best_of(r) for tool, r in runs.items()}
+        kb = times["kommunbench"]
+        key = str(n)
+        results["seconds"][key] = {t: {s: times[t][s] for s in STEPS} for t in TOOLS}
+        results["ratios"][key] = {t: {s: times[t][s] / kb[s] for s in STEPS} for t in PEERS}
+        results["memory"][key] = {t: {
+            "peak_rss_mib": times[t]["peak_rss"] / 2 ** 20,
+            "rss_growth_per_observation": times[t]["rss_growth_import"] / times[t]["observations"],
+            "bytes_per_observation": (times[t]["store_bytes"] / times[t]["observations"]
+                                      if times[t].get("store_bytes") else None)} for t in TOOLS}
+        results["observations"][key] = kb["observations"]
+        results["baseline"][key] = csv_baseline(n, repeat)
+        results["baseline"][key]["kommunbench_csv_values_ratio"] = kb["csv_values"] / results["baseline"][key]["csv_values"]
+        results["kommunbench_details"][key] = {k: kb[k] for k in KB_DETAILS}
+        results["kommunbench_details"][key]["per_capita_one_call"] = times["kommunbench_one_call"]["per_capita"]
+        results["kommunbench_details"][key]["csv_values_peers"] = {t: times[t]["csv_values"] for t in PEERS}
+        results["mean_from"] = kb["mean_from"]
+        results["verification"][key] = summary
+        results["all_runs"] = results.get("all_runs", {})
+        results["all_runs"][key] = runs
+        res = {"times": times, "ratios": results["ratios"][key], "memory": results["memory"][key],
+               "baseline": results["baseline"][key],
+               "n_indicators": len(open(paths(n)["directions"]).read().splitlines()) - 1}
+        report(n, res)
+    results["growth"] = growth(results)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    with open(os.path.join(HERE, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
+    print(f"\nwrote {os.path.relpath(os.path.join(HERE, 'results.json'), ROOT)}")
 
 
 if __name__ == "__main__":

@@ -740,6 +740,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
     db_mark mark = db_mark_take(db);
     bench_status st = BENCH_OK;
     char **units = NULL;
+    size_t n_units = 0; /* entries of units: the indicator count before any rollback */
 
     if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
                      ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))) {
@@ -777,7 +778,8 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
         }
     }
     if (!ci.rep.n_errors) {
-        units = bench_calloc(db->indicators.n ? db->indicators.n : 1, sizeof *units);
+        n_units = db->indicators.n;
+        units = bench_calloc(n_units ? n_units : 1, sizeof *units);
         st = units ? take_units(&ci, units) : BENCH_ENOMEM;
         if (!st)
             st = db_merge(db, &ci.staged, &ci.rep.replaced);
@@ -802,7 +804,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
         ci.rep.accepted = ci.staged.n;
         st = BENCH_OK;
     }
-    for (size_t k = 0; units && k < db->indicators.n; k++)
+    for (size_t k = 0; units && k < n_units; k++)
         bench_free(units[k]);
     bench_free(units);
     ci.rep.skipped = ci.rep.skipped_blank + ci.rep.skipped_filtered + ci.rep.skipped_deleted;

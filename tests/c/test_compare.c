@@ -563,8 +563,9 @@ static void test_source_precedence(void)
 }
 
 /* When A, then B, then A again give a value for one key, the last import (A's new value) is used.
- * BUG: compare.c source_winners() takes the highest row as the latest import, but db_merge()
- * (store.c) replaces A's value in place, in its old (lower) row, so B's value wins. */
+ * BUG (found by this suite; fixed in b321957): compare.c source_winners() took the highest row as
+ * the latest import, but db_merge() (store.c) replaces A's value in place, in its old (lower) row,
+ * so B's value won. */
 static void test_source_precedence_after_reimport(void)
 {
     bench_db *db = new_db();
@@ -577,15 +578,71 @@ static void test_source_precedence_after_reimport(void)
     CU_ASSERT_EQUAL_FATAL(run(db, 2, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.stats.n, 2);
     CU_ASSERT_STRING_EQUAL(r.area[1], "0114");
-    CU_ASSERT_EQUAL(r.value[1], 30); /* BUG: 20 (source B) is used */
+    CU_ASSERT_EQUAL(r.value[1], 30); /* BUG (fixed): was 20, source B */
     if (r.value[1] != 30)
         fprintf(stderr, "\n  BUG: A, B, then A again: compare uses %g, not the last import's 30\n", r.value[1]);
     bench_frame *f;
     CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, K, 2, BENCH_DIRECTION_LOWER), BENCH_OK);
     for (size_t i = 0; i < bench_frame_rows(f); i++)
         if (!strcmp(code_at(f, 3, i), "0114"))
-            CU_ASSERT_EQUAL(f64_at(f, 4, i), 30); /* BUG: the same in compare_all */
+            CU_ASSERT_EQUAL(f64_at(f, 4, i), 30); /* BUG (fixed): the same in compare_all */
     bench_frame_free(f);
+    bench_db_free(db);
+}
+
+/* Precedence is by source: re-importing a source makes all its values the most recent ones
+ * (bench.h: "re-importing a source makes it the most recent"), and it survives a snapshot. */
+static void test_source_precedence_by_source(void)
+{
+    bench_db *db = new_db();
+    double a[] = {10, 5}, b[] = {20}, a2[] = {6};
+    put(db, "X", K, a, 2, "A");      /* 0114: 10, 0115: 5 */
+    put(db, "X", K, b, 1, "B");      /* 0114: 20, B is the most recent */
+    result r;
+    CU_ASSERT_EQUAL_FATAL(run(db, 2, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
+    CU_ASSERT_EQUAL(r.value[1], 20);
+    put(db, "X", K + 1, a2, 1, "A"); /* A again, for 0115 only: A is now the most recent source */
+    CU_ASSERT_EQUAL_FATAL(run(db, 2, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(r.area[0], "0115");
+    CU_ASSERT_EQUAL(r.value[0], 6);
+    CU_ASSERT_STRING_EQUAL(r.area[1], "0114");
+    CU_ASSERT_EQUAL(r.value[1], 10); /* A's value for 0114, from its first import */
+    /* the weighted mean takes the population of the most recent source too */
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nN01951,0114,2022,1000\nN01951,0115,2022,1000\n",
+                                NULL, NULL), BENCH_OK);
+    bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
+    o.source = "SCB";
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nN01951,0114,2022,3000\n", &o, NULL), BENCH_OK);
+    bench_compare_options co = BENCH_COMPARE_INIT;
+    co.indicator = "X";
+    co.period = "2022";
+    co.areas = K;
+    co.n_areas = 2;
+    co.weight = "N01951";
+    bench_frame *f;
+    bench_compare_stats st;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &st, db, &co), BENCH_OK);
+    bench_frame_free(f);
+    CU_ASSERT_DOUBLE_EQUAL(st.weighted_mean, (10 * 3000 + 6 * 1000) / 4000.0, 1e-12);
+    /* the order of sources is kept in a snapshot */
+    char path[512];
+    snprintf(path, sizeof path, "%s/precedence.kbsnap", temp_dir());
+    CU_ASSERT_EQUAL_FATAL(bench_db_save(db, path), BENCH_OK);
+    bench_db *d2 = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_db_open(&d2, path, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(run(d2, 2, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
+    CU_ASSERT_EQUAL(r.value[0], 6);
+    CU_ASSERT_EQUAL(r.value[1], 10);
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &st, d2, &co), BENCH_OK);
+    bench_frame_free(f);
+    CU_ASSERT_DOUBLE_EQUAL(st.weighted_mean, (10 * 3000 + 6 * 1000) / 4000.0, 1e-12);
+    /* and a later import into the opened snapshot is more recent than those before it */
+    put(d2, "X", K, b, 1, "B");
+    CU_ASSERT_EQUAL_FATAL(run(d2, 2, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(r.area[1], "0114");
+    CU_ASSERT_EQUAL(r.value[1], 20);
+    bench_db_free(d2);
+    remove(path);
     bench_db_free(db);
 }
 
@@ -908,6 +965,117 @@ static void test_compare_all_close_values(void)
     bench_db_free(db);
 }
 
+/* Several indicators, periods and genders with ties, negatives, missing values and two sources:
+ * every compare_all group against the rules and against bench_compare for that group. */
+static void test_compare_all_random(void)
+{
+    uint64_t seed = 987654321;
+    const char *inds[] = {"U33401", "N01994", "OWNA"}; /* lower, none, higher (set below) */
+    const char *periods[] = {"2021", "2022", "2023-T1"};
+    const char *genders = "TKM";
+    for (int round = 0; round < 8; round++) {
+        bench_db *db = new_db();
+        CU_ASSERT_EQUAL(bench_indicator_set(db, "OWNA", NULL, NULL, BENCH_DIRECTION_HIGHER), BENCH_OK);
+        for (int src = 0; src < 2; src++) {
+            char *csv = malloc(200000);
+            size_t len = (size_t)sprintf(csv, "kpi,municipality,period,gender,value\n");
+            for (int i = 0; i < 3; i++)
+                for (int p = 0; p < 3; p++)
+                    for (int g = 0; g < 3; g++) {
+                        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                        size_t n = (size_t)(seed >> 33) % 21; /* 0..20 areas */
+                        for (size_t a = 0; a < n; a++) {
+                            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                            unsigned x = (unsigned)(seed >> 40);
+                            if (src == 1 && x % 3) /* the second source gives a few keys */
+                                continue;
+                            if (x % 11 == 0)
+                                len += (size_t)sprintf(csv + len, "%s,%s,%s,%c,..\n", inds[i], K[a], periods[p],
+                                                       genders[g]);
+                            else
+                                len += (size_t)sprintf(csv + len, "%s,%s,%s,%c,%.17g\n", inds[i], K[a], periods[p],
+                                                       genders[g], (double)((int)(x % 7) - 3) * 1e5 + (x % 2) * 1e-9);
+                        }
+                    }
+            bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
+            o.source = src ? "second" : "first";
+            CU_ASSERT_EQUAL(bench_import_csv_buffer(NULL, db, csv, len, "random", &o), BENCH_OK);
+            free(csv);
+        }
+        for (int dir = BENCH_DIRECTION_FROM_CATALOGUE; dir <= BENCH_DIRECTION_LOWER; dir++) {
+            bench_frame *f;
+            CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, K, 20, dir), BENCH_OK);
+            size_t rows = bench_frame_rows(f), i = 0;
+            bool has_mean = bench_frame_columns(f) >= 10;
+            if (has_mean) {
+                const char *name;
+                bench_frame_column(&name, NULL, NULL, f, 9);
+                has_mean = !strcmp(name, "mean");
+            }
+            while (i < rows) {
+                size_t j = i;
+                while (j < rows && !strcmp(code_at(f, 0, j), code_at(f, 0, i)) &&
+                       !strcmp(code_at(f, 1, j), code_at(f, 1, i)) && !strcmp(code_at(f, 2, j), code_at(f, 2, i)))
+                    j++;
+                static result g;
+                g.rows = j - i;
+                for (size_t a = i; a < j; a++) {
+                    snprintf(g.area[a - i], 8, "%s", code_at(f, 3, a));
+                    g.value[a - i] = f64_at(f, 4, a);
+                    g.rank[a - i] = i32_at(f, 5, a);
+                    g.pct[a - i] = f64_at(f, 7, a);
+                    snprintf(g.colour[a - i], 8, "%s", code_at(f, 8, a));
+                    CU_ASSERT_EQUAL(i32_at(f, 6, a), i32_at(f, 6, i));
+                }
+                g.stats.n = (size_t)i32_at(f, 6, i);
+                const char *ind = code_at(f, 0, i);
+                int d = dir != BENCH_DIRECTION_FROM_CATALOGUE ? dir
+                        : !strcmp(ind, "U33401")              ? BENCH_DIRECTION_LOWER
+                        : !strcmp(ind, "OWNA")                ? BENCH_DIRECTION_HIGHER
+                                                              : BENCH_DIRECTION_NONE;
+                char what[96];
+                snprintf(what, sizeof what, "compare_all %s %s %s dir %d", ind, code_at(f, 1, i), code_at(f, 2, i), dir);
+                CU_ASSERT_EQUAL(check_rules(&g, d, what), 0);
+                /* the same group through bench_compare */
+                const char *areas[20];
+                for (size_t a = 0; a < g.rows; a++)
+                    areas[a] = g.area[a];
+                bench_compare_options o = BENCH_COMPARE_INIT;
+                o.indicator = ind;
+                o.period = code_at(f, 1, i);
+                o.gender = (bench_gender)(strchr(genders, code_at(f, 2, i)[0]) - genders);
+                o.areas = areas;
+                o.n_areas = g.rows;
+                o.direction = dir;
+                static result one;
+                bench_frame *cf;
+                CU_ASSERT_EQUAL_FATAL(bench_compare(&cf, &one.stats, db, &o), BENCH_OK);
+                CU_ASSERT_EQUAL(bench_frame_rows(cf), g.rows);
+                CU_ASSERT_EQUAL(one.stats.n, g.stats.n);
+                for (size_t a = 0; a < bench_frame_rows(cf) && a < g.rows; a++) {
+                    /* same order of ranked rows up to ties: compare by rank and value */
+                    CU_ASSERT_EQUAL(i32_at(cf, 2, a), g.rank[a]);
+                    if (g.rank[a]) {
+                        CU_ASSERT_EQUAL(f64_at(cf, 1, a), g.value[a]);
+                        CU_ASSERT_STRING_EQUAL(code_at(cf, 4, a), g.colour[a]);
+                    }
+                }
+                if (has_mean) { /* the group's ovägt medel */
+                    if (one.stats.n) {
+                        CU_ASSERT_DOUBLE_EQUAL(f64_at(f, 9, i), one.stats.unweighted_mean, 1e-6);
+                    } else {
+                        CU_ASSERT_TRUE(isnan(f64_at(f, 9, i)));
+                    }
+                }
+                bench_frame_free(cf);
+                i = j;
+            }
+            bench_frame_free(f);
+        }
+        bench_db_free(db);
+    }
+}
+
 int register_compare_suite(void)
 {
     CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -921,9 +1089,11 @@ int register_compare_suite(void)
            !CU_add_test(s, "weighted mean", test_weighted_mean) ||
            !CU_add_test(s, "source precedence", test_source_precedence) ||
            !CU_add_test(s, "source precedence after a re-import (BUG)", test_source_precedence_after_reimport) ||
+           !CU_add_test(s, "source precedence by source, in snapshots", test_source_precedence_by_source) ||
            !CU_add_test(s, "area sets", test_area_sets) ||
            !CU_add_test(s, "genders and kinds", test_genders_and_kinds) ||
            !CU_add_test(s, "errors", test_errors) ||
            !CU_add_test(s, "compare_all", test_compare_all) ||
-           !CU_add_test(s, "compare_all with close values", test_compare_all_close_values);
+           !CU_add_test(s, "compare_all with close values", test_compare_all_close_values) ||
+           !CU_add_test(s, "compare_all on random groups", test_compare_all_random);
 }

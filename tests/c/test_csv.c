@@ -407,8 +407,9 @@ static void test_titles_and_units(void)
 }
 
 /* Mixed units in one indicator are an error, whichever comes first.
- * BUG: the check in read_value() (libbench/import_csv.c) only remembers a unit once a value
- * carried one, so "13" then "12 %" is accepted (unit "%") while "12 %" then "13" is refused. */
+ * BUG (found by this suite; fixed in b321957): the check in read_value() (libbench/import_csv.c)
+ * only remembered a unit once a value carried one, so "13" then "12 %" was accepted (unit "%")
+ * while "12 %" then "13" was refused. */
 static void test_mixed_units(void)
 {
     bench_db *db = db_with_data(NULL);
@@ -424,7 +425,7 @@ static void test_mixed_units(void)
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nM2,1490,2022,12 %\nM2,0138,2022,13\n", NULL, &rep),
                     BENCH_EPARSE);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 3);
-    /* BUG: the same two values in the other order must be refused too */
+    /* BUG (fixed): the same two values in the other order must be refused too */
     int st = import_text(db, "kpi,municipality,period,value\nM3,1490,2022,13\nM3,0138,2022,12 %\n", NULL, &rep);
     CU_ASSERT_EQUAL(st, BENCH_EPARSE);
     if (st == BENCH_OK)

@@ -241,9 +241,9 @@ static void test_age_band_sum(void)
 
 /* Two sources for one population key: the one imported last is the denominator (normalize.c:
  * "with several sources for one key, the one imported last wins"; bench.h's rule for compare).
- * BUG: denom_build() (libbench/normalize.c) takes the highest row as the latest import, but a
- * re-import from an earlier source replaces its value in place (db_merge, libbench/store.c), in a
- * lower row: after A, B, A again the denominator is B's. */
+ * BUG (found by this suite; fixed in b321957): denom_build() (libbench/normalize.c) took the highest
+ * row as the latest import, but a re-import from an earlier source replaces its value in place
+ * (db_merge, libbench/store.c), in a lower row: after A, B, A again the denominator was B's. */
 static void test_denominator_source_precedence(void)
 {
     bench_db *db = new_db();
@@ -264,7 +264,7 @@ static void test_denominator_source_precedence(void)
     f = per_capita(db, "X", NULL, 0, 1, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_EQUAL(find(f, "1490", "2022", "T", &row), 1);
-    CU_ASSERT_EQUAL(row.denominator, 4000); /* BUG: 2000 (source B) is used */
+    CU_ASSERT_EQUAL(row.denominator, 4000); /* BUG (fixed): was 2000, source B */
     if (row.denominator != 4000)
         fprintf(stderr, "\n  BUG: A, B, then A again: the denominator is %g, not the last import's 4000\n",
                 row.denominator);
