@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from .compare import COLOURS  # noqa: E402
 from .periods import period_key  # noqa: E402
 
-__all__ = ["ranking", "trend", "save", "values_series", "granularity", "FOCUS_COLOUR",
+__all__ = ["ranking", "trend", "scorecard", "small_multiples", "save", "values_series", "granularity", "FOCUS_COLOUR",
            "REPORT_SIZE_CM"]
 
 REPORT_SIZE_CM = (16.0, 9.0)
@@ -159,7 +159,9 @@ def save(fig, path, formats=("png", "svg"), dpi=200):
     paths = []
     for fmt in formats:
         p = f"{base}.{fmt}"
-        fig.savefig(p, dpi=dpi, format=fmt, metadata={"Creator": "kommunbench"} if fmt == "png" else None)
+        # SVG keeps its text as text, so a report editor can still change the labels
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(p, dpi=dpi, format=fmt, metadata={"Creator": "kommunbench"} if fmt == "png" else None)
         paths.append(p)
     return paths
 
@@ -173,3 +175,87 @@ def granularity(period):
     """"year", "tertial", "quarter" or "month" of a period label; a trend chart shows one kind."""
     _, _, sub = str(period).partition("-")
     return {"": "year", "T": "tertial", "Q": "quarter"}.get(sub[:1], "month")
+
+
+def scorecard(db, indicators, period, focus, peers=None, gender="T", colour_against="kommuner",
+              source="Källa: Kolada"):
+    """A KKiK-style table: one row per area (the focus kommun first, then its peers), one column
+    per indicator; each cell shows the value and is coloured by the area's KKiK colour among
+    `colour_against` (all kommuner by default).  peers: area codes or a group id ("G36468")."""
+    peer_codes = [] if peers is None else (db.group_members(peers) if isinstance(peers, str) else list(peers))
+    areas = [focus] + [a for a in peer_codes if a != focus]
+    names = db.areas().set_index("code")["name"]
+    catalogue = db.indicators().set_index("id")
+    cells, headers = {}, []
+    for ind in indicators:
+        c = db.compare(ind, period, gender=gender, areas=colour_against)
+        t = c.table.set_index("area")
+        unit = catalogue.loc[ind, "unit"] if ind in catalogue.index else ""
+        title = (catalogue.loc[ind, "title"] if ind in catalogue.index else "") or ind
+        lines = textwrap.wrap(title, 24)
+        lines = lines[:4] + (["…"] if len(lines) > 4 else [])
+        headers.append(f"{ind}\n" + "\n".join(lines) + (f"\n({unit})" if unit and unit not in title else ""))
+        for a in areas:
+            row = t.loc[a] if a in t.index else None
+            cells[(a, ind)] = (row["value"] if row is not None else float("nan"),
+                               row["colour"] if row is not None else "grey")
+    width = max(12.0, 3.2 + 3.0 * len(indicators))
+    height = 2.2 + 0.55 * len(areas)
+    fig, ax = plt.subplots(figsize=(width / 2.54, height / 2.54), dpi=100, layout="constrained")
+    ax.set_xlim(0, len(indicators))
+    ax.set_ylim(len(areas), 0)
+    ax.axis("off")
+    for i, a in enumerate(areas):
+        label = names.get(a, a)
+        ax.text(-0.05, i + 0.5, label, ha="right", va="center", fontsize=7,
+                fontweight="bold" if a == focus else "normal",
+                color=FOCUS_COLOUR if a == focus else "#222222")
+        for j, ind in enumerate(indicators):
+            value, colour = cells[(a, ind)]
+            ax.add_patch(plt.Rectangle((j + 0.03, i + 0.06), 0.94, 0.88,
+                                       facecolor=COLOURS.get(colour) or "#ffffff",
+                                       edgecolor=FOCUS_COLOUR if a == focus else "#ffffff",
+                                       linewidth=1.4 if a == focus else 0.5))
+            ax.text(j + 0.5, i + 0.5, _number(value), ha="center", va="center", fontsize=7)
+    for j, h in enumerate(headers):
+        ax.text(j + 0.5, -0.1, h, ha="center", va="bottom", fontsize=6)
+    _caption(fig, f"{period}, {GENDER_WORDS[gender]}. Färg efter placering bland "
+                  f"{'alla kommuner' if colour_against == 'kommuner' else colour_against}: grön = bästa 25 %, "
+                  f"röd = sämsta 25 %, grå = inget värde. {source}")
+    return fig
+
+
+def small_multiples(db, indicators, focus, areas="kommuner", gender="T", ncols=3,
+                    source="Bearbetning av data från Kolada"):
+    """One small trend chart per indicator: the focus kommun against the ovägt medel of
+    `areas` (all kommuner by default) over every period with values."""
+    ca = db.compare_all(areas=areas)
+    ca = ca[ca["gender"] == gender]
+    names = db.areas().set_index("code")["name"]
+    catalogue = db.indicators().set_index("id")
+    nrows = max(1, math.ceil(len(indicators) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(REPORT_SIZE_CM[0] / 2.54, (4.2 * nrows + 1) / 2.54),
+                             dpi=100, layout="constrained", squeeze=False)
+    for k, ind in enumerate(indicators):
+        ax = axes[k // ncols][k % ncols]
+        part = ca[ca["indicator"] == ind]
+        mean = part.groupby("period", observed=True)["mean"].first()
+        mine = part[part["area"] == focus].set_index("period")["value"]
+        periods = sorted(set(map(str, mean.index)) | set(map(str, mine.index)), key=period_key)
+        x = range(len(periods))
+        ax.plot(x, [mine.get(p, float("nan")) for p in periods], color=FOCUS_COLOUR, linewidth=1.8,
+                label=names.get(focus, focus))
+        ax.plot(x, [mean.get(p, float("nan")) for p in periods], color=MEAN_COLOUR, linewidth=1,
+                label="ovägt medel")
+        title = (catalogue.loc[ind, "title"] if ind in catalogue.index else "") or ind
+        lines = textwrap.wrap(f"{ind} {title}", 40)
+        ax.set_title("\n".join(lines[:3]) + ("…" if len(lines) > 3 else ""), fontsize=6, loc="left")
+        step = max(1, len(periods) // 4)
+        ax.set_xticks(list(x)[::step], periods[::step], fontsize=5.5)
+        ax.tick_params(axis="y", labelsize=5.5)
+        ax.spines[["top", "right"]].set_visible(False)
+    for k in range(len(indicators), nrows * ncols):
+        axes[k // ncols][k % ncols].axis("off")
+    axes[0][0].legend(fontsize=5.5, frameon=False)
+    _caption(fig, f"{names.get(focus, focus)} ({GENDER_WORDS[gender]}) mot ovägt medel. {source}")
+    return fig
