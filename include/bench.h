@@ -581,7 +581,7 @@ BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out,
 typedef struct bench_per_capita_options {
     unsigned int version;                  /**< BENCH_PER_CAPITA_VERSION */
     const char *indicator;                 /**< the numerator; NULL: every indicator but the population */
-    const char *const *population; size_t n_population; /**< NULL: {"N01951"} */
+    const char *const *population; size_t n_population; /**< NULL: {"N01951"}; 1 to 128 terms */
     double scale;                          /**< 1, 100 (%), 1000, 10000, 100000 */
     const char *population_label;          /**< e.g. "invånare 0-19 år"; NULL: derived */
 } bench_per_capita_options;
@@ -645,9 +645,11 @@ BENCH_EXPORT bench_status bench_db_open(bench_db **out, const char *path, bench_
  *     worse.  Percentile = 100 * w / (n - 1) (100 = best; 100 when n = 1).
  *   - KKiK colour: "green" when b < n/4 (the best 25 %), "red" when w < n/4
  *     (the worst 25 %), "yellow" otherwise, and "yellow" when both hold (a tie
- *     group spanning the middle, or n = 1).  So ties at a cut-off all get the
- *     better colour of their rank, n = 2 gives green and red, n = 3 green,
- *     yellow and red.  With no known direction the colour is "" (none).
+ *     group spanning the middle, or n = 1).  A tie group is coloured as one:
+ *     a tie across the green cut-off is all green, a tie across the red
+ *     cut-off all red.  n = 2 gives green and red, n = 3 green, yellow and
+ *     red, n = 5 green, green, yellow, red, red.  With no known direction the
+ *     colour is "" (none).
  *   - Ovägt medel is the plain mean over ranked areas.  The weighted mean
  *     weights each value by the area's population (a population indicator
  *     for the same period and gender); areas without a population are left
@@ -702,8 +704,9 @@ BENCH_EXPORT bench_status bench_compare(bench_frame **out, bench_compare_stats *
  * at once over a set of areas (NULL: all kommuner), each indicator by its
  * catalogue direction unless `direction` is not BENCH_DIRECTION_FROM_CATALOGUE.
  * The frame has indicator, period, gender, area (CODE), value (F64), rank,
- * n (I32), percentile (F64), colour (CODE), grouped by indicator, period and
- * gender, best first.  Rows without a value are kept (rank 0, grey).
+ * n (I32), percentile (F64), colour (CODE) and mean (F64: the group's ovägt
+ * medel), grouped by indicator, period and gender, best first.  Rows without
+ * a value are kept (rank 0, grey).
  * The caller owns *out and releases it with bench_frame_free().
  */
 BENCH_EXPORT bench_status bench_compare_all(bench_frame **out, bench_db *db,

@@ -75,15 +75,8 @@ static void import_error(csv_import *ci, int code, long column, const char *fmt,
 static void import_error(csv_import *ci, int code, long column, const char *fmt, ...)
 {
     va_list ap;
-    size_t k = ci->rep.n_errors++;
-    if (k < BENCH_IMPORT_MAX_ERRORS) {
-        va_start(ap, fmt);
-        error_setv(&ci->rep.errors[k], code, ci->name, ci->rec_line, column, __FILE__, __LINE__,
-                   fmt, ap);
-        va_end(ap);
-    }
     va_start(ap, fmt);
-    error_setv(&ci->db->err, code, ci->name, ci->rec_line, column, __FILE__, __LINE__, fmt, ap);
+    import_errorv(&ci->rep, &ci->db->err, ci->name, code, ci->rec_line, column, fmt, ap);
     va_end(ap);
     if (code != BENCH_EPARSE || ci->rep.n_errors >= BENCH_IMPORT_MAX_ERRORS)
         ci->stop = true;
@@ -213,6 +206,8 @@ static bool assign(csv_import *ci, enum role r, const char *explicit_name, const
 
 static bool known_value_column(const bench_csv_options *o, const char *name)
 {
+    if (!name[0]) /* an unnamed column, as spreadsheets leave after the data */
+        return false;
     if (!o->value_columns)
         return !name_in(name, label_names);
     for (size_t i = 0; i < o->n_value_columns; i++)
@@ -246,7 +241,7 @@ static void read_header(csv_import *ci)
             oom(ci);
             return;
         }
-        for (size_t d = 0; d < c; d++)
+        for (size_t d = 0; d < c && len; d++) /* unnamed columns may repeat: they are ignored */
             if (strcasecmp(ci->header[d], ci->header[c]) == 0) {
                 import_error(ci, BENCH_EPARSE, (long)c + 1, "column \"%s\" appears twice in the header",
                              ci->header[c]);
@@ -640,10 +635,12 @@ static char detect_delimiter(const char *s, size_t len)
 
 static int space_only(unsigned char c) { return c == ' '; }
 
-static bool blank_line(const char *s, size_t len)
+/* White space only; before the header also a line of only delimiters (spreadsheet rows
+ * left empty above a table). */
+static bool blank_line(const char *s, size_t len, char delimiter)
 {
     for (size_t i = 0; i < len; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' && s[i] != delimiter)
             return false;
     return true;
 }
@@ -657,7 +654,7 @@ static void parse_lines(csv_import *ci, const char *data, size_t len)
         size_t n = (size_t)(next - p);
         ci->line++;
         if (ci->parser.pstate == 0) { /* between records */
-            if (blank_line(p, n)) {
+            if (blank_line(p, n, ci->have_header ? ' ' : (char)csv_get_delim(&ci->parser))) {
                 if (ci->have_header)
                     ci->rep.skipped_blank++;
                 p = next;
@@ -760,15 +757,9 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
                 csv_set_space_func(&ci.parser, space_only);
             csv_set_realloc_func(&ci.parser, bench_realloc);
             csv_set_free_func(&ci.parser, bench_free);
-            const char *src = opts->source ? opts->source : name;
-            const char *slash = strrchr(src, '/');
-            if (!opts->source && slash && slash[1])
-                src = slash + 1;
-            uint32_t source;
-            st = pool_intern(&db->sources, src, strlen(src), &source);
+            st = import_source(db, opts->source, name, &ci.source);
             if (st)
                 import_error(&ci, st, 0, "cannot add source: %s", bench_strerror(st));
-            ci.source = (uint16_t)source;
             if (!st)
                 parse_lines(&ci, data, len);
             if (!ci.rep.n_errors && !ci.have_header) {
@@ -849,27 +840,22 @@ bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db, con
     return import_text(out, db, data ? data : "", len, name ? name : "<buffer>", opts);
 }
 
+static bench_status csv_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                               const char *name, const void *opts)
+{
+    return bench_import_csv_buffer(out, db, data, len, name, opts);
+}
+
 bench_status bench_import_csv(bench_import_report *out, bench_db *db, const char *path,
                               const bench_csv_options *opts)
 {
     if (out)
         memset(out, 0, sizeof *out);
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!path)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_import_csv: path is NULL");
-    bench_csv_options defaults = BENCH_CSV_OPTIONS_INIT;
-    if (!opts)
-        opts = &defaults;
-    bench_status st = check_options(db, opts);
-    if (st)
-        return st;
-    const char *data;
-    size_t len;
-    if ((st = file_load(&data, &len, &db->err, path)) != BENCH_OK)
-        return st;
-    st = import_text(out, db, data, len, path, opts);
-    file_release(data, len);
-    return st;
+    if (db && opts) { /* bad options are reported before the file is opened */
+        error_clear(&db->err);
+        bench_status st = check_options(db, opts);
+        if (st)
+            return st;
+    }
+    return import_file(out, db, path, opts, csv_buffer, "bench_import_csv");
 }

@@ -23,14 +23,8 @@ static void json_error(json_import *ji, int code, long line, long column, const 
 static void json_error(json_import *ji, int code, long line, long column, const char *fmt, ...)
 {
     va_list ap;
-    size_t k = ji->rep.n_errors++;
-    if (k < BENCH_IMPORT_MAX_ERRORS) {
-        va_start(ap, fmt);
-        error_setv(&ji->rep.errors[k], code, ji->name, line, column, __FILE__, __LINE__, fmt, ap);
-        va_end(ap);
-    }
     va_start(ap, fmt);
-    error_setv(&ji->db->err, code, ji->name, line, column, __FILE__, __LINE__, fmt, ap);
+    import_errorv(&ji->rep, &ji->db->err, ji->name, code, line, column, fmt, ap);
     va_end(ap);
     ji->failed = true;
 }
@@ -315,15 +309,9 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
             json_error(&ji, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
     }
     if (!ji.failed) {
-        const char *src = opts->source ? opts->source : ji.name;
-        const char *slash = strrchr(src, '/');
-        if (!opts->source && slash && slash[1])
-            src = slash + 1;
-        uint32_t source;
-        bench_status st = pool_intern(&db->sources, src, strlen(src), &source);
+        bench_status st = import_source(db, opts->source, ji.name, &ji.source);
         if (st)
             json_error(&ji, st, 0, 0, "cannot add source: %s", bench_strerror(st));
-        ji.source = (uint16_t)source;
     }
     if (!ji.failed && list->child) {
         enum kind_of_list kind = classify(list->child);
@@ -360,22 +348,14 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
     return result;
 }
 
+static bench_status json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                const char *name, const void *opts)
+{
+    return bench_import_kolada_json(out, db, data, len, name, opts);
+}
+
 bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db, const char *path,
                                            const bench_json_options *opts)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!path)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json_file: path is NULL");
-    const char *data;
-    size_t len;
-    bench_status st = file_load(&data, &len, &db->err, path);
-    if (st)
-        return st;
-    st = bench_import_kolada_json(out, db, data, len, path, opts);
-    file_release(data, len);
-    return st;
+    return import_file(out, db, path, opts, json_buffer, "bench_import_kolada_json_file");
 }

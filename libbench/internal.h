@@ -208,6 +208,20 @@ void ranks_free(ranks_t *r);
 /* Sort n (key, row) pairs by key, stable (LSD radix). */
 bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n);
 
+/* ---- what the importers share (import.c) ---------------------------------------- */
+
+/* Record an error: in the report (the first BENCH_IMPORT_MAX_ERRORS) and in the db (the
+ * first of the call wins). */
+void import_errorv(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
+                   long column, const char *fmt, va_list ap);
+/* Intern the source label of an import: the option, else the base name of `name`. */
+bench_status import_source(bench_db *db, const char *option, const char *name, uint16_t *out);
+/* Read the file at `path` and run a buffer importer on its bytes. */
+typedef bench_status (*buffer_importer)(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                        const char *name, const void *opts);
+bench_status import_file(bench_import_report *out, bench_db *db, const char *path, const void *opts,
+                         buffer_importer importer, const char *function);
+
 /* ---- JSON ------------------------------------------------------------------ */
 
 struct cJSON;

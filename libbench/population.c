@@ -34,14 +34,8 @@ static void pop_error(pop_import *pi, int code, long line, long column, const ch
 static void pop_error(pop_import *pi, int code, long line, long column, const char *fmt, ...)
 {
     va_list ap;
-    size_t k = pi->rep.n_errors++;
-    if (k < BENCH_IMPORT_MAX_ERRORS) {
-        va_start(ap, fmt);
-        error_setv(&pi->rep.errors[k], code, pi->name, line, column, __FILE__, __LINE__, fmt, ap);
-        va_end(ap);
-    }
     va_start(ap, fmt);
-    error_setv(&pi->db->err, code, pi->name, line, column, __FILE__, __LINE__, fmt, ap);
+    import_errorv(&pi->rep, &pi->db->err, pi->name, code, line, column, fmt, ap);
     va_end(ap);
     pi->failed = true;
 }
@@ -562,15 +556,9 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     } else if (!cJSON_IsObject(root)) {
         pop_error(&pi, BENCH_EPARSE, 1, 1, "expected a JSON object (a PxWeb v1 response or a JSON-stat 2 dataset)");
     } else {
-        const char *src = opts->source ? opts->source : pi.name;
-        const char *slash = strrchr(src, '/');
-        if (!opts->source && slash && slash[1])
-            src = slash + 1;
-        uint32_t source;
-        bench_status st = pool_intern(&db->sources, src, strlen(src), &source);
+        bench_status st = import_source(db, opts->source, pi.name, &pi.source);
         if (st)
             pop_error(&pi, st, 0, 0, "cannot add source: %s", bench_strerror(st));
-        pi.source = (uint16_t)source;
         if (!pi.failed) {
             if (cJSON_GetObjectItemCaseSensitive(root, "columns"))
                 read_v1(&pi, root);
@@ -616,22 +604,14 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     return result;
 }
 
+static bench_status population_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                      const char *name, const void *opts)
+{
+    return bench_import_population(out, db, data, len, name, opts);
+}
+
 bench_status bench_import_population_file(bench_import_report *out, bench_db *db, const char *path,
                                           const bench_population_options *opts)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!path)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_import_population_file: path is NULL");
-    const char *data;
-    size_t len;
-    bench_status st = file_load(&data, &len, &db->err, path);
-    if (st)
-        return st;
-    st = bench_import_population(out, db, data, len, path, opts);
-    file_release(data, len);
-    return st;
+    return import_file(out, db, path, opts, population_buffer, "bench_import_population_file");
 }

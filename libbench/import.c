@@ -1,0 +1,49 @@
+/* import.c -- what every importer shares: recording errors, the source label, reading a file. */
+#include "internal.h"
+
+#include <string.h>
+
+void import_errorv(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
+                   long column, const char *fmt, va_list ap)
+{
+    va_list again;
+    size_t k = rep->n_errors++;
+    if (k < BENCH_IMPORT_MAX_ERRORS) {
+        va_copy(again, ap);
+        error_setv(&rep->errors[k], code, name, line, column, __FILE__, __LINE__, fmt, again);
+        va_end(again);
+    }
+    error_setv(db_err, code, name, line, column, __FILE__, __LINE__, fmt, ap);
+}
+
+bench_status import_source(bench_db *db, const char *option, const char *name, uint16_t *out)
+{
+    const char *src = option ? option : name;
+    const char *slash = strrchr(src, '/');
+    if (!option && slash && slash[1])
+        src = slash + 1; /* a file's base name */
+    uint32_t code;
+    bench_status st = pool_intern(&db->sources, src, strlen(src), &code);
+    *out = (uint16_t)code;
+    return st;
+}
+
+bench_status import_file(bench_import_report *out, bench_db *db, const char *path, const void *opts,
+                         buffer_importer importer, const char *function)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!path)
+        return DB_FAIL(db, BENCH_EINVAL, "%s: path is NULL", function);
+    const char *data;
+    size_t len;
+    bench_status st = file_load(&data, &len, &db->err, path);
+    if (st)
+        return st;
+    st = importer(out, db, data, len, path, opts);
+    file_release(data, len);
+    return st;
+}
