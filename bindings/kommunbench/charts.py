@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from .compare import COLOURS  # noqa: E402
 from .periods import period_key  # noqa: E402
 
-__all__ = ["ranking", "trend", "scorecard", "small_multiples", "save", "values_series", "granularity", "FOCUS_COLOUR",
+__all__ = ["ranking", "trend", "trend_of", "scorecard", "small_multiples", "save", "values_series", "granularity", "FOCUS_COLOUR",
            "REPORT_SIZE_CM"]
 
 REPORT_SIZE_CM = (16.0, 9.0)
@@ -109,6 +109,8 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
     the others as comparison lines (peer mean, ovägt medel, riket)."""
     fig, ax = _figure()
     periods = sorted({p for s in series.values() for p in s.dropna().index}, key=period_key)
+    if periods and all(str(p).isdigit() for p in periods):  # years: no year left out of the axis
+        periods = [str(y) for y in range(int(periods[0]), int(periods[-1]) + 1)]
     pos = {p: i for i, p in enumerate(periods)}
     palette = [PEER_COLOUR, MEAN_COLOUR, "#fd8d3c", "#74c476", "#9e9ac8"]
     k = 0
@@ -259,3 +261,36 @@ def small_multiples(db, indicators, focus, areas="kommuner", gender="T", ncols=3
     axes[0][0].legend(fontsize=5.5, frameon=False)
     _caption(fig, f"{names.get(focus, focus)} ({GENDER_WORDS[gender]}) mot ovägt medel. {source}")
     return fig
+
+
+def _group_means(frame, indicator, gender, min_n):
+    part = frame[(frame["indicator"] == indicator) & (frame["gender"] == gender) & (frame["n"] >= min_n)]
+    return part.groupby("period", observed=True)["mean"].first().rename(index=str)
+
+
+def trend_of(db, indicator, focus, peers=None, gender="T", source=None, min_peers=3, min_kommuner=30):
+    """The focus kommun over time against its peers' mean, the ovägt medel of all kommuner
+    and its own målvärde (where imported): trend() with the series built from `db`.
+    peers: area codes, a group or kommungrupp id, or None (the focus's SKR kommungrupp).
+    A mean is drawn only for periods where at least min_peers peers (min_kommuner kommuner)
+    have a value: a "mean" of one or two kommuner would mislead."""
+    names = db.areas().set_index("code")["name"]
+    catalogue = db.indicators().set_index("id")
+    focus_name = names.get(focus, focus)
+    series = {}
+    own = db.values(indicator, area=focus, gender=gender, kind=["utfall", "målvärde"])
+    own = own.astype({"kind": str})
+    series[focus_name] = values_series(own[own["kind"] == "utfall"])
+    if peers is None:
+        peers = db.area(focus)["kommungrupp"] or None
+    if peers is not None:
+        peer_label = names.get(peers, "jämförelsegruppen") if isinstance(peers, str) else "jämförelsegruppen"
+        series[f"Medel {peer_label}"] = _group_means(db.compare_all(areas=peers), indicator, gender, min_peers)
+    series["Ovägt medel, alla kommuner"] = _group_means(db.compare_all(), indicator, gender, min_kommuner)
+    target = own[own["kind"] == "målvärde"]
+    if len(target):
+        series["Målvärde"] = values_series(target)
+    title = (catalogue.loc[indicator, "title"] if indicator in catalogue.index else "") or indicator
+    unit = catalogue.loc[indicator, "unit"] if indicator in catalogue.index else ""
+    return trend(series, focus_name, unit=unit, title=f"{title} – {focus_name}",
+                 source=source or "Bearbetning av data från Kolada")
