@@ -70,3 +70,14 @@ def test_negative_values_are_drawn(tmp_path):
                        unit="tkr")
     lo, hi = fig.axes[0].get_ylim()
     assert lo < -140491 and hi >= 0
+
+
+def test_trend_of_draws_means_only_where_enough_kommuner_report(db, tmp_path):
+    fig = charts.trend_of(db, "U33401", "1490")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[0] == "Borås" and "Ovägt medel, alla kommuner" in labels
+    assert any(label.startswith("Medel Större stad") for label in labels)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "2007" not in ticks  # in 2007 one kommun reported: no "mean" is drawn for it
+    png, svg = charts.save(fig, tmp_path / "trend_of")
+    assert "Bearbetning av data från Kolada" in Path(svg).read_text(encoding="utf-8")
