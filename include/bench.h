@@ -277,6 +277,21 @@ BENCH_EXPORT bench_status bench_indicator_set(bench_db *db, const char *id, cons
 #define BENCH_DIRECTION_KEEP (-1)
 
 /**
+ * Link an own indicator to the Kolada KPI it corresponds to (e.g. a report's
+ * "utredningstid barn och unga" to U33401), or unlink it with kolada_id NULL.
+ * The link is kept in the catalogue (and in snapshots) so the two can be
+ * shown side by side; values stay under their own ids.
+ */
+BENCH_EXPORT bench_status bench_indicator_link(bench_db *db, const char *id, const char *kolada_id);
+
+/**
+ * Make `source` the most recently imported source, so that comparisons and
+ * per-capita use its values where several sources give the same key.
+ * Returns BENCH_ENOTFOUND for a source that gave no values.
+ */
+BENCH_EXPORT bench_status bench_source_prefer(bench_db *db, const char *source);
+
+/**
  * Define a group of areas (e.g. "G36468", "Liknande kommuner IFO, Borås,
  * 2024") with its members.  Member codes are checked like area codes.  A
  * group replaces its earlier members.  Wherever a set of areas is asked
@@ -348,7 +363,7 @@ BENCH_EXPORT const char *bench_frame_meta(const bench_frame *frame, const char *
  *  The caller owns *out and releases it with bench_frame_free(). */
 BENCH_EXPORT bench_status bench_areas_frame(bench_frame **out, bench_db *db);
 
-/** The catalogue of indicators as a frame (id, title, unit, direction, n).
+/** The catalogue of indicators as a frame (id, title, unit, direction, n, link).
  *  The caller owns *out and releases it with bench_frame_free(). */
 BENCH_EXPORT bench_status bench_indicators_frame(bench_frame **out, bench_db *db);
 
@@ -692,7 +707,8 @@ typedef struct bench_compare_options {
  * Compare one indicator, period and gender over a set of areas.  The frame
  * has one row per area of the set, best first, areas without a value last:
  * area (CODE), value (F64), rank (I32, 0 = no value), percentile (F64),
- * colour (CODE: green, yellow, red, grey or "").  `out_stats` may be NULL.
+ * colour (CODE: green, yellow, red, grey or ""), source (CODE: where the
+ * value used came from, "" without a value).  `out_stats` may be NULL.
  * Returns BENCH_ENOTFOUND for an unknown indicator or period.
  * The caller owns *out and releases it with bench_frame_free().
  */

@@ -375,6 +375,42 @@ bench_status bench_indicator_set(bench_db *db, const char *id, const char *title
     return BENCH_OK;
 }
 
+bench_status bench_indicator_link(bench_db *db, const char *id, const char *kolada_id)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    char buf[129], kbuf[129];
+    size_t len, klen;
+    int64_t k = -1;
+    if (id && indicator_id_normalize(id, strlen(id), buf, &len))
+        k = pool_find(&db->indicators, buf, len);
+    if (k < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", id ? id : "(null)");
+    char *copy = NULL;
+    if (kolada_id) {
+        if (!indicator_id_normalize(kolada_id, strlen(kolada_id), kbuf, &klen))
+            return DB_FAIL(db, BENCH_EINVAL, "bad Kolada id \"%s\": expected e.g. U33401", kolada_id);
+        if (!(copy = bench_strndup(kbuf, klen)))
+            return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    }
+    bench_free(db->ind_meta[k].link);
+    db->ind_meta[k].link = copy;
+    return BENCH_OK;
+}
+
+bench_status bench_source_prefer(bench_db *db, const char *source)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    int64_t k = source ? pool_find(&db->sources, source, strlen(source)) : -1;
+    if (k < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "no values come from a source named \"%s\"", source ? source : "(null)");
+    db->source_seq[k] = ++db->import_seq;
+    return BENCH_OK;
+}
+
 bench_status bench_indicator_info(const char **out_title, const char **out_unit,
                                   bench_direction *out_direction, bench_db *db, const char *id)
 {
@@ -561,6 +597,12 @@ static const char *ind_unit_text(const void *db_ptr, uint32_t code)
     const bench_db *db = db_ptr;
     return db->ind_meta[code].unit ? db->ind_meta[code].unit : "";
 }
+static const char *ind_link_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    return db->ind_meta[code].link ? db->ind_meta[code].link : "";
+}
+
 static const char *ind_direction_text(const void *db_ptr, uint32_t code)
 {
     const bench_db *db = db_ptr;
@@ -578,11 +620,14 @@ bench_status bench_indicators_frame(bench_frame **out, bench_db *db)
     *out = NULL;
     bench_frame *f = NULL;
     size_t n = db->indicators.n;
-    bench_status st = frame_new(&f, 5, n);
-    static const char *const names[] = {"id", "title", "unit", "direction"};
+    bench_status st = frame_new(&f, 6, n);
+    /* id, title, unit, direction (CODE), n (I32), link (CODE) */
+    static const char *const names[] = {"id", "title", "unit", "direction", "", "link"};
     const char *(*texts[])(const void *, uint32_t) = {pool_text, ind_title_text, ind_unit_text,
-                                                      ind_direction_text};
-    for (size_t c = 0; !st && c < 4; c++) {
+                                                      ind_direction_text, NULL, ind_link_text};
+    for (size_t c = 0; !st && c < 6; c++) {
+        if (c == 4)
+            continue;
         uint32_t *col = frame_add(f, c, names[c], BENCH_COLUMN_CODE);
         if (!col) {
             st = BENCH_ENOMEM;

@@ -153,7 +153,7 @@ static bool valid_direction(int d)
 
 /* ---- one cross-section --------------------------------------------------------- */
 
-typedef struct ranked { double v; uint32_t area; } ranked;
+typedef struct ranked { double v; uint32_t area; uint32_t source; } ranked;
 
 static int cmp_lower(const void *a, const void *b)
 {
@@ -271,6 +271,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                 continue;
             val[n].v = o->value[r];
             val[n].area = o->area[r];
+            val[n].source = o->source[r];
             has_value[o->area[r]] = 1;
             n++;
         }
@@ -323,14 +324,15 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
             *out_stats = stats;
     }
     if (!st)
-        st = frame_new(&f, 5, n_set);
+        st = frame_new(&f, 6, n_set);
     if (!st) {
         uint32_t *area = frame_add(f, 0, "area", BENCH_COLUMN_CODE);
         double *value = frame_add(f, 1, "value", BENCH_COLUMN_F64);
         int32_t *rk = frame_add(f, 2, "rank", BENCH_COLUMN_I32);
         double *pc = frame_add(f, 3, "percentile", BENCH_COLUMN_F64);
         uint32_t *col = frame_add(f, 4, "colour", BENCH_COLUMN_CODE);
-        if (!area || !value || !rk || !pc || !col) {
+        uint32_t *src = frame_add(f, 5, "source", BENCH_COLUMN_CODE);
+        if (!area || !value || !rk || !pc || !col || !src) {
             st = BENCH_ENOMEM;
         } else {
             size_t k = 0;
@@ -340,6 +342,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                 rk[k] = rank[i];
                 pc[k] = pct[i];
                 col[k] = colour[i];
+                src[k] = val[i].source;
             }
             /* areas of the set without a value, by code */
             int64_t *arank = NULL;
@@ -365,6 +368,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                         rk[k] = 0;
                         pc[k] = NAN;
                         col[k] = C_GREY;
+                        src[k] = db->sources.n; /* no value, no source: "" */
                     }
                 }
                 bench_free(rest);
@@ -373,6 +377,8 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                     st = frame_compact_codes(f, 0, db->areas.n, pool_text, &db->areas, arank);
                 if (!st)
                     st = frame_compact_codes(f, 4, 5, colour_text, NULL, enum_rank);
+                if (!st)
+                    st = frame_compact_codes(f, 5, db->sources.n + 1, pool_text, &db->sources, NULL);
             }
             ranks_free(&rks);
         }

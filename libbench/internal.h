@@ -103,6 +103,7 @@ typedef struct area_meta {
 typedef struct indicator_meta {
     char *title;         /* owned or NULL */
     char *unit;          /* owned or NULL */
+    char *link;          /* owned: the Kolada id an own indicator corresponds to, or NULL */
     uint8_t direction;   /* bench_direction */
 } indicator_meta;
 

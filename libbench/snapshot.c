@@ -157,6 +157,7 @@ bench_status bench_db_save(bench_db *db, const char *path)
         buf_put(&meta[6], &m->direction, 1);
         buf_str(&meta[6], m->title);
         buf_str(&meta[6], m->unit);
+        buf_str(&meta[6], m->link);
     }
     buf_put(&meta[7], db->source_seq, db->sources.n * sizeof *db->source_seq);
     bench_status st = BENCH_OK;
@@ -357,6 +358,7 @@ static bench_status load_catalogues(snap *s, bench_db *db)
         }
         m->title = dup_text(&r, &bad);
         m->unit = dup_text(&r, &bad);
+        m->link = dup_text(&r, &bad);
     }
     if (bad || r.bad || r.pos != r.len)
         return corrupt(s, "the indicator catalogue is damaged");

@@ -116,6 +116,7 @@ void bench_db_free(bench_db *db)
     for (uint32_t i = 0; i < db->indicators.n && i < db->ind_meta_cap; i++) {
         bench_free(db->ind_meta[i].title);
         bench_free(db->ind_meta[i].unit);
+        bench_free(db->ind_meta[i].link);
     }
     bench_free(db->area_meta);
     bench_free(db->ind_meta);
@@ -222,6 +223,7 @@ void db_mark_rollback(bench_db *db, db_mark m)
     for (uint32_t i = m.n_ind; i < db->indicators.n && i < db->ind_meta_cap; i++) {
         bench_free(db->ind_meta[i].title);
         bench_free(db->ind_meta[i].unit);
+        bench_free(db->ind_meta[i].link);
         memset(&db->ind_meta[i], 0, sizeof db->ind_meta[i]);
     }
     pool_truncate(&db->indicators, m.n_ind);

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ._native import Frame, check, error_from, ffi, lib, text
-from .errors import ClosedError, InvalidArgumentError
+from .errors import ClosedError, InvalidArgumentError, ParseError
 from .compare import Comparison, resolve_areas
 from .population import population_terms, single_year_terms
 
@@ -263,6 +263,81 @@ class Database:
                                  report=report)
         return report
 
+    def import_report(self, path_or_text, format="csv", area=None, prefix="", ids=None,
+                      source=None):
+        """Import a nämnd's own report tables.
+
+        format="csv": the report layout (kpi, municipality, period, gender, kind, value, unit,
+        title, source; see kommunbench.reports).  format="html": the "Data for Indikator" tables
+        of a published report; format="tab": tab-separated tables with a header such as
+        "Verksamhetsmått, Utfall 2022, Utfall 2023, Budget 2024, Utfall 2024".  For html and
+        tab, `area` is the kommun the report is about ("1490"); indicator ids are made from the
+        titles (with `prefix`) unless `ids` maps a title to an id.  Every figure keeps the
+        document and line it came from as its source; errors name the document's line."""
+        from . import reports
+        if format == "csv":
+            if isinstance(path_or_text, (bytes, str)) and not os.path.exists(str(path_or_text)[:4096]):
+                data = path_or_text.encode() if isinstance(path_or_text, str) else path_or_text
+                has_source = b"source" in data.split(b"\n", 1)[0]
+                return self.import_csv(data, layout="kolada", source=source,
+                                       source_column="source" if has_source else None)
+            with open(path_or_text, "rb") as f:
+                has_source = b"source" in f.readline()
+            return self.import_csv(path_or_text, layout="kolada", source=source,
+                                   source_column="source" if has_source else None)
+        if format not in ("html", "tab"):
+            raise InvalidArgumentError("format must be 'csv', 'html' or 'tab'")
+        if not area:
+            raise InvalidArgumentError("area= is needed: the kommun the report is about, e.g. '1490'")
+        text, name = reports.read_document(path_or_text)
+        name = source or name
+        skipped = []
+        if format == "html":
+            rows = reports.html_tables(text, str(area), name, prefix, ids)
+        else:
+            rows = reports.tab_tables(text, str(area), name, prefix, ids, skipped)
+        if not rows:
+            raise ParseError(f"{name}: no {format} table with indicator values found", code=int(lib.BENCH_EPARSE),
+                             file=name)
+        data, places = reports.report_rows(rows, name)
+        try:
+            report = self.import_csv(data, layout="kolada", source=name, source_column="source")
+        except ParseError as e:
+            raise reports.translate(e, places, name) from None
+        report.source = name
+        report.skipped += len(skipped)  # lines of words, not numbers
+        report.skipped_text = skipped
+        return report
+
+    def import_oj(self, path, period=None, sheet=None, prefix="OJ_", source=None):
+        """Import an Öppna jämförelser result sheet (.xlsx with openpyxl, or .csv): a header
+        block, a header row with the kommun column (Kommun, Kommunkod) and one column per
+        indicator, then one row per kommun.  Indicator names and units are kept as titles;
+        the year is read from the header block unless `period` is given."""
+        from . import reports
+        name = source or os.path.basename(os.fspath(path))
+        rows = reports.oj_rows(reports.read_sheet(path, sheet), name, period, prefix, self.areas())
+        data, places = reports.report_rows(rows, name)
+        try:
+            return self.import_csv(data, layout="kolada", source=name, source_column="source")
+        except ParseError as e:
+            raise reports.translate(e, places, name) from None
+
+    def prefer_source(self, source):
+        """Make `source` the most recent: comparisons and per-capita use its values where
+        several sources give the same key (the default is the source imported last)."""
+        with self._lock:
+            db = self._db()
+            check(lib.bench_source_prefer(db, str(source).encode()), db)
+
+    def link_indicator(self, id, kolada_id):
+        """Link an own indicator to the Kolada KPI it corresponds to (None unlinks); shown in
+        indicators() as `link`."""
+        k = ffi.new("char[]", str(kolada_id).encode()) if kolada_id is not None else ffi.NULL
+        with self._lock:
+            db = self._db()
+            check(lib.bench_indicator_link(db, str(id).encode(), k), db)
+
     def import_population(self, path_or_bytes, source=None, indicator=None):
         """Import an SCB population table: a PxWeb API v1 JSON response or a JSON-stat 2
         dataset (API v2, e.g. table TAB638), from a path or bytes.  Single-year ages become
@@ -308,7 +383,7 @@ class Database:
             db = self._db()
             check(lib.bench_indicators_frame(out, db), db)
         df = Frame(out[0]).to_pandas()
-        return df.astype({c: str for c in ("id", "title", "unit", "direction")}).sort_values(
+        return df.astype({c: str for c in ("id", "title", "unit", "direction", "link")}).sort_values(
             "id", ignore_index=True)
 
     def set_indicator(self, id, title=None, unit=None, direction="keep"):
@@ -484,6 +559,7 @@ class Database:
         table = Frame(out[0]).to_pandas()
         table["area"] = table["area"].astype(str)
         table["colour"] = table["colour"].astype(str)
+        table["source"] = table["source"].astype(str)
         names = self.areas().set_index("code")["name"]
         table.insert(1, "name", table["area"].map(names).fillna(""))
         table.insert(4, "n", int(stats.n))

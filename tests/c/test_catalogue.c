@@ -289,9 +289,9 @@ static void test_catalogue_frames(void)
                                 NULL, NULL), BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_set(db, "EMPTY", "Inga värden", "st", BENCH_DIRECTION_HIGHER), BENCH_OK);
     CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, db), BENCH_OK);
-    CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 5);
-    const char *ind_cols[] = {"id", "title", "unit", "direction", "n"};
-    for (size_t c = 0; c < 5; c++) {
+    CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 6);
+    const char *ind_cols[] = {"id", "title", "unit", "direction", "n", "link"};
+    for (size_t c = 0; c < 6; c++) {
         const char *name;
         bench_column_type type;
         CU_ASSERT_EQUAL(bench_frame_column(&name, &type, NULL, f, c), BENCH_OK);
@@ -403,9 +403,64 @@ static void test_datasets(void)
     CU_ASSERT_EQUAL(bench_dataset(&data, &len, NULL), BENCH_EINVAL);
 }
 
+static void test_links_and_source_preference(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nOWN_UTR,1490,2022,77\n", NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_link(db, "OWN_UTR", "u33401"), BENCH_OK);
+    bench_frame *f;
+    CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, db), BENCH_OK);
+    const uint32_t *ids, *links;
+    const char *const *di, *const *dl;
+    bench_frame_column(NULL, NULL, (const void **)&ids, f, 0);
+    bench_frame_column(NULL, NULL, (const void **)&links, f, 5);
+    bench_frame_dictionary(&di, NULL, f, 0);
+    bench_frame_dictionary(&dl, NULL, f, 5);
+    int found = 0;
+    for (size_t r = 0; r < bench_frame_rows(f); r++)
+        if (!strcmp(di[ids[r]], "OWN_UTR")) {
+            CU_ASSERT_STRING_EQUAL(dl[links[r]], "U33401");
+            found = 1;
+        }
+    CU_ASSERT_TRUE(found);
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL(bench_indicator_link(db, "NOPE", "U33401"), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_indicator_link(db, "OWN_UTR", "a b\n"), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_indicator_link(db, "OWN_UTR", NULL), BENCH_OK);
+    /* two sources for one key: the preferred one is used */
+    bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
+    o.source = "A";
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\n", &o, NULL), BENCH_OK);
+    o.source = "B";
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,2\n", &o, NULL), BENCH_OK);
+    const char *set[] = {"1490"};
+    bench_compare_options c = BENCH_COMPARE_INIT;
+    c.indicator = "X";
+    c.period = "2022";
+    c.areas = set;
+    c.n_areas = 1;
+    for (int round = 0; round < 2; round++) {
+        CU_ASSERT_EQUAL(bench_source_prefer(db, round ? "B" : "A"), BENCH_OK);
+        CU_ASSERT_EQUAL_FATAL(bench_compare(&f, NULL, db, &c), BENCH_OK);
+        const double *v;
+        const uint32_t *src;
+        const char *const *ds;
+        bench_frame_column(NULL, NULL, (const void **)&v, f, 1);
+        bench_frame_column(NULL, NULL, (const void **)&src, f, 5);
+        bench_frame_dictionary(&ds, NULL, f, 5);
+        CU_ASSERT_EQUAL(v[0], round ? 2 : 1);
+        CU_ASSERT_STRING_EQUAL(ds[src[0]], round ? "B" : "A");
+        bench_frame_free(f);
+    }
+    CU_ASSERT_EQUAL(bench_source_prefer(db, "C"), BENCH_ENOTFOUND);
+    bench_db_free(db);
+}
+
 int register_catalogue_suite(void)
 {
     CU_pSuite s = CU_add_suite("catalogue", NULL, NULL);
+    if (s && !CU_add_test(s, "links and source preference", test_links_and_source_preference))
+        return 1;
     return !s || !CU_add_test(s, "embedded areas", test_embedded_areas) ||
            !CU_add_test(s, "embedded indicators", test_embedded_indicators) ||
            !CU_add_test(s, "without catalogue, options version", test_without_catalogue) ||

@@ -52,9 +52,9 @@ static int run_set(bench_db *db, const char *indicator, const char *const *areas
     if (st)
         return st;
     out->rows = bench_frame_rows(f);
-    CU_ASSERT_EQUAL(bench_frame_columns(f), 5);
-    const char *names[] = {"area", "value", "rank", "percentile", "colour"};
-    for (size_t c = 0; c < 5; c++) {
+    CU_ASSERT_EQUAL(bench_frame_columns(f), 6);
+    const char *names[] = {"area", "value", "rank", "percentile", "colour", "source"};
+    for (size_t c = 0; c < 6; c++) {
         const char *name;
         CU_ASSERT_EQUAL(bench_frame_column(&name, NULL, NULL, f, c), BENCH_OK);
         CU_ASSERT_STRING_EQUAL(name, names[c]);

@@ -70,8 +70,22 @@ CLOSED_CALLS = {
     "trend_marks": lambda db, tmp: db.trend_marks("X"),
     "targets": lambda db, tmp: db.targets("X", "1490"),
     "gender_gap": lambda db, tmp: db.gender_gap("X"),
+    "import_oj": lambda db, tmp: db.import_oj(oj_sheet(tmp)),
     "__len__": lambda db, tmp: len(db),
 }
+
+
+def oj_sheet(tmp):
+    """A minimal Öppna jämförelser sheet (csv): a header block with the year, a header row."""
+    path = tmp / "oj.csv"
+    path.write_text("Öppna jämförelser 2023;;\nKommunkod;Kommun;Andel nöjda\n"
+                    "1490;Borås;80\n0138;Tyresö;75\n", encoding="utf-8")
+    return path
+
+
+def closed_call_names():
+    present = set(CLOSED_CALLS) | set(public_methods())
+    return sorted(n for n in present if n.startswith("__") or hasattr(kb.Database, n))
 
 
 def public_methods():
@@ -79,18 +93,34 @@ def public_methods():
                   if not name.startswith("_") and callable(member) and name not in ("close", "open"))
 
 
-def test_every_public_method_is_checked_when_closed():
-    """A new method must be added to CLOSED_CALLS so that it is checked below."""
-    assert set(public_methods()) <= set(CLOSED_CALLS)
+def generic_call(name):
+    """For a method not listed above: its required parameters filled with code-like strings."""
+    def call(db, tmp):
+        params = [p for p in inspect.signature(getattr(kb.Database, name)).parameters.values()
+                  if p.name != "self" and p.default is p.empty
+                  and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return getattr(db, name)(*["1490" if "area" in p.name or "focus" in p.name else "X"
+                                   for p in params])
+    return call
 
 
-@pytest.mark.parametrize("name", sorted(CLOSED_CALLS))
+def test_the_explicit_calls_cover_the_public_methods_known_today():
+    known = {"save", "import_csv", "import_kolada_json", "import_population", "areas", "area",
+             "indicators", "set_indicator", "set_group", "group_members", "values_frame", "values",
+             "with_labels", "per_capita", "compare", "compare_all", "memory", "peers", "changes",
+             "trend_marks", "targets", "gender_gap"}
+    assert known <= set(public_methods()) and known <= set(CLOSED_CALLS)
+
+
+@pytest.mark.parametrize("name", closed_call_names())
 def test_closed_database_raises_closed_error(name, tmp_path):
+    """Every public method, including ones added later (called with placeholder arguments)."""
     db = kb.Database()
     db.import_csv(SMALL)
     db.close()
+    call = CLOSED_CALLS.get(name) or generic_call(name)
     with pytest.raises(kb.ClosedError) as info:
-        CLOSED_CALLS[name](db, tmp_path)
+        call(db, tmp_path)
     assert isinstance(info.value, ValueError) and isinstance(info.value, kb.BenchError)
     assert "closed" in str(info.value)
     assert not (tmp_path / "x.kbsnap").exists()
@@ -107,7 +137,8 @@ def test_open_methods_work_on_the_same_arguments(tmp_path):
     for name, call in CLOSED_CALLS.items():
         if name in ("import_kolada_json", "import_population"):
             continue  # empty responses: the format is checked elsewhere
-        call(db, tmp_path)
+        if name.startswith("__") or hasattr(kb.Database, name):
+            call(db, tmp_path)
     db.close()
 
 
@@ -149,6 +180,15 @@ def test_area_tyreso(db):
                                  "lan": "", "kommungrupp": ""}
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: Database.area() echoes the code it was given instead of the catalogue's code: "
+    "area('138') and area(138) find Tyresö (the C core pads to 0138) but return "
+    "{'code': '138', ...}, a code that values() then does not match"))
+@pytest.mark.parametrize("code", ["138", 138])
+def test_area_returns_the_canonical_code(db, code):
+    assert db.area(code)["code"] == "0138"
+
+
 def test_unknown_area_raises_not_found(db):
     with pytest.raises(kb.NotFoundError) as info:
         db.area("9999")
@@ -177,7 +217,7 @@ def test_set_group_defines_an_area_set(db):
 
 def test_set_indicator_and_indicators(db):
     before = db.indicators()
-    assert list(before.columns) == ["id", "title", "unit", "direction", "n"]
+    assert list(before.columns)[:5] == ["id", "title", "unit", "direction", "n"]
     assert before.set_index("id").loc["U33401", "direction"] == "lower"
     db.set_indicator("MY01", title="Andel nöjda brukare, andel (%)", direction="higher")
     db.import_csv("kpi,municipality,period,value\nMY01,1490,2022,80\nMY01,0138,2022,70\n")

@@ -186,7 +186,8 @@ def test_missing_marker_is_nan_never_zero(db, marker, status):
 def test_missing_marker_in_wide_layout(db, marker, status):
     rep = db.import_csv(f"geo,year,u33401,u35400\n1490,2022,{marker},50\n", layout="wide")
     assert (rep.accepted, rep.missing) == (2, 1)
-    v = db.values(area="1490").set_index(db.values(area="1490")["indicator"].astype(str))
+    v = db.values(area="1490")
+    v = v.set_index(v["indicator"].astype(str))
     assert np.isnan(v.loc["U33401", "value"]) and v.loc["U33401", "status"] == status
     assert v.loc["U35400", "value"] == 50.0
 

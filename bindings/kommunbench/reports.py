@@ -1,0 +1,265 @@
+"""A nämnd's own report tables and Öppna jämförelser sheets, turned into the report layout
+and imported by the C core (all or nothing; errors point into the original document).
+
+The report layout is the KOLADA CSV layout with optional columns:
+
+    kpi,municipality,period,gender,kind,value,unit,title,source
+    BORAS_IFO_SJUKFRANVARO,1490,2024,T,utfall,"7,7",%,"Andel sjukfrånvaro, %",årsredovisning 2024:1090
+
+kind is utfall, målvärde, budget or prognos; period 2024, 2024-T1 (jan–apr), 2024-T2
+(jan–aug), 2024-Q3 or 2024-03; source says where the figure stands.
+"""
+import csv
+import io
+import os
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+from .errors import BenchError, InvalidArgumentError, ParseError
+
+__all__ = ["report_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
+
+REPORT_COLUMNS = ["kpi", "municipality", "period", "gender", "kind", "value", "unit", "title", "source"]
+KINDS = {"utfall": "utfall", "målvärde": "målvärde", "mål": "målvärde", "budget": "budget",
+         "prognos": "prognos", "bokslut": "utfall"}
+# "Utfall Apr 2017" is the first tertial (jan-apr), "Aug" the second (jan-aug)
+MONTH_TERTIAL = {"apr": "T1", "april": "T1", "aug": "T2", "augusti": "T2", "dec": "", "december": ""}
+
+
+def indicator_id(title, prefix=""):
+    """An own indicator id from a title: ASCII upper case with underscores, at most 60 chars."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^0-9A-Za-z]+", "_", ascii_text).strip("_").upper()
+    return (prefix + slug)[:60].rstrip("_") or "INDICATOR"
+
+
+def kind_and_period(header):
+    """("utfall", "2024") from "Utfall 2024"; "Utfall T1 2018" -> 2018-T1; "Utfall Apr 2017"
+    -> 2017-T1; "Målvärde 2018" -> målvärde.  None when the header is no such column."""
+    words = header.strip().split()
+    if len(words) < 2 or words[0].lower() not in KINDS or not re.fullmatch(r"\d{4}", words[-1]):
+        return None
+    kind, year, middle = KINDS[words[0].lower()], words[-1], [w.lower() for w in words[1:-1]]
+    if not middle:
+        return kind, year
+    if len(middle) == 1 and re.fullmatch(r"t[1-3]", middle[0]):
+        return kind, f"{year}-{middle[0].upper()}"
+    if len(middle) == 1 and middle[0] in MONTH_TERTIAL:
+        t = MONTH_TERTIAL[middle[0]]
+        return kind, f"{year}-{t}" if t else year
+    return None
+
+
+def unit_of(text):
+    m = re.search(r"\(([^()]{1,12})\)\s*$", text.strip())
+    if m:
+        return m.group(1)
+    return "%" if text.strip().endswith("%") else ""
+
+
+class _Tables(HTMLParser):
+    """Collects <table>s: caption, header cells, body rows, each row with its line."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self._cell, self._row, self._in = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"caption": "", "header": [], "rows": [], "line": self.getpos()[0]})
+        elif not self.tables:
+            return
+        elif tag == "caption":
+            self._in = "caption"
+        elif tag == "tr":
+            self._row = {"cells": [], "line": self.getpos()[0], "th": False}
+        elif tag in ("td", "th"):
+            self._cell = []
+            if self._row is not None and tag == "th":
+                self._row["th"] = True
+
+    def handle_endtag(self, tag):
+        if not self.tables:
+            return
+        t = self.tables[-1]
+        if tag == "caption":
+            self._in = None
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row["cells"].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            (t["header"].append if self._row["th"] else t["rows"].append)(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._in == "caption" and self.tables:
+            self.tables[-1]["caption"] += data
+        elif self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(text, area, name, prefix="", ids=None):
+    """Rows of the report layout from the HTML "Data for Indikator" tables of a report: one
+    table per indicator, a year column and one column per kind ("Utfall (%)")."""
+    parser = _Tables()
+    parser.feed(text)
+    rows = []
+    for t in parser.tables:
+        title = re.sub(r"^\s*Data for Indikator\s*\d*\s*:\s*", "", t["caption"]).strip()
+        if not title or not t["header"]:
+            continue
+        head = t["header"][0]["cells"]
+        kinds = [(KINDS.get(h.split()[0].lower()) if h.split() else None) for h in head]
+        kpi = (ids or {}).get(title) or indicator_id(title, prefix)
+        for r in t["rows"]:
+            for j, cell in enumerate(r["cells"][1:], start=1):
+                if j < len(kinds) and kinds[j]:
+                    rows.append({"kpi": kpi, "municipality": area, "period": r["cells"][0], "gender": "T",
+                                 "kind": kinds[j], "value": cell, "unit": unit_of(head[j]) or unit_of(title),
+                                 "title": title, "source": f"{name}:{r['line']}",
+                                 "_place": (r["line"], j + 1)})
+    return rows
+
+
+def is_value(text):
+    """A number as libbench reads it ("7,1", "2 594", "12 %") or a missing marker ("..")."""
+    from ._native import ffi, lib
+    raw = text.encode("utf-8")
+    value = ffi.new("double *")
+    return (lib.bench_parse_number(value, ffi.NULL, raw, len(raw)) == lib.BENCH_OK
+            or lib.bench_missing_marker(raw, len(raw)) >= 0)
+
+
+def tab_tables(text, area, name, prefix="", ids=None, skipped=None):
+    """Rows of the report layout from tab-separated tables whose header names kinds and
+    periods ("Verksamhetsmått, Utfall 2022, Utfall 2023, Budget 2024, Utfall 2024"): each
+    following line up to a blank line is an indicator with its values.  A line whose cells
+    hold words instead of numbers ("Ja", "Bedömning ej gjord") is no measure: it is left out
+    and listed in `skipped` as (line, title)."""
+    rows = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        cells = lines[i].rstrip("\r").split("\t")
+        columns = {j: kind_and_period(c) for j, c in enumerate(cells) if j and kind_and_period(c)}
+        if len(cells) < 2 or not columns:
+            i += 1
+            continue
+        i += 1
+        while i < len(lines) and lines[i].strip() and "\t" in lines[i]:
+            row = lines[i].rstrip("\r").split("\t")
+            title = re.sub(r"^[■◆\s]+", "", row[0]).strip().rstrip(".")
+            words = [row[j].strip() for j in columns if j < len(row) and row[j].strip()
+                     and not is_value(row[j].strip())]
+            if words and skipped is not None:
+                skipped.append((i + 1, title))
+            if title and not title.startswith("<") and not words:
+                kpi = (ids or {}).get(title) or indicator_id(title, prefix)
+                for j, (kind, period) in columns.items():
+                    value = row[j].strip() if j < len(row) else ""
+                    if not value:
+                        continue  # an empty cell: nothing reported for that column
+                    rows.append({"kpi": kpi, "municipality": area, "period": period, "gender": "T",
+                                 "kind": kind, "value": value, "unit": unit_of(title), "title": title,
+                                 "source": f"{name}:{i + 1}", "_place": (i + 1, j + 1)})
+            i += 1
+    return rows
+
+
+def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
+    """Rows of the report layout from an Öppna jämförelser sheet: a header block, then a
+    header row naming the kommun column and one column per indicator, then one row per
+    kommun.  `table` is a list of rows (lists of cell values); kommuner are matched by
+    code or by name.  The period is read from the header block when not given."""
+    codes = {}
+    if catalogue is not None:
+        kommuner = catalogue[catalogue["type"] == "kommun"]
+        codes = {n.lower(): c for c, n in zip(kommuner["code"], kommuner["name"])}
+    header_at = None
+    for k, row in enumerate(table):
+        cells = [str(c).strip().lower() if c is not None else "" for c in row]
+        if any(c in ("kommun", "kommunnamn", "kommunkod", "kod", "område") for c in cells):
+            header_at = k
+            break
+    if header_at is None:
+        raise ParseError(f"{name}: no header row naming the kommun column (Kommun, Kommunkod)",
+                         code=-4, file=name)
+    if period is None:
+        years = re.findall(r"\b(19\d\d|20\d\d)\b", " ".join(str(c) for r in table[:header_at] for c in r if c))
+        if not years:
+            raise InvalidArgumentError(f"{name}: the sheet does not say its year; pass period=")
+        period = years[-1]
+    header = [str(c).strip() if c is not None else "" for c in table[header_at]]
+    lower = [h.lower() for h in header]
+    code_col = next((j for j, h in enumerate(lower) if h in ("kommunkod", "kod")), None)
+    name_col = next((j for j, h in enumerate(lower) if h in ("kommun", "kommunnamn", "område")), None)
+    value_cols = [j for j, h in enumerate(header) if h and j not in (code_col, name_col)]
+    rows = []
+    for k, row in enumerate(table[header_at + 1:], start=header_at + 2):
+        cells = [("" if c is None else str(c).strip()) for c in row] + [""] * len(header)
+        code = cells[code_col] if code_col is not None else ""
+        if not code and name_col is not None:
+            code = codes.get(cells[name_col].lower(), "")
+        if not code:
+            if any(cells[j] for j in value_cols) and name_col is not None and cells[name_col] \
+                    and cells[name_col].lower() not in ("riket", "samtliga kommuner", "totalt"):
+                raise ParseError(f"{name}:{k}: {cells[name_col]!r} is no kommun name or code",
+                                 code=-4, file=name, line=k)
+            continue  # a blank or summary row
+        for j in value_cols:
+            rows.append({"kpi": indicator_id(header[j], prefix), "municipality": code, "period": str(period),
+                         "gender": "T", "kind": "utfall", "value": cells[j], "unit": unit_of(header[j]),
+                         "title": header[j], "source": f"{name}:{k}", "_place": (k, j + 1)})
+    return rows
+
+
+def report_rows(rows, name):
+    """The report-layout CSV text of `rows`, and the place in the document of each line."""
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    places = [None, (1, 1)]  # line 1 is the header
+    for r in rows:
+        w.writerow(r)
+        places.append(r.get("_place"))
+    return out.getvalue().encode("utf-8"), places
+
+
+def translate(error, places, name):
+    """An import error on the generated CSV, re-pointed to the line and cell of the document."""
+    if error.line and error.line < len(places) and places[error.line]:
+        line, column = places[error.line]
+        message = re.sub(r"^[^:]*:\d+(:\d+)?: ", "", error.message)
+        error.message = f"{name}:{line}:{column}: {message}"
+        error.file, error.line, error.column = name, line, column
+        error.args = (error.message,)
+    return error
+
+
+def read_document(path_or_text):
+    """(text, name) of a path or of text given directly."""
+    if isinstance(path_or_text, bytes):
+        return path_or_text.decode("utf-8-sig"), "<text>"
+    if isinstance(path_or_text, str) and ("\n" in path_or_text or "<table" in path_or_text):
+        return path_or_text, "<text>"
+    with open(path_or_text, encoding="utf-8-sig") as f:
+        return f.read(), os.path.basename(os.fspath(path_or_text))
+
+
+def read_sheet(path, sheet=None):
+    """Rows of cell values from an .xlsx (openpyxl) or a .csv file (delimiter sniffed)."""
+    if str(path).lower().endswith((".xlsx", ".xlsm")):
+        try:
+            import openpyxl
+        except ImportError as e:  # pragma: no cover
+            raise BenchError("reading .xlsx needs openpyxl: pip install openpyxl") from e
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+        return rows
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        text = f.read()
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    return list(csv.reader(io.StringIO(text), dialect))
