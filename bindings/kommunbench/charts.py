@@ -54,11 +54,16 @@ def _number(v, decimals=1):
     return f"{v:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
 
 
-def ranking(comparison, unit=None, riket=None, source="Källa: Kolada", title=None, labels=None):
+def ranking(comparison, unit=None, riket=None, source="Källa: Kolada", title=None, labels=None,
+            basis=None):
     """Sorted bars of a Comparison, coloured by KKiK colour, the focus kommun highlighted.
 
-    riket: the Riket value to draw as a line (None: not drawn).  labels: "all" names every
-    bar (good for peer sets up to ~40 areas); default names bars when there are at most 40."""
+    unit: the axis label (default: the indicator's unit in the catalogue).  riket: the Riket
+    value to draw as a line (None: not drawn).  labels: "all" names every bar (good for peer
+    sets up to ~40 areas); default names bars when there are at most 40.  basis: how the
+    values were made, for the caption (e.g. "per 1 000 invånare (N01951)"); give
+    source="Bearbetning av data från Kolada" for such values."""
+    unit = unit if unit is not None else comparison.params.get("unit")
     t = comparison.table[comparison.table["rank"] > 0].sort_values(["rank", "area"])
     fig, ax = _figure()
     x = range(len(t))
@@ -96,7 +101,8 @@ def ranking(comparison, unit=None, riket=None, source="Källa: Kolada", title=No
     ax.set_ylim(0, ymax)
     s = comparison.stats
     words = comparison.focus_text or ""
-    _caption(fig, f"{words} {comparison.period}, {GENDER_WORDS[comparison.gender]}; "
+    based = f"{basis}; " if basis else ""
+    _caption(fig, f"{words} {comparison.period}, {GENDER_WORDS[comparison.gender]}; {based}"
                   f"{s['n']} av {s['n_areas']} har värde; grön = bästa 25 %, röd = sämsta 25 %. "
                   f"{source}".strip())
     return fig

@@ -551,11 +551,12 @@ class Database:
                 weight = None
             check(lib.bench_compare(out, stats, db, opts), db)
             title = ffi.new("const char **")
+            unit = ffi.new("const char **")
             dirn = ffi.new("bench_direction *")
-            check(lib.bench_indicator_info(title, ffi.NULL, dirn, db, str(indicator).encode()), db)
+            check(lib.bench_indicator_info(title, unit, dirn, db, str(indicator).encode()), db)
             catalogue_direction = {lib.BENCH_DIRECTION_NONE: None, lib.BENCH_DIRECTION_HIGHER: "higher",
                                    lib.BENCH_DIRECTION_LOWER: "lower"}[dirn[0]]
-            title = text(title[0])
+            title, unit = text(title[0]), text(unit[0])
         table = Frame(out[0]).to_pandas()
         table["area"] = table["area"].astype(str)
         table["colour"] = table["colour"].astype(str)
@@ -569,7 +570,7 @@ class Database:
         params = {"indicator": str(indicator), "period": str(period), "gender": gender,
                   "areas": areas, "direction": direction if direction else catalogue_direction,
                   "focus": str(focus) if focus is not None else None, "weight": weight,
-                  "kind": kind, "title": title or None}
+                  "kind": kind, "title": title or None, "unit": unit or None}
         return Comparison(table, s, params, names)
 
     def compare_all(self, areas="kommuner", direction=None):
