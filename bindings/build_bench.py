@@ -4,8 +4,11 @@ The declarations given to cffi are generated from include/bench.h, the one
 source of truth: comments, the export macro and preprocessor lines are
 removed, integer macros become `#define NAME ...` (cffi reads their values
 from the compiled header), and macros used as array sizes are replaced by
-their numbers.  tests/python/test_cdef.py compiles bench.h and this text
-together with gcc, so any drift is a "conflicting types" error.
+their numbers.  tests/python/test_build.py compiles bench.h followed by the
+function prototypes of this text with gcc, so a drifted declaration is a
+"conflicting types" error.  (The enum and struct definitions cannot be
+compiled twice in C11; cffi itself checks their layout and values when it
+builds in API mode.)
 """
 import glob
 import os

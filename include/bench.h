@@ -382,7 +382,9 @@ BENCH_EXPORT bench_status bench_group_members(bench_frame **out, bench_db *db, c
 
 /**
  * Which observations to return.  A NULL list (or count 0) means "all".
- * Codes that are not in the database match nothing.  Masks are bit sets:
+ * Codes are read as the importers read them ("138" is 0138, "u33401" is
+ * U33401, "2023T1" is 2023-T1); codes that are not in the database match
+ * nothing.  Masks are bit sets:
  * bit (1 << BENCH_GENDER_T) etc.; 0 means all.
  */
 typedef struct bench_query {

@@ -373,7 +373,10 @@ class Database:
             types = {lib.BENCH_AREA_UNKNOWN: "unknown", lib.BENCH_AREA_RIKET: "riket",
                      lib.BENCH_AREA_REGION: "region", lib.BENCH_AREA_KOMMUN: "kommun",
                      lib.BENCH_AREA_KOMMUNGRUPP: "kommungrupp", lib.BENCH_AREA_GROUP: "group"}
-            return {"code": str(code), "name": text(name[0]), "type": types[t[0]],
+            canonical = str(code).strip()
+            if canonical.isdigit() and len(canonical) < 4:  # as the C core reads it: 138 is 0138
+                canonical = canonical.zfill(4)
+            return {"code": canonical, "name": text(name[0]), "type": types[t[0]],
                     "lan": text(lan[0]), "kommungrupp": text(group[0])}
 
     def indicators(self):

@@ -180,10 +180,6 @@ def test_area_tyreso(db):
                                  "lan": "", "kommungrupp": ""}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Database.area() echoes the code it was given instead of the catalogue's code: "
-    "area('138') and area(138) find Tyresö (the C core pads to 0138) but return "
-    "{'code': '138', ...}, a code that values() then does not match"))
 @pytest.mark.parametrize("code", ["138", 138])
 def test_area_returns_the_canonical_code(db, code):
     assert db.area(code)["code"] == "0138"

@@ -211,3 +211,13 @@ def test_dataframe_stays_valid_after_close():
     got = sorted(zip(strs(ok["indicator"]), strs(ok["area"]), strs(ok["period"]), strs(ok["gender"]),
                      ok["value"].tolist()))
     assert got == expected
+
+
+def test_codes_are_read_as_the_importers_read_them():
+    with kb.Database() as db:
+        db.import_csv(b"kpi,municipality,period,value\nu33401,138,2023T1,5\n")
+        for spelling in [dict(area="138"), dict(area=138), dict(indicator="u33401"), dict(period="2023T1"),
+                         dict(period="T1 2023")]:
+            v = db.values(**spelling)
+            assert v["area"].astype(str).tolist() == ["0138"], spelling
+            assert v["period"].astype(str).tolist() == ["2023-T1"]
