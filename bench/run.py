@@ -11,7 +11,8 @@ writes its per_capita and compare outputs; they must agree row by row before any
 printed (exit 1 with the first differing rows otherwise).
 
     python bench/run.py [SIZE ...]      (default: $BENCH_SIZES or "1000000 10000000")
-    BENCH_REPEAT=3 python bench/run.py   (runs of each tool; the fastest is reported, default 1)
+    BENCH_REPEAT=1 python bench/run.py   (runs of each tool, interleaved; the fastest is reported;
+                                         default 3)
 """
 import json
 import os
@@ -39,6 +40,12 @@ GENDER_CODE = {"T": 0, "K": 1, "M": 2}
 COLOUR_CODE = {"green": 0, "yellow": 1, "red": 2, "grey": 3, "": 4}
 COLOUR_NAME = {v: k or "(none)" for k, v in COLOUR_CODE.items()}
 SCALE = 1000.0
+
+
+def rss_now():
+    """Resident memory of this process now, bytes (Linux /proc)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def maxrss():
@@ -99,32 +106,43 @@ def peer_colour(rmin, rmax, n):
 
 # ---- workers: one process per tool and size -----------------------------------------------
 
+def numpy_means(frame):
+    """Ovägt medel of each row's (indicator, period, gender) group from a compare_all Frame."""
+    dims = ("indicator", "period", "gender")
+    size = [len(frame.dictionary(c)) for c in dims]
+    group = ((frame.column("indicator").astype(np.int64) * size[1] + frame.column("period")) * size[2]
+             + frame.column("gender"))
+    ranked = frame.column("rank") > 0
+    groups = size[0] * size[1] * size[2]
+    sums = np.bincount(group[ranked], weights=frame.column("value")[ranked], minlength=groups)
+    counts = np.bincount(group[ranked], minlength=groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (sums / counts)[group]
+
+
 def work_kommunbench(n, p, t, save):
     import pandas as pd
     import kommunbench as kb
     db = kb.Database()
-    rss0 = maxrss()
+    held0 = rss_now()
     start = time.perf_counter()
     db.import_csv(p["values"], layout="kolada")
     t["csv_values"] = time.perf_counter() - start
     db.import_csv(p["population"], layout="kolada")
     t["csv"] = time.perf_counter() - start
     t["csv_population"] = t["csv"] - t["csv_values"]
-    t["rss_growth_import"] = maxrss() - rss0
+    t["rss_growth_import"], t["rss_held_import"] = maxrss() - held0, rss_now() - held0
     t["observations"] = len(db)
     t["store_bytes"] = db.memory()
     ids = list(pd.read_csv(p["directions"], dtype=str).itertuples(index=False))
     for kpi, direction in ids:
         db.set_indicator(kpi, direction=direction)
 
-    # per_capita takes one indicator at a time: the loop is the step
+    # per_capita of every indicator in one call (indicator=None), as the peers' one join
     start = time.perf_counter()
-    parts = [db.per_capita(kpi, population="N01951", scale=SCALE) for kpi, _ in ids]
+    pc = db.per_capita(None, population="N01951", scale=SCALE)
     t["per_capita"] = time.perf_counter() - start
-    start = time.perf_counter()
-    pc = pd.concat(parts, ignore_index=True)  # one table like the peers' (not in the step's time)
-    t["per_capita_concat"] = time.perf_counter() - start
-    del parts
+    t["per_capita_concat"] = 0.0
 
     # compare: the C call (bench_compare_all into a Frame), the DataFrame, the group means
     start = time.perf_counter()
@@ -132,37 +150,41 @@ def work_kommunbench(n, p, t, save):
     t1 = time.perf_counter()
     cmp = frame.to_pandas()
     t2 = time.perf_counter()
-    if "mean" in frame.columns:  # a bulk mean from the C core, when the library has one
+    use_column = "mean" in frame.columns and os.environ.get("BENCH_KB_MEAN") != "numpy"
+    if use_column:  # a bulk mean from the C core, when the library has one
         t["mean_from"] = "compare_all's mean column"
     else:  # ovägt medel per group from the frame's codes with numpy
         t["mean_from"] = "numpy bincount over the compare_all frame"
-        dims = ("indicator", "period", "gender")
-        size = [len(frame.dictionary(c)) for c in dims]
-        group = ((frame.column("indicator").astype(np.int64) * size[1] + frame.column("period")) * size[2]
-                 + frame.column("gender"))
-        ranked = frame.column("rank") > 0
-        groups = size[0] * size[1] * size[2]
-        sums = np.bincount(group[ranked], weights=frame.column("value")[ranked], minlength=groups)
-        counts = np.bincount(group[ranked], minlength=groups)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cmp["mean"] = (sums / counts)[group]
+        cmp["mean"] = numpy_means(frame)
     t3 = time.perf_counter()
     t["compare"] = t3 - start
     t["compare_c"], t["compare_to_pandas"], t["compare_mean"] = t1 - start, t2 - t1, t3 - t2
     t["peak_rss"] = maxrss()
+    if use_column:  # the numpy way as well, for the record (not in the step's time)
+        start = time.perf_counter()
+        mean = numpy_means(frame)
+        t["compare_mean_numpy"] = time.perf_counter() - start
+        column = cmp["mean"].to_numpy()
+        same = (np.abs(mean - column) <= 1e-9 * np.abs(column)) | (np.isnan(mean) & np.isnan(column))
+        if not same.all():
+            i = int(np.argmax(~same))
+            raise SystemExit(f"compare_all's mean column differs from numpy's group mean at row {i}: "
+                             f"{column[i]!r} vs {mean[i]!r}\n{cmp.iloc[i]}")
     if save:
         cmp = cmp[cmp["indicator"] != "N01951"]  # compare_all ranks the population too; the peers don't
         save_outputs("kommunbench", n, pc, cmp)
 
 
 def work_kommunbench_one_call(n, p, t, save):
-    """Not in the table: per_capita of every indicator in one call (indicator=None)."""
+    """Not in the table: per_capita called once per indicator, as an analyst might loop."""
     import kommunbench as kb
+    import pandas as pd
     db = kb.Database()
     db.import_csv(p["values"], layout="kolada")
     db.import_csv(p["population"], layout="kolada")
+    ids = list(pd.read_csv(p["directions"], dtype=str)["id"])
     start = time.perf_counter()
-    pc = db.per_capita(None, population="N01951", scale=SCALE)
+    pc = pd.concat([db.per_capita(kpi, population="N01951", scale=SCALE) for kpi in ids], ignore_index=True)
     t["per_capita"] = time.perf_counter() - start
     t["peak_rss"] = maxrss()
     if save:
@@ -173,14 +195,14 @@ def work_kommunbench_one_call(n, p, t, save):
 
 def work_pandas(n, p, t, save):
     import pandas as pd
-    rss0 = maxrss()
+    held0 = rss_now()
     dtype = {"municipality": str, "period": str}
     start = time.perf_counter()
     v = pd.read_csv(p["values"], engine="pyarrow", dtype=dtype)
     t["csv_values"] = time.perf_counter() - start
     pop = pd.read_csv(p["population"], engine="pyarrow", dtype=dtype)
     t["csv"] = time.perf_counter() - start
-    t["rss_growth_import"] = maxrss() - rss0
+    t["rss_growth_import"], t["rss_held_import"] = maxrss() - held0, rss_now() - held0
     t["observations"] = len(v) + len(pop)
     t["store_bytes"] = int(v.memory_usage(deep=True).sum() + pop.memory_usage(deep=True).sum())
     dirs = pd.read_csv(p["directions"], dtype=str)
@@ -192,7 +214,7 @@ def work_pandas(n, p, t, save):
     t["per_capita"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    sign = v["kpi"].map(dict(zip(dirs["id"], np.where(dirs["direction"] == "higher", -1.0, 1.0))))
+    sign = np.where(v["kpi"].isin(dirs.loc[dirs["direction"] == "higher", "id"]), -1.0, 1.0)
     gid = v.groupby(["kpi", "period", "gender"], sort=False).ngroup()
     x = pd.DataFrame({"g": gid, "s": v["value"] * sign, "value": v["value"]})
     g = x.groupby("g", sort=False)
@@ -219,14 +241,14 @@ def work_pandas(n, p, t, save):
 
 def work_polars(n, p, t, save):
     import polars as pl
-    rss0 = maxrss()
+    held0 = rss_now()
     codes = {"municipality": pl.String, "period": pl.String}
     start = time.perf_counter()
     v = pl.read_csv(p["values"], schema_overrides=codes)
     t["csv_values"] = time.perf_counter() - start
     pop = pl.read_csv(p["population"], schema_overrides=codes)
     t["csv"] = time.perf_counter() - start
-    t["rss_growth_import"] = maxrss() - rss0
+    t["rss_growth_import"], t["rss_held_import"] = maxrss() - held0, rss_now() - held0
     t["observations"] = v.height + pop.height
     t["store_bytes"] = int(v.estimated_size() + pop.estimated_size())
     dirs = pl.read_csv(p["directions"])
@@ -268,7 +290,7 @@ def work_polars(n, p, t, save):
 def work_duckdb(n, p, t, save):
     import duckdb
     con = duckdb.connect()
-    rss0 = maxrss()
+    held0 = rss_now()
     start = time.perf_counter()
     for table in ("values", "population"):
         con.execute(f"""CREATE TABLE {table}_t AS SELECT * FROM read_csv('{p[table]}', header = true,
@@ -276,7 +298,7 @@ def work_duckdb(n, p, t, save):
         if table == "values":
             t["csv_values"] = time.perf_counter() - start
     t["csv"] = time.perf_counter() - start
-    t["rss_growth_import"] = maxrss() - rss0
+    t["rss_growth_import"], t["rss_held_import"] = maxrss() - held0, rss_now() - held0
     t["observations"] = sum(con.execute(f"SELECT count(*) FROM {x}_t").fetchone()[0] for x in ("values", "population"))
     try:
         t["store_bytes"] = int(con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0])
@@ -285,13 +307,13 @@ def work_duckdb(n, p, t, save):
     con.execute(f"CREATE TABLE dirs AS SELECT * FROM read_csv('{p['directions']}', header = true)")
 
     start = time.perf_counter()
-    pc = con.execute(f"""SELECT v.kpi AS indicator, v.municipality AS area, v.period, v.gender, v.value,
+    pc = con.sql(f"""SELECT v.kpi AS indicator, v.municipality AS area, v.period, v.gender, v.value,
             p.value AS population, v.value / p.value * {SCALE} AS result
         FROM values_t v LEFT JOIN population_t p USING (municipality, period, gender)""").to_arrow_table()
     t["per_capita"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    cmp = con.execute("""
+    cmp = con.sql("""
         WITH x AS (
             SELECT v.kpi, v.period, v.gender, v.municipality, v.value,
                    v.value * CASE WHEN d.direction = 'higher' THEN -1.0 ELSE 1.0 END AS s
@@ -357,7 +379,8 @@ def first_difference(tool, n, what, i, ref, other, order_ref, order_other, colum
                 vals["colour"] = COLOUR_NAME[int(vals["colour"])]
             rows.append(f"  {'*' if j == i else ' '} {name:<12} {' '.join(key)}  " +
                         "  ".join(f"{c}={v}" for c, v in vals.items()))
-    return f"{tool} differs from kommunbench in {what} at sorted row {i:,} of {n:,}:\n" + "\n".join(rows)
+    return (f"{tool} differs from kommunbench in {what} at row {i:,} of {len(order_ref):,} "
+            f"(size {n:,}, sorted by indicator, period, gender, area):\n" + "\n".join(rows))
 
 
 def verify(n):
@@ -453,23 +476,29 @@ def report(n, res):
     print("".ljust(12) + "".join(t.rjust(14) for t in PEERS))
     for step in STEPS:
         print(step.ljust(12) + "".join(f"{res['ratios'][t][step]:.2f}".rjust(14) for t in PEERS))
-    print("\nmemory".ljust(13) + "".join(t.rjust(14) for t in TOOLS))
-    print("peak MiB".ljust(12) + "".join(f"{res['memory'][t]['peak_rss_mib']:.0f}".rjust(14) for t in TOOLS))
-    print("import B/obs".ljust(12) + "".join(f"{res['memory'][t]['rss_growth_per_observation']:.0f}".rjust(14)
-                                            for t in TOOLS))
-    print("held B/obs".ljust(12) + "".join((f"{res['memory'][t]['bytes_per_observation']:.1f}"
-                                           if res['memory'][t].get('bytes_per_observation') else "–").rjust(14)
-                                          for t in TOOLS))
+    print("\nmemory".ljust(17) + "".join(t.rjust(14) for t in TOOLS))
+    rows = [("peak MiB", "peak_rss_mib", "{:.0f}"),
+            ("import peak B/obs", "rss_growth_per_observation", "{:.0f}"),
+            ("import held B/obs", "rss_held_per_observation", "{:.0f}"),
+            ("tables B/obs", "bytes_per_observation", "{:.1f}")]
+    for label, k, f in rows:
+        print(label.ljust(16) + "".join((f.format(res["memory"][t][k]) if res["memory"][t].get(k) is not None
+                                         else "–").rjust(14) for t in TOOLS))
+    print("  (peak: ru_maxrss of the whole run; import peak: ru_maxrss after the csv step minus resident memory before it;\n"
+          "   import held: resident memory after it minus before; tables: the tool's own count of\n"
+          "   the bytes its tables hold: db.memory(), memory_usage(deep), estimated_size(), duckdb_memory())")
     base = res["baseline"]
     one = res["times"]["kommunbench_one_call"]["per_capita"]
     print(f"\nkommunbench csv: values {kb['csv_values']:.3f} s + population {kb['csv_population']:.3f} s; "
           f"values import ÷ libcsv alone on one core ({base['csv_values']:.3f} s) = "
           f"{kb['csv_values'] / base['csv_values']:.2f}")
-    print(f"kommunbench per_capita: {res['n_indicators']} calls, one per indicator, {kb['per_capita']:.3f} s; "
-          f"one call for all (indicator=None) {one:.3f} s = {kb['per_capita'] / one:.1f}x faster; "
-          f"pd.concat of the parts (not timed in the step) {kb['per_capita_concat']:.3f} s")
+    print(f"kommunbench per_capita: one call for all indicators (indicator=None) {kb['per_capita']:.3f} s; "
+          f"a loop of {res['n_indicators']} calls, one per indicator, with pd.concat: {one:.3f} s "
+          f"({one / kb['per_capita']:.1f}x slower: each call scans the whole store)")
     print(f"kommunbench compare: C call {kb['compare_c']:.3f} s + DataFrame {kb['compare_to_pandas']:.3f} s "
-          f"+ means {kb['compare_mean']:.3f} s ({kb['mean_from']})")
+          f"+ means {kb['compare_mean']:.3f} s ({kb['mean_from']})"
+          + (f"; the numpy bincount mean would take {kb['compare_mean_numpy']:.3f} s"
+             if "compare_mean_numpy" in kb else ""))
 
 
 def growth(results):
@@ -497,19 +526,44 @@ def growth(results):
     return {"from": a, "to": b, "observations_factor": factor, "factors": out}
 
 
+def library_source():
+    """The git commit the package was built from, and the library files changed since."""
+    def git(*args):
+        try:
+            return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    changed = git("status", "--porcelain", "--", "libbench", "include", "bindings", "setup.py", "pyproject.toml")
+    return {"commit": git("rev-parse", "HEAD"), "changed_since_commit": [x[3:] for x in changed.splitlines()]}
+
+
+def notes(results):
+    out = []
+    for key in results["seconds"]:
+        d, kb = results["kommunbench_details"][key], results["seconds"][key]["kommunbench"]
+        one, loop = kb["per_capita"], d["per_capita_loop"]
+        out.append(f"{int(key):,}: kommunbench's per_capita loop (one call per indicator) takes {loop:.2f} s, "
+                   f"one call for every indicator (indicator=None) {one:.2f} s: the loop is {loop / one:.1f}x slower, "
+                   f"because each call scans the whole store")
+        out.append(f"{int(key):,}: kommunbench's values import is {results['baseline'][key]['kommunbench_csv_values_ratio']:.1f}x "
+                   f"libcsv alone on one core ({results['baseline'][key]['csv_values']:.2f} s)")
+    out.append(f"kommunbench's group means: {results['mean_from']}")
+    return out
+
+
 def main():
     args = sys.argv[1:]
     if args[:1] == ["--worker"]:
         return worker(args[1], int(args[2]), "--save" in args)
     sizes = sizes_from_argv()
-    repeat = int(os.environ.get("BENCH_REPEAT", "1"))
+    repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
     import duckdb
     import pandas
     import polars
     import pyarrow
     import kommunbench
     results = {
-        "command": "make bench BENCH_SIZES=\"" + " ".join(map(str, sizes)) + f"\"  (BENCH_REPEAT={repeat})",
+        "command": "make bench BENCH_SIZES=\"" + " ".join(map(str, sizes)) + f"\"  (bench/run.py with BENCH_REPEAT={repeat})",
         "machine": {"platform": platform.platform(), "machine": platform.machine(),
                     "processor": platform.processor(), "cpus": os.cpu_count(),
                     "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30, 1),
@@ -518,7 +572,9 @@ def main():
                      "polars": polars.__version__, "duckdb": duckdb.__version__,
                      "pyarrow": pyarrow.__version__, "numpy": np.__version__},
         "threads": {"kommunbench": 1, "pandas": "1 (pyarrow's CSV reader uses all cores)",
-                    "polars": polars.thread_pool_size(), "duckdb": os.cpu_count()},
+                    "polars": polars.thread_pool_size(),
+                    "duckdb": duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]},
+        "kommunbench_source": library_source(),
         "repeat": repeat, "sizes": sizes, "steps": STEPS,
         "seconds": {}, "ratios": {}, "memory": {}, "kommunbench_details": {}, "baseline": {},
         "observations": {}, "verification": {}, "mean_from": None,
@@ -539,13 +595,14 @@ def main():
         results["memory"][key] = {t: {
             "peak_rss_mib": times[t]["peak_rss"] / 2 ** 20,
             "rss_growth_per_observation": times[t]["rss_growth_import"] / times[t]["observations"],
+            "rss_held_per_observation": times[t]["rss_held_import"] / times[t]["observations"],
             "bytes_per_observation": (times[t]["store_bytes"] / times[t]["observations"]
                                       if times[t].get("store_bytes") else None)} for t in TOOLS}
         results["observations"][key] = kb["observations"]
         results["baseline"][key] = csv_baseline(n, repeat)
         results["baseline"][key]["kommunbench_csv_values_ratio"] = kb["csv_values"] / results["baseline"][key]["csv_values"]
-        results["kommunbench_details"][key] = {k: kb[k] for k in KB_DETAILS}
-        results["kommunbench_details"][key]["per_capita_one_call"] = times["kommunbench_one_call"]["per_capita"]
+        results["kommunbench_details"][key] = {k: kb[k] for k in KB_DETAILS + ["compare_mean_numpy"] if k in kb}
+        results["kommunbench_details"][key]["per_capita_loop"] = times["kommunbench_one_call"]["per_capita"]
         results["kommunbench_details"][key]["csv_values_peers"] = {t: times[t]["csv_values"] for t in PEERS}
         results["mean_from"] = kb["mean_from"]
         results["verification"][key] = summary
@@ -556,6 +613,9 @@ def main():
                "n_indicators": len(open(paths(n)["directions"]).read().splitlines()) - 1}
         report(n, res)
     results["growth"] = growth(results)
+    results["notes"] = notes(results)
+    for line in results["notes"]:
+        print("note: " + line)
     results["machine"]["load_average_at_end"] = os.getloadavg()
     with open(os.path.join(HERE, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
