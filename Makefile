@@ -4,6 +4,7 @@
 #   make test     CUnit suite + pytest suite (installs Debian packages and the .venv if missing)
 #   make demo     the omvärldsbevakning demo on the embedded datasets, written to out/
 #   make memcheck the CUnit suite under valgrind
+#   make sanitize the CUnit suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 #   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000")
 #   make install  PREFIX=/usr/local: header, libraries and pkg-config file
 
@@ -24,7 +25,7 @@ OBJ := $(patsubst libbench/%.c,build/obj/%.o,$(SRC))
 PIC_OBJ := $(patsubst libbench/%.c,build/pic/%.o,$(SRC))
 TEST_SRC := $(wildcard tests/c/*.c)
 
-.PHONY: all deps venv package test test-c test-python demo memcheck bench install clean distclean
+.PHONY: all deps venv package test test-c test-python demo memcheck sanitize bench install clean distclean
 
 all: deps build/libbench.a build/libbench.so build/bench.pc
 
@@ -109,6 +110,15 @@ test: all
 	$(MAKE) --no-print-directory test-c || status=1; \
 	$(MAKE) --no-print-directory test-python || status=1; \
 	exit $$status
+
+build/test_bench_sanitize: $(TEST_SRC) $(wildcard tests/c/*.h) $(SRC) include/bench.h libbench/internal.h | deps
+	@mkdir -p build
+	$(CC) $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	  -fno-omit-frame-pointer -DBENCH_ALLOC_HOOK -DSHARED_DATA='"$(abspath ../shared/data)"' \
+	  -o $@ $(TEST_SRC) $(SRC) $(LIBS) -lcunit
+
+sanitize: deps build/test_bench_sanitize
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ./build/test_bench_sanitize
 
 memcheck: deps build/test_bench
 	valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \

@@ -92,7 +92,7 @@ typedef struct buffer {
 
 static void buf_put(buffer *b, const void *data, size_t len)
 {
-    if (b->failed)
+    if (b->failed || !len) /* nothing to add (data may then be NULL) */
         return;
     if (b->len + len > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
