@@ -225,11 +225,7 @@ bench_status area_selection(uint8_t **out, bench_db *db, const char *const *area
             set[a] = db->area_meta[a].type == BENCH_AREA_KOMMUN;
     }
     for (size_t i = 0; areas && i < n; i++) {
-        char buf[33];
-        size_t len;
-        int64_t k = -1;
-        if (areas[i] && area_code_normalize(areas[i], strlen(areas[i]), buf, &len))
-            k = pool_find(&db->areas, buf, len);
+        int64_t k = db_find(db, CODE_AREA, areas[i]);
         if (k < 0 && strict) {
             bench_free(set);
             return DB_FAIL(db, BENCH_ENOTFOUND, "area \"%s\" is neither in the catalogue nor in the data",
@@ -252,11 +248,7 @@ bench_status bench_group_members(bench_frame **out, bench_db *db, const char *id
     if (!out)
         return DB_FAIL(db, BENCH_EINVAL, "bench_group_members: out is NULL");
     *out = NULL;
-    char buf[33];
-    size_t len;
-    int64_t k = -1;
-    if (id && area_code_normalize(id, strlen(id), buf, &len))
-        k = pool_find(&db->areas, buf, len);
+    int64_t k = db_find(db, CODE_AREA, id);
     if (k < 0 || !is_group(&db->area_meta[k]))
         return DB_FAIL(db, BENCH_ENOTFOUND, "\"%s\" is no group of areas", id ? id : "(null)");
     uint8_t *set = bench_calloc(db->areas.n, 1);
@@ -298,11 +290,7 @@ bench_status bench_area_info(bench_area_type *out_type, const char **out_name, c
     if (!db)
         return BENCH_EINVAL;
     error_clear(&db->err);
-    char buf[33];
-    size_t len;
-    int64_t k = -1;
-    if (code && area_code_normalize(code, strlen(code), buf, &len))
-        k = pool_find(&db->areas, buf, len);
+    int64_t k = db_find(db, CODE_AREA, code);
     if (k < 0)
         return DB_FAIL(db, BENCH_ENOTFOUND, "area \"%s\" is not in the catalogue", code ? code : "(null)");
     const area_meta *m = &db->area_meta[k];
@@ -380,11 +368,9 @@ bench_status bench_indicator_link(bench_db *db, const char *id, const char *kola
     if (!db)
         return BENCH_EINVAL;
     error_clear(&db->err);
-    char buf[129], kbuf[129];
-    size_t len, klen;
-    int64_t k = -1;
-    if (id && indicator_id_normalize(id, strlen(id), buf, &len))
-        k = pool_find(&db->indicators, buf, len);
+    char kbuf[129];
+    size_t klen;
+    int64_t k = db_find(db, CODE_INDICATOR, id);
     if (k < 0)
         return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", id ? id : "(null)");
     char *copy = NULL;
@@ -417,11 +403,7 @@ bench_status bench_indicator_info(const char **out_title, const char **out_unit,
     if (!db)
         return BENCH_EINVAL;
     error_clear(&db->err);
-    char buf[129];
-    size_t len;
-    int64_t k = -1;
-    if (id && indicator_id_normalize(id, strlen(id), buf, &len))
-        k = pool_find(&db->indicators, buf, len);
+    int64_t k = db_find(db, CODE_INDICATOR, id);
     if (k < 0)
         return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", id ? id : "(null)");
     const indicator_meta *m = &db->ind_meta[k];

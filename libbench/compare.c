@@ -177,27 +177,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int64_t find_code(const pool *p, const char *s, bool area)
-{
-    char buf[129];
-    size_t len;
-    if (!s)
-        return -1;
-    if (area ? !area_code_normalize(s, strlen(s), buf, &len) : !indicator_id_normalize(s, strlen(s), buf, &len))
-        return -1;
-    return pool_find(p, buf, len);
-}
-
-static int64_t find_period(const bench_db *db, const char *s)
-{
-    char buf[16];
-    size_t len;
-    int64_t key;
-    if (!s || !period_parse(s, strlen(s), buf, &len, &key))
-        return -1;
-    return pool_find(&db->periods, buf, len);
-}
-
 bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, bench_db *db,
                            const bench_compare_options *opts)
 {
@@ -213,16 +192,16 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     if (!valid_direction(opts->direction) || (unsigned)opts->gender > BENCH_GENDER_M ||
         (unsigned)opts->kind > BENCH_KIND_PROGNOS)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: bad direction, gender or kind");
-    int64_t ind = find_code(&db->indicators, opts->indicator, false);
+    int64_t ind = db_find(db, CODE_INDICATOR, opts->indicator);
     if (ind < 0)
         return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database",
                        opts->indicator ? opts->indicator : "(null)");
-    int64_t period = find_period(db, opts->period);
+    int64_t period = db_find(db, CODE_PERIOD, opts->period);
     if (period < 0)
         return DB_FAIL(db, BENCH_ENOTFOUND, "period \"%s\" is not in the database",
                        opts->period ? opts->period : "(null)");
     int64_t weight = -1;
-    if (opts->weight && (weight = find_code(&db->indicators, opts->weight, false)) < 0)
+    if (opts->weight && (weight = db_find(db, CODE_INDICATOR, opts->weight)) < 0)
         return DB_FAIL(db, BENCH_ENOTFOUND, "population indicator \"%s\" is not in the database",
                        opts->weight);
     int direction = indicator_direction(db, (uint32_t)ind, opts->direction);

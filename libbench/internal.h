@@ -197,6 +197,12 @@ const char *gender_text(const void *unused, uint32_t code);
 const char *kind_text(const void *unused, uint32_t code);
 const char *status_text(const void *unused, uint32_t code);
 
+/* Find a code as the importers store it ("138" -> 0138, "u33401" -> U33401,
+ * "2023T1" -> 2023-T1): its index, or -1 when `text` is NULL, no such code or
+ * not in the database. */
+enum code_kind { CODE_INDICATOR, CODE_AREA, CODE_PERIOD };
+int64_t db_find(const bench_db *db, enum code_kind kind, const char *text);
+
 /* rank of each code in output order: ids and areas by text, periods by time */
 typedef struct ranks_t {
     int64_t *ind, *area, *period, *source;

@@ -129,19 +129,13 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
     size_t npop = opts->population ? opts->n_population : 1;
     if (npop == 0 || npop > MAX_TERMS)
         return DB_FAIL(db, BENCH_EINVAL, "population needs 1 to %d indicators", MAX_TERMS);
-    char buf[129];
-    size_t len;
-    int64_t num = -1; /* -1 with no indicator given: every indicator but the population */
-    if (opts->indicator && indicator_id_normalize(opts->indicator, strlen(opts->indicator), buf, &len))
-        num = pool_find(&db->indicators, buf, len);
+    int64_t num = db_find(db, CODE_INDICATOR, opts->indicator); /* -1 without one: every indicator */
     if (num < 0 && opts->indicator)
         return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", opts->indicator);
     uint32_t terms[MAX_TERMS];
     char term_text[MAX_TERMS * 130] = "";
     for (size_t j = 0; j < npop; j++) {
-        int64_t k = -1;
-        if (pop[j] && indicator_id_normalize(pop[j], strlen(pop[j]), buf, &len))
-            k = pool_find(&db->indicators, buf, len);
+        int64_t k = db_find(db, CODE_INDICATOR, pop[j]);
         if (k < 0)
             return DB_FAIL(db, BENCH_ENOTFOUND,
                            "population indicator \"%s\" is not in the database: import it first (e.g. Kolada N01951, invånare totalt)",

@@ -407,22 +407,25 @@ static int64_t *period_ranks(const bench_db *db)
 }
 
 /* A filter set over a pool: NULL means everything passes. */
-enum code_kind { CODE_INDICATOR, CODE_AREA, CODE_PERIOD };
-
-/* A code as the importers store it: "138" -> "0138", "u33401" -> "U33401",
- * "2023T1" -> "2023-T1"; false when it cannot be one. */
-static bool canonical(enum code_kind kind, const char *s, char *buf, size_t *len)
+int64_t db_find(const bench_db *db, enum code_kind kind, const char *s)
 {
+    char buf[160];
+    size_t len;
     int64_t key;
-    switch (kind) {
-    case CODE_INDICATOR: return indicator_id_normalize(s, strlen(s), buf, len);
-    case CODE_AREA: return area_code_normalize(s, strlen(s), buf, len);
-    default: return period_parse(s, strlen(s), buf, len, &key);
+    if (!s)
+        return -1;
+    switch (kind) { /* each normalizer checks its own length; buf holds the longest (128) */
+    case CODE_INDICATOR:
+        return indicator_id_normalize(s, strlen(s), buf, &len) ? pool_find(&db->indicators, buf, len) : -1;
+    case CODE_AREA:
+        return area_code_normalize(s, strlen(s), buf, &len) ? pool_find(&db->areas, buf, len) : -1;
+    default:
+        return period_parse(s, strlen(s), buf, &len, &key) ? pool_find(&db->periods, buf, len) : -1;
     }
 }
 
-static bench_status filter_set(uint8_t **out, const pool *p, enum code_kind kind, const char *const *codes,
-                               size_t n)
+static bench_status filter_set(uint8_t **out, const bench_db *db, const pool *p, enum code_kind kind,
+                               const char *const *codes, size_t n)
 {
     *out = NULL;
     if (!codes || !n)
@@ -431,11 +434,7 @@ static bench_status filter_set(uint8_t **out, const pool *p, enum code_kind kind
     if (!set)
         return BENCH_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        char buf[160];
-        size_t len;
-        if (!codes[i] || strlen(codes[i]) >= 128 || !canonical(kind, codes[i], buf, &len))
-            continue;
-        int64_t k = pool_find(p, buf, len);
+        int64_t k = db_find(db, kind, codes[i]);
         if (k >= 0)
             set[k] = 1;
     }
@@ -481,11 +480,11 @@ bench_status bench_values(bench_frame **out, bench_db *db, const bench_query *q)
     uint32_t *rows = NULL;
     bench_frame *f = NULL;
     ranks_t rk = {0};
-    bench_status st = filter_set(&f_ind, &db->indicators, CODE_INDICATOR, q->indicators, q->n_indicators);
+    bench_status st = filter_set(&f_ind, db, &db->indicators, CODE_INDICATOR, q->indicators, q->n_indicators);
     if (!st)
-        st = filter_set(&f_area, &db->areas, CODE_AREA, q->areas, q->n_areas);
+        st = filter_set(&f_area, db, &db->areas, CODE_AREA, q->areas, q->n_areas);
     if (!st)
-        st = filter_set(&f_period, &db->periods, CODE_PERIOD, q->periods, q->n_periods);
+        st = filter_set(&f_period, db, &db->periods, CODE_PERIOD, q->periods, q->n_periods);
     if (!st)
         st = ranks_make(&rk, db);
     const obs_columns *o = &db->obs;
