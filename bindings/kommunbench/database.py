@@ -216,21 +216,10 @@ class Database:
                     raise InvalidArgumentError(f"genders: expected T, K or M, not {g!r}")
                 mask |= 1 << _GENDERS[g.upper()]
             opts.gender_mask = mask
-        rep = ffi.new("bench_import_report *")
-        with self._lock:
-            db = self._db()
-            if isinstance(path, (bytes, bytearray, memoryview)) or (isinstance(path, str) and "\n" in path):
-                data = path.encode("utf-8") if isinstance(path, str) else bytes(path)
-                name = source or "<text>"
-                status = lib.bench_import_csv_buffer(rep, db, data, len(data), name.encode(), opts)
-            else:
-                name = os.fspath(path)
-                status = lib.bench_import_csv(rep, db, os.fsencode(name), opts)
-            report = ImportReport._from_c(source or os.path.basename(name), rep)
-            if status != lib.BENCH_OK:
-                raise error_from(lib.bench_db_last_error(db), status, errors=report.errors,
-                                 report=report)
-        return report
+        if isinstance(path, str) and "\n" in path:  # CSV text given directly
+            path = path.encode("utf-8")
+        return self._import_bytes_or_path(path, source, opts, lib.bench_import_csv_buffer,
+                                          lib.bench_import_csv)
 
     def import_kolada_json(self, path_or_bytes, source=None, include_deleted=False):
         """Import a Kolada API response (v2 or v3), from a path or bytes: data responses
@@ -252,7 +241,7 @@ class Database:
             db = self._db()
             if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
                 data = bytes(path_or_bytes)
-                name = source or "<bytes>"
+                name = source or "<text>"
                 status = from_bytes(rep, db, data, len(data), name.encode(), opts)
             else:
                 name = os.fspath(path_or_bytes)
