@@ -182,17 +182,41 @@ BENCH_EXPORT bench_status bench_period_parse(char *out_label, int64_t *out_key, 
 /** An in-memory database of observations and catalogues.  Opaque. */
 typedef struct bench_db bench_db;
 
-#define BENCH_DB_OPTIONS_VERSION 1
+#define BENCH_DB_OPTIONS_VERSION 2
 
-/** Options for bench_db_new(). */
+/**
+ * Options for bench_db_new(), and the limits every importer of the database
+ * keeps to.  A limit of 0 takes its default.  Input beyond a limit is refused
+ * with BENCH_ELIMIT, in memory bounded by the limit, and the database stays as
+ * it was.  Version 1 (the first four fields) is still accepted.
+ */
 typedef struct bench_db_options {
     unsigned int version;        /**< BENCH_DB_OPTIONS_VERSION */
     int load_catalogue;          /**< 1: load the embedded areas and indicators (default) */
     size_t max_field_bytes;      /**< longest field an importer accepts (default 1 MiB) */
     size_t max_columns;          /**< most columns in a CSV file (default 4096) */
+    /* version 2 */
+    size_t max_rows;             /**< most data rows one import reads: CSV records, Kolada
+                                      value entries, population cells (default 200 000 000) */
+    size_t max_input_bytes;      /**< largest file or buffer an importer reads (default 8 GiB) */
+    int max_json_depth;          /**< deepest JSON nesting of arrays and objects (default 64,
+                                      at most 1000) */
 } bench_db_options;
 
-#define BENCH_DB_OPTIONS_INIT { BENCH_DB_OPTIONS_VERSION, 1, 1048576, 4096 }
+#define BENCH_DB_OPTIONS_INIT { BENCH_DB_OPTIONS_VERSION, 1, 1048576, 4096, 200000000, \
+                                (size_t)8 << 30, 64 }
+
+/**
+ * The limits of `db` (a copy of its options, with defaults filled in) into *out.
+ */
+BENCH_EXPORT void bench_db_limits(bench_db_options *out, const bench_db *db);
+
+/**
+ * Change the limits of `db` for the imports that follow.  Fields left 0 keep
+ * their current value; load_catalogue is ignored.  BENCH_EINVAL for a wrong
+ * version or a JSON depth beyond 1000.
+ */
+BENCH_EXPORT bench_status bench_db_set_limits(bench_db *db, const bench_db_options *opts);
 
 /**
  * Create a database.  `opts` may be NULL for the defaults.  On failure

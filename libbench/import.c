@@ -16,6 +16,15 @@ void import_errorv(bench_import_report *rep, bench_error *db_err, const char *na
     error_setv(db_err, code, name, line, column, __FILE__, __LINE__, fmt, ap);
 }
 
+void import_errorf(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
+                   long column, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    import_errorv(rep, db_err, name, code, line, column, fmt, ap);
+    va_end(ap);
+}
+
 bench_status import_source(bench_db *db, const char *option, const char *name, uint16_t *out)
 {
     const char *src = option ? option : name;
@@ -46,4 +55,14 @@ bench_status import_file(bench_import_report *out, bench_db *db, const char *pat
     st = importer(out, db, data, len, path, opts);
     file_release(data, len);
     return st;
+}
+
+bench_status import_check_size(bench_import_report *rep, bench_db *db, const char *name, size_t len)
+{
+    if (len <= db->opts.max_input_bytes)
+        return BENCH_OK;
+    import_errorf(rep, &db->err, name, BENCH_ELIMIT, 0, 0,
+                  "the input is %zu bytes, more than the limit of %zu (max_input_bytes)", len,
+                  db->opts.max_input_bytes);
+    return BENCH_ELIMIT;
 }

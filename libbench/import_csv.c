@@ -86,6 +86,9 @@ static void oom(csv_import *ci) { import_error(ci, BENCH_ENOMEM, 0, "out of memo
 
 /* ---- collecting fields ----------------------------------------------------- */
 
+/* A record (all its fields) may hold four times the longest field. */
+static size_t record_limit(const csv_import *ci) { return 4 * ci->db->opts.max_field_bytes; }
+
 static void on_field(void *data, size_t len, void *arg)
 {
     csv_import *ci = arg;
@@ -94,6 +97,11 @@ static void on_field(void *data, size_t len, void *arg)
     if (len > ci->db->opts.max_field_bytes) {
         import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "field of %zu bytes is longer than the limit of %zu",
                      len, ci->db->opts.max_field_bytes);
+        return;
+    }
+    if (ci->buf_len + len > record_limit(ci)) {
+        import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "record longer than the limit of %zu bytes (4 x max_field_bytes)",
+                     record_limit(ci));
         return;
     }
     if (ci->nf >= ci->db->opts.max_columns) {
@@ -480,7 +488,10 @@ static void read_row(csv_import *ci)
         ci->rep.skipped_blank++;
         return;
     }
-    ci->rep.rows_read++;
+    if (++ci->rep.rows_read > ci->db->opts.max_rows) {
+        import_error(ci, BENCH_ELIMIT, 0, "more than %zu data rows (max_rows)", ci->db->opts.max_rows);
+        return;
+    }
     if (ci->nf != ci->ncols) {
         import_error(ci, BENCH_EPARSE, (long)(ci->nf < ci->ncols ? ci->nf : ci->ncols) + 1,
                      "expected %zu fields as in the header, found %zu", ci->ncols, ci->nf);
@@ -645,11 +656,54 @@ static bool blank_line(const char *s, size_t len, char delimiter)
     return true;
 }
 
+/* libcsv collects a field whole before it calls on_field: lines are fed in pieces of this
+ * size and the field being collected is measured between them, so a 1 GB line is refused
+ * after a piece, not after a 1 GB buffer. */
+#define FEED_PIECE ((size_t)1 << 16)
+
+/* Feed one physical line to libcsv; false when the import must stop. */
+static bool feed_line(csv_import *ci, const char *p, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < FEED_PIECE ? n - done : FEED_PIECE;
+        if (csv_parse(&ci->parser, p + done, k, on_field, on_record, ci) != k) {
+            if (csv_error(&ci->parser) == CSV_ENOMEM)
+                oom(ci);
+            else
+                import_error(ci, BENCH_EPARSE, (long)ci->nf + 1,
+                             "misplaced quote: a field with a quote must be enclosed in quotes, with inner quotes doubled");
+            return false;
+        }
+        done += k;
+        if (ci->stop)
+            return false;
+        if (ci->parser.entry_pos > ci->db->opts.max_field_bytes) {
+            import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "field longer than the limit of %zu bytes (max_field_bytes)",
+                         ci->db->opts.max_field_bytes);
+            return false;
+        }
+    }
+    return true;
+}
+
 static void parse_lines(csv_import *ci, const char *data, size_t len)
 {
     const char *p = data, *end = data + len;
+    /* No valid line is longer than a record with its quotes and delimiters: a longer one is
+     * refused without reading it to its end (a 1 GB line costs a few megabytes). */
+    size_t line_limit = record_limit(ci) + 3 * ci->db->opts.max_columns + 2;
     while (p < end && !ci->stop) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t avail = (size_t)(end - p), window = avail < line_limit ? avail : line_limit;
+        const char *nl = memchr(p, '\n', window);
+        if (!nl && window < avail) {
+            ci->line++;
+            if (ci->parser.pstate == 0)
+                ci->rec_line = ci->line;
+            if (feed_line(ci, p, window))
+                import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "line longer than the limit of %zu bytes",
+                             line_limit);
+            return;
+        }
         const char *next = nl ? nl + 1 : end;
         size_t n = (size_t)(next - p);
         ci->line++;
@@ -662,14 +716,8 @@ static void parse_lines(csv_import *ci, const char *data, size_t len)
             }
             ci->rec_line = ci->line;
         }
-        if (csv_parse(&ci->parser, p, n, on_field, on_record, ci) != n) {
-            if (csv_error(&ci->parser) == CSV_ENOMEM)
-                oom(ci);
-            else
-                import_error(ci, BENCH_EPARSE, (long)ci->nf + 1,
-                             "misplaced quote: a field with a quote must be enclosed in quotes, with inner quotes doubled");
+        if (!feed_line(ci, p, n))
             return;
-        }
         p = next;
     }
     if (ci->stop)
@@ -837,6 +885,8 @@ bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db, con
     bench_status st = check_options(db, opts);
     if (st)
         return st;
+    if (import_check_size(out, db, name ? name : "<buffer>", len))
+        return BENCH_ELIMIT;
     return import_text(out, db, data ? data : "", len, name ? name : "<buffer>", opts);
 }
 

@@ -31,6 +31,15 @@ static void json_error(json_import *ji, int code, long line, long column, const 
 
 #define FAIL(ji, ...) (json_error((ji), BENCH_EPARSE, 0, 0, __VA_ARGS__), false)
 
+/* Count one more row read; false (and an error) past max_rows. */
+static bool count_row(json_import *ji)
+{
+    if (++ji->rep.rows_read <= ji->db->opts.max_rows)
+        return true;
+    json_error(ji, BENCH_ELIMIT, 0, 0, "more than %zu rows (max_rows)", ji->db->opts.max_rows);
+    return false;
+}
+
 static const cJSON *field(const cJSON *obj, const char *name)
 {
     return cJSON_GetObjectItemCaseSensitive(obj, name);
@@ -98,7 +107,8 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
     const cJSON *v;
     size_t j = 0;
     cJSON_ArrayForEach(v, values) {
-        ji->rep.rows_read++;
+        if (!count_row(ji))
+            return false;
         if (!cJSON_IsObject(v))
             return FAIL(ji, "values[%zu].values[%zu]: expected an object", i, j);
         if ((row_deleted || deleted(v)) && !ji->opts->include_deleted) {
@@ -261,7 +271,8 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
             json_error(ji, st, 0, 0, "values[%zu]: %s", i, e.message);
             return false;
         }
-        ji->rep.rows_read++;
+        if (!count_row(ji))
+            return false;
         ji->rep.accepted += kind != L_KPI_GROUPS;
         i++;
     }
@@ -286,6 +297,8 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
                        BENCH_JSON_OPTIONS_VERSION);
     if (!data && len)
         return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json: data is NULL");
+    if (import_check_size(out, db, name ? name : "<buffer>", len))
+        return BENCH_ELIMIT;
     json_import ji;
     memset(&ji, 0, sizeof ji);
     ji.db = db;
@@ -294,13 +307,12 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
     db_mark mark = db_mark_take(db);
     /* metadata edits existing catalogue entries, which a rollback of new codes cannot undo:
      * all items are checked before the first edit */
-    long line, column;
-    cJSON *root = json_parse(&data, &len, &line, &column);
+    json_failure fail;
+    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, &fail);
     const cJSON *list = NULL;
     if (!root) {
         if (len)
-            json_error(&ji, BENCH_EPARSE, line, column, "malformed JSON (or nested deeper than %d levels)",
-                       CJSON_NESTING_LIMIT);
+            json_error(&ji, fail.code, fail.line, fail.column, "%s", fail.what);
         else
             json_error(&ji, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
     } else {

@@ -221,6 +221,8 @@ bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n);
  * first of the call wins). */
 void import_errorv(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
                    long column, const char *fmt, va_list ap);
+void import_errorf(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
+                   long column, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* Intern the source label of an import: the option, else the base name of `name`. */
 bench_status import_source(bench_db *db, const char *option, const char *name, uint16_t *out);
 /* Read the file at `path` and run a buffer importer on its bytes. */
@@ -228,14 +230,26 @@ typedef bench_status (*buffer_importer)(bench_import_report *out, bench_db *db, 
                                         const char *name, const void *opts);
 bench_status import_file(bench_import_report *out, bench_db *db, const char *path, const void *opts,
                          buffer_importer importer, const char *function);
+/* BENCH_ELIMIT (recorded in `rep` and the database's error) when `len` exceeds max_input_bytes. */
+bench_status import_check_size(bench_import_report *rep, bench_db *db, const char *name, size_t len);
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+/* The deepest nesting any database may allow: cJSON's own compile-time limit. */
+#define JSON_DEPTH_LIMIT 1000
+
 struct cJSON;
+/* Why a JSON text was refused, and where. */
+typedef struct json_failure {
+    int code;            /* BENCH_EPARSE (syntax) or BENCH_ELIMIT (nesting) */
+    long line, column;   /* 1-based */
+    char what[96];
+} json_failure;
 /* Parse JSON text (a UTF-8 BOM is skipped: *data and *len are moved past it).
- * On a syntax error returns NULL with the 1-based line and column of the
- * error.  The caller frees the tree with cJSON_Delete(). */
-struct cJSON *json_parse(const char **data, size_t *len, long *line, long *column);
+ * Nesting deeper than max_depth is refused before cJSON builds anything, so
+ * hostile input costs one pass and no memory.  On failure returns NULL and
+ * fills *fail.  The caller frees the tree with cJSON_Delete(). */
+struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_failure *fail);
 
 /* ---- files -------------------------------------------------------------- */
 

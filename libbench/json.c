@@ -1,19 +1,69 @@
-/* json.c -- JSON parsing through cJSON with the place of a syntax error. */
+/* json.c -- JSON parsing through cJSON with the place of a syntax error and a depth limit. */
 #include "internal.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
-struct cJSON *json_parse(const char **data, size_t *len, long *line, long *column)
+/* 1-based line and column (in characters) of byte `offset`. */
+static void place_of(const char *data, size_t offset, long *line, long *column)
+{
+    *line = 1;
+    *column = 1;
+    for (size_t i = 0; i < offset; i++) {
+        if (data[i] == '\n') {
+            (*line)++;
+            *column = 1;
+        } else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+            (*column)++;
+        }
+    }
+}
+
+/* Offset of the first bracket that opens a level deeper than max_depth, or len if none.
+ * Brackets inside strings do not count; a malformed text is left to cJSON to report. */
+static size_t too_deep_at(const char *data, size_t len, int max_depth)
+{
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth)
+                return i;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return len;
+}
+
+struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_failure *fail)
 {
     if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
         *data += 3;
         *len -= 3;
     }
-    *line = 1;
-    *column = 1;
+    fail->code = BENCH_EPARSE;
+    fail->line = fail->column = 1;
+    snprintf(fail->what, sizeof fail->what, "the input is empty");
     if (!*len)
         return NULL;
+    size_t deep = too_deep_at(*data, *len, max_depth);
+    if (deep < *len) {
+        fail->code = BENCH_ELIMIT;
+        place_of(*data, deep, &fail->line, &fail->column);
+        snprintf(fail->what, sizeof fail->what, "JSON nested deeper than %d levels (max_json_depth)",
+                 max_depth);
+        return NULL;
+    }
     /* cJSON_ParseWithLengthOpts keeps the error position in its end pointer
      * (its global error pointer is not thread-safe, so it is not used) */
     const char *end = NULL;
@@ -29,13 +79,7 @@ struct cJSON *json_parse(const char **data, size_t *len, long *line, long *colum
         end = p;
     }
     size_t offset = end && end >= *data && end <= *data + *len ? (size_t)(end - *data) : *len;
-    for (size_t i = 0; i < offset; i++) {
-        if ((*data)[i] == '\n') {
-            (*line)++;
-            *column = 1;
-        } else if (((unsigned char)(*data)[i] & 0xC0) != 0x80) {
-            (*column)++;
-        }
-    }
+    place_of(*data, offset, &fail->line, &fail->column);
+    snprintf(fail->what, sizeof fail->what, "malformed JSON");
     return NULL;
 }

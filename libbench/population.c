@@ -173,13 +173,16 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
             return false;
         }
     }
+    if (++pi->rep.rows_read > pi->db->opts.max_rows) {
+        pop_error(pi, BENCH_ELIMIT, 0, 0, "%s: more than %zu cells (max_rows)", where, pi->db->opts.max_rows);
+        return false;
+    }
     if (!st)
         st = acc_add(&pi->acc, acc_key(ind, area, period, gender), value, status);
     if (st) {
         pop_error(pi, st, 0, 0, "%s: %s", where, bench_strerror(st));
         return false;
     }
-    pi->rep.rows_read++;
     return true;
 }
 
@@ -538,6 +541,8 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
                        opts->version, BENCH_POPULATION_VERSION);
     if (!data && len)
         return DB_FAIL(db, BENCH_EINVAL, "bench_import_population: data is NULL");
+    if (import_check_size(out, db, name ? name : "<buffer>", len))
+        return BENCH_ELIMIT;
     pop_import pi;
     memset(&pi, 0, sizeof pi);
     pi.db = db;
@@ -545,12 +550,11 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     pi.name = name ? name : "<buffer>";
     db_mark mark = db_mark_take(db);
     obs_columns staged = {0};
-    long line, column;
-    cJSON *root = json_parse(&data, &len, &line, &column);
+    json_failure fail;
+    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, &fail);
     if (!root) {
         if (len)
-            pop_error(&pi, BENCH_EPARSE, line, column, "malformed JSON (or nested deeper than %d levels)",
-                      CJSON_NESTING_LIMIT);
+            pop_error(&pi, fail.code, fail.line, fail.column, "%s", fail.what);
         else
             pop_error(&pi, BENCH_EPARSE, 1, 1, "the file is empty: expected a JSON object");
     } else if (!cJSON_IsObject(root)) {

@@ -320,7 +320,8 @@ static bench_status load_catalogues(snap *s, bench_db *db)
     reader r = section_reader(s, S_PERIOD_KEYS);
     if (r.len != (size_t)db->periods.n * sizeof(int64_t))
         return corrupt(s, "period keys do not match the periods");
-    memcpy(db->period_keys, r.p, r.len);
+    if (r.len) /* no periods: period_keys may be NULL */
+        memcpy(db->period_keys, r.p, r.len);
     r = section_reader(s, S_AREA_META);
     bool bad = false;
     for (uint32_t a = 0; a < db->areas.n && !bad; a++) {
@@ -365,7 +366,8 @@ static bench_status load_catalogues(snap *s, bench_db *db)
     r = section_reader(s, S_SOURCE_SEQ);
     if (r.len != (size_t)db->sources.n * sizeof *db->source_seq)
         return corrupt(s, "the source order does not match the sources");
-    memcpy(db->source_seq, r.p, r.len);
+    if (r.len)
+        memcpy(db->source_seq, r.p, r.len);
     for (uint32_t k = 0; k < db->sources.n; k++)
         if (db->source_seq[k] > db->import_seq)
             db->import_seq = db->source_seq[k];

@@ -63,6 +63,49 @@ void obs_free(obs_columns *c)
 
 /* ---- the handle ------------------------------------------------------------ */
 
+/* The limits of `from` that are set (non-zero) into `to`; a version 1 struct has no more
+ * than the first two. */
+static void limits_take(bench_db_options *to, const bench_db_options *from)
+{
+    if (from->max_field_bytes)
+        to->max_field_bytes = from->max_field_bytes;
+    if (from->max_columns)
+        to->max_columns = from->max_columns;
+    if (from->version < 2)
+        return;
+    if (from->max_rows)
+        to->max_rows = from->max_rows;
+    if (from->max_input_bytes)
+        to->max_input_bytes = from->max_input_bytes;
+    if (from->max_json_depth)
+        to->max_json_depth = from->max_json_depth;
+}
+
+void bench_db_limits(bench_db_options *out, const bench_db *db)
+{
+    if (!out)
+        return;
+    bench_db_options defaults = BENCH_DB_OPTIONS_INIT;
+    *out = db ? db->opts : defaults;
+}
+
+bench_status bench_db_set_limits(bench_db *db, const bench_db_options *opts)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!opts)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_db_set_limits: opts is NULL");
+    if (opts->version != 1 && opts->version != BENCH_DB_OPTIONS_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_db_options.version is %u, expected %u", opts->version,
+                       BENCH_DB_OPTIONS_VERSION);
+    if (opts->version >= 2 && (opts->max_json_depth < 0 || opts->max_json_depth > JSON_DEPTH_LIMIT))
+        return DB_FAIL(db, BENCH_EINVAL, "max_json_depth is %d, expected 1..%d", opts->max_json_depth,
+                       JSON_DEPTH_LIMIT);
+    limits_take(&db->opts, opts);
+    return BENCH_OK;
+}
+
 bench_status bench_db_new(bench_db **out, const bench_db_options *opts, bench_error *err)
 {
     if (err)
@@ -72,23 +115,22 @@ bench_status bench_db_new(bench_db **out, const bench_db_options *opts, bench_er
         return BENCH_EINVAL;
     }
     *out = NULL;
-    bench_db_options defaults = BENCH_DB_OPTIONS_INIT;
-    if (opts && opts->version != BENCH_DB_OPTIONS_VERSION) {
-        error_set(err, BENCH_EINVAL, "", 0, 0, __FILE__, __LINE__,
-                  "bench_db_options.version is %u, expected %u", opts->version,
-                  BENCH_DB_OPTIONS_VERSION);
-        return BENCH_EINVAL;
-    }
     bench_db *db = bench_calloc(1, sizeof *db);
     if (!db) {
         error_set(err, BENCH_ENOMEM, "", 0, 0, __FILE__, __LINE__, "out of memory");
         return BENCH_ENOMEM;
     }
-    db->opts = opts ? *opts : defaults;
-    if (!db->opts.max_field_bytes)
-        db->opts.max_field_bytes = defaults.max_field_bytes;
-    if (!db->opts.max_columns)
-        db->opts.max_columns = defaults.max_columns;
+    db->opts = (bench_db_options)BENCH_DB_OPTIONS_INIT;
+    if (opts) {
+        bench_status st = bench_db_set_limits(db, opts);
+        if (st) {
+            if (err)
+                *err = db->err;
+            bench_free(db);
+            return st;
+        }
+        db->opts.load_catalogue = opts->load_catalogue;
+    }
     pool_init(&db->indicators, CODE_LIMIT);
     pool_init(&db->areas, CODE_LIMIT);
     pool_init(&db->periods, CODE_LIMIT);

@@ -77,6 +77,30 @@ class _CodeList:
         self.count = len(self.keep)
 
 
+LIMITS = {
+    "max_field_bytes": "longest field (a record may hold four times that); default 1 MiB",
+    "max_columns": "most columns in a CSV file; default 4096",
+    "max_rows": "most data rows one import reads; default 200 000 000",
+    "max_input_bytes": "largest file or buffer one import reads; default 8 GiB",
+    "max_json_depth": "deepest nesting of JSON arrays and objects; default 64, at most 1000",
+}
+
+
+def _limit_options(limits):
+    """A bench_db_options with the given limits set and the others 0 (default / unchanged)."""
+    opts = ffi.new("bench_db_options *")
+    opts.version = lib.BENCH_DB_OPTIONS_VERSION
+    for name, value in limits.items():
+        if name not in LIMITS:
+            raise InvalidArgumentError(f"unknown limit {name!r}: expected one of {', '.join(LIMITS)}")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidArgumentError(f"{name}: expected a positive int, got {value!r}")
+        setattr(opts, name, value)
+    return opts
+
+
 class Database:
     """An in-memory database of municipal indicators.
 
@@ -87,13 +111,11 @@ class Database:
     A Database may be shared between threads: calls are serialized by a lock.
     """
 
-    def __init__(self, with_datasets=False, *, catalogue=True, max_field_bytes=None,
-                 max_columns=None):
-        opts = ffi.new("bench_db_options *")
-        opts.version = lib.BENCH_DB_OPTIONS_VERSION
+    def __init__(self, with_datasets=False, *, catalogue=True, **limits):
+        """`limits` (see LIMITS) bound what any import of this Database reads; input
+        beyond one is refused with LimitError and the Database stays as it was."""
+        opts = _limit_options(limits)
         opts.load_catalogue = 1 if catalogue else 0
-        opts.max_field_bytes = max_field_bytes or 0
-        opts.max_columns = max_columns or 0
         out = ffi.new("bench_db **")
         err = ffi.new("bench_error *")
         status = lib.bench_db_new(out, opts, err)
@@ -126,6 +148,20 @@ class Database:
         with self._lock:
             db = self._db()
             check(lib.bench_db_save(db, os.fsencode(os.fspath(path))), db)
+
+    @property
+    def limits(self):
+        """The limits of this Database, as a dict (see LIMITS)."""
+        with self._lock:
+            opts = ffi.new("bench_db_options *")
+            lib.bench_db_limits(opts, self._db())
+            return {name: int(getattr(opts, name)) for name in LIMITS}
+
+    def set_limits(self, **limits):
+        """Change some limits for the imports that follow, e.g. set_limits(max_rows=10_000)."""
+        with self._lock:
+            db = self._db()
+            check(lib.bench_db_set_limits(db, _limit_options(limits)), db)
 
     # ---- lifetime -----------------------------------------------------------
 
@@ -278,7 +314,9 @@ class Database:
             raise InvalidArgumentError("format must be 'csv', 'html' or 'tab'")
         if not area:
             raise InvalidArgumentError("area= is needed: the kommun the report is about, e.g. '1490'")
-        text, name = reports.read_document(path_or_text)
+        with self._lock:
+            max_bytes = self.limits["max_input_bytes"]
+        text, name = reports.read_document(path_or_text, max_bytes)
         name = source or name
         skipped = []
         if format == "html":

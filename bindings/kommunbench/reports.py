@@ -16,7 +16,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-from .errors import BenchError, InvalidArgumentError, ParseError
+from ._native import lib
+from .errors import BenchError, InvalidArgumentError, LimitError, ParseError
 
 __all__ = ["report_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
 
@@ -237,14 +238,31 @@ def translate(error, places, name):
     return error
 
 
-def read_document(path_or_text):
-    """(text, name) of a path or of text given directly."""
-    if isinstance(path_or_text, bytes):
-        return path_or_text.decode("utf-8-sig"), "<text>"
+def read_document(path_or_text, max_bytes=None):
+    """(text, name) of a path or of text given directly.  A document larger than max_bytes
+    is refused before it is read; bytes that are not UTF-8 are named by line and column."""
     if isinstance(path_or_text, str) and ("\n" in path_or_text or "<table" in path_or_text):
-        return path_or_text, "<text>"
-    with open(path_or_text, encoding="utf-8-sig") as f:
-        return f.read(), os.path.basename(os.fspath(path_or_text))
+        data, name = path_or_text.encode("utf-8", "surrogatepass"), "<text>"
+    elif isinstance(path_or_text, bytes):
+        data, name = path_or_text, "<text>"
+    else:
+        name = os.path.basename(os.fspath(path_or_text))
+        if max_bytes is not None and os.path.getsize(path_or_text) > max_bytes:
+            raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
+                             "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
+        with open(path_or_text, "rb") as f:
+            data = f.read()
+    if max_bytes is not None and len(data) > max_bytes:
+        raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
+                         "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode("utf-8", "replace")) + 1
+        raise ParseError(f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[e.start]:02X}); save the "
+                         "document as UTF-8", code=int(lib.BENCH_EPARSE), file=name, line=line,
+                         column=column) from None
 
 
 def read_sheet(path, sheet=None):

@@ -127,7 +127,7 @@ static void test_without_catalogue(void)
     CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);
     bench_db_free(db);
     /* a wrong options version */
-    o.version = 2;
+    o.version = 3;
     db = (bench_db *)&err;
     CU_ASSERT_EQUAL(bench_db_new(&db, &o, &err), BENCH_EINVAL);
     CU_ASSERT_PTR_NULL(db);

@@ -779,6 +779,93 @@ static void test_limit_boundaries(void)
     bench_db_free(db);
 }
 
+/* Rows, input size, a line far longer than any field, limits changed on a live database, and
+ * version 1 options from callers built against the first header. */
+static void test_limits(void)
+{
+    bench_db_options dbo = BENCH_DB_OPTIONS_INIT;
+    dbo.max_rows = 2;
+    dbo.max_input_bytes = 200;
+    bench_db *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_db_new(&db, &dbo, NULL), BENCH_OK);
+    bench_import_report rep;
+    const char *two = "kpi,municipality,period,value\nL1,1490,2022,1\nL1,0138,2022,2\n";
+    CU_ASSERT_EQUAL(import_text(db, two, NULL, &rep), BENCH_OK);
+    fingerprint before = take_fingerprint(db);
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nL2,1490,2022,1\n\nL2,0138,2022,2\nL2,0180,2022,3\n",
+                                NULL, &rep), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(rep.errors[0].line, 5);
+    CU_ASSERT_PTR_NOT_NULL(strstr(rep.errors[0].message, "more than 2 data rows (max_rows)"));
+    CU_ASSERT_EQUAL(rep.accepted, 0);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    char big[256];
+    memset(big, ' ', sizeof big);
+    memcpy(big, "kpi,municipality,period,value\n", 30);
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, big, 201, "big.csv", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(rep.n_errors, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "201 bytes, more than the limit of 200"));
+    CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, "big.csv");
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_population(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+
+    /* set_limits: 0 keeps a limit, the rest change; a bad depth or version is refused */
+    bench_db_options change = {0};
+    change.version = BENCH_DB_OPTIONS_VERSION;
+    change.max_rows = 1000;
+    change.max_input_bytes = 1 << 24;
+    change.max_field_bytes = 64;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &change), BENCH_OK);
+    bench_db_options now;
+    bench_db_limits(&now, db);
+    CU_ASSERT_EQUAL(now.max_rows, 1000);
+    CU_ASSERT_EQUAL(now.max_columns, 4096);
+    CU_ASSERT_EQUAL(now.max_json_depth, 64);
+    CU_ASSERT_EQUAL(now.load_catalogue, 1);
+    change.max_json_depth = 1001;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &change), BENCH_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "max_json_depth is 1001"));
+    change.max_json_depth = 0;
+    change.version = 7;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &change), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_db_set_limits(NULL, &change), BENCH_EINVAL);
+    bench_db_limits(&now, NULL);
+    CU_ASSERT_EQUAL(now.max_json_depth, 64);
+
+    /* a line of 4 MiB in one field is refused after the first pieces past the field limit,
+     * and so is a record of short fields longer than four fields */
+    size_t n = (size_t)4 << 20;
+    char *line = malloc(n + 64);
+    size_t len = (size_t)sprintf(line, "kpi,municipality,period,value\nL3,1490,2022,");
+    memset(line + len, '7', n);
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, line, len + n, "long.csv", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(rep.errors[0].line, 2);
+    CU_ASSERT_EQUAL(rep.errors[0].column, 4);
+    CU_ASSERT_PTR_NOT_NULL(strstr(rep.errors[0].message, "longer than the limit of 64 bytes"));
+    len = (size_t)sprintf(line, "kpi,municipality,period,value\n");
+    for (int i = 0; i < 20; i++)
+        len += (size_t)sprintf(line + len, "%060d,", i);
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, line, len, "wide.csv", NULL), BENCH_ELIMIT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(rep.errors[0].message, "record longer than the limit of 256 bytes"));
+    CU_ASSERT_EQUAL(rep.errors[0].column, 5);
+    free(line);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    bench_db_free(db);
+
+    /* a version 1 caller: the first four fields are read, the rest default */
+    bench_db_options v1 = BENCH_DB_OPTIONS_INIT;
+    v1.version = 1;
+    v1.max_columns = 5;
+    v1.max_rows = 1; /* not part of version 1: ignored */
+    CU_ASSERT_EQUAL_FATAL(bench_db_new(&db, &v1, NULL), BENCH_OK);
+    bench_db_limits(&now, db);
+    CU_ASSERT_EQUAL(now.max_columns, 5);
+    CU_ASSERT_EQUAL(now.max_rows, 200000000);
+    CU_ASSERT_EQUAL(import_text(db, two, NULL, &rep), BENCH_OK);
+    bench_db_free(db);
+}
+
 static void test_many_errors_listed_in_order(void)
 {
     bench_db *db = db_with_data(NULL);
@@ -882,6 +969,7 @@ int register_csv_suite(void)
            !CU_add_test(s, "errors leave the store unchanged", test_errors_leave_store_unchanged) ||
            !CU_add_test(s, "header only, file errors", test_header_only_and_file_errors) ||
            !CU_add_test(s, "limit boundaries", test_limit_boundaries) ||
+           !CU_add_test(s, "limits: rows, input size, long lines, set_limits", test_limits) ||
            !CU_add_test(s, "many errors listed in order", test_many_errors_listed_in_order) ||
            !CU_add_test(s, "bad options", test_bad_options);
 }

@@ -107,13 +107,16 @@ static void test_kolada_errors(void)
         CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
         bench_db_free(db);
     }
-    /* 10 000-deep nesting is refused by depth, in bounded memory */
+    /* 10 000-deep nesting is refused by depth (max_json_depth), before cJSON builds a tree */
     char *deep = malloc(20001);
     memset(deep, '[', 10000);
     memset(deep + 10000, ']', 10000);
     deep[20000] = '\0';
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL(json(db, deep, NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(json(db, deep, NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 1);
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->column, 65);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "deeper than 64 levels"));
     free(deep);
     CU_ASSERT_EQUAL(bench_import_kolada_json_file(NULL, db, "/nonexistent.json", NULL), BENCH_EIO);
     bench_json_options o = BENCH_JSON_OPTIONS_INIT;
