@@ -4,7 +4,9 @@
 #   make test     CUnit suite + pytest suite (installs Debian packages and the .venv if missing)
 #   make demo     the omvärldsbevakning demo on the embedded datasets, written to out/
 #   make memcheck the CUnit suite under valgrind
-#   make sanitize the CUnit suite built with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make sanitize the CUnit suite, the fuzz replays and pytest against a library built with
+#                 AddressSanitizer and UndefinedBehaviorSanitizer
+#   make fuzz     every parser under libFuzzer for FUZZ_SECONDS (60) seconds each
 #   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000")
 #   make install  PREFIX=/usr/local: header, libraries and pkg-config file
 
@@ -25,7 +27,7 @@ OBJ := $(patsubst libbench/%.c,build/obj/%.o,$(SRC))
 PIC_OBJ := $(patsubst libbench/%.c,build/pic/%.o,$(SRC))
 TEST_SRC := $(wildcard tests/c/*.c)
 
-.PHONY: all deps venv package test test-c test-python demo memcheck sanitize bench install clean distclean
+.PHONY: all deps venv package test test-c test-python demo memcheck sanitize replay fuzz fuzz-deps bench install clean distclean
 
 all: deps build/libbench.a build/libbench.so build/bench.pc
 
@@ -99,8 +101,9 @@ build/test_bench: $(TEST_SRC) $(wildcard tests/c/*.h) $(SRC) include/bench.h lib
 	$(CC) $(CFLAGS_COMMON) -O1 -g -DBENCH_ALLOC_HOOK -DSHARED_DATA='"$(abspath ../shared/data)"' \
 	  -o $@ $(TEST_SRC) $(SRC) $(LIBS) -lcunit
 
-test-c: deps build/test_bench
+test-c: deps build/test_bench build/fuzz_replay
 	./build/test_bench
+	@$(MAKE) --no-print-directory replay
 
 test-python: package
 	$(VPY) -m pytest -q tests/python
@@ -111,14 +114,86 @@ test: all
 	$(MAKE) --no-print-directory test-python || status=1; \
 	exit $$status
 
+# The replay runner: every seed, bad input and regression file through the fuzz targets.
+FUZZ_TARGETS := csv json population snapshot
+FUZZ_SRC := tests/fuzz/targets.c tests/fuzz/targets.h
+REPLAY_DIRS = tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t tests/bad_inputs
+build/fuzz_replay: tests/fuzz/replay.c $(FUZZ_SRC) $(SRC) include/bench.h libbench/internal.h | deps
+	@mkdir -p build
+	$(CC) $(CFLAGS_COMMON) -O1 -g -o $@ tests/fuzz/replay.c tests/fuzz/targets.c $(SRC) $(LIBS)
+
+replay: build/fuzz_replay
+	@for t in $(FUZZ_TARGETS); do ./build/fuzz_replay $$t $(REPLAY_DIRS) || exit 1; done
+
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 build/test_bench_sanitize: $(TEST_SRC) $(wildcard tests/c/*.h) $(SRC) include/bench.h libbench/internal.h | deps
 	@mkdir -p build
-	$(CC) $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	  -fno-omit-frame-pointer -DBENCH_ALLOC_HOOK -DSHARED_DATA='"$(abspath ../shared/data)"' \
+	$(CC) $(CFLAGS_COMMON) -O1 -g $(SANITIZE_FLAGS) -DBENCH_ALLOC_HOOK -DSHARED_DATA='"$(abspath ../shared/data)"' \
 	  -o $@ $(TEST_SRC) $(SRC) $(LIBS) -lcunit
 
-sanitize: deps build/test_bench_sanitize
+build/fuzz_replay_sanitize: tests/fuzz/replay.c $(FUZZ_SRC) $(SRC) include/bench.h libbench/internal.h | deps
+	@mkdir -p build
+	$(CC) $(CFLAGS_COMMON) -O1 -g $(SANITIZE_FLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/targets.c $(SRC) $(LIBS)
+
+# The Python extension built with the sanitizers into build/sanitize-py, beside links to the
+# package's Python files; pytest runs against it with the sanitizer runtimes preloaded
+# (Python itself is not instrumented, so leak checking is left to the C suite and valgrind).
+build/sanitize-py/.built: $(SRC) $(wildcard libbench/*.h) include/bench.h bindings/build_bench.py setup.py | venv
+	rm -rf build/sanitize-py build/sanitize-tmp
+	CFLAGS="$(SANITIZE_FLAGS) -g" LDFLAGS="-fsanitize=address,undefined" \
+	  $(VPY) setup.py -q build_ext --build-lib build/sanitize-py --build-temp build/sanitize-tmp
+	@touch $@
+
+SANITIZER_RUNTIMES = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
+sanitize: deps build/test_bench_sanitize build/fuzz_replay_sanitize build/sanitize-py/.built
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ./build/test_bench_sanitize
+	@for t in $(FUZZ_TARGETS); do \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./build/fuzz_replay_sanitize $$t $(REPLAY_DIRS) || exit 1; done
+	@mkdir -p build/sanitize-py/kommunbench
+	@for f in bindings/kommunbench/*.py; do ln -sf $(abspath .)/$$f build/sanitize-py/kommunbench/; done
+	LD_PRELOAD="$(SANITIZER_RUNTIMES)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 KOMMUNBENCH_SANITIZED=1 PYTHONPATH=build/sanitize-py \
+	  $(VPY) -m pytest -q -p no:cacheprovider tests/python
+
+# ---- fuzzing ------------------------------------------------------------------
+#
+# make fuzz FUZZ_SECONDS=60: each libFuzzer target (clang, ASan, UBSan) for that many seconds,
+# then the HTML report import through atheris.  Crashes are written to tests/fuzz/regressions/
+# TARGET/, which `make test` replays: commit them with the fix.
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_OPTIONS = -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+               -print_final_stats=1 -artifact_prefix=tests/fuzz/regressions/$$t/
+FUZZ_SHARED_csv := $(wildcard ../shared/data/kolada-rkolada-snapshot)
+FUZZ_SHARED_population := $(wildcard ../shared/data/scb-pxweb-examples)
+
+fuzz-deps:
+	@command -v $(FUZZ_CC) >/dev/null && [ -n "$$(find /usr/lib/llvm-* -name 'libclang_rt.fuzzer-*.a' 2>/dev/null)" ] || { \
+	  echo "installing clang and libFuzzer"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-dev || \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-14-dev; }
+	@$(VPY) -c "import atheris" 2>/dev/null || $(VPY) -m pip install -q atheris
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_main.c $(FUZZ_SRC) $(SRC) include/bench.h libbench/internal.h | fuzz-deps
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(CFLAGS_COMMON) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -DFUZZ_TARGET=fuzz_$* -o $@ tests/fuzz/fuzz_main.c tests/fuzz/targets.c \
+	  $(SRC) $(LIBS)
+
+fuzz: package fuzz-deps $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t tests/fuzz/regressions/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  ./build/fuzz/fuzz_$$t $(FUZZ_OPTIONS) build/fuzz/corpus/$$t tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t \
+	    tests/bad_inputs $$(case $$t in csv) echo $(FUZZ_SHARED_csv);; population) echo $(FUZZ_SHARED_population);; esac) \
+	    || exit 1; \
+	done
+	@t=report; mkdir -p build/fuzz/corpus/report tests/fuzz/regressions/report; \
+	  echo "== fuzz report for $(FUZZ_SECONDS) s"; \
+	  $(VPY) tests/fuzz/fuzz_report.py $(FUZZ_OPTIONS) build/fuzz/corpus/report tests/fuzz/seeds/report \
+	    tests/fuzz/regressions/report
 
 memcheck: deps build/test_bench
 	valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
