@@ -5,15 +5,26 @@ Steps (see bench/README.md):
   per_capita  value / population * 1000 matched on (municipality, period, gender)
   compare     for every (indicator, period, gender) group over the 290 kommuner: rank ("min"),
               n, percentile, KKiK colour and the group's unweighted mean
+  total       csv + per_capita + compare
+  json        import kolada_<N>.json (the same observations as a Kolada API v2 response) into a
+              flat table (indicator, area, period, gender, value); sizes <= BENCH_JSON_MAX only
+  reload      kommunbench: Database.open of a snapshot (db.save, not timed) and one value column
+              (N01951's); the peers: the same observations read from one Parquet file (written
+              once, not timed)
 
-Each tool runs in its own process, so its peak memory (ru_maxrss) is its own.  Every tool
-writes its per_capita and compare outputs; they must agree row by row before any time is
-printed (exit 1 with the first differing rows otherwise).
+Each tool runs in its own process for csv..compare, another for json and another for reload, so
+each peak memory (ru_maxrss) is that step's own.  Every tool writes its per_capita, compare and
+json outputs; they must agree row by row (and the reload row counts must agree) before any time
+is printed (exit 1 with the first differing rows otherwise).
 
     python bench/run.py [SIZE ...]      (default: $BENCH_SIZES or "1000000 10000000")
     BENCH_REPEAT=1 python bench/run.py   (runs of each tool, interleaved; the fastest is reported;
                                          default 3)
+    BENCH_RESULTS=/tmp/r.json ...        (where the results go; default bench/results.json)
+    BENCH_JSON_MAX=1000000 ...           (the json step only up to this size; default 10 M)
 """
+import glob
+import importlib
 import json
 import os
 import platform
@@ -28,14 +39,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from generate import paths, sizes_from_argv  # noqa: E402
+from generate import JSON_MAX, paths, sizes_from_argv  # noqa: E402
 
 TOOLS = ["kommunbench", "pandas", "polars", "duckdb"]
 PEERS = TOOLS[1:]
-STEPS = ["csv", "per_capita", "compare", "total"]
+STEPS = ["csv", "per_capita", "compare", "total", "json", "reload"]  # total: the first three
 # kommunbench's parts of the steps, reported beside the table
 KB_DETAILS = ["csv_values", "csv_population", "per_capita_concat", "compare_c", "compare_to_pandas",
-              "compare_mean"]
+              "compare_mean", "reload_open", "reload_all_values"]
+RESULTS = os.environ.get("BENCH_RESULTS") or os.path.join(HERE, "results.json")
 GENDER_CODE = {"T": 0, "K": 1, "M": 2}
 COLOUR_CODE = {"green": 0, "yellow": 1, "red": 2, "grey": 3, "": 4}
 COLOUR_NAME = {v: k or "(none)" for k, v in COLOUR_CODE.items()}
@@ -84,9 +96,18 @@ def decode_key(k):
     return f"U{ind:05d}", str(period), "TKM"[gender], f"{area:04d}"
 
 
+def out_path(job, n):
+    return os.path.join(DATA, f"out_{job}_{n}.npz")
+
+
+def floats(column):
+    """A numeric column of any of the tools (nulls as NaN) as float64."""
+    return np.asarray(column.to_numpy() if hasattr(column, "to_numpy") else column, dtype=np.float64)
+
+
 def save_outputs(tool, n, pc, cmp):
     """pc and cmp: dicts of columns (pandas Series or arrays).  Written to bench/data/out_*.npz."""
-    np.savez(os.path.join(DATA, f"out_{tool}_{n}.npz"),
+    np.savez(out_path(tool, n),
              pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
              pc_result=np.asarray(pc["result"], dtype=np.float64),
              key=encode_keys(cmp["indicator"], cmp["period"], cmp["gender"], cmp["area"]),
@@ -188,7 +209,7 @@ def work_kommunbench_one_call(n, p, t, save):
     t["per_capita"] = time.perf_counter() - start
     t["peak_rss"] = maxrss()
     if save:
-        np.savez(os.path.join(DATA, f"out_kommunbench_one_call_{n}.npz"),
+        np.savez(out_path("kommunbench_one_call", n),
                  pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
                  pc_result=pc["result"].to_numpy(np.float64))
 
@@ -345,91 +366,248 @@ def work_duckdb(n, p, t, save):
                      {c: cmp[c].to_numpy() if c in num else cmp[c] for c in cmp.column_names})
 
 
+# ---- json and reload: one timed call per tool, in a worker of its own ---------------------------
+# Each reader returns a function that gives its table (len() = rows) after the timer stopped.
+
+def json_kommunbench(db, path, t):
+    db.import_kolada_json(path)
+    return lambda: db.values(gender=None)
+
+
+def json_pandas(pd, path, t):
+    """json.load, then the row fields repeated for each cell (json_normalize takes twice as long)."""
+    with open(path, "rb") as f:
+        rows = json.load(f)["values"]
+    keys = pd.DataFrame({"indicator": [r["kpi"] for r in rows], "area": [r["municipality"] for r in rows],
+                         "period": [r["period"] for r in rows]})
+    keys = keys.iloc[np.repeat(np.arange(len(rows)), [len(r["values"]) for r in rows])].reset_index(drop=True)
+    cells = pd.DataFrame([c for r in rows for c in r["values"]], columns=["gender", "value"])
+    table = keys.assign(gender=cells["gender"], value=cells["value"].astype(np.float64))
+    return lambda: table
+
+
+def json_polars(pl, path, t):
+    cell = pl.Struct({"gender": pl.String, "value": pl.Float64})
+    row = pl.Struct({"kpi": pl.String, "municipality": pl.String, "period": pl.Int64, "values": pl.List(cell)})
+    table = (pl.read_json(path, schema={"values": pl.List(row)})
+             .explode("values").unnest("values").explode("values").unnest("values")
+             .select(pl.col("kpi").alias("indicator"), pl.col("municipality").alias("area"), "period", "gender",
+                     "value"))
+    return lambda: table
+
+
+def json_duckdb(con, path, t):
+    # the response is one JSON object: maximum_object_size must hold the whole file
+    con.execute(f"""CREATE TABLE json_t AS SELECT indicator, area, period, c.gender, c.value FROM (
+        SELECT r.kpi AS indicator, r.municipality AS area, r.period, unnest(r."values") AS c
+        FROM (SELECT unnest("values") AS r
+              FROM read_json('{path}', maximum_object_size = {os.path.getsize(path) + 1})))""")
+    return lambda: con.sql("SELECT * FROM json_t").to_arrow_table()
+
+
+def reload_kommunbench(db, path, t):
+    import kommunbench as kb
+    start = time.perf_counter()
+    snapshot = kb.Database.open(path)
+    t["reload_open"] = time.perf_counter() - start
+    snapshot.values_frame("N01951", gender=None).column("value").sum()  # one value column: it is usable
+
+    def table():  # after the step: the value column of every observation, a table like the peers'
+        start = time.perf_counter()
+        snapshot.values_frame(gender=None).column("value").sum()
+        t["reload_all_values"] = time.perf_counter() - start
+        return snapshot  # len(): its observations
+    return table
+
+
+def reload_pandas(pd, path, t):
+    table = pd.read_parquet(path)
+    return lambda: table
+
+
+def reload_polars(pl, path, t):
+    table = pl.read_parquet(path)
+    return lambda: table
+
+
+def reload_duckdb(con, path, t):
+    con.execute(f"CREATE TABLE reload_t AS SELECT * FROM read_parquet('{path}')")
+    return lambda: con.sql("SELECT value FROM reload_t").to_arrow_table()
+
+
+READERS = {"json": {"kommunbench": json_kommunbench, "pandas": json_pandas, "polars": json_polars,
+                    "duckdb": json_duckdb},
+           "reload": {"kommunbench": reload_kommunbench, "pandas": reload_pandas, "polars": reload_polars,
+                      "duckdb": reload_duckdb}}
+
+
+def reload_files(n):
+    return {"snapshot": os.path.join(DATA, f"snapshot_{n}.kbdb"),
+            "parquet": os.path.join(DATA, f"observations_{n}.parquet")}
+
+
+def prepare_reload(n, p, t):
+    """Not timed, once per size: kommunbench's snapshot of values + population, and the same
+    observations as one Parquet file (pyarrow's defaults; kpi, municipality, period as text as in
+    the csv step) that the three peers read."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+    import kommunbench as kb
+    files = reload_files(n)
+    with kb.Database() as db:
+        for k in ("values", "population"):
+            db.import_csv(p[k], layout="kolada")
+        db.save(files["snapshot"])
+    types = {"municipality": pa.string(), "period": pa.string(), "value": pa.float64()}
+    text = pacsv.ConvertOptions(column_types=types)
+    pq.write_table(pa.concat_tables([pacsv.read_csv(p[k], convert_options=text) for k in ("values", "population")]),
+                   files["parquet"])
+    t.update({f"{k}_bytes": os.path.getsize(x) for k, x in files.items()})
+
+
+def setup(tool):
+    """What a json or reload step starts from, made before the timer (as for the csv step): an
+    empty Database, a DuckDB connection, or the library."""
+    if tool == "kommunbench":
+        import kommunbench as kb
+        return kb.Database()
+    lib = importlib.import_module(tool)
+    return lib.connect() if tool == "duckdb" else lib
+
+
+def work_step(tool, step, n, t, save):
+    """The json or reload step: the timed call, the worker's peak memory, the table's rows."""
+    ctx = setup(tool)
+    source = paths(n)["json"] if step == "json" else \
+        reload_files(n)["snapshot" if tool == "kommunbench" else "parquet"]
+    start = time.perf_counter()
+    table = READERS[step][tool](ctx, source, t)
+    t[step] = time.perf_counter() - start
+    t["peak_rss_" + step] = maxrss()
+    table = table()
+    t[step + "_rows"] = len(table)
+    if save and step == "json":
+        np.savez(out_path(f"{tool}_json", n), value=floats(table["value"]),
+                 key=encode_keys(*(table[c] for c in ("indicator", "period", "gender", "area"))))
+
+
 WORKERS = {"kommunbench": work_kommunbench, "pandas": work_pandas, "polars": work_polars,
            "duckdb": work_duckdb, "kommunbench_one_call": work_kommunbench_one_call}
 
 
-def worker(tool, n, save):
+def job_name(tool, part):
+    """A worker's name in the runs: the tool for csv..compare, else tool_part ("polars_json")."""
+    return tool if part == "pipeline" else f"{tool}_{part}"
+
+
+def worker(tool, part, n, save):
     t = {}
-    WORKERS[tool](n, paths(n), t, save)
-    if "csv" in t and "per_capita" in t and "compare" in t:
-        t["total"] = t["csv"] + t["per_capita"] + t["compare"]
+    if part == "pipeline":
+        WORKERS[tool](n, paths(n), t, save)
+        if "csv" in t and "per_capita" in t and "compare" in t:
+            t["total"] = t["csv"] + t["per_capita"] + t["compare"]
+    elif part == "prepare":
+        prepare_reload(n, paths(n), t)
+    else:
+        work_step(tool, part, n, t, save)
     print("RESULT " + json.dumps(t))
 
 
 # ---- the driver ------------------------------------------------------------------------------
 
-def run_worker(tool, n, save):
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", tool, str(n)] + (["--save"] if save else [])
+def run_worker(tool, part, n, save):
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", tool, part, str(n)] + (["--save"] if save else [])
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
-        raise SystemExit(f"{tool} failed at {n:,} observations (exit {proc.returncode})")
+        raise SystemExit(f"{job_name(tool, part)} failed at {n:,} observations (exit {proc.returncode})")
     line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
     return json.loads(line[len("RESULT "):])
 
 
-def first_difference(tool, n, what, i, ref, other, order_ref, order_other, columns):
+def parts(n):
+    """The workers each tool runs at size n: csv..compare, json (up to JSON_MAX), reload."""
+    return ["pipeline"] + (["json"] if "json" in paths(n) else []) + ["reload"]
+
+
+def first_difference(tool, n, what, key, i, ref, other, order_ref, order_other, columns):
     rows = []
     for j in range(max(0, i - 1), min(len(order_ref), i + 2)):
-        key = decode_key(ref["key" if what == "compare" else "pc_key"][order_ref[j]])
+        code = decode_key(ref[key][order_ref[j]])
         for name, d, order in (("kommunbench", ref, order_ref), (tool, other, order_other)):
             vals = {c: d[c][order[j]] for c in columns}
             if "colour" in vals:
                 vals["colour"] = COLOUR_NAME[int(vals["colour"])]
-            rows.append(f"  {'*' if j == i else ' '} {name:<12} {' '.join(key)}  " +
+            rows.append(f"  {'*' if j == i else ' '} {name:<12} {' '.join(code)}  " +
                         "  ".join(f"{c}={v}" for c, v in vals.items()))
     return (f"{tool} differs from kommunbench in {what} at row {i:,} of {len(order_ref):,} "
             f"(size {n:,}, sorted by indicator, period, gender, area):\n" + "\n".join(rows))
 
 
-def verify(n):
-    """The four tools' outputs, sorted by (indicator, period, gender, area), must agree."""
-    load = lambda tool: dict(np.load(os.path.join(DATA, f"out_{tool}_{n}.npz")))  # noqa: E731
-    ref = load("kommunbench")
-    order = {"compare": np.argsort(ref["key"], kind="stable"), "per_capita": np.argsort(ref["pc_key"], kind="stable")}
-    summary = {"compare_rows": int(len(ref["key"])), "per_capita_rows": int(len(ref["pc_key"]))}
-    worst_mean, worst_pc = 0.0, 0.0
-    for tool in PEERS + ["kommunbench_one_call"]:
-        other = load(tool)
-        checks = [("per_capita", "pc_key", ["pc_result"])]
-        if tool != "kommunbench_one_call":
-            checks.insert(0, ("compare", "key", ["rank", "n", "percentile", "colour", "mean"]))
-        for what, key, columns in checks:
-            o_ref, o_oth = order[what], np.argsort(other[key], kind="stable")
-            a, b = ref[key][o_ref], other[key][o_oth]
-            if len(a) != len(b) or not np.array_equal(a, b):
-                i = int(np.argmax(a[:min(len(a), len(b))] != b[:min(len(a), len(b))])) if len(a) == len(b) else 0
-                raise SystemExit(f"{tool}: {what} has {len(b):,} rows, kommunbench {len(a):,}; "
-                                 f"first different key at sorted row {i:,}: "
-                                 f"{decode_key(a[i]) if i < len(a) else '-'} vs {decode_key(b[i]) if i < len(b) else '-'}")
-            bad = np.zeros(len(a), dtype=bool)
-            for c in columns:
-                x, y = ref[c][o_ref], other[c][o_oth]
-                if c == "percentile":
-                    x, y = np.round(x, 9), np.round(y, 9)
-                if x.dtype.kind == "f" and c != "percentile":
-                    both_nan = np.isnan(x) & np.isnan(y)
-                    with np.errstate(invalid="ignore"):
-                        rel = np.abs(x - y) / np.maximum(np.abs(x), np.abs(y))
-                    rel = np.where(both_nan | (x == y), 0.0, rel)
-                    bad |= ~(rel <= 1e-9)  # NaN (one side missing) counts as a difference
-                    if c == "mean":
-                        worst_mean = max(worst_mean, float(np.max(rel, initial=0)))
-                    else:
-                        worst_pc = max(worst_pc, float(np.max(rel, initial=0)))
-                elif x.dtype.kind == "f":
-                    bad |= ~((x == y) | (np.isnan(x) & np.isnan(y)))
-                else:
-                    bad |= x != y
-            if bad.any():
-                i = int(np.argmax(bad))
-                sys.stderr.write(first_difference(tool, n, what, i, ref, other, o_ref, o_oth, columns) + "\n")
-                raise SystemExit(1)
-    summary["max_relative_difference_mean"] = worst_mean
-    summary["max_relative_difference_per_capita"] = worst_pc
-    for tool in TOOLS + ["kommunbench_one_call"]:
-        os.unlink(os.path.join(DATA, f"out_{tool}_{n}.npz"))
+# per worker part: (what, key, columns, tools) checked against kommunbench's output of that part
+CHECKS = {"pipeline": [("compare", "key", ["rank", "n", "percentile", "colour", "mean"], PEERS),
+                       ("per_capita", "pc_key", ["pc_result"], PEERS + ["kommunbench_one_call"])],
+          "json": [("json", "key", ["value"], PEERS)]}
+WORST = {"mean": "mean", "pc_result": "per_capita", "value": "json"}  # float column -> summary name
+
+
+def check(tool, n, what, key, columns, ref, other, o_ref, worst):
+    """other's rows sorted by key must be ref's: the same keys, the same values (floats within
+    1e-9 relative, both NaN equal); exit with the first difference otherwise."""
+    o_oth = np.argsort(other[key], kind="stable")
+    a, b = ref[key][o_ref], other[key][o_oth]
+    if len(a) != len(b) or not np.array_equal(a, b):
+        i = int(np.argmax(a[:min(len(a), len(b))] != b[:min(len(a), len(b))])) if len(a) == len(b) else 0
+        raise SystemExit(f"{tool}: {what} has {len(b):,} rows, kommunbench {len(a):,}; "
+                         f"first different key at sorted row {i:,}: "
+                         f"{decode_key(a[i]) if i < len(a) else '-'} vs {decode_key(b[i]) if i < len(b) else '-'}")
+    bad = np.zeros(len(a), dtype=bool)
+    for c in columns:
+        x, y = ref[c][o_ref], other[c][o_oth]
+        if c == "percentile":
+            x, y = np.round(x, 9), np.round(y, 9)
+            bad |= ~((x == y) | (np.isnan(x) & np.isnan(y)))
+        elif x.dtype.kind == "f":
+            both_nan = np.isnan(x) & np.isnan(y)
+            with np.errstate(invalid="ignore"):
+                rel = np.abs(x - y) / np.maximum(np.abs(x), np.abs(y))
+            rel = np.where(both_nan | (x == y), 0.0, rel)
+            bad |= ~(rel <= 1e-9)  # NaN (one side missing) counts as a difference
+            worst[WORST[c]] = max(worst.get(WORST[c], 0.0), float(np.max(rel, initial=0)))
+        else:
+            bad |= x != y
+    if bad.any():
+        i = int(np.argmax(bad))
+        sys.stderr.write(first_difference(tool, n, what, key, i, ref, other, o_ref, o_oth, columns) + "\n")
+        raise SystemExit(1)
+
+
+def verify(n, runs):
+    """The tools' outputs, sorted by (indicator, period, gender, area), must agree with
+    kommunbench's; every json and reload table must have kommunbench's observations as rows."""
+    summary, worst = {}, {}
+    for part, checks in CHECKS.items():
+        if part not in parts(n):
+            continue
+        ref = dict(np.load(out_path(job_name("kommunbench", part), n)))
+        order = {key: np.argsort(ref[key], kind="stable") for _, key, _, _ in checks}
+        summary.update({f"{what}_rows": int(len(ref[key])) for what, key, _, _ in checks})
+        for tool in dict.fromkeys(t for *_, tools in checks for t in tools):
+            other = dict(np.load(out_path(job_name(tool, part), n)))
+            for what, key, columns, tools in checks:
+                if tool in tools:
+                    check(tool, n, what, key, columns, ref, other, order[key], worst)
+    observations = runs["kommunbench"][0]["observations"]
+    for part in parts(n)[1:]:
+        rows = {(t, r[f"{part}_rows"]) for t in TOOLS for r in runs[job_name(t, part)]}
+        if {x for _, x in rows} != {observations}:
+            raise SystemExit(f"{part}: the tables' rows {sorted(rows)} are not the {observations:,} observations "
+                             f"kommunbench imported from the CSV files (size {n:,})")
+        summary[f"{part}_rows"] = observations
+    summary.update({f"max_relative_difference_{k}": v for k, v in worst.items()})
+    for path in glob.glob(os.path.join(DATA, f"out_*_{n}.npz")):
+        os.unlink(path)
     return summary
 
 
@@ -453,7 +631,8 @@ def best_of(runs):
     """Per key: the minimum of the runs for times, the maximum for memory, else the first."""
     out = {}
     for k, v in runs[0].items():
-        if isinstance(v, (int, float)) and not k.startswith(("observations", "store_bytes")):
+        if isinstance(v, (int, float)) and not k.startswith(("observations", "store_bytes")) \
+                and not k.endswith("_rows"):
             vals = [r[k] for r in runs]
             out[k] = max(vals) if k.startswith(("peak_rss", "rss_")) else min(vals)
         else:
@@ -475,16 +654,22 @@ def report(n, res):
     print("\nratio peer ÷ kommunbench (>1: kommunbench is faster)")
     print("".ljust(12) + "".join(t.rjust(14) for t in PEERS))
     for step in STEPS:
-        print(step.ljust(12) + "".join(f"{res['ratios'][t][step]:.2f}".rjust(14) for t in PEERS))
+        print(step.ljust(12) + "".join((f"{res['ratios'][t][step]:.2f}" if step in res["ratios"][t] else "–").rjust(14)
+                                       for t in PEERS))
+    if "json" not in kb:
+        print(f"json: not run at {n:,} observations (sizes up to BENCH_JSON_MAX = {JSON_MAX:,} only)")
     print("\nmemory".ljust(17) + "".join(t.rjust(14) for t in TOOLS))
     rows = [("peak MiB", "peak_rss_mib", "{:.0f}"),
+            ("json peak MiB", "peak_rss_mib_json", "{:.0f}"),
+            ("reload peak MiB", "peak_rss_mib_reload", "{:.0f}"),
             ("import peak B/obs", "rss_growth_per_observation", "{:.0f}"),
             ("import held B/obs", "rss_held_per_observation", "{:.0f}"),
             ("tables B/obs", "bytes_per_observation", "{:.1f}")]
     for label, k, f in rows:
         print(label.ljust(16) + "".join((f.format(res["memory"][t][k]) if res["memory"][t].get(k) is not None
                                          else "–").rjust(14) for t in TOOLS))
-    print("  (peak: ru_maxrss of the whole run; import peak: ru_maxrss after the csv step minus resident memory before it;\n"
+    print("  (peak: ru_maxrss of the worker that runs csv..compare; json, reload peak: of the worker that runs\n"
+          "   only that step; import peak: ru_maxrss after the csv step minus resident memory before it;\n"
           "   import held: resident memory after it minus before; tables: the tool's own count of\n"
           "   the bytes its tables hold: db.memory(), memory_usage(deep), estimated_size(), duckdb_memory())")
     base = res["baseline"]
@@ -499,6 +684,14 @@ def report(n, res):
           f"+ means {kb['compare_mean']:.3f} s ({kb['mean_from']})"
           + (f"; the numpy bincount mean would take {kb['compare_mean_numpy']:.3f} s"
              if "compare_mean_numpy" in kb else ""))
+    files = res["files"]
+    if "json" in kb:
+        print(f"json: kolada_{n}.json is {files['json_bytes'] / 1e6:.0f} MB (the CSV files "
+              f"{files['csv_bytes'] / 1e6:.0f} MB)")
+    print(f"kommunbench reload: Database.open {kb['reload_open']:.3f} s of {kb['reload']:.3f} s (then N01951's "
+          f"values); the value column of every observation (values_frame, not in the step) takes "
+          f"{kb['reload_all_values']:.3f} s more; snapshot {files['snapshot_bytes'] / 1e6:.0f} MB, "
+          f"Parquet {files['parquet_bytes'] / 1e6:.0f} MB")
 
 
 def growth(results):
@@ -512,10 +705,11 @@ def growth(results):
           f"linear = within 0.75..1.33 of that:")
     out = {}
     for tool in TOOLS:
-        row = {}
-        for step in STEPS:
-            row[step] = results["seconds"][b][tool][step] / results["seconds"][a][tool][step]
-        row["peak_memory"] = results["memory"][b][tool]["peak_rss_mib"] / results["memory"][a][tool]["peak_rss_mib"]
+        sec, mem = (results["seconds"][a][tool], results["seconds"][b][tool]), \
+            (results["memory"][a][tool], results["memory"][b][tool])
+        row = {step: sec[1][step] / sec[0][step] for step in STEPS if step in sec[0] and step in sec[1]}
+        row.update({"peak_memory" + k[len("peak_rss_mib"):]: mem[1][k] / mem[0][k]
+                    for k in ("peak_rss_mib", "peak_rss_mib_json", "peak_rss_mib_reload") if k in mem[0] and k in mem[1]})
         out[tool] = row
         words = []
         for k, g in row.items():
@@ -547,14 +741,27 @@ def notes(results):
                    f"because each call scans the whole store")
         out.append(f"{int(key):,}: kommunbench's values import is {results['baseline'][key]['kommunbench_csv_values_ratio']:.1f}x "
                    f"libcsv alone on one core ({results['baseline'][key]['csv_values']:.2f} s)")
+        if "json" not in kb:
+            out.append(f"{int(key):,}: the json step was not run (sizes up to BENCH_JSON_MAX = {JSON_MAX:,} only)")
     out.append(f"kommunbench's group means: {results['mean_from']}")
+    return out
+
+
+def memory(t, n):
+    """The results.json memory entry of one tool's best-of times."""
+    obs = t["observations"]
+    out = {"peak_rss_mib": t["peak_rss"] / 2 ** 20,
+           "rss_growth_per_observation": t["rss_growth_import"] / obs,
+           "rss_held_per_observation": t["rss_held_import"] / obs,
+           "bytes_per_observation": t["store_bytes"] / obs if t.get("store_bytes") else None}
+    out.update({f"peak_rss_mib_{part}": t[f"peak_rss_{part}"] / 2 ** 20 for part in parts(n)[1:]})
     return out
 
 
 def main():
     args = sys.argv[1:]
     if args[:1] == ["--worker"]:
-        return worker(args[1], int(args[2]), "--save" in args)
+        return worker(args[1], args[2], int(args[3]), "--save" in args)
     sizes = sizes_from_argv()
     repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
     import duckdb
@@ -577,27 +784,32 @@ def main():
         "kommunbench_source": library_source(),
         "repeat": repeat, "sizes": sizes, "steps": STEPS,
         "seconds": {}, "ratios": {}, "memory": {}, "kommunbench_details": {}, "baseline": {},
-        "observations": {}, "verification": {}, "mean_from": None,
+        "observations": {}, "verification": {}, "mean_from": None, "files": {}, "json_max": JSON_MAX,
     }
     for n in sizes:
         warm_page_cache(n)
-        runs = {tool: [] for tool in TOOLS + ["kommunbench_one_call"]}
+        files = run_worker("kommunbench", "prepare", n, save=False)  # snapshot and Parquet, not timed
+        jobs = [(t, part) for part in parts(n) for t in TOOLS + ["kommunbench_one_call"] * (part == "pipeline")]
+        runs = {job_name(*job): [] for job in jobs}
         for r in range(repeat):  # interleaved, so a disturbance hits every tool alike
-            for tool in runs:
-                print(f"  {n:,}: {tool} run {r + 1}/{repeat}", file=sys.stderr, flush=True)
-                runs[tool].append(run_worker(tool, n, save=(r == 0)))
-        summary = verify(n)  # before any time is reported
-        times = {tool: best_of(r) for tool, r in runs.items()}
+            for tool, part in jobs:
+                print(f"  {n:,}: {job_name(tool, part)} run {r + 1}/{repeat}", file=sys.stderr, flush=True)
+                runs[job_name(tool, part)].append(run_worker(tool, part, n, save=(r == 0)))
+        for path in reload_files(n).values():
+            os.unlink(path)
+        summary = verify(n, runs)  # before any time is reported
+        times = {job: best_of(r) for job, r in runs.items()}
+        for tool in TOOLS:  # one row per tool: its json and reload workers' times beside the pipeline's
+            for part in parts(n)[1:]:
+                times[tool].update(times.pop(job_name(tool, part)))
         kb = times["kommunbench"]
         key = str(n)
-        results["seconds"][key] = {t: {s: times[t][s] for s in STEPS} for t in TOOLS}
-        results["ratios"][key] = {t: {s: times[t][s] / kb[s] for s in STEPS} for t in PEERS}
-        results["memory"][key] = {t: {
-            "peak_rss_mib": times[t]["peak_rss"] / 2 ** 20,
-            "rss_growth_per_observation": times[t]["rss_growth_import"] / times[t]["observations"],
-            "rss_held_per_observation": times[t]["rss_held_import"] / times[t]["observations"],
-            "bytes_per_observation": (times[t]["store_bytes"] / times[t]["observations"]
-                                      if times[t].get("store_bytes") else None)} for t in TOOLS}
+        results["seconds"][key] = {t: {s: times[t][s] for s in STEPS if s in times[t]} for t in TOOLS}
+        results["ratios"][key] = {t: {s: times[t][s] / kb[s] for s in STEPS if s in kb} for t in PEERS}
+        results["memory"][key] = {t: memory(times[t], n) for t in TOOLS}
+        files.update({"csv_bytes": os.path.getsize(paths(n)["values"]) + os.path.getsize(paths(n)["population"]),
+                      "json_bytes": os.path.getsize(paths(n)["json"]) if "json" in paths(n) else None})
+        results["files"][key] = files
         results["observations"][key] = kb["observations"]
         results["baseline"][key] = csv_baseline(n, repeat)
         results["baseline"][key]["kommunbench_csv_values_ratio"] = kb["csv_values"] / results["baseline"][key]["csv_values"]
@@ -609,7 +821,7 @@ def main():
         results["all_runs"] = results.get("all_runs", {})
         results["all_runs"][key] = runs
         res = {"times": times, "ratios": results["ratios"][key], "memory": results["memory"][key],
-               "baseline": results["baseline"][key],
+               "baseline": results["baseline"][key], "files": files,
                "n_indicators": len(open(paths(n)["directions"]).read().splitlines()) - 1}
         report(n, res)
     results["growth"] = growth(results)
@@ -617,10 +829,10 @@ def main():
     for line in results["notes"]:
         print("note: " + line)
     results["machine"]["load_average_at_end"] = os.getloadavg()
-    with open(os.path.join(HERE, "results.json"), "w") as f:
+    with open(RESULTS, "w") as f:
         json.dump(results, f, indent=2)
         f.write("\n")
-    print(f"\nwrote {os.path.relpath(os.path.join(HERE, 'results.json'), ROOT)}")
+    print(f"\nwrote {RESULTS}")
 
 
 if __name__ == "__main__":
