@@ -99,7 +99,7 @@ install: all
 build/test_bench: $(TEST_SRC) $(wildcard tests/c/*.h) $(SRC) include/bench.h libbench/internal.h | deps
 	@mkdir -p build
 	$(CC) $(CFLAGS_COMMON) -O1 -g -DBENCH_ALLOC_HOOK -DSHARED_DATA='"$(abspath ../shared/data)"' \
-	  -o $@ $(TEST_SRC) $(SRC) $(LIBS) -lcunit
+	  -o $@ $(TEST_SRC) $(SRC) $(LIBS) -lcunit -lpthread
 
 test-c: deps build/test_bench build/fuzz_replay
 	./build/test_bench
@@ -129,7 +129,7 @@ SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -
 build/test_bench_sanitize: $(TEST_SRC) $(wildcard tests/c/*.h) $(SRC) include/bench.h libbench/internal.h | deps
 	@mkdir -p build
 	$(CC) $(CFLAGS_COMMON) -O1 -g $(SANITIZE_FLAGS) -DBENCH_ALLOC_HOOK -DSHARED_DATA='"$(abspath ../shared/data)"' \
-	  -o $@ $(TEST_SRC) $(SRC) $(LIBS) -lcunit
+	  -o $@ $(TEST_SRC) $(SRC) $(LIBS) -lcunit -lpthread
 
 build/fuzz_replay_sanitize: tests/fuzz/replay.c $(FUZZ_SRC) $(SRC) include/bench.h libbench/internal.h | deps
 	@mkdir -p build

@@ -14,10 +14,17 @@
  *   - Ownership is stated at each declaration.  Every _free(NULL) is a no-op.
  *   - Codes are strings: "0138" is Tyresö, never the integer 138.
  *   - Missing is never zero: a missing value is NaN with a status telling why.
- *   - Threads: a bench_db may be used from one thread at a time (callers
- *     serialize access); distinct handles are independent.  There is no
- *     global mutable state.  A bench_frame is immutable once returned and may
- *     be read from any number of threads.
+ *   - Threads: a bench_db may be used from one thread at a time, reads
+ *     included (callers serialize access: the Python binding holds a lock
+ *     per Database); distinct handles are independent and may be used in
+ *     parallel, also when several are opened from the same snapshot file.
+ *     There is no global mutable state.  A bench_frame is immutable once
+ *     returned, does not depend on its database (it may outlive it) and may
+ *     be read from any number of threads.  tests/c/test_store.c and
+ *     tests/python/test_threads.py hold these rules.
+ *   - Limits: every importer keeps to the limits of its database (field
+ *     length, columns, rows, input size, JSON depth; bench_db_options) and
+ *     refuses more with BENCH_ELIMIT in memory bounded by them.
  */
 #ifndef BENCH_H
 #define BENCH_H

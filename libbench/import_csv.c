@@ -29,6 +29,7 @@ typedef struct csv_import {
     /* fields of the current record, copied into one buffer */
     char *buf;
     size_t buf_len, buf_cap;
+    char shown[320];             /* a field quoted for an error message */
     size_t *offs, *lens;
     size_t nf, nf_cap;
     /* the header */
@@ -318,6 +319,38 @@ static const char *column_label(const csv_import *ci, size_t c)
     return c < ci->ncols && ci->header ? ci->header[c] : "?";
 }
 
+/* Field c quoted for an error message (at most 40 bytes of it): control bytes as \xNN, and a
+ * word on the invisible troubles that make a good-looking value wrong. */
+static const char *shown(csv_import *ci, size_t c)
+{
+    const unsigned char *f = (const unsigned char *)FIELD(ci, c);
+    size_t len = ci->lens[c], o = 0;
+    char *out = ci->shown;
+    bool nul = false, control = false, bom = false;
+    out[o++] = '"';
+    for (size_t i = 0; i < len && i < 40; i++) {
+        if (f[i] < 0x20 || f[i] == 0x7f) {
+            nul |= f[i] == 0;
+            control = true;
+            o += (size_t)snprintf(out + o, 6, "\\x%02X", f[i]);
+        } else if (i + 2 < len && f[i] == 0xEF && f[i + 1] == 0xBB && f[i + 2] == 0xBF) {
+            bom = true;
+            o += (size_t)snprintf(out + o, 9, "<U+FEFF>");
+            i += 2;
+        } else {
+            out[o++] = (char)f[i];
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    const char *why = nul ? " (a NUL byte, U+0000: binary data or a damaged file)"
+                    : control ? " (a control character: a damaged file?)"
+                    : bom ? " (a byte order mark, U+FEFF, inside the file: files joined together? remove it)"
+                    : "";
+    snprintf(out + o, sizeof ci->shown - o, "%s", why);
+    return out;
+}
+
 /* The value of field c: a number, or NaN with a missing status. */
 static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *value, uint8_t *status)
 {
@@ -333,8 +366,8 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
     }
     if (!number) {
         import_error(ci, BENCH_EPARSE, (long)c + 1,
-                     "column %s: expected a number such as 12,5 or 1 234 or a missing marker (empty, NA, .., ., -), found \"%.40s\"",
-                     column_label(ci, c), s);
+                     "column %s: expected a number such as 12,5 or 1 234 or a missing marker (empty, NA, .., ., -), found %s",
+                     column_label(ci, c), shown(ci, c));
         return false;
     }
     *status = BENCH_OBS_OK;
@@ -441,8 +474,10 @@ static bool row_labels(csv_import *ci, uint32_t ind)
         if (!len)
             continue;
         if (!utf8_valid_multiline(s, len)) {
-            import_error(ci, BENCH_EPARSE, cols[i] + 1, "column %s: not valid UTF-8 text (a Latin-1 file? save it as UTF-8)",
-                         column_label(ci, (size_t)cols[i]));
+            const char *nul = memchr(s, '\0', len);
+            import_error(ci, BENCH_EPARSE, cols[i] + 1, "column %s: %s", column_label(ci, (size_t)cols[i]),
+                         nul ? "a NUL byte (U+0000) in the text: binary data or a damaged file"
+                             : "not valid UTF-8 text (a Latin-1 file? save it as UTF-8)");
             return false;
         }
         if (!(*slots[i] = bench_strndup(s, len))) {
@@ -506,8 +541,8 @@ static void read_row(csv_import *ci)
     if (!cached(ci, R_AREA, c, &area)) {
         if (!area_code_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
             import_error(ci, BENCH_EPARSE, (long)c + 1,
-                         "column %s: expected an area code such as 0138, 1490 or G92790, found \"%.40s\"",
-                         column_label(ci, c), FIELD(ci, c));
+                         "column %s: expected an area code such as 0138, 1490 or G92790, found %s",
+                         column_label(ci, c), shown(ci, c));
             return;
         }
         if (!intern_or_fail(ci, db_intern_area(db, buf, len, &area), c, "area"))
@@ -518,8 +553,8 @@ static void read_row(csv_import *ci)
     if (!cached(ci, R_PERIOD, c, &period)) {
         if (!period_parse(FIELD(ci, c), ci->lens[c], buf, &len, &pkey)) {
             import_error(ci, BENCH_EPARSE, (long)c + 1,
-                         "column %s: expected a period such as 2022, 2024-T1, 2024-Q3 or 2024-03, found \"%.40s\"",
-                         column_label(ci, c), FIELD(ci, c));
+                         "column %s: expected a period such as 2022, 2024-T1, 2024-Q3 or 2024-03, found %s",
+                         column_label(ci, c), shown(ci, c));
             return;
         }
         if (!intern_or_fail(ci, db_intern_period(db, buf, len, pkey, &period), c, "period"))
@@ -535,8 +570,8 @@ static void read_row(csv_import *ci)
         if ((gender = gender_parse(FIELD(ci, c), ci->lens[c])) >= 0)
             remember(ci, R_GENDER, c, (uint32_t)gender);
         if (gender < 0) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected gender T, K or M, found \"%.40s\"",
-                         column_label(ci, c), FIELD(ci, c));
+            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected gender T, K or M, found %s",
+                         column_label(ci, c), shown(ci, c));
             return;
         }
     }
@@ -549,8 +584,8 @@ static void read_row(csv_import *ci)
         c = (size_t)ci->col[R_KIND];
         if ((kind = kind_parse(FIELD(ci, c), ci->lens[c])) < 0) {
             import_error(ci, BENCH_EPARSE, (long)c + 1,
-                         "column %s: expected utfall, målvärde, budget or prognos, found \"%.40s\"",
-                         column_label(ci, c), FIELD(ci, c));
+                         "column %s: expected utfall, målvärde, budget or prognos, found %s",
+                         column_label(ci, c), shown(ci, c));
             return;
         }
     }
@@ -569,8 +604,8 @@ static void read_row(csv_import *ci)
     c = (size_t)ci->col[R_INDICATOR];
     if (!cached(ci, R_INDICATOR, c, &ind)) {
         if (!indicator_id_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected an indicator id such as U33401, found \"%.40s\"",
-                         column_label(ci, c), FIELD(ci, c));
+            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected an indicator id such as U33401, found %s",
+                         column_label(ci, c), shown(ci, c));
             return;
         }
         if (!intern_or_fail(ci, db_intern_indicator(db, buf, len, &ind), c, "indicator"))
@@ -593,8 +628,8 @@ static void read_row(csv_import *ci)
             /* no count given: keep the default */
         } else if (bench_parse_number(&n, NULL, FIELD(ci, c), ci->lens[c]) != BENCH_OK || n < 0 ||
                    n > INT32_MAX || n != floor(n)) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected a whole number of members, found \"%.40s\"",
-                         column_label(ci, c), FIELD(ci, c));
+            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected a whole number of members, found %s",
+                         column_label(ci, c), shown(ci, c));
             return;
         } else {
             count = (int32_t)n;
@@ -689,12 +724,14 @@ static bool feed_line(csv_import *ci, const char *p, size_t n)
 static void parse_lines(csv_import *ci, const char *data, size_t len)
 {
     const char *p = data, *end = data + len;
+    /* old Mac files end lines with CR alone; libcsv reads them, and lines are counted by it */
+    char eol = !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
     /* No valid line is longer than a record with its quotes and delimiters: a longer one is
      * refused without reading it to its end (a 1 GB line costs a few megabytes). */
     size_t line_limit = record_limit(ci) + 3 * ci->db->opts.max_columns + 2;
     while (p < end && !ci->stop) {
         size_t avail = (size_t)(end - p), window = avail < line_limit ? avail : line_limit;
-        const char *nl = memchr(p, '\n', window);
+        const char *nl = memchr(p, eol, window);
         if (!nl && window < avail) {
             ci->line++;
             if (ci->parser.pstate == 0)

@@ -145,6 +145,9 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
             else if (bench_parse_number(&value, NULL, val->valuestring, n) != BENCH_OK)
                 return FAIL(ji, "values[%zu].values[%zu].value: expected a number or null, found \"%.40s\"", i, j,
                             val->valuestring);
+        } else if (cJSON_IsNumber(val)) { /* cJSON reads 1e400 as infinity */
+            return FAIL(ji, "values[%zu].values[%zu].value: a number out of range (1e400?): not a finite double",
+                        i, j);
         } else {
             return FAIL(ji, "values[%zu].values[%zu].value: expected a number or null", i, j);
         }
@@ -202,8 +205,10 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
         if (!cJSON_IsObject(item) || !code_text(field(item, "id"), text, sizeof text))
             return FAIL(ji, "values[%zu]: expected an object with a string \"id\"", i);
         const char *title = string_field(item, "title");
-        if (field(item, "title") && (!title || !utf8_valid_multiline(title, strlen(title))))
+        if (field(item, "title") && !title)
             return FAIL(ji, "values[%zu].title: expected text", i);
+        if (title && !utf8_valid_multiline(title, strlen(title)))
+            return FAIL(ji, "values[%zu].title: not valid UTF-8 text (a Latin-1 file? save it as UTF-8)", i);
         bool ok = kind == L_KPI ? indicator_id_normalize(text, strlen(text), buf, &len)
                                 : area_code_normalize(text, strlen(text), buf, &len);
         if (!ok && kind != L_KPI_GROUPS)

@@ -20,12 +20,14 @@ static void place_of(const char *data, size_t offset, long *line, long *column)
     }
 }
 
-/* Offset of the first bracket that opens a level deeper than max_depth, or len if none.
- * Brackets inside strings do not count; a malformed text is left to cJSON to report. */
-static size_t too_deep_at(const char *data, size_t len, int max_depth)
+/* Offset of the first bracket that opens a level deeper than max_depth, or len if none; and
+ * whether the text ends inside a string, an object or an array (*open).  Brackets inside
+ * strings do not count; a malformed text is left to cJSON to report. */
+static size_t too_deep_at(const char *data, size_t len, int max_depth, bool *open)
 {
     int depth = 0;
     bool in_string = false;
+    *open = false;
     for (size_t i = 0; i < len; i++) {
         char c = data[i];
         if (in_string) {
@@ -42,6 +44,7 @@ static size_t too_deep_at(const char *data, size_t len, int max_depth)
             depth--;
         }
     }
+    *open = in_string || depth > 0;
     return len;
 }
 
@@ -56,7 +59,13 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_fai
     snprintf(fail->what, sizeof fail->what, "the input is empty");
     if (!*len)
         return NULL;
-    size_t deep = too_deep_at(*data, *len, max_depth);
+    if (*len >= 2 && (((unsigned char)(*data)[0] == 0xFF && (unsigned char)(*data)[1] == 0xFE) ||
+                      ((unsigned char)(*data)[0] == 0xFE && (unsigned char)(*data)[1] == 0xFF))) {
+        snprintf(fail->what, sizeof fail->what, "the file is UTF-16; save it as UTF-8");
+        return NULL;
+    }
+    bool open;
+    size_t deep = too_deep_at(*data, *len, max_depth, &open);
     if (deep < *len) {
         fail->code = BENCH_ELIMIT;
         place_of(*data, deep, &fail->line, &fail->column);
@@ -79,7 +88,19 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_fai
         end = p;
     }
     size_t offset = end && end >= *data && end <= *data + *len ? (size_t)(end - *data) : *len;
+    if (open && offset + 1 >= *len) { /* cJSON stops at the last byte of a cut text */
+        place_of(*data, *len, &fail->line, &fail->column);
+        snprintf(fail->what, sizeof fail->what,
+                 "the file ends inside a string, object or array (truncated?): expected more");
+        return NULL;
+    }
     place_of(*data, offset, &fail->line, &fail->column);
-    snprintf(fail->what, sizeof fail->what, "malformed JSON");
+    /* what stands there, up to the end of its line */
+    size_t n = 0;
+    while (offset + n < *len && n < 16 && (*data)[offset + n] != '\n' && (*data)[offset + n] != '\r')
+        n++;
+    snprintf(fail->what, sizeof fail->what,
+             "malformed JSON: found \"%.*s\", expected a value, a comma, a colon or a closing bracket",
+             (int)n, *data + offset);
     return NULL;
 }

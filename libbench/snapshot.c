@@ -436,6 +436,8 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         return BENCH_EVERSION;
     } else if (h.version == 0 || h.header_size != HEADER_SIZE)
         why = "bad version or header size";
+    else if (h.reserved[0] || h.reserved[1]) /* not covered by the checksum: must be zero */
+        why = "reserved header bytes are not zero (the header is damaged)";
     else if (h.file_size != s.len)
         why = "its length differs from the length in its header (truncated or appended to)";
     else if (h.n_sections == 0 || h.n_sections > MAX_SECTIONS ||

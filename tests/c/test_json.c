@@ -75,8 +75,10 @@ static void test_kolada_metadata(void)
 static void test_kolada_errors(void)
 {
     struct { const char *text; long line, column; const char *needle; } cases[] = {
-        {"{\"values\":[1,2", 1, 14, "malformed JSON"},
-        {"{\"values\":\n[\n{\"kpi\": }]}", 3, 9, "malformed JSON"},
+        {"{\"values\":[1,2", 1, 15, "the file ends inside a string, object or array (truncated?)"},
+        {"{\"values\":[1,2\n  ", 2, 3, "the file ends inside"},
+        {"{\"values\":\n[\n{\"kpi\": }]}", 3, 9, "malformed JSON: found \"}]}\", expected a value"},
+        {"\xFF\xFE{\0}\0", 1, 1, "UTF-16"},
         {"", 1, 1, "empty"},
         {"[1]x", 1, 4, "malformed JSON"},
         {"{\"count\":3}", 1, 1, "values"},

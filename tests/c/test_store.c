@@ -1,6 +1,8 @@
 /* test_store.c -- queries (filters, order, dictionaries), frames, snapshots and the handle's error paths. */
 #include "tests.h"
 
+#include <pthread.h>
+
 static bench_db *sample(void)
 {
     bench_db *db = new_db();
@@ -343,6 +345,148 @@ static void test_snapshot_round_trip(void)
     bench_db_free(db);
 }
 
+/* ---- threads: the rules of bench.h ------------------------------------------------------ */
+
+typedef struct thread_job {
+    int k;                    /* which thread */
+    const bench_frame *frame; /* shared, read only */
+    const char *snapshot;     /* shared file, opened by each thread */
+    int ok;                   /* set by the thread: every call behaved */
+    double sum;               /* a result to compare */
+} thread_job;
+
+static double value_sum(const bench_frame *f)
+{
+    const void *data = NULL;
+    double sum = 0;
+    for (size_t c = 0; c < bench_frame_columns(f); c++) {
+        const char *name;
+        bench_frame_column(&name, NULL, &data, f, c);
+        if (strcmp(name, "value") == 0)
+            for (size_t r = 0; r < bench_frame_rows(f); r++)
+                if (!isnan(((const double *)data)[r]))
+                    sum += ((const double *)data)[r];
+    }
+    return sum;
+}
+
+/* Each thread its own database: import, normalize, compare, query. */
+static void *own_database(void *arg)
+{
+    thread_job *job = arg;
+    bench_db *db = NULL;
+    char csv[4096];
+    size_t len = (size_t)sprintf(csv, "kpi,municipality,period,value\n");
+    for (int i = 0; i < 40; i++)
+        len += (size_t)sprintf(csv + len, "U1,%04d,2022,%d\nN01951,%04d,2022,%d\n", 114 + i, job->k * 100 + i,
+                               114 + i, 1000 + i);
+    job->ok = bench_db_new(&db, NULL, NULL) == BENCH_OK &&
+              bench_import_csv_buffer(NULL, db, csv, len, "t.csv", NULL) == BENCH_OK;
+    for (int round = 0; job->ok && round < 20; round++) {
+        bench_frame *f = NULL;
+        bench_per_capita_options pc = BENCH_PER_CAPITA_INIT;
+        pc.indicator = "U1";
+        job->ok = bench_per_capita(&f, db, &pc) == BENCH_OK && bench_frame_rows(f) == 40;
+        bench_frame_free(f);
+        f = NULL;
+        job->ok = job->ok && bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE) == BENCH_OK;
+        bench_frame_free(f);
+        f = NULL;
+        const char *ind[] = {"U1"};
+        bench_query q = BENCH_QUERY_INIT;
+        q.indicators = ind;
+        q.n_indicators = 1;
+        job->ok = job->ok && bench_values(&f, db, &q) == BENCH_OK;
+        if (job->ok)
+            job->sum = value_sum(f);
+        bench_frame_free(f);
+    }
+    bench_db_free(db);
+    return NULL;
+}
+
+/* Many threads read one frame. */
+static void *read_frame(void *arg)
+{
+    thread_job *job = arg;
+    job->ok = 1;
+    for (int round = 0; round < 200; round++) {
+        for (size_t c = 0; c < bench_frame_columns(job->frame); c++) {
+            const char *const *dict;
+            size_t n;
+            bench_column_type type;
+            job->ok &= bench_frame_column(NULL, &type, NULL, job->frame, c) == BENCH_OK;
+            if (type == BENCH_COLUMN_CODE)
+                job->ok &= bench_frame_dictionary(&dict, &n, job->frame, c) == BENCH_OK && n > 0;
+        }
+        job->sum = value_sum(job->frame);
+    }
+    return NULL;
+}
+
+/* Many threads open the same snapshot, each its own handle. */
+static void *open_snapshot(void *arg)
+{
+    thread_job *job = arg;
+    bench_db *db = NULL;
+    bench_frame *f = NULL;
+    job->ok = bench_db_open(&db, job->snapshot, NULL) == BENCH_OK && bench_values(&f, db, NULL) == BENCH_OK;
+    if (job->ok)
+        job->sum = value_sum(f);
+    bench_frame_free(f);
+    bench_db_free(db);
+    return NULL;
+}
+
+static void run_threads(void *(*fn)(void *), thread_job *jobs, int n)
+{
+    pthread_t t[8];
+    for (int i = 0; i < n; i++)
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, fn, &jobs[i]), 0);
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+}
+
+static void test_threads(void)
+{
+    thread_job jobs[8];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 8; i++)
+        jobs[i].k = i;
+    run_threads(own_database, jobs, 8);
+    for (int i = 0; i < 8; i++) {
+        CU_ASSERT_TRUE(jobs[i].ok);
+        CU_ASSERT_EQUAL(jobs[i].sum, 40 * 100.0 * i + 780); /* k*100+i summed over i < 40 */
+    }
+
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\nU1,1490,2022,5\nU1,0138,2022,7.5\n"
+                                          "U1,0180,2022,..\n", NULL, NULL), BENCH_OK);
+    bench_frame *frame = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_values(&frame, db, NULL), BENCH_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/threads.kbsnap", temp_dir());
+    CU_ASSERT_EQUAL_FATAL(bench_db_save(db, path), BENCH_OK);
+    bench_db_free(db); /* the frame does not depend on the database */
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 8; i++) {
+        jobs[i].frame = frame;
+        jobs[i].snapshot = path;
+    }
+    run_threads(read_frame, jobs, 8);
+    for (int i = 0; i < 8; i++) {
+        CU_ASSERT_TRUE(jobs[i].ok);
+        CU_ASSERT_EQUAL(jobs[i].sum, 12.5);
+    }
+    run_threads(open_snapshot, jobs, 8);
+    for (int i = 0; i < 8; i++) {
+        CU_ASSERT_TRUE(jobs[i].ok);
+        CU_ASSERT_EQUAL(jobs[i].sum, 12.5);
+    }
+    bench_frame_free(frame);
+    remove(path);
+}
+
 int register_store_suite(void)
 {
     CU_pSuite s = CU_add_suite("store", NULL, NULL);
@@ -352,5 +496,6 @@ int register_store_suite(void)
            !CU_add_test(s, "filters", test_filters) ||
            !CU_add_test(s, "query errors", test_query_errors) ||
            !CU_add_test(s, "bench_db_new errors", test_db_new_errors) ||
-           !CU_add_test(s, "snapshot round trip and damage", test_snapshot_round_trip);
+           !CU_add_test(s, "snapshot round trip and damage", test_snapshot_round_trip) ||
+           !CU_add_test(s, "threads: own databases, a shared frame, a shared snapshot", test_threads);
 }
