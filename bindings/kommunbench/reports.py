@@ -60,66 +60,138 @@ def unit_of(text):
 
 
 class _Tables(HTMLParser):
-    """Collects <table>s: caption, header cells, body rows, each row with its line."""
+    """The <table>s of a document read as HTML5 does: a <td>/<th> closes the open cell, a <tr>
+    the open row, </table> both (so optional end tags may be left out).  Each table has its
+    caption, header rows (in <thead> or all <th>), body rows (cells and line), the tables
+    inside its cells as (line, column) and, when the document ends inside it, `ended_in`."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.tables, self._cell, self._row, self._in = [], None, None, None
+        self.tables, self.open = [], []  # all tables in document order; the open ones, innermost last
 
     def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        t = self.open[-1] if self.open else None
         if tag == "table":
-            self.tables.append({"caption": "", "header": [], "rows": [], "line": self.getpos()[0]})
-        elif not self.tables:
+            if t is not None and t["cell"] is not None:
+                t["nested"].append((line, len(t["row"]["cells"]) + 1))
+            elif t is not None:
+                self._end_table()  # a <table> in a table but outside a cell ends that table
+            t = {"caption": "", "header": [], "rows": [], "line": line, "nested": [], "ended_in": None,
+                 "row": None, "cell": None, "in_caption": False, "in_head": False}
+            self.tables.append(t)
+            self.open.append(t)
+        elif t is None:
             return
         elif tag == "caption":
-            self._in = "caption"
-        elif tag == "tr":
-            self._row = {"cells": [], "line": self.getpos()[0], "th": False}
+            self._end_row(t)
+            t["in_caption"] = True
+        elif tag in ("thead", "tbody", "tfoot", "tr"):
+            self._end_row(t)
+            t["in_caption"] = False
+            if tag == "tr":
+                t["row"] = {"cells": [], "line": line, "all_th": True}
+            else:
+                t["in_head"] = tag == "thead"
         elif tag in ("td", "th"):
-            self._cell = []
-            if self._row is not None and tag == "th":
-                self._row["th"] = True
+            self._end_cell(t)
+            t["in_caption"] = False
+            if t["row"] is None:  # a cell outside a row opens one
+                t["row"] = {"cells": [], "line": line, "all_th": True}
+            t["row"]["all_th"] &= tag == "th"
+            t["cell"] = []
 
     def handle_endtag(self, tag):
-        if not self.tables:
+        if not self.open:
             return
-        t = self.tables[-1]
-        if tag == "caption":
-            self._in = None
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row["cells"].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            (t["header"].append if self._row["th"] else t["rows"].append)(self._row)
-            self._row = None
+        t = self.open[-1]
+        if tag == "table":
+            self._end_table()
+        elif tag == "caption":
+            t["in_caption"] = False
+        elif tag in ("td", "th"):
+            self._end_cell(t)
+        elif tag in ("tr", "thead", "tbody", "tfoot"):
+            self._end_row(t)
+            t["in_head"] = t["in_head"] and tag == "tr"
 
     def handle_data(self, data):
-        if self._in == "caption" and self.tables:
-            self.tables[-1]["caption"] += data
-        elif self._cell is not None:
-            self._cell.append(data)
+        if not self.open:
+            return
+        t = self.open[-1]
+        if t["cell"] is not None:
+            t["cell"].append(data)
+        elif t["in_caption"]:
+            t["caption"] += data
+
+    def close(self):
+        super().close()
+        while self.open:  # the document ends inside these tables
+            t = self.open[-1]
+            row = t["row"]
+            t["ended_in"] = ((row["line"], len(row["cells"]) + (t["cell"] is not None) or 1) if row
+                             else (t["line"], 1))
+            self._end_table()
+
+    def _end_cell(self, t):
+        if t["cell"] is not None:
+            t["row"]["cells"].append(" ".join("".join(t["cell"]).split()))
+            t["cell"] = None
+
+    def _end_row(self, t):
+        self._end_cell(t)
+        row, t["row"] = t["row"], None
+        if row and row["cells"]:
+            (t["header"] if t["in_head"] or row["all_th"] else t["rows"]).append(row)
+
+    def _end_table(self):
+        self._end_row(self.open.pop())
 
 
 def html_tables(text, area, name, prefix="", ids=None):
     """Rows of the report layout from the HTML "Data for Indikator" tables of a report: one
-    table per indicator, a year column and one column per kind ("Utfall (%)")."""
+    table per indicator, a year column and one column per kind ("Utfall (%)").  A cell under
+    no header, a year twice for one indicator, a table inside a value cell or a document
+    ending inside a table is a ParseError at its line and cell."""
     parser = _Tables()
     parser.feed(text)
-    rows = []
+    parser.close()
+    rows, problems, seen = [], [], {}
     for t in parser.tables:
         title = re.sub(r"^\s*Data for Indikator\s*\d*\s*:\s*", "", t["caption"]).strip()
+        if title and t["ended_in"]:
+            problems.append(t["ended_in"] + (f"the document ends inside the table {title!r}; "
+                                             "is the file cut off?",))
         if not title or not t["header"]:
             continue
         head = t["header"][0]["cells"]
         kinds = [(KINDS.get(h.split()[0].lower()) if h.split() else None) for h in head]
+        if not any(kinds[1:]):
+            continue  # no Utfall, Målvärde, ... column: no indicator table
+        problems += [(line, column, f"a table inside a cell is not read (in the table {title!r}); "
+                      "move it out of the cell") for line, column in t["nested"]]
         kpi = (ids or {}).get(title) or indicator_id(title, prefix)
         for r in t["rows"]:
+            line, period = r["line"], r["cells"][0]
             for j, cell in enumerate(r["cells"][1:], start=1):
-                if j < len(kinds) and kinds[j]:
-                    rows.append({"kpi": kpi, "municipality": area, "period": r["cells"][0], "gender": "T",
-                                 "kind": kinds[j], "value": cell, "unit": unit_of(head[j]) or unit_of(title),
-                                 "title": title, "source": f"{name}:{r['line']}",
-                                 "_place": (r["line"], j + 1)})
+                if j >= len(kinds):
+                    if cell:
+                        problems.append((line, j + 1, f"the cell {cell!r} stands under no header column "
+                                         f"(the table {title!r} has {len(kinds)} columns)"))
+                    continue
+                if not kinds[j]:
+                    continue
+                first = seen.setdefault((kpi, period, kinds[j]), r)
+                if first is not r:
+                    problems.append((line, 1, f"the year {period} stands twice for {title!r}, on line "
+                                     f"{first['line']} and on line {line}"))
+                rows.append({"kpi": kpi, "municipality": area, "period": period, "gender": "T",
+                             "kind": kinds[j], "value": cell, "unit": unit_of(head[j]) or unit_of(title),
+                             "title": title, "source": f"{name}:{line}", "_place": (line, j + 1)})
+    if problems:
+        line, column, message = min(problems, key=lambda p: p[:2])  # the first in the document
+        raise ParseError(f"{name}:{line}:{column}: {message}", code=int(lib.BENCH_EPARSE), file=name,
+                         line=line, column=column)
     return rows
 
 

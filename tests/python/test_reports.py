@@ -73,6 +73,69 @@ def test_html_error_points_into_the_document(tmp_path):
         assert len(db) == 0
 
 
+HEAD = ("<p>Inledning</p>\n<table><caption>Data for Indikator 1: Väntetid, dagar</caption>\n"
+        "<thead><tr><th>År</th><th>Utfall</th><th>Målvärde</th></tr></thead>\n<tbody>\n")
+
+
+def test_html_end_tags_may_be_left_out():
+    """HTML5: a <td> closes the open cell, a <tr> the open row, </table> both."""
+    doc = HEAD.replace("</th>", "") + "<tr><td>2023<td>12<td>10\n<tr><td>2024<td>14<td>11\n</table>\n"
+    with kb.Database() as db:
+        assert db.import_report(doc, format="html", area="1490", source="r.html").accepted == 4
+        assert series(db, "VANTETID_DAGAR") == {"2023": 12, "2024": 14}
+        assert series(db, "VANTETID_DAGAR", "målvärde") == {"2023": 10, "2024": 11}
+        assert db.values("VANTETID_DAGAR", period=2024)["source"].iloc[0] == "r.html:6"
+
+
+def test_html_row_headers_in_th_are_body_rows():
+    doc = HEAD + "<tr><th>2023</th><td>12</td><td>10</td></tr>\n</tbody></table>\n"
+    with kb.Database() as db:
+        assert db.import_report(doc, format="html", area="1490").accepted == 2
+
+
+def test_html_table_in_a_layout_cell_is_read():
+    doc = ('<table class="layout"><tr><td>\n' + HEAD + "<tr><td>2024</td><td>14</td><td>10</td></tr>\n"
+           "</tbody></table>\n</td><td>Kommentar</td></tr></table>\n")
+    with kb.Database() as db:
+        assert db.import_report(doc, format="html", area="1490").accepted == 2
+        assert series(db, "VANTETID_DAGAR") == {"2024": 14}
+
+
+@pytest.mark.parametrize("body, line, column, said", [
+    # the document ends inside the 2024 row, in its third cell
+    ("<tr><td>2023</td><td>12</td><td>10</td></tr>\n<tr><td>2024</td><td>14</td><td>1", 6, 3,
+     "ends inside the table 'Väntetid, dagar'"),
+    # a fourth cell under no header; an empty one would be harmless
+    ("<tr><td>2023</td><td>12</td><td>10</td><td></td></tr>\n"
+     "<tr><td>2024</td><td>14</td><td>10</td><td>99</td></tr>\n</tbody></table>", 6, 4,
+     "'99' stands under no header column"),
+    ("<tr><td>2023</td><td>12</td><td>10</td></tr>\n<tr><td>2024</td><td>13</td><td>10</td></tr>\n"
+     "<tr><td>2023</td><td>14</td><td>10</td></tr>\n</tbody></table>", 7, 1,
+     "2023 stands twice for 'Väntetid, dagar', on line 5 and on line 7"),
+    ("<tr><td>2023</td><td>12</td><td>10</td></tr>\n"
+     "<tr><td>2024</td><td>14<table><tr><td>fotnot</td></tr></table></td><td>10</td></tr>\n"
+     "</tbody></table>", 6, 2, "a table inside a cell is not read"),
+], ids=["truncated", "extra_cell", "duplicate_year", "nested_table"])
+def test_html_table_errors_point_into_the_document(body, line, column, said):
+    with kb.Database() as db:
+        db.import_csv(b"kpi,municipality,period,gender,value\nU33401,1490,2022,T,70\n")
+        with pytest.raises(kb.ParseError) as e:
+            db.import_report(HEAD + body + "\n", format="html", area="1490", source="r.html")
+        assert (e.value.file, e.value.line, e.value.column) == ("r.html", line, column)
+        assert str(e.value).startswith(f"r.html:{line}:{column}: ") and said in str(e.value)
+        assert len(db) == 1  # all or nothing
+
+
+def test_html_year_twice_in_two_tables_of_one_indicator():
+    second = ("<table><caption>Data for Indikator 2: Väntetid, dagar</caption>\n"
+              "<tr><th>År</th><th>Utfall</th></tr>\n<tr><td>2023</td><td>14</td></tr></table>\n")
+    doc = HEAD + "<tr><td>2023</td><td>12</td><td>10</td></tr>\n</tbody></table>\n" + second
+    with kb.Database() as db:
+        with pytest.raises(kb.ParseError, match=r"r.html:9:1: .*on line 5 and on line 9"):
+            db.import_report(doc, format="html", area="1490", source="r.html")
+        assert len(db) == 0
+
+
 def test_csv_report_layout_round_trip(tmp_path):
     text = ("kpi,municipality,period,gender,kind,value,unit,title,source\n"
             'OWN_UTR,1490,2024,T,utfall,96,dagar,"Utredningstid, BBiC",årsredovisning 2024:1731\n'
