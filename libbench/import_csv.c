@@ -3,6 +3,7 @@
 
 #include <csv.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -18,8 +19,20 @@ typedef struct code_cache {
     int code; /* -1: empty */
 } code_cache;
 
+/* The codes a part of a file read on a second thread interns: kept apart from the database's
+ * pools while both parts are read, then added to them in order (so codes come out as a
+ * sequential import would give them). */
+typedef struct local_codes {
+    pool indicators, areas, periods, sources;
+    int64_t *period_keys;
+    size_t keys_cap;
+} local_codes;
+
 typedef struct csv_import {
     bench_db *db;
+    bench_error *err;            /* where the first error goes: the db's, or the part's own */
+    local_codes *local;          /* NULL: codes go straight into the database */
+    char eol;                    /* '\n', or '\r' in a file of CR-only line ends */
     const bench_csv_options *opts;
     const char *name;            /* the file or buffer name in errors */
     bench_import_report rep;
@@ -77,7 +90,7 @@ static void import_error(csv_import *ci, int code, long column, const char *fmt,
 {
     va_list ap;
     va_start(ap, fmt);
-    import_errorv(&ci->rep, &ci->db->err, ci->name, code, ci->rec_line, column, fmt, ap);
+    import_errorv(&ci->rep, ci->err, ci->name, code, ci->rec_line, column, fmt, ap);
     va_end(ap);
     if (code != BENCH_EPARSE || ci->rep.n_errors >= BENCH_IMPORT_MAX_ERRORS)
         ci->stop = true;
@@ -319,6 +332,42 @@ static const char *column_label(const csv_import *ci, size_t c)
     return c < ci->ncols && ci->header ? ci->header[c] : "?";
 }
 
+/* ---- codes: into the database, or into the part's own pools ---------------------- */
+
+static bench_status intern_area(csv_import *ci, const char *s, size_t len, uint32_t *out)
+{
+    return ci->local ? pool_intern(&ci->local->areas, s, len, out) : db_intern_area(ci->db, s, len, out);
+}
+
+static bench_status intern_indicator(csv_import *ci, const char *s, size_t len, uint32_t *out)
+{
+    return ci->local ? pool_intern(&ci->local->indicators, s, len, out) : db_intern_indicator(ci->db, s, len, out);
+}
+
+static bench_status intern_source(csv_import *ci, const char *s, size_t len, uint32_t *out)
+{
+    return pool_intern(ci->local ? &ci->local->sources : &ci->db->sources, s, len, out);
+}
+
+static bench_status intern_period(csv_import *ci, const char *s, size_t len, int64_t key, uint32_t *out)
+{
+    if (!ci->local)
+        return db_intern_period(ci->db, s, len, key, out);
+    local_codes *l = ci->local;
+    bench_status st = pool_intern(&l->periods, s, len, out);
+    if (!st && *out >= l->keys_cap) {
+        size_t cap = l->keys_cap ? l->keys_cap * 2 : 64;
+        int64_t *k = bench_reallocarray(l->period_keys, cap, sizeof *k);
+        if (!k)
+            return BENCH_ENOMEM;
+        l->period_keys = k;
+        l->keys_cap = cap;
+    }
+    if (!st)
+        l->period_keys[*out] = key;
+    return st;
+}
+
 /* Field c quoted for an error message (at most 40 bytes of it): control bytes as \xNN, and a
  * word on the invisible troubles that make a good-looking value wrong. */
 static const char *shown(csv_import *ci, size_t c)
@@ -351,6 +400,45 @@ static const char *shown(csv_import *ci, size_t c)
     return out;
 }
 
+/* unit_seen[ind] exists (zeroed when new); false when out of memory. */
+static bool unit_slot(csv_import *ci, uint32_t ind)
+{
+    if (ind < ci->unit_seen_cap)
+        return true;
+    size_t cap = ci->unit_seen_cap ? ci->unit_seen_cap : 64;
+    while (cap <= ind)
+        cap *= 2;
+    uint8_t *u = bench_realloc(ci->unit_seen, cap);
+    if (!u)
+        return false;
+    memset(u + ci->unit_seen_cap, 0, cap - ci->unit_seen_cap);
+    ci->unit_seen = u;
+    ci->unit_seen_cap = cap;
+    return true;
+}
+
+/* titles[ind] and units[ind] exist (NULL when new); false when out of memory. */
+static bool label_slots(csv_import *ci, uint32_t ind)
+{
+    if (ind < ci->titles_cap)
+        return true;
+    size_t cap = ci->titles_cap ? ci->titles_cap : 64;
+    while (cap <= ind)
+        cap *= 2;
+    char **t = bench_reallocarray(ci->titles, cap, sizeof *t);
+    if (!t)
+        return false;
+    memset(t + ci->titles_cap, 0, (cap - ci->titles_cap) * sizeof *t);
+    ci->titles = t;
+    char **u = bench_reallocarray(ci->units, cap, sizeof *u);
+    if (!u)
+        return false;
+    memset(u + ci->titles_cap, 0, (cap - ci->titles_cap) * sizeof *u);
+    ci->units = u;
+    ci->titles_cap = cap;
+    return true;
+}
+
 /* The value of field c: a number, or NaN with a missing status. */
 static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *value, uint8_t *status)
 {
@@ -371,18 +459,9 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
         return false;
     }
     *status = BENCH_OBS_OK;
-    if (indicator >= ci->unit_seen_cap) {
-        size_t cap = ci->unit_seen_cap ? ci->unit_seen_cap : 64;
-        while (cap <= indicator)
-            cap *= 2;
-        uint8_t *u = bench_realloc(ci->unit_seen, cap);
-        if (!u) {
-            oom(ci);
-            return false;
-        }
-        memset(u + ci->unit_seen_cap, 0, cap - ci->unit_seen_cap);
-        ci->unit_seen = u;
-        ci->unit_seen_cap = cap;
+    if (!unit_slot(ci, indicator)) {
+        oom(ci);
+        return false;
     }
     /* one unit per indicator in a file: "12 %" beside "13" is refused, in either order,
      * rather than guessing what the bare number means */
@@ -429,7 +508,7 @@ static bool row_source(csv_import *ci, uint16_t *out)
         return false;
     }
     uint32_t k;
-    bench_status st = pool_intern(&ci->db->sources, s, len, &k);
+    bench_status st = intern_source(ci, s, len, &k);
     if (st) {
         import_error(ci, st, (long)c + 1, "cannot add source: %s", bench_strerror(st));
         return false;
@@ -443,25 +522,9 @@ static bool row_labels(csv_import *ci, uint32_t ind)
 {
     if (ci->col[R_TITLE] < 0 && ci->col[R_UNIT] < 0)
         return true;
-    if (ind >= ci->titles_cap) {
-        size_t cap = ci->titles_cap ? ci->titles_cap : 64;
-        while (cap <= ind)
-            cap *= 2;
-        char **t = bench_reallocarray(ci->titles, cap, sizeof *t);
-        if (t) {
-            memset(t + ci->titles_cap, 0, (cap - ci->titles_cap) * sizeof *t);
-            ci->titles = t;
-        }
-        char **u = t ? bench_reallocarray(ci->units, cap, sizeof *u) : NULL;
-        if (u) {
-            memset(u + ci->titles_cap, 0, (cap - ci->titles_cap) * sizeof *u);
-            ci->units = u;
-            ci->titles_cap = cap;
-        }
-        if (!t || !u) {
-            oom(ci);
-            return false;
-        }
+    if (!label_slots(ci, ind)) {
+        oom(ci);
+        return false;
     }
     char **slots[2] = {&ci->titles[ind], &ci->units[ind]};
     int cols[2] = {ci->col[R_TITLE], ci->col[R_UNIT]};
@@ -532,7 +595,6 @@ static void read_row(csv_import *ci)
                      "expected %zu fields as in the header, found %zu", ci->ncols, ci->nf);
         return;
     }
-    bench_db *db = ci->db;
     char buf[129];
     size_t len;
     int64_t pkey;
@@ -545,7 +607,7 @@ static void read_row(csv_import *ci)
                          column_label(ci, c), shown(ci, c));
             return;
         }
-        if (!intern_or_fail(ci, db_intern_area(db, buf, len, &area), c, "area"))
+        if (!intern_or_fail(ci, intern_area(ci, buf, len, &area), c, "area"))
             return;
         remember(ci, R_AREA, c, area);
     }
@@ -557,7 +619,7 @@ static void read_row(csv_import *ci)
                          column_label(ci, c), shown(ci, c));
             return;
         }
-        if (!intern_or_fail(ci, db_intern_period(db, buf, len, pkey, &period), c, "period"))
+        if (!intern_or_fail(ci, intern_period(ci, buf, len, pkey, &period), c, "period"))
             return;
         remember(ci, R_PERIOD, c, period);
     }
@@ -608,7 +670,7 @@ static void read_row(csv_import *ci)
                          column_label(ci, c), shown(ci, c));
             return;
         }
-        if (!intern_or_fail(ci, db_intern_indicator(db, buf, len, &ind), c, "indicator"))
+        if (!intern_or_fail(ci, intern_indicator(ci, buf, len, &ind), c, "indicator"))
             return;
         remember(ci, R_INDICATOR, c, ind);
     }
@@ -721,17 +783,22 @@ static bool feed_line(csv_import *ci, const char *p, size_t n)
     return true;
 }
 
-static void parse_lines(csv_import *ci, const char *data, size_t len)
+enum parse_mode {
+    TO_HEADER, /* stop after the line that completes the header */
+    TO_SPLIT,  /* read the data, leaving the parser as it stands at its end */
+    TO_END     /* read the data and finish the parser: the end of the file */
+};
+
+/* Read lines of data as `mode` says.  Returns the bytes read. */
+static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum parse_mode mode)
 {
     const char *p = data, *end = data + len;
-    /* old Mac files end lines with CR alone; libcsv reads them, and lines are counted by it */
-    char eol = !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
     /* No valid line is longer than a record with its quotes and delimiters: a longer one is
      * refused without reading it to its end (a 1 GB line costs a few megabytes). */
     size_t line_limit = record_limit(ci) + 3 * ci->db->opts.max_columns + 2;
     while (p < end && !ci->stop) {
         size_t avail = (size_t)(end - p), window = avail < line_limit ? avail : line_limit;
-        const char *nl = memchr(p, eol, window);
+        const char *nl = memchr(p, ci->eol, window);
         if (!nl && window < avail) {
             ci->line++;
             if (ci->parser.pstate == 0)
@@ -739,7 +806,7 @@ static void parse_lines(csv_import *ci, const char *data, size_t len)
             if (feed_line(ci, p, window))
                 import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "line longer than the limit of %zu bytes",
                              line_limit);
-            return;
+            return len;
         }
         const char *next = nl ? nl + 1 : end;
         size_t n = (size_t)(next - p);
@@ -754,17 +821,234 @@ static void parse_lines(csv_import *ci, const char *data, size_t len)
             ci->rec_line = ci->line;
         }
         if (!feed_line(ci, p, n))
-            return;
+            return len;
         p = next;
+        if (mode == TO_HEADER && ci->have_header && ci->parser.pstate == 0)
+            return (size_t)(p - data);
     }
-    if (ci->stop)
-        return;
+    if (ci->stop || mode != TO_END)
+        return len;
     if (csv_fini(&ci->parser, on_field, on_record, ci) != 0) {
         if (csv_error(&ci->parser) == CSV_ENOMEM)
             oom(ci);
         else
             import_error(ci, BENCH_EPARSE, (long)ci->nf + 1, "a quoted field is not closed before the end of the file");
     }
+    return len;
+}
+
+/* ---- two cores: the second half of a file on a second thread --------------------- */
+
+static void import_free(csv_import *ci);
+
+/* Files smaller than this are read on one thread: a thread costs more than it saves. */
+#define PARALLEL_MIN_BYTES ((size_t)8 << 20)
+
+/* Where the second half of data may start: just after a line end near the middle, or 0 for
+ * a small file or no line end in reach.  A quoted field may span that line end; the first
+ * half's parser tells at the split (parse_body), and then the second half is read again. */
+static size_t split_point(const csv_import *ci, const char *data, size_t len)
+{
+    if (len < PARALLEL_MIN_BYTES)
+        return 0;
+    size_t reach = record_limit(ci) + 3 * ci->db->opts.max_columns + 2, rest = len - len / 2;
+    const char *nl = memchr(data + len / 2, ci->eol, rest < reach ? rest : reach);
+    return nl && nl + 1 < data + len ? (size_t)(nl + 1 - data) : 0;
+}
+
+typedef struct part_job {
+    csv_import *ci;
+    const char *before;      /* the data before the part, whose lines are counted first */
+    size_t before_len;
+    const char *data;
+    size_t len;
+} part_job;
+
+static void *read_part(void *arg)
+{
+    part_job *job = arg;
+    for (const char *p = job->before, *end = p + job->before_len; (p = memchr(p, job->ci->eol, (size_t)(end - p)));
+         p++)
+        job->ci->line++;
+    parse_lines(job->ci, job->data, job->len, TO_END);
+    return NULL;
+}
+
+static void local_free(local_codes *l)
+{
+    pool_free(&l->indicators);
+    pool_free(&l->areas);
+    pool_free(&l->periods);
+    pool_free(&l->sources);
+    bench_free(l->period_keys);
+}
+
+/* A second reader of the same file: the header and options of `ci`, its own parser, codes and
+ * error.  The header arrays stay owned by `ci`. */
+static bench_status part_init(csv_import *part, local_codes *local, bench_error *err, const csv_import *ci)
+{
+    memset(part, 0, sizeof *part);
+    memset(local, 0, sizeof *local);
+    pool_init(&local->indicators, CODE_LIMIT);
+    pool_init(&local->areas, CODE_LIMIT);
+    pool_init(&local->periods, CODE_LIMIT);
+    pool_init(&local->sources, SOURCE_LIMIT);
+    error_clear(err);
+    part->db = ci->db;
+    part->err = err;
+    part->local = local;
+    part->eol = ci->eol;
+    part->opts = ci->opts;
+    part->name = ci->name;
+    part->have_header = true;
+    part->ncols = ci->ncols;
+    part->header = ci->header;
+    part->role = ci->role;
+    memcpy(part->col, ci->col, sizeof part->col);
+    for (int r = 0; r < R_WIDE; r++)
+        part->cache[r].code = -1;
+    uint32_t code;
+    /* local code 0 is the import's own source, as ci->source is in the database */
+    const pool *sources = &ci->db->sources;
+    bench_status st = pool_intern(&local->sources, sources->strs[ci->source], sources->lens[ci->source], &code);
+    part->source = 0;
+    /* the indicators of a wide file's columns, in local codes */
+    part->wide_ind = st ? NULL : bench_calloc(ci->ncols ? ci->ncols : 1, sizeof *part->wide_ind);
+    if (!st && !part->wide_ind)
+        st = BENCH_ENOMEM;
+    for (size_t c = 0; !st && c < ci->ncols; c++) {
+        if (ci->role[c] != R_WIDE)
+            continue;
+        const pool *ind = &ci->db->indicators;
+        st = pool_intern(&local->indicators, ind->strs[ci->wide_ind[c]], ind->lens[ci->wide_ind[c]], &code);
+        part->wide_ind[c] = (uint16_t)code;
+    }
+    if (!st && csv_init(&part->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
+        st = BENCH_ENOMEM;
+    if (!st) {
+        unsigned char delim = ci->parser.delim_char;
+        csv_set_delim(&part->parser, delim);
+        if (delim == '\t')
+            csv_set_space_func(&part->parser, space_only);
+        csv_set_realloc_func(&part->parser, bench_realloc);
+        csv_set_free_func(&part->parser, bench_free);
+    }
+    return st;
+}
+
+/* Local codes of `l` as database codes, into remap tables (caller frees). */
+static bench_status remap_codes(bench_db *db, const local_codes *l, uint32_t *maps[4])
+{
+    const pool *pools[4] = {&l->indicators, &l->areas, &l->periods, &l->sources};
+    for (int k = 0; k < 4; k++)
+        if (!(maps[k] = bench_malloc((pools[k]->n ? pools[k]->n : 1) * sizeof *maps[k])))
+            return BENCH_ENOMEM;
+    bench_status st = BENCH_OK;
+    for (uint32_t i = 0; !st && i < l->indicators.n; i++)
+        st = db_intern_indicator(db, l->indicators.strs[i], l->indicators.lens[i], &maps[0][i]);
+    for (uint32_t i = 0; !st && i < l->areas.n; i++)
+        st = db_intern_area(db, l->areas.strs[i], l->areas.lens[i], &maps[1][i]);
+    for (uint32_t i = 0; !st && i < l->periods.n; i++)
+        st = db_intern_period(db, l->periods.strs[i], l->periods.lens[i], l->period_keys[i], &maps[2][i]);
+    for (uint32_t i = 0; !st && i < l->sources.n; i++)
+        st = pool_intern(&db->sources, l->sources.strs[i], l->sources.lens[i], &maps[3][i]);
+    return st;
+}
+
+/* Join the part read on the second thread to `ci`: errors in line order, counts, and (when
+ * both parts are clean) its rows, titles and units in database codes. */
+static void join_part(csv_import *ci, csv_import *part)
+{
+    bench_import_report *a = &ci->rep, *b = &part->rep;
+    for (size_t i = 0; i < b->n_errors && i < BENCH_IMPORT_MAX_ERRORS; i++)
+        if (a->n_errors + i < BENCH_IMPORT_MAX_ERRORS)
+            a->errors[a->n_errors + i] = b->errors[i];
+    if (!a->n_errors && b->n_errors)
+        *ci->err = *part->err;
+    a->n_errors += b->n_errors;
+    a->rows_read += b->rows_read;
+    a->skipped_blank += b->skipped_blank;
+    a->skipped_filtered += b->skipped_filtered;
+    a->missing += b->missing;
+    if (a->n_errors)
+        return;
+    if (a->rows_read > ci->db->opts.max_rows) {
+        import_error(ci, BENCH_ELIMIT, 0, "more than %zu data rows (max_rows)", ci->db->opts.max_rows);
+        return;
+    }
+    uint32_t *maps[4] = {NULL, NULL, NULL, NULL};
+    bench_status st = remap_codes(ci->db, part->local, maps);
+    const obs_columns *s = &part->staged;
+    if (!st)
+        st = obs_reserve(&ci->staged, ci->staged.n + s->n);
+    for (size_t r = 0; !st && r < s->n; r++)
+        st = obs_append(&ci->staged, maps[0][s->indicator[r]], maps[1][s->area[r]], maps[2][s->period[r]],
+                        maps[3][s->source[r]], s->gender[r], s->kind[r], s->value[r], s->count[r], s->status[r]);
+    static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
+    for (uint32_t k = 0; !st && k < part->local->indicators.n && !ci->stop; k++) {
+        uint32_t ind = maps[0][k];
+        if (k < part->titles_cap && (part->titles[k] || part->units[k])) {
+            if (!label_slots(ci, ind)) {
+                st = BENCH_ENOMEM;
+                break;
+            }
+            for (int i = 0; i < 2; i++) {
+                char **mine = i ? &ci->units[ind] : &ci->titles[ind], **theirs = i ? &part->units[k] : &part->titles[k];
+                if (!*mine) {
+                    *mine = *theirs;
+                    *theirs = NULL;
+                }
+            }
+        }
+        uint8_t seen = k < part->unit_seen_cap ? part->unit_seen[k] : 0;
+        if (!seen)
+            continue;
+        if (!unit_slot(ci, ind)) {
+            st = BENCH_ENOMEM;
+            break;
+        }
+        if (ci->unit_seen[ind] && ci->unit_seen[ind] != seen)
+            import_error(ci, BENCH_EPARSE, 0, "indicator %s: unit %s in the second half of the file differs from %s in the first",
+                         ci->db->indicators.strs[ind], unit_text[seen - 1], unit_text[ci->unit_seen[ind] - 1]);
+        ci->unit_seen[ind] = seen;
+    }
+    for (int k = 0; k < 4; k++)
+        bench_free(maps[k]);
+    if (st)
+        import_error(ci, st, 0, "cannot join the two halves of the file: %s", bench_strerror(st));
+}
+
+/* Read the rows after the header: in two halves on two threads when the file allows. */
+static void parse_body(csv_import *ci, const char *data, const char *rest, size_t rest_len)
+{
+    size_t split = split_point(ci, rest, rest_len);
+    csv_import part;
+    local_codes local;
+    bench_error part_err;
+    pthread_t thread;
+    bool started = false;
+    if (split && part_init(&part, &local, &part_err, ci) == BENCH_OK) {
+        part_job job = {&part, data, (size_t)(rest + split - data), rest + split, rest_len - split};
+        started = pthread_create(&thread, NULL, read_part, &job) == 0;
+        if (started) {
+            parse_lines(ci, rest, split, TO_SPLIT);
+            pthread_join(thread, NULL);
+            /* the second half began at a record's start only if the first half ends between
+             * records; else (a quoted line end at the split) it is read again, in order */
+            if (ci->parser.pstate == 0 && ci->nf == 0)
+                join_part(ci, &part);
+            else if (!ci->stop)
+                parse_lines(ci, rest + split, rest_len - split, TO_END);
+        }
+    }
+    if (split) {
+        part.header = NULL; /* borrowed from ci */
+        part.role = NULL;
+        import_free(&part);
+        local_free(&local);
+    }
+    if (!started)
+        parse_lines(ci, rest, rest_len, TO_END);
 }
 
 static void import_free(csv_import *ci)
@@ -815,6 +1099,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
     csv_import ci;
     memset(&ci, 0, sizeof ci);
     ci.db = db;
+    ci.err = &db->err;
     ci.opts = opts;
     ci.name = name;
     for (int r = 0; r < R_WIDE; r++)
@@ -823,6 +1108,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
     bench_status st = BENCH_OK;
     char **units = NULL;
     size_t n_units = 0; /* entries of units: the indicator count before any rollback */
+    size_t staged_n = 0;
 
     if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
                      ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))) {
@@ -845,8 +1131,13 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
             st = import_source(db, opts->source, name, &ci.source);
             if (st)
                 import_error(&ci, st, 0, "cannot add source: %s", bench_strerror(st));
-            if (!st)
-                parse_lines(&ci, data, len);
+            /* old Mac files end lines with CR alone; libcsv reads them, and lines are counted by them */
+            ci.eol = !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
+            size_t done = st ? len : parse_lines(&ci, data, len, TO_HEADER);
+            if (!st && ci.have_header && !ci.stop && done < len)
+                parse_body(&ci, data, data + done, len - done);
+            else if (!st)
+                parse_lines(&ci, data + done, len - done, TO_END);
             if (!ci.rep.n_errors && !ci.have_header) {
                 ci.rec_line = 1;
                 import_error(&ci, BENCH_EPARSE, 0, "the file is empty: expected a header line");
@@ -857,6 +1148,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
         n_units = db->indicators.n;
         units = bench_calloc(n_units ? n_units : 1, sizeof *units);
         st = units ? take_units(&ci, units) : BENCH_ENOMEM;
+        staged_n = ci.staged.n; /* the merge may take the staged columns */
         if (!st)
             st = db_merge(db, &ci.staged, &ci.rep.replaced);
         if (st)
@@ -877,7 +1169,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
                 ci.titles[k] = NULL;
             }
         }
-        ci.rep.accepted = ci.staged.n;
+        ci.rep.accepted = staged_n;
         st = BENCH_OK;
     }
     for (size_t k = 0; units && k < n_units; k++)

@@ -340,11 +340,12 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
                     break;
             }
             if (!ji.failed) {
+                size_t n = ji.staged.n; /* the merge may take the staged columns */
                 bench_status st = db_merge(db, &ji.staged, &ji.rep.replaced);
                 if (st)
                     json_error(&ji, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
                 else
-                    ji.rep.accepted = ji.staged.n;
+                    ji.rep.accepted = n;
             }
         } else if (check_meta(&ji, list, kind)) {
             apply_meta(&ji, list, kind);

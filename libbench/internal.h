@@ -40,6 +40,9 @@ void error_set(bench_error *err, int code, const char *file, long line, long col
 
 /* ---- string pools: interned codes --------------------------------------- */
 
+#define CODE_LIMIT 65535u   /* codes are stored as uint16_t */
+#define SOURCE_LIMIT 4096u  /* sources take 12 bits of the sort key */
+
 typedef struct pool {
     char **strs;      /* strs[i] is code i, NUL-terminated, owned */
     uint32_t *lens;
@@ -138,8 +141,9 @@ void db_mark_rollback(bench_db *db, db_mark m);
 
 /* Merge staged observations into the store; later rows win on equal keys, and the
  * sources of the staged rows become the most recently imported, in the order they first
- * appear.  Cannot fail half-way: all memory is reserved first. */
-bench_status db_merge(bench_db *db, const obs_columns *staged, size_t *out_replaced);
+ * appear.  Cannot fail half-way: all memory is reserved first.  An empty store takes the
+ * staged columns themselves (staged is then left empty). */
+bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced);
 /* Of two rows for one key from different sources, is row a's source the more recent? */
 static inline bool source_newer(const bench_db *db, uint16_t a, uint16_t b)
 {

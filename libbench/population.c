@@ -550,6 +550,7 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     pi.name = name ? name : "<buffer>";
     db_mark mark = db_mark_take(db);
     obs_columns staged = {0};
+    size_t staged_n = 0;
     json_failure fail;
     cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, &fail);
     if (!root) {
@@ -587,6 +588,7 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
                             status ? NAN : pi.acc.sum[i], status ? 0 : 1, status);
             pi.rep.missing += status != BENCH_OBS_OK;
         }
+        staged_n = staged.n; /* the merge may take the staged columns */
         if (!st)
             st = db_merge(db, &staged, &pi.rep.replaced);
         if (st)
@@ -599,7 +601,7 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
         pi.rep.accepted = 0;
         pi.rep.missing = 0;
     } else {
-        pi.rep.accepted = staged.n;
+        pi.rep.accepted = staged_n;
     }
     acc_free(&pi.acc);
     obs_free(&staged);

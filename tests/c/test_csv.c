@@ -866,6 +866,138 @@ static void test_limits(void)
     bench_db_free(db);
 }
 
+/* ---- two halves on two threads ---------------------------------------------------------- */
+
+/* A file of about 12 MB (above the size read on two threads): rows of 60 indicators over
+ * kommuner, years and T/K/M, a title and unit column, and `special` rows placed in the second
+ * half.  *out_len receives its length; the caller frees. */
+static char *big_csv(size_t *out_len, const char *early, const char *special, const char *quote_title,
+                     bool straddle)
+{
+    size_t cap = (size_t)16 << 20, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)sprintf(text + len, "kpi,municipality,period,gender,value,title,unit\n");
+    static const char g[] = "TKM";
+    for (int i = 0; len < ((size_t)12 << 20) - 4096; i++) {
+        if (i == 5 && early)
+            len += (size_t)sprintf(text + len, "%s", early);
+        if (i == 250000 && special)
+            len += (size_t)sprintf(text + len, "%s", special);
+        if (i == 1000 && quote_title)
+            len += (size_t)sprintf(text + len, "U1,0114,1990,T,1,\"%s\",\n", quote_title);
+        if (straddle && len > ((size_t)6 << 20) - 300000 && len < ((size_t)6 << 20) - 299950) {
+            /* a title of 600 kB over many lines around the middle: the split falls inside it */
+            len += (size_t)sprintf(text + len, "U1,0114,1991,T,2,\"");
+            for (int k = 0; k < 6000; k++)
+                len += (size_t)sprintf(text + len, "rad %05d i en lång titel som går över många rader, rad för rad\n", k);
+            len += (size_t)sprintf(text + len, "\",\n");
+        }
+        len += (size_t)sprintf(text + len, "U%d,%04d,%d,%c,%d.5,,\n", i % 60, 114 + (i / 3 / 30) % 300, 1990 + (i / 3) % 30,
+                               g[i % 3], i % 1000);
+    }
+    *out_len = len;
+    return text;
+}
+
+/* 1-based line of the first occurrence of needle. */
+static long line_of(const char *text, const char *needle)
+{
+    const char *at = strstr(text, needle);
+    long line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
+/* The same text imported in pieces of whole lines below the two-thread size, one at a time. */
+static char *dump_of_pieces(const char *text, size_t len)
+{
+    bench_db *db = new_db();
+    const char *header_end = strchr(text, '\n') + 1;
+    size_t header_len = (size_t)(header_end - text);
+    char *piece = malloc((size_t)5 << 20);
+    for (const char *p = header_end; p < text + len;) {
+        const char *stop = p + ((size_t)4 << 20) < text + len ? p + ((size_t)4 << 20) : text + len;
+        while (stop < text + len && stop[-1] != '\n')
+            stop++;
+        memcpy(piece, text, header_len);
+        memcpy(piece + header_len, p, (size_t)(stop - p));
+        CU_ASSERT_EQUAL(bench_import_csv_buffer(NULL, db, piece, header_len + (size_t)(stop - p), "big.csv", NULL),
+                        BENCH_OK);
+        p = stop;
+    }
+    free(piece);
+    char *dump = dump_values(db);
+    bench_db_free(db);
+    return dump;
+}
+
+static void test_two_halves(void)
+{
+    /* codes, titles and units first seen in the second half */
+    size_t len;
+    char *text = big_csv(&len, NULL, "Z999,G99999,2099,K,42,Bara i andra halvan,%\nU1,2584,2099,M,\"7,5\",,\n", NULL, false);
+    bench_db *db = new_db();
+    bench_import_report rep;
+    CU_ASSERT_EQUAL_FATAL(bench_import_csv_buffer(&rep, db, text, len, "big.csv", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(rep.accepted - rep.replaced, bench_db_count(db));
+    CU_ASSERT_EQUAL(value_of(db, "Z999", "G99999", "2099", BENCH_GENDER_K), 42);
+    CU_ASSERT_EQUAL(value_of(db, "U1", "2584", "2099", BENCH_GENDER_M), 7.5);
+    const char *title = NULL, *unit = NULL;
+    CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, NULL, db, "Z999"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(title, "Bara i andra halvan");
+    CU_ASSERT_STRING_EQUAL(unit, "%");
+    char *whole = dump_values(db), *pieces = dump_of_pieces(text, len);
+    CU_ASSERT_STRING_EQUAL(whole, pieces);
+    free(whole);
+    free(pieces);
+    bench_db_free(db);
+    free(text);
+
+    /* errors in both halves: in line order, each at its own line; the store unchanged */
+    text = big_csv(&len, "U5,0114,1991,M,fem,,\n", "Z999,G99999,2099,K,4xx,,\n", NULL, false);
+    long early = line_of(text, ",fem,"), late = line_of(text, ",4xx,");
+    CU_ASSERT_EQUAL(early, 7);
+    db = db_with_data(NULL);
+    fingerprint before = take_fingerprint(db);
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, text, len, "big.csv", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(rep.n_errors, 2);
+    CU_ASSERT_EQUAL(rep.errors[0].line, early);
+    CU_ASSERT_EQUAL(rep.errors[1].line, late);
+    CU_ASSERT_EQUAL(rep.errors[1].column, 5);
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->line, early);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    free(text);
+    /* only the second half wrong: that error is the database's */
+    text = big_csv(&len, NULL, "Z999,G99999,2099,K,4xx,,\n", NULL, false);
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, text, len, "big.csv", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(rep.n_errors, 1);
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->line, line_of(text, ",4xx,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "4xx"));
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    bench_db_free(db);
+    free(text);
+
+    /* quoted titles over several lines, one in the first half and one across the split:
+     * the second half is read again in order, the lines still right */
+    text = big_csv(&len, NULL, "U1,0114,2099,T,oops,,\n", "två\nrader", true);
+    db = new_db();
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, text, len, "big.csv", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(rep.n_errors, 1);
+    CU_ASSERT_EQUAL(rep.errors[0].line, line_of(text, ",oops,"));
+    char *oops = strstr(text, ",oops,");
+    memcpy(oops + 1, "1234", 4);
+    CU_ASSERT_EQUAL_FATAL(bench_import_csv_buffer(&rep, db, text, len, "big.csv", NULL), BENCH_OK);
+    whole = dump_values(db);
+    pieces = dump_of_pieces(text, len);
+    CU_ASSERT_STRING_EQUAL(whole, pieces);
+    CU_ASSERT_EQUAL(value_of(db, "U1", "0114", "1991", BENCH_GENDER_T), 2);
+    free(whole);
+    free(pieces);
+    bench_db_free(db);
+    free(text);
+}
+
 static void test_many_errors_listed_in_order(void)
 {
     bench_db *db = db_with_data(NULL);
@@ -970,6 +1102,7 @@ int register_csv_suite(void)
            !CU_add_test(s, "header only, file errors", test_header_only_and_file_errors) ||
            !CU_add_test(s, "limit boundaries", test_limit_boundaries) ||
            !CU_add_test(s, "limits: rows, input size, long lines, set_limits", test_limits) ||
+           !CU_add_test(s, "a large file in two halves on two threads", test_two_halves) ||
            !CU_add_test(s, "many errors listed in order", test_many_errors_listed_in_order) ||
            !CU_add_test(s, "bad options", test_bad_options);
 }
