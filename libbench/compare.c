@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -508,6 +509,79 @@ static bench_status group_rows(uint32_t **out_start, size_t *out_ngroups, const 
     return BENCH_OK;
 }
 
+/* The groups [g0, g1) of a compare_all, ranked and written into the frame's columns; a part
+ * of the work that one thread does, with its own scratch space. */
+typedef struct group_work {
+    const bench_db *db;
+    const obs_columns *o;
+    int direction;
+    uint32_t *rows;
+    const uint32_t *gstart;
+    size_t g0, g1, largest;
+    uint32_t *ind, *period, *gender, *area, *colour;
+    double *value, *percentile, *mean;
+    int32_t *rank, *count;
+    bench_status status;
+} group_work;
+
+static void *rank_groups(void *arg)
+{
+    group_work *w = arg;
+    const obs_columns *o = w->o;
+    uint32_t *rows = w->rows;
+    size_t n = w->largest ? w->largest : 1;
+    uint32_t *scratch_k = bench_malloc(n * sizeof *scratch_k), *scratch_r = bench_malloc(n * sizeof *scratch_r);
+    uint32_t *keys32 = bench_malloc(n * sizeof *keys32);
+    w->status = scratch_k && scratch_r && keys32 ? BENCH_OK : BENCH_ENOMEM;
+    for (size_t g = w->g0; !w->status && g < w->g1; g++) {
+        size_t i = w->gstart[g], j = w->gstart[g + 1];
+        if (i == j)
+            continue;
+        int d = indicator_direction(w->db, o->indicator[rows[i]], w->direction);
+        /* values first (keyed best first), rows without a value after them */
+        size_t k = i, miss = 0;
+        for (size_t a = i; a < j; a++) {
+            uint32_t r = rows[a];
+            if (o->status[r] == BENCH_OBS_OK) {
+                keys32[k - i] = order_key32(o->value[r], d);
+                rows[k++] = r;
+            } else {
+                scratch_r[miss++] = r;
+            }
+        }
+        memcpy(rows + k, scratch_r, miss * sizeof *rows);
+        sort_group(keys32, rows + i, k - i, o->value, d, scratch_k, scratch_r);
+        double sum = 0;
+        for (size_t a = i; a < j; a++) {
+            uint32_t r = rows[a];
+            w->ind[a] = o->indicator[r];
+            w->period[a] = o->period[r];
+            w->gender[a] = o->gender[r];
+            w->area[a] = o->area[r];
+            w->value[a] = a < k ? o->value[r] : NAN;
+            sum += a < k ? w->value[a] : 0;
+        }
+        rank_sorted(w->value + i, k - i, d, w->rank + i, w->percentile + i, w->colour + i);
+        double group_mean = k > i ? sum / (double)(k - i) : NAN;
+        for (size_t a = i; a < j; a++) {
+            if (a >= k) {
+                w->rank[a] = 0;
+                w->percentile[a] = NAN;
+                w->colour[a] = C_GREY;
+            }
+            w->count[a] = (int32_t)(k - i);
+            w->mean[a] = group_mean;
+        }
+    }
+    bench_free(scratch_k);
+    bench_free(scratch_r);
+    bench_free(keys32);
+    return NULL;
+}
+
+/* Groups of more rows than this are shared between two threads. */
+#define PARALLEL_MIN_ROWS 1000000
+
 bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas,
                                size_t n_areas, int direction)
 {
@@ -527,7 +601,6 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
     uint64_t *keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
     uint32_t *rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
     uint32_t *gstart = NULL; /* rows of group g are rows[gstart[g] .. gstart[g + 1]) */
-    uint32_t *scratch_k = NULL, *scratch_r = NULL, *keys32 = NULL;
     bench_frame *f = NULL;
     ranks_t rk = {0};
     size_t n = 0, ngroups = 0;
@@ -551,10 +624,6 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
     for (size_t g = 0; !st && g < ngroups; g++)
         if (gstart[g + 1] - gstart[g] > largest)
             largest = gstart[g + 1] - gstart[g];
-    if (!st && (!(scratch_k = bench_malloc((largest ? largest : 1) * sizeof *scratch_k)) ||
-                !(scratch_r = bench_malloc((largest ? largest : 1) * sizeof *scratch_r)) ||
-                !(keys32 = bench_malloc((largest ? largest : 1) * sizeof *keys32))))
-        st = BENCH_ENOMEM;
     if (!st)
         st = ranks_make(&rk, db);
     if (!st)
@@ -578,45 +647,27 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
             !mean)
             st = BENCH_ENOMEM;
     }
-    for (size_t g = 0; !st && g < ngroups; g++) {
-        size_t i = gstart[g], j = gstart[g + 1];
-        if (i == j)
-            continue;
-        int d = indicator_direction(db, o->indicator[rows[i]], direction);
-        /* values first (keyed best first), rows without a value after them */
-        size_t k = i, miss = 0;
-        for (size_t a = i; a < j; a++) {
-            uint32_t r = rows[a];
-            if (o->status[r] == BENCH_OBS_OK) {
-                keys32[k - i] = order_key32(o->value[r], d);
-                rows[k++] = r;
-            } else {
-                scratch_r[miss++] = r;
-            }
+    if (!st) {
+        /* two threads each take about half the rows, in whole groups */
+        group_work w[2];
+        for (int t = 0; t < 2; t++)
+            w[t] = (group_work){db, o, direction, rows, gstart, 0, ngroups, largest, ind, period, gender, area,
+                                colour, value, percentile, mean, rank, count, BENCH_OK};
+        size_t half = 0;
+        while (n >= PARALLEL_MIN_ROWS && half < ngroups && gstart[half] < n / 2)
+            half++;
+        pthread_t thread;
+        bool two = half > 0 && half < ngroups;
+        if (two) {
+            w[0].g1 = w[1].g0 = half;
+            two = pthread_create(&thread, NULL, rank_groups, &w[1]) == 0;
+            if (!two)
+                w[0].g1 = ngroups;
         }
-        memcpy(rows + k, scratch_r, miss * sizeof *rows);
-        sort_group(keys32, rows + i, k - i, o->value, d, scratch_k, scratch_r);
-        double sum = 0;
-        for (size_t a = i; a < j; a++) {
-            uint32_t r = rows[a];
-            ind[a] = o->indicator[r];
-            period[a] = o->period[r];
-            gender[a] = o->gender[r];
-            area[a] = o->area[r];
-            value[a] = a < k ? o->value[r] : NAN;
-            sum += a < k ? value[a] : 0;
-        }
-        rank_sorted(value + i, k - i, d, rank + i, percentile + i, colour + i);
-        double group_mean = k > i ? sum / (double)(k - i) : NAN;
-        for (size_t a = i; a < j; a++) {
-            if (a >= k) {
-                rank[a] = 0;
-                percentile[a] = NAN;
-                colour[a] = C_GREY;
-            }
-            count[a] = (int32_t)(k - i);
-            mean[a] = group_mean;
-        }
+        rank_groups(&w[0]);
+        if (two)
+            pthread_join(thread, NULL);
+        st = w[0].status ? w[0].status : two ? w[1].status : BENCH_OK;
     }
     if (!st)
         st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
@@ -633,9 +684,6 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
     bench_free(keys);
     bench_free(rows);
     bench_free(gstart);
-    bench_free(scratch_k);
-    bench_free(scratch_r);
-    bench_free(keys32);
     ranks_free(&rk);
     if (st) {
         bench_frame_free(f);

@@ -1076,6 +1076,66 @@ static void test_compare_all_random(void)
     }
 }
 
+/* Over a million rows the groups are shared between two threads: groups on both sides of the
+ * split (and at the ends) agree with bench_compare of the same indicator, period and gender. */
+static void test_compare_all_two_threads(void)
+{
+    bench_db *db = new_db();
+    size_t cap = (size_t)40 << 20, len = 0;
+    char *csv = malloc(cap);
+    len += (size_t)sprintf(csv, "kpi,municipality,period,gender,value\n");
+    bench_frame *areas = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_areas_frame(&areas, db), BENCH_OK);
+    const char *kommuner[400];
+    size_t nk = 0;
+    for (size_t r = 0; r < bench_frame_rows(areas) && nk < 400; r++)
+        if (!strcmp(code_at(areas, 2, r), "kommun"))
+            kommuner[nk++] = code_at(areas, 0, r);
+    uint64_t seed = 42;
+    for (int i = 0; i < 1400; i++)
+        for (size_t a = 0; a < nk; a++)
+            for (int g = 0; g < 3; g++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                unsigned x = (unsigned)(seed >> 40);
+                if (x % 13 == 0)
+                    len += (size_t)sprintf(csv + len, "X%d,%s,2022,%c,..\n", i, kommuner[a], "TKM"[g]);
+                else
+                    len += (size_t)sprintf(csv + len, "X%d,%s,2022,%c,%u\n", i, kommuner[a], "TKM"[g], x % 500);
+            }
+    CU_ASSERT_EQUAL_FATAL(bench_import_csv_buffer(NULL, db, csv, len, "many.csv", NULL), BENCH_OK);
+    free(csv);
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_HIGHER), BENCH_OK);
+    size_t n = bench_frame_rows(f);
+    CU_ASSERT_TRUE_FATAL(n > 1000000);
+    size_t probes[] = {0, n / 2 - 2000, n / 2 - 1, n / 2, n / 2 + 1, n / 2 + 2000, n - 1};
+    for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
+        size_t i = probes[p];
+        while (i > 0 && !strcmp(code_at(f, 0, i - 1), code_at(f, 0, probes[p])) &&
+               !strcmp(code_at(f, 2, i - 1), code_at(f, 2, probes[p])))
+            i--; /* the first row of the probe's group */
+        bench_compare_options o = BENCH_COMPARE_INIT;
+        char ind[16];
+        snprintf(ind, sizeof ind, "%s", code_at(f, 0, i));
+        o.indicator = ind;
+        o.period = "2022";
+        o.gender = (bench_gender)(strchr("TKM", code_at(f, 2, i)[0]) - "TKM");
+        o.direction = BENCH_DIRECTION_HIGHER;
+        bench_frame *one = NULL;
+        CU_ASSERT_EQUAL_FATAL(bench_compare(&one, NULL, db, &o), BENCH_OK);
+        CU_ASSERT_EQUAL(bench_frame_rows(one), nk); /* every kommun, with a value or not */
+        for (size_t r = 0; r < bench_frame_rows(one); r++) {
+            CU_ASSERT_STRING_EQUAL(code_at(one, 0, r), code_at(f, 3, i + r));
+            CU_ASSERT_EQUAL(i32_at(one, 2, r), i32_at(f, 5, i + r));
+            CU_ASSERT_STRING_EQUAL(code_at(one, 4, r), code_at(f, 8, i + r));
+        }
+        bench_frame_free(one);
+    }
+    bench_frame_free(f);
+    bench_frame_free(areas);
+    bench_db_free(db);
+}
+
 int register_compare_suite(void)
 {
     CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -1095,5 +1155,6 @@ int register_compare_suite(void)
            !CU_add_test(s, "errors", test_errors) ||
            !CU_add_test(s, "compare_all", test_compare_all) ||
            !CU_add_test(s, "compare_all with close values", test_compare_all_close_values) ||
-           !CU_add_test(s, "compare_all on random groups", test_compare_all_random);
+           !CU_add_test(s, "compare_all on random groups", test_compare_all_random) ||
+           !CU_add_test(s, "compare_all on two threads", test_compare_all_two_threads);
 }
