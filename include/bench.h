@@ -20,8 +20,11 @@
  *     parallel, also when several are opened from the same snapshot file.
  *     There is no global mutable state.  A bench_frame is immutable once
  *     returned, does not depend on its database (it may outlive it) and may
- *     be read from any number of threads.  tests/c/test_store.c and
- *     tests/python/test_threads.py hold these rules.
+ *     be read from any number of threads.  Inside a call the library may use
+ *     a second thread of its own (a CSV import of more than 8 MB,
+ *     bench_compare_all over more than a million rows); it has ended when the
+ *     call returns.  tests/c/test_store.c and tests/python/test_threads.py
+ *     hold these rules.
  *   - Limits: every importer keeps to the limits of its database (field
  *     length, columns, rows, input size, JSON depth; bench_db_options) and
  *     refuses more with BENCH_ELIMIT in memory bounded by them.

@@ -58,6 +58,8 @@ typedef struct csv_import {
     char **titles, **units;      /* per indicator code: from title/unit columns, or NULL */
     size_t titles_cap;
     obs_columns staged;
+    uint32_t *lines;             /* the line of each staged row (for a repeated key) */
+    size_t lines_cap;
     code_cache cache[R_WIDE];    /* per role */
     bool stop;                   /* too many errors, or a fatal one */
 } csv_import;
@@ -551,16 +553,34 @@ static bool row_labels(csv_import *ci, uint32_t ind)
     return true;
 }
 
+/* lines[row] exists; false when out of memory. */
+static bool line_slot(csv_import *ci, size_t row)
+{
+    if (row < ci->lines_cap)
+        return true;
+    size_t cap = ci->lines_cap ? ci->lines_cap * 2 : 1024;
+    while (cap <= row)
+        cap *= 2;
+    uint32_t *l = bench_reallocarray(ci->lines, cap, sizeof *l);
+    if (!l)
+        return false;
+    ci->lines = l;
+    ci->lines_cap = cap;
+    return true;
+}
+
 static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, int gender, int kind,
                   double value, int32_t count, uint8_t status)
 {
     uint16_t source;
     if (!row_source(ci, &source) || !row_labels(ci, ind))
         return false;
-    if (obs_append(&ci->staged, ind, area, period, source, gender, kind, value, count, status)) {
+    if (!line_slot(ci, ci->staged.n) ||
+        obs_append(&ci->staged, ind, area, period, source, gender, kind, value, count, status)) {
         oom(ci);
         return false;
     }
+    ci->lines[ci->staged.n - 1] = (uint32_t)ci->rec_line;
     if (status != BENCH_OBS_OK)
         ci->rep.missing++;
     return true;
@@ -981,6 +1001,10 @@ static void join_part(csv_import *ci, csv_import *part)
     const obs_columns *s = &part->staged;
     if (!st)
         st = obs_reserve(&ci->staged, ci->staged.n + s->n);
+    if (!st && !line_slot(ci, ci->staged.n + s->n))
+        st = BENCH_ENOMEM;
+    if (!st)
+        memcpy(ci->lines + ci->staged.n, part->lines, s->n * sizeof *ci->lines);
     for (size_t r = 0; !st && r < s->n; r++)
         st = obs_append(&ci->staged, maps[0][s->indicator[r]], maps[1][s->area[r]], maps[2][s->period[r]],
                         maps[3][s->source[r]], s->gender[r], s->kind[r], s->value[r], s->count[r], s->status[r]);
@@ -1070,6 +1094,7 @@ static void import_free(csv_import *ci)
     bench_free(ci->titles);
     bench_free(ci->units);
     obs_free(&ci->staged);
+    bench_free(ci->lines);
 }
 
 /* Units found in the file (a unit column, else number suffixes) become the
@@ -1149,10 +1174,17 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
         units = bench_calloc(n_units ? n_units : 1, sizeof *units);
         st = units ? take_units(&ci, units) : BENCH_ENOMEM;
         staged_n = ci.staged.n; /* the merge may take the staged columns */
+        merge_conflict twice;
         if (!st)
-            st = db_merge(db, &ci.staged, &ci.rep.replaced);
-        if (st)
+            st = db_merge(db, &ci.staged, ci.lines, &ci.rep.replaced, &twice);
+        if (st == BENCH_EPARSE) {
+            ci.rec_line = twice.later;
+            import_error(&ci, st, ci.col[R_VALUE] + 1,
+                         "the same indicator, area, period, gender and kind as line %u, with another value: "
+                         "which one is meant? (a file gives each key once)", (unsigned)twice.earlier);
+        } else if (st) {
             import_error(&ci, st, 0, "cannot store the rows: %s", bench_strerror(st));
+        }
     }
     if (ci.rep.n_errors) {
         st = (bench_status)db->err.code;

@@ -45,6 +45,17 @@ static const cJSON *field(const cJSON *obj, const char *name)
     return cJSON_GetObjectItemCaseSensitive(obj, name);
 }
 
+/* The first key that an object gives twice, or NULL: cJSON keeps both, and which one a
+ * reader takes is a guess.  Objects here have a handful of keys. */
+static const char *repeated_key(const cJSON *obj)
+{
+    for (const cJSON *a = obj->child; a; a = a->next)
+        for (const cJSON *b = a->next; b; b = b->next)
+            if (a->string && b->string && strcmp(a->string, b->string) == 0)
+                return a->string;
+    return NULL;
+}
+
 /* A code given as a string, or as a whole number (periods often are). */
 static bool code_text(const cJSON *v, char *buf, size_t size)
 {
@@ -81,6 +92,9 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
     uint32_t ind, area, period;
     if (!cJSON_IsObject(row))
         return FAIL(ji, "values[%zu]: expected an object {kpi, municipality, period, values}", i);
+    const char *twice = repeated_key(row);
+    if (twice)
+        return FAIL(ji, "values[%zu]: the key \"%.40s\" appears twice: which one is meant?", i, twice);
     if (!code_text(field(row, "kpi"), text, sizeof text) || !indicator_id_normalize(text, strlen(text), buf, &len))
         return FAIL(ji, "values[%zu].kpi: expected an indicator id such as \"U33401\"", i);
     bench_status st = db_intern_indicator(db, buf, len, &ind);
@@ -111,6 +125,10 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
             return false;
         if (!cJSON_IsObject(v))
             return FAIL(ji, "values[%zu].values[%zu]: expected an object", i, j);
+        const char *twice = repeated_key(v);
+        if (twice)
+            return FAIL(ji, "values[%zu].values[%zu]: the key \"%.40s\" appears twice: which one is meant?", i, j,
+                        twice);
         if ((row_deleted || deleted(v)) && !ji->opts->include_deleted) {
             ji->rep.skipped_deleted++;
             j++;
@@ -341,7 +359,7 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
             }
             if (!ji.failed) {
                 size_t n = ji.staged.n; /* the merge may take the staged columns */
-                bench_status st = db_merge(db, &ji.staged, &ji.rep.replaced);
+                bench_status st = db_merge(db, &ji.staged, NULL, &ji.rep.replaced, NULL);
                 if (st)
                     json_error(&ji, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
                 else

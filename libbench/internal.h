@@ -139,11 +139,20 @@ typedef struct db_mark { uint32_t n_ind, n_area, n_period, n_source; } db_mark;
 db_mark db_mark_take(const bench_db *db);
 void db_mark_rollback(bench_db *db, db_mark m);
 
+/* Two rows of one import with the same key and different values, by their tags. */
+typedef struct merge_conflict {
+    uint32_t earlier, later;
+} merge_conflict;
+
 /* Merge staged observations into the store; later rows win on equal keys, and the
  * sources of the staged rows become the most recently imported, in the order they first
  * appear.  Cannot fail half-way: all memory is reserved first.  An empty store takes the
- * staged columns themselves (staged is then left empty). */
-bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced);
+ * staged columns themselves (staged is then left empty).  With `conflict` (and `tags`, one
+ * per staged row: a line or an entry number), two staged rows with one key and different
+ * values are refused with BENCH_EPARSE and their tags, the store unchanged; identical
+ * repeats are counted as replaced. */
+bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t *out_replaced,
+                      merge_conflict *conflict);
 /* Of two rows for one key from different sources, is row a's source the more recent? */
 static inline bool source_newer(const bench_db *db, uint16_t a, uint16_t b)
 {

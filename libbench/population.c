@@ -254,6 +254,77 @@ static void set_role(cell *c, enum dim_role role, const char *value)
 
 #define MAX_DIMS 32
 
+/* The rows of a PxWeb v1 response seen so far, by their key (every dimension, civilstånd
+ * included): a key given twice is a cell given twice, which summing would double. */
+typedef struct seen_keys {
+    const cJSON **keys; /* open addressing on the hash of the key's strings; NULL = empty */
+    size_t *rows;
+    size_t cap, n;
+} seen_keys;
+
+static uint64_t key_hash(const cJSON *key)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const cJSON *k = key->child; k; k = k->next) {
+        for (const char *p = k->valuestring; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        h = (h ^ 0xff) * 1099511628211ull;
+    }
+    return h;
+}
+
+static bool same_key(const cJSON *a, const cJSON *b)
+{
+    for (a = a->child, b = b->child; a && b; a = a->next, b = b->next)
+        if (strcmp(a->valuestring, b->valuestring) != 0)
+            return false;
+    return !a && !b;
+}
+
+/* Remember `key` of row `row`; *earlier is the row that gave it before, or SIZE_MAX. */
+static bench_status seen_add(seen_keys *s, const cJSON *key, size_t row, size_t *earlier)
+{
+    *earlier = SIZE_MAX;
+    if (2 * (s->n + 1) > s->cap) {
+        seen_keys bigger = {0};
+        bigger.cap = s->cap ? s->cap * 2 : 256;
+        bigger.keys = bench_calloc(bigger.cap, sizeof *bigger.keys);
+        bigger.rows = bench_malloc(bigger.cap * sizeof *bigger.rows);
+        if (!bigger.keys || !bigger.rows) {
+            bench_free(bigger.keys);
+            bench_free(bigger.rows);
+            return BENCH_ENOMEM;
+        }
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->keys[i])
+                continue;
+            size_t j = key_hash(s->keys[i]) & (bigger.cap - 1);
+            while (bigger.keys[j])
+                j = (j + 1) & (bigger.cap - 1);
+            bigger.keys[j] = s->keys[i];
+            bigger.rows[j] = s->rows[i];
+        }
+        bigger.n = s->n;
+        bench_free(s->keys);
+        bench_free(s->rows);
+        *s = bigger;
+    }
+    size_t j = key_hash(key) & (s->cap - 1);
+    while (s->keys[j] && !same_key(s->keys[j], key))
+        j = (j + 1) & (s->cap - 1);
+    if (s->keys[j]) {
+        *earlier = s->rows[j];
+        return BENCH_OK;
+    }
+    s->keys[j] = key;
+    s->rows[j] = row;
+    s->n++;
+    return BENCH_OK;
+}
+
+static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role *key_roles, size_t nkeys,
+                         const char *const *measures, size_t nmeasures, seen_keys *seen);
+
 static void read_v1(pop_import *pi, const cJSON *root)
 {
     const cJSON *columns = cJSON_GetObjectItemCaseSensitive(root, "columns");
@@ -288,6 +359,15 @@ static void read_v1(pop_import *pi, const cJSON *root)
         pop_error(pi, BENCH_EPARSE, 0, 0, "columns: no column of type \"c\" (the measure, e.g. BE0101N1)");
         return;
     }
+    seen_keys seen = {0};
+    read_v1_rows(pi, data, key_roles, nkeys, measures, nmeasures, &seen);
+    bench_free(seen.keys);
+    bench_free(seen.rows);
+}
+
+static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role *key_roles, size_t nkeys,
+                         const char *const *measures, size_t nmeasures, seen_keys *seen)
+{
     const cJSON *row;
     size_t r = 0;
     cJSON_ArrayForEach(row, data) {
@@ -311,6 +391,16 @@ static void read_v1(pop_import *pi, const cJSON *root)
         }
         if (k != nkeys) {
             pop_error(pi, BENCH_EPARSE, 0, 0, "%s.key: expected %zu strings, found %zu", where, nkeys, k);
+            return;
+        }
+        size_t earlier;
+        if (seen_add(seen, key, r, &earlier) != BENCH_OK) {
+            pop_error(pi, BENCH_ENOMEM, 0, 0, "%s: out of memory", where);
+            return;
+        }
+        if (earlier != SIZE_MAX) {
+            pop_error(pi, BENCH_EPARSE, 0, 0, "%s: the same key as data[%zu], a cell given twice (which one is meant?)",
+                      where, earlier);
             return;
         }
         size_t m = 0;
@@ -590,7 +680,7 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
         }
         staged_n = staged.n; /* the merge may take the staged columns */
         if (!st)
-            st = db_merge(db, &staged, &pi.rep.replaced);
+            st = db_merge(db, &staged, NULL, &pi.rep.replaced, NULL);
         if (st)
             pop_error(&pi, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
     }

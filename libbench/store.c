@@ -319,7 +319,46 @@ bench_status db_own_columns(bench_db *db)
     return BENCH_OK;
 }
 
-bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced)
+/* The first pair of staged rows with one key and different values (status, value or
+ * count), by their tags; false when there is none.  *st is set when out of memory. */
+static bool same_values(const obs_columns *a, size_t i, const obs_columns *b, size_t j)
+{
+    return a->status[i] == b->status[j] && a->count[i] == b->count[j] &&
+           (a->value[i] == b->value[j] || (isnan(a->value[i]) && isnan(b->value[j])));
+}
+
+static bool staged_conflict(const obs_columns *staged, const uint32_t *tags, merge_conflict *c, bench_status *st)
+{
+    size_t cap = 1024;
+    while (cap < staged->n + staged->n / 2)
+        cap *= 2;
+    slot *index = bench_calloc(cap, sizeof *index);
+    if (!index) {
+        *st = BENCH_ENOMEM;
+        return false;
+    }
+    bool found = false;
+    for (size_t s = 0; s < staged->n && !found; s++) {
+        uint64_t key = packed_key(staged, s), h = hash_of(key);
+        uint32_t tag = (uint32_t)(h >> 32);
+        size_t i = h & (cap - 1);
+        while (index[i].row && (index[i].tag != tag || packed_key(staged, index[i].row - 1) != key))
+            i = (i + 1) & (cap - 1);
+        if (!index[i].row) {
+            index[i].tag = tag;
+            index[i].row = (uint32_t)(s + 1);
+        } else if (!same_values(staged, index[i].row - 1, staged, s)) {
+            c->earlier = tags[index[i].row - 1];
+            c->later = tags[s];
+            found = true;
+        }
+    }
+    bench_free(index);
+    return found;
+}
+
+bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t *out_replaced,
+                      merge_conflict *conflict)
 {
     size_t need = db->obs.n + staged->n;
     if (need >= UINT32_MAX)
@@ -328,6 +367,10 @@ bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced)
     /* An empty store takes the staged columns themselves, compacted in place (a row is only
      * ever written at or before the row being read); a store with rows gets them copied in. */
     bool steal = !st && db->obs.n == 0;
+    /* two rows of this import with one key and different values: found while merging into an
+     * empty store, by a pass of their own before merging into a store with rows */
+    if (!st && !steal && conflict && staged_conflict(staged, tags, conflict, &st))
+        return BENCH_EPARSE;
     if (!st && !steal)
         st = obs_reserve(&db->obs, need);
     if (st)
@@ -336,25 +379,27 @@ bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced)
     while (cap < need + need / 2) /* load at most 2/3 */
         cap *= 2;
     slot *index = bench_calloc(cap, sizeof *index);
-    if (!index)
-        return BENCH_ENOMEM;
     uint8_t *touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
-    if (!touched || (st = db_sync_meta(db)) != BENCH_OK) {
+    uint32_t *seq = bench_malloc((db->sources.n ? db->sources.n : 1) * sizeof *seq);
+    if (!index || !touched || !seq || (st = db_sync_meta(db)) != BENCH_OK) {
         bench_free(index);
         bench_free(touched);
+        bench_free(seq);
         return BENCH_ENOMEM;
     }
-    /* from here nothing can fail: the store changes in one piece */
-    uint32_t before = db->import_seq;
+    /* the sources' new order, kept aside until the merge is sure */
+    memcpy(seq, db->source_seq, db->sources.n * sizeof *seq);
+    uint32_t import_seq = db->import_seq;
     for (size_t s = 0; s < staged->n; s++) {
         touched[staged->indicator[s]] = 1;
         uint16_t src = staged->source[s];
-        if (db->source_seq[src] <= before) /* first row of this source in this import */
-            db->source_seq[src] = ++db->import_seq;
+        if (seq[src] <= db->import_seq) /* first row of this source in this import */
+            seq[src] = ++import_seq;
     }
     obs_columns *o = steal ? staged : &db->obs;
     size_t existing = steal ? 0 : o->n, n = existing; /* rows before the import; rows now */
     size_t mask = cap - 1, replaced = 0;
+    bool failed = false;
     /* Rows are hashed a batch ahead of their lookup, with the slot prefetched: the table is
      * far larger than the cache and each lookup would otherwise wait for memory. */
     enum { BATCH = 16 };
@@ -376,7 +421,7 @@ bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced)
             index[i].row = (uint32_t)(r + 1);
         }
     }
-    for (size_t s0 = 0; s0 < staged->n; s0 += BATCH) {
+    for (size_t s0 = 0; s0 < staged->n && !failed; s0 += BATCH) {
         size_t nb = staged->n - s0 < BATCH ? staged->n - s0 : BATCH;
         for (size_t b = 0; b < nb; b++) {
             hashes[b] = hash_of(packed_key(staged, s0 + b));
@@ -391,6 +436,12 @@ bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced)
                 i = (i + 1) & mask;
             if (index[i].row) { /* the same key again: the later value wins */
                 size_t r = index[i].row - 1;
+                if (steal && conflict && !same_values(o, r, staged, s)) {
+                    conflict->earlier = tags[r];
+                    conflict->later = tags[s];
+                    failed = true; /* the store is untouched: only staged was compacted */
+                    break;
+                }
                 o->status[r] = staged->status[s];
                 o->value[r] = staged->value[s];
                 o->count[r] = staged->count[s];
@@ -407,9 +458,17 @@ bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced)
             o->status[r] = staged->status[s];
             o->value[r] = staged->value[s];
             o->count[r] = staged->count[s];
+            if (steal && tags)
+                tags[r] = tags[s];
             index[i].tag = tag;
             index[i].row = (uint32_t)(r + 1);
         }
+    }
+    bench_free(index);
+    bench_free(touched);
+    if (failed) {
+        bench_free(seq);
+        return BENCH_EPARSE;
     }
     o->n = n;
     if (steal) {
@@ -417,8 +476,9 @@ bench_status db_merge(bench_db *db, obs_columns *staged, size_t *out_replaced)
         db->obs = *staged;
         memset(staged, 0, sizeof *staged);
     }
-    bench_free(index);
-    bench_free(touched);
+    memcpy(db->source_seq, seq, db->sources.n * sizeof *seq);
+    db->import_seq = import_seq;
+    bench_free(seq);
     if (out_replaced)
         *out_replaced = replaced;
     /* the store keeps 23 bytes per observation: spare capacity is given back */

@@ -998,6 +998,46 @@ static void test_two_halves(void)
     free(text);
 }
 
+/* One key twice in one file: the same value is a harmless repeat, another value an error at
+ * the later line naming the earlier, into an empty store and into one with rows alike. */
+static void test_key_twice_in_a_file(void)
+{
+    const char *same = "kpi,municipality,period,gender,value\nU1,1490,2022,T,77\nU1,1490,2022,T,77\n";
+    const char *other = "kpi,municipality,period,gender,value\nU1,1490,2022,T,77\nU1,0138,2022,T,5\n"
+                        "U1,138,2022,T,6\n";
+    bench_import_report rep;
+    for (int full = 0; full < 2; full++) {
+        bench_db *db = full ? db_with_data(NULL) : new_db();
+        CU_ASSERT_EQUAL(import_text(db, same, NULL, &rep), BENCH_OK);
+        CU_ASSERT_EQUAL(rep.accepted, 2);
+        CU_ASSERT_EQUAL(rep.replaced, 1);
+        fingerprint before = take_fingerprint(db);
+        CU_ASSERT_EQUAL(import_text(db, other, NULL, &rep), BENCH_EPARSE);
+        CU_ASSERT_EQUAL(rep.n_errors, 1);
+        CU_ASSERT_EQUAL(rep.errors[0].line, 4);
+        CU_ASSERT_EQUAL(rep.errors[0].column, 5);
+        CU_ASSERT_PTR_NOT_NULL(strstr(rep.errors[0].message, "as line 3, with another value"));
+        CU_ASSERT_EQUAL(rep.accepted, 0);
+        CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+        /* different sources, kinds or genders are different keys */
+        CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,gender,kind,value\nU1,1490,2022,T,utfall,1\n"
+                                        "U1,1490,2022,T,budget,2\nU1,1490,2022,K,utfall,3\n", NULL, &rep), BENCH_OK);
+        bench_db_free(db);
+    }
+    /* across the two halves of a large file */
+    size_t len;
+    char *text = big_csv(&len, "Q1,0114,1991,M,1234,,\n", "Q1,0114,1991,M,4321,,\n", NULL, false);
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, text, len, "big.csv", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(rep.errors[0].line, line_of(text, ",4321,"));
+    char where[64];
+    snprintf(where, sizeof where, "as line %ld,", line_of(text, ",1234,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(rep.errors[0].message, where));
+    CU_ASSERT_EQUAL(bench_db_count(db), 0);
+    bench_db_free(db);
+    free(text);
+}
+
 static void test_many_errors_listed_in_order(void)
 {
     bench_db *db = db_with_data(NULL);
@@ -1103,6 +1143,7 @@ int register_csv_suite(void)
            !CU_add_test(s, "limit boundaries", test_limit_boundaries) ||
            !CU_add_test(s, "limits: rows, input size, long lines, set_limits", test_limits) ||
            !CU_add_test(s, "a large file in two halves on two threads", test_two_halves) ||
+           !CU_add_test(s, "one key twice in a file", test_key_twice_in_a_file) ||
            !CU_add_test(s, "many errors listed in order", test_many_errors_listed_in_order) ||
            !CU_add_test(s, "bad options", test_bad_options);
 }

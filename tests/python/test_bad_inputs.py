@@ -40,19 +40,9 @@ OPTIONS = {
     "csv_too_many_columns.csv": {"max_columns": 8},
 }
 
-# What the library does wrong today: the test of each asserts the right behaviour and fails.
-XFAIL = {
-    "csv_duplicate_key.csv":
-        "two values for one key in one file are accepted; the later silently replaces the earlier",
-    "csv_duplicate_key_138_0138.csv":
-        "138 and 0138 give two values for one key; the later silently replaces the earlier",
-    "csv_wide_duplicate_row.csv":
-        "the same geo/year twice in a wide file: the later value silently replaces the earlier",
-    "kolada_duplicate_keys.json":
-        "duplicate object keys are accepted; the first \"value\" (77) is used and 12 ignored",
-    "population_v1_duplicate_cell.json":
-        "a repeated cell is summed: M 1490 2024 becomes 114 000 and T 171 500, and the import succeeds",
-}
+# What the library does wrong today, file -> why: the test of each asserts the right behaviour
+# and is expected to fail (strictly).  Empty: every case behaves as its manifest row says.
+XFAIL = {}
 
 BASE = ("kpi,municipality,period,gender,value\n"
         "U33401,1490,2022,T,70\n"
