@@ -402,42 +402,38 @@ static const char *shown(csv_import *ci, size_t c)
     return out;
 }
 
+/* Make (*array)[i] exist, for an array of *cap elements of `size` bytes: doubled as needed,
+ * new elements zero.  False when out of memory (the array is then as it was). */
+static bool grow_to(void *array, size_t *cap, size_t i, size_t size)
+{
+    if (i < *cap)
+        return true;
+    size_t n = *cap ? *cap : 64;
+    while (n <= i)
+        n *= 2;
+    char *a = bench_reallocarray(*(void **)array, n, size);
+    if (!a)
+        return false;
+    memset(a + *cap * size, 0, (n - *cap) * size);
+    *(void **)array = a;
+    *cap = n;
+    return true;
+}
+
 /* unit_seen[ind] exists (zeroed when new); false when out of memory. */
 static bool unit_slot(csv_import *ci, uint32_t ind)
 {
-    if (ind < ci->unit_seen_cap)
-        return true;
-    size_t cap = ci->unit_seen_cap ? ci->unit_seen_cap : 64;
-    while (cap <= ind)
-        cap *= 2;
-    uint8_t *u = bench_realloc(ci->unit_seen, cap);
-    if (!u)
-        return false;
-    memset(u + ci->unit_seen_cap, 0, cap - ci->unit_seen_cap);
-    ci->unit_seen = u;
-    ci->unit_seen_cap = cap;
-    return true;
+    return grow_to(&ci->unit_seen, &ci->unit_seen_cap, ind, sizeof *ci->unit_seen);
 }
 
 /* titles[ind] and units[ind] exist (NULL when new); false when out of memory. */
 static bool label_slots(csv_import *ci, uint32_t ind)
 {
-    if (ind < ci->titles_cap)
-        return true;
-    size_t cap = ci->titles_cap ? ci->titles_cap : 64;
-    while (cap <= ind)
-        cap *= 2;
-    char **t = bench_reallocarray(ci->titles, cap, sizeof *t);
-    if (!t)
-        return false;
-    memset(t + ci->titles_cap, 0, (cap - ci->titles_cap) * sizeof *t);
-    ci->titles = t;
-    char **u = bench_reallocarray(ci->units, cap, sizeof *u);
-    if (!u)
-        return false;
-    memset(u + ci->titles_cap, 0, (cap - ci->titles_cap) * sizeof *u);
-    ci->units = u;
-    ci->titles_cap = cap;
+    size_t titles_cap = ci->titles_cap, units_cap = ci->titles_cap;
+    if (!grow_to(&ci->titles, &titles_cap, ind, sizeof *ci->titles) ||
+        !grow_to(&ci->units, &units_cap, ind, sizeof *ci->units))
+        return false; /* a grown titles array with the old count is still right */
+    ci->titles_cap = titles_cap;
     return true;
 }
 
@@ -556,17 +552,7 @@ static bool row_labels(csv_import *ci, uint32_t ind)
 /* lines[row] exists; false when out of memory. */
 static bool line_slot(csv_import *ci, size_t row)
 {
-    if (row < ci->lines_cap)
-        return true;
-    size_t cap = ci->lines_cap ? ci->lines_cap * 2 : 1024;
-    while (cap <= row)
-        cap *= 2;
-    uint32_t *l = bench_reallocarray(ci->lines, cap, sizeof *l);
-    if (!l)
-        return false;
-    ci->lines = l;
-    ci->lines_cap = cap;
-    return true;
+    return grow_to(&ci->lines, &ci->lines_cap, row, sizeof *ci->lines);
 }
 
 static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, int gender, int kind,
