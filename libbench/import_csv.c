@@ -402,36 +402,18 @@ static const char *shown(csv_import *ci, size_t c)
     return out;
 }
 
-/* Make (*array)[i] exist, for an array of *cap elements of `size` bytes: doubled as needed,
- * new elements zero.  False when out of memory (the array is then as it was). */
-static bool grow_to(void *array, size_t *cap, size_t i, size_t size)
-{
-    if (i < *cap)
-        return true;
-    size_t n = *cap ? *cap : 64;
-    while (n <= i)
-        n *= 2;
-    char *a = bench_reallocarray(*(void **)array, n, size);
-    if (!a)
-        return false;
-    memset(a + *cap * size, 0, (n - *cap) * size);
-    *(void **)array = a;
-    *cap = n;
-    return true;
-}
-
 /* unit_seen[ind] exists (zeroed when new); false when out of memory. */
 static bool unit_slot(csv_import *ci, uint32_t ind)
 {
-    return grow_to(&ci->unit_seen, &ci->unit_seen_cap, ind, sizeof *ci->unit_seen);
+    return grow_array(&ci->unit_seen, &ci->unit_seen_cap, ind, sizeof *ci->unit_seen);
 }
 
 /* titles[ind] and units[ind] exist (NULL when new); false when out of memory. */
 static bool label_slots(csv_import *ci, uint32_t ind)
 {
     size_t titles_cap = ci->titles_cap, units_cap = ci->titles_cap;
-    if (!grow_to(&ci->titles, &titles_cap, ind, sizeof *ci->titles) ||
-        !grow_to(&ci->units, &units_cap, ind, sizeof *ci->units))
+    if (!grow_array(&ci->titles, &titles_cap, ind, sizeof *ci->titles) ||
+        !grow_array(&ci->units, &units_cap, ind, sizeof *ci->units))
         return false; /* a grown titles array with the old count is still right */
     ci->titles_cap = titles_cap;
     return true;
@@ -552,7 +534,7 @@ static bool row_labels(csv_import *ci, uint32_t ind)
 /* lines[row] exists; false when out of memory. */
 static bool line_slot(csv_import *ci, size_t row)
 {
-    return grow_to(&ci->lines, &ci->lines_cap, row, sizeof *ci->lines);
+    return grow_array(&ci->lines, &ci->lines_cap, row, sizeof *ci->lines);
 }
 
 static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, int gender, int kind,

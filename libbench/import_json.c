@@ -9,6 +9,8 @@
 
 typedef struct json_import {
     bench_db *db;
+    uint32_t *rows;              /* per staged observation: its entry i of "values" */
+    size_t rows_cap;
     const bench_json_options *opts;
     const char *name;
     bench_import_report rep;
@@ -177,11 +179,13 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
                 return FAIL(ji, "values[%zu].values[%zu].count: expected a whole number", i, j);
             count = (int32_t)c->valuedouble;
         }
-        if (obs_append(&ji->staged, ind, area, period, ji->source, gender, BENCH_KIND_UTFALL, value, count,
+        if (!grow_array(&ji->rows, &ji->rows_cap, ji->staged.n, sizeof *ji->rows) ||
+            obs_append(&ji->staged, ind, area, period, ji->source, gender, BENCH_KIND_UTFALL, value, count,
                        status)) {
             json_error(ji, BENCH_ENOMEM, 0, 0, "out of memory");
             return false;
         }
+        ji->rows[ji->staged.n - 1] = (uint32_t)i;
         ji->rep.missing += status != BENCH_OBS_OK;
         j++;
     }
@@ -359,8 +363,13 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
             }
             if (!ji.failed) {
                 size_t n = ji.staged.n; /* the merge may take the staged columns */
-                bench_status st = db_merge(db, &ji.staged, NULL, &ji.rep.replaced, NULL);
-                if (st)
+                merge_conflict twice;
+                bench_status st = db_merge(db, &ji.staged, ji.rows, &ji.rep.replaced, &twice);
+                if (st == BENCH_EPARSE)
+                    json_error(&ji, st, 0, 0,
+                               "values[%u]: the same kpi, municipality, period and gender as values[%u], with "
+                               "another value: which one is meant?", (unsigned)twice.later, (unsigned)twice.earlier);
+                else if (st)
                     json_error(&ji, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
                 else
                     ji.rep.accepted = n;
@@ -379,6 +388,7 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
     }
     ji.rep.skipped = ji.rep.skipped_deleted + ji.rep.skipped_filtered;
     obs_free(&ji.staged);
+    bench_free(ji.rows);
     if (out)
         *out = ji.rep;
     return result;

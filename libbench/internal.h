@@ -243,6 +243,9 @@ typedef bench_status (*buffer_importer)(bench_import_report *out, bench_db *db, 
                                         const char *name, const void *opts);
 bench_status import_file(bench_import_report *out, bench_db *db, const char *path, const void *opts,
                          buffer_importer importer, const char *function);
+/* Make (*array)[i] exist, for an array (passed as the address of its pointer) of *cap elements
+ * of `size` bytes: doubled as needed, new elements zero.  False when out of memory. */
+bool grow_array(void *array, size_t *cap, size_t i, size_t size);
 /* BENCH_ELIMIT (recorded in `rep` and the database's error) when `len` exceeds max_input_bytes. */
 bench_status import_check_size(bench_import_report *rep, bench_db *db, const char *name, size_t len);
 

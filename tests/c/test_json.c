@@ -109,6 +109,26 @@ static void test_kolada_errors(void)
         CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
         bench_db_free(db);
     }
+    /* one key in two entries: the same value is a repeat, another value an error naming both */
+    {
+        bench_db *db = new_db();
+        bench_import_report rep;
+        const char *same = "{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":"
+                           "[{\"gender\":\"T\",\"value\":5}]},{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":"
+                           "\"2022\",\"values\":[{\"gender\":\"T\",\"value\":5}]}]}";
+        CU_ASSERT_EQUAL(json(db, same, &rep), BENCH_OK);
+        CU_ASSERT_EQUAL(rep.replaced, 1);
+        fingerprint before = take_fingerprint(db);
+        const char *other = "{\"values\":[{\"kpi\":\"U2\",\"municipality\":\"1490\",\"period\":2022,\"values\":"
+                            "[{\"gender\":\"K\",\"value\":5}]},{\"kpi\":\"U2\",\"municipality\":\"0138\",\"period\":"
+                            "2022,\"values\":[]},{\"kpi\":\"U2\",\"municipality\":\"1490\",\"period\":2022,\"values\":"
+                            "[{\"gender\":\"K\",\"value\":6}]}]}";
+        CU_ASSERT_EQUAL(json(db, other, &rep), BENCH_EPARSE);
+        CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "values[2]: the same kpi, municipality, "
+                                                                        "period and gender as values[0]"));
+        CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+        bench_db_free(db);
+    }
     /* 10 000-deep nesting is refused by depth (max_json_depth), before cJSON builds a tree */
     char *deep = malloc(20001);
     memset(deep, '[', 10000);
