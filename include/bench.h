@@ -513,10 +513,13 @@ typedef struct bench_csv_options {
       BENCH_KIND_UTFALL, 0, NULL }
 
 /**
- * Import a CSV file (UTF-8 with or without BOM; LF or CRLF; quoted fields).
- * `out` (may be NULL) receives the report.  `opts` may be NULL (KOLADA
- * layout).  On error the store is unchanged and the db's last error names
- * file, line and column.
+ * Import a CSV file (UTF-8 with or without BOM; LF, CRLF or CR; quoted
+ * fields).  `out` (may be NULL) receives the report.  `opts` may be NULL
+ * (KOLADA layout).  On error the store is unchanged and the db's last error
+ * names file, line and column.  A key given twice in the file with another
+ * value is an error at the later line naming the earlier (an identical repeat
+ * counts as replaced).  A file of more than 8 MB is read in two halves on two
+ * threads when it can be split at a line end between records.
  */
 BENCH_EXPORT bench_status bench_import_csv(bench_import_report *out, bench_db *db,
                                            const char *path, const bench_csv_options *opts);
