@@ -579,9 +579,6 @@ static void *rank_groups(void *arg)
     return NULL;
 }
 
-/* Groups of more rows than this are shared between two threads. */
-#define PARALLEL_MIN_ROWS 1000000
-
 bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas,
                                size_t n_areas, int direction)
 {

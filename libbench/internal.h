@@ -40,6 +40,9 @@ void error_set(bench_error *err, int code, const char *file, long line, long col
 
 /* ---- string pools: interned codes --------------------------------------- */
 
+/* Work over more rows than this (compare_all, per_capita) is shared between two threads. */
+#define PARALLEL_MIN_ROWS 1000000
+
 #define CODE_LIMIT 65535u   /* codes are stored as uint16_t */
 #define SOURCE_LIMIT 4096u  /* sources take 12 bits of the sort key */
 

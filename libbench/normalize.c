@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,6 +89,49 @@ static double denom_get(const denom_map *m, const bench_db *db, size_t r)
         sum += m->terms[i * m->nterms + j];
     }
     return sum;
+}
+
+/* Rows [begin, end) of a per-capita result: what one thread writes. */
+typedef struct fill_part {
+    const bench_db *db;
+    const denom_map *m;
+    const uint32_t *rows;
+    double scale;
+    size_t begin, end;
+    uint32_t *ind, *area, *period, *gender, *source, *status;
+    double *value, *denom, *result;
+} fill_part;
+
+static void *fill_rows(void *arg)
+{
+    const fill_part *p = arg;
+    const obs_columns *o = &p->db->obs;
+    for (size_t i = p->begin; i < p->end; i++) {
+        uint32_t r = p->rows[i];
+        p->ind[i] = o->indicator[r];
+        p->area[i] = o->area[r];
+        p->period[i] = o->period[r];
+        p->gender[i] = o->gender[r];
+        p->source[i] = o->source[r];
+        p->value[i] = o->value[r];
+        double d = denom_get(p->m, p->db, r);
+        p->denom[i] = d;
+        if (o->status[r] != BENCH_OBS_OK) {
+            p->status[i] = o->status[r];
+            p->result[i] = NAN;
+        } else if (isnan(d)) {
+            p->status[i] = BENCH_OBS_NO_DENOMINATOR;
+            p->result[i] = NAN;
+        } else if (d == 0) {
+            p->status[i] = BENCH_OBS_ZERO_DENOMINATOR;
+            p->result[i] = NAN;
+        } else {
+            double v = o->value[r] / d * p->scale;
+            p->status[i] = isfinite(v) ? BENCH_OBS_OK : BENCH_OBS_ZERO_DENOMINATOR;
+            p->result[i] = isfinite(v) ? v : NAN;
+        }
+    }
+    return NULL;
 }
 
 static void describe(char *buf, size_t size, double scale, const char *label, const char *terms)
@@ -204,30 +248,23 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
         uint32_t *source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
         if (!ind || !area || !period || !gender || !value || !denom || !result || !status || !source)
             st = BENCH_ENOMEM;
-        for (size_t i = 0; !st && i < n; i++) {
-            uint32_t r = rows[i];
-            ind[i] = o->indicator[r];
-            area[i] = o->area[r];
-            period[i] = o->period[r];
-            gender[i] = o->gender[r];
-            source[i] = o->source[r];
-            value[i] = o->value[r];
-            double d = denom_get(&m, db, r);
-            denom[i] = d;
-            if (o->status[r] != BENCH_OBS_OK) {
-                status[i] = o->status[r];
-                result[i] = NAN;
-            } else if (isnan(d)) {
-                status[i] = BENCH_OBS_NO_DENOMINATOR;
-                result[i] = NAN;
-            } else if (d == 0) {
-                status[i] = BENCH_OBS_ZERO_DENOMINATOR;
-                result[i] = NAN;
-            } else {
-                double v = o->value[r] / d * opts->scale;
-                status[i] = isfinite(v) ? BENCH_OBS_OK : BENCH_OBS_ZERO_DENOMINATOR;
-                result[i] = isfinite(v) ? v : NAN;
+        if (!st) {
+            fill_part parts[2];
+            for (int t = 0; t < 2; t++)
+                parts[t] = (fill_part){db, &m, rows, opts->scale, 0, n, ind, area, period, gender, source, status,
+                                       value, denom, result};
+            /* two threads, each half of the rows, for a large result */
+            pthread_t thread;
+            bool two = n >= PARALLEL_MIN_ROWS;
+            if (two) {
+                parts[0].end = parts[1].begin = n / 2;
+                two = pthread_create(&thread, NULL, fill_rows, &parts[1]) == 0;
+                if (!two)
+                    parts[0].end = n;
             }
+            fill_rows(&parts[0]);
+            if (two)
+                pthread_join(thread, NULL);
         }
         if (!st)
             st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);

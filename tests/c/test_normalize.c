@@ -369,6 +369,51 @@ static void test_errors(void)
     bench_db_free(db);
 }
 
+/* Over a million rows the result is written by two threads: every row is value / population
+ * x 1000 of its own kommun, year and kön, missing where the population is. */
+static void test_many_rows(void)
+{
+    bench_db *db = new_db();
+    size_t cap = (size_t)48 << 20, len = 0;
+    char *csv = malloc(cap);
+    len += (size_t)sprintf(csv, "kpi,municipality,period,gender,value\n");
+    for (int a = 0; a < 290; a++)
+        for (int y = 0; y < 10; y++)
+            for (int g = 0; g < 3; g++)
+                if (a != 7 || y != 3) /* one kommun-year without a population */
+                    len += (size_t)sprintf(csv + len, "N01951,%04d,%d,%c,%d\n", 114 + a, 2010 + y, "TKM"[g],
+                                           1000 * (a + 1) + 10 * y + g);
+    for (int i = 0; i < 140; i++)
+        for (int a = 0; a < 290; a++)
+            for (int y = 0; y < 10; y++)
+                for (int g = 0; g < 3; g++)
+                    len += (size_t)sprintf(csv + len, "X%d,%04d,%d,%c,%d\n", i, 114 + a, 2010 + y, "TKM"[g], i + a);
+    CU_ASSERT_EQUAL_FATAL(bench_import_csv_buffer(NULL, db, csv, len, "many.csv", NULL), BENCH_OK);
+    free(csv);
+    bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
+    o.scale = 1000;
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &o), BENCH_OK);
+    size_t n = bench_frame_rows(f);
+    CU_ASSERT_EQUAL(n, (size_t)140 * 290 * 10 * 3);
+    size_t bad = 0, missing = 0;
+    for (size_t r = 0; r < n; r++) {
+        int a = atoi(code_at(f, 1, r)) - 114, y = atoi(code_at(f, 2, r)) - 2010, i = atoi(code_at(f, 0, r) + 1);
+        int g = (int)(strchr("TKM", code_at(f, 3, r)[0]) - "TKM");
+        double pop = 1000.0 * (a + 1) + 10 * y + g;
+        if (a == 7 && y == 3) {
+            missing += isnan(f64_at(f, 6, r)) && !strcmp(code_at(f, 7, r), "no_denominator");
+            continue;
+        }
+        bad += f64_at(f, 4, r) != i + a || f64_at(f, 5, r) != pop || f64_at(f, 6, r) != (i + a) / pop * 1000 ||
+               strcmp(code_at(f, 7, r), "ok") != 0;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(missing, (size_t)140 * 3);
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
 int register_normalize_suite(void)
 {
     CU_pSuite s = CU_add_suite("normalize", NULL, NULL);
@@ -379,5 +424,6 @@ int register_normalize_suite(void)
            !CU_add_test(s, "age band sum", test_age_band_sum) ||
            !CU_add_test(s, "denominator source precedence (BUG)", test_denominator_source_precedence) ||
            !CU_add_test(s, "every indicator at once", test_all_indicators) ||
+           !CU_add_test(s, "over a million rows, on two threads", test_many_rows) ||
            !CU_add_test(s, "errors", test_errors);
 }
