@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -357,49 +358,112 @@ static bool staged_conflict(const obs_columns *staged, const uint32_t *tags, mer
     return found;
 }
 
-bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t *out_replaced,
-                      merge_conflict *conflict)
+/* ---- merging into an empty store: link, then compact in place --------------------- */
+
+#define NO_LINK UINT32_MAX
+
+/* One of two halves of the keys (by a bit of their hash), linked by one thread: link[s] is
+ * the first staged row with the key of row s, or NO_LINK when s is that first row. */
+typedef struct link_job {
+    const obs_columns *staged;
+    uint32_t *link;
+    slot *table;
+    size_t mask;
+    uint64_t part;
+} link_job;
+
+static void *link_rows(void *arg)
 {
-    size_t need = db->obs.n + staged->n;
-    if (need >= UINT32_MAX)
-        return BENCH_ELIMIT;
-    bench_status st = db_own_columns(db);
-    /* An empty store takes the staged columns themselves, compacted in place (a row is only
-     * ever written at or before the row being read); a store with rows gets them copied in. */
-    bool steal = !st && db->obs.n == 0;
-    /* two rows of this import with one key and different values: found while merging into an
-     * empty store, by a pass of their own before merging into a store with rows */
-    if (!st && !steal && conflict && staged_conflict(staged, tags, conflict, &st))
-        return BENCH_EPARSE;
-    if (!st && !steal)
-        st = obs_reserve(&db->obs, need);
-    if (st)
-        return st;
-    size_t cap = 1024;
-    while (cap < need + need / 2) /* load at most 2/3 */
-        cap *= 2;
-    slot *index = bench_calloc(cap, sizeof *index);
-    uint8_t *touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
-    uint32_t *seq = bench_malloc((db->sources.n ? db->sources.n : 1) * sizeof *seq);
-    if (!index || !touched || !seq || (st = db_sync_meta(db)) != BENCH_OK) {
-        bench_free(index);
-        bench_free(touched);
-        bench_free(seq);
-        return BENCH_ENOMEM;
+    const link_job *j = arg;
+    const obs_columns *st = j->staged;
+    enum { BATCH = 16 };
+    uint64_t hashes[BATCH];
+    for (size_t s0 = 0; s0 < st->n; s0 += BATCH) {
+        size_t nb = st->n - s0 < BATCH ? st->n - s0 : BATCH;
+        for (size_t b = 0; b < nb; b++) {
+            hashes[b] = hash_of(packed_key(st, s0 + b));
+            if (hashes[b] >> 63 == j->part)
+                __builtin_prefetch(&j->table[hashes[b] & j->mask], 1);
+        }
+        for (size_t b = 0; b < nb; b++) {
+            if (hashes[b] >> 63 != j->part)
+                continue;
+            size_t s = s0 + b;
+            uint64_t key = packed_key(st, s);
+            uint32_t tag = (uint32_t)(hashes[b] >> 32);
+            size_t i = hashes[b] & j->mask;
+            while (j->table[i].row && (j->table[i].tag != tag || packed_key(st, j->table[i].row - 1) != key))
+                i = (i + 1) & j->mask;
+            if (j->table[i].row) {
+                j->link[s] = j->table[i].row - 1;
+            } else {
+                j->table[i].tag = tag;
+                j->table[i].row = (uint32_t)(s + 1);
+                j->link[s] = NO_LINK;
+            }
+        }
     }
-    /* the sources' new order, kept aside until the merge is sure */
-    memcpy(seq, db->source_seq, db->sources.n * sizeof *seq);
-    uint32_t import_seq = db->import_seq;
-    for (size_t s = 0; s < staged->n; s++) {
-        touched[staged->indicator[s]] = 1;
-        uint16_t src = staged->source[s];
-        if (seq[src] <= db->import_seq) /* first row of this source in this import */
-            seq[src] = ++import_seq;
+    return NULL;
+}
+
+/* Staged rows compacted in place to the first row of each key, later rows' values written
+ * over it; false (and *conflict) at a later row with another value, when conflict is given.
+ * The links are made by two threads for a large import, each owning half of the keys. */
+static bool compact_staged(obs_columns *st, uint32_t *tags, uint32_t *link, slot *tables[2], size_t masks[2],
+                           merge_conflict *conflict, size_t *out_n, size_t *out_replaced)
+{
+    link_job jobs[2] = {{st, link, tables[0], masks[0], 0}, {st, link, tables[1], masks[1], 1}};
+    pthread_t thread;
+    bool two = st->n >= PARALLEL_MIN_ROWS && pthread_create(&thread, NULL, link_rows, &jobs[1]) == 0;
+    link_rows(&jobs[0]);
+    if (two)
+        pthread_join(thread, NULL);
+    else
+        link_rows(&jobs[1]);
+    size_t w = 0, replaced = 0;
+    for (size_t s = 0; s < st->n; s++) {
+        if (link[s] == NO_LINK) { /* the first row of its key: its place in the store */
+            link[s] = (uint32_t)w;
+            if (w != s) {
+                st->indicator[w] = st->indicator[s];
+                st->area[w] = st->area[s];
+                st->period[w] = st->period[s];
+                st->source[w] = st->source[s];
+                st->gender[w] = st->gender[s];
+                st->kind[w] = st->kind[s];
+                st->status[w] = st->status[s];
+                st->value[w] = st->value[s];
+                st->count[w] = st->count[s];
+                if (tags)
+                    tags[w] = tags[s];
+            }
+            w++;
+            continue;
+        }
+        size_t r = link[link[s]]; /* the place of the key's first row, set when it was passed */
+        if (conflict && !same_values(st, r, st, s)) {
+            conflict->earlier = tags[r];
+            conflict->later = tags[s];
+            return false;
+        }
+        st->status[r] = st->status[s]; /* the later value wins */
+        st->value[r] = st->value[s];
+        st->count[r] = st->count[s];
+        replaced++;
     }
-    obs_columns *o = steal ? staged : &db->obs;
-    size_t existing = steal ? 0 : o->n, n = existing; /* rows before the import; rows now */
-    size_t mask = cap - 1, replaced = 0;
-    bool failed = false;
+    *out_n = w;
+    *out_replaced = replaced;
+    return true;
+}
+
+/* ---- merging -------------------------------------------------------------------- */
+
+/* Staged rows into a store with rows: a later row of a key already there (or earlier in the
+ * import) writes its value over it, a new key is appended at *n. */
+static void merge_rows(obs_columns *o, const obs_columns *staged, slot *index, size_t mask,
+                       const uint8_t *touched, size_t *out_n, size_t *out_replaced)
+{
+    size_t existing = o->n, n = o->n, replaced = 0;
     /* Rows are hashed a batch ahead of their lookup, with the slot prefetched: the table is
      * far larger than the cache and each lookup would otherwise wait for memory. */
     enum { BATCH = 16 };
@@ -421,7 +485,7 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
             index[i].row = (uint32_t)(r + 1);
         }
     }
-    for (size_t s0 = 0; s0 < staged->n && !failed; s0 += BATCH) {
+    for (size_t s0 = 0; s0 < staged->n; s0 += BATCH) {
         size_t nb = staged->n - s0 < BATCH ? staged->n - s0 : BATCH;
         for (size_t b = 0; b < nb; b++) {
             hashes[b] = hash_of(packed_key(staged, s0 + b));
@@ -436,12 +500,6 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
                 i = (i + 1) & mask;
             if (index[i].row) { /* the same key again: the later value wins */
                 size_t r = index[i].row - 1;
-                if (steal && conflict && !same_values(o, r, staged, s)) {
-                    conflict->earlier = tags[r];
-                    conflict->later = tags[s];
-                    failed = true; /* the store is untouched: only staged was compacted */
-                    break;
-                }
                 o->status[r] = staged->status[s];
                 o->value[r] = staged->value[s];
                 o->count[r] = staged->count[s];
@@ -458,24 +516,101 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
             o->status[r] = staged->status[s];
             o->value[r] = staged->value[s];
             o->count[r] = staged->count[s];
-            if (steal && tags)
-                tags[r] = tags[s];
             index[i].tag = tag;
             index[i].row = (uint32_t)(r + 1);
         }
     }
+    *out_n = n;
+    *out_replaced = replaced;
+}
+
+bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t *out_replaced,
+                      merge_conflict *conflict)
+{
+    size_t need = db->obs.n + staged->n;
+    if (need >= UINT32_MAX)
+        return BENCH_ELIMIT;
+    bench_status st = db_own_columns(db);
+    /* An empty store takes the staged columns themselves, compacted in place (a row is only
+     * ever written at or before the row being read); a store with rows gets them copied in. */
+    bool steal = !st && db->obs.n == 0;
+    /* two rows of this import with one key and different values: found while compacting for
+     * an empty store, by a pass of their own before merging into a store with rows */
+    if (!st && !steal && conflict && staged_conflict(staged, tags, conflict, &st))
+        return BENCH_EPARSE;
+    if (!st && !steal)
+        st = obs_reserve(&db->obs, need);
+    if (st)
+        return st;
+    /* all memory first: from the tables on, nothing can fail but a conflict */
+    slot *index = NULL, *tables[2] = {NULL, NULL};
+    size_t cap = 1024, masks[2] = {0, 0};
+    uint32_t *link = NULL;
+    uint8_t *touched = NULL;
+    bool ok;
+    if (steal) {
+        size_t half[2] = {0, 0}; /* rows per half of the keys, to size each half's table */
+        for (size_t s = 0; s < staged->n; s++)
+            half[hash_of(packed_key(staged, s)) >> 63]++;
+        for (int t = 0; t < 2; t++) {
+            size_t c = 1024;
+            while (c < half[t] + half[t] / 2) /* load at most 2/3 */
+                c *= 2;
+            tables[t] = bench_calloc(c, sizeof *tables[t]);
+            masks[t] = c - 1;
+        }
+        link = bench_malloc((staged->n ? staged->n : 1) * sizeof *link);
+        ok = tables[0] && tables[1] && link;
+    } else {
+        while (cap < need + need / 2) /* load at most 2/3 */
+            cap *= 2;
+        index = bench_calloc(cap, sizeof *index);
+        touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
+        ok = index && touched;
+    }
+    uint32_t *seq = bench_malloc((db->sources.n ? db->sources.n : 1) * sizeof *seq);
+    if (!ok || !seq || (st = db_sync_meta(db)) != BENCH_OK) {
+        bench_free(index);
+        bench_free(touched);
+        bench_free(tables[0]);
+        bench_free(tables[1]);
+        bench_free(link);
+        bench_free(seq);
+        return BENCH_ENOMEM;
+    }
+    /* the sources' new order, kept aside until the merge is sure */
+    memcpy(seq, db->source_seq, db->sources.n * sizeof *seq);
+    uint32_t import_seq = db->import_seq;
+    for (size_t s = 0; s < staged->n; s++) {
+        if (touched)
+            touched[staged->indicator[s]] = 1;
+        uint16_t src = staged->source[s];
+        if (seq[src] <= db->import_seq) /* first row of this source in this import */
+            seq[src] = ++import_seq;
+    }
+    obs_columns *o = &db->obs;
+    size_t n = o->n, replaced = 0;
+    bool failed = false;
+    if (steal) {
+        failed = !compact_staged(staged, tags, link, tables, masks, conflict, &n, &replaced);
+    } else {
+        merge_rows(o, staged, index, cap - 1, touched, &n, &replaced);
+    }
     bench_free(index);
     bench_free(touched);
+    bench_free(tables[0]);
+    bench_free(tables[1]);
+    bench_free(link);
     if (failed) {
         bench_free(seq);
         return BENCH_EPARSE;
     }
-    o->n = n;
     if (steal) {
         obs_free(&db->obs);
         db->obs = *staged;
         memset(staged, 0, sizeof *staged);
     }
+    db->obs.n = n;
     memcpy(db->source_seq, seq, db->sources.n * sizeof *seq);
     db->import_seq = import_seq;
     bench_free(seq);
