@@ -778,7 +778,7 @@ def main():
         "versions": {"kommunbench": kommunbench.__version__, "pandas": pandas.__version__,
                      "polars": polars.__version__, "duckdb": duckdb.__version__,
                      "pyarrow": pyarrow.__version__, "numpy": np.__version__},
-        "threads": {"kommunbench": "2 (CSV import of a file over 8 MB, compare_all over a million rows), else 1", "pandas": "1 (pyarrow's CSV reader uses all cores)",
+        "threads": {"kommunbench": "2 (CSV import of a file over 8 MB and its merge, compare_all and per_capita over a million rows), else 1", "pandas": "1 (pyarrow's CSV reader uses all cores)",
                     "polars": polars.thread_pool_size(),
                     "duckdb": duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]},
         "kommunbench_source": library_source(),
