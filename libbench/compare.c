@@ -2,7 +2,6 @@
 #include "internal.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -527,6 +526,9 @@ typedef struct group_work {
 static void *rank_groups(void *arg)
 {
     group_work *w = arg;
+    w->status = BENCH_OK;
+    if (w->g0 >= w->g1)
+        return NULL;
     const obs_columns *o = w->o;
     uint32_t *rows = w->rows;
     size_t n = w->largest ? w->largest : 1;
@@ -650,21 +652,13 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
         for (int t = 0; t < 2; t++)
             w[t] = (group_work){db, o, direction, rows, gstart, 0, ngroups, largest, ind, period, gender, area,
                                 colour, value, percentile, mean, rank, count, BENCH_OK};
-        size_t half = 0;
-        while (n >= PARALLEL_MIN_ROWS && half < ngroups && gstart[half] < n / 2)
-            half++;
-        pthread_t thread;
-        bool two = half > 0 && half < ngroups;
-        if (two) {
-            w[0].g1 = w[1].g0 = half;
-            two = pthread_create(&thread, NULL, rank_groups, &w[1]) == 0;
-            if (!two)
-                w[0].g1 = ngroups;
-        }
-        rank_groups(&w[0]);
-        if (two)
-            pthread_join(thread, NULL);
-        st = w[0].status ? w[0].status : two ? w[1].status : BENCH_OK;
+        size_t half = ngroups;
+        if (n >= PARALLEL_MIN_ROWS)
+            for (half = 0; half < ngroups && gstart[half] < n / 2; half++)
+                ;
+        w[0].g1 = w[1].g0 = half;
+        run_pair(rank_groups, &w[0], &w[1], n >= PARALLEL_MIN_ROWS);
+        st = w[0].status ? w[0].status : w[1].status;
     }
     if (!st)
         st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);

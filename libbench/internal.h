@@ -40,8 +40,11 @@ void error_set(bench_error *err, int code, const char *file, long line, long col
 
 /* ---- string pools: interned codes --------------------------------------- */
 
-/* Work over more rows than this (compare_all, per_capita) is shared between two threads. */
+/* Work over more rows than this (compare_all, per_capita, a merge) is shared between two threads. */
 #define PARALLEL_MIN_ROWS 1000000
+/* work(first) on this thread and work(second) on another, when `parallel` and a thread can be
+ * had; else both here, one after the other.  Returns when both are done. */
+void run_pair(void *(*work)(void *), void *first, void *second, bool parallel);
 
 #define CODE_LIMIT 65535u   /* codes are stored as uint16_t */
 #define SOURCE_LIMIT 4096u  /* sources take 12 bits of the sort key */

@@ -2,7 +2,6 @@
 #include "internal.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -254,17 +253,9 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
                 parts[t] = (fill_part){db, &m, rows, opts->scale, 0, n, ind, area, period, gender, source, status,
                                        value, denom, result};
             /* two threads, each half of the rows, for a large result */
-            pthread_t thread;
             bool two = n >= PARALLEL_MIN_ROWS;
-            if (two) {
-                parts[0].end = parts[1].begin = n / 2;
-                two = pthread_create(&thread, NULL, fill_rows, &parts[1]) == 0;
-                if (!two)
-                    parts[0].end = n;
-            }
-            fill_rows(&parts[0]);
-            if (two)
-                pthread_join(thread, NULL);
+            parts[0].end = parts[1].begin = two ? n / 2 : n;
+            run_pair(fill_rows, &parts[0], &parts[1], two);
         }
         if (!st)
             st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);

@@ -2,7 +2,6 @@
 #include "internal.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -413,13 +412,7 @@ static bool compact_staged(obs_columns *st, uint32_t *tags, uint32_t *link, slot
                            merge_conflict *conflict, size_t *out_n, size_t *out_replaced)
 {
     link_job jobs[2] = {{st, link, tables[0], masks[0], 0}, {st, link, tables[1], masks[1], 1}};
-    pthread_t thread;
-    bool two = st->n >= PARALLEL_MIN_ROWS && pthread_create(&thread, NULL, link_rows, &jobs[1]) == 0;
-    link_rows(&jobs[0]);
-    if (two)
-        pthread_join(thread, NULL);
-    else
-        link_rows(&jobs[1]);
+    run_pair(link_rows, &jobs[0], &jobs[1], st->n >= PARALLEL_MIN_ROWS);
     size_t w = 0, replaced = 0;
     for (size_t s = 0; s < st->n; s++) {
         if (link[s] == NO_LINK) { /* the first row of its key: its place in the store */
