@@ -61,8 +61,8 @@ void obs_free(obs_columns *c)
 
 /* ---- the handle ------------------------------------------------------------ */
 
-/* The limits of `from` that are set (non-zero) into `to`; a version 1 struct has no more
- * than the first two. */
+/* The limits of `from` that are set (non-zero) into `to`; a version 1 struct ends at
+ * max_columns. */
 static void limits_take(bench_db_options *to, const bench_db_options *from)
 {
     if (from->max_field_bytes)
@@ -283,7 +283,7 @@ static inline uint64_t packed_key(const obs_columns *c, size_t r)
 
 /* 8 bytes a slot: the row and 32 bits of the key's hash; the key itself is read from the
  * columns only when the tags match.  Half the size of a (key, row) slot, so the table stays
- * in cache longer and costs 16 bytes per row at load 1/2. */
+ * in cache longer: 12 to 24 bytes per row at a load of 1/3 to 2/3. */
 typedef struct slot {
     uint32_t tag;
     uint32_t row; /* row + 1; 0 = empty */
@@ -319,45 +319,14 @@ bench_status db_own_columns(bench_db *db)
     return BENCH_OK;
 }
 
-/* The first pair of staged rows with one key and different values (status, value or
- * count), by their tags; false when there is none.  *st is set when out of memory. */
+/* Whether row i of a and row j of b give the same status, value and count. */
 static bool same_values(const obs_columns *a, size_t i, const obs_columns *b, size_t j)
 {
     return a->status[i] == b->status[j] && a->count[i] == b->count[j] &&
            (a->value[i] == b->value[j] || (isnan(a->value[i]) && isnan(b->value[j])));
 }
 
-static bool staged_conflict(const obs_columns *staged, const uint32_t *tags, merge_conflict *c, bench_status *st)
-{
-    size_t cap = 1024;
-    while (cap < staged->n + staged->n / 2)
-        cap *= 2;
-    slot *index = bench_calloc(cap, sizeof *index);
-    if (!index) {
-        *st = BENCH_ENOMEM;
-        return false;
-    }
-    bool found = false;
-    for (size_t s = 0; s < staged->n && !found; s++) {
-        uint64_t key = packed_key(staged, s), h = hash_of(key);
-        uint32_t tag = (uint32_t)(h >> 32);
-        size_t i = h & (cap - 1);
-        while (index[i].row && (index[i].tag != tag || packed_key(staged, index[i].row - 1) != key))
-            i = (i + 1) & (cap - 1);
-        if (!index[i].row) {
-            index[i].tag = tag;
-            index[i].row = (uint32_t)(s + 1);
-        } else if (!same_values(staged, index[i].row - 1, staged, s)) {
-            c->earlier = tags[index[i].row - 1];
-            c->later = tags[s];
-            found = true;
-        }
-    }
-    bench_free(index);
-    return found;
-}
-
-/* ---- merging into an empty store: link, then compact in place --------------------- */
+/* ---- links: each staged row to the first staged row of its key ------------------- */
 
 #define NO_LINK UINT32_MAX
 
@@ -405,14 +374,84 @@ static void *link_rows(void *arg)
     return NULL;
 }
 
-/* Staged rows compacted in place to the first row of each key, later rows' values written
- * over it; false (and *conflict) at a later row with another value, when conflict is given.
- * The links are made by two threads for a large import, each owning half of the keys. */
-static bool compact_staged(obs_columns *st, uint32_t *tags, uint32_t *link, slot *tables[2], size_t masks[2],
-                           merge_conflict *conflict, size_t *out_n, size_t *out_replaced)
+/* The links of a set of staged rows and the two tables (one per half of the keys) that
+ * make them. */
+typedef struct links {
+    slot *tables[2];
+    size_t masks[2];
+    uint32_t *link;
+} links;
+
+static void links_free(links *l)
 {
-    link_job jobs[2] = {{st, link, tables[0], masks[0], 0}, {st, link, tables[1], masks[1], 1}};
-    run_pair(link_rows, &jobs[0], &jobs[1], st->n >= PARALLEL_MIN_ROWS);
+    bench_free(l->tables[0]);
+    bench_free(l->tables[1]);
+    bench_free(l->link);
+    memset(l, 0, sizeof *l);
+}
+
+/* All the memory links_make needs; false (and nothing held) when out of memory. */
+static bool links_alloc(links *l, const obs_columns *staged)
+{
+    memset(l, 0, sizeof *l);
+    size_t half[2] = {0, 0}; /* rows per half of the keys, to size each half's table */
+    for (size_t s = 0; s < staged->n; s++)
+        half[hash_of(packed_key(staged, s)) >> 63]++;
+    for (int t = 0; t < 2; t++) {
+        size_t c = 1024;
+        while (c < half[t] + half[t] / 2) /* load at most 2/3 */
+            c *= 2;
+        l->tables[t] = bench_calloc(c, sizeof *l->tables[t]);
+        l->masks[t] = c - 1;
+    }
+    l->link = bench_malloc((staged->n ? staged->n : 1) * sizeof *l->link);
+    if (l->tables[0] && l->tables[1] && l->link)
+        return true;
+    links_free(l);
+    return false;
+}
+
+/* Fill l->link, on two threads for a large import, each owning half of the keys. */
+static void links_make(links *l, const obs_columns *staged)
+{
+    link_job jobs[2] = {{staged, l->link, l->tables[0], l->masks[0], 0},
+                        {staged, l->link, l->tables[1], l->masks[1], 1}};
+    run_pair(link_rows, &jobs[0], &jobs[1], staged->n >= PARALLEL_MIN_ROWS);
+}
+
+/* Before merging into a store with rows: the first staged row whose key came earlier in the
+ * import with another value, by the two rows' tags.  False when there is none; *st is set
+ * when out of memory. */
+static bool staged_conflict(const obs_columns *staged, const uint32_t *tags, merge_conflict *c, bench_status *st)
+{
+    links l;
+    if (!links_alloc(&l, staged)) {
+        *st = BENCH_ENOMEM;
+        return false;
+    }
+    links_make(&l, staged);
+    bool found = false;
+    for (size_t s = 0; s < staged->n && !found; s++) {
+        uint32_t first = l.link[s];
+        if (first != NO_LINK && !same_values(staged, first, staged, s)) {
+            c->earlier = tags[first];
+            c->later = tags[s];
+            found = true;
+        }
+    }
+    links_free(&l);
+    return found;
+}
+
+/* ---- merging into an empty store: link, then compact in place --------------------- */
+
+/* Staged rows compacted in place to the first row of each key, later rows' values written
+ * over it; false (and *conflict) at a later row with another value, when conflict is given. */
+static bool compact_staged(obs_columns *st, uint32_t *tags, links *l, merge_conflict *conflict, size_t *out_n,
+                           size_t *out_replaced)
+{
+    links_make(l, st);
+    uint32_t *link = l->link;
     size_t w = 0, replaced = 0;
     for (size_t s = 0; s < st->n; s++) {
         if (link[s] == NO_LINK) { /* the first row of its key: its place in the store */
@@ -536,24 +575,13 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     if (st)
         return st;
     /* all memory first: from the tables on, nothing can fail but a conflict */
-    slot *index = NULL, *tables[2] = {NULL, NULL};
-    size_t cap = 1024, masks[2] = {0, 0};
-    uint32_t *link = NULL;
+    slot *index = NULL;
+    size_t cap = 1024;
+    links l = {{NULL, NULL}, {0, 0}, NULL};
     uint8_t *touched = NULL;
     bool ok;
     if (steal) {
-        size_t half[2] = {0, 0}; /* rows per half of the keys, to size each half's table */
-        for (size_t s = 0; s < staged->n; s++)
-            half[hash_of(packed_key(staged, s)) >> 63]++;
-        for (int t = 0; t < 2; t++) {
-            size_t c = 1024;
-            while (c < half[t] + half[t] / 2) /* load at most 2/3 */
-                c *= 2;
-            tables[t] = bench_calloc(c, sizeof *tables[t]);
-            masks[t] = c - 1;
-        }
-        link = bench_malloc((staged->n ? staged->n : 1) * sizeof *link);
-        ok = tables[0] && tables[1] && link;
+        ok = links_alloc(&l, staged);
     } else {
         while (cap < need + need / 2) /* load at most 2/3 */
             cap *= 2;
@@ -565,9 +593,7 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     if (!ok || !seq || (st = db_sync_meta(db)) != BENCH_OK) {
         bench_free(index);
         bench_free(touched);
-        bench_free(tables[0]);
-        bench_free(tables[1]);
-        bench_free(link);
+        links_free(&l);
         bench_free(seq);
         return BENCH_ENOMEM;
     }
@@ -585,15 +611,13 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     size_t n = o->n, replaced = 0;
     bool failed = false;
     if (steal) {
-        failed = !compact_staged(staged, tags, link, tables, masks, conflict, &n, &replaced);
+        failed = !compact_staged(staged, tags, &l, conflict, &n, &replaced);
     } else {
         merge_rows(o, staged, index, cap - 1, touched, &n, &replaced);
     }
     bench_free(index);
     bench_free(touched);
-    bench_free(tables[0]);
-    bench_free(tables[1]);
-    bench_free(link);
+    links_free(&l);
     if (failed) {
         bench_free(seq);
         return BENCH_EPARSE;
