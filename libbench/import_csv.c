@@ -105,6 +105,9 @@ static void oom(csv_import *ci) { import_error(ci, BENCH_ENOMEM, 0, "out of memo
 /* A record (all its fields) may hold four times the longest field. */
 static size_t record_limit(const csv_import *ci) { return 4 * ci->db->opts.max_field_bytes; }
 
+/* No valid line is longer than a record with its quotes and delimiters. */
+static size_t line_limit(const csv_import *ci) { return record_limit(ci) + 3 * ci->db->opts.max_columns + 2; }
+
 static void on_field(void *data, size_t len, void *arg)
 {
     csv_import *ci = arg;
@@ -357,14 +360,8 @@ static bench_status intern_period(csv_import *ci, const char *s, size_t len, int
         return db_intern_period(ci->db, s, len, key, out);
     local_codes *l = ci->local;
     bench_status st = pool_intern(&l->periods, s, len, out);
-    if (!st && *out >= l->keys_cap) {
-        size_t cap = l->keys_cap ? l->keys_cap * 2 : 64;
-        int64_t *k = bench_reallocarray(l->period_keys, cap, sizeof *k);
-        if (!k)
-            return BENCH_ENOMEM;
-        l->period_keys = k;
-        l->keys_cap = cap;
-    }
+    if (!st && !grow_array(&l->period_keys, &l->keys_cap, *out, sizeof *l->period_keys))
+        st = BENCH_ENOMEM;
     if (!st)
         l->period_keys[*out] = key;
     return st;
@@ -781,11 +778,11 @@ enum parse_mode {
 static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum parse_mode mode)
 {
     const char *p = data, *end = data + len;
-    /* No valid line is longer than a record with its quotes and delimiters: a longer one is
-     * refused without reading it to its end (a 1 GB line costs a few megabytes). */
-    size_t line_limit = record_limit(ci) + 3 * ci->db->opts.max_columns + 2;
+    /* a line longer than any valid one is refused without reading it to its end (a 1 GB
+     * line costs a few megabytes) */
+    size_t limit = line_limit(ci);
     while (p < end && !ci->stop) {
-        size_t avail = (size_t)(end - p), window = avail < line_limit ? avail : line_limit;
+        size_t avail = (size_t)(end - p), window = avail < limit ? avail : limit;
         const char *nl = memchr(p, ci->eol, window);
         if (!nl && window < avail) {
             ci->line++;
@@ -793,7 +790,7 @@ static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum par
                 ci->rec_line = ci->line;
             if (feed_line(ci, p, window))
                 import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "line longer than the limit of %zu bytes",
-                             line_limit);
+                             limit);
             return len;
         }
         const char *next = nl ? nl + 1 : end;
@@ -839,7 +836,7 @@ static size_t split_point(const csv_import *ci, const char *data, size_t len)
 {
     if (len < PARALLEL_MIN_BYTES)
         return 0;
-    size_t reach = record_limit(ci) + 3 * ci->db->opts.max_columns + 2, rest = len - len / 2;
+    size_t reach = line_limit(ci), rest = len - len / 2;
     const char *nl = memchr(data + len / 2, ci->eol, rest < reach ? rest : reach);
     return nl && nl + 1 < data + len ? (size_t)(nl + 1 - data) : 0;
 }
@@ -971,7 +968,7 @@ static void join_part(csv_import *ci, csv_import *part)
         st = obs_reserve(&ci->staged, ci->staged.n + s->n);
     if (!st && !line_slot(ci, ci->staged.n + s->n))
         st = BENCH_ENOMEM;
-    if (!st)
+    if (!st && s->n)
         memcpy(ci->lines + ci->staged.n, part->lines, s->n * sizeof *ci->lines);
     for (size_t r = 0; !st && r < s->n; r++)
         st = obs_append(&ci->staged, maps[0][s->indicator[r]], maps[1][s->area[r]], maps[2][s->period[r]],
@@ -1103,8 +1100,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
     size_t n_units = 0; /* entries of units: the indicator count before any rollback */
     size_t staged_n = 0;
 
-    if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
-                     ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))) {
+    if (utf16_bom(data, len)) {
         ci.rec_line = 1;
         import_error(&ci, BENCH_EPARSE, 1, "the file is UTF-16; save it as UTF-8 (with or without BOM)");
     } else {

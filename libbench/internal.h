@@ -83,6 +83,8 @@ void trim(const char **s, size_t *len);
 bool utf8_valid(const char *s, size_t len, bool newlines);
 bool utf8_valid_text(const char *s, size_t len);
 bool utf8_valid_multiline(const char *s, size_t len);
+/* Whether text starts with a UTF-16 byte order mark (either byte order). */
+bool utf16_bom(const char *s, size_t len);
 
 /* ---- the observation store ---------------------------------------------- */
 

@@ -59,8 +59,7 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_fai
     snprintf(fail->what, sizeof fail->what, "the input is empty");
     if (!*len)
         return NULL;
-    if (*len >= 2 && (((unsigned char)(*data)[0] == 0xFF && (unsigned char)(*data)[1] == 0xFE) ||
-                      ((unsigned char)(*data)[0] == 0xFE && (unsigned char)(*data)[1] == 0xFF))) {
+    if (utf16_bom(*data, *len)) {
         snprintf(fail->what, sizeof fail->what, "the file is UTF-16; save it as UTF-8");
         return NULL;
     }

@@ -412,6 +412,12 @@ int kind_parse(const char *s, size_t len)
 bool utf8_valid_text(const char *s, size_t len) { return utf8_valid(s, len, false); }
 bool utf8_valid_multiline(const char *s, size_t len) { return utf8_valid(s, len, true); }
 
+bool utf16_bom(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    return len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF));
+}
+
 bool utf8_valid(const char *s, size_t len, bool newlines)
 {
     const unsigned char *p = (const unsigned char *)s;
