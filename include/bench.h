@@ -397,7 +397,8 @@ BENCH_EXPORT const char *bench_frame_meta(const bench_frame *frame, const char *
  *  The caller owns *out and releases it with bench_frame_free(). */
 BENCH_EXPORT bench_status bench_areas_frame(bench_frame **out, bench_db *db);
 
-/** The catalogue of indicators as a frame (id, title, unit, direction, n, link).
+/** The catalogue of indicators as a frame (id, title, unit, direction, n, link,
+ *  derived: how a stored result was made, "" for imported indicators).
  *  The caller owns *out and releases it with bench_frame_free(). */
 BENCH_EXPORT bench_status bench_indicators_frame(bench_frame **out, bench_db *db);
 
@@ -623,14 +624,33 @@ BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out,
 /* Normalization                                                        */
 /* ------------------------------------------------------------------ */
 
-#define BENCH_PER_CAPITA_VERSION 1
+/**
+ * Which period's denominator a value is divided by.  A value of a tertial,
+ * quarter or month is divided by the same period of the denominator when the
+ * denominator has that period, else by the denominator of the period's year
+ * (population counts are given for 31 December).
+ */
+typedef enum bench_denominator_period {
+    BENCH_DENOMINATOR_SAME = 0,     /**< the same period (or its year): "invånare 31/12 år T" */
+    BENCH_DENOMINATOR_PREVIOUS = 1  /**< the year before the period's year: "invånare 31/12 år T-1",
+                                         as Kolada divides e.g. N01993 asylsökande per 1 000 inv */
+} bench_denominator_period;
+
+/** direction of a stored result: the numerator's (the default of every _INIT) */
+#define BENCH_DIRECTION_INHERIT (-1)
+
+#define BENCH_PER_CAPITA_VERSION 2
 
 /**
  * How to normalize: result = value / denominator * scale, matched on area,
- * period and gender.  The denominator is the sum of the population
- * indicators listed (e.g. N01952 + N01953 + N01954 for 0-19 år); a term
- * missing for a key makes the denominator missing.  Only utfall values are
- * normalized.
+ * period (see bench_denominator_period) and gender.  The denominator is the
+ * sum of the population indicators listed (e.g. N01952 + N01953 + N01954 for
+ * 0-19 år); a term missing for a key makes the denominator missing.  Only
+ * utfall values are normalized.  Version 1 (the first six fields) is still
+ * accepted.
+ *
+ * With `store_as`, the result is also stored as an indicator of that id (see
+ * "Stored results" below).
  */
 typedef struct bench_per_capita_options {
     unsigned int version;                  /**< BENCH_PER_CAPITA_VERSION */
@@ -638,21 +658,82 @@ typedef struct bench_per_capita_options {
     const char *const *population; size_t n_population; /**< NULL: {"N01951"}; 1 to 128 terms */
     double scale;                          /**< 1, 100 (%), 1000, 10000, 100000 */
     const char *population_label;          /**< e.g. "invånare 0-19 år"; NULL: derived */
+    /* version 2 */
+    int population_period;                 /**< a bench_denominator_period */
+    const char *store_as;                  /**< store the result under this id; NULL: do not store */
+    const char *title;                     /**< stored title; NULL: made from the parts */
+    const char *unit;                      /**< stored unit; NULL: made from the parts */
+    int direction;                         /**< a bench_direction or BENCH_DIRECTION_INHERIT */
 } bench_per_capita_options;
 
-#define BENCH_PER_CAPITA_INIT { BENCH_PER_CAPITA_VERSION, NULL, NULL, 0, 1.0, NULL }
+#define BENCH_PER_CAPITA_INIT { BENCH_PER_CAPITA_VERSION, NULL, NULL, 0, 1.0, NULL, \
+                                BENCH_DENOMINATOR_SAME, NULL, NULL, NULL, BENCH_DIRECTION_INHERIT }
 
 /**
  * Normalize one indicator.  The frame has columns indicator, area, period,
- * gender (CODE), value, denominator, result (F64), status (CODE): status is
- * the value's own status when it is missing, else no_denominator or
- * zero_denominator when the denominator is missing or 0 (result NaN, never
- * infinite, never 0).  Meta "method" describes it (e.g. "per 1 000 invånare
- * (N01951)").  Returns BENCH_ENOTFOUND for an unknown indicator.
+ * gender (CODE), value, denominator, result (F64), status (CODE), source
+ * (CODE, the numerator's): status is the value's own status when it is
+ * missing, else no_denominator or zero_denominator when the denominator is
+ * missing or 0 (result NaN, never infinite, never 0).  Frame meta: "method"
+ * describes it (e.g. "per 1 000 invånare (N01951)"), "population" the terms,
+ * "scale", "denominator_period" ("same" or "previous"), "derived" the formula
+ * (as the catalogue keeps it for a stored result), and "warning" when the
+ * numerator is already a rate, a share, a mean or an amount per invånare
+ * (unit %, dagar, index, kr/inv, per 1 000 ...; a title with "medelvärde",
+ * "andel" or "/1000 inv"): dividing it by a population is almost always a
+ * mistake, so it is said, not refused.  Returns BENCH_ENOTFOUND for an
+ * unknown indicator or a population without values.
  * The caller owns *out and releases it with bench_frame_free().
  */
 BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db,
                                            const bench_per_capita_options *opts);
+
+#define BENCH_RATIO_VERSION 1
+
+/**
+ * Any indicator over any other: result = numerator / denominator * scale,
+ * matched on area, period (see bench_denominator_period) and gender, e.g.
+ * kronor per brukare or a count as a share (%) of another count.  Only
+ * utfall values are used.
+ */
+typedef struct bench_ratio_options {
+    unsigned int version;                  /**< BENCH_RATIO_VERSION */
+    const char *numerator;
+    const char *denominator;
+    double scale;                          /**< 1 (a plain quotient), 100 (%), 1000, ... */
+    int denominator_period;                /**< a bench_denominator_period */
+    const char *store_as;                  /**< store the result under this id; NULL: do not store */
+    const char *title;                     /**< stored title; NULL: made from the parts */
+    const char *unit;                      /**< stored unit; NULL: made from the parts */
+    int direction;                         /**< a bench_direction or BENCH_DIRECTION_INHERIT */
+} bench_ratio_options;
+
+#define BENCH_RATIO_INIT { BENCH_RATIO_VERSION, NULL, NULL, 1.0, BENCH_DENOMINATOR_SAME, NULL, NULL, \
+                           NULL, BENCH_DIRECTION_INHERIT }
+
+/**
+ * Divide one indicator by another.  The frame is as bench_per_capita()'s,
+ * with meta "method" ("per <denominator title>", "andel (%) av ...").
+ * BENCH_ENOTFOUND for an unknown numerator or denominator, or a denominator
+ * without values.  The caller owns *out and releases it with
+ * bench_frame_free().
+ *
+ * Stored results (store_as, here and in bench_per_capita): the result becomes
+ * an indicator like any imported one -- values, comparisons, snapshots --
+ * with one utfall value per area, period and gender (the numerator's most
+ * recent source), missing values keeping their status (no_denominator,
+ * zero_denominator, or the numerator's own).  Its title and unit are made
+ * from the parts unless given ("<title>, per 1 000 invånare" and "per 1 000
+ * inv"; "%" for scale 100; "kr/inv" for kronor per invånare), its direction
+ * is the numerator's unless given, and the catalogue's "derived" field holds
+ * the formula ("N01990 / N01951 × 1000, nämnare 31/12 året före").  The
+ * rows' source is "Bearbetning: " and the formula.  A stored result is a
+ * snapshot: re-importing a part later does not change it; storing again
+ * under the same id replaces every value it had.  The id may not be a part
+ * of the division, nor an indicator with imported values (BENCH_EINVAL).
+ * All or nothing: on error the database is as it was.
+ */
+BENCH_EXPORT bench_status bench_ratio(bench_frame **out, bench_db *db, const bench_ratio_options *opts);
 
 /* ------------------------------------------------------------------ */
 /* Snapshots                                                            */
@@ -670,7 +751,9 @@ BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db,
  * crash.
  */
 
-#define BENCH_SNAPSHOT_VERSION 1
+/* Format 2 adds how a stored result was made to the indicator catalogue; format 1
+ * files are still read. */
+#define BENCH_SNAPSHOT_VERSION 2
 
 /** Write the database to `path` (replaced atomically: written to a
  *  temporary file, then renamed). */
@@ -705,9 +788,12 @@ BENCH_EXPORT bench_status bench_db_open(bench_db **out, const char *path, bench_
  *     red, n = 5 green, green, yellow, red, red.  With no known direction the
  *     colour is "" (none).
  *   - Ovägt medel is the plain mean over ranked areas.  The weighted mean
- *     weights each value by the area's population (a population indicator
- *     for the same period and gender); areas without a population are left
- *     out of it, and it is NaN when none has one.
+ *     weights each value by the area's population (the sum of the weight
+ *     indicators for the same gender and the period chosen by weight_period,
+ *     as per-capita finds its denominator); areas without a population are
+ *     left out of it, and it is NaN when none has one.  It is not Kolada's
+ *     "Riket": that is the national total over the national denominator,
+ *     the area 0000's own value.
  *   - Median and quartiles interpolate linearly between order statistics
  *     (numpy's default, "type 7").
  *   - When several sources give a value for the same key, the source imported
@@ -723,10 +809,10 @@ typedef struct bench_compare_stats {
     double median, q1, q3, min, max;
 } bench_compare_stats;
 
-#define BENCH_COMPARE_VERSION 1
+#define BENCH_COMPARE_VERSION 2
 #define BENCH_DIRECTION_FROM_CATALOGUE (-1)
 
-/** What to compare. */
+/** What to compare.  Version 1 (up to `weight`) is still accepted. */
 typedef struct bench_compare_options {
     unsigned int version;          /**< BENCH_COMPARE_VERSION */
     const char *indicator;
@@ -736,11 +822,15 @@ typedef struct bench_compare_options {
     const char *const *areas; size_t n_areas; /**< the set; NULL: all kommuner */
     int direction;                 /**< a bench_direction or BENCH_DIRECTION_FROM_CATALOGUE */
     const char *weight;            /**< population indicator for the weighted mean, or NULL */
+    /* version 2 */
+    const char *const *weights; size_t n_weights; /**< or several, summed as per-capita's terms
+                                                     (used when `weight` is NULL) */
+    int weight_period;             /**< a bench_denominator_period for the weights */
 } bench_compare_options;
 
 #define BENCH_COMPARE_INIT \
     { BENCH_COMPARE_VERSION, NULL, NULL, BENCH_GENDER_T, BENCH_KIND_UTFALL, NULL, 0, \
-      BENCH_DIRECTION_FROM_CATALOGUE, NULL }
+      BENCH_DIRECTION_FROM_CATALOGUE, NULL, NULL, 0, BENCH_DENOMINATOR_SAME }
 
 /**
  * Compare one indicator, period and gender over a set of areas.  The frame

@@ -74,8 +74,44 @@ bench_status db_intern_area(bench_db *db, const char *code, size_t len, uint32_t
     return st ? st : db_sync_meta(db);
 }
 
+/* One byte (or the second byte of a Latin-1 letter: Å, Ä, Ö, É ...) in lower case. */
+static unsigned char fold_byte(const unsigned char *s, size_t i)
+{
+    unsigned char c = s[i];
+    if (c >= 'A' && c <= 'Z')
+        return (unsigned char)(c + 32);
+    if (i > 0 && s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+        return (unsigned char)(c + 32);
+    return c;
+}
+
+static bool same_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen != blen)
+        return false;
+    for (size_t i = 0; i < alen; i++)
+        if (fold_byte((const unsigned char *)a, i) != fold_byte((const unsigned char *)b, i))
+            return false;
+    return true;
+}
+
+int64_t indicator_find(const bench_db *db, const char *id, size_t len)
+{
+    int64_t k = pool_find(&db->indicators, id, len);
+    /* ids are matched without regard to case (as Kolada's are): the first spelling stays */
+    for (uint32_t i = 0; k < 0 && i < db->indicators.n; i++)
+        if (same_ignoring_case(db->indicators.strs[i], db->indicators.lens[i], id, len))
+            k = i;
+    return k;
+}
+
 bench_status db_intern_indicator(bench_db *db, const char *id, size_t len, uint32_t *out)
 {
+    int64_t k = indicator_find(db, id, len);
+    if (k >= 0) {
+        *out = (uint32_t)k;
+        return BENCH_OK;
+    }
     bench_status st = pool_intern(&db->indicators, id, len, out);
     return st ? st : db_sync_meta(db);
 }
@@ -331,7 +367,7 @@ bench_status bench_indicator_set(bench_db *db, const char *id, const char *title
         return DB_FAIL(db, BENCH_EINVAL, "bad direction %d", direction);
     if ((title && !utf8_valid_multiline(title, strlen(title))) || (unit && !utf8_valid_multiline(unit, strlen(unit))))
         return DB_FAIL(db, BENCH_EINVAL, "indicator %s: title or unit is not valid UTF-8 text", buf);
-    int64_t known = pool_find(&db->indicators, buf, len);
+    int64_t known = indicator_find(db, buf, len);
     if (!unit && title && (known < 0 || !db->ind_meta[known].unit))
         unit = unit_from_title(title);
     char *t = NULL, *u = NULL;
@@ -585,6 +621,12 @@ static const char *ind_link_text(const void *db_ptr, uint32_t code)
     return db->ind_meta[code].link ? db->ind_meta[code].link : "";
 }
 
+static const char *ind_derived_text(const void *db_ptr, uint32_t code)
+{
+    const bench_db *db = db_ptr;
+    return db->ind_meta[code].derived ? db->ind_meta[code].derived : "";
+}
+
 static const char *ind_direction_text(const void *db_ptr, uint32_t code)
 {
     const bench_db *db = db_ptr;
@@ -602,12 +644,13 @@ bench_status bench_indicators_frame(bench_frame **out, bench_db *db)
     *out = NULL;
     bench_frame *f = NULL;
     size_t n = db->indicators.n;
-    bench_status st = frame_new(&f, 6, n);
-    /* id, title, unit, direction (CODE), n (I32), link (CODE) */
-    static const char *const names[] = {"id", "title", "unit", "direction", "", "link"};
+    bench_status st = frame_new(&f, 7, n);
+    /* id, title, unit, direction (CODE), n (I32), link, derived (CODE) */
+    static const char *const names[] = {"id", "title", "unit", "direction", "", "link", "derived"};
     const char *(*texts[])(const void *, uint32_t) = {pool_text, ind_title_text, ind_unit_text,
-                                                      ind_direction_text, NULL, ind_link_text};
-    for (size_t c = 0; !st && c < 6; c++) {
+                                                      ind_direction_text, NULL, ind_link_text,
+                                                      ind_derived_text};
+    for (size_t c = 0; !st && c < 7; c++) {
         if (c == 4)
             continue;
         uint32_t *col = frame_add(f, c, names[c], BENCH_COLUMN_CODE);

@@ -186,7 +186,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     if (!out || !opts)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: out and opts are required");
     *out = NULL;
-    if (opts->version != BENCH_COMPARE_VERSION)
+    if (opts->version != 1 && opts->version != BENCH_COMPARE_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare_options.version is %u, expected %u",
                        opts->version, BENCH_COMPARE_VERSION);
     if (!valid_direction(opts->direction) || (unsigned)opts->gender > BENCH_GENDER_M ||
@@ -200,10 +200,27 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     if (period < 0)
         return DB_FAIL(db, BENCH_ENOTFOUND, "period \"%s\" is not in the database",
                        opts->period ? opts->period : "(null)");
-    int64_t weight = -1;
-    if (opts->weight && (weight = db_find(db, CODE_INDICATOR, opts->weight)) < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "population indicator \"%s\" is not in the database",
-                       opts->weight);
+    /* the weights: one population indicator, or (version 2) several summed */
+    const char *const *weight_ids = opts->weight ? &opts->weight : NULL;
+    size_t n_weights = opts->weight ? 1 : 0;
+    int weight_period = BENCH_DENOMINATOR_SAME;
+    if (opts->version >= 2) {
+        if (!opts->weight && opts->weights) {
+            weight_ids = opts->weights;
+            n_weights = opts->n_weights;
+        }
+        weight_period = opts->weight_period;
+    }
+    if (n_weights > 128 || (weight_period != BENCH_DENOMINATOR_SAME && weight_period != BENCH_DENOMINATOR_PREVIOUS))
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare: 1 to 128 weights, and weight_period same or previous");
+    uint32_t weights[128];
+    for (size_t j = 0; j < n_weights; j++) {
+        int64_t k = db_find(db, CODE_INDICATOR, weight_ids[j]);
+        if (k < 0)
+            return DB_FAIL(db, BENCH_ENOTFOUND, "population indicator \"%s\" is not in the database",
+                           weight_ids[j] ? weight_ids[j] : "(null)");
+        weights[j] = (uint32_t)k;
+    }
     int direction = indicator_direction(db, (uint32_t)ind, opts->direction);
 
     uint8_t *set = NULL, *win = NULL;
@@ -213,7 +230,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     const obs_columns *o = &db->obs;
     uint32_t *rows = NULL;
     ranked *val = NULL;
-    double *sorted = NULL, *pop = NULL;
+    double *sorted = NULL;
     int32_t *rank = NULL;
     double *pct = NULL;
     uint32_t *colour = NULL;
@@ -223,9 +240,8 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     for (uint32_t a = 0; a < db->areas.n; a++)
         n_set += set[a];
     rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
-    pop = bench_malloc((db->areas.n ? db->areas.n : 1) * sizeof *pop);
     has_value = bench_calloc(db->areas.n ? db->areas.n : 1, 1);
-    if (!rows || !pop || !has_value)
+    if (!rows || !has_value)
         st = BENCH_ENOMEM;
     if (!st) {
         for (size_t r = 0; r < o->n; r++)
@@ -273,30 +289,22 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
             stats.q1 = quantile(sorted, n, 0.25);
             stats.q3 = quantile(sorted, n, 0.75);
         }
-        if (weight >= 0 && n) {
-            int64_t *pop_row = (int64_t *)bench_malloc(db->areas.n * sizeof *pop_row);
-            if (!pop_row) {
-                st = BENCH_ENOMEM;
-            } else {
-                for (uint32_t a = 0; a < db->areas.n; a++)
-                    pop_row[a] = -1;
-                for (size_t r = 0; r < o->n; r++) /* the most recent source wins */
-                    if (o->indicator[r] == weight && o->period[r] == period &&
-                        o->gender[r] == opts->gender && o->kind[r] == BENCH_KIND_UTFALL && set[o->area[r]] &&
-                        (pop_row[o->area[r]] < 0 ||
-                         source_newer(db, o->source[r], o->source[pop_row[o->area[r]]])))
-                        pop_row[o->area[r]] = (int64_t)r;
+        if (n_weights && n) {
+            /* the weights are found as per-capita finds its denominators */
+            denominator den;
+            st = denominator_build(&den, db, weights, n_weights, weight_period);
+            if (!st) {
                 double sw = 0, swv = 0;
                 for (size_t i = 0; i < n; i++) {
-                    int64_t pr = pop_row[val[i].area];
-                    if (pr < 0 || o->status[pr] != BENCH_OBS_OK || !(o->value[pr] > 0))
+                    double w = denominator_of(&den, db, val[i].area, (uint32_t)period, opts->gender);
+                    if (!(w > 0))
                         continue;
-                    sw += o->value[pr];
-                    swv += o->value[pr] * val[i].v;
+                    sw += w;
+                    swv += w * val[i].v;
                 }
                 if (sw > 0)
                     stats.weighted_mean = swv / sw;
-                bench_free(pop_row);
+                denominator_free(&den);
             }
         }
         if (out_stats)
@@ -367,7 +375,6 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     bench_free(rows);
     bench_free(val);
     bench_free(sorted);
-    bench_free(pop);
     bench_free(has_value);
     bench_free(rank);
     bench_free(pct);

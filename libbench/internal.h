@@ -115,6 +115,7 @@ typedef struct indicator_meta {
     char *title;         /* owned or NULL */
     char *unit;          /* owned or NULL */
     char *link;          /* owned: the Kolada id an own indicator corresponds to, or NULL */
+    char *derived;       /* owned: the formula of a stored result (bench_ratio), or NULL */
     uint8_t direction;   /* bench_direction */
 } indicator_meta;
 
@@ -167,6 +168,31 @@ static inline bool source_newer(const bench_db *db, uint16_t a, uint16_t b)
     return db->source_seq[a] > db->source_seq[b];
 }
 
+/* Release the strings of one indicator's catalogue entry and zero it. */
+void indicator_meta_clear(indicator_meta *m);
+
+/* Replace every observation of indicator `ind` by the `n` rows of `add` (their indicator
+ * column already `ind`).  All memory is reserved first: on failure nothing changed. */
+bench_status db_replace_indicator(bench_db *db, uint32_t ind, const obs_columns *add);
+
+/* ---- denominators (normalize.c): sums of terms by area, period and gender ------------ */
+
+typedef struct denominator {
+    uint64_t *keys;      /* key + 1; 0 = empty slot */
+    uint32_t *rows;      /* cap * nterms: row + 1 of each term's value, 0 = none */
+    uint32_t *period_of; /* per period code of a value: the denominator's period, or UINT32_MAX */
+    size_t cap, nterms;
+} denominator;
+
+/* Index the utfall values of `terms` (with several sources for a key, the most recent
+ * wins) and map each period to the denominator's period by `rule` (bench_denominator_period). */
+bench_status denominator_build(denominator *d, const bench_db *db, const uint32_t *terms, size_t nterms,
+                               int rule);
+/* The sum of the terms for a value's area, period and gender; NaN when a term is missing
+ * or not ok. */
+double denominator_of(const denominator *d, const bench_db *db, uint32_t area, uint32_t period, int gender);
+void denominator_free(denominator *d);
+
 /* ---- catalogue ------------------------------------------------------------ */
 
 bench_status catalogue_load_embedded(bench_db *db);
@@ -181,6 +207,10 @@ bool area_code_normalize(const char *s, size_t len, char *buf, size_t *out_len);
  * case; otherwise UTF-8 text, at most 128 bytes.  buf holds >= 129 bytes. */
 bool indicator_id_normalize(const char *s, size_t len, char *buf, size_t *out_len);
 bench_status db_intern_area(bench_db *db, const char *code, size_t len, uint32_t *out);
+/* An indicator id (normalized) as stored: the same bytes, else the same without regard to case
+ * (ASCII and Latin-1 letters: "mypop" finds "MyPop"); -1 when there is none. */
+int64_t indicator_find(const bench_db *db, const char *id, size_t len);
+/* Intern an indicator id; an id differing only in case is the same indicator. */
 bench_status db_intern_indicator(bench_db *db, const char *id, size_t len, uint32_t *out);
 
 /* ---- frames ----------------------------------------------------------------- */

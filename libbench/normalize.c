@@ -1,99 +1,149 @@
-/* normalize.c -- per invånare, per 1 000 / 10 000 / 100 000 and shares: value / population * scale. */
+/* normalize.c -- value / denominator * scale: per invånare, per 1 000 / 10 000 / 100 000, shares and
+ * any indicator over another; the denominators (also the weights of compare) and stored results. */
 #include "internal.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_TERMS 128
+#define NO_PERIOD UINT32_MAX
 
-/* Denominators keyed by (area, period, gender); each term kept apart so a
- * missing term makes the sum missing instead of smaller. */
-typedef struct denom_map {
-    uint64_t *keys;    /* key + 1; 0 = empty slot */
-    double *terms;     /* cap * nterms */
-    uint32_t *rows;    /* cap * nterms: row + 1 of the term's value, 0 = none */
-    size_t cap, nterms;
-} denom_map;
+/* ---- denominators ------------------------------------------------------------------ */
 
-static uint64_t key_of(const obs_columns *o, size_t r)
+static uint64_t key_parts(uint32_t area, uint32_t period, int gender)
 {
-    return ((uint64_t)o->area[r] << 32 | (uint64_t)o->period[r] << 16 | o->gender[r]) + 1;
+    return ((uint64_t)area << 32 | (uint64_t)period << 16 | (uint64_t)gender) + 1;
 }
 
-static size_t slot_of(const denom_map *m, uint64_t key)
+static size_t slot_of(const denominator *d, uint64_t key)
 {
-    size_t mask = m->cap - 1;
+    size_t mask = d->cap - 1;
     uint64_t h = key * 0x9E3779B97F4A7C15ull;
     size_t i = (size_t)(h >> 20) & mask;
-    while (m->keys[i] && m->keys[i] != key)
+    while (d->keys[i] && d->keys[i] != key)
         i = (i + 1) & mask;
     return i;
 }
 
-static bench_status denom_build(denom_map *m, const bench_db *db, const uint32_t *terms, size_t nterms)
+/* The code of the year `year` as a period ("2023"), or NO_PERIOD when no value has it. */
+static uint32_t year_period(const bench_db *db, long year)
 {
+    char label[16];
+    int len = snprintf(label, sizeof label, "%ld", year);
+    int64_t k = year >= 1000 && year <= 9999 ? pool_find(&db->periods, label, (size_t)len) : -1;
+    return k < 0 ? NO_PERIOD : (uint32_t)k;
+}
+
+/* Canonical period labels begin with their year: 2024, 2024-T1, 2024-Q3, 2024-03. */
+static long year_of(const bench_db *db, uint32_t period)
+{
+    return strtol(db->periods.strs[period], NULL, 10);
+}
+
+bench_status denominator_build(denominator *d, const bench_db *db, const uint32_t *terms, size_t nterms,
+                               int rule)
+{
+    memset(d, 0, sizeof *d);
     const obs_columns *o = &db->obs;
+    uint8_t *has_period = bench_calloc(db->periods.n ? db->periods.n : 1, 1);
+    d->period_of = bench_malloc((db->periods.n ? db->periods.n : 1) * sizeof *d->period_of);
+    if (!has_period || !d->period_of) {
+        bench_free(has_period);
+        denominator_free(d);
+        return BENCH_ENOMEM;
+    }
     size_t n = 0;
     for (size_t r = 0; r < o->n; r++)
         for (size_t j = 0; j < nterms; j++)
-            n += o->indicator[r] == terms[j] && o->kind[r] == BENCH_KIND_UTFALL;
-    m->nterms = nterms;
-    m->cap = 64;
-    while (m->cap < n * 2)
-        m->cap *= 2;
-    m->keys = bench_calloc(m->cap, sizeof *m->keys);
-    m->terms = bench_calloc(m->cap * nterms, sizeof *m->terms);
-    m->rows = bench_calloc(m->cap * nterms, sizeof *m->rows);
-    if (!m->keys || !m->terms || !m->rows)
+            if (o->indicator[r] == terms[j] && o->kind[r] == BENCH_KIND_UTFALL) {
+                n++;
+                has_period[o->period[r]] = 1;
+            }
+    /* a value's period -> the denominator's: the same period when the denominator has it, else
+     * its year (31/12), or the year before */
+    for (uint32_t p = 0; p < db->periods.n; p++) {
+        if (rule == BENCH_DENOMINATOR_PREVIOUS)
+            d->period_of[p] = year_period(db, year_of(db, p) - 1);
+        else
+            d->period_of[p] = has_period[p] ? p : year_period(db, year_of(db, p));
+    }
+    bench_free(has_period);
+    d->nterms = nterms;
+    d->cap = 64;
+    while (d->cap < n * 2)
+        d->cap *= 2;
+    d->keys = bench_calloc(d->cap, sizeof *d->keys);
+    d->rows = bench_calloc(d->cap * nterms, sizeof *d->rows);
+    if (!d->keys || !d->rows) {
+        denominator_free(d);
         return BENCH_ENOMEM;
+    }
     for (size_t r = 0; r < o->n; r++) {
         if (o->kind[r] != BENCH_KIND_UTFALL)
             continue;
         for (size_t j = 0; j < nterms; j++) {
             if (o->indicator[r] != terms[j])
                 continue;
-            uint64_t key = key_of(o, r);
-            size_t i = slot_of(m, key);
-            m->keys[i] = key;
+            uint64_t key = key_parts(o->area[r], o->period[r], o->gender[r]);
+            size_t i = slot_of(d, key);
+            d->keys[i] = key;
             /* with several sources for one key, the one imported most recently wins */
-            uint32_t have = m->rows[i * nterms + j];
+            uint32_t have = d->rows[i * nterms + j];
             if (have && !source_newer(db, o->source[r], o->source[have - 1]))
                 continue;
-            m->rows[i * nterms + j] = (uint32_t)(r + 1);
-            m->terms[i * nterms + j] = o->value[r];
+            d->rows[i * nterms + j] = (uint32_t)(r + 1);
         }
     }
     return BENCH_OK;
 }
 
-static void denom_free(denom_map *m)
+void denominator_free(denominator *d)
 {
-    bench_free(m->keys);
-    bench_free(m->terms);
-    bench_free(m->rows);
+    bench_free(d->keys);
+    bench_free(d->rows);
+    bench_free(d->period_of);
+    memset(d, 0, sizeof *d);
 }
 
-/* The denominator for row r's key, or NaN when a term is missing. */
-static double denom_get(const denom_map *m, const bench_db *db, size_t r)
+double denominator_of(const denominator *d, const bench_db *db, uint32_t area, uint32_t period, int gender)
 {
-    size_t i = slot_of(m, key_of(&db->obs, r));
-    if (!m->keys[i])
+    uint32_t p = d->period_of[period];
+    if (p == NO_PERIOD)
+        return NAN;
+    size_t i = slot_of(d, key_parts(area, p, gender));
+    if (!d->keys[i])
         return NAN;
     double sum = 0;
-    for (size_t j = 0; j < m->nterms; j++) {
-        uint32_t row = m->rows[i * m->nterms + j];
+    for (size_t j = 0; j < d->nterms; j++) {
+        uint32_t row = d->rows[i * d->nterms + j];
         if (!row || db->obs.status[row - 1] != BENCH_OBS_OK)
             return NAN;
-        sum += m->terms[i * m->nterms + j];
+        sum += db->obs.value[row - 1];
     }
     return sum;
 }
 
-/* Rows [begin, end) of a per-capita result: what one thread writes. */
+/* ---- one routine for per capita and ratio ------------------------------------------------- */
+
+typedef struct norm_spec {
+    const char *function;         /* for messages */
+    bool ratio;                   /* any indicator over another (else: a population) */
+    const char *indicator;        /* numerator; NULL: every indicator but the terms (per capita) */
+    const char *const *terms;
+    size_t nterms;
+    double scale;
+    const char *label;            /* who the denominator counts, e.g. "invånare 0-19 år" */
+    int period_rule;              /* bench_denominator_period */
+    const char *store_as, *title, *unit;
+    int direction;
+} norm_spec;
+
+/* Rows [begin, end) of a result: what one thread writes. */
 typedef struct fill_part {
     const bench_db *db;
-    const denom_map *m;
+    const denominator *d;
     const uint32_t *rows;
     double scale;
     size_t begin, end;
@@ -113,7 +163,7 @@ static void *fill_rows(void *arg)
         p->gender[i] = o->gender[r];
         p->source[i] = o->source[r];
         p->value[i] = o->value[r];
-        double d = denom_get(p->m, p->db, r);
+        double d = denominator_of(p->d, p->db, o->area[r], o->period[r], o->gender[r]);
         p->denom[i] = d;
         if (o->status[r] != BENCH_OBS_OK) {
             p->status[i] = o->status[r];
@@ -133,13 +183,9 @@ static void *fill_rows(void *arg)
     return NULL;
 }
 
-static void describe(char *buf, size_t size, double scale, const char *label, const char *terms)
+/* "per 1 000 <who>", "andel (%) av <who>", ... */
+static void describe(char *buf, size_t size, double scale, const char *who)
 {
-    char who[300];
-    if (label)
-        snprintf(who, sizeof who, "%s", label);
-    else
-        snprintf(who, sizeof who, "invånare (%s)", terms);
     if (scale == 1)
         snprintf(buf, size, "per %s", who);
     else if (scale == 100)
@@ -154,64 +200,279 @@ static void describe(char *buf, size_t size, double scale, const char *label, co
         snprintf(buf, size, "per %s × %g", who, scale);
 }
 
-bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_capita_options *opts)
+static bool is_money(const char *unit)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out || !opts)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_per_capita: out and opts are required");
-    *out = NULL;
-    if (opts->version != BENCH_PER_CAPITA_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_per_capita_options.version is %u, expected %u",
-                       opts->version, BENCH_PER_CAPITA_VERSION);
-    if (!(opts->scale > 0) || !isfinite(opts->scale))
-        return DB_FAIL(db, BENCH_EINVAL, "scale must be a positive number such as 1, 100, 1000 or 10000");
-    static const char *const default_population[] = {"N01951"};
-    const char *const *pop = opts->population ? opts->population : default_population;
-    size_t npop = opts->population ? opts->n_population : 1;
-    if (npop == 0 || npop > MAX_TERMS)
-        return DB_FAIL(db, BENCH_EINVAL, "population needs 1 to %d indicators", MAX_TERMS);
-    int64_t num = db_find(db, CODE_INDICATOR, opts->indicator); /* -1 without one: every indicator */
-    if (num < 0 && opts->indicator)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", opts->indicator);
+    static const char *const money[] = {"kr", "tkr", "mnkr", "mkr", "kronor"};
+    for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
+        if (strcasecmp(unit, money[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Whether an indicator is already a rate, a share, a mean or an amount per invånare. */
+static bool already_a_rate(const indicator_meta *m)
+{
+    const char *u = m->unit ? m->unit : "";
+    const char *t = m->title ? m->title : "";
+    static const char *const units[] = {"%", "dagar", "index", "procent", "kvot"};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcasecmp(u, units[i]) == 0)
+            return true;
+    static const char *const in_unit[] = {"per ", "/inv", "/1000", "/10 000", "/100 000"};
+    for (size_t i = 0; i < sizeof in_unit / sizeof in_unit[0]; i++)
+        if (strcasestr(u, in_unit[i]))
+            return true;
+    static const char *const in_title[] = {"medelvärde", "median", "andel", "/1000 inv", "/10 000 inv",
+                                           "/100 000 inv", "per 1 000", "per 10 000", "per 100 000",
+                                           "kr/inv", "per invånare", "(%)"};
+    for (size_t i = 0; i < sizeof in_title / sizeof in_title[0]; i++)
+        if (strcasestr(t, in_title[i]))
+            return true;
+    return false;
+}
+
+/* The texts that say how a result was made. */
+typedef struct norm_texts {
+    char terms[MAX_TERMS * 130]; /* "N01951" or "N01952+N01953" */
+    char method[768];            /* "per 1 000 invånare (N01951)", for captions */
+    char derived[MAX_TERMS * 130 + 256]; /* "N01990 / N01951 × 1000, nämnare 31/12 året före" */
+    char title[1024];            /* "<numerator's title>, per 1 000 invånare" */
+    char unit[160];              /* "per 1 000 inv", "%", "kr/inv" */
+    char warning[512];           /* "" or why the result is probably a mistake */
+} norm_texts;
+
+static void make_texts(norm_texts *t, const bench_db *db, const norm_spec *s, int64_t num, const uint32_t *terms)
+{
+    t->terms[0] = '\0';
+    for (size_t j = 0; j < s->nterms; j++) {
+        if (j)
+            strcat(t->terms, "+");
+        strcat(t->terms, db->indicators.strs[terms[j]]);
+    }
+    bool previous = s->period_rule == BENCH_DENOMINATOR_PREVIOUS;
+    const char *when = previous ? ", nämnare 31/12 året före" : "";
+    const indicator_meta *den = &db->ind_meta[terms[0]];
+    char who[400];
+    if (s->label)
+        snprintf(who, sizeof who, "%s", s->label);
+    else if (s->ratio)
+        snprintf(who, sizeof who, "%s", den->title ? den->title : t->terms);
+    else
+        snprintf(who, sizeof who, "invånare (%s)", t->terms);
+    char how[512];
+    describe(how, sizeof how, s->scale, who);
+    snprintf(t->method, sizeof t->method, "%s%s", how, previous ? " (31/12 året före)" : "");
+
+    const char *num_id = num >= 0 ? db->indicators.strs[num] : "*";
+    const char *paren = s->nterms > 1 ? "(" : "", *close = s->nterms > 1 ? ")" : "";
+    if (s->scale == 1)
+        snprintf(t->derived, sizeof t->derived, "%s / %s%s%s%s", num_id, paren, t->terms, close, when);
+    else
+        snprintf(t->derived, sizeof t->derived, "%s / %s%s%s × %g%s", num_id, paren, t->terms, close, s->scale,
+                 when);
+
+    const indicator_meta *nm = num >= 0 ? &db->ind_meta[num] : NULL;
+    const char *num_title = nm && nm->title ? nm->title : num_id;
+    const char *num_unit = nm && nm->unit ? nm->unit : "";
+    /* the title names who is counted without codes when the default population is meant */
+    if (!s->ratio && !s->label && s->nterms == 1)
+        snprintf(who, sizeof who, "invånare");
+    describe(how, sizeof how, s->scale, who);
+    snprintf(t->title, sizeof t->title, "%s, %s%s", num_title, how, previous ? " (31/12 året före)" : "");
+
+    const char *per = s->ratio ? "st" : "inv";
+    if (s->scale == 100)
+        snprintf(t->unit, sizeof t->unit, "%%");
+    else if (s->scale == 1 && is_money(num_unit))
+        snprintf(t->unit, sizeof t->unit, "%s/%s", num_unit, per);
+    else if (s->scale == 1)
+        snprintf(t->unit, sizeof t->unit, s->ratio ? "kvot" : "per inv");
+    else {
+        describe(how, sizeof how, s->scale, per);
+        snprintf(t->unit, sizeof t->unit, "%s", how);
+    }
+    t->warning[0] = '\0';
+    if (!s->ratio && nm && already_a_rate(nm))
+        snprintf(t->warning, sizeof t->warning,
+                 "%s is already a rate, share or mean (unit \"%s\"): dividing it by a population is almost "
+                 "always a mistake",
+                 num_id, num_unit);
+}
+
+/* The rows of a stored result: per key the row of the numerator's most recent source.  The
+ * frame's rows are sorted so that the rows of one key are together. */
+static bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
+                                 const double *result, const uint32_t *status)
+{
+    const obs_columns *o = &db->obs;
+    memset(out, 0, sizeof *out);
+    bench_status st = obs_reserve(out, n ? n : 1);
+    if (st) {
+        obs_free(out);
+        return st;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = rows[i];
+        bool same_key = w && o->area[r] == out->area[w - 1] && o->period[r] == out->period[w - 1] &&
+                        o->gender[r] == out->gender[w - 1];
+        size_t k = w;
+        if (same_key) {
+            if (!source_newer(db, o->source[r], out->source[w - 1]))
+                continue;
+            k = w - 1;
+        } else {
+            w++;
+        }
+        out->indicator[k] = 0; /* set when the id is interned */
+        out->area[k] = o->area[r];
+        out->period[k] = o->period[r];
+        out->gender[k] = o->gender[r];
+        out->source[k] = o->source[r]; /* the numerator's, until the result's own is known */
+        out->kind[k] = BENCH_KIND_UTFALL;
+        out->value[k] = result[i];
+        out->status[k] = (uint8_t)status[i];
+        out->count[k] = o->count[r];
+    }
+    out->n = w;
+    return BENCH_OK;
+}
+
+/* Store the staged result as indicator `id` with its catalogue entry; all or nothing. */
+static bench_status store_result(bench_db *db, const char *id, size_t id_len, obs_columns *staged,
+                                 const norm_spec *s, const norm_texts *t, int direction)
+{
+    char source[sizeof t->derived + 16];
+    int source_len = snprintf(source, sizeof source, "Bearbetning: %s", t->derived);
+    if (source_len >= 4096) /* a source label is at most 4 096 bytes */
+        source_len = 4096;
+    const char *title = s->title ? s->title : t->title;
+    const char *unit = s->unit ? s->unit : t->unit;
+    char *title_copy = bench_strndup(title, strlen(title));
+    char *unit_copy = bench_strndup(unit, strlen(unit));
+    char *derived_copy = bench_strndup(t->derived, strlen(t->derived));
+    db_mark mark = db_mark_take(db);
+    uint32_t ind = 0, src = 0;
+    bench_status st = title_copy && unit_copy && derived_copy ? BENCH_OK : BENCH_ENOMEM;
+    if (!st)
+        st = db_intern_indicator(db, id, id_len, &ind);
+    if (!st)
+        st = pool_intern(&db->sources, source, (size_t)source_len, &src);
+    if (!st)
+        st = db_sync_meta(db);
+    if (!st) {
+        for (size_t i = 0; i < staged->n; i++) {
+            staged->indicator[i] = (uint16_t)ind;
+            staged->source[i] = (uint16_t)src;
+        }
+        st = db_replace_indicator(db, ind, staged);
+    }
+    if (st) {
+        db_mark_rollback(db, mark);
+        bench_free(title_copy);
+        bench_free(unit_copy);
+        bench_free(derived_copy);
+        return st;
+    }
+    indicator_meta *m = &db->ind_meta[ind];
+    bench_free(m->title);
+    bench_free(m->unit);
+    bench_free(m->derived);
+    m->title = title_copy;
+    m->unit = unit_copy;
+    m->derived = derived_copy;
+    m->direction = (uint8_t)direction;
+    db->source_seq[src] = ++db->import_seq;
+    return BENCH_OK;
+}
+
+static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *s)
+{
+    const char *fn = s->function;
+    if (!(s->scale > 0) || !isfinite(s->scale))
+        return DB_FAIL(db, BENCH_EINVAL, "%s: scale must be a positive number such as 1, 100, 1000 or 10000", fn);
+    if (s->nterms == 0 || s->nterms > MAX_TERMS)
+        return DB_FAIL(db, BENCH_EINVAL, "%s: the denominator needs 1 to %d indicators", fn, MAX_TERMS);
+    if (s->period_rule != BENCH_DENOMINATOR_SAME && s->period_rule != BENCH_DENOMINATOR_PREVIOUS)
+        return DB_FAIL(db, BENCH_EINVAL, "%s: the denominator's period is %d, expected BENCH_DENOMINATOR_SAME or "
+                       "BENCH_DENOMINATOR_PREVIOUS", fn, s->period_rule);
+    if (s->direction != BENCH_DIRECTION_INHERIT &&
+        (s->direction < BENCH_DIRECTION_NONE || s->direction > BENCH_DIRECTION_LOWER))
+        return DB_FAIL(db, BENCH_EINVAL, "%s: bad direction %d", fn, s->direction);
+    if ((s->title && !utf8_valid_multiline(s->title, strlen(s->title))) ||
+        (s->unit && !utf8_valid_multiline(s->unit, strlen(s->unit))))
+        return DB_FAIL(db, BENCH_EINVAL, "%s: title or unit is not valid UTF-8 text", fn);
+    int64_t num = db_find(db, CODE_INDICATOR, s->indicator); /* -1 without one: every indicator */
+    if (num < 0 && s->indicator)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", s->indicator);
     uint32_t terms[MAX_TERMS];
-    char term_text[MAX_TERMS * 130] = "";
-    for (size_t j = 0; j < npop; j++) {
-        int64_t k = db_find(db, CODE_INDICATOR, pop[j]);
+    for (size_t j = 0; j < s->nterms; j++) {
+        int64_t k = db_find(db, CODE_INDICATOR, s->terms[j]);
+        if (k < 0 && s->ratio)
+            return DB_FAIL(db, BENCH_ENOTFOUND, "denominator \"%s\" is not in the database",
+                           s->terms[j] ? s->terms[j] : "(null)");
         if (k < 0)
             return DB_FAIL(db, BENCH_ENOTFOUND,
                            "population indicator \"%s\" is not in the database: import it first (e.g. Kolada N01951, invånare totalt)",
-                           pop[j] ? pop[j] : "(null)");
+                           s->terms[j] ? s->terms[j] : "(null)");
         terms[j] = (uint32_t)k;
-        if (j)
-            strcat(term_text, "+");
-        strcat(term_text, db->indicators.strs[k]);
     }
-
     const obs_columns *o = &db->obs;
-    denom_map m = {0};
-    uint64_t *keys = NULL;
-    uint32_t *rows = NULL;
-    bench_frame *f = NULL;
-    ranks_t rk = {0};
-    /* a population in the catalogue but without values is a missing import, not a
-     * table of missing denominators */
-    for (size_t j = 0; j < npop; j++) {
+    /* a denominator in the catalogue but without values is a missing import, not a table of
+     * missing denominators */
+    for (size_t j = 0; j < s->nterms; j++) {
         size_t r = 0;
         while (r < o->n && !(o->indicator[r] == terms[j] && o->kind[r] == BENCH_KIND_UTFALL))
             r++;
+        if (r == o->n && s->ratio)
+            return DB_FAIL(db, BENCH_ENOTFOUND, "denominator %s has no values: import it first",
+                           db->indicators.strs[terms[j]]);
         if (r == o->n)
             return DB_FAIL(db, BENCH_ENOTFOUND,
                            "population indicator %s has no values: import it first (e.g. Kolada N01951, invånare totalt)",
                            db->indicators.strs[terms[j]]);
     }
+    /* where a stored result goes: a new id, or one this routine stored before */
+    char store_id[129];
+    size_t store_len = 0;
+    if (s->store_as) {
+        if (num < 0)
+            return DB_FAIL(db, BENCH_EINVAL, "%s: store_as needs one indicator to normalize", fn);
+        if (!indicator_id_normalize(s->store_as, strlen(s->store_as), store_id, &store_len))
+            return DB_FAIL(db, BENCH_EINVAL, "%s: store_as \"%s\" is not an indicator id (text of 1 to 128 bytes)",
+                           fn, s->store_as);
+        int64_t k = db_find(db, CODE_INDICATOR, store_id);
+        bool part = k == num;
+        for (size_t j = 0; j < s->nterms; j++)
+            part = part || k == terms[j];
+        if (k >= 0 && part)
+            return DB_FAIL(db, BENCH_EINVAL, "%s: cannot store the result as %s, a part of the division", fn,
+                           db->indicators.strs[k]);
+        if (k >= 0 && !db->ind_meta[k].derived)
+            for (size_t r = 0; r < o->n; r++)
+                if (o->indicator[r] == k)
+                    return DB_FAIL(db, BENCH_EINVAL,
+                                   "%s: %s holds imported values; store the result under another id", fn,
+                                   db->indicators.strs[k]);
+    }
+
+    norm_texts *texts = bench_malloc(sizeof *texts);
+    denominator den = {0};
+    uint64_t *keys = NULL;
+    uint32_t *rows = NULL;
+    bench_frame *f = NULL;
+    obs_columns staged = {0};
+    ranks_t rk = {0};
     uint8_t *is_term = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
-    if (!is_term)
+    if (!is_term || !texts) {
+        bench_free(is_term);
+        bench_free(texts);
         return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
-    for (size_t j = 0; j < npop; j++)
+    }
+    make_texts(texts, db, s, num, terms);
+    for (size_t j = 0; j < s->nterms; j++)
         is_term[terms[j]] = 1;
-    bench_status st = denom_build(&m, db, terms, npop);
+    bench_status st = denominator_build(&den, db, terms, s->nterms, s->period_rule);
     size_t n = 0;
     if (!st)
         st = ranks_make(&rk, db);
@@ -228,7 +489,7 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
                 continue;
             keys[n] = (uint64_t)rk.ind[o->indicator[r]] << 48;
             keys[n] |= (uint64_t)rk.area[o->area[r]] << 32 | (uint64_t)rk.period[o->period[r]] << 16 |
-                      (uint64_t)o->gender[r] << 12 | (uint64_t)rk.source[o->source[r]];
+                       (uint64_t)o->gender[r] << 12 | (uint64_t)rk.source[o->source[r]];
             rows[n++] = (uint32_t)r;
         }
         st = sort_pairs(keys, rows, n);
@@ -250,12 +511,14 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
         if (!st) {
             fill_part parts[2];
             for (int t = 0; t < 2; t++)
-                parts[t] = (fill_part){db, &m, rows, opts->scale, 0, n, ind, area, period, gender, source, status,
+                parts[t] = (fill_part){db, &den, rows, s->scale, 0, n, ind, area, period, gender, source, status,
                                        value, denom, result};
             /* two threads, each half of the rows, for a large result */
             bool two = n >= PARALLEL_MIN_ROWS;
             parts[0].end = parts[1].begin = two ? n / 2 : n;
             run_pair(fill_rows, &parts[0], &parts[1], two);
+            if (s->store_as) /* before the status column becomes a dictionary */
+                st = stage_result(&staged, db, rows, n, result, status);
         }
         if (!st)
             st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
@@ -269,26 +532,76 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
             st = frame_compact_codes(f, 7, 7, status_text, NULL, enum_rank);
         if (!st)
             st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk.source);
-        char method[512];
-        describe(method, sizeof method, opts->scale, opts->population_label, term_text);
         char scale_text[32];
-        snprintf(scale_text, sizeof scale_text, "%g", opts->scale);
-        if (!st)
-            st = frame_set_meta(f, "method", method);
-        if (!st)
-            st = frame_set_meta(f, "population", term_text);
-        if (!st)
-            st = frame_set_meta(f, "scale", scale_text);
+        snprintf(scale_text, sizeof scale_text, "%g", s->scale);
+        const char *const meta[][2] = {
+            {"method", texts->method}, {"population", texts->terms}, {"scale", scale_text},
+            {"denominator_period", s->period_rule == BENCH_DENOMINATOR_PREVIOUS ? "previous" : "same"},
+            {"derived", texts->derived}, {"title", s->title ? s->title : texts->title},
+            {"unit", s->unit ? s->unit : texts->unit}};
+        for (size_t i = 0; !st && i < sizeof meta / sizeof meta[0]; i++)
+            st = frame_set_meta(f, meta[i][0], meta[i][1]);
+        if (!st && texts->warning[0])
+            st = frame_set_meta(f, "warning", texts->warning);
     }
-    denom_free(&m);
+    denominator_free(&den);
     bench_free(is_term);
     bench_free(keys);
     bench_free(rows);
     ranks_free(&rk);
+    if (!st && s->store_as) {
+        int direction = s->direction != BENCH_DIRECTION_INHERIT ? s->direction : db->ind_meta[num].direction;
+        st = store_result(db, store_id, store_len, &staged, s, texts, direction);
+    }
+    obs_free(&staged);
+    bench_free(texts);
     if (st) {
         bench_frame_free(f);
-        return DB_FAIL(db, st, "bench_per_capita: %s", bench_strerror(st));
+        return DB_FAIL(db, st, "%s: %s", fn, bench_strerror(st));
     }
     *out = f;
     return BENCH_OK;
+}
+
+bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_capita_options *opts)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out || !opts)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_per_capita: out and opts are required");
+    *out = NULL;
+    if (opts->version != 1 && opts->version != BENCH_PER_CAPITA_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_per_capita_options.version is %u, expected %u",
+                       opts->version, BENCH_PER_CAPITA_VERSION);
+    static const char *const default_population[] = {"N01951"};
+    bool v2 = opts->version >= 2;
+    norm_spec s = {
+        "bench_per_capita", false, opts->indicator,
+        opts->population ? opts->population : default_population,
+        opts->population ? opts->n_population : 1,
+        opts->scale, opts->population_label,
+        v2 ? opts->population_period : BENCH_DENOMINATOR_SAME,
+        v2 ? opts->store_as : NULL, v2 ? opts->title : NULL, v2 ? opts->unit : NULL,
+        v2 ? opts->direction : BENCH_DIRECTION_INHERIT};
+    return normalize(out, db, &s);
+}
+
+bench_status bench_ratio(bench_frame **out, bench_db *db, const bench_ratio_options *opts)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out || !opts)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_ratio: out and opts are required");
+    *out = NULL;
+    if (opts->version != BENCH_RATIO_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_ratio_options.version is %u, expected %u", opts->version,
+                       BENCH_RATIO_VERSION);
+    if (!opts->numerator || !opts->denominator)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_ratio: numerator and denominator are required");
+    const char *const terms[] = {opts->denominator};
+    norm_spec s = {"bench_ratio", true, opts->numerator, terms, 1, opts->scale, NULL,
+                   opts->denominator_period, opts->store_as, opts->title, opts->unit, opts->direction};
+    return normalize(out, db, &s);
 }

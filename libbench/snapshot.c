@@ -158,6 +158,7 @@ bench_status bench_db_save(bench_db *db, const char *path)
         buf_str(&meta[6], m->title);
         buf_str(&meta[6], m->unit);
         buf_str(&meta[6], m->link);
+        buf_str(&meta[6], m->derived);
     }
     buf_put(&meta[7], db->source_seq, db->sources.n * sizeof *db->source_seq);
     bench_status st = BENCH_OK;
@@ -264,6 +265,7 @@ typedef struct snap {
     const char *data;
     size_t len;
     const section *sec[S_COL_COUNT + 1];
+    uint32_t version; /* the file's format: 1 has no "derived" in the indicator catalogue */
 } snap;
 
 static bench_status corrupt(snap *s, const char *what)
@@ -360,6 +362,8 @@ static bench_status load_catalogues(snap *s, bench_db *db)
         m->title = dup_text(&r, &bad);
         m->unit = dup_text(&r, &bad);
         m->link = dup_text(&r, &bad);
+        if (s->version >= 2)
+            m->derived = dup_text(&r, &bad);
     }
     if (bad || r.bad || r.pos != r.len)
         return corrupt(s, "the indicator catalogue is damaged");
@@ -414,7 +418,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         return BENCH_EINVAL;
     }
     *out = NULL;
-    snap s = {path, err, NULL, 0, {0}};
+    snap s = {path, err, NULL, 0, {0}, 0};
     bench_status st = file_load(&s.data, &s.len, err, path);
     if (st)
         return st;
@@ -424,6 +428,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         return corrupt(&s, "shorter than its header (truncated?)");
     }
     memcpy(&h, s.data, sizeof h);
+    s.version = h.version;
     const char *why = NULL;
     if (memcmp(h.magic, MAGIC, sizeof MAGIC) != 0)
         why = "wrong magic number (not a snapshot)";

@@ -153,11 +153,8 @@ void bench_db_free(bench_db *db)
     /* the side arrays may be shorter than the pools when growing them failed */
     for (uint32_t i = 0; i < db->areas.n && i < db->area_meta_cap; i++)
         area_meta_clear(&db->area_meta[i]);
-    for (uint32_t i = 0; i < db->indicators.n && i < db->ind_meta_cap; i++) {
-        bench_free(db->ind_meta[i].title);
-        bench_free(db->ind_meta[i].unit);
-        bench_free(db->ind_meta[i].link);
-    }
+    for (uint32_t i = 0; i < db->indicators.n && i < db->ind_meta_cap; i++)
+        indicator_meta_clear(&db->ind_meta[i]);
     bench_free(db->area_meta);
     bench_free(db->ind_meta);
     bench_free(db->period_keys);
@@ -260,16 +257,61 @@ void db_mark_rollback(bench_db *db, db_mark m)
      * import interns them, and it sets no names (areas) or titles. */
     for (uint32_t i = m.n_area; i < db->areas.n && i < db->area_meta_cap; i++)
         area_meta_clear(&db->area_meta[i]);
-    for (uint32_t i = m.n_ind; i < db->indicators.n && i < db->ind_meta_cap; i++) {
-        bench_free(db->ind_meta[i].title);
-        bench_free(db->ind_meta[i].unit);
-        bench_free(db->ind_meta[i].link);
-        memset(&db->ind_meta[i], 0, sizeof db->ind_meta[i]);
-    }
+    for (uint32_t i = m.n_ind; i < db->indicators.n && i < db->ind_meta_cap; i++)
+        indicator_meta_clear(&db->ind_meta[i]);
     pool_truncate(&db->indicators, m.n_ind);
     pool_truncate(&db->areas, m.n_area);
     pool_truncate(&db->periods, m.n_period);
     pool_truncate(&db->sources, m.n_source);
+}
+
+void indicator_meta_clear(indicator_meta *m)
+{
+    bench_free(m->title);
+    bench_free(m->unit);
+    bench_free(m->link);
+    bench_free(m->derived);
+    memset(m, 0, sizeof *m);
+}
+
+bench_status db_replace_indicator(bench_db *db, uint32_t ind, const obs_columns *add)
+{
+    bench_status st = db_own_columns(db);
+    if (st)
+        return st;
+    obs_columns *o = &db->obs;
+    size_t keep = 0;
+    for (size_t r = 0; r < o->n; r++)
+        keep += o->indicator[r] != ind;
+    if (keep + add->n >= UINT32_MAX)
+        return BENCH_ELIMIT;
+    if ((st = obs_reserve(o, keep + add->n)) != BENCH_OK)
+        return st;
+    /* from here nothing can fail */
+    size_t w = 0;
+    for (size_t r = 0; r < o->n; r++) {
+        if (o->indicator[r] == ind)
+            continue;
+        if (w != r) {
+            o->indicator[w] = o->indicator[r];
+            o->area[w] = o->area[r];
+            o->period[w] = o->period[r];
+            o->source[w] = o->source[r];
+            o->gender[w] = o->gender[r];
+            o->kind[w] = o->kind[r];
+            o->status[w] = o->status[r];
+            o->value[w] = o->value[r];
+            o->count[w] = o->count[r];
+        }
+        w++;
+    }
+#define APPEND(field) memcpy(o->field + w, add->field, add->n * sizeof *o->field)
+    APPEND(indicator); APPEND(area); APPEND(period); APPEND(source);
+    APPEND(gender); APPEND(kind); APPEND(status); APPEND(value); APPEND(count);
+#undef APPEND
+    o->n = w + add->n;
+    obs_shrink(o);
+    return BENCH_OK;
 }
 
 /* ---- merging: a transient hash index on the packed key ----------------------------- */
@@ -701,7 +743,7 @@ int64_t db_find(const bench_db *db, enum code_kind kind, const char *s)
         return -1;
     switch (kind) { /* each normalizer checks its own length; buf holds the longest (128) */
     case CODE_INDICATOR:
-        return indicator_id_normalize(s, strlen(s), buf, &len) ? pool_find(&db->indicators, buf, len) : -1;
+        return indicator_id_normalize(s, strlen(s), buf, &len) ? indicator_find(db, buf, len) : -1;
     case CODE_AREA:
         return area_code_normalize(s, strlen(s), buf, &len) ? pool_find(&db->areas, buf, len) : -1;
     default:

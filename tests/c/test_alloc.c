@@ -73,6 +73,31 @@ static int op_per_capita_band(bench_db *db)
     return frame_result(st, f);
 }
 
+/* a stored result: on failure neither the id nor a value of it is left behind */
+static int op_per_capita_store(bench_db *db)
+{
+    bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
+    o.indicator = "X";
+    o.scale = 1000;
+    o.store_as = "XPC";
+    o.population_period = BENCH_DENOMINATOR_PREVIOUS;
+    bench_frame *f = (bench_frame *)db;
+    int st = bench_per_capita(&f, db, &o);
+    return frame_result(st, f);
+}
+
+static int op_ratio_store(bench_db *db)
+{
+    bench_ratio_options o = BENCH_RATIO_INIT;
+    o.numerator = "X";
+    o.denominator = "N01952";
+    o.scale = 100;
+    o.store_as = "XR";
+    bench_frame *f = (bench_frame *)db;
+    int st = bench_ratio(&f, db, &o);
+    return frame_result(st, f);
+}
+
 static int op_compare(bench_db *db)
 {
     bench_compare_options o = BENCH_COMPARE_INIT;
@@ -242,6 +267,8 @@ static void walk(const char *name, operation op)
             free(after);
             CU_ASSERT_EQUAL(bench_area_info(NULL, NULL, NULL, NULL, db, "9901"), BENCH_ENOTFOUND);
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "NEWX"), BENCH_ENOTFOUND);
+            CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XPC"), BENCH_ENOTFOUND); /* store_as */
+            CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XR"), BENCH_ENOTFOUND);
             /* and still usable: the operation itself now succeeds, and an import works */
             CU_ASSERT_EQUAL(op(db), BENCH_OK);
             CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nY,1490,2022,1\n", NULL, NULL), BENCH_OK);
@@ -267,6 +294,8 @@ static void test_import_csv_file(void)
 static void test_import_wide(void) { walk("import_csv (wide)", op_import_wide); }
 static void test_per_capita(void) { walk("per_capita", op_per_capita); }
 static void test_per_capita_band(void) { walk("per_capita (age band)", op_per_capita_band); }
+static void test_per_capita_store(void) { walk("per_capita (store_as)", op_per_capita_store); }
+static void test_ratio_store(void) { walk("ratio (store_as)", op_ratio_store); }
 static void test_compare(void) { walk("compare", op_compare); }
 static void test_compare_group(void) { walk("compare (groups)", op_compare_group); }
 static void test_compare_all(void) { walk("compare_all", op_compare_all); }
@@ -389,6 +418,8 @@ int register_alloc_suite(void)
            !CU_add_test(s, "import_csv (wide)", test_import_wide) ||
            !CU_add_test(s, "per_capita", test_per_capita) ||
            !CU_add_test(s, "per_capita (age band)", test_per_capita_band) ||
+           !CU_add_test(s, "per_capita (store_as)", test_per_capita_store) ||
+           !CU_add_test(s, "ratio (store_as)", test_ratio_store) ||
            !CU_add_test(s, "compare", test_compare) ||
            !CU_add_test(s, "compare (groups)", test_compare_group) ||
            !CU_add_test(s, "compare_all", test_compare_all) ||

@@ -289,7 +289,7 @@ static void test_catalogue_frames(void)
                                 NULL, NULL), BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_set(db, "EMPTY", "Inga värden", "st", BENCH_DIRECTION_HIGHER), BENCH_OK);
     CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, db), BENCH_OK);
-    CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 6);
+    CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 7);
     const char *ind_cols[] = {"id", "title", "unit", "direction", "n", "link"};
     for (size_t c = 0; c < 6; c++) {
         const char *name;

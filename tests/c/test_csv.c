@@ -546,9 +546,25 @@ static void test_indicator_ids(void)
         CU_ASSERT_STRING_EQUAL(dict[i], expected[i]);
     bench_frame_free(f);
     CU_ASSERT_EQUAL(value_of(db, "own_kpi", "1490", "2030", BENCH_GENDER_T), 4);
-    CU_ASSERT_EQUAL(value_of(db, "OWN_KPI", "1490", "2030", BENCH_GENDER_T), -1e300);
-    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "OWN_KPI"), BENCH_ENOTFOUND);
-    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "U3340"), BENCH_ENOTFOUND);
+    /* ids are matched without regard to case, as Kolada's are; the first spelling stays */
+    CU_ASSERT_EQUAL(value_of(db, "OWN_KPI", "1490", "2030", BENCH_GENDER_T), 4);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "OWN_KPI"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "U3340"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "BORÅS_IFO_1"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "own_kpi2"), BENCH_ENOTFOUND);
+    size_t before = bench_db_count(db);
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nOWN_KPI,1490,2030,8\nbORÅS_IFO_1,1490,2031,9\n",
+                                NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_db_count(db), before + 1); /* one replaced, one added to Borås_ifo_1 */
+    CU_ASSERT_EQUAL(value_of(db, "own_kpi", "1490", "2030", BENCH_GENDER_T), 8);
+    CU_ASSERT_EQUAL(value_of(db, "Borås_ifo_1", "1490", "2031", BENCH_GENDER_T), 9);
+    bench_frame *g;
+    CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&g, db), BENCH_OK);
+    size_t spellings = 0;
+    for (size_t r = 0; r < bench_frame_rows(g); r++)
+        spellings += strcasecmp(code_at(g, 0, r), "own_kpi") == 0;
+    CU_ASSERT_EQUAL(spellings, 1);
+    bench_frame_free(g);
     bench_db_free(db);
 }
 

@@ -414,6 +414,405 @@ static void test_many_rows(void)
     bench_db_free(db);
 }
 
+/* ---- stored results, ratio, the denominator's period ------------------------------------ */
+
+static bench_frame *store_per_capita(bench_db *db, const char *indicator, double scale, const char *store_as,
+                                     int rule, int *status)
+{
+    bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
+    o.indicator = indicator;
+    o.scale = scale;
+    o.store_as = store_as;
+    o.population_period = rule;
+    bench_frame *f = NULL;
+    *status = bench_per_capita(&f, db, &o);
+    return f;
+}
+
+/* The stored values of an indicator, one "area|period|g|value|status" line each (caller frees). */
+static char *stored(bench_db *db, const char *id)
+{
+    bench_query q = BENCH_QUERY_INIT;
+    const char *ids[] = {id};
+    q.indicators = ids;
+    q.n_indicators = 1;
+    bench_frame *f = NULL;
+    if (bench_values(&f, db, &q) != BENCH_OK)
+        return NULL;
+    size_t cap = 64 + bench_frame_rows(f) * 96, len = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    for (size_t r = 0; r < bench_frame_rows(f); r++)
+        len += (size_t)snprintf(out + len, cap - len, "%s|%s|%s|%.6g|%s\n", code_at(f, 1, r), code_at(f, 2, r),
+                                code_at(f, 3, r), f64_at(f, 5, r), code_at(f, 7, r));
+    bench_frame_free(f);
+    return out;
+}
+
+static void test_store_as(void)
+{
+    bench_db *db = population_db();
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "X", "Placeringar, antal", "antal", BENCH_DIRECTION_LOWER), BENCH_OK);
+    int st;
+    bench_frame *f = store_per_capita(db, "X", 1000, "XPC", BENCH_DENOMINATOR_SAME, &st);
+    CU_ASSERT_EQUAL_FATAL(st, BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "derived"), "X / N01951 × 1000");
+    bench_frame_free(f);
+    /* one stored value per key, missing ones with their status, never 0 or inf */
+    char *got = stored(db, "XPC");
+    CU_ASSERT_STRING_EQUAL(got, "0138|2022|T|nan|zero_denominator\n"
+                                "0180|2021|T|nan|no_denominator\n"
+                                "0180|2022|T|nan|no_denominator\n"
+                                "1490|2020|T|nan|bortfall\n"
+                                "1490|2021|T|nan|sekretess\n"
+                                "1490|2022|T|2.5|ok\n"
+                                "1490|2022|K|2|ok\n"
+                                "1490|2022|M|3|ok\n");
+    free(got);
+    /* the catalogue: title and unit from the parts, the numerator's direction, the formula */
+    const char *title, *unit;
+    bench_direction dir;
+    CU_ASSERT_EQUAL_FATAL(bench_indicator_info(&title, &unit, &dir, db, "XPC"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(title, "Placeringar, antal, per 1 000 invånare");
+    CU_ASSERT_STRING_EQUAL(unit, "per 1 000 inv");
+    CU_ASSERT_EQUAL(dir, BENCH_DIRECTION_LOWER);
+    CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, db), BENCH_OK);
+    size_t found = 0;
+    for (size_t r = 0; r < bench_frame_rows(f); r++) {
+        const char *id = code_at(f, 0, r);
+        if (!strcmp(id, "XPC")) {
+            found++;
+            CU_ASSERT_STRING_EQUAL(code_at(f, 6, r), "X / N01951 × 1000");
+        } else if (!strcmp(id, "X")) {
+            CU_ASSERT_STRING_EQUAL(code_at(f, 6, r), "");
+        }
+    }
+    CU_ASSERT_EQUAL(found, 1);
+    bench_frame_free(f);
+    /* it is compared like any indicator */
+    bench_compare_options co = BENCH_COMPARE_INIT;
+    const char *areas[] = {"1490", "0138", "0180"};
+    co.indicator = "xpc"; /* looked up as the importers read ids */
+    co.period = "2022";
+    co.areas = areas;
+    co.n_areas = 3;
+    bench_compare_stats cs;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &cs, db, &co), BENCH_OK);
+    CU_ASSERT_EQUAL(cs.n, 1);
+    CU_ASSERT_EQUAL(cs.unweighted_mean, 2.5);
+    bench_frame_free(f);
+    /* a stored result is a snapshot: re-importing a part does not change it ... */
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,gender,value\nX,1490,2022,T,500\n", NULL, NULL), BENCH_OK);
+    got = stored(db, "XPC");
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "1490|2022|T|2.5|ok\n"));
+    free(got);
+    /* ... storing again replaces every value it had */
+    f = store_per_capita(db, "X", 100000, "XPC", BENCH_DENOMINATOR_SAME, &st);
+    CU_ASSERT_EQUAL_FATAL(st, BENCH_OK);
+    bench_frame_free(f);
+    got = stored(db, "XPC");
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "1490|2022|T|500|ok\n"));
+    CU_ASSERT_PTR_NULL(strstr(got, "2.5"));
+    free(got);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, &unit, NULL, db, "XPC"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(unit, "per 100 000 inv");
+    bench_db_free(db);
+}
+
+static void test_store_as_refusals(void)
+{
+    bench_db *db = population_db();
+    char *before = dump_values(db);
+    int st;
+    const char *bad[] = {"X", "N01951", "x", "N01952" /* imported values */, " ", NULL};
+    for (size_t i = 0; i < 5; i++) {
+        bench_frame *f = store_per_capita(db, "X", 1000, bad[i], BENCH_DENOMINATOR_SAME, &st);
+        CU_ASSERT_EQUAL(st, BENCH_EINVAL);
+        CU_ASSERT_PTR_NULL(f);
+        CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "store"));
+    }
+    /* every indicator at once cannot be stored under one id */
+    bench_frame *f = store_per_capita(db, NULL, 1000, "ALL", BENCH_DENOMINATOR_SAME, &st);
+    CU_ASSERT_EQUAL(st, BENCH_EINVAL);
+    /* a bad period rule and direction */
+    f = store_per_capita(db, "X", 1000, "XPC", 7, &st);
+    CU_ASSERT_EQUAL(st, BENCH_EINVAL);
+    bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
+    o.indicator = "X";
+    o.store_as = "XPC";
+    o.direction = 9;
+    CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_EINVAL);
+    char *after = dump_values(db);
+    CU_ASSERT_STRING_EQUAL(after, before);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XPC"), BENCH_ENOTFOUND);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "ALL"), BENCH_ENOTFOUND);
+    free(after);
+    free(before);
+    /* version 1 options are still read (no store_as there) */
+    o = (bench_per_capita_options)BENCH_PER_CAPITA_INIT;
+    o.version = 1;
+    o.indicator = "X";
+    o.store_as = "IGNORED";
+    CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_OK);
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "IGNORED"), BENCH_ENOTFOUND);
+    bench_db_free(db);
+}
+
+static void test_ratio(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value,title,unit\n"
+                                          "KOST,1490,2022,T,900000,Kostnad ekonomiskt bistånd,kr\n"
+                                          "KOST,0138,2022,T,50000,,\nKOST,0180,2022,T,..,,\nKOST,0114,2022,T,10,,\n"
+                                          "BRUK,1490,2022,T,300,\"Brukare, antal\",antal\n"
+                                          "BRUK,0138,2022,T,0,,\nBRUK,0180,2022,T,5,,\n",
+                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "KOST", NULL, NULL, BENCH_DIRECTION_LOWER), BENCH_OK);
+    bench_ratio_options o = BENCH_RATIO_INIT;
+    o.numerator = "KOST";
+    o.denominator = "BRUK";
+    o.store_as = "KOSTBRUK";
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_ratio(&f, db, &o), BENCH_OK);
+    pc_row row;
+    CU_ASSERT_EQUAL(find(f, "1490", "2022", "T", &row), 1);
+    CU_ASSERT_EQUAL(row.result, 3000);
+    CU_ASSERT_EQUAL(find(f, "0138", "2022", "T", &row), 1);
+    CU_ASSERT_EQUAL(row.status, BENCH_OBS_ZERO_DENOMINATOR);
+    CU_ASSERT_EQUAL(find(f, "0180", "2022", "T", &row), 1);
+    CU_ASSERT_EQUAL(row.status, BENCH_OBS_SEKRETESS);
+    CU_ASSERT_EQUAL(find(f, "0114", "2022", "T", &row), 1);
+    CU_ASSERT_EQUAL(row.status, BENCH_OBS_NO_DENOMINATOR);
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "method"), "per Brukare, antal");
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "derived"), "KOST / BRUK");
+    CU_ASSERT_PTR_NULL(bench_frame_meta(f, "warning")); /* only per capita warns */
+    bench_frame_free(f);
+    const char *title, *unit;
+    bench_direction dir;
+    CU_ASSERT_EQUAL_FATAL(bench_indicator_info(&title, &unit, &dir, db, "KOSTBRUK"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(title, "Kostnad ekonomiskt bistånd, per Brukare, antal");
+    CU_ASSERT_STRING_EQUAL(unit, "kr/st");
+    CU_ASSERT_EQUAL(dir, BENCH_DIRECTION_LOWER);
+    /* a share in %, with a title, unit and direction given */
+    o.scale = 100;
+    o.store_as = "ANDEL";
+    o.title = "Andel";
+    o.unit = "procent";
+    o.direction = BENCH_DIRECTION_HIGHER;
+    CU_ASSERT_EQUAL_FATAL(bench_ratio(&f, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(find(f, "1490", "2022", "T", &row), 1);
+    CU_ASSERT_EQUAL(row.result, 900000.0 / 300 * 100);
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "method"), "andel (%) av Brukare, antal");
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL_FATAL(bench_indicator_info(&title, &unit, &dir, db, "ANDEL"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(title, "Andel");
+    CU_ASSERT_STRING_EQUAL(unit, "procent");
+    CU_ASSERT_EQUAL(dir, BENCH_DIRECTION_HIGHER);
+    /* errors */
+    char *before = dump_values(db);
+    o = (bench_ratio_options)BENCH_RATIO_INIT;
+    o.numerator = "KOST";
+    o.denominator = "NOPE";
+    CU_ASSERT_EQUAL(bench_ratio(&f, db, &o), BENCH_ENOTFOUND);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "denominator"));
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "EMPTY", "Inga värden", NULL, BENCH_DIRECTION_KEEP), BENCH_OK);
+    o.denominator = "EMPTY";
+    CU_ASSERT_EQUAL(bench_ratio(&f, db, &o), BENCH_ENOTFOUND);
+    o.denominator = NULL;
+    CU_ASSERT_EQUAL(bench_ratio(&f, db, &o), BENCH_EINVAL);
+    o.denominator = "BRUK";
+    o.scale = 0;
+    CU_ASSERT_EQUAL(bench_ratio(&f, db, &o), BENCH_EINVAL);
+    o.scale = 1;
+    o.version = 2;
+    CU_ASSERT_EQUAL(bench_ratio(&f, db, &o), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_ratio(&f, db, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_ratio(NULL, db, &o), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_ratio(&f, NULL, &o), BENCH_EINVAL);
+    char *after = dump_values(db);
+    CU_ASSERT_STRING_EQUAL(after, before);
+    free(after);
+    free(before);
+    bench_db_free(db);
+}
+
+static void test_denominator_period(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\n"
+                                          "N01951,1490,2021,T,1000\nN01951,1490,2022,T,2000\nN01951,1490,2023,T,4000\n"
+                                          "N01951,1490,2024,T,8000\n"
+                                          "A,1490,2022,T,100\nA,1490,2021,T,100\nA,1490,2020,T,100\n"
+                                          "A,1490,2024-T1,T,100\nA,1490,2024-03,T,100\nA,1490,2025-Q1,T,100\n"
+                                          "TERT,1490,2024-T1,T,50\nTERT,1490,2024,T,25\n",
+                                      NULL, NULL), BENCH_OK);
+    int st;
+    bench_frame *f = store_per_capita(db, "A", 1, NULL, BENCH_DENOMINATOR_SAME, &st);
+    CU_ASSERT_EQUAL_FATAL(st, BENCH_OK);
+    pc_row row;
+    struct { const char *period; double same, previous; } cases[] = {
+        {"2022", 2000, 1000}, {"2021", 1000, NAN}, {"2020", NAN, NAN},
+        {"2024-T1", 8000, 4000}, {"2024-03", 8000, 4000}, {"2025-Q1", NAN, 8000}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CU_ASSERT_EQUAL(find(f, "1490", cases[i].period, "T", &row), 1);
+        if (isnan(cases[i].same)) {
+            CU_ASSERT_EQUAL(row.status, BENCH_OBS_NO_DENOMINATOR);
+        } else {
+            CU_ASSERT_EQUAL(row.denominator, cases[i].same);
+        }
+    }
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "denominator_period"), "same");
+    bench_frame_free(f);
+    f = store_per_capita(db, "A", 1000, "APREV", BENCH_DENOMINATOR_PREVIOUS, &st);
+    CU_ASSERT_EQUAL_FATAL(st, BENCH_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CU_ASSERT_EQUAL(find(f, "1490", cases[i].period, "T", &row), 1);
+        if (isnan(cases[i].previous)) {
+            CU_ASSERT_EQUAL(row.status, BENCH_OBS_NO_DENOMINATOR);
+        } else {
+            CU_ASSERT_EQUAL(row.denominator, cases[i].previous);
+            CU_ASSERT_EQUAL(row.result, 100 / cases[i].previous * 1000);
+        }
+    }
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "denominator_period"), "previous");
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "method"), "per 1 000 invånare (N01951) (31/12 året före)");
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "derived"), "A / N01951 × 1000, nämnare 31/12 året före");
+    bench_frame_free(f);
+    /* a denominator with the value's own tertial uses it; its year otherwise */
+    bench_ratio_options o = BENCH_RATIO_INIT;
+    o.numerator = "A";
+    o.denominator = "TERT";
+    CU_ASSERT_EQUAL_FATAL(bench_ratio(&f, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(find(f, "1490", "2024-T1", "T", &row), 1);
+    CU_ASSERT_EQUAL(row.denominator, 50);
+    CU_ASSERT_EQUAL(find(f, "1490", "2024-03", "T", &row), 1);
+    CU_ASSERT_EQUAL(row.denominator, 25);
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
+static void test_rate_warning(void)
+{
+    bench_db *db = population_db();
+    int st;
+    bench_frame *f = store_per_capita(db, "X", 1000, NULL, BENCH_DENOMINATOR_SAME, &st);
+    CU_ASSERT_PTR_NULL(bench_frame_meta(f, "warning")); /* a count: fine */
+    bench_frame_free(f);
+    const char *rates[][2] = {{"Utredningstid, medelvärde", "dagar"}, {"Andel behöriga (%)", NULL},
+                              {"Kostnad", "kr/inv"}, {"Asylsökande, antal/1000 inv", "antal"}};
+    for (size_t i = 0; i < 4; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "R%zu", i);
+        char csv[128];
+        snprintf(csv, sizeof csv, "kpi,municipality,period,value\n%s,1490,2022,5\n", id);
+        CU_ASSERT_EQUAL(import_text(db, csv, NULL, NULL), BENCH_OK);
+        CU_ASSERT_EQUAL(bench_indicator_set(db, id, rates[i][0], rates[i][1], BENCH_DIRECTION_KEEP), BENCH_OK);
+        f = store_per_capita(db, id, 1000, NULL, BENCH_DENOMINATOR_SAME, &st);
+        CU_ASSERT_EQUAL(st, BENCH_OK); /* said, not refused */
+        CU_ASSERT_PTR_NOT_NULL(bench_frame_meta(f, "warning"));
+        bench_frame_free(f);
+    }
+    /* a stored per-capita result is itself a rate */
+    f = store_per_capita(db, "X", 1000, "XPC", BENCH_DENOMINATOR_SAME, &st);
+    bench_frame_free(f);
+    f = store_per_capita(db, "XPC", 1000, NULL, BENCH_DENOMINATOR_SAME, &st);
+    CU_ASSERT_PTR_NOT_NULL(bench_frame_meta(f, "warning"));
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
+static void test_stored_in_snapshot(void)
+{
+    bench_db *db = population_db();
+    int st;
+    bench_frame *f = store_per_capita(db, "X", 1000, "XPC", BENCH_DENOMINATOR_PREVIOUS, &st);
+    CU_ASSERT_EQUAL_FATAL(st, BENCH_OK);
+    bench_frame_free(f);
+    char path[512];
+    snprintf(path, sizeof path, "%s/derived.kbsnap", temp_dir());
+    CU_ASSERT_EQUAL_FATAL(bench_db_save(db, path), BENCH_OK);
+    bench_db *back = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_db_open(&back, path, NULL), BENCH_OK);
+    char *a = stored(db, "XPC"), *b = stored(back, "XPC");
+    CU_ASSERT_STRING_EQUAL(a, b);
+    CU_ASSERT_PTR_NOT_NULL(strstr(b, "1490|2022|T|2.55102|ok\n")); /* 250 / 98 000 (2021) x 1000 */
+    free(a);
+    free(b);
+    CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, back), BENCH_OK);
+    size_t found = 0;
+    for (size_t r = 0; r < bench_frame_rows(f); r++)
+        found += !strcmp(code_at(f, 0, r), "XPC") &&
+                 !strcmp(code_at(f, 6, r), "X / N01951 × 1000, nämnare 31/12 året före");
+    CU_ASSERT_EQUAL(found, 1);
+    bench_frame_free(f);
+    /* storing again in the opened snapshot replaces it there */
+    f = store_per_capita(back, "X", 1, "XPC", BENCH_DENOMINATOR_SAME, &st);
+    CU_ASSERT_EQUAL(st, BENCH_OK);
+    bench_frame_free(f);
+    b = stored(back, "XPC");
+    CU_ASSERT_PTR_NOT_NULL(strstr(b, "1490|2022|T|0.0025|ok\n"));
+    free(b);
+    bench_db_free(back);
+    remove(path);
+    bench_db_free(db);
+}
+
+static void test_weighted_mean_weights(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\n"
+                                          "V,1490,2022,10\nV,0138,2022,20\n"
+                                          "P1,1490,2022,1\nP2,1490,2022,2\nP1,0138,2022,3\nP2,0138,2022,3\n"
+                                          "P1,1490,2021,1\nP2,1490,2021,1\nP1,0138,2021,2\n",
+                                      NULL, NULL), BENCH_OK);
+    const char *areas[] = {"1490", "0138"};
+    const char *weights[] = {"P1", "P2"};
+    bench_compare_options o = BENCH_COMPARE_INIT;
+    o.indicator = "V";
+    o.period = "2022";
+    o.areas = areas;
+    o.n_areas = 2;
+    o.weights = weights;
+    o.n_weights = 2;
+    bench_compare_stats s;
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_DOUBLE_EQUAL(s.weighted_mean, (10 * 3 + 20 * 6) / 9.0, 1e-12); /* sums 3 and 6 */
+    bench_frame_free(f);
+    /* the year before: 0138 lacks P2 in 2021, so only 1490 weighs */
+    o.weight_period = BENCH_DENOMINATOR_PREVIOUS;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_DOUBLE_EQUAL(s.weighted_mean, 10, 1e-12);
+    bench_frame_free(f);
+    /* `weight` (one indicator) goes before `weights` */
+    o.weight_period = BENCH_DENOMINATOR_SAME;
+    o.weight = "P1";
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_DOUBLE_EQUAL(s.weighted_mean, (10 * 1 + 20 * 3) / 4.0, 1e-12);
+    bench_frame_free(f);
+    /* errors */
+    o.weight = NULL;
+    const char *unknown[] = {"P1", "NOPE"};
+    o.weights = unknown;
+    CU_ASSERT_EQUAL(bench_compare(&f, &s, db, &o), BENCH_ENOTFOUND);
+    o.weights = weights;
+    o.weight_period = 5;
+    CU_ASSERT_EQUAL(bench_compare(&f, &s, db, &o), BENCH_EINVAL);
+    /* version 1 options still work */
+    o = (bench_compare_options)BENCH_COMPARE_INIT;
+    o.version = 1;
+    o.indicator = "V";
+    o.period = "2022";
+    o.areas = areas;
+    o.n_areas = 2;
+    o.weight = "P1";
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_DOUBLE_EQUAL(s.weighted_mean, 70 / 4.0, 1e-12);
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
 int register_normalize_suite(void)
 {
     CU_pSuite s = CU_add_suite("normalize", NULL, NULL);
@@ -425,5 +824,12 @@ int register_normalize_suite(void)
            !CU_add_test(s, "denominator source precedence (BUG)", test_denominator_source_precedence) ||
            !CU_add_test(s, "every indicator at once", test_all_indicators) ||
            !CU_add_test(s, "over a million rows, on two threads", test_many_rows) ||
-           !CU_add_test(s, "errors", test_errors);
+           !CU_add_test(s, "errors", test_errors) ||
+           !CU_add_test(s, "store_as", test_store_as) ||
+           !CU_add_test(s, "store_as refusals", test_store_as_refusals) ||
+           !CU_add_test(s, "ratio", test_ratio) ||
+           !CU_add_test(s, "the denominator's period", test_denominator_period) ||
+           !CU_add_test(s, "a rate divided again is said", test_rate_warning) ||
+           !CU_add_test(s, "stored results in a snapshot", test_stored_in_snapshot) ||
+           !CU_add_test(s, "weighted mean: weights summed, their period", test_weighted_mean_weights);
 }

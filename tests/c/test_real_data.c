@@ -335,6 +335,123 @@ static void test_compare_u33401_2022(void)
     bench_db_free(db);
 }
 
+/* ---- Kolada's own per-capita KPIs, reproduced from their counts ------------------------------ */
+
+/* Published rows of a geo,[gender,]year,<kpi> file: (geo, gender, year, value text). */
+typedef struct published { char geo[8]; char gender; char year[8]; char value[32]; } published;
+
+static size_t read_published(const char *path, int with_gender, published *rows, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char line[256];
+    size_t n = 0;
+    int header = 1;
+    while (n < cap && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (header) {
+            header = 0;
+            continue;
+        }
+        char *field[4] = {line, NULL, NULL, NULL};
+        int k = 1;
+        for (char *p = line; *p && k < 4; p++)
+            if (*p == ',') {
+                *p = '\0';
+                field[k++] = p + 1;
+            }
+        if (k != (with_gender ? 4 : 3))
+            continue;
+        published *r = &rows[n++];
+        snprintf(r->geo, sizeof r->geo, "%s", field[0]);
+        r->gender = with_gender ? (char)(field[1][0] == 'k' ? 'K' : 'M') : 'T';
+        snprintf(r->year, sizeof r->year, "%s", field[with_gender ? 2 : 1]);
+        snprintf(r->value, sizeof r->value, "%s", field[with_gender ? 3 : 2]);
+    }
+    fclose(f);
+    return n;
+}
+
+/* One unit in the last decimal Kolada published ("4.053174": 1e-6, "12.3": 0.1). */
+static double last_decimal(const char *text)
+{
+    const char *dot = strchr(text, '.');
+    return dot ? pow(10, -(double)strlen(dot + 1)) : 1;
+}
+
+/* Store `kpi` (count) per `scale` invånare with `rule` as REPRO and compare every kommun row of
+ * Kolada's published `published_kpi`; returns the share that agree within one last decimal. */
+static double reproduce(const char *count, const char *published_kpi, double scale, int rule, int genders,
+                        size_t *out_rows)
+{
+    char path[512];
+    bench_db *db = new_db();
+    const char *kpis[] = {count, "n01951", published_kpi};
+    for (int i = 0; i < 3; i++)
+        for (int g = 0; g <= genders; g++) {
+            snprintf(path, sizeof path, "%s%s--by--geo%s--year.csv", g ? DDF_KM : DDF_T, kpis[i],
+                     g ? "--gender" : "");
+            if (import_wide(db, path, NULL) != BENCH_OK) {
+                bench_db_free(db);
+                return -1;
+            }
+        }
+    bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
+    o.indicator = count;
+    o.scale = scale;
+    o.population_period = rule;
+    o.store_as = "REPRO";
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &o), BENCH_OK);
+    bench_frame_free(f);
+    size_t cap = 200000, n = 0, agree = 0, rows = 0;
+    published *pub = malloc(cap * sizeof *pub);
+    for (int g = 0; g <= genders; g++) {
+        snprintf(path, sizeof path, "%s%s--by--geo%s--year.csv", g ? DDF_KM : DDF_T, published_kpi,
+                 g ? "--gender" : "");
+        n += read_published(path, g, pub + n, cap - n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(pub[i].geo) != 4) /* kommuner; Riket and regions are 1-2 digits in the DDF files */
+            continue;
+        rows++;
+        int gender = pub[i].gender == 'T' ? BENCH_GENDER_T : pub[i].gender == 'K' ? BENCH_GENDER_K : BENCH_GENDER_M;
+        double ours = value_of(db, "REPRO", pub[i].geo, pub[i].year, gender);
+        double theirs = strtod(pub[i].value, NULL);
+        agree += fabs(ours - theirs) <= last_decimal(pub[i].value) * (1 + 1e-9);
+    }
+    free(pub);
+    bench_db_free(db);
+    *out_rows = rows;
+    return rows ? (double)agree / (double)rows : 0;
+}
+
+static void test_kolada_per_capita_reproduced(void)
+{
+    struct { const char *count, *kpi; double scale; int rule, genders; } pairs[] = {
+        /* asylsökande per 1 000 invånare 31/12 året före */
+        {"n01990", "n01993", 1000, BENCH_DENOMINATOR_PREVIOUS, 0},
+        /* personlig assistans per 10 000 invånare 31/12 samma år, T, K and M */
+        {"n28811", "n28817", 10000, BENCH_DENOMINATOR_SAME, 1}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s%s--by--geo--year.csv", DDF_T, pairs[i].kpi);
+        if (!have(path))
+            continue;
+        size_t rows = 0;
+        double share = reproduce(pairs[i].count, pairs[i].kpi, pairs[i].scale, pairs[i].rule, pairs[i].genders, &rows);
+        printf("\n  %s from %s / N01951 (%s year): %.2f %% of %zu kommun rows agree within Kolada's last decimal",
+               pairs[i].kpi, pairs[i].count, pairs[i].rule ? "previous" : "same", share * 100, rows);
+        CU_ASSERT_TRUE(rows > 1000);
+        CU_ASSERT_TRUE(share >= 0.995);
+        /* the other population date does not: the rule matters */
+        size_t rows2 = 0;
+        double other = reproduce(pairs[i].count, pairs[i].kpi, pairs[i].scale, !pairs[i].rule, pairs[i].genders, &rows2);
+        CU_ASSERT_TRUE(other < 0.5);
+    }
+}
+
 int register_real_data_suite(void)
 {
     CU_pSuite s = CU_add_suite("real data", NULL, NULL);
@@ -342,5 +459,6 @@ int register_real_data_suite(void)
            !CU_add_test(s, "N01951 Borås, T = K + M", test_population) ||
            !CU_add_test(s, "0-19 år as a share of N01951", test_age_band_share) ||
            !CU_add_test(s, "raw file: missing is not zero", test_raw_missing_values) ||
-           !CU_add_test(s, "compare U33401 2022 over all kommuner", test_compare_u33401_2022);
+           !CU_add_test(s, "compare U33401 2022 over all kommuner", test_compare_u33401_2022) ||
+           !CU_add_test(s, "Kolada's per-capita KPIs reproduced", test_kolada_per_capita_reproduced);
 }
