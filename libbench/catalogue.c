@@ -547,6 +547,21 @@ bench_status catalogue_load_embedded(bench_db *db)
     bench_status st = load_table(db, bench_dataset_areas, bench_dataset_areas_len, 5, apply_area);
     if (!st)
         st = load_table(db, bench_dataset_indicators, bench_dataset_indicators_len, 4, apply_indicator);
+    /* Kolada's G2328 "Alla kommuner (ovägt medel)" has the 290 kommuner as members */
+    int64_t all = pool_find(&db->areas, "G2328", 5);
+    if (!st && all >= 0) {
+        uint16_t *members = bench_malloc(db->areas.n * sizeof *members);
+        uint32_t n = 0;
+        for (uint32_t a = 0; members && a < db->areas.n; a++)
+            if (db->area_meta[a].type == BENCH_AREA_KOMMUN)
+                members[n++] = (uint16_t)a;
+        if (!members)
+            st = BENCH_ENOMEM;
+        else {
+            db->area_meta[all].members = members;
+            db->area_meta[all].n_members = n;
+        }
+    }
     if (st) {
         error_clear(&db->err);
         return DB_FAIL(db, st, "embedded catalogue: %s", bench_strerror(st));

@@ -6,7 +6,8 @@ The heavy work is done by libbench, a C library; this package is its Python face
 from ._native import Frame, Status, ffi, lib
 from .database import Database, ImportReport
 from .errors import (BenchError, ClosedError, CorruptError, FileError, InvalidArgumentError,
-                     LimitError, NotFoundError, OutOfMemoryError, ParseError, VersionError)
+                     LimitError, NotFoundError, OutOfMemoryError, ParseError, UnitWarning,
+                     VersionError)
 from .periods import period_key, period_label
 from .population import population_terms
 
@@ -19,5 +20,5 @@ if lib.bench_version_number() != lib.BENCH_VERSION_NUMBER:  # pragma: no cover
 
 __all__ = ["Database", "ImportReport", "Frame", "Status", "BenchError", "ClosedError",
            "CorruptError", "FileError", "InvalidArgumentError", "LimitError", "NotFoundError",
-           "OutOfMemoryError", "ParseError", "VersionError", "population_terms", "period_key",
+           "OutOfMemoryError", "ParseError", "UnitWarning", "VersionError", "population_terms", "period_key",
            "period_label", "__version__"]

@@ -147,4 +147,8 @@ class Frame:
 
     def to_pandas(self):
         data = {name: self.series(name) for name in self._columns}
+        if "rank" in data:
+            # C writes rank 0 for an area without a value; in a table it is missing, not 0
+            rank = data["rank"]
+            data["rank"] = pd.arrays.IntegerArray(rank.astype(np.int32, copy=True), rank == 0)
         return pd.DataFrame(data, copy=False)

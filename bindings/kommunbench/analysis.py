@@ -35,6 +35,8 @@ def peers(db, indicator, period, focus, gender="T", sets=None, direction=None):
 
     sets: list of (label, areas) pairs; default: kommungrupp, län and all kommuner.  Any
     selection db.compare accepts works as areas, e.g. a list of "liknande kommuner"."""
+    from .compare import resolve_area
+    focus = resolve_area(db, focus)
     rows = []
     for label, areas in (sets or peer_sets(db, focus)):
         if not isinstance(areas, str):
@@ -45,7 +47,7 @@ def peers(db, indicator, period, focus, gender="T", sets=None, direction=None):
         s = c.stats
         rows.append({
             "peer_set": label, "n": s["n"], "n_areas": s["n_areas"], "value": value,
-            "rank": int(row["rank"]) if row is not None else 0,
+            "rank": row["rank"] if row is not None else pd.NA,
             "colour": row["colour"] if row is not None else "grey",
             "unweighted_mean": s["unweighted_mean"], "weighted_mean": s["weighted_mean"],
             "median": s["median"],
@@ -53,7 +55,9 @@ def peers(db, indicator, period, focus, gender="T", sets=None, direction=None):
             "diff_weighted_mean": value - s["weighted_mean"],
             "diff_median": value - s["median"],
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["rank"] = out["rank"].astype("Int32")
+    return out
 
 
 def changes(values, periods=1):
@@ -159,7 +163,7 @@ def _missing(v):
 
 def _direction(db, indicator):
     ind = db.indicators()
-    row = ind[ind["id"] == str(indicator)]
+    row = ind[ind["id"].str.casefold() == str(indicator).strip().casefold()]
     d = row["direction"].iloc[0] if len(row) else ""
     return d or None
 

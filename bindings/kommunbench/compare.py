@@ -4,7 +4,13 @@ import math
 
 import pandas as pd
 
-__all__ = ["Comparison", "resolve_areas", "position_text"]
+__all__ = ["Comparison", "resolve_areas", "resolve_area", "position_text", "KOLADA_CAPTION",
+           "PROCESSED_CAPTION"]
+
+# Kolada's terms of use: unprocessed values are credited "Källa: Kolada"; values processed by the
+# user (normalized, combined) must not be credited to Kolada itself.
+KOLADA_CAPTION = "Källa: Kolada"
+PROCESSED_CAPTION = "Bearbetning av data från Kolada"
 
 COLOURS = {"green": "#3a9d23", "yellow": "#f2c12e", "red": "#d7301f", "grey": "#bdbdbd", "": "#ffffff"}
 
@@ -22,7 +28,7 @@ def resolve_areas(db, areas):
     catalogue = db.areas()
     kommuner = catalogue[catalogue["type"] == "kommun"]
     key = areas.strip()
-    if key.lower() in ("kommuner", "alla kommuner", "all"):
+    if key.lower() in ("kommuner", "alla kommuner", "all", "g2328", "alla kommuner (ovägt medel)"):
         return None
     groups = catalogue[catalogue["type"].isin(["kommungrupp", "group"])]
     by_name = groups[groups["name"].str.lower() == key.lower()]
@@ -35,6 +41,23 @@ def resolve_areas(db, areas):
     return [key]
 
 
+def resolve_area(db, area):
+    """One area as its catalogue code: a code ("1490", 138 -> "0138") or a name ("Borås",
+    any case).  An unknown one is a NotFoundError naming it."""
+    from .errors import NotFoundError
+    catalogue = db.areas()
+    key = str(area).strip()
+    code = key.zfill(4) if key.isdigit() and len(key) < 4 else key
+    if code in set(catalogue["code"]):
+        return code
+    by_name = catalogue[catalogue["name"].str.casefold() == key.casefold()]
+    if len(by_name):
+        kommun = by_name[by_name["type"] == "kommun"]
+        return str((kommun if len(kommun) else by_name)["code"].iloc[0])
+    raise NotFoundError(f"area {area!r} is neither a code nor a name in the catalogue "
+                        "(e.g. \"1490\" or \"Borås\")")
+
+
 def _fmt(v):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
@@ -43,7 +66,7 @@ def _fmt(v):
 
 def position_text(rank, n, colour, name):
     """The focus kommun's place in words for a report."""
-    if not rank:
+    if rank is None or pd.isna(rank) or not rank:
         return f"{name} har inget värde."
     band = {"green": "bland de 25 % bästa", "red": "bland de 25 % sämsta",
             "yellow": "bland de 50 % i mitten"}.get(colour)
@@ -76,13 +99,14 @@ class Comparison:
         row = self.focus_row()
         if row is None:
             return None
-        return position_text(int(row["rank"]), int(row["n"]), row["colour"], row["name"] or row["area"])
+        return position_text(row["rank"], int(row["n"]), row["colour"], row["name"] or row["area"])
 
     def caption(self):
         """A caption for a chart or table built from the parameters."""
         title = self.params.get("title") or self.indicator
+        source = PROCESSED_CAPTION if self.params.get("derived") else KOLADA_CAPTION
         return (f"{title}, {self.period}, {dict(T='totalt', K='kvinnor', M='män')[self.gender]}; "
-                f"{self.stats['n']} av {self.stats['n_areas']} områden har värde. Källa: Kolada")
+                f"{self.stats['n']} av {self.stats['n_areas']} områden har värde. {source}")
 
     def __repr__(self):
         s = self.stats
@@ -96,7 +120,7 @@ class Comparison:
             style = f"background:{COLOURS.get(r.colour, '#fff')}"
             bold = "font-weight:bold;" if r.area == self.focus else ""
             rows.append(
-                f"<tr style='{bold}'><td>{r.rank or ''}</td><td>{html.escape(r.area)}</td>"
+                f"<tr style='{bold}'><td>{'' if pd.isna(r.rank) else r.rank}</td><td>{html.escape(r.area)}</td>"
                 f"<td>{html.escape(r.name or '')}</td><td style='text-align:right'>{_fmt(r.value)}</td>"
                 f"<td style='{style}'>&nbsp;&nbsp;&nbsp;</td></tr>")
         s = self.stats

@@ -1,13 +1,14 @@
 """Database: the store of observations, with importers, queries and normalization."""
 import os
 import threading
+import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ._native import Frame, check, error_from, ffi, lib, text
-from .errors import ClosedError, InvalidArgumentError, ParseError
-from .compare import Comparison, resolve_areas
+from .errors import ClosedError, InvalidArgumentError, NotFoundError, ParseError, UnitWarning
+from .compare import PROCESSED_CAPTION, Comparison, resolve_area, resolve_areas
 from .population import population_terms, single_year_terms
 
 __all__ = ["Database", "ImportReport"]
@@ -75,6 +76,43 @@ class _CodeList:
         self.keep = [ffi.new("char[]", c.encode("utf-8")) for c in codes or []]
         self.array = ffi.new("char *[]", self.keep) if self.keep else ffi.NULL
         self.count = len(self.keep)
+
+
+class _Strings:
+    """char[] copies of optional strings, kept alive for the duration of a call."""
+
+    def __init__(self):
+        self.keep = []
+
+    def __call__(self, value):
+        if value is None:
+            return ffi.NULL
+        self.keep.append(ffi.new("char[]", str(value).encode("utf-8")))
+        return self.keep[-1]
+
+
+_DENOMINATOR_PERIODS = {"same": lib.BENCH_DENOMINATOR_SAME, "previous": lib.BENCH_DENOMINATOR_PREVIOUS}
+
+
+def _denominator_period(value, name):
+    if value not in _DENOMINATOR_PERIODS:
+        raise InvalidArgumentError(f"{name} must be 'same' (31/12 the same year) or 'previous' "
+                                   f"(31/12 the year before), not {value!r}")
+    return _DENOMINATOR_PERIODS[value]
+
+
+def _stored_direction(value):
+    if value == "inherit":
+        return lib.BENCH_DIRECTION_INHERIT
+    if value not in _DIRECTIONS:
+        raise InvalidArgumentError("direction must be 'higher', 'lower', None or 'inherit' (the numerator's)")
+    return _DIRECTIONS[value]
+
+
+def _scale(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidArgumentError(f"scale must be a number such as 1, 100, 1000 or 10000, not {value!r}")
+    return float(value)
 
 
 LIMITS = {
@@ -407,13 +445,16 @@ class Database:
                     "lan": text(lan[0]), "kommungrupp": text(group[0])}
 
     def indicators(self):
-        """The indicator catalogue: id, title, unit, direction, n (observations)."""
+        """The indicator catalogue: id, title, unit, direction, n (observations), link (the
+        Kolada KPI an own indicator corresponds to) and derived (how a result stored by
+        per_capita or ratio was made, e.g. "N01990 / N01951 × 1000, nämnare 31/12 året före";
+        "" for imported indicators)."""
         out = ffi.new("bench_frame **")
         with self._lock:
             db = self._db()
             check(lib.bench_indicators_frame(out, db), db)
         df = Frame(out[0]).to_pandas()
-        return df.astype({c: str for c in ("id", "title", "unit", "direction", "link")}).sort_values(
+        return df.astype({c: str for c in ("id", "title", "unit", "direction", "link", "derived")}).sort_values(
             "id", ignore_index=True)
 
     def set_indicator(self, id, title=None, unit=None, direction="keep"):
@@ -437,11 +478,18 @@ class Database:
             check(lib.bench_group_set(db, str(id).encode(), t, codes.array, codes.count), db)
 
     def group_members(self, id):
-        """The member codes of a group or kommungrupp, sorted."""
+        """The member codes of a group or kommungrupp, sorted: an id ("G92790", "G2328") or a
+        name ("Större stad"), also "kommuner" or a län code ("14")."""
+        codes = resolve_areas(self, id)
+        if codes is None:  # all kommuner
+            cat = self.areas()
+            return sorted(cat.loc[cat["type"] == "kommun", "code"])
+        if len(codes) != 1:  # a län
+            return sorted(codes)
         out = ffi.new("bench_frame **")
         with self._lock:
             db = self._db()
-            check(lib.bench_group_members(out, db, str(id).encode()), db)
+            check(lib.bench_group_members(out, db, codes[0].encode()), db)
         return [str(c) for c in Frame(out[0]).to_pandas()["code"]]
 
     # ---- queries --------------------------------------------------------------
@@ -500,7 +548,8 @@ class Database:
                 out[column] = codes.map(ind[column]).fillna("")
         return out
 
-    def per_capita(self, indicator, population="N01951", scale=1000, age=None, label=None):
+    def per_capita(self, indicator, population="N01951", scale=1000, age=None, label=None,
+                   population_period="same", store_as=None, title=None, unit=None, direction="inherit"):
         """Normalize an indicator: value / population * scale, matched on area, period and gender.
         indicator=None normalizes every indicator except the population itself, in one pass.
 
@@ -510,8 +559,14 @@ class Database:
         from single-year ages imported with import_population when it is an SCB measure
         such as "BE0101N1"; see kommunbench.population.
         scale: 1 (per invånare), 100 (share in %), 1000, 10000 or 100000.
+        population_period: "same" (invånare 31/12 the same year; a tertial or month uses its
+        year) or "previous" (31/12 the year before, as Kolada divides e.g. N01993).
+        store_as: also store the result as an indicator of that id, usable in compare(),
+        charts, save() ... like an imported one (title, unit and direction from the parts
+        unless given; a snapshot of today's parts: store again after re-importing them).
         Returns a DataFrame with value, denominator, result and status; df.attrs["method"]
-        says how it was made ("per 1 000 invånare (N01951)")."""
+        says how it was made ("per 1 000 invånare (N01951)").  A numerator that is already a
+        rate, share or mean gives a UnitWarning (df.attrs["warning"]), not an error."""
         if age is not None:
             pop = str(population)
             if pop.upper().startswith("N0"):
@@ -521,37 +576,73 @@ class Database:
             label = label or f"invånare {band_label}"
         else:
             terms = _codes(population, "population")
+        if store_as is not None and indicator is None:
+            raise InvalidArgumentError("store_as needs one indicator to normalize, not indicator=None")
         opts = ffi.new("bench_per_capita_options *")
         opts.version = lib.BENCH_PER_CAPITA_VERSION
-        ind = ffi.new("char[]", str(indicator).encode()) if indicator is not None else ffi.NULL
-        opts.indicator = ind
+        keep = _Strings()
+        opts.indicator = keep(indicator)
         pops = _CodeList(terms)
         opts.population, opts.n_population = pops.array, pops.count
-        opts.scale = float(scale)
-        lab = ffi.new("char[]", label.encode()) if label else ffi.NULL
-        opts.population_label = lab
+        opts.scale = _scale(scale)
+        opts.population_label = keep(label)
+        opts.population_period = _denominator_period(population_period, "population_period")
+        opts.store_as, opts.title, opts.unit = keep(store_as), keep(title), keep(unit)
+        opts.direction = _stored_direction(direction)
+        return self._normalized(lib.bench_per_capita, opts, scale)
+
+    def ratio(self, numerator, denominator, scale=1, denominator_period="same", store_as=None,
+              title=None, unit=None, direction="inherit"):
+        """Any indicator over any other: numerator / denominator * scale, matched on area,
+        period and gender (kronor per brukare, a count as a share of another count).
+
+        denominator_period: "same" or "previous" (31/12 the year before), as per_capita's
+        population_period.  scale: 1 (a quotient), 100 (%), 1000 ...  store_as, title, unit
+        and direction as in per_capita.  Returns the same DataFrame as per_capita."""
+        opts = ffi.new("bench_ratio_options *")
+        opts.version = lib.BENCH_RATIO_VERSION
+        keep = _Strings()
+        opts.numerator, opts.denominator = keep(numerator), keep(denominator)
+        opts.scale = _scale(scale)
+        opts.denominator_period = _denominator_period(denominator_period, "denominator_period")
+        opts.store_as, opts.title, opts.unit = keep(store_as), keep(title), keep(unit)
+        opts.direction = _stored_direction(direction)
+        return self._normalized(lib.bench_ratio, opts, scale)
+
+    def _normalized(self, function, opts, scale):
         out = ffi.new("bench_frame **")
         with self._lock:
             db = self._db()
-            check(lib.bench_per_capita(out, db, opts), db)
+            check(function(out, db, opts), db)
         frame = Frame(out[0])
         df = frame.to_pandas()
         df.attrs.update(method=frame.meta("method"), population=frame.meta("population"),
-                        scale=float(scale))
+                        scale=float(scale), denominator_period=frame.meta("denominator_period"),
+                        derived=frame.meta("derived"), title=frame.meta("title"), unit=frame.meta("unit"),
+                        caption=PROCESSED_CAPTION)
+        warning = frame.meta("warning")
+        if warning:
+            df.attrs["warning"] = warning
+            warnings.warn(warning, UnitWarning, stacklevel=3)
         return df
 
     # ---- comparison -------------------------------------------------------------
 
     def compare(self, indicator, period, gender="T", areas=None, direction=None, focus=None,
-                weight="N01951", kind="utfall"):
+                weight="N01951", kind="utfall", population_period="same"):
         """Where does each area stand for one indicator, period and gender?
 
-        areas: None or "kommuner" (all 290), a list of codes, a kommungrupp id or name
-        ("G92790", "Större stad") or a län code ("14").  direction: "lower", "higher",
+        areas: None or "kommuner" (all 290), a list of codes, a group or kommungrupp id or name
+        ("G92790", "Större stad", "G2328"), or a län code ("14").  direction: "lower", "higher",
         "none" or None (the catalogue decides; unknown gives ranks but no colours).
-        weight: population indicator for the weighted mean (skipped when not imported).
-        Returns a Comparison with .table (area, name, value, rank, n, percentile, colour)
-        and .stats (n, n_areas, unweighted_mean, weighted_mean, median, q1, q3, min, max)."""
+        focus: the kommun in question, a code or a name ("1490", "Borås"); it must be in the
+        area set.  weight: the population for the weighted mean, one id or a list summed
+        (the default N01951 is skipped when not imported), dated by population_period
+        ("same" or "previous", as in per_capita).  The weighted mean is not Kolada's "Riket":
+        that is the national total over the national population, the area 0000's own value.
+        Returns a Comparison with .table (area, name, value, rank, n, percentile, colour;
+        rank missing where an area has no value) and .stats (n, n_areas, unweighted_mean,
+        weighted_mean, median, q1, q3, min, max)."""
         if direction not in _COMPARE_DIRECTIONS:
             raise InvalidArgumentError("direction must be 'lower', 'higher', 'none' or None")
         if gender not in _GENDERS:
@@ -559,26 +650,27 @@ class Database:
         if kind not in _KINDS:
             raise InvalidArgumentError(f"kind must be one of {sorted(set(_KINDS))}")
         codes = resolve_areas(self, areas)
+        focus = resolve_area(self, focus) if focus is not None else None
         opts = ffi.new("bench_compare_options *")
         opts.version = lib.BENCH_COMPARE_VERSION
-        keep = [ffi.new("char[]", str(indicator).encode()), ffi.new("char[]", str(period).encode())]
-        opts.indicator, opts.period = keep
+        keep = _Strings()
+        opts.indicator, opts.period = keep(indicator), keep(period)
         opts.gender = _GENDERS[gender]
         opts.kind = _KINDS[kind]
         area_list = _CodeList(codes)
         if codes is not None:
             opts.areas, opts.n_areas = (area_list.array if codes else ffi.new("char *[]", 1)), len(codes)
         opts.direction = _COMPARE_DIRECTIONS[direction]
+        opts.weight_period = _denominator_period(population_period, "population_period")
         out = ffi.new("bench_frame **")
         stats = ffi.new("bench_compare_stats *")
         with self._lock:
             db = self._db()
-            if weight is not None and lib.bench_indicator_info(ffi.NULL, ffi.NULL, ffi.NULL, db,
-                                                               str(weight).encode()) == lib.BENCH_OK:
-                keep.append(ffi.new("char[]", str(weight).encode()))
-                opts.weight = keep[-1]
-            else:
-                weight = None
+            if weight == "N01951" and lib.bench_indicator_info(ffi.NULL, ffi.NULL, ffi.NULL, db,
+                                                               b"N01951") != lib.BENCH_OK:
+                weight = None  # the default population is used only when it is there
+            weights = _CodeList(_codes(weight, "weight"))
+            opts.weights, opts.n_weights = weights.array, weights.count
             check(lib.bench_compare(out, stats, db, opts), db)
             title = ffi.new("const char **")
             unit = ffi.new("const char **")
@@ -594,14 +686,24 @@ class Database:
         names = self.areas().set_index("code")["name"]
         table.insert(1, "name", table["area"].map(names).fillna(""))
         table.insert(4, "n", int(stats.n))
+        if focus is not None and focus not in set(table["area"]):
+            raise NotFoundError(f"focus {names.get(focus, focus)} ({focus}) is not in the area set "
+                                f"{areas if areas is not None else 'kommuner'!r}", code=int(lib.BENCH_ENOTFOUND))
         s = {k: getattr(stats, k) for k in ("unweighted_mean", "weighted_mean", "median", "q1",
                                             "q3", "min", "max")}
         s = {"n": int(stats.n), "n_areas": int(stats.n_areas), **{k: float(v) for k, v in s.items()}}
+        derived = self._derived(indicator)
         params = {"indicator": str(indicator), "period": str(period), "gender": gender,
                   "areas": areas, "direction": direction if direction else catalogue_direction,
-                  "focus": str(focus) if focus is not None else None, "weight": weight,
-                  "kind": kind, "title": title or None, "unit": unit or None}
+                  "focus": focus, "weight": weight, "population_period": population_period,
+                  "kind": kind, "title": title or None, "unit": unit or None, "derived": derived or None}
         return Comparison(table, s, params, names)
+
+    def _derived(self, indicator):
+        """How a stored result was made ("" for an imported indicator)."""
+        ind = self.indicators()
+        row = ind[ind["id"].str.casefold() == str(indicator).strip().casefold()]
+        return row["derived"].iloc[0] if len(row) else ""
 
     def compare_all(self, areas="kommuner", direction=None):
         """Rank and colour every (indicator, period, gender) group of utfall values at once:

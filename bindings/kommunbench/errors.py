@@ -2,7 +2,7 @@
 where known; subclasses also inherit the matching builtin, so `except ValueError` works."""
 
 __all__ = ["BenchError", "OutOfMemoryError", "InvalidArgumentError", "FileError", "ParseError",
-           "NotFoundError", "LimitError", "CorruptError", "VersionError", "ClosedError"]
+           "NotFoundError", "LimitError", "CorruptError", "VersionError", "ClosedError", "UnitWarning"]
 
 
 class BenchError(Exception):
@@ -64,3 +64,8 @@ class VersionError(BenchError, ValueError):
 
 class ClosedError(BenchError, ValueError):
     """The Database was closed."""
+
+
+class UnitWarning(UserWarning):
+    """A normalization that is almost always a mistake: per_capita of a rate, a share, a mean
+    or an amount per invånare.  Said, not refused."""

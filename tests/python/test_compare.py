@@ -32,6 +32,11 @@ N01951,1480,2022,T,600000
 FOUR = ["1490", "0138", "1480", "1280", "0180"]  # four values and a sekretess
 
 
+def ranks_of(series):
+    """Ranks as a list, None where there is none (an area without a value)."""
+    return [None if pd.isna(r) else int(r) for r in series]
+
+
 @pytest.fixture
 def cdb():
     d = kb.Database()
@@ -53,7 +58,8 @@ def test_table_columns_and_stats_keys(cdb):
     assert all(isinstance(a, str) for a in c.table["area"])
     assert c.table["area"].tolist() == ["1490", "0138", "1480", "1280", "0180"]  # best first, missing last
     assert c.table["name"].tolist() == ["Borås", "Tyresö", "Göteborg", "Malmö", "Stockholm"]
-    assert c.table["rank"].tolist() == [1, 2, 3, 4, 0]
+    assert ranks_of(c.table["rank"]) == [1, 2, 3, 4, None]  # no value: rank missing, not 0
+    assert str(c.table["rank"].dtype) == "Int32"
     assert c.table["colour"].tolist() == ["green", "yellow", "yellow", "red", "grey"]
     np.testing.assert_allclose(c.table["percentile"], [100, 200 / 3, 100 / 3, 0, np.nan])
     assert (c.table["n"] == 4).all()
@@ -138,7 +144,7 @@ def test_areas_kommuner_is_all_290(cdb):
         assert len(c.table) == 290 and c.stats["n_areas"] == 290
         assert c.stats["n"] == 5  # 0180 has sekretess
         assert (c.table["rank"] > 0).sum() == 5
-        assert (c.table.loc[c.table["rank"] == 0, "colour"] == "grey").all()
+        assert (c.table.loc[c.table["rank"].isna(), "colour"] == "grey").all()
         assert c.table["area"].str.fullmatch(r"\d{4}").all()
 
 
@@ -203,11 +209,11 @@ def compare_values(values, direction, pad_missing=0):
     ("lower", [1, 2, 3, 4, 7, 7, 7, 8], [1, 2, 3, 4, 5, 5, 5, 8],          # across the red one all red
      ["green", "green", "yellow", "yellow", "red", "red", "red", "red"]),
     ("none", [1, 2, 3], [3, 2, 1], ["", "", ""]),                          # ranks, no colours
-    ("lower", [None, 4, None, 2], [0, 2, 0, 1], ["grey", "red", "grey", "green"]),
+    ("lower", [None, 4, None, 2], [None, 2, None, 1], ["grey", "red", "grey", "green"]),
 ])
 def test_rank_and_colour_rules(direction, values, ranks, colours):
     table, stats = compare_values(values, direction)
-    assert table["rank"].tolist() == ranks
+    assert ranks_of(table["rank"]) == ranks
     assert table["colour"].tolist() == colours
     assert stats["n"] == sum(v is not None for v in values)
 
@@ -218,7 +224,7 @@ def test_percentile_rules():
     table, _ = compare_values([1, 2, 2, 4], "lower")
     np.testing.assert_allclose(table["percentile"], [100, 100 / 3, 100 / 3, 0])
     table, stats = compare_values([None, None], "lower")
-    assert table["rank"].tolist() == [0, 0] and table["percentile"].isna().all()
+    assert ranks_of(table["rank"]) == [None, None] and table["percentile"].isna().all()
     assert stats["n"] == 0
     assert all(np.isnan(stats[k]) for k in ("unweighted_mean", "median", "q1", "q3", "min", "max"))
 
@@ -238,7 +244,7 @@ def reference(values, direction):
     out = {}
     for area, v in s.items():
         if np.isnan(v):
-            out[area] = (0, np.nan, "grey")
+            out[area] = (None, np.nan, "grey")
             continue
         if direction == "lower":
             better, worse = int((ranked < v).sum()), int((ranked > v).sum())
@@ -301,7 +307,7 @@ def test_compare_matches_reference(kommun_codes, data):
     table = c.table
     assert sorted(table["area"]) == sorted(cells)  # one row per area of the set
     got = table.set_index("area").loc[ref.index]
-    assert got["rank"].tolist() == ref["rank"].tolist()
+    assert ranks_of(got["rank"]) == ranks_of(ref["rank"])
     assert got["colour"].tolist() == ref["colour"].tolist()
     np.testing.assert_allclose(got["percentile"].to_numpy(), ref["percentile"].to_numpy(),
                                rtol=1e-12, equal_nan=True)
@@ -315,12 +321,12 @@ def test_compare_matches_reference(kommun_codes, data):
         else:
             assert np.isnan(c.stats[key]), key
     # best first, missing last
-    ranks = table["rank"].tolist()
+    ranks = ranks_of(table["rank"])
     k = stats["n"]
     assert ranks[:k] == sorted(ranks[:k]) and all(r >= 1 for r in ranks[:k])
-    assert ranks[k:] == [0] * (len(ranks) - k)
+    assert ranks[k:] == [None] * (len(ranks) - k)
     # missing is never ranked, never 0, always grey
-    missing = table[table["rank"] == 0]
+    missing = table[table["rank"].isna()]
     assert missing["value"].isna().all() and (missing["colour"] == "grey").all()
 
 
@@ -339,7 +345,7 @@ def test_compare_all_columns_and_groups(cdb):
         one = cdb.compare(indicator, period, gender=gender).table
         one = one[one["area"].isin(set(group["area"].astype(str)))].set_index("area")
         g = group.assign(area=group["area"].astype(str)).set_index("area").loc[one.index]
-        assert g["rank"].tolist() == one["rank"].tolist()
+        assert ranks_of(g["rank"]) == ranks_of(one["rank"])
         assert g["colour"].astype(str).tolist() == one["colour"].tolist()
         np.testing.assert_allclose(g["percentile"], one["percentile"], equal_nan=True)
         assert (g["n"] == (one["rank"] > 0).sum()).all()
@@ -350,7 +356,7 @@ def test_compare_all_columns_and_groups(cdb):
     ranked = kkik[kkik["rank"] > 0].sort_values("rank")
     assert ranked["area"].astype(str).tolist() == ["1484", "1490", "0138", "1480", "1280"]
     missing = kkik[kkik["area"] == "0180"]
-    assert missing["rank"].tolist() == [0] and missing["colour"].astype(str).tolist() == ["grey"]
+    assert ranks_of(missing["rank"]) == [None] and missing["colour"].astype(str).tolist() == ["grey"]
 
 
 def test_compare_all_with_direction_and_areas(cdb):
