@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .compare import COLOURS  # noqa: E402
+from .compare import COLOURS, KOLADA_CAPTION, PROCESSED_CAPTION  # noqa: E402
 from .periods import period_key  # noqa: E402
 
 __all__ = ["ranking", "trend", "trend_of", "scorecard", "small_multiples", "save", "values_series", "granularity", "FOCUS_COLOUR",
@@ -54,7 +54,7 @@ def _number(v, decimals=1):
     return f"{v:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
 
 
-def ranking(comparison, unit=None, riket=None, source="Källa: Kolada", title=None, labels=None,
+def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=None,
             basis=None):
     """Sorted bars of a Comparison, coloured by KKiK colour, the focus kommun highlighted.
 
@@ -62,7 +62,13 @@ def ranking(comparison, unit=None, riket=None, source="Källa: Kolada", title=No
     value to draw as a line (None: not drawn).  labels: "all" names every bar (good for peer
     sets up to ~40 areas); default names bars when there are at most 40.  basis: how the
     values were made, for the caption (e.g. "per 1 000 invånare (N01951)"); give
-    source="Bearbetning av data från Kolada" for such values."""
+    source: the caption's credit; default "Bearbetning av data från Kolada" for an indicator
+    stored by per_capita or ratio (and when `basis` is given), else "Källa: Kolada"."""
+    if source is None:
+        processed = comparison.params.get("derived") or basis
+        source = PROCESSED_CAPTION if processed else KOLADA_CAPTION
+        if comparison.params.get("derived") and not basis:
+            basis = comparison.params["derived"]
     unit = unit if unit is not None else comparison.params.get("unit")
     t = comparison.table[comparison.table["rank"] > 0].sort_values(["rank", "area"])
     fig, ax = _figure()

@@ -3,6 +3,8 @@
     kommunbench import db.kbsnap FILE... [--layout wide]   CSV (Kolada or wide), Kolada JSON, SCB JSON
     kommunbench compare db.kbsnap U33401 2022 --focus 1490 [--areas "Större stad"] [--csv out.csv]
     kommunbench export db.kbsnap out.csv|out.xlsx [--indicator U33401] [--area 1490]
+    kommunbench per-capita db.kbsnap N01990 --store-as ASYL1000 [--scale 1000] [--population-period previous]
+    kommunbench ratio db.kbsnap N31001 N28811 --store-as KR_PER_BRUKARE [--scale 1]
     kommunbench pack [--snapshot db.kbsnap] [--out out]
 
 Exit codes: 0 done, 1 the data or a file was refused (the message names file, line and
@@ -91,6 +93,36 @@ def cmd_export(args):
     return 0
 
 
+def _store_normalized(db, args, df):
+    """Save the snapshot with the stored result and say what was stored."""
+    db.save(args.snapshot)
+    ok = int((df["status"] == "ok").sum())
+    print(f"{args.snapshot}: {args.store_as} = {df.attrs['derived']} ({df.attrs['title']}, {df.attrs['unit']}); "
+          f"{ok} values, {len(df) - ok} without a value")
+    if df.attrs.get("warning"):
+        print(f"kommunbench: note: {df.attrs['warning']}", file=sys.stderr)
+    return 0
+
+
+def cmd_per_capita(args):
+    import warnings
+    db = _open(args.snapshot)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said once, below
+        df = db.per_capita(args.indicator, population=args.population.split(","), scale=args.scale,
+                           age=args.age, population_period=args.population_period, store_as=args.store_as,
+                           title=args.title, unit=args.unit)
+    return _store_normalized(db, args, df)
+
+
+def cmd_ratio(args):
+    db = _open(args.snapshot)
+    df = db.ratio(args.numerator, args.denominator, scale=args.scale,
+                  denominator_period=args.denominator_period, store_as=args.store_as, title=args.title,
+                  unit=args.unit)
+    return _store_normalized(db, args, df)
+
+
 def cmd_pack(args):
     from .pack import build_pack
     db = _open(args.snapshot) if args.snapshot else Database(with_datasets=True)
@@ -132,6 +164,28 @@ def parser():
     e.add_argument("--period", nargs="*")
     e.add_argument("--gender", choices=["T", "K", "M", "all"], default="all")
     e.set_defaults(run=cmd_export)
+    n = sub.add_parser("per-capita", help="store an indicator per invånare (per 1 000 ...) in the snapshot")
+    n.add_argument("snapshot")
+    n.add_argument("indicator")
+    n.add_argument("--store-as", required=True, help="the id of the stored result, e.g. ASYL1000")
+    n.add_argument("--population", default="N01951", help="population indicator(s), summed: N01952,N01953")
+    n.add_argument("--age", help='an age band such as "0-19" or "65+"')
+    n.add_argument("--scale", type=float, default=1000, help="1, 100 (%%), 1000 (default), 10000, 100000")
+    n.add_argument("--population-period", choices=["same", "previous"], default="same",
+                   help="invånare 31/12 the same year (default) or the year before")
+    n.add_argument("--title")
+    n.add_argument("--unit")
+    n.set_defaults(run=cmd_per_capita)
+    r = sub.add_parser("ratio", help="store one indicator over another in the snapshot")
+    r.add_argument("snapshot")
+    r.add_argument("numerator")
+    r.add_argument("denominator")
+    r.add_argument("--store-as", required=True)
+    r.add_argument("--scale", type=float, default=1, help="1 (default), 100 (%%), 1000 ...")
+    r.add_argument("--denominator-period", choices=["same", "previous"], default="same")
+    r.add_argument("--title")
+    r.add_argument("--unit")
+    r.set_defaults(run=cmd_ratio)
     k = sub.add_parser("pack", help="build the omvärldsbevakning pack (HTML, PNG, SVG)")
     k.add_argument("--snapshot", help="default: the seed figures shipped with kommunbench")
     k.add_argument("--out", default="out")

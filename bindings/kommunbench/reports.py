@@ -268,9 +268,11 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
     code_col = next((j for j, h in enumerate(lower) if h in ("kommunkod", "kod")), None)
     name_col = next((j for j, h in enumerate(lower) if h in ("kommun", "kommunnamn", "område")), None)
     value_cols = [j for j, h in enumerate(header) if h and j not in (code_col, name_col)]
+    body = [[("" if c is None else str(c).strip()) for c in row] + [""] * len(header)
+            for row in table[header_at + 1:]]
+    yes_no = _yes_no_columns(body, value_cols)
     rows = []
-    for k, row in enumerate(table[header_at + 1:], start=header_at + 2):
-        cells = [("" if c is None else str(c).strip()) for c in row] + [""] * len(header)
+    for k, cells in enumerate(body, start=header_at + 2):
         code = cells[code_col] if code_col is not None else ""
         if not code and name_col is not None:
             code = codes.get(cells[name_col].lower(), "")
@@ -281,10 +283,29 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
                                  code=-4, file=name, line=k)
             continue  # a blank or summary row
         for j in value_cols:
+            value, unit = cells[j], unit_of(header[j])
+            if j in yes_no:  # as Kolada reads them: Ja = 1, Nej = 0
+                value, unit = YES_NO.get(value.casefold(), value), "ja/nej"
             rows.append({"kpi": indicator_id(header[j], prefix), "municipality": code, "period": str(period),
-                         "gender": "T", "kind": "utfall", "value": cells[j], "unit": unit_of(header[j]),
+                         "gender": "T", "kind": "utfall", "value": value, "unit": unit,
                          "title": header[j], "source": f"{name}:{k}", "_place": (k, j + 1)})
     return rows
+
+
+YES_NO = {"ja": "1", "nej": "0"}
+# what a sheet writes for "no value": the C core reads these as missing, bortfall, ej
+# tillämplig and sekretess
+_NO_VALUE = {"", "-", "–", "−", ".", "..", "na", "n/a", "nan", "null"}
+
+
+def _yes_no_columns(body, value_cols):
+    """The columns whose values are all Ja or Nej (any case), besides cells without a value."""
+    out = set()
+    for j in value_cols:
+        words = {cells[j].casefold() for cells in body} - _NO_VALUE
+        if words and words <= set(YES_NO):
+            out.add(j)
+    return out
 
 
 def report_rows(rows, name):
