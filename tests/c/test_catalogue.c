@@ -456,6 +456,30 @@ static void test_links_and_source_preference(void)
     bench_db_free(db);
 }
 
+/* Kolada's G2328 "Alla kommuner (ovägt medel)" stands for the 290 kommuner wherever areas are asked. */
+static void test_all_kommuner_group(void)
+{
+    bench_db *db = new_db();
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_group_members(&f, db, "G2328"), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_frame_rows(f), 290);
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\nX,0000,2022,5\nX,0014,2022,4\n",
+                                NULL, NULL), BENCH_OK);
+    const char *all[] = {"G2328"};
+    bench_compare_options o = BENCH_COMPARE_INIT;
+    o.indicator = "X";
+    o.period = "2022";
+    o.areas = all;
+    o.n_areas = 1;
+    bench_compare_stats s;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(s.n_areas, 290); /* kommuner: not Riket, not the region */
+    CU_ASSERT_EQUAL(s.n, 1);
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
 int register_catalogue_suite(void)
 {
     CU_pSuite s = CU_add_suite("catalogue", NULL, NULL);
@@ -468,5 +492,6 @@ int register_catalogue_suite(void)
            !CU_add_test(s, "bench_indicator_set", test_indicator_set) ||
            !CU_add_test(s, "areas and indicators frames", test_catalogue_frames) ||
            !CU_add_test(s, "groups", test_groups) ||
+           !CU_add_test(s, "G2328 is all kommuner", test_all_kommuner_group) ||
            !CU_add_test(s, "datasets", test_datasets);
 }
