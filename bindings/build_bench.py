@@ -26,6 +26,7 @@ def cdef_from_header(text):
     text = re.sub(r"//[^\n]*", "", text)
     text = re.sub(r"\\\n", " ", text)  # join continued lines
     macros = {}
+    floats = []  # double constants, read by cffi from the compiled header
     out = []
     skip_depth = 0  # inside #ifdef __cplusplus or #if defined(_WIN32) blocks
     depth = 0
@@ -45,6 +46,8 @@ def cdef_from_header(text):
                 m = re.match(r"define\s+(\w+)\s+\(?(-?\d+)\)?\s*$", directive)
                 if m:
                     macros[m.group(1)] = m.group(2)
+                elif re.match(r"define\s+(\w+)\s+-?\d+\.\d*\s*$", directive):
+                    floats.append(directive.split()[1])
             continue
         if not skip_depth:
             out.append(line)
@@ -52,7 +55,8 @@ def cdef_from_header(text):
     body = body.replace("BENCH_EXPORT ", "")
     for name, value in macros.items():
         body = re.sub(r"\[\s*%s\s*\]" % name, "[%s]" % value, body)
-    defines = "\n".join("#define %s ..." % name for name in macros)
+    defines = "\n".join(["#define %s ..." % name for name in macros] +
+                        ["static const double %s;" % name for name in floats])
     body = re.sub(r"\n\s*\n+", "\n", body)
     return defines + "\n" + body
 

@@ -809,10 +809,20 @@ typedef struct bench_compare_stats {
     double median, q1, q3, min, max;
 } bench_compare_stats;
 
-#define BENCH_COMPARE_VERSION 2
+#define BENCH_COMPARE_VERSION 3
 #define BENCH_DIRECTION_FROM_CATALOGUE (-1)
 
-/** What to compare.  Version 1 (up to `weight`) is still accepted. */
+/**
+ * The coverage rule's default: a set is ranked and coloured only when at least
+ * a quarter of its areas have a value (and at least two do).  Kolada's KKiK
+ * measures are reported by 70-75 % of the kommuner in recent years and by
+ * 0-22 % in their first years (U33401: 2007-2010); below a quarter a rank
+ * ("plats 1 av 3") says more about who reported than about the kommun.
+ */
+#define BENCH_MIN_COVERAGE_DEFAULT 0.25
+
+/** What to compare.  Versions 1 (up to `weight`) and 2 (up to `weight_period`)
+ *  are still accepted; they rank whatever has a value (min_coverage 0). */
 typedef struct bench_compare_options {
     unsigned int version;          /**< BENCH_COMPARE_VERSION */
     const char *indicator;
@@ -826,11 +836,14 @@ typedef struct bench_compare_options {
     const char *const *weights; size_t n_weights; /**< or several, summed as per-capita's terms
                                                      (used when `weight` is NULL) */
     int weight_period;             /**< a bench_denominator_period for the weights */
+    /* version 3 */
+    double min_coverage;           /**< rank only when this share (0..1) of the set has a value,
+                                        and at least two areas do; 0: always */
 } bench_compare_options;
 
 #define BENCH_COMPARE_INIT \
     { BENCH_COMPARE_VERSION, NULL, NULL, BENCH_GENDER_T, BENCH_KIND_UTFALL, NULL, 0, \
-      BENCH_DIRECTION_FROM_CATALOGUE, NULL, NULL, 0, BENCH_DENOMINATOR_SAME }
+      BENCH_DIRECTION_FROM_CATALOGUE, NULL, NULL, 0, BENCH_DENOMINATOR_SAME, BENCH_MIN_COVERAGE_DEFAULT }
 
 /**
  * Compare one indicator, period and gender over a set of areas.  The frame
@@ -838,6 +851,10 @@ typedef struct bench_compare_options {
  * area (CODE), value (F64), rank (I32, 0 = no value), percentile (F64),
  * colour (CODE: green, yellow, red, grey or ""), source (CODE: where the
  * value used came from, "" without a value).  `out_stats` may be NULL.
+ * When the set is too thinly covered (min_coverage), no area is ranked or
+ * coloured: every rank is 0, every colour "grey"; the statistics are still
+ * computed.  Frame meta "coverage" is the share of the set with a value,
+ * "ranked" is "yes" or "no".
  * Returns BENCH_ENOTFOUND for an unknown indicator or period.
  * The caller owns *out and releases it with bench_frame_free().
  */
@@ -857,6 +874,28 @@ BENCH_EXPORT bench_status bench_compare(bench_frame **out, bench_compare_stats *
 BENCH_EXPORT bench_status bench_compare_all(bench_frame **out, bench_db *db,
                                             const char *const *areas, size_t n_areas,
                                             int direction);
+
+#define BENCH_COMPARE_ALL_VERSION 1
+
+/** What bench_compare_all_ext() ranks. */
+typedef struct bench_compare_all_options {
+    unsigned int version;          /**< BENCH_COMPARE_ALL_VERSION */
+    const char *const *areas; size_t n_areas; /**< the set; NULL: all kommuner */
+    int direction;                 /**< a bench_direction or BENCH_DIRECTION_FROM_CATALOGUE */
+    double min_coverage;           /**< as in bench_compare_options, per group */
+} bench_compare_all_options;
+
+#define BENCH_COMPARE_ALL_INIT \
+    { BENCH_COMPARE_ALL_VERSION, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE, BENCH_MIN_COVERAGE_DEFAULT }
+
+/**
+ * As bench_compare_all() (which ranks every group, min_coverage 0), with the
+ * coverage rule: a group of which fewer than min_coverage of the set (or fewer
+ * than two areas) have a value is not ranked (rank 0, grey), its n and mean
+ * still given.  The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_compare_all_ext(bench_frame **out, bench_db *db,
+                                                const bench_compare_all_options *opts);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,30 @@ static void rank_sorted(const double *v, size_t n, int direction, int32_t *rank,
         }
         i = j;
     }
+}
+
+/* Whether n values among n_set areas are enough to rank: at least two, and at least the share
+ * min_coverage of the set (0: always). */
+static bool enough_to_rank(size_t n, size_t n_set, double min_coverage)
+{
+    if (min_coverage <= 0)
+        return true;
+    return n >= 2 && (double)n >= min_coverage * (double)n_set - 1e-9;
+}
+
+/* The rows of a group that is not ranked: no rank, no percentile, grey. */
+static void unrank(int32_t *rank, double *pct, uint32_t *colour, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        rank[i] = 0;
+        pct[i] = NAN;
+        colour[i] = C_GREY;
+    }
+}
+
+static bool valid_coverage(double c)
+{
+    return c >= 0 && c <= 1;
 }
 
 /* Linear interpolation between order statistics of ascending a[0..n) (numpy type 7). */
@@ -186,7 +211,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     if (!out || !opts)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: out and opts are required");
     *out = NULL;
-    if (opts->version != 1 && opts->version != BENCH_COMPARE_VERSION)
+    if (opts->version < 1 || opts->version > BENCH_COMPARE_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare_options.version is %u, expected %u",
                        opts->version, BENCH_COMPARE_VERSION);
     if (!valid_direction(opts->direction) || (unsigned)opts->gender > BENCH_GENDER_M ||
@@ -211,6 +236,10 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
         }
         weight_period = opts->weight_period;
     }
+    double min_coverage = opts->version >= 3 ? opts->min_coverage : 0;
+    if (!valid_coverage(min_coverage))
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare: min_coverage is %g, expected a share from 0 to 1",
+                       min_coverage);
     if (n_weights > 128 || (weight_period != BENCH_DENOMINATOR_SAME && weight_period != BENCH_DENOMINATOR_PREVIOUS))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: 1 to 128 weights, and weight_period same or previous");
     uint32_t weights[128];
@@ -274,6 +303,8 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
         for (size_t i = 0; i < n; i++)
             sorted[i] = val[i].v;
         rank_sorted(sorted, n, direction, rank, pct, colour);
+        if (!enough_to_rank(n, n_set, min_coverage))
+            unrank(rank, pct, colour, n);
 
         /* statistics */
         bench_compare_stats stats = {n, n_set, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
@@ -366,6 +397,12 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                     st = frame_compact_codes(f, 4, 5, colour_text, NULL, enum_rank);
                 if (!st)
                     st = frame_compact_codes(f, 5, db->sources.n + 1, pool_text, &db->sources, NULL);
+                char coverage[32];
+                snprintf(coverage, sizeof coverage, "%.6g", n_set ? (double)n / (double)n_set : 0.0);
+                if (!st)
+                    st = frame_set_meta(f, "coverage", coverage);
+                if (!st)
+                    st = frame_set_meta(f, "ranked", enough_to_rank(n, n_set, min_coverage) ? "yes" : "no");
             }
             ranks_free(&rks);
         }
@@ -521,6 +558,8 @@ typedef struct group_work {
     const bench_db *db;
     const obs_columns *o;
     int direction;
+    size_t n_set;
+    double min_coverage;
     uint32_t *rows;
     const uint32_t *gstart;
     size_t g0, g1, largest;
@@ -571,6 +610,8 @@ static void *rank_groups(void *arg)
             sum += a < k ? w->value[a] : 0;
         }
         rank_sorted(w->value + i, k - i, d, w->rank + i, w->percentile + i, w->colour + i);
+        if (!enough_to_rank(k - i, w->n_set, w->min_coverage))
+            unrank(w->rank + i, w->percentile + i, w->colour + i, k - i);
         double group_mean = k > i ? sum / (double)(k - i) : NAN;
         for (size_t a = i; a < j; a++) {
             if (a >= k) {
@@ -591,18 +632,38 @@ static void *rank_groups(void *arg)
 bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas,
                                size_t n_areas, int direction)
 {
+    bench_compare_all_options o = BENCH_COMPARE_ALL_INIT;
+    o.areas = areas;
+    o.n_areas = n_areas;
+    o.direction = direction;
+    o.min_coverage = 0;
+    return bench_compare_all_ext(out, db, &o);
+}
+
+bench_status bench_compare_all_ext(bench_frame **out, bench_db *db, const bench_compare_all_options *opts)
+{
     if (!db)
         return BENCH_EINVAL;
     error_clear(&db->err);
-    if (!out)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: out is NULL");
+    if (!out || !opts)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: out and opts are required");
     *out = NULL;
+    if (opts->version != BENCH_COMPARE_ALL_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all_options.version is %u, expected %u", opts->version,
+                       BENCH_COMPARE_ALL_VERSION);
+    int direction = opts->direction;
     if (!valid_direction(direction))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: bad direction %d", direction);
+    if (!valid_coverage(opts->min_coverage))
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: min_coverage is %g, expected a share from 0 to 1",
+                       opts->min_coverage);
     uint8_t *set = NULL, *win = NULL;
-    bench_status st = area_selection(&set, db, areas, n_areas, false);
+    bench_status st = area_selection(&set, db, opts->areas, opts->n_areas, false);
     if (st)
         return st;
+    size_t n_set = 0;
+    for (uint32_t a = 0; a < db->areas.n; a++)
+        n_set += set[a];
     const obs_columns *o = &db->obs;
     uint64_t *keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
     uint32_t *rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
@@ -657,8 +718,8 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
         /* two threads each take about half the rows, in whole groups */
         group_work w[2];
         for (int t = 0; t < 2; t++)
-            w[t] = (group_work){db, o, direction, rows, gstart, 0, ngroups, largest, ind, period, gender, area,
-                                colour, value, percentile, mean, rank, count, BENCH_OK};
+            w[t] = (group_work){db, o, direction, n_set, opts->min_coverage, rows, gstart, 0, ngroups, largest,
+                                ind, period, gender, area, colour, value, percentile, mean, rank, count, BENCH_OK};
         size_t half = ngroups;
         if (n >= PARALLEL_MIN_ROWS)
             for (half = 0; half < ngroups && gstart[half] < n / 2; half++)

@@ -70,7 +70,8 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
         if comparison.params.get("derived") and not basis:
             basis = comparison.params["derived"]
     unit = unit if unit is not None else comparison.params.get("unit")
-    t = comparison.table[comparison.table["rank"] > 0].sort_values(["rank", "area"])
+    # the table is best first; a set too thinly covered has values but no ranks (all grey)
+    t = comparison.table[comparison.table["value"].notna()]
     fig, ax = _figure()
     x = range(len(t))
     colours = [COLOURS.get(c) or PEER_COLOUR for c in t["colour"]]

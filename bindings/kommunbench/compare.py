@@ -99,7 +99,14 @@ class Comparison:
         row = self.focus_row()
         if row is None:
             return None
-        return position_text(row["rank"], int(row["n"]), row["colour"], row["name"] or row["area"])
+        name = row["name"] or row["area"]
+        if not self.params.get("ranked", True):
+            s = self.stats
+            have = "" if pd.isna(row["value"]) else f"{name} har värdet {_fmt(row['value'])}, men "
+            text = (f"för få redovisar för en rangordning: {s['n']} av {s['n_areas']} "
+                    f"({100 * self.params.get('coverage', 0):.0f} %).")
+            return (have + text) if have else text[0].upper() + text[1:]
+        return position_text(row["rank"], int(row["n"]), row["colour"], name)
 
     def caption(self):
         """A caption for a chart or table built from the parameters."""

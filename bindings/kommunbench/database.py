@@ -109,6 +109,17 @@ def _stored_direction(value):
     return _DIRECTIONS[value]
 
 
+MIN_COVERAGE = float(lib.BENCH_MIN_COVERAGE_DEFAULT)
+
+
+def _coverage(value):
+    if value is None:
+        return MIN_COVERAGE
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise InvalidArgumentError(f"min_coverage must be a share from 0 to 1 (0: rank always), not {value!r}")
+    return float(value)
+
+
 def _scale(value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidArgumentError(f"scale must be a number such as 1, 100, 1000 or 10000, not {value!r}")
@@ -629,7 +640,7 @@ class Database:
     # ---- comparison -------------------------------------------------------------
 
     def compare(self, indicator, period, gender="T", areas=None, direction=None, focus=None,
-                weight="N01951", kind="utfall", population_period="same"):
+                weight="N01951", kind="utfall", population_period="same", min_coverage=None):
         """Where does each area stand for one indicator, period and gender?
 
         areas: None or "kommuner" (all 290), a list of codes, a group or kommungrupp id or name
@@ -638,7 +649,10 @@ class Database:
         focus: the kommun in question, a code or a name ("1490", "Borås"); it must be in the
         area set.  weight: the population for the weighted mean, one id or a list summed
         (the default N01951 is skipped when not imported), dated by population_period
-        ("same" or "previous", as in per_capita).  The weighted mean is not Kolada's "Riket":
+        ("same" or "previous", as in per_capita).  min_coverage: rank and colour only when this
+        share of the area set has a value, and at least two areas do (None: MIN_COVERAGE, a
+        quarter; 0: always); otherwise every rank is missing, every colour grey, and focus_text
+        says that too few report.  The weighted mean is not Kolada's "Riket":
         that is the national total over the national population, the area 0000's own value.
         Returns a Comparison with .table (area, name, value, rank, n, percentile, colour;
         rank missing where an area has no value) and .stats (n, n_areas, unweighted_mean,
@@ -662,6 +676,7 @@ class Database:
             opts.areas, opts.n_areas = (area_list.array if codes else ffi.new("char *[]", 1)), len(codes)
         opts.direction = _COMPARE_DIRECTIONS[direction]
         opts.weight_period = _denominator_period(population_period, "population_period")
+        opts.min_coverage = _coverage(min_coverage)
         out = ffi.new("bench_frame **")
         stats = ffi.new("bench_compare_stats *")
         with self._lock:
@@ -679,7 +694,9 @@ class Database:
             catalogue_direction = {lib.BENCH_DIRECTION_NONE: None, lib.BENCH_DIRECTION_HIGHER: "higher",
                                    lib.BENCH_DIRECTION_LOWER: "lower"}[dirn[0]]
             title, unit = text(title[0]), text(unit[0])
-        table = Frame(out[0]).to_pandas()
+        frame = Frame(out[0])
+        ranked, coverage = frame.meta("ranked") == "yes", float(frame.meta("coverage"))
+        table = frame.to_pandas()
         table["area"] = table["area"].astype(str)
         table["colour"] = table["colour"].astype(str)
         table["source"] = table["source"].astype(str)
@@ -696,7 +713,8 @@ class Database:
         params = {"indicator": str(indicator), "period": str(period), "gender": gender,
                   "areas": areas, "direction": direction if direction else catalogue_direction,
                   "focus": focus, "weight": weight, "population_period": population_period,
-                  "kind": kind, "title": title or None, "unit": unit or None, "derived": derived or None}
+                  "kind": kind, "title": title or None, "unit": unit or None, "derived": derived or None,
+                  "ranked": ranked, "coverage": coverage, "min_coverage": opts.min_coverage}
         return Comparison(table, s, params, names)
 
     def _derived(self, indicator):
@@ -705,24 +723,43 @@ class Database:
         row = ind[ind["id"].str.casefold() == str(indicator).strip().casefold()]
         return row["derived"].iloc[0] if len(row) else ""
 
-    def compare_all(self, areas="kommuner", direction=None):
+    def compare_all(self, areas="kommuner", direction=None, min_coverage=None):
         """Rank and colour every (indicator, period, gender) group of utfall values at once:
         the KKiK table in bulk.  Columns: indicator, period, gender, area, value, rank, n,
-        percentile, colour.  Rows without a value are kept with rank 0 and colour grey."""
+        percentile, colour, mean.  Rows without a value are kept with rank <NA> and colour
+        grey; a group too thinly covered (min_coverage, as in compare) is not ranked."""
         if direction not in _COMPARE_DIRECTIONS:
             raise InvalidArgumentError("direction must be 'lower', 'higher', 'none' or None")
-        return self._compare_all_frame(areas, direction).to_pandas()
+        return self._compare_all_frame(areas, direction, min_coverage).to_pandas()
 
-    def _compare_all_frame(self, areas="kommuner", direction=None):
+    def _compare_all_frame(self, areas="kommuner", direction=None, min_coverage=None):
         """compare_all as a Frame (zero-copy numpy columns)."""
         codes = resolve_areas(self, areas)
         area_list = _CodeList(codes)
-        arr = area_list.array if codes else (ffi.new("char *[]", 1) if codes is not None else ffi.NULL)
+        opts = ffi.new("bench_compare_all_options *")
+        opts.version = lib.BENCH_COMPARE_ALL_VERSION
+        opts.areas = area_list.array if codes else (ffi.new("char *[]", 1) if codes is not None else ffi.NULL)
+        opts.n_areas = len(codes or [])
+        opts.direction = _COMPARE_DIRECTIONS[direction]
+        opts.min_coverage = _coverage(min_coverage)
         out = ffi.new("bench_frame **")
         with self._lock:
             db = self._db()
-            check(lib.bench_compare_all(out, db, arr, len(codes or []), _COMPARE_DIRECTIONS[direction]), db)
+            check(lib.bench_compare_all_ext(out, db, opts), db)
         return Frame(out[0])
+
+    def latest_period(self, indicator, min_coverage=None, areas="kommuner", gender="T"):
+        """The latest period of `indicator` for which at least min_coverage of the area set
+        (default MIN_COVERAGE, a quarter; and at least two areas) has a value: the year to
+        rank.  None when no period has enough."""
+        from .periods import period_key
+        share = _coverage(min_coverage)
+        members = self.group_members(areas) if areas is not None else self.group_members("kommuner")
+        v = self.values(indicator, area=members, gender=gender)
+        v = v[v["status"] == "ok"]
+        counts = v.groupby(v["period"].astype(str)).size()
+        good = [p for p, n in counts.items() if n >= 2 and n >= share * len(members) - 1e-9]
+        return max(good, key=period_key) if good else None
 
     def memory(self):
         """Bytes the store holds for its observations (23 per observation)."""

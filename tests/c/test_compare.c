@@ -46,6 +46,7 @@ static int run_set(bench_db *db, const char *indicator, const char *const *areas
     o.areas = areas;
     o.n_areas = n_areas;
     o.direction = direction;
+    o.min_coverage = 0; /* the rank rules, on sets of any coverage */
     bench_frame *f = NULL;
     memset(&out->stats, 0x5A, sizeof out->stats);
     int st = bench_compare(&f, &out->stats, db, &o);
@@ -1047,6 +1048,7 @@ static void test_compare_all_random(void)
                 o.areas = areas;
                 o.n_areas = g.rows;
                 o.direction = dir;
+                o.min_coverage = 0; /* as bench_compare_all */
                 static result one;
                 bench_frame *cf;
                 CU_ASSERT_EQUAL_FATAL(bench_compare(&cf, &one.stats, db, &o), BENCH_OK);
@@ -1136,6 +1138,88 @@ static void test_compare_all_two_threads(void)
     bench_db_free(db);
 }
 
+/* The coverage rule: too few areas with a value in the set, and nothing is ranked or coloured. */
+static void test_coverage_rule(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\nX,0138,2022,2\n"
+                                          "X,0180,2022,..\nY,1490,2022,5\n",
+                                      NULL, NULL), BENCH_OK);
+    const char *eight[] = {"1490", "0138", "0180", "0114", "0115", "0117", "0120", "0123"};
+    bench_compare_options o = BENCH_COMPARE_INIT;
+    CU_ASSERT_EQUAL(o.min_coverage, BENCH_MIN_COVERAGE_DEFAULT);
+    o.indicator = "X";
+    o.period = "2022";
+    o.areas = eight;
+    o.n_areas = 8;
+    o.direction = BENCH_DIRECTION_LOWER;
+    bench_compare_stats s;
+    bench_frame *f = NULL;
+    /* 2 of 8 = 25 %: ranked at the default */
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(i32_at(f, 2, 0), 1);
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 0), "green");
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "ranked"), "yes");
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "coverage"), "0.25");
+    bench_frame_free(f);
+    /* asking for 30 %: nothing ranked or coloured, the statistics still there */
+    o.min_coverage = 0.3;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    for (size_t r = 0; r < bench_frame_rows(f); r++) {
+        CU_ASSERT_EQUAL(i32_at(f, 2, r), 0);
+        CU_ASSERT_STRING_EQUAL(code_at(f, 4, r), "grey");
+        CU_ASSERT_TRUE(isnan(f64_at(f, 3, r)));
+    }
+    CU_ASSERT_EQUAL(f64_at(f, 1, 0), 1); /* values stay, best first */
+    CU_ASSERT_EQUAL(s.n, 2);
+    CU_ASSERT_EQUAL(s.unweighted_mean, 1.5);
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "ranked"), "no");
+    bench_frame_free(f);
+    /* one value is never "plats 1 av 1", whatever the share */
+    const char *one[] = {"1490"};
+    o.indicator = "Y";
+    o.areas = one;
+    o.n_areas = 1;
+    o.min_coverage = 0.01;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(i32_at(f, 2, 0), 0);
+    CU_ASSERT_EQUAL(s.n, 1);
+    bench_frame_free(f);
+    o.min_coverage = 0; /* off */
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(i32_at(f, 2, 0), 1);
+    bench_frame_free(f);
+    o.min_coverage = 1.5;
+    CU_ASSERT_EQUAL(bench_compare(&f, &s, db, &o), BENCH_EINVAL);
+    o.min_coverage = NAN;
+    CU_ASSERT_EQUAL(bench_compare(&f, &s, db, &o), BENCH_EINVAL);
+    /* compare_all: per group over the set */
+    bench_compare_all_options a = BENCH_COMPARE_ALL_INIT;
+    a.areas = eight;
+    a.n_areas = 8;
+    a.min_coverage = 0.3;
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all_ext(&f, db, &a), BENCH_OK);
+    for (size_t r = 0; r < bench_frame_rows(f); r++) {
+        CU_ASSERT_EQUAL(i32_at(f, 5, r), 0);
+        CU_ASSERT_STRING_EQUAL(code_at(f, 8, r), "grey");
+    }
+    bench_frame_free(f);
+    a.min_coverage = 0.25; /* X ranked (2 of 8), Y not (1 of 8) */
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all_ext(&f, db, &a), BENCH_OK);
+    size_t ranked_x = 0, ranked_y = 0;
+    for (size_t r = 0; r < bench_frame_rows(f); r++) {
+        ranked_x += !strcmp(code_at(f, 0, r), "X") && i32_at(f, 5, r) > 0;
+        ranked_y += !strcmp(code_at(f, 0, r), "Y") && i32_at(f, 5, r) > 0;
+    }
+    CU_ASSERT_EQUAL(ranked_x, 2);
+    CU_ASSERT_EQUAL(ranked_y, 0);
+    bench_frame_free(f);
+    a.version = 9;
+    CU_ASSERT_EQUAL(bench_compare_all_ext(&f, db, &a), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_compare_all_ext(&f, db, NULL), BENCH_EINVAL);
+    bench_db_free(db);
+}
+
 int register_compare_suite(void)
 {
     CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -1156,5 +1240,6 @@ int register_compare_suite(void)
            !CU_add_test(s, "compare_all", test_compare_all) ||
            !CU_add_test(s, "compare_all with close values", test_compare_all_close_values) ||
            !CU_add_test(s, "compare_all on random groups", test_compare_all_random) ||
-           !CU_add_test(s, "compare_all on two threads", test_compare_all_two_threads);
+           !CU_add_test(s, "compare_all on two threads", test_compare_all_two_threads) ||
+           !CU_add_test(s, "coverage rule", test_coverage_rule);
 }

@@ -1,5 +1,7 @@
 """Comparison: the table, statistics, texts, area sets, compare_all, and property tests of the
-rules written in include/bench.h ("Comparison") against a plain pandas/numpy reference."""
+rules written in include/bench.h ("Comparison") against a plain pandas/numpy reference.  The rank
+rules are checked on sets of any coverage (min_coverage=0); the coverage rule has its own tests
+in test_coverage.py."""
 import re
 
 import numpy as np
@@ -52,7 +54,7 @@ def rows(table):
 # ---- the table and the statistics -----------------------------------------------------------------
 
 def test_table_columns_and_stats_keys(cdb):
-    c = cdb.compare("U33401", 2022, areas=FOUR)
+    c = cdb.compare("U33401", 2022, areas=FOUR, min_coverage=0)
     assert list(c.table.columns)[:len(TABLE_COLUMNS)] == TABLE_COLUMNS
     assert set(c.stats) == STATS_KEYS
     assert all(isinstance(a, str) for a in c.table["area"])
@@ -67,7 +69,7 @@ def test_table_columns_and_stats_keys(cdb):
 
 
 def test_stats(cdb):
-    s = cdb.compare("U33401", 2022, areas=FOUR).stats
+    s = cdb.compare("U33401", 2022, areas=FOUR, min_coverage=0).stats
     values = np.array([77.0, 89.0, 100.0, 120.0])
     assert (s["n"], s["n_areas"]) == (4, 5)
     assert s["unweighted_mean"] == pytest.approx(values.mean())
@@ -81,39 +83,39 @@ def test_stats(cdb):
 
 
 def test_weighted_mean_is_nan_without_population(cdb):
-    s = cdb.compare("U33401", 2022, areas=FOUR, weight=None).stats
+    s = cdb.compare("U33401", 2022, areas=FOUR, weight=None, min_coverage=0).stats
     assert np.isnan(s["weighted_mean"]) and s["unweighted_mean"] == pytest.approx(96.5)
 
 
 def test_gender_is_a_separate_series(cdb):
-    c = cdb.compare("U33401", 2022, gender="K", areas=["1490", "0138"], direction="lower")
+    c = cdb.compare("U33401", 2022, gender="K", areas=["1490", "0138"], direction="lower", min_coverage=0)
     assert c.table["area"].tolist() == ["0138", "1490"]
     assert c.table["value"].tolist() == [70.0, 80.0]
 
 
 def test_focus_text(cdb):
-    c = cdb.compare("U33401", 2022, areas=FOUR, focus="1490")
+    c = cdb.compare("U33401", 2022, areas=FOUR, focus="1490", min_coverage=0)
     assert c.focus_text == "Borås har plats 1 av 4, bland de 25 % bästa."
-    assert cdb.compare("U33401", 2022, areas=FOUR, focus="1280").focus_text == \
+    assert cdb.compare("U33401", 2022, areas=FOUR, focus="1280", min_coverage=0).focus_text == \
         "Malmö har plats 4 av 4, bland de 25 % sämsta."
-    assert cdb.compare("U33401", 2022, areas=FOUR, focus="0138").focus_text == \
+    assert cdb.compare("U33401", 2022, areas=FOUR, focus="0138", min_coverage=0).focus_text == \
         "Tyresö har plats 2 av 4, bland de 50 % i mitten."
-    assert cdb.compare("U33401", 2022, areas=FOUR, focus="0180").focus_text == "Stockholm har inget värde."
-    assert cdb.compare("U33401", 2022, areas=FOUR).focus_text is None
+    assert cdb.compare("U33401", 2022, areas=FOUR, focus="0180", min_coverage=0).focus_text == "Stockholm har inget värde."
+    assert cdb.compare("U33401", 2022, areas=FOUR, min_coverage=0).focus_text is None
 
 
 def test_caption(cdb):
-    c = cdb.compare("U33401", 2022, areas=FOUR)
+    c = cdb.compare("U33401", 2022, areas=FOUR, min_coverage=0)
     caption = c.caption()
     assert caption.startswith("Utredningstid i antal dagar")
     assert ", 2022, totalt;" in caption
     assert "4 av 5 områden har värde" in caption
     assert caption.endswith("Källa: Kolada")
-    assert ", kvinnor;" in cdb.compare("U33401", 2022, gender="K", areas=FOUR).caption()
+    assert ", kvinnor;" in cdb.compare("U33401", 2022, gender="K", areas=FOUR, min_coverage=0).caption()
 
 
 def test_repr_html_contains_the_colours(cdb):
-    c = cdb.compare("U33401", 2022, areas=FOUR, focus="1490")
+    c = cdb.compare("U33401", 2022, areas=FOUR, focus="1490", min_coverage=0)
     html = c._repr_html_()
     for colour in ("green", "yellow", "red", "grey"):
         expected = int((c.table["colour"] == colour).sum())
@@ -125,22 +127,22 @@ def test_repr_html_contains_the_colours(cdb):
 
 
 def test_repr(cdb):
-    text = repr(cdb.compare("U33401", 2022, areas=FOUR, focus="1490", weight=None))
+    text = repr(cdb.compare("U33401", 2022, areas=FOUR, focus="1490", weight=None, min_coverage=0))
     assert "n=4" in text and "ovägt medel=96,5" in text and "Borås har plats 1 av 4" in text
 
 
 def test_unknown_indicator_or_period(cdb):
     with pytest.raises(kb.NotFoundError):
-        cdb.compare("NOSUCH", 2022)
+        cdb.compare("NOSUCH", 2022, min_coverage=0)
     with pytest.raises(kb.NotFoundError):
-        cdb.compare("U33401", 1990)
+        cdb.compare("U33401", 1990, min_coverage=0)
 
 
 # ---- area sets --------------------------------------------------------------------------------------
 
 def test_areas_kommuner_is_all_290(cdb):
     for areas in (None, "kommuner"):
-        c = cdb.compare("U33401", 2022, areas=areas)
+        c = cdb.compare("U33401", 2022, areas=areas, min_coverage=0)
         assert len(c.table) == 290 and c.stats["n_areas"] == 290
         assert c.stats["n"] == 5  # 0180 has sekretess
         assert (c.table["rank"] > 0).sum() == 5
@@ -151,8 +153,8 @@ def test_areas_kommuner_is_all_290(cdb):
 def test_areas_kommungrupp_by_id_and_name(cdb, catalogue):
     members = sorted(catalogue.loc[catalogue["kommungrupp"] == "G92790", "code"])
     assert len(members) == 23
-    by_id = cdb.compare("U33401", 2022, areas="G92790", focus="1490")
-    by_name = cdb.compare("U33401", 2022, areas="Större stad", focus="1490")
+    by_id = cdb.compare("U33401", 2022, areas="G92790", focus="1490", min_coverage=0)
+    by_name = cdb.compare("U33401", 2022, areas="Större stad", focus="1490", min_coverage=0)
     for c in (by_id, by_name):
         assert sorted(c.table["area"]) == members
         assert c.stats["n_areas"] == 23
@@ -163,7 +165,7 @@ def test_areas_kommungrupp_by_id_and_name(cdb, catalogue):
 
 
 def test_areas_lan(cdb, catalogue):
-    c = cdb.compare("U33401", 2022, areas="14", direction="lower")
+    c = cdb.compare("U33401", 2022, areas="14", direction="lower", min_coverage=0)
     expected = sorted(catalogue.loc[(catalogue["type"] == "kommun") & (catalogue["lan"] == "14"), "code"])
     assert sorted(c.table["area"]) == expected and len(expected) == 49
     ranked = c.table[c.table["rank"] > 0]
@@ -173,7 +175,7 @@ def test_areas_lan(cdb, catalogue):
 
 def test_areas_custom_group(cdb):
     cdb.set_group("GPEER", ["1490", "0138", "1280"], "Jämförelsekommuner")
-    c = cdb.compare("U33401", 2022, areas="GPEER", direction="lower")
+    c = cdb.compare("U33401", 2022, areas="GPEER", direction="lower", min_coverage=0)
     assert c.table["area"].tolist() == ["1490", "0138", "1280"]
     assert c.table["colour"].tolist() == ["green", "yellow", "red"]
 
@@ -187,7 +189,7 @@ def compare_values(values, direction, pad_missing=0):
         text = "kpi,municipality,period,value\n" + "".join(
             f"X,{a},2022,{'..' if v is None else repr(float(v))}\n" for a, v in zip(codes, values))
         db.import_csv(text)
-        c = db.compare("X", 2022, areas=codes, direction=direction, weight=None)
+        c = db.compare("X", 2022, areas=codes, direction=direction, weight=None, min_coverage=0)
         table = c.table.set_index("area").loc[codes]
         return table, c.stats
 
@@ -299,9 +301,9 @@ def test_compare_matches_reference(kommun_codes, data):
         db.import_csv("\n".join(lines) + "\n", source="hypothesis")
         if from_catalogue:
             db.set_indicator("P1", direction=None if direction == "none" else direction)
-            c = db.compare("P1", 2022, areas=list(cells), weight=None)
+            c = db.compare("P1", 2022, areas=list(cells), weight=None, min_coverage=0)
         else:
-            c = db.compare("P1", "2022", areas=list(cells), direction=direction, weight=None)
+            c = db.compare("P1", "2022", areas=list(cells), direction=direction, weight=None, min_coverage=0)
     values = {a: (float(v) if isinstance(v, float) else np.nan) for a, v in cells.items()}
     ref, stats = reference(values, direction)
     table = c.table
@@ -335,14 +337,14 @@ def test_compare_matches_reference(kommun_codes, data):
 def test_compare_all_columns_and_groups(cdb):
     cdb.import_csv("kpi,municipality,period,value\nN05401,1490,2022,84\nN05401,0138,2022,86\n"
                    "N05401,1480,2022,79\n", source="val")
-    bulk = cdb.compare_all()
+    bulk = cdb.compare_all(min_coverage=0)
     for column in ("indicator", "period", "gender", "area", "value", "rank", "n", "percentile", "colour"):
         assert column in bulk.columns
     assert all(isinstance(a, str) for a in bulk["area"])
     groups = bulk.groupby(["indicator", "period", "gender"], observed=True)
     assert len(groups) == 5  # U33401 2021 T, 2022 T, 2022 K; N01951 2022 T; N05401 2022 T
     for (indicator, period, gender), group in groups:
-        one = cdb.compare(indicator, period, gender=gender).table
+        one = cdb.compare(indicator, period, gender=gender, min_coverage=0).table
         one = one[one["area"].isin(set(group["area"].astype(str)))].set_index("area")
         g = group.assign(area=group["area"].astype(str)).set_index("area").loc[one.index]
         assert ranks_of(g["rank"]) == ranks_of(one["rank"])
@@ -360,7 +362,7 @@ def test_compare_all_columns_and_groups(cdb):
 
 
 def test_compare_all_with_direction_and_areas(cdb):
-    bulk = cdb.compare_all(areas=["1490", "0138"], direction="higher")
+    bulk = cdb.compare_all(areas=["1490", "0138"], direction="higher", min_coverage=0)
     assert set(bulk["area"].astype(str)) == {"1490", "0138"}
     g = bulk[(bulk["indicator"] == "U33401") & (bulk["period"] == "2022") & (bulk["gender"] == "T")]
     assert g.sort_values("rank")["area"].astype(str).tolist() == ["0138", "1490"]  # 89 > 77
@@ -369,6 +371,6 @@ def test_compare_all_with_direction_and_areas(cdb):
 
 def test_caption_names_the_period_label(cdb):
     cdb.import_csv("kpi,municipality,period,value\nU33401,1490,2024-T1,70\nU33401,0138,2024-T1,80\n")
-    c = cdb.compare("U33401", "2024-T1", areas=["1490", "0138"])
+    c = cdb.compare("U33401", "2024-T1", areas=["1490", "0138"], min_coverage=0)
     assert re.search(r", 2024-T1, totalt;", c.caption())
     assert c.table["rank"].tolist() == [1, 2]
