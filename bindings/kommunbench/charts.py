@@ -145,8 +145,11 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
     for i, (area, name, value) in enumerate(zip(t["area"], t["name"], t["value"])):
         if area == focus:   # keeps its KKiK colour: outline and label say which bar it is
             bars[i].set_edgecolor(FOCUS_COLOUR)
-            bars[i].set_linewidth(1.6)
+            bars[i].set_linewidth(1.6 if len(t) <= 40 else 0.7)
             bars[i].set_zorder(3)
+            if len(t) > 40:   # among hundreds of bars one is a hairline: draw it wider
+                bars[i].set_width(max(2.5, len(t) / 90))
+                bars[i].set_x(i - bars[i].get_width() / 2)
             ax.annotate(f"{name or area}\n{_number(value)}", (i, value), xytext=(0, 6),
                         textcoords="offset points", ha="center", va="bottom", fontsize=7,
                         fontweight="bold", color=FOCUS_COLOUR,
@@ -196,7 +199,7 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
 def _check_series(label, s):
     if not s.index.is_unique:
         dup = sorted(set(s.index[s.index.duplicated()]))
-        raise ValueError(f"{label}: several values for period {', '.join(map(str, dup[:3]))}; "
+        raise ValueError(f"{label}: several values for period {', '.join(str(d) for d in dup[:3])}; "
                          "T, K and M (and each area) are separate series")
 
 
@@ -337,7 +340,9 @@ def values_series(df, index="period"):
             raise ValueError(f"values of several {col}s ({', '.join(sorted(df[col].astype(str).unique()))}) "
                              "are separate series: select one")
     s = pd.Series(df["value"].to_numpy(), index=df[index].astype(str).to_numpy())
-    return s
+    # one key given by several sources (a report repeats last year's figure): the last wins,
+    # as in compare()
+    return s[~s.index.duplicated(keep="last")]
 
 
 def granularity(period):
