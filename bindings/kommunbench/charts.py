@@ -203,6 +203,27 @@ def _check_series(label, s):
                          "T, K and M (and each area) are separate series")
 
 
+def _all_periods(periods, gran):
+    """Every period of one kind from the first to the last, so that a missing one is a gap
+    on the axis and a break in the line, never a straight line across it."""
+    if not periods:
+        return []
+    steps = {"tertial": ("T", 3, "{}"), "quarter": ("Q", 4, "{}"), "month": ("", 12, "{:02d}")}
+    if gran == "year":
+        return [str(y) for y in range(int(periods[0]), int(periods[-1]) + 1)]
+    letter, per_year, fmt = steps[gran]
+    first, last = periods[0], periods[-1]
+    y0, y1 = int(first[:4]), int(last[:4])
+    n0, n1 = int(first[5:].lstrip("TQ")), int(last[5:].lstrip("TQ"))
+    out = []
+    for y in range(y0, y1 + 1):
+        for n in range(1, per_year + 1):
+            if (y, n) < (y0, n0) or (y, n) > (y1, n1):
+                continue
+            out.append(f"{y}-{letter}{fmt.format(n)}")
+    return out if len(out) <= 240 else periods
+
+
 def _spread(ys, gap):
     """Move label positions apart so that neighbours are at least `gap` apart (in order)."""
     order = sorted(range(len(ys)), key=lambda i: ys[i])
@@ -247,9 +268,7 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
         else:
             left_out += len(other)
         clean[label] = same
-    periods = sorted({p for s in clean.values() for p in s.dropna().index}, key=period_key)
-    if periods and gran == "year":  # years: no year left out of the axis
-        periods = [str(y) for y in range(int(periods[0]), int(periods[-1]) + 1)]
+    periods = _all_periods(sorted({p for s in clean.values() for p in s.dropna().index}, key=period_key), gran)
     pos = {p: i for i, p in enumerate(periods)}
     palette = [PEER_COLOUR, MEAN_COLOUR, "#fd8d3c", "#74c476", "#9e9ac8"]
     k = 0

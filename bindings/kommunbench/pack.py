@@ -156,8 +156,8 @@ def _plan_focus(plan, db, focus, peers, indicators, values, maps):
         common = Counter(periods.values()).most_common(1)[0][0]
         inds = [i for i, p in periods.items() if p == common]
         plan.add(focus, "styrkort", f"{fs}-styrkort", f"Styrkort {common}",
-                 lambda: charts.scorecard(db, inds, common, focus,
-                                          peers=peer_group if isinstance(peer_group, (str, list)) else None))
+                 lambda inds=inds, common=common: charts.scorecard(
+                     db, inds, common, focus, peers=peer_group if isinstance(peer_group, (str, list)) else None))
     for ind in periods:
         plan.add(focus, "utveckling", f"{fs}-{slug(ind)}-utveckling", f"{ind} över tid",
                  lambda ind=ind: charts.trend_of(db, ind, focus, peers=peer_group))
@@ -170,10 +170,10 @@ def _plan_focus(plan, db, focus, peers, indicators, values, maps):
             for ind, period in list(periods.items())[:2]:
                 plan.add(focus, "karta", f"{fs}-{slug(ind)}-karta", f"{ind} {period}, karta",
                          lambda ind=ind, period=period: charts.map(db.compare(ind, period, focus=focus), db=db))
-            ind, period = next(iter(periods.items()))
-            if peer_group is not None:
-                plan.add(focus, "karta", f"{fs}-{slug(ind)}-karta-lan", f"{ind} {period}, länet",
-                         lambda: charts.map_lan(db.compare(ind, period, focus=focus), db=db))
+            first, first_period = next(iter(periods.items()))
+            plan.add(focus, "karta", f"{fs}-{slug(first)}-karta-lan", f"{first} {first_period}, länet",
+                     lambda ind=first, period=first_period: charts.map_lan(
+                         db.compare(ind, period, focus=focus), db=db))
     # the nämnd's own figures: one chart per indicator, gender and kind of period
     mine = values[values["area"] == focus]
     own = _own(mine)

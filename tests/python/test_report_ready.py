@@ -179,7 +179,11 @@ def test_years_and_tertials_are_never_joined_and_lines_break_at_gaps():
     s = pd.Series([10.0, 3.0, 4.0, 5.0], index=["2017", "2017-T1", "2017-T2", "2018-T1"])
     fig = charts.trend({"Borås": s}, "Borås")
     line = fig.axes[0].get_lines()[0]
-    assert len(line.get_xdata()) == 3 and 10.0 not in list(line.get_ydata())
+    ys = np.asarray(line.get_ydata(), dtype=float)
+    assert len(ys) == 4 and 10.0 not in list(ys)          # 2017-T1 … 2018-T1, no yearly 10
+    assert math.isnan(ys[2])                               # 2017-T3 has no value: a break
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["2017-T1", "2017-T2", "2017-T3", "2018-T1"]
     assert "visas inte" in fig._supxlabel.get_text()
     gap = pd.Series([70.0, 80.0], index=["2018", "2020"])
     line = charts.trend({"Borås": gap}, "Borås").axes[0].get_lines()[0]
