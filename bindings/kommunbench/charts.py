@@ -686,7 +686,7 @@ def map_lan(comparison, lan=None, title=None, db=None, size_cm=(16.0, 12.0)):
     ax.set_ylim(miny - 0.05, maxy + 0.05)
     ax.legend(handles=handles, fontsize=6.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     what = comparison.params.get("title") or comparison.indicator
-    ax.set_title("\n".join(textwrap.wrap(title or f"{what} – {comparison.period}, {_lan_name(comparison, lan)}", 95)),
-                 fontsize=8, loc="left")
+    fig.suptitle("\n".join(textwrap.wrap(title or f"{what} – {comparison.period}, {_lan_name(comparison, lan)}", 95)),
+                 fontsize=8, x=0.01, ha="left")
     _map_caption(fig, comparison, db, extra=f"; färg efter placering bland {area_set_words(comparison)}")
     return fig

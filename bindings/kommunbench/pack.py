@@ -239,7 +239,7 @@ def build_focus_pack(db, focus, out, peers=None, indicators=None, maps=True, pro
         fig = make()
         charts.save(fig, os.path.join(out, file))
         label = getattr(fig, "_supxlabel", None) or (fig.texts[-1] if fig.texts else None)
-        caption = label.get_text().replace("\n", " ") if label is not None else ""
+        caption = label.get_text().replace("\n", " ") if label is not None else ""   # also in alt
         charts.close(fig)
         made.append((f, section, file, what, note, caption))
     bar.close()
@@ -268,8 +268,8 @@ def build_focus_pack(db, focus, out, peers=None, indicators=None, maps=True, pro
             parts.append(f"<h3 id='{slug(fname)}-{key}'>{heading}</h3>")
             parts.append(plan.tables.get((f, key), ""))
             for _, _, file, what, note, caption in items:
-                parts.append(f"<figure><img src='{file}.png' alt='{html.escape(what)}'>"
-                             f"<figcaption>{html.escape(caption or what)} (<a href='{file}.svg'>SVG</a>)</figcaption>"
+                parts.append(f"<figure><img src='{file}.png' alt='{html.escape(what)}. {html.escape(caption)}'>"
+                             f"<figcaption><a href='{file}.svg'>SVG</a></figcaption>"
                              f"</figure>{note}")
     parts.append("</body></html>")
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as fh:
