@@ -132,6 +132,8 @@ def _own_table(rows):
     wide = rows.pivot_table(index="period", columns="kind", values="value", aggfunc="last")
     wide = wide.reindex(sorted(wide.index, key=period_key))
     wide.index.name = "Period"
+    wide.columns.name = None
+    wide = wide.rename(columns=str.capitalize)
     return wide.reset_index().to_html(index=False, na_rep="–", border=0, classes="t",
                                       float_format=lambda v: charts._number(v))
 
