@@ -295,7 +295,7 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
                 inside = [pos[p] for p in periods if p.startswith(f"{year}-")]
                 if inside:
                     ax.plot([min(inside) - 0.4, max(inside) + 0.4], [v, v], color=colour,
-                            linestyle="--", linewidth=1.2, label=None if drawn else f"{label} {year}")
+                            linestyle="--", linewidth=1.2, label=None if drawn else f"{label} (helår)")
                     drawn = True
             continue
         else:
@@ -318,7 +318,7 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
     if low < 0:
         ax.axhline(0, color="#999999", linewidth=0.6)
     # end labels never overlap: at least one text line apart (the axes are ~6 cm high)
-    gap = (hi - lo) * 0.075
+    gap = (hi - lo) * 0.055
     ys = _spread([e[1] for e in ends], gap)
     for (x, y, text, colour, size), y2 in zip(ends, ys):
         ax.annotate(text, (x, y), xytext=(x + 0.15, y2), textcoords="data", fontsize=size,
