@@ -43,8 +43,9 @@ def documents(srcs):
 
 def _own(values):
     """Rows from a nämnd's own reports (not Kolada, not SCB)."""
-    orig = values["source"].map(lambda s: sources.origin(s))
-    return values[~orig.isin([sources.KOLADA, sources.SCB, None])]
+    orig = pd.Series([sources.origin(s, i) for s, i in zip(values["source"], values["indicator"])],
+                     index=values.index, dtype=object)
+    return values[~orig.isin([sources.KOLADA, sources.SCB]) & orig.notna()]
 
 
 def default_focus(db):

@@ -330,3 +330,12 @@ def test_compare_prints_a_swedish_table_and_xlsx(tmp_path):
     assert {"grön", "gul", "röd"} <= colours
     assert ws.cell(row=ws.max_row, column=1).value == "Källa: Kolada"
     assert ws.cell(row=2, column=header.index("värde") + 1).number_format == "# ##0.0"
+
+
+def test_kolada_values_read_from_bytes_are_not_a_namnds_own_figures():
+    from kommunbench.pack import default_focus
+    j = kb.Database()
+    j.import_kolada_json(b'{"values": [{"kpi": "U35400", "municipality": "1490", "period": 2022, '
+                         b'"values": [{"gender": "T", "value": 50}]}]}')
+    assert default_focus(j) == []
+    assert default_focus(kb.Database(with_datasets=True)) == ["0138", "1490"]
