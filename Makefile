@@ -48,7 +48,7 @@ $(VENV)/.deps: pyproject.toml
 	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
 	$(VPY) -m pip install -q "setuptools>=68" wheel "cffi>=1.16"
-	$(VPY) -m pip install -q ".[test,demo]" --no-build-isolation
+	$(VPY) -m pip install -q ".[test,demo,maps]" --no-build-isolation
 	@touch $@
 
 venv: deps $(VENV)/.deps

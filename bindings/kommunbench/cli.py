@@ -5,13 +5,14 @@
     kommunbench export db.kbsnap out.csv|out.xlsx [--indicator U33401] [--area 1490]
     kommunbench per-capita db.kbsnap N01990 --store-as ASYL1000 [--scale 1000] [--population-period previous]
     kommunbench ratio db.kbsnap N31001 N28811 --store-as KR_PER_BRUKARE [--scale 1]
-    kommunbench pack [--snapshot db.kbsnap] [--out out]
+    kommunbench pack --focus 1490 [--peers "Större stad"] [--indicators U33401,U35400] [--snapshot S] [--out out]
+    kommunbench --version
 
 Exit codes: 0 done, 1 the data or a file was refused (the message names file, line and
 column), 2 the command line was wrong.
 """
 import argparse
-import json
+import math
 import os
 import sys
 
@@ -38,6 +39,23 @@ def _kind_of(path):
     return "scb-json" if b'"columns"' in head or b'"dimension"' in head else "kolada-json"
 
 
+def _wide_hint(path):
+    """A hint when a CSV header looks like the wide layout (geo,year,u33401)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            header = f.readline().strip().lower()
+    except OSError:
+        return None
+    cols = [c.strip().strip('"') for c in header.replace(";", ",").split(",")]
+    if "kpi" in cols or "value" in cols:
+        return None
+    if any(c in ("geo", "municipality", "kommun", "area") for c in cols) and \
+            any(c in ("year", "period", "time") for c in cols):
+        return (f"the header of {os.path.basename(path)} ({','.join(cols[:5])}) looks like the wide layout, "
+                "one column per indicator: try --layout wide")
+    return None
+
+
 def cmd_import(args):
     from tqdm.auto import tqdm
     db = _open(args.snapshot, create=True)
@@ -45,7 +63,14 @@ def cmd_import(args):
     for path in tqdm(args.files, desc="importing", unit="file", disable=len(args.files) < 2 or args.quiet):
         kind = _kind_of(path)
         if kind == "csv":
-            rep = db.import_csv(path, layout=args.layout, source=args.source)
+            try:
+                rep = db.import_csv(path, layout=args.layout, source=args.source)
+            except BenchError as e:
+                hint = _wide_hint(path) if args.layout == "kolada" else None
+                if hint:
+                    raise type(e)(f"{e}\n{hint}", code=e.code, file=e.file, line=e.line,
+                                  column=e.column) from None
+                raise
         elif kind == "scb-json":
             rep = db.import_population(path, source=args.source)
         else:
@@ -58,35 +83,113 @@ def cmd_import(args):
     return 0
 
 
+COLOUR_WORDS = {"green": "grön", "yellow": "gul", "red": "röd", "grey": "grå", "": ""}
+COLUMN_WORDS = {"area": "kod", "name": "kommun", "value": "värde", "rank": "plats", "n": "antal",
+                "percentile": "percentil", "colour": "färg", "source": "källa", "indicator": "nyckeltal",
+                "period": "period", "gender": "kön", "kind": "typ", "count": "antal bakom", "status": "status",
+                "title": "titel", "unit": "enhet", "direction": "riktning"}
+SHEET_WORDS = {"table": "Jämförelse", "values": "Värden"}
+
+
+def _num(v, decimals=1):
+    """Swedish number text: 1 533,5; – for a missing value."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if float(v).is_integer():
+        decimals = 0
+    return f"{v:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+
+
+def _has_rank(rank):
+    """A rank is missing (<NA>) for an area without a value or in a set too few report in."""
+    import pandas as pd
+    return bool(pd.notna(rank)) and rank > 0
+
+
+def swedish_table(c, rows=30):
+    """The comparison as a Swedish text table: plats, kod, kommun, värde, färg."""
+    t = c.table  # best first; areas without a value (no rank) last
+    lines = [f"{'plats':>5}  {'kod':<6}{'kommun':<22}{'värde':>10}  färg"]
+    shown = t.head(rows)
+    if c.focus is not None and c.focus not in set(shown["area"]):
+        shown = t[t["area"].isin(list(shown["area"]) + [c.focus])]
+    for r in shown.itertuples(index=False):
+        mark = " <" if r.area == c.focus else ""
+        lines.append(f"{(str(r.rank) if _has_rank(r.rank) else '–'):>5}  {r.area:<6}{(r.name or '')[:21]:<22}"
+                     f"{_num(r.value):>10}  {COLOUR_WORDS.get(r.colour, r.colour)}{mark}")
+    if len(t) > len(shown):
+        lines.append(f"  … {len(t) - len(shown)} rader till (--rows, --csv eller --xlsx för alla)")
+    return "\n".join(lines)
+
+
+def _source_row(text, ncols):
+    return [text] + [None] * (ncols - 1)
+
+
+def write_xlsx(path, frames, source):
+    """Write DataFrames to an xlsx workbook: Swedish sheet names and column names, colour
+    words (grön/gul/röd/grå), cells of the colour column filled, number formats, and a
+    "Källa: …" row under each table."""
+    import pandas as pd
+    from openpyxl.styles import Font, PatternFill
+    fills = {"grön": "3A9D23", "gul": "F2C12E", "röd": "D7301F", "grå": "BDBDBD"}
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for sheet, df in frames.items():
+            df = df.copy()
+            if "colour" in df.columns:
+                df["colour"] = df["colour"].map(lambda c: COLOUR_WORDS.get(c, c))
+            df = df.rename(columns=COLUMN_WORDS)
+            df.to_excel(xw, sheet_name=sheet, index=False)
+            ws = xw.sheets[sheet]
+            cols = list(df.columns)
+            for j, col in enumerate(cols, start=1):
+                letter = ws.cell(row=1, column=j).column_letter
+                ws.column_dimensions[letter].width = max(8, min(40, len(col) + 4))
+                ws.cell(row=1, column=j).font = Font(bold=True)
+                fmt = {"värde": "# ##0.0", "percentil": "0.0", "plats": "0", "antal": "0"}.get(col)
+                for i in range(2, len(df) + 2):
+                    cell = ws.cell(row=i, column=j)
+                    if fmt:
+                        cell.number_format = fmt
+                    if col == "färg" and cell.value in fills:
+                        cell.fill = PatternFill("solid", fgColor=fills[cell.value])
+            ws.cell(row=len(df) + 3, column=1, value=source).font = Font(italic=True)
+
+
 def cmd_compare(args):
+    from . import charts
     db = _open(args.snapshot)
     areas = args.areas.split(",") if args.areas and "," in args.areas else args.areas
     c = db.compare(args.indicator, args.period, gender=args.gender, areas=areas,
                    direction=args.direction, focus=args.focus)
+    source = charts.comparison_caption(c, db)
     if args.csv:
         c.table.to_csv(args.csv, index=False)
     if args.xlsx:
-        c.table.to_excel(args.xlsx, index=False)
+        write_xlsx(args.xlsx, {SHEET_WORDS["table"]: c.table}, source)
     if args.chart:
-        from . import charts
-        ind = db.indicators().set_index("id")
-        unit = ind.loc[args.indicator, "unit"] if args.indicator in ind.index else ""
-        charts.save(charts.ranking(c, unit=unit), args.chart)
-    print(c.caption())
+        charts.save(charts.ranking(c, db=db), args.chart)
+    title = c.params.get("title") or c.indicator
+    s = c.stats
+    print(f"{title} ({c.indicator}), {c.period}, {charts.GENDER_WORDS[c.gender]}, {charts.area_set_words(c)}")
     if c.focus_text:
         print(c.focus_text)
-    print(json.dumps(c.stats, ensure_ascii=False))
+    print(f"{s['n']} av {s['n_areas']} har värde; ovägt medel {_num(s['unweighted_mean'])}, "
+          f"median {_num(s['median'])}, min {_num(s['min'])}, max {_num(s['max'])}")
     if not (args.csv or args.xlsx):
-        print(c.table.to_string(index=False, max_rows=args.rows))
+        print(swedish_table(c, args.rows))
+    print(source)
     return 0
 
 
 def cmd_export(args):
+    from . import sources
     db = _open(args.snapshot)
     df = db.with_labels(db.values(args.indicator, area=args.area, period=args.period,
                                   gender=None if args.gender == "all" else args.gender, kind=None))
     if args.out.lower().endswith(".xlsx"):
-        df.to_excel(args.out, index=False)
+        caption = sources.caption(df["source"].astype(str).unique(), indicators=None)
+        write_xlsx(args.out, {SHEET_WORDS["values"]: df}, caption)
     else:
         df.to_csv(args.out, index=False)
     print(f"{args.out}: {len(df)} rows")
@@ -124,10 +227,15 @@ def cmd_ratio(args):
 
 
 def cmd_pack(args):
-    from .pack import build_pack
+    from .pack import build_focus_pack, default_focus, summary_text
     db = _open(args.snapshot) if args.snapshot else Database(with_datasets=True)
-    made = build_pack(db, args.out)
-    print(f"wrote {len(made)} charts and {os.path.join(args.out, 'index.html')}")
+    focus = [f.strip() for f in args.focus.split(",")] if args.focus else default_focus(db)
+    if not focus:
+        raise BenchError("no focus kommun: give one with --focus, e.g. --focus 1490")
+    indicators = [i.strip() for i in args.indicators.split(",")] if args.indicators else None
+    summary = build_focus_pack(db, focus, args.out, peers=args.peers, indicators=indicators,
+                               progress=not args.quiet)
+    print(summary_text(summary))
     return 0
 
 
@@ -135,6 +243,8 @@ def parser():
     p = argparse.ArgumentParser(prog="kommunbench", description=__doc__.splitlines()[0],
                                 epilog="Källa: Kolada for unprocessed Kolada values; "
                                        "Bearbetning av data från Kolada for normalized ones.")
+    from . import __version__
+    p.add_argument("--version", action="version", version=f"kommunbench {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     i = sub.add_parser("import", help="import files into a snapshot (created if missing)")
     i.add_argument("snapshot")
@@ -186,9 +296,15 @@ def parser():
     r.add_argument("--title")
     r.add_argument("--unit")
     r.set_defaults(run=cmd_ratio)
-    k = sub.add_parser("pack", help="build the omvärldsbevakning pack (HTML, PNG, SVG)")
+    k = sub.add_parser("pack", help="build the omvärldsbevakning pack for focus kommuner (HTML, PNG, SVG)")
     k.add_argument("--snapshot", help="default: the seed figures shipped with kommunbench")
+    k.add_argument("--focus", help="kommun codes, e.g. 1490 or 1490,0138 (default: the kommuner with "
+                                   "their own report figures)")
+    k.add_argument("--peers", help='the peer set, e.g. "Större stad" (default: the SKR kommungrupp)')
+    k.add_argument("--indicators", help="the measures to rank, e.g. U33401,U35400 (default: every "
+                                        "indicator with a direction and values for 30 kommuner)")
     k.add_argument("--out", default="out")
+    k.add_argument("--quiet", action="store_true", help="no progress bar")
     k.set_defaults(run=cmd_pack)
     return p
 

@@ -7,8 +7,10 @@
 
 The API is Kolada's (https://api.kolada.se/v3 by default; v2 works too).  Ids are sent in
 chunks of at most 25 per path segment; pages are followed through next_url (v3) or next_page
-(v2); 429 and 5xx answers are retried with exponential backoff (Retry-After is honoured);
-every request has a timeout and a cap on the response size.  Each response is cached on disk
+(v2); 429 and 5xx answers are retried with exponential backoff (Retry-After is honoured)
+within a deadline (60 s by default); a name that does not resolve (no network) fails at once,
+a server that does not answer within the timeout (10 s) fails without retries; every request
+has a cap on the response size.  Each response is cached on disk
 (KOMMUNBENCH_CACHE, or ~/.cache/kommunbench/kolada), written atomically, so an interrupted
 fetch leaves no half file and a fetch works offline once cached.  Fetched data is only ever
 parsed as JSON.  Write "Källa: Kolada" under the values you show.
@@ -16,6 +18,7 @@ parsed as JSON.  Write "Källa: Kolada" under the values you show.
 import hashlib
 import json
 import os
+import socket
 import tempfile
 import time
 import urllib.error
@@ -84,9 +87,9 @@ class KoladaClient:
     cache: "use" (read a cached answer, else fetch and keep it), "refresh" (fetch and keep),
     "offline" (cache only; a missing answer is an error) or None (no cache)."""
 
-    def __init__(self, base_url=DEFAULT_BASE_URL, cache="use", cache_directory=None, timeout=30.0,
+    def __init__(self, base_url=DEFAULT_BASE_URL, cache="use", cache_directory=None, timeout=10.0,
                  retries=5, backoff=1.0, max_bytes=MAX_RESPONSE_BYTES, progress=True,
-                 allow_http=False):
+                 allow_http=False, deadline=60.0):
         if cache not in ("use", "refresh", "offline", None):
             raise InvalidArgumentError("cache must be 'use', 'refresh', 'offline' or None")
         parsed = urllib.parse.urlparse(base_url)
@@ -96,7 +99,8 @@ class KoladaClient:
         self.base_url = base_url.rstrip("/")
         self.cache = cache
         self.cache_directory = Path(cache_directory) if cache_directory else cache_dir()
-        self.timeout = timeout
+        self.timeout = timeout      # for the connection and for each read
+        self.deadline = deadline    # for one request with its retries
         self.retries = retries
         self.backoff = backoff
         self.max_bytes = max_bytes
@@ -130,10 +134,14 @@ class KoladaClient:
     def _download(self, url):
         request = urllib.request.Request(url, headers={"Accept": "application/json",
                                                        "User-Agent": "kommunbench"})
+        give_up = time.monotonic() + self.deadline if self.deadline else None
         for attempt in range(self.retries + 1):
             wait = self.backoff * (2 ** attempt)
+            left = give_up - time.monotonic() if give_up else self.timeout
+            if left <= 0:
+                raise KoladaError(f"{url}: no answer within {self.deadline:g} s")
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                with urllib.request.urlopen(request, timeout=min(self.timeout, left)) as response:
                     body = response.read(self.max_bytes + 1)
                     if len(body) > self.max_bytes:
                         raise KoladaError(f"{url}: the answer is larger than {self.max_bytes} bytes")
@@ -145,8 +153,16 @@ class KoladaClient:
                 if retry_after and retry_after.isdigit():
                     wait = max(wait, float(retry_after))
             except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+                reason = getattr(e, "reason", e)
+                if isinstance(reason, socket.gaierror):  # no network or no such name: retrying won't help
+                    raise KoladaError(f"{url}: cannot resolve {urllib.parse.urlparse(url).hostname} "
+                                      f"(no network?): {reason}") from None
+                if isinstance(reason, (TimeoutError, socket.timeout)) or isinstance(e, TimeoutError):
+                    raise KoladaError(f"{url}: no answer within {min(self.timeout, left):g} s") from None
                 if attempt == self.retries:
-                    raise KoladaError(f"{url}: {getattr(e, 'reason', e)}") from None
+                    raise KoladaError(f"{url}: {reason}") from None
+            if give_up and time.monotonic() + wait > give_up:
+                raise KoladaError(f"{url}: no answer within {self.deadline:g} s")
             time.sleep(wait)
         raise KoladaError(f"{url}: no answer")  # pragma: no cover
 
@@ -171,12 +187,14 @@ class KoladaClient:
         bar = _progress(len(queries), description, self.progress)
         try:
             for path, params in queries:
-                for page in self.pages(path, params):
+                for k, page in enumerate(self.pages(path, params)):
                     values = page.get("values") if isinstance(page, dict) else page
                     if not isinstance(values, list):
                         raise KoladaError(f"{path}: expected a list of values")
                     rows.extend(values)
-                bar.update(1)
+                    if k:              # a query of many pages: the bar grows with them
+                        bar.total = (bar.total or 0) + 1
+                    bar.update(1)
         finally:
             bar.close()
         return json.dumps({"values": rows}).encode()
@@ -232,6 +250,8 @@ def _into(db, body, source, include_deleted=False):
 
 
 class _NoBar:
+    total = 0
+
     def update(self, n):
         pass
 
@@ -240,13 +260,13 @@ class _NoBar:
 
 
 def _progress(total, description, enabled):
-    if not enabled or total < 2:
+    if not enabled:
         return _NoBar()
     try:
         from tqdm.auto import tqdm
     except ImportError:  # tqdm is optional
         return _NoBar()
-    return tqdm(total=total, desc=description, unit="request")
+    return tqdm(total=total, desc=description, unit="page", delay=1.0)  # shown when it takes a while
 
 
 def fetch_values(kpi, municipality=None, years=None, from_date=None, db=None, **client):

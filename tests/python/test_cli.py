@@ -39,8 +39,10 @@ def test_import_compare_export(tmp_path):
     assert (tmp_path / "rank.png").read_bytes()[:4] == b"\x89PNG"
     r = run("export", snap, tmp_path / "v.xlsx", "--indicator", "U33401", "--area", "1490")
     assert r.returncode == 0, r.stderr
-    x = pd.read_excel(tmp_path / "v.xlsx", dtype={"area": str})
-    assert set(x["name"]) == {"Borås"} and x["unit"].iloc[0] == "dagar"
+    x = pd.read_excel(tmp_path / "v.xlsx", sheet_name="Värden", dtype={"kod": str})
+    assert x["nyckeltal"].iloc[-1].startswith("Källa: Kolada")   # the source row under the table
+    x = x[x["kommun"].notna()]
+    assert set(x["kommun"]) == {"Borås"} and x["enhet"].iloc[0] == "dagar"
 
 
 def test_bad_file_exit_code_and_message(tmp_path):
