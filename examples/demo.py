@@ -30,10 +30,17 @@ def main():
         if ddf.is_dir():
             for kpi in KPIS:
                 db.import_csv(ddf / f"ddf--datapoints--{kpi}--by--geo--year.csv", layout="wide")
+            # a per-capita figure ranked like any indicator: asylsökande per 1 000 invånare, divided
+            # as Kolada divides its N01993 (invånare 31/12 the year before)
+            db.import_csv(ddf / "ddf--datapoints--n01990--by--geo--year.csv", layout="wide")
+            db.set_indicator("N01990", title="Asylsökande/inskrivna i Migrationsverkets mottagningssystem, antal")
+            db.per_capita("N01990", scale=1000, population_period="previous", store_as="ASYL1000",
+                          title="Asylsökande per 1 000 invånare (31/12 året före)")
         else:
             print(f"{ddf} is absent: the demo shows the shipped report figures only")
-        # the KKiK measures of individ- och familjeomsorgen first, then the others with a direction
-        order = ["U33401", "U35400", "U31402", "U23401", "U21401", "U21468", "U23471", "N15428"]
+        # the KKiK measures of individ- och familjeomsorgen first, then the others with a direction,
+        # then the per-capita figure
+        order = ["U33401", "U35400", "U31402", "U23401", "U21401", "U21468", "U23471", "N15428", "ASYL1000"]
         known = set(db.indicators()["id"])
         summary = build_focus_pack(db, args.focus.split(","), args.out,
                                    indicators=[i for i in order if i in known] if ddf.is_dir() else None)

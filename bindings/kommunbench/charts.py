@@ -164,7 +164,8 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
                 lab.set_color(FOCUS_COLOUR)
     else:
         ax.set_xticks([])
-        ax.set_xlabel(f"{len(t)} kommuner, bästa till vänster", fontsize=7)
+        order = "bästa" if comparison.direction in ("lower", "higher") else "högsta"  # no direction: by size
+        ax.set_xlabel(f"{len(t)} kommuner, {order} till vänster", fontsize=7)
     mean = comparison.stats["unweighted_mean"]
     if not few and not math.isnan(mean):
         ax.axhline(mean, color=MEAN_COLOUR, linestyle="--", linewidth=0.8)
