@@ -897,6 +897,55 @@ typedef struct bench_compare_all_options {
 BENCH_EXPORT bench_status bench_compare_all_ext(bench_frame **out, bench_db *db,
                                                 const bench_compare_all_options *opts);
 
+/* ------------------------------------------------------------------ */
+/* Similar kommuner (likhetsutsökning)                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The rule (the CIPFA nearest-neighbours method, published, unlike the one
+ * behind Kolada's "Liknande kommuner"):
+ *
+ *   - Candidates are the areas of the set (and the focus) with a value (status
+ *     ok, utfall, the period and gender asked) of every chosen indicator; with
+ *     several sources the most recent is used.
+ *   - Each indicator is standardized over the candidates: z = (x - mean) / sd,
+ *     sd the population standard deviation (ddof 0); an indicator equal for
+ *     every candidate (sd 0) gives z = 0 and adds nothing.
+ *   - distance = sqrt(sum_i w_i (z_i - z_i,focus)^2), the weights normalized
+ *     to sum to 1 (equal by default).
+ *   - The k nearest, the focus left out, sorted by distance, ties by area code.
+ *     Each indicator's share of the squared distance, w_i (z_i - z_i,focus)^2 /
+ *     distance^2, says why an area is near; a row's shares sum to 1 (at
+ *     distance 0 each share is the indicator's weight).
+ */
+
+#define BENCH_SIMILAR_VERSION 1
+
+/** What bench_similar() looks for. */
+typedef struct bench_similar_options {
+    unsigned int version;          /**< BENCH_SIMILAR_VERSION */
+    const char *focus;             /**< the kommun, e.g. "1490" */
+    const char *const *indicators; size_t n_indicators; /**< 1 to 64, none twice */
+    const double *weights;         /**< n_indicators weights >= 0, or NULL for equal weights */
+    const char *period;
+    bench_gender gender;
+    const char *const *areas; size_t n_areas; /**< the candidates' set; NULL: all kommuner */
+    size_t k;                      /**< how many (0: 7, as Kolada's groups) */
+} bench_similar_options;
+
+#define BENCH_SIMILAR_INIT { BENCH_SIMILAR_VERSION, NULL, NULL, 0, NULL, NULL, BENCH_GENDER_T, NULL, 0, 7 }
+
+/**
+ * The k areas most similar to the focus.  The frame has area (CODE), distance
+ * (F64) and one F64 column per indicator, named by its id, holding its share
+ * of the squared distance.  Meta "candidates" is the number of areas the
+ * indicators were standardized over, "focus" the focus code.
+ * BENCH_ENOTFOUND for an unknown focus, indicator, period or area, or a focus
+ * without a value of every indicator; BENCH_EINVAL for bad options.
+ * The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -761,6 +761,61 @@ class Database:
         good = [p for p, n in counts.items() if n >= 2 and n >= share * len(members) - 1e-9]
         return max(good, key=period_key) if good else None
 
+    def similar(self, focus, indicators, period, k=7, weights=None, areas="kommuner", gender="T",
+                store_as=None):
+        """The k kommuner most similar to `focus` on `indicators` in `period` (likhetsutsökning).
+
+        The published CIPFA method, computed in the C core: each indicator standardized over the
+        candidates (the areas of `areas` with a value of every indicator), z = (x − mean) / sd
+        (population sd); distance = √(Σ wᵢ (zᵢ − zᵢ,focus)²), weights summing to 1 (equal by
+        default, or a list or {id: weight}).  Returns a DataFrame sorted by distance (ties by
+        code): area, name, distance and one column per indicator with its share of the squared
+        distance (each row sums to 1: why the kommun is near).  store_as="GMINA" keeps the
+        result as a group, usable as areas= anywhere."""
+        focus = resolve_area(self, focus)
+        ids = _codes(indicators, "indicators")
+        if not ids:
+            raise InvalidArgumentError("similar: name at least one indicator")
+        if isinstance(weights, dict):
+            weights = [weights.get(i, 0.0) for i in ids]
+        if weights is not None:
+            weights = [float(v) for v in weights]
+            if len(weights) != len(ids):
+                raise InvalidArgumentError(f"similar: {len(weights)} weights for {len(ids)} indicators")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise InvalidArgumentError(f"k must be a positive int, not {k!r}")
+        if gender not in _GENDERS:
+            raise InvalidArgumentError("gender must be 'T', 'K' or 'M'")
+        codes = resolve_areas(self, areas)
+        opts = ffi.new("bench_similar_options *")
+        opts.version = lib.BENCH_SIMILAR_VERSION
+        keep = _Strings()
+        opts.focus, opts.period = keep(focus), keep(period)
+        id_list = _CodeList(ids)
+        opts.indicators, opts.n_indicators = id_list.array, id_list.count
+        w = ffi.new("double[]", weights) if weights is not None else ffi.NULL
+        opts.weights = w
+        opts.gender = _GENDERS[gender]
+        area_list = _CodeList(codes)
+        if codes is not None:
+            opts.areas, opts.n_areas = (area_list.array if codes else ffi.new("char *[]", 1)), len(codes)
+        opts.k = k
+        out = ffi.new("bench_frame **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_similar(out, db, opts), db)
+        frame = Frame(out[0])
+        df = frame.to_pandas()
+        df["area"] = df["area"].astype(str)
+        names = self.areas().set_index("code")["name"]
+        df.insert(1, "name", df["area"].map(names).fillna(""))
+        df.attrs.update(focus=focus, period=str(period), candidates=int(frame.meta("candidates")),
+                        indicators=[c for c in df.columns[3:]], method="CIPFA: standardiserade avstånd")
+        if store_as is not None:
+            title = f"Liknande kommuner, {names.get(focus, focus)}, {period} ({', '.join(df.attrs['indicators'])})"
+            self.set_group(store_as, list(df["area"]), title)
+        return df
+
     def memory(self):
         """Bytes the store holds for its observations (23 per observation)."""
         with self._lock:

@@ -98,6 +98,19 @@ static int op_ratio_store(bench_db *db)
     return frame_result(st, f);
 }
 
+static int op_similar(bench_db *db)
+{
+    const char *inds[] = {"X", "N01951"};
+    bench_similar_options o = BENCH_SIMILAR_INIT;
+    o.focus = "1490";
+    o.indicators = inds;
+    o.n_indicators = 2;
+    o.period = "2022";
+    bench_frame *f = (bench_frame *)db;
+    int st = bench_similar(&f, db, &o);
+    return frame_result(st, f);
+}
+
 static int op_compare(bench_db *db)
 {
     bench_compare_options o = BENCH_COMPARE_INIT;
@@ -297,6 +310,7 @@ static void test_per_capita_band(void) { walk("per_capita (age band)", op_per_ca
 static void test_per_capita_store(void) { walk("per_capita (store_as)", op_per_capita_store); }
 static void test_ratio_store(void) { walk("ratio (store_as)", op_ratio_store); }
 static void test_compare(void) { walk("compare", op_compare); }
+static void test_similar(void) { walk("similar", op_similar); }
 static void test_compare_group(void) { walk("compare (groups)", op_compare_group); }
 static void test_compare_all(void) { walk("compare_all", op_compare_all); }
 static void test_compare_all_set(void) { walk("compare_all (set)", op_compare_all_set); }
@@ -420,6 +434,7 @@ int register_alloc_suite(void)
            !CU_add_test(s, "per_capita (age band)", test_per_capita_band) ||
            !CU_add_test(s, "per_capita (store_as)", test_per_capita_store) ||
            !CU_add_test(s, "ratio (store_as)", test_ratio_store) ||
+           !CU_add_test(s, "similar", test_similar) ||
            !CU_add_test(s, "compare", test_compare) ||
            !CU_add_test(s, "compare (groups)", test_compare_group) ||
            !CU_add_test(s, "compare_all", test_compare_all) ||

@@ -1220,6 +1220,75 @@ static void test_coverage_rule(void)
     bench_db_free(db);
 }
 
+/* Likhetsutsökning on a hand-computed case: A = (1, 10), z over five areas. */
+static void test_similar(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\n"
+                                          "A,1490,2022,1\nA,0138,2022,2\nA,0180,2022,3\nA,0114,2022,4\nA,0115,2022,5\n"
+                                          "B,1490,2022,10\nB,0138,2022,10\nB,0180,2022,10\nB,0114,2022,10\nB,0115,2022,10\n"
+                                          "A,0117,2022,9\nB,0117,2022,..\n",
+                                      NULL, NULL), BENCH_OK);
+    const char *inds[] = {"A", "B"};
+    bench_similar_options o = BENCH_SIMILAR_INIT;
+    o.focus = "0180";
+    o.indicators = inds;
+    o.n_indicators = 2;
+    o.period = "2022";
+    o.k = 3;
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_similar(&f, db, &o), BENCH_OK);
+    /* A over the five candidates (0117 lacks B): mean 3, sd sqrt(2); B is equal for all: z 0 */
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "candidates"), "5");
+    CU_ASSERT_EQUAL_FATAL(bench_frame_rows(f), 3);
+    CU_ASSERT_STRING_EQUAL(code_at(f, 0, 0), "0114"); /* ties: by code, 0114 before 0138 */
+    CU_ASSERT_STRING_EQUAL(code_at(f, 0, 1), "0138");
+    CU_ASSERT_STRING_EQUAL(code_at(f, 0, 2), "0115");
+    double one = sqrt(0.5 * (1 / sqrt(2.0)) * (1 / sqrt(2.0))); /* weight 1/2, |dz| = 1/sqrt(2) */
+    CU_ASSERT_DOUBLE_EQUAL(f64_at(f, 1, 0), one, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(f64_at(f, 1, 2), 2 * one, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(f64_at(f, 2, 0), 1.0, 1e-12); /* all of the distance is A's */
+    CU_ASSERT_DOUBLE_EQUAL(f64_at(f, 3, 0), 0.0, 1e-12);
+    const char *name;
+    CU_ASSERT_EQUAL(bench_frame_column(&name, NULL, NULL, f, 3), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "B");
+    bench_frame_free(f);
+    /* weights and errors */
+    double w[] = {0, 1};
+    o.weights = w;
+    CU_ASSERT_EQUAL_FATAL(bench_similar(&f, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(f64_at(f, 1, 0), 0); /* only B, equal everywhere: distance 0, share = weight */
+    CU_ASSERT_EQUAL(f64_at(f, 3, 0), 1);
+    bench_frame_free(f);
+    double zero[] = {0, 0}, negative[] = {-1, 1};
+    o.weights = zero;
+    CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_EINVAL);
+    o.weights = negative;
+    CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_EINVAL);
+    o.weights = NULL;
+    o.focus = "0117"; /* no B */
+    CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_ENOTFOUND);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "no value of B"));
+    o.focus = "9999";
+    CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_ENOTFOUND);
+    o.focus = "0180";
+    const char *twice[] = {"A", "a"};
+    o.indicators = twice;
+    CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_EINVAL);
+    o.indicators = inds;
+    o.period = "1999";
+    CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_ENOTFOUND);
+    o.period = "2022";
+    o.n_indicators = 0;
+    CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_EINVAL);
+    o.n_indicators = 2;
+    o.version = 0;
+    CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_similar(&f, db, NULL), BENCH_EINVAL);
+    CU_ASSERT_PTR_NULL(f);
+    bench_db_free(db);
+}
+
 int register_compare_suite(void)
 {
     CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -1241,5 +1310,6 @@ int register_compare_suite(void)
            !CU_add_test(s, "compare_all with close values", test_compare_all_close_values) ||
            !CU_add_test(s, "compare_all on random groups", test_compare_all_random) ||
            !CU_add_test(s, "compare_all on two threads", test_compare_all_two_threads) ||
-           !CU_add_test(s, "coverage rule", test_coverage_rule);
+           !CU_add_test(s, "coverage rule", test_coverage_rule) ||
+           !CU_add_test(s, "similar kommuner", test_similar);
 }
