@@ -27,7 +27,7 @@ from .compare import COLOURS
 from .periods import period_key
 
 __all__ = ["ranking", "trend", "trend_of", "scorecard", "small_multiples", "map", "map_lan",
-           "kommun_shapes", "save", "values_series", "granularity", "ReportFigure",
+           "kommun_shapes", "similar", "save", "values_series", "granularity", "ReportFigure",
            "FOCUS_COLOUR", "REPORT_SIZE_CM", "MIN_KOMMUNER", "MIN_PEERS"]
 
 REPORT_SIZE_CM = (16.0, 9.0)
@@ -691,4 +691,47 @@ def map_lan(comparison, lan=None, title=None, db=None, size_cm=(16.0, 12.0)):
     fig.suptitle("\n".join(textwrap.wrap(title or f"{what} – {comparison.period}, {_lan_name(comparison, lan)}", 95)),
                  fontsize=8, x=0.01, ha="left")
     _map_caption(fig, comparison, db, extra=f"; färg efter placering bland {area_set_words(comparison)}")
+    return fig
+
+
+def similar(db, result, title=None):
+    """The focus kommun and its similar kommuner (a db.similar result) on each indicator: one row
+    per indicator, every candidate a grey tick, the neighbours blue, the focus dark; each row
+    spans that indicator's range, so the rows compare positions, not units."""
+    inds = result.attrs["indicators"]
+    focus, period = result.attrs["focus"], result.attrs["period"]
+    members = db.group_members(result.attrs.get("areas") or "kommuner")
+    v = db.values(inds, area=members + [focus], period=period, gender=result.attrs.get("gender", "T"))
+    v = v[v["status"] == "ok"].astype({"indicator": str, "area": str})
+    x = v.pivot_table(index="area", columns="indicator", values="value", aggfunc="last")[inds].dropna()
+    names = db.areas().set_index("code")["name"]
+    cat = db.indicators().set_index("id")
+    fig, ax = _figure((16.0, 2.6 + 1.1 * len(inds)))
+    near = list(result["area"])
+    for i, ind in enumerate(inds):
+        col = x[ind]
+        lo, hi = col.min(), col.max()
+        pos = (col - lo) / (hi - lo) if hi > lo else col * 0 + 0.5
+        ax.scatter(pos, [i] * len(pos), marker="|", s=60, color="#cccccc", linewidths=0.8, zorder=1)
+        ax.scatter(pos.reindex(near), [i] * len(near), s=22, color=PEER_COLOUR, zorder=2)
+        ax.scatter([pos[focus]], [i], s=55, color=FOCUS_COLOUR, zorder=3)
+        ax.text(1.02, i, f"{names.get(focus, focus)} {_number(col[focus])}", va="center", fontsize=6.5,
+                color=FOCUS_COLOUR, transform=ax.get_yaxis_transform())
+    labels = [f"{ind} " + "\n".join(textwrap.wrap((cat.loc[ind, "title"] if ind in cat.index else "") or "", 38)[:2])
+              for ind in inds]
+    ax.set_yticks(range(len(inds)), labels, fontsize=6.5)
+    ax.set_ylim(len(inds) - 0.5, -0.5)
+    ax.set_xlim(-0.03, 1.03)
+    ax.set_xticks([0, 1], ["lägst", "högst"], fontsize=6.5)
+    ax.legend(handles=[Patch(color=FOCUS_COLOUR, label=names.get(focus, focus)),
+                       Patch(color=PEER_COLOUR, label=f"{len(near)} liknande kommuner"),
+                       Patch(color="#cccccc", label=f"{len(x)} kommuner")],
+              fontsize=6.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3)
+    # over the whole figure: the indicator names take the left of the axes
+    fig.suptitle("\n".join(textwrap.wrap(title or f"Liknande kommuner för {names.get(focus, focus)}, {period}: "
+                                          + ", ".join(names.get(a, a) for a in near), 110)),
+                 x=0.01, ha="left", fontsize=8)
+    src = _sources.caption(db.values(inds, area=[focus])["source"].astype(str).unique(), indicators=inds[0])
+    _caption(fig, f"Likhetsutsökning: varje nyckeltal standardiserat bland {result.attrs['candidates']} "
+                  f"kommuner, avstånd = √(Σ vikt · skillnad²), de {len(near)} närmaste. {src}")
     return fig

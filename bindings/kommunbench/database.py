@@ -810,6 +810,7 @@ class Database:
         names = self.areas().set_index("code")["name"]
         df.insert(1, "name", df["area"].map(names).fillna(""))
         df.attrs.update(focus=focus, period=str(period), candidates=int(frame.meta("candidates")),
+                        areas=areas, gender=gender, weights=weights,
                         indicators=[c for c in df.columns[3:]], method="CIPFA: standardiserade avstånd")
         if store_as is not None:
             title = f"Liknande kommuner, {names.get(focus, focus)}, {period} ({', '.join(df.attrs['indicators'])})"

@@ -108,3 +108,15 @@ def test_overlap_with_koladas_groups(rdb, rkolada, capsys):
         print("\n  overlap with Kolada's Liknande kommuner (2022, " + ", ".join(INDS) + "):\n  "
               + "\n  ".join(lines))
     assert len(lines) == 6
+
+
+def test_chart(rdb, tmp_path):
+    from kommunbench import charts
+    s = rdb.similar("1490", INDS, 2022)
+    fig = charts.similar(rdb, s)
+    png, _ = charts.save(fig, tmp_path / "liknande")
+    assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    words = " ".join(t.get_text() for t in fig.texts)
+    assert "Likhetsutsökning" in words and "Källa: Kolada" in words
+    assert all(rdb.area(a)["name"] in fig._suptitle.get_text() for a in s["area"])
+    charts.close(fig)
