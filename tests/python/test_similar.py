@@ -116,7 +116,7 @@ def test_chart(rdb, tmp_path):
     fig = charts.similar(rdb, s)
     png, _ = charts.save(fig, tmp_path / "liknande")
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
-    words = " ".join(t.get_text() for t in fig.texts)
+    words = " ".join(" ".join(t.get_text() for t in fig.texts).split())
     assert "Likhetsutsökning" in words and "Källa: Kolada" in words
     assert all(rdb.area(a)["name"] in fig._suptitle.get_text() for a in s["area"])
     charts.close(fig)
