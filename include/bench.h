@@ -664,10 +664,11 @@ typedef struct bench_per_capita_options {
     const char *title;                     /**< stored title; NULL: made from the parts */
     const char *unit;                      /**< stored unit; NULL: made from the parts */
     int direction;                         /**< a bench_direction or BENCH_DIRECTION_INHERIT */
+    double ci;                             /**< confidence level of intervals, e.g. 0.95; 0: none */
 } bench_per_capita_options;
 
 #define BENCH_PER_CAPITA_INIT { BENCH_PER_CAPITA_VERSION, NULL, NULL, 0, 1.0, NULL, \
-                                BENCH_DENOMINATOR_SAME, NULL, NULL, NULL, BENCH_DIRECTION_INHERIT }
+                                BENCH_DENOMINATOR_SAME, NULL, NULL, NULL, BENCH_DIRECTION_INHERIT, 0 }
 
 /**
  * Normalize one indicator.  The frame has columns indicator, area, period,
@@ -683,6 +684,17 @@ typedef struct bench_per_capita_options {
  * "andel" or "/1000 inv"): dividing it by a population is almost always a
  * mistake, so it is said, not refused.  Returns BENCH_ENOTFOUND for an
  * unknown indicator or a population without values.
+ *
+ * Confidence intervals (ci, here and in bench_ratio): two more F64 columns,
+ * ci_low and ci_high, and meta "ci" and "ci_method".  The numerator is taken
+ * as a count.  For a share (scale 100) of at most its denominator, Wilson's
+ * score interval: p = x/n, z the normal quantile of 1 - (1 - ci)/2,
+ * (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), clipped to 0..100.
+ * Otherwise the exact Poisson (Garwood) interval of the count, scaled:
+ * lower = χ²(α/2; 2x)/2 (0 for x = 0), upper = χ²(1-α/2; 2x+2)/2, α = 1 - ci.
+ * Where the result is not ok, both are NaN.  A stored result keeps them as
+ * the indicators "<id>:ci_low" and "<id>:ci_high" (storing again without ci
+ * empties them).
  * The caller owns *out and releases it with bench_frame_free().
  */
 BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db,
@@ -706,10 +718,11 @@ typedef struct bench_ratio_options {
     const char *title;                     /**< stored title; NULL: made from the parts */
     const char *unit;                      /**< stored unit; NULL: made from the parts */
     int direction;                         /**< a bench_direction or BENCH_DIRECTION_INHERIT */
+    double ci;                             /**< confidence level of intervals, e.g. 0.95; 0: none */
 } bench_ratio_options;
 
 #define BENCH_RATIO_INIT { BENCH_RATIO_VERSION, NULL, NULL, 1.0, BENCH_DENOMINATOR_SAME, NULL, NULL, \
-                           NULL, BENCH_DIRECTION_INHERIT }
+                           NULL, BENCH_DIRECTION_INHERIT, 0 }
 
 /**
  * Divide one indicator by another.  The frame is as bench_per_capita()'s,

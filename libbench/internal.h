@@ -171,9 +171,20 @@ static inline bool source_newer(const bench_db *db, uint16_t a, uint16_t b)
 /* Release the strings of one indicator's catalogue entry and zero it. */
 void indicator_meta_clear(indicator_meta *m);
 
-/* Replace every observation of indicator `ind` by the `n` rows of `add` (their indicator
- * column already `ind`).  All memory is reserved first: on failure nothing changed. */
-bench_status db_replace_indicator(bench_db *db, uint32_t ind, const obs_columns *add);
+/* Replace every observation of the `n` indicators `inds` by the rows of `adds[i]` (their
+ * indicator column already inds[i]).  All memory is reserved first: on failure nothing changed. */
+bench_status db_replace_indicators(bench_db *db, const uint32_t *inds, const obs_columns *adds, size_t n);
+
+/* ---- intervals (interval.c) ------------------------------------------------------------ */
+
+/* The p-quantile of Gamma(shape a, scale 1), and of the standard normal. */
+double gamma_quantile(double p, double a);
+double normal_quantile(double p);
+/* The `level` (e.g. 0.95) confidence interval of count / denominator * scale: Wilson's score
+ * interval when `share` and count <= denominator, else the exact Poisson (Garwood) one.  False
+ * (and NaN) for a negative count or a denominator that is not positive. */
+bool interval_of(double *lo, double *hi, double count, double denominator, double scale, double level,
+                 bool share);
 
 /* ---- denominators (normalize.c): sums of terms by area, period and gender ------------ */
 

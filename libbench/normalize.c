@@ -138,6 +138,7 @@ typedef struct norm_spec {
     int period_rule;              /* bench_denominator_period */
     const char *store_as, *title, *unit;
     int direction;
+    double ci;                    /* confidence level of intervals (0.95), or 0 for none */
 } norm_spec;
 
 /* Rows [begin, end) of a result: what one thread writes. */
@@ -149,6 +150,8 @@ typedef struct fill_part {
     size_t begin, end;
     uint32_t *ind, *area, *period, *gender, *source, *status;
     double *value, *denom, *result;
+    double *lo, *hi, level; /* intervals when lo is not NULL */
+    bool share;
 } fill_part;
 
 static void *fill_rows(void *arg)
@@ -178,6 +181,11 @@ static void *fill_rows(void *arg)
             double v = o->value[r] / d * p->scale;
             p->status[i] = isfinite(v) ? BENCH_OBS_OK : BENCH_OBS_ZERO_DENOMINATOR;
             p->result[i] = isfinite(v) ? v : NAN;
+        }
+        if (p->lo) {
+            p->lo[i] = p->hi[i] = NAN;
+            if (p->status[i] == BENCH_OBS_OK)
+                interval_of(&p->lo[i], &p->hi[i], o->value[r], d, p->scale, p->level, p->share);
         }
     }
     return NULL;
@@ -300,9 +308,10 @@ static void make_texts(norm_texts *t, const bench_db *db, const norm_spec *s, in
 }
 
 /* The rows of a stored result: per key the row of the numerator's most recent source.  The
- * frame's rows are sorted so that the rows of one key are together. */
+ * frame's rows are sorted so that the rows of one key are together.  `values` are the results
+ * (or an interval's bounds); a row whose result is ok but has no such value is missing. */
 static bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
-                                 const double *result, const uint32_t *status)
+                                 const double *values, const uint32_t *status)
 {
     const obs_columns *o = &db->obs;
     memset(out, 0, sizeof *out);
@@ -330,16 +339,21 @@ static bench_status stage_result(obs_columns *out, const bench_db *db, const uin
         out->gender[k] = o->gender[r];
         out->source[k] = o->source[r]; /* the numerator's, until the result's own is known */
         out->kind[k] = BENCH_KIND_UTFALL;
-        out->value[k] = result[i];
-        out->status[k] = (uint8_t)status[i];
+        out->value[k] = values[i];
+        out->status[k] = (uint8_t)(status[i] == BENCH_OBS_OK && isnan(values[i]) ? BENCH_OBS_MISSING : status[i]);
         out->count[k] = o->count[r];
     }
     out->n = w;
     return BENCH_OK;
 }
 
-/* Store the staged result as indicator `id` with its catalogue entry; all or nothing. */
-static bench_status store_result(bench_db *db, const char *id, size_t id_len, obs_columns *staged,
+/* What a stored result is made of: the result, and with intervals its lower and upper bounds
+ * as the indicators "<id>:ci_low" and "<id>:ci_high". */
+enum { PART_RESULT, PART_LOW, PART_HIGH, MAX_PARTS };
+
+/* Store the staged parts (1 or 3) as indicator `id` and its interval companions, with their
+ * catalogue entries; all or nothing. */
+static bench_status store_result(bench_db *db, const char *id, size_t id_len, obs_columns *staged, size_t nparts,
                                  const norm_spec *s, const norm_texts *t, int direction)
 {
     char source[sizeof t->derived + 16];
@@ -348,40 +362,80 @@ static bench_status store_result(bench_db *db, const char *id, size_t id_len, ob
         source_len = 4096;
     const char *title = s->title ? s->title : t->title;
     const char *unit = s->unit ? s->unit : t->unit;
-    char *title_copy = bench_strndup(title, strlen(title));
-    char *unit_copy = bench_strndup(unit, strlen(unit));
-    char *derived_copy = bench_strndup(t->derived, strlen(t->derived));
+    static const char *const suffix[] = {"", ":ci_low", ":ci_high"};
+    static const char *const bound[] = {"", "nedre", "övre"};
+    char *texts[MAX_PARTS][3] = {{NULL}};
+    uint32_t inds[MAX_PARTS];
+    bench_status st = BENCH_OK;
+    for (size_t p = 0; p < nparts && !st; p++) {
+        char part_title[1200], part_derived[sizeof t->derived + 96];
+        snprintf(part_title, sizeof part_title, p ? "%s, %s gräns (%g %% konfidensintervall)" : "%s", title,
+                 bound[p], s->ci * 100);
+        snprintf(part_derived, sizeof part_derived, p ? "%s; %s gräns av %g %% konfidensintervall (%s)" : "%s",
+                 t->derived, bound[p], s->ci * 100, s->scale == 100 ? "Wilson" : "Garwood");
+        texts[p][0] = bench_strndup(part_title, strlen(part_title));
+        texts[p][1] = bench_strndup(unit, strlen(unit));
+        texts[p][2] = bench_strndup(part_derived, strlen(part_derived));
+        if (!texts[p][0] || !texts[p][1] || !texts[p][2])
+            st = BENCH_ENOMEM;
+    }
     db_mark mark = db_mark_take(db);
-    uint32_t ind = 0, src = 0;
-    bench_status st = title_copy && unit_copy && derived_copy ? BENCH_OK : BENCH_ENOMEM;
-    if (!st)
-        st = db_intern_indicator(db, id, id_len, &ind);
+    uint32_t src = 0;
+    for (size_t p = 0; p < nparts && !st; p++) {
+        char part_id[160];
+        int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
+        st = len > 128 ? BENCH_EINVAL : db_intern_indicator(db, part_id, (size_t)len, &inds[p]);
+    }
+    /* storing again without intervals: the earlier intervals go too */
+    obs_columns none[MAX_PARTS] = {{0}};
+    size_t nstale = 0;
+    uint32_t stale[MAX_PARTS];
+    for (size_t p = nparts; p < MAX_PARTS && !st && nparts == 1; p++) {
+        char part_id[160];
+        int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
+        int64_t k = indicator_find(db, part_id, (size_t)len);
+        if (k >= 0 && db->ind_meta[k].derived)
+            stale[nstale++] = (uint32_t)k;
+    }
     if (!st)
         st = pool_intern(&db->sources, source, (size_t)source_len, &src);
     if (!st)
         st = db_sync_meta(db);
     if (!st) {
-        for (size_t i = 0; i < staged->n; i++) {
-            staged->indicator[i] = (uint16_t)ind;
-            staged->source[i] = (uint16_t)src;
+        for (size_t p = 0; p < nparts; p++)
+            for (size_t i = 0; i < staged[p].n; i++) {
+                staged[p].indicator[i] = (uint16_t)inds[p];
+                staged[p].source[i] = (uint16_t)src;
+            }
+        uint32_t all[2 * MAX_PARTS];
+        obs_columns adds[2 * MAX_PARTS];
+        for (size_t p = 0; p < nparts; p++) {
+            all[p] = inds[p];
+            adds[p] = staged[p];
         }
-        st = db_replace_indicator(db, ind, staged);
+        for (size_t p = 0; p < nstale; p++) {
+            all[nparts + p] = stale[p];
+            adds[nparts + p] = none[p];
+        }
+        st = db_replace_indicators(db, all, adds, nparts + nstale);
     }
     if (st) {
         db_mark_rollback(db, mark);
-        bench_free(title_copy);
-        bench_free(unit_copy);
-        bench_free(derived_copy);
+        for (size_t p = 0; p < nparts; p++)
+            for (int k = 0; k < 3; k++)
+                bench_free(texts[p][k]);
         return st;
     }
-    indicator_meta *m = &db->ind_meta[ind];
-    bench_free(m->title);
-    bench_free(m->unit);
-    bench_free(m->derived);
-    m->title = title_copy;
-    m->unit = unit_copy;
-    m->derived = derived_copy;
-    m->direction = (uint8_t)direction;
+    for (size_t p = 0; p < nparts; p++) {
+        indicator_meta *m = &db->ind_meta[inds[p]];
+        bench_free(m->title);
+        bench_free(m->unit);
+        bench_free(m->derived);
+        m->title = texts[p][0];
+        m->unit = texts[p][1];
+        m->derived = texts[p][2];
+        m->direction = (uint8_t)direction;
+    }
     db->source_seq[src] = ++db->import_seq;
     return BENCH_OK;
 }
@@ -399,6 +453,9 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     if (s->direction != BENCH_DIRECTION_INHERIT &&
         (s->direction < BENCH_DIRECTION_NONE || s->direction > BENCH_DIRECTION_LOWER))
         return DB_FAIL(db, BENCH_EINVAL, "%s: bad direction %d", fn, s->direction);
+    if (!(s->ci == 0 || (s->ci > 0 && s->ci < 1)))
+        return DB_FAIL(db, BENCH_EINVAL, "%s: ci is %g, expected a confidence level such as 0.95 (or 0 for none)",
+                       fn, s->ci);
     if ((s->title && !utf8_valid_multiline(s->title, strlen(s->title))) ||
         (s->unit && !utf8_valid_multiline(s->unit, strlen(s->unit))))
         return DB_FAIL(db, BENCH_EINVAL, "%s: title or unit is not valid UTF-8 text", fn);
@@ -461,7 +518,8 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     uint64_t *keys = NULL;
     uint32_t *rows = NULL;
     bench_frame *f = NULL;
-    obs_columns staged = {0};
+    obs_columns staged[MAX_PARTS] = {{0}};
+    size_t nparts = s->ci > 0 ? 3 : 1;
     ranks_t rk = {0};
     uint8_t *is_term = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
     if (!is_term || !texts) {
@@ -495,7 +553,7 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
         st = sort_pairs(keys, rows, n);
     }
     if (!st)
-        st = frame_new(&f, 9, n);
+        st = frame_new(&f, 9 + (s->ci > 0 ? 2 : 0), n);
     if (!st) {
         uint32_t *ind = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
         uint32_t *area = frame_add(f, 1, "area", BENCH_COLUMN_CODE);
@@ -506,19 +564,27 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
         double *result = frame_add(f, 6, "result", BENCH_COLUMN_F64);
         uint32_t *status = frame_add(f, 7, "status", BENCH_COLUMN_CODE);
         uint32_t *source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
+        double *lo = NULL, *hi = NULL;
+        if (s->ci > 0) {
+            lo = frame_add(f, 9, "ci_low", BENCH_COLUMN_F64);
+            hi = frame_add(f, 10, "ci_high", BENCH_COLUMN_F64);
+            if (!lo || !hi)
+                st = BENCH_ENOMEM;
+        }
         if (!ind || !area || !period || !gender || !value || !denom || !result || !status || !source)
             st = BENCH_ENOMEM;
         if (!st) {
             fill_part parts[2];
             for (int t = 0; t < 2; t++)
                 parts[t] = (fill_part){db, &den, rows, s->scale, 0, n, ind, area, period, gender, source, status,
-                                       value, denom, result};
+                                       value, denom, result, lo, hi, s->ci, s->scale == 100};
             /* two threads, each half of the rows, for a large result */
             bool two = n >= PARALLEL_MIN_ROWS;
             parts[0].end = parts[1].begin = two ? n / 2 : n;
             run_pair(fill_rows, &parts[0], &parts[1], two);
-            if (s->store_as) /* before the status column becomes a dictionary */
-                st = stage_result(&staged, db, rows, n, result, status);
+            const double *part_values[MAX_PARTS] = {result, lo, hi};
+            for (size_t p = 0; s->store_as && !st && p < nparts; p++) /* before status becomes a dictionary */
+                st = stage_result(&staged[p], db, rows, n, part_values[p], status);
         }
         if (!st)
             st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
@@ -543,6 +609,12 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
             st = frame_set_meta(f, meta[i][0], meta[i][1]);
         if (!st && texts->warning[0])
             st = frame_set_meta(f, "warning", texts->warning);
+        char level[32];
+        snprintf(level, sizeof level, "%g", s->ci);
+        if (!st && s->ci > 0)
+            st = frame_set_meta(f, "ci", level);
+        if (!st && s->ci > 0)
+            st = frame_set_meta(f, "ci_method", s->scale == 100 ? "Wilson" : "Garwood");
     }
     denominator_free(&den);
     bench_free(is_term);
@@ -551,9 +623,10 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     ranks_free(&rk);
     if (!st && s->store_as) {
         int direction = s->direction != BENCH_DIRECTION_INHERIT ? s->direction : db->ind_meta[num].direction;
-        st = store_result(db, store_id, store_len, &staged, s, texts, direction);
+        st = store_result(db, store_id, store_len, staged, nparts, s, texts, direction);
     }
-    obs_free(&staged);
+    for (size_t p = 0; p < MAX_PARTS; p++)
+        obs_free(&staged[p]);
     bench_free(texts);
     if (st) {
         bench_frame_free(f);
@@ -583,7 +656,7 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
         opts->scale, opts->population_label,
         v2 ? opts->population_period : BENCH_DENOMINATOR_SAME,
         v2 ? opts->store_as : NULL, v2 ? opts->title : NULL, v2 ? opts->unit : NULL,
-        v2 ? opts->direction : BENCH_DIRECTION_INHERIT};
+        v2 ? opts->direction : BENCH_DIRECTION_INHERIT, v2 ? opts->ci : 0};
     return normalize(out, db, &s);
 }
 
@@ -602,6 +675,6 @@ bench_status bench_ratio(bench_frame **out, bench_db *db, const bench_ratio_opti
         return DB_FAIL(db, BENCH_EINVAL, "bench_ratio: numerator and denominator are required");
     const char *const terms[] = {opts->denominator};
     norm_spec s = {"bench_ratio", true, opts->numerator, terms, 1, opts->scale, NULL,
-                   opts->denominator_period, opts->store_as, opts->title, opts->unit, opts->direction};
+                   opts->denominator_period, opts->store_as, opts->title, opts->unit, opts->direction, opts->ci};
     return normalize(out, db, &s);
 }

@@ -274,23 +274,31 @@ void indicator_meta_clear(indicator_meta *m)
     memset(m, 0, sizeof *m);
 }
 
-bench_status db_replace_indicator(bench_db *db, uint32_t ind, const obs_columns *add)
+bench_status db_replace_indicators(bench_db *db, const uint32_t *inds, const obs_columns *adds, size_t n)
 {
     bench_status st = db_own_columns(db);
     if (st)
         return st;
     obs_columns *o = &db->obs;
-    size_t keep = 0;
+    uint8_t *gone = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
+    if (!gone)
+        return BENCH_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        gone[inds[i]] = 1;
+    size_t keep = 0, added = 0;
     for (size_t r = 0; r < o->n; r++)
-        keep += o->indicator[r] != ind;
-    if (keep + add->n >= UINT32_MAX)
-        return BENCH_ELIMIT;
-    if ((st = obs_reserve(o, keep + add->n)) != BENCH_OK)
+        keep += !gone[o->indicator[r]];
+    for (size_t i = 0; i < n; i++)
+        added += adds[i].n;
+    st = keep + added >= UINT32_MAX ? BENCH_ELIMIT : obs_reserve(o, keep + added);
+    if (st) {
+        bench_free(gone);
         return st;
+    }
     /* from here nothing can fail */
     size_t w = 0;
     for (size_t r = 0; r < o->n; r++) {
-        if (o->indicator[r] == ind)
+        if (gone[o->indicator[r]])
             continue;
         if (w != r) {
             o->indicator[w] = o->indicator[r];
@@ -305,11 +313,16 @@ bench_status db_replace_indicator(bench_db *db, uint32_t ind, const obs_columns 
         }
         w++;
     }
-#define APPEND(field) memcpy(o->field + w, add->field, add->n * sizeof *o->field)
-    APPEND(indicator); APPEND(area); APPEND(period); APPEND(source);
-    APPEND(gender); APPEND(kind); APPEND(status); APPEND(value); APPEND(count);
+    bench_free(gone);
+    for (size_t i = 0; i < n; i++) {
+        const obs_columns *add = &adds[i];
+#define APPEND(field) if (add->n) memcpy(o->field + w, add->field, add->n * sizeof *o->field)
+        APPEND(indicator); APPEND(area); APPEND(period); APPEND(source);
+        APPEND(gender); APPEND(kind); APPEND(status); APPEND(value); APPEND(count);
 #undef APPEND
-    o->n = w + add->n;
+        w += add->n;
+    }
+    o->n = w;
     obs_shrink(o);
     return BENCH_OK;
 }

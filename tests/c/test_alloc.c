@@ -81,6 +81,7 @@ static int op_per_capita_store(bench_db *db)
     o.scale = 1000;
     o.store_as = "XPC";
     o.population_period = BENCH_DENOMINATOR_PREVIOUS;
+    o.ci = 0.95; /* the result and its two bounds stored together */
     bench_frame *f = (bench_frame *)db;
     int st = bench_per_capita(&f, db, &o);
     return frame_result(st, f);

@@ -813,6 +813,83 @@ static void test_weighted_mean_weights(void)
     bench_db_free(db);
 }
 
+/* Intervals: Garwood's exact Poisson interval for a rate, Wilson's for a share. */
+static void test_intervals(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\n"
+                                          "N01951,1490,2022,1000\nN01951,0138,2022,10\nN01951,0180,2022,0\n"
+                                          "C,1490,2022,10\nC,0138,2022,5\nC,0180,2022,3\nC,0114,2022,0\n"
+                                          "N01951,0114,2022,500\n",
+                                      NULL, NULL), BENCH_OK);
+    bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
+    o.indicator = "C";
+    o.scale = 1000;
+    o.ci = 0.95;
+    o.store_as = "CPC";
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 11);
+    const char *name;
+    CU_ASSERT_EQUAL(bench_frame_column(&name, NULL, NULL, f, 9), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(name, "ci_low");
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "ci_method"), "Garwood");
+    for (size_t r = 0; r < bench_frame_rows(f); r++) {
+        const char *a = code_at(f, 1, r);
+        double lo = f64_at(f, 9, r), hi = f64_at(f, 10, r);
+        if (!strcmp(a, "1490")) { /* 10 of 1 000: chi2 quantiles / 2, per 1 000 (scipy) */
+            CU_ASSERT_DOUBLE_EQUAL(lo, 4.7953886961324335, 1e-9);
+            CU_ASSERT_DOUBLE_EQUAL(hi, 18.39035604201778, 1e-9);
+        } else if (!strcmp(a, "0114")) { /* 0 of 500: lower 0, upper 3.6889 / 500 x 1000 */
+            CU_ASSERT_EQUAL(lo, 0);
+            CU_ASSERT_DOUBLE_EQUAL(hi, 3.6888794541139354 * 2, 1e-9);
+        } else if (!strcmp(a, "0180")) { /* zero denominator: no interval */
+            CU_ASSERT_TRUE(isnan(lo) && isnan(hi));
+        }
+    }
+    bench_frame_free(f);
+    /* stored beside the result */
+    CU_ASSERT_DOUBLE_EQUAL(value_of(db, "CPC:ci_low", "1490", "2022", BENCH_GENDER_T), 4.7953886961324335, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(value_of(db, "CPC:ci_high", "1490", "2022", BENCH_GENDER_T), 18.39035604201778, 1e-9);
+    const char *title;
+    CU_ASSERT_EQUAL(bench_indicator_info(&title, NULL, NULL, db, "CPC:ci_high"), BENCH_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(title, "övre gräns (95 % konfidensintervall)"));
+    /* a share: Wilson; 5 of 10 at 95 %: 0.5 ± ..., i.e. 23.66 % to 76.34 % */
+    o.scale = 100;
+    o.store_as = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &o), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "ci_method"), "Wilson");
+    for (size_t r = 0; r < bench_frame_rows(f); r++)
+        if (!strcmp(code_at(f, 1, r), "0138")) {
+            double z = 1.959963984540054, n = 10, p = 0.5;
+            double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+            double half = z / (1 + z * z / n) * sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+            CU_ASSERT_DOUBLE_EQUAL(f64_at(f, 9, r), (centre - half) * 100, 1e-9);
+            CU_ASSERT_DOUBLE_EQUAL(f64_at(f, 10, r), (centre + half) * 100, 1e-9);
+        }
+    bench_frame_free(f);
+    /* storing again without intervals empties the old ones */
+    o.ci = 0;
+    o.scale = 1000;
+    o.store_as = "CPC";
+    CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &o), BENCH_OK);
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL(value_of(db, "CPC:ci_low", "1490", "2022", BENCH_GENDER_T), -1e300);
+    /* bad levels */
+    o.ci = 1;
+    CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_EINVAL);
+    o.ci = -0.5;
+    CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_EINVAL);
+    bench_ratio_options ro = BENCH_RATIO_INIT;
+    ro.numerator = "C";
+    ro.denominator = "N01951";
+    ro.ci = 0.9;
+    CU_ASSERT_EQUAL_FATAL(bench_ratio(&f, db, &ro), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "ci"), "0.9");
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
 int register_normalize_suite(void)
 {
     CU_pSuite s = CU_add_suite("normalize", NULL, NULL);
@@ -831,5 +908,6 @@ int register_normalize_suite(void)
            !CU_add_test(s, "the denominator's period", test_denominator_period) ||
            !CU_add_test(s, "a rate divided again is said", test_rate_warning) ||
            !CU_add_test(s, "stored results in a snapshot", test_stored_in_snapshot) ||
-           !CU_add_test(s, "weighted mean: weights summed, their period", test_weighted_mean_weights);
+           !CU_add_test(s, "weighted mean: weights summed, their period", test_weighted_mean_weights) ||
+           !CU_add_test(s, "confidence intervals", test_intervals);
 }
