@@ -32,6 +32,7 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include <math.h> /* NAN in BENCH_COMPARE_INIT */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -811,6 +812,18 @@ BENCH_EXPORT bench_status bench_db_open(bench_db **out, const char *path, bench_
  *     (numpy's default, "type 7").
  *   - When several sources give a value for the same key, the source imported
  *     most recently is used (re-importing a source makes it the most recent).
+ *
+ * Significance colours (colours = BENCH_COLOURS_SIGNIFICANCE, the rule of
+ * England's Fingertips): each value's confidence interval, read from the
+ * indicators "<id>:ci_low" and "<id>:ci_high" (stored by per_capita or ratio
+ * with ci), is held against a reference -- the ovägt medel, or `reference`,
+ * or the value of `reference_area` (e.g. Riket 0000).  Green when the whole
+ * interval lies on the better side, red when on the worse side, yellow when
+ * it holds the reference; an indicator without a direction gets the neutral
+ * "higher", "lower" and "similar" instead; a value without an interval is
+ * grey.  Ranks are as above; a set too thinly covered is not coloured.
+ * BENCH_ENOTFOUND when the indicator has no stored intervals or the
+ * reference area no value.
  */
 
 /** Statistics of one comparison; NaN where there is no value. */
@@ -834,6 +847,12 @@ typedef struct bench_compare_stats {
  */
 #define BENCH_MIN_COVERAGE_DEFAULT 0.25
 
+/** How bench_compare colours (the rule in "Significance colours" above). */
+typedef enum bench_colours {
+    BENCH_COLOURS_RANK = 0,         /**< KKiK: by rank, best 25 % green, worst 25 % red */
+    BENCH_COLOURS_SIGNIFICANCE = 1  /**< by the confidence interval against a reference */
+} bench_colours;
+
 /** What to compare.  Versions 1 (up to `weight`) and 2 (up to `weight_period`)
  *  are still accepted; they rank whatever has a value (min_coverage 0). */
 typedef struct bench_compare_options {
@@ -852,11 +871,16 @@ typedef struct bench_compare_options {
     /* version 3 */
     double min_coverage;           /**< rank only when this share (0..1) of the set has a value,
                                         and at least two areas do; 0: always */
+    int colours;                   /**< BENCH_COLOURS_RANK (KKiK) or BENCH_COLOURS_SIGNIFICANCE */
+    double reference;              /**< significance: the value to hold intervals against;
+                                        NaN: the ovägt medel */
+    const char *reference_area;    /**< significance: or an area's own value, e.g. "0000" Riket */
 } bench_compare_options;
 
 #define BENCH_COMPARE_INIT \
     { BENCH_COMPARE_VERSION, NULL, NULL, BENCH_GENDER_T, BENCH_KIND_UTFALL, NULL, 0, \
-      BENCH_DIRECTION_FROM_CATALOGUE, NULL, NULL, 0, BENCH_DENOMINATOR_SAME, BENCH_MIN_COVERAGE_DEFAULT }
+      BENCH_DIRECTION_FROM_CATALOGUE, NULL, NULL, 0, BENCH_DENOMINATOR_SAME, BENCH_MIN_COVERAGE_DEFAULT, \
+      BENCH_COLOURS_RANK, NAN, NULL }
 
 /**
  * Compare one indicator, period and gender over a set of areas.  The frame

@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum colour { C_GREEN, C_YELLOW, C_RED, C_GREY, C_NONE };
+/* rank colours, then the significance colours of an indicator without a direction */
+enum colour { C_GREEN, C_YELLOW, C_RED, C_GREY, C_NONE, C_HIGHER, C_LOWER, C_SIMILAR, N_COLOURS };
 
 static const char *colour_text(const void *unused, uint32_t code)
 {
     (void)unused;
-    static const char *const names[] = {"green", "yellow", "red", "grey", ""};
-    return code < 5 ? names[code] : "";
+    static const char *const names[] = {"green", "yellow", "red", "grey", "", "higher", "lower", "similar"};
+    return code < N_COLOURS ? names[code] : "";
 }
 
 /* true when a is better than b under the direction (unknown ranks high first) */
@@ -202,6 +203,90 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The value of each area for `ind` in the cross-section (the most recent source), NaN where
+ * there is none or it is not ok; `v` holds db->areas.n entries. */
+static bench_status cross_section(double *v, const bench_db *db, uint32_t ind, uint32_t period, int gender,
+                                  int kind)
+{
+    const obs_columns *o = &db->obs;
+    int64_t *row = (int64_t *)bench_malloc((db->areas.n ? db->areas.n : 1) * sizeof *row);
+    for (uint32_t a = 0; a < db->areas.n; a++)
+        v[a] = NAN;
+    if (!row)
+        return BENCH_ENOMEM;
+    for (uint32_t a = 0; a < db->areas.n; a++)
+        row[a] = -1;
+    for (size_t r = 0; r < o->n; r++)
+        if (o->indicator[r] == ind && o->period[r] == period && o->gender[r] == gender && o->kind[r] == kind &&
+            (row[o->area[r]] < 0 || source_newer(db, o->source[r], o->source[row[o->area[r]]])))
+            row[o->area[r]] = (int64_t)r;
+    for (uint32_t a = 0; a < db->areas.n; a++)
+        if (row[a] >= 0 && o->status[row[a]] == BENCH_OBS_OK)
+            v[a] = o->value[row[a]];
+    bench_free(row);
+    return BENCH_OK;
+}
+
+/* Colours by the interval of each value against a reference (the rule in bench.h). */
+static bench_status significance_colours(bench_db *db, const bench_compare_options *opts, uint32_t ind,
+                                         uint32_t period, int direction, double mean, const ranked *val, size_t n,
+                                         uint32_t *colour)
+{
+    char id[160];
+    int64_t bounds[2];
+    static const char *const suffix[] = {":ci_low", ":ci_high"};
+    for (int b = 0; b < 2; b++) {
+        int len = snprintf(id, sizeof id, "%s%s", db->indicators.strs[ind], suffix[b]);
+        bounds[b] = len < (int)sizeof id ? indicator_find(db, id, (size_t)len) : -1;
+        if (bounds[b] < 0)
+            return DB_FAIL(db, BENCH_ENOTFOUND,
+                           "%s has no confidence interval (%s): store it with per_capita or ratio and ci", 
+                           db->indicators.strs[ind], id);
+    }
+    double reference = mean;
+    double *lo = bench_malloc((db->areas.n ? db->areas.n : 1) * sizeof *lo);
+    double *hi = bench_malloc((db->areas.n ? db->areas.n : 1) * sizeof *hi);
+    if (!lo || !hi) {
+        bench_free(lo);
+        bench_free(hi);
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    }
+    bench_status st = BENCH_OK;
+    if (opts->reference_area) {
+        int64_t a = db_find(db, CODE_AREA, opts->reference_area);
+        st = cross_section(lo, db, ind, period, opts->gender, opts->kind); /* lo holds the values for now */
+        reference = a >= 0 ? lo[a] : NAN;
+        if (st)
+            st = DB_FAIL(db, st, "out of memory");
+        else if (isnan(reference))
+            st = DB_FAIL(db, BENCH_ENOTFOUND, "reference area \"%s\" has no value of %s for %s",
+                         opts->reference_area, db->indicators.strs[ind], db->periods.strs[period]);
+    } else if (isfinite(opts->reference)) {
+        reference = opts->reference;
+    }
+    if (!st && (cross_section(lo, db, (uint32_t)bounds[0], period, opts->gender, opts->kind) ||
+                cross_section(hi, db, (uint32_t)bounds[1], period, opts->gender, opts->kind)))
+        st = DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    if (!st) {
+        for (size_t i = 0; i < n; i++) {
+            double l = lo[val[i].area], h = hi[val[i].area];
+            if (isnan(l) || isnan(h))
+                colour[i] = C_GREY; /* a value without an interval: no judgement */
+            else if (l > reference)
+                colour[i] = direction == BENCH_DIRECTION_HIGHER ? C_GREEN
+                            : direction == BENCH_DIRECTION_LOWER ? C_RED : C_HIGHER;
+            else if (h < reference)
+                colour[i] = direction == BENCH_DIRECTION_HIGHER ? C_RED
+                            : direction == BENCH_DIRECTION_LOWER ? C_GREEN : C_LOWER;
+            else
+                colour[i] = direction == BENCH_DIRECTION_NONE ? C_SIMILAR : C_YELLOW;
+        }
+    }
+    bench_free(lo);
+    bench_free(hi);
+    return st;
+}
+
 bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, bench_db *db,
                            const bench_compare_options *opts)
 {
@@ -240,6 +325,8 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     if (!valid_coverage(min_coverage))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: min_coverage is %g, expected a share from 0 to 1",
                        min_coverage);
+    if (opts->version >= 3 && opts->colours != BENCH_COLOURS_RANK && opts->colours != BENCH_COLOURS_SIGNIFICANCE)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare: colours is %d, expected rank or significance", opts->colours);
     if (n_weights > 128 || (weight_period != BENCH_DENOMINATOR_SAME && weight_period != BENCH_DENOMINATOR_PREVIOUS))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: 1 to 128 weights, and weight_period same or previous");
     uint32_t weights[128];
@@ -338,6 +425,10 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                 denominator_free(&den);
             }
         }
+        if (!st && opts->version >= 3 && opts->colours == BENCH_COLOURS_SIGNIFICANCE &&
+            enough_to_rank(n, n_set, min_coverage))
+            st = significance_colours(db, opts, (uint32_t)ind, (uint32_t)period, direction, stats.unweighted_mean,
+                                      val, n, colour);
         if (out_stats)
             *out_stats = stats;
     }
@@ -394,7 +485,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                 if (!st)
                     st = frame_compact_codes(f, 0, db->areas.n, pool_text, &db->areas, arank);
                 if (!st)
-                    st = frame_compact_codes(f, 4, 5, colour_text, NULL, enum_rank);
+                    st = frame_compact_codes(f, 4, N_COLOURS, colour_text, NULL, enum_rank);
                 if (!st)
                     st = frame_compact_codes(f, 5, db->sources.n + 1, pool_text, &db->sources, NULL);
                 char coverage[32];
@@ -737,7 +828,7 @@ bench_status bench_compare_all_ext(bench_frame **out, bench_db *db, const bench_
     if (!st)
         st = frame_compact_codes(f, 3, db->areas.n, pool_text, &db->areas, rk.area);
     if (!st)
-        st = frame_compact_codes(f, 8, 5, colour_text, NULL, enum_rank);
+        st = frame_compact_codes(f, 8, N_COLOURS, colour_text, NULL, enum_rank);
     bench_free(set);
     bench_free(win);
     bench_free(keys);

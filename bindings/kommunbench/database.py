@@ -120,6 +120,14 @@ def _coverage(value):
     return float(value)
 
 
+def _level(value):
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+        raise InvalidArgumentError(f"ci must be a confidence level between 0 and 1 such as 0.95, not {value!r}")
+    return float(value)
+
+
 def _scale(value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidArgumentError(f"scale must be a number such as 1, 100, 1000 or 10000, not {value!r}")
@@ -560,7 +568,8 @@ class Database:
         return out
 
     def per_capita(self, indicator, population="N01951", scale=1000, age=None, label=None,
-                   population_period="same", store_as=None, title=None, unit=None, direction="inherit"):
+                   population_period="same", store_as=None, title=None, unit=None, direction="inherit",
+                   ci=None):
         """Normalize an indicator: value / population * scale, matched on area, period and gender.
         indicator=None normalizes every indicator except the population itself, in one pass.
 
@@ -577,7 +586,10 @@ class Database:
         unless given; a snapshot of today's parts: store again after re-importing them).
         Returns a DataFrame with value, denominator, result and status; df.attrs["method"]
         says how it was made ("per 1 000 invånare (N01951)").  A numerator that is already a
-        rate, share or mean gives a UnitWarning (df.attrs["warning"]), not an error."""
+        rate, share or mean gives a UnitWarning (df.attrs["warning"]), not an error.
+        ci=0.95 adds ci_low and ci_high: the exact Poisson (Garwood) interval of the count, or
+        Wilson's score interval for a share (scale=100); with store_as they are stored as
+        "<id>:ci_low" and "<id>:ci_high" (what compare(colours="significance") reads)."""
         if age is not None:
             pop = str(population)
             if pop.upper().startswith("N0"):
@@ -600,10 +612,11 @@ class Database:
         opts.population_period = _denominator_period(population_period, "population_period")
         opts.store_as, opts.title, opts.unit = keep(store_as), keep(title), keep(unit)
         opts.direction = _stored_direction(direction)
+        opts.ci = _level(ci)
         return self._normalized(lib.bench_per_capita, opts, scale)
 
     def ratio(self, numerator, denominator, scale=1, denominator_period="same", store_as=None,
-              title=None, unit=None, direction="inherit"):
+              title=None, unit=None, direction="inherit", ci=None):
         """Any indicator over any other: numerator / denominator * scale, matched on area,
         period and gender (kronor per brukare, a count as a share of another count).
 
@@ -618,6 +631,7 @@ class Database:
         opts.denominator_period = _denominator_period(denominator_period, "denominator_period")
         opts.store_as, opts.title, opts.unit = keep(store_as), keep(title), keep(unit)
         opts.direction = _stored_direction(direction)
+        opts.ci = _level(ci)
         return self._normalized(lib.bench_ratio, opts, scale)
 
     def _normalized(self, function, opts, scale):
@@ -631,6 +645,8 @@ class Database:
                         scale=float(scale), denominator_period=frame.meta("denominator_period"),
                         derived=frame.meta("derived"), title=frame.meta("title"), unit=frame.meta("unit"),
                         caption=PROCESSED_CAPTION)
+        if frame.meta("ci"):
+            df.attrs.update(ci=float(frame.meta("ci")), ci_method=frame.meta("ci_method"))
         warning = frame.meta("warning")
         if warning:
             df.attrs["warning"] = warning

@@ -890,6 +890,83 @@ static void test_intervals(void)
     bench_db_free(db);
 }
 
+/* Significance colours: each interval against the ovägt medel, a value or Riket. */
+static void test_significance_colours(void)
+{
+    bench_db *db = new_db();
+    /* counts per 1 000 of 10 000 invånare: 10, 100, 110, 200 -> rates 1, 10, 11, 20; Riket 12 */
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\n"
+                                          "N01951,1490,2022,10000\nN01951,0138,2022,10000\nN01951,0180,2022,10000\n"
+                                          "N01951,0114,2022,10000\nN01951,0000,2022,100000\n"
+                                          "C,1490,2022,10\nC,0138,2022,100\nC,0180,2022,110\nC,0114,2022,200\n"
+                                          "C,0000,2022,1200\n",
+                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "C", NULL, NULL, BENCH_DIRECTION_LOWER), BENCH_OK);
+    bench_per_capita_options p = BENCH_PER_CAPITA_INIT;
+    p.indicator = "C";
+    p.scale = 1000;
+    p.ci = 0.95;
+    p.store_as = "CR";
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &p), BENCH_OK);
+    bench_frame_free(f);
+    const char *four[] = {"1490", "0138", "0180", "0114"};
+    bench_compare_options o = BENCH_COMPARE_INIT;
+    o.indicator = "CR";
+    o.period = "2022";
+    o.areas = four;
+    o.n_areas = 4;
+    o.colours = BENCH_COLOURS_SIGNIFICANCE;
+    bench_compare_stats st;
+    /* the mean is 10.5: 1 [0.48, 1.84] below (lower is better: green), 10 [8.1, 12.2] and
+     * 11 [9.0, 13.2] hold it (yellow), 20 [17.3, 23.0] above (red) */
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &st, db, &o), BENCH_OK);
+    const char *expect[][2] = {{"1490", "green"}, {"0138", "yellow"}, {"0180", "yellow"}, {"0114", "red"}};
+    for (size_t i = 0; i < 4; i++) {
+        CU_ASSERT_STRING_EQUAL(code_at(f, 0, i), expect[i][0]);
+        CU_ASSERT_STRING_EQUAL(code_at(f, 4, i), expect[i][1]);
+        CU_ASSERT_EQUAL(i32_at(f, 2, i), (int)i + 1); /* ranks as always */
+    }
+    bench_frame_free(f);
+    /* against a value: 15 */
+    o.reference = 15;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &st, db, &o), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 1), "green"); /* 10 [8.1, 12.2] < 15 */
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 3), "red");
+    bench_frame_free(f);
+    /* against Riket's own value (12 per 1 000), outside the set */
+    o.reference = NAN;
+    o.reference_area = "0000";
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &st, db, &o), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 2), "yellow"); /* 11 [9.0, 13.2] holds 12 */
+    bench_frame_free(f);
+    /* no direction: the neutral words */
+    o.reference_area = NULL;
+    o.direction = BENCH_DIRECTION_NONE;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &st, db, &o), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 0), "higher");  /* highest first without a direction: 20 */
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 1), "similar"); /* 11 [9.0, 13.2] holds 10.5 */
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 3), "lower");   /* 1 [0.48, 1.84] */
+    bench_frame_free(f);
+    o.reference = 5;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &st, db, &o), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 0), "higher");
+    CU_ASSERT_STRING_EQUAL(code_at(f, 4, 3), "lower");
+    bench_frame_free(f);
+    /* errors: no intervals, a reference area without a value, a bad mode */
+    o.indicator = "C";
+    CU_ASSERT_EQUAL(bench_compare(&f, &st, db, &o), BENCH_ENOTFOUND);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "confidence interval"));
+    o.indicator = "CR";
+    o.reference_area = "0115";
+    CU_ASSERT_EQUAL(bench_compare(&f, &st, db, &o), BENCH_ENOTFOUND);
+    o.reference_area = NULL;
+    o.colours = 7;
+    CU_ASSERT_EQUAL(bench_compare(&f, &st, db, &o), BENCH_EINVAL);
+    CU_ASSERT_PTR_NULL(f);
+    bench_db_free(db);
+}
+
 int register_normalize_suite(void)
 {
     CU_pSuite s = CU_add_suite("normalize", NULL, NULL);
@@ -909,5 +986,6 @@ int register_normalize_suite(void)
            !CU_add_test(s, "a rate divided again is said", test_rate_warning) ||
            !CU_add_test(s, "stored results in a snapshot", test_stored_in_snapshot) ||
            !CU_add_test(s, "weighted mean: weights summed, their period", test_weighted_mean_weights) ||
-           !CU_add_test(s, "confidence intervals", test_intervals);
+           !CU_add_test(s, "confidence intervals", test_intervals) ||
+           !CU_add_test(s, "significance colours", test_significance_colours);
 }
