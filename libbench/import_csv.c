@@ -484,6 +484,11 @@ static bool row_source(csv_import *ci, uint16_t *out)
         import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: not valid UTF-8 text", column_label(ci, c));
         return false;
     }
+    if (len > IMPORT_SOURCE_MAX) { /* a snapshot keeps labels up to this length */
+        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: a source label longer than %d bytes",
+                     column_label(ci, c), IMPORT_SOURCE_MAX);
+        return false;
+    }
     uint32_t k;
     bench_status st = intern_source(ci, s, len, &k);
     if (st) {
@@ -1119,7 +1124,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
             csv_set_free_func(&ci.parser, bench_free);
             st = import_source(db, opts->source, name, &ci.source);
             if (st)
-                import_error(&ci, st, 0, "cannot add source: %s", bench_strerror(st));
+                import_error(&ci, st, 0, "cannot add source: %s", import_source_problem(st));
             /* old Mac files end lines with CR alone; libcsv reads them, and lines are counted by them */
             ci.eol = !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
             size_t done = st ? len : parse_lines(&ci, data, len, TO_HEADER);

@@ -350,7 +350,7 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
     if (!ji.failed) {
         bench_status st = import_source(db, opts->source, ji.name, &ji.source);
         if (st)
-            json_error(&ji, st, 0, 0, "cannot add source: %s", bench_strerror(st));
+            json_error(&ji, st, 0, 0, "cannot add source: %s", import_source_problem(st));
     }
     if (!ji.failed && list->child) {
         enum kind_of_list kind = classify(list->child);

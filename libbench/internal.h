@@ -129,7 +129,7 @@ struct bench_db {
     uint32_t *source_seq;        /* per source: when it was last imported (higher = later) */
     uint32_t import_seq;         /* the last number given out */
     obs_columns obs;
-    const char *map;             /* a snapshot mapped by bench_db_open: obs columns point into it */
+    const char *map;             /* a snapshot read by bench_db_open: obs columns point into it */
     size_t map_len;
 };
 
@@ -244,8 +244,12 @@ void import_errorv(bench_import_report *rep, bench_error *db_err, const char *na
                    long column, const char *fmt, va_list ap);
 void import_errorf(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
                    long column, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-/* Intern the source label of an import: the option, else the base name of `name`. */
+/* The import's source label: opts->source when given (BENCH_EINVAL unless 1 to IMPORT_SOURCE_MAX
+ * bytes of UTF-8 text without control characters, so every label survives a snapshot), else the
+ * base name of `name` made into such text. */
+#define IMPORT_SOURCE_MAX 4096
 bench_status import_source(bench_db *db, const char *option, const char *name, uint16_t *out);
+const char *import_source_problem(bench_status st); /* the reason, for the error message */
 /* Read the file at `path` and run a buffer importer on its bytes. */
 typedef bench_status (*buffer_importer)(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                         const char *name, const void *opts);
@@ -277,8 +281,12 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_fai
 
 /* ---- files -------------------------------------------------------------- */
 
-/* Map or read a whole file.  *out_data owned by the caller: file_release(). */
-bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path);
+/* Read a whole regular file into memory (never mapped: a file changed later does not change
+ * what was read).  *out_data owned by the caller: file_release().  Not a regular file: refused
+ * before it is opened.  Larger than max_bytes: BENCH_ELIMIT with *out_len its size and no error
+ * set (the caller reports it). */
+bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path,
+                       size_t max_bytes);
 void file_release(const char *data, size_t len);
 
 #endif

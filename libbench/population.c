@@ -653,7 +653,7 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     } else {
         bench_status st = import_source(db, opts->source, pi.name, &pi.source);
         if (st)
-            pop_error(&pi, st, 0, 0, "cannot add source: %s", bench_strerror(st));
+            pop_error(&pi, st, 0, 0, "cannot add source: %s", import_source_problem(st));
         if (!pi.failed) {
             if (cJSON_GetObjectItemCaseSensitive(root, "columns"))
                 read_v1(&pi, root);

@@ -179,8 +179,10 @@ size_t bench_db_count(const bench_db *db) { return db ? db->obs.n : 0; }
 
 size_t bench_db_memory(const bench_db *db)
 {
-    if (!db || db->map)
+    if (!db)
         return 0;
+    if (db->map)
+        return db->map_len; /* the columns are read in place */
     size_t per_row = 4 * sizeof(uint16_t) + 3 * sizeof(uint8_t) + sizeof(double) + sizeof(int32_t);
     return db->obs.cap * per_row;
 }
