@@ -154,6 +154,12 @@ bench_status bench_group_set(bench_db *db, const char *id, const char *title, co
         return DB_FAIL(db, BENCH_EINVAL, "group %s: title is not valid UTF-8 text", buf);
     if (n_members > UINT16_MAX)
         return DB_FAIL(db, BENCH_ELIMIT, "group %s: more than %u members", buf, UINT16_MAX);
+    int64_t existing = pool_find(&db->areas, buf, len);
+    if (existing >= 0 && db->area_meta[existing].type >= BENCH_AREA_RIKET &&
+        db->area_meta[existing].type <= BENCH_AREA_KOMMUN)
+        return DB_FAIL(db, BENCH_EINVAL, "group id %s is the code of %s %s, not a group", buf,
+                       db->area_meta[existing].type == BENCH_AREA_KOMMUN ? "the kommun" : "the region",
+                       db->area_meta[existing].name ? db->area_meta[existing].name : buf);
     db_mark mark = db_mark_take(db);
     uint16_t *codes = bench_malloc((n_members ? n_members : 1) * sizeof *codes);
     char *t = title ? bench_strndup(title, strlen(title)) : NULL;

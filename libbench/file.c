@@ -1,8 +1,10 @@
-/* file.c -- read a whole regular file into memory.
+/* file.c -- a whole regular file: mapped for the length of an import, or read into memory.
  *
- * Files are read, not mapped: a mapping shares its pages with the file, so another program
- * truncating or rewriting the file in place (cp, rsync --inplace) would turn later reads into
- * SIGBUS or into other data.  A private copy in memory keeps answering with what was read.
+ * A snapshot is read, not mapped: a mapping shares its pages with the file, so another program
+ * truncating or rewriting the file in place (cp, rsync --inplace) would turn later reads by an
+ * open Database into SIGBUS or into other data.  A private copy keeps answering with what was
+ * read.  An import maps its file only while it runs (page cache, not heap: a 1 GiB file with a
+ * limit hit early costs little memory).
  * Anything but a regular file (a FIFO, a device, a socket, a directory) is refused from its
  * stat() before it is opened, and opened with O_NONBLOCK in case it was swapped in between,
  * so a FIFO never blocks the caller. */
@@ -11,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,7 +39,7 @@ static bench_status check_path(bench_error *err, const char *path)
 }
 
 bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path,
-                       size_t max_bytes)
+                       size_t max_bytes, bool copy)
 {
     *out_data = NULL;
     *out_len = 0;
@@ -68,6 +71,18 @@ bench_status file_load(const char **out_data, size_t *out_len, bench_error *err,
     if (len == 0) {
         close(fd);
         *out_data = "";
+        return BENCH_OK;
+    }
+    if (!copy) {
+        void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+        close(fd);
+        if (map == MAP_FAILED) {
+            error_set(err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot map: %s", strerror(errno));
+            return BENCH_EIO;
+        }
+        madvise(map, len, MADV_SEQUENTIAL);
+        *out_data = map;
+        *out_len = len;
         return BENCH_OK;
     }
     char *data = bench_malloc(len);
@@ -103,8 +118,12 @@ bench_status file_load(const char **out_data, size_t *out_len, bench_error *err,
     return BENCH_OK;
 }
 
-void file_release(const char *data, size_t len)
+void file_release(const char *data, size_t len, bool copy)
 {
-    if (data && len)
-        bench_free((void *)data);
+    if (data && len) {
+        if (copy)
+            bench_free((void *)data);
+        else
+            munmap((void *)data, len);
+    }
 }

@@ -106,13 +106,13 @@ bench_status import_file(bench_import_report *out, bench_db *db, const char *pat
         return DB_FAIL(db, BENCH_EINVAL, "%s: path is NULL", function);
     const char *data;
     size_t len;
-    bench_status st = file_load(&data, &len, &db->err, path, db->opts.max_input_bytes);
+    bench_status st = file_load(&data, &len, &db->err, path, db->opts.max_input_bytes, false);
     if (st == BENCH_ELIMIT) /* refused from its size, before a byte is read */
         return import_check_size(out ? out : &(bench_import_report){0}, db, path, len);
     if (st)
         return st;
     st = importer(out, db, data, len, path, opts);
-    file_release(data, len);
+    file_release(data, len, false);
     return st;
 }
 

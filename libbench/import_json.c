@@ -240,6 +240,10 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
             if (!type || (strcmp(type, "K") && strcmp(type, "L")))
                 return FAIL(ji, "values[%zu].type: expected \"K\" (kommun) or \"L\" (region)", i);
         }
+        if (i >= ji->db->opts.max_rows) {
+            json_error(ji, BENCH_ELIMIT, 0, 0, "values[%zu]: more than %zu entries (max_rows)", i, ji->db->opts.max_rows);
+            return false;
+        }
         if (kind == L_MUNICIPALITY_GROUPS) {
             const cJSON *members = field(item, "members"), *m;
             if (!cJSON_IsArray(members))
@@ -375,7 +379,15 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
                     ji.rep.accepted = n;
             }
         } else if (check_meta(&ji, list, kind)) {
-            apply_meta(&ji, list, kind);
+            /* all or nothing: entries edited before a failure part-way are put back */
+            db_catalogue_copy copy;
+            bench_status st = db_catalogue_copy_take(db, &copy);
+            if (st)
+                json_error(&ji, st, 0, 0, "cannot keep the catalogue: %s", bench_strerror(st));
+            else if (apply_meta(&ji, list, kind))
+                db_catalogue_copy_free(&copy);
+            else
+                db_catalogue_copy_restore(db, &copy);
         }
     }
     cJSON_Delete(root);

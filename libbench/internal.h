@@ -147,6 +147,18 @@ typedef struct db_mark { uint32_t n_ind, n_area, n_period, n_source; } db_mark;
 db_mark db_mark_take(const bench_db *db);
 void db_mark_rollback(bench_db *db, db_mark m);
 
+/* A copy of the catalogue entries (names, types, members, titles, units, links) that exist now, so
+ * an import that edits them can put every one back when it fails part-way.  Entries added later
+ * are undone by db_mark_rollback(). */
+typedef struct db_catalogue_copy {
+    area_meta *areas;
+    indicator_meta *indicators;
+    uint32_t n_areas, n_indicators;
+} db_catalogue_copy;
+bench_status db_catalogue_copy_take(const bench_db *db, db_catalogue_copy *out);
+void db_catalogue_copy_restore(bench_db *db, db_catalogue_copy *copy); /* and frees it */
+void db_catalogue_copy_free(db_catalogue_copy *copy);
+
 /* Two rows of one import with the same key and different values, by their tags. */
 typedef struct merge_conflict {
     uint32_t earlier, later;
@@ -281,12 +293,13 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_fai
 
 /* ---- files -------------------------------------------------------------- */
 
-/* Read a whole regular file into memory (never mapped: a file changed later does not change
- * what was read).  *out_data owned by the caller: file_release().  Not a regular file: refused
- * before it is opened.  Larger than max_bytes: BENCH_ELIMIT with *out_len its size and no error
- * set (the caller reports it). */
+/* A whole regular file: copy = true reads it into memory (a file changed later does not change
+ * what was read: snapshots), false maps it (for the length of one import).  *out_data owned by
+ * the caller: file_release() with the same `copy`.  Not a regular file: refused before it is
+ * opened.  Larger than max_bytes: BENCH_ELIMIT with *out_len its size and no error set (the
+ * caller reports it). */
 bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path,
-                       size_t max_bytes);
-void file_release(const char *data, size_t len);
+                       size_t max_bytes, bool copy);
+void file_release(const char *data, size_t len, bool copy);
 
 #endif

@@ -493,12 +493,12 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
     }
     *out = NULL;
     snap s = {path, err, NULL, 0, {0}};
-    bench_status st = file_load(&s.data, &s.len, err, path, SIZE_MAX);
+    bench_status st = file_load(&s.data, &s.len, err, path, SIZE_MAX, true);
     if (st)
         return st;
     header h;
     if (s.len < sizeof h) {
-        file_release(s.data, s.len);
+        file_release(s.data, s.len, true);
         return corrupt(&s, "shorter than its header (truncated?)");
     }
     memcpy(&h, s.data, sizeof h);
@@ -508,7 +508,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
     else if (h.byte_order != BYTE_ORDER_MARK)
         why = "written on a machine of the other byte order";
     else if (h.version > BENCH_SNAPSHOT_VERSION) {
-        file_release(s.data, s.len);
+        file_release(s.data, s.len, true);
         error_set(err, BENCH_EVERSION, path, 0, 0, __FILE__, __LINE__,
                   "snapshot format %u is newer than this library's (%d)", h.version, BENCH_SNAPSHOT_VERSION);
         return BENCH_EVERSION;
@@ -550,7 +550,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
             why = "a column is missing or has the wrong length";
     }
     if (why) {
-        file_release(s.data, s.len);
+        file_release(s.data, s.len, true);
         return corrupt(&s, why);
     }
     bench_db_options opts = BENCH_DB_OPTIONS_INIT;
@@ -571,7 +571,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         st = load_columns(&s, db, h.n_obs);
     if (st) {
         bench_db_free(db);
-        file_release(s.data, s.len);
+        file_release(s.data, s.len, true);
         return st;
     }
     db->map = s.data;

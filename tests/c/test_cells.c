@@ -94,8 +94,98 @@ static void test_scb_cell_given_twice(void)
     bench_db_free(db);
 }
 
+/* ---- Kolada metadata: all or nothing ------------------------------------------------- */
+
+static void expect_meta_unchanged(bench_db *db, const char *json, int code)
+{
+    char *before = NULL;
+    bench_frame *f = NULL;
+    /* the whole catalogue as text: areas (code, type, name, län, kommungrupp) and indicators */
+    size_t cap = 1 << 20, len = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        char *text = malloc(cap);
+        len = 0;
+        for (int which = 0; which < 2; which++) {
+            CU_ASSERT_EQUAL_FATAL(which ? bench_indicators_frame(&f, db) : bench_areas_frame(&f, db), BENCH_OK);
+            for (size_t r = 0; r < bench_frame_rows(f); r++)
+                for (size_t c = 0; c < bench_frame_columns(f); c++) {
+                    const char *name;
+                    bench_column_type type;
+                    const void *data;
+                    bench_frame_column(&name, &type, &data, f, c);
+                    if (type == BENCH_COLUMN_CODE)
+                        len += (size_t)snprintf(text + len, cap - len, "%s|", code_at(f, c, r));
+                    else if (type == BENCH_COLUMN_I32)
+                        len += (size_t)snprintf(text + len, cap - len, "%d|", i32_at(f, c, r));
+                }
+            bench_frame_free(f);
+        }
+        if (pass == 0) {
+            before = text;
+            bench_import_report rep;
+            int st = bench_import_kolada_json(&rep, db, json, strlen(json), "meta.json", NULL);
+            CU_ASSERT_EQUAL(st, code);
+            CU_ASSERT_EQUAL(rep.accepted, 0);
+        } else {
+            CU_ASSERT_STRING_EQUAL(text, before);
+            free(text);
+        }
+    }
+    /* groups keep their members */
+    CU_ASSERT_EQUAL(bench_group_members(&f, db, "G92790"), BENCH_OK);
+    CU_ASSERT(bench_frame_rows(f) > 1);
+    bench_frame_free(f);
+    free(before);
+}
+
+static void test_kolada_metadata_all_or_nothing(void)
+{
+    bench_db *db = new_db();
+    bench_import_report rep;
+    const char *groups = "{\"values\":[{\"id\":\"G92790\",\"title\":\"Storstäder\",\"members\":[{\"id\":\"0180\"},{\"id\":\"1480\"}]}]}";
+    CU_ASSERT_EQUAL_FATAL(bench_import_kolada_json(&rep, db, groups, strlen(groups), "g.json", NULL), BENCH_OK);
+    /* a group cut to one member, then an entry that cannot be applied (a kommun's code as a group id) */
+    expect_meta_unchanged(db,
+                          "{\"values\":[{\"id\":\"G92790\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
+                          "{\"id\":\"G1\",\"title\":\"new\",\"members\":[{\"id\":\"0114\"}]},"
+                          "{\"id\":\"1490\",\"title\":\"Borås as a group\",\"members\":[{\"id\":\"0114\"}]}]}",
+                          BENCH_EINVAL);
+    const char *name = NULL;
+    bench_area_type type;
+    CU_ASSERT_EQUAL(bench_area_info(&type, &name, NULL, NULL, db, "1490"), BENCH_OK);
+    CU_ASSERT_EQUAL(type, BENCH_AREA_KOMMUN);
+    CU_ASSERT_STRING_EQUAL(name, "Borås");
+    /* over max_rows: refused before the first entry is applied */
+    bench_db_options lim;
+    bench_db_limits(&lim, db);
+    lim.max_rows = 2;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
+    expect_meta_unchanged(db,
+                          "{\"values\":[{\"id\":\"1490\",\"title\":\"Renamed\",\"type\":\"K\"},"
+                          "{\"id\":\"0138\",\"title\":\"Renamed too\",\"type\":\"K\"},"
+                          "{\"id\":\"0180\",\"title\":\"And this\",\"type\":\"K\"}]}",
+                          BENCH_ELIMIT);
+    expect_meta_unchanged(db,
+                          "{\"values\":[{\"id\":\"U33401\",\"title\":\"Overwritten\"},{\"id\":\"N01951\",\"title\":\"x\"},"
+                          "{\"id\":\"U00002\",\"title\":\"y\"}]}",
+                          BENCH_ELIMIT);
+    expect_meta_unchanged(db,
+                          "{\"values\":[{\"id\":\"G92790\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
+                          "{\"id\":\"G2\",\"members\":[]},{\"id\":\"G3\",\"members\":[]}]}",
+                          BENCH_ELIMIT);
+    /* a bad entry late in the list */
+    lim.max_rows = 1000000;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
+    expect_meta_unchanged(db,
+                          "{\"values\":[{\"id\":\"1490\",\"title\":\"Renamed\",\"type\":\"K\"},"
+                          "{\"id\":\"0138\",\"title\":\"x\",\"type\":\"Q\"}]}",
+                          BENCH_EPARSE);
+    bench_db_free(db);
+}
+
 int register_cells_suite(void)
 {
     CU_pSuite s = CU_add_suite("cells", NULL, NULL);
-    return !s || !CU_add_test(s, "an SCB cell given twice is an error naming both", test_scb_cell_given_twice);
+    return !s || !CU_add_test(s, "an SCB cell given twice is an error naming both", test_scb_cell_given_twice) ||
+           !CU_add_test(s, "Kolada metadata is all or nothing", test_kolada_metadata_all_or_nothing);
 }
