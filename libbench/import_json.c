@@ -339,7 +339,7 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
     /* metadata edits existing catalogue entries, which a rollback of new codes cannot undo:
      * all items are checked before the first edit */
     json_failure fail;
-    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, &fail);
+    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
     const cJSON *list = NULL;
     if (!root) {
         if (len)

@@ -289,7 +289,10 @@ typedef struct json_failure {
  * Nesting deeper than max_depth is refused before cJSON builds anything, so
  * hostile input costs one pass and no memory.  On failure returns NULL and
  * fills *fail.  The caller frees the tree with cJSON_Delete(). */
-struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_failure *fail);
+/* max_rows bounds the values parsed (JSON_VALUES_PER_ROW a row, plus 65 536): memory is bounded
+ * before cJSON builds a node per value. */
+#define JSON_VALUES_PER_ROW 64
+struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t max_rows, json_failure *fail);
 
 /* ---- files -------------------------------------------------------------- */
 

@@ -20,12 +20,17 @@ static void place_of(const char *data, size_t offset, long *line, long *column)
     }
 }
 
-/* Offset of the first bracket that opens a level deeper than max_depth, or len if none; and
- * whether the text ends inside a string, an object or an array (*open).  Brackets inside
- * strings do not count; a malformed text is left to cJSON to report. */
-static size_t too_deep_at(const char *data, size_t len, int max_depth, bool *open)
+/* Offset of the first bracket that opens a level deeper than max_depth, or of the first value
+ * past max_values (*too_many then true), or len if none; and whether the text ends inside a
+ * string, an object or an array (*open).  Brackets inside strings do not count; a malformed text
+ * is left to cJSON to report.  Values are counted as commas and opening brackets (at least one
+ * per value), so cJSON, at about 64 bytes a value, is never handed more than max_values. */
+static size_t too_deep_at(const char *data, size_t len, int max_depth, size_t max_values, bool *open,
+                          bool *too_many)
 {
     int depth = 0;
+    size_t values = 1;
+    *too_many = false;
     bool in_string = false;
     *open = false;
     for (size_t i = 0; i < len; i++) {
@@ -37,8 +42,12 @@ static size_t too_deep_at(const char *data, size_t len, int max_depth, bool *ope
                 in_string = false;
         } else if (c == '"') {
             in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth)
+        } else if (c == '[' || c == '{' || c == ',') {
+            if (++values > max_values) {
+                *too_many = true;
+                return i;
+            }
+            if (c != ',' && ++depth > max_depth)
                 return i;
         } else if (c == ']' || c == '}') {
             depth--;
@@ -48,8 +57,11 @@ static size_t too_deep_at(const char *data, size_t len, int max_depth, bool *ope
     return len;
 }
 
-struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_failure *fail)
+struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t max_rows, json_failure *fail)
 {
+    /* every row of a Kolada or SCB response is a few dozen values at most */
+    size_t max_values = max_rows > (SIZE_MAX - 65536) / JSON_VALUES_PER_ROW ? SIZE_MAX
+                                                                            : max_rows * JSON_VALUES_PER_ROW + 65536;
     if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
         *data += 3;
         *len -= 3;
@@ -63,13 +75,17 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_fai
         snprintf(fail->what, sizeof fail->what, "the file is UTF-16; save it as UTF-8");
         return NULL;
     }
-    bool open;
-    size_t deep = too_deep_at(*data, *len, max_depth, &open);
+    bool open, too_many;
+    size_t deep = too_deep_at(*data, *len, max_depth, max_values, &open, &too_many);
     if (deep < *len) {
         fail->code = BENCH_ELIMIT;
         place_of(*data, deep, &fail->line, &fail->column);
-        snprintf(fail->what, sizeof fail->what, "JSON nested deeper than %d levels (max_json_depth)",
-                 max_depth);
+        if (too_many)
+            snprintf(fail->what, sizeof fail->what,
+                     "more than %zu JSON values, too many for max_rows %zu", max_values, max_rows);
+        else
+            snprintf(fail->what, sizeof fail->what, "JSON nested deeper than %d levels (max_json_depth)",
+                     max_depth);
         return NULL;
     }
     /* cJSON_ParseWithLengthOpts keeps the error position in its end pointer

@@ -750,7 +750,7 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     obs_columns staged = {0};
     size_t staged_n = 0;
     json_failure fail;
-    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, &fail);
+    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
     if (!root) {
         if (len)
             pop_error(&pi, fail.code, fail.line, fail.column, "%s", fail.what);

@@ -183,9 +183,50 @@ static void test_kolada_metadata_all_or_nothing(void)
     bench_db_free(db);
 }
 
+/* ---- limits bound memory: max_rows is applied before cJSON builds its nodes ---------------- */
+
+static void test_json_values_bounded_by_max_rows(void)
+{
+    size_t n = 300000, len = 0;
+    char *zeros = malloc(2 * n + 16);
+    zeros[len++] = '[';
+    for (size_t i = 0; i < n; i++) {
+        zeros[len++] = '0';
+        zeros[len++] = i + 1 < n ? ',' : ']';
+    }
+    bench_db *db = new_db();
+    bench_db_options lim;
+    bench_db_limits(&lim, db);
+    lim.max_rows = 10;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
+    fingerprint before = take_fingerprint(db);
+    bench_import_report rep;
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, zeros, len, "zeros.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "max_rows"));
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 1);
+    CU_ASSERT(bench_db_last_error(db)->column > 1 && bench_db_last_error(db)->column < 2 * 70000);
+    CU_ASSERT_EQUAL(bench_import_population(&rep, db, zeros, len, "zeros.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "max_rows"));
+    /* within the limit it is read (and refused for what it is) */
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    lim.max_rows = 1000000;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, zeros, len, "zeros.json", NULL), BENCH_EPARSE);
+    /* a real response of 3 rows passes with max_rows = 3 */
+    lim.max_rows = 3;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
+    const char *ok = "{\"values\":[{\"kpi\":\"N01951\",\"municipality\":\"1490\",\"period\":2024,\"values\":["
+                     "{\"gender\":\"T\",\"status\":\"\",\"value\":1},{\"gender\":\"K\",\"status\":\"\",\"value\":2},"
+                     "{\"gender\":\"M\",\"status\":\"\",\"value\":3}]}]}";
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, ok, strlen(ok), "ok.json", NULL), BENCH_OK);
+    free(zeros);
+    bench_db_free(db);
+}
+
 int register_cells_suite(void)
 {
     CU_pSuite s = CU_add_suite("cells", NULL, NULL);
     return !s || !CU_add_test(s, "an SCB cell given twice is an error naming both", test_scb_cell_given_twice) ||
-           !CU_add_test(s, "Kolada metadata is all or nothing", test_kolada_metadata_all_or_nothing);
+           !CU_add_test(s, "Kolada metadata is all or nothing", test_kolada_metadata_all_or_nothing) ||
+           !CU_add_test(s, "JSON values bounded by max_rows before parsing", test_json_values_bounded_by_max_rows);
 }
