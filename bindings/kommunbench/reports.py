@@ -13,11 +13,13 @@ import csv
 import io
 import os
 import re
+import stat
 import unicodedata
+import zipfile
 from html.parser import HTMLParser
 
 from ._native import lib
-from .errors import BenchError, InvalidArgumentError, LimitError, ParseError
+from .errors import BenchError, FileError, InvalidArgumentError, LimitError, ParseError
 
 __all__ = ["report_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
 
@@ -310,6 +312,50 @@ def translate(error, places, name):
     return error
 
 
+def regular_file(path):
+    """The path as str or bytes, after checking that it names a regular file: a FIFO, a device or a
+    directory is refused from its stat() before it is opened (a FIFO would block, /dev/zero never
+    ends).  A NUL byte in the path is an InvalidArgumentError."""
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise InvalidArgumentError(f"expected a path, got {type(path).__name__}") from None
+    name = os.path.basename(path)
+    if ("\0" if isinstance(path, str) else b"\0") in path:
+        raise InvalidArgumentError(f"{name!r}: a path with a NUL byte")
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise FileError(f"{os.fsdecode(path)}: cannot open: {e.strerror}", code=int(lib.BENCH_EIO),
+                        file=os.fsdecode(path)) from None
+    if not stat.S_ISREG(st.st_mode):
+        what = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a special file")
+        raise FileError(f"{os.fsdecode(path)}: not a regular file: it is {what}", code=int(lib.BENCH_EIO),
+                        file=os.fsdecode(path))
+    return path
+
+
+def read_bounded(path, max_bytes=None):
+    """The bytes of a regular file, refused (LimitError) past max_bytes without reading more."""
+    path = regular_file(path)
+    name = os.path.basename(os.fsdecode(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped meanwhile
+                raise FileError(f"{os.fsdecode(path)}: not a regular file", code=int(lib.BENCH_EIO),
+                                file=os.fsdecode(path))
+            data = f.read() if max_bytes is None else f.read(max_bytes + 1)
+    except OSError as e:
+        raise FileError(f"{os.fsdecode(path)}: cannot read: {e.strerror}", code=int(lib.BENCH_EIO),
+                        file=os.fsdecode(path)) from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
+                         "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
+    return data
+
+
 def read_document(path_or_text, max_bytes=None):
     """(text, name) of a path or of text given directly.  A document larger than max_bytes
     is refused before it is read; bytes that are not UTF-8 are named by line and column."""
@@ -318,12 +364,8 @@ def read_document(path_or_text, max_bytes=None):
     elif isinstance(path_or_text, bytes):
         data, name = path_or_text, "<text>"
     else:
-        name = os.path.basename(os.fspath(path_or_text))
-        if max_bytes is not None and os.path.getsize(path_or_text) > max_bytes:
-            raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
-                             "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
-        with open(path_or_text, "rb") as f:
-            data = f.read()
+        name = os.path.basename(os.fsdecode(os.fspath(path_or_text)))
+        data = read_bounded(path_or_text, max_bytes)
     if max_bytes is not None and len(data) > max_bytes:
         raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
                          "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
@@ -337,19 +379,90 @@ def read_document(path_or_text, max_bytes=None):
                          column=column) from None
 
 
-def read_sheet(path, sheet=None):
-    """Rows of cell values from an .xlsx (openpyxl) or a .csv file (delimiter sniffed)."""
-    if str(path).lower().endswith((".xlsx", ".xlsm")):
+def check_xlsx(path, max_bytes, max_rows=None):
+    """Refuse an .xlsx whose parts would unpack to more than max_bytes (a zip bomb, a huge
+    shared-strings table) before openpyxl reads any of it.  A zip's member sizes are what
+    Python's zipfile stops at, so the declared sizes bound what is read."""
+    name = os.path.basename(os.fsdecode(os.fspath(path)))
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as e:
+        raise ParseError(f"{name}: not a readable .xlsx (zip) file: {e}", code=int(lib.BENCH_EPARSE),
+                         file=name) from None
+    except OSError as e:
+        raise FileError(f"{name}: cannot read: {e.strerror or e}", code=int(lib.BENCH_EIO), file=name) from None
+    if max_rows is not None and len(infos) > 10000:
+        raise LimitError(f"{name}: {len(infos)} parts in the .xlsx, more than 10000", code=int(lib.BENCH_ELIMIT),
+                         file=name)
+    total = sum(i.file_size for i in infos)
+    if max_bytes is not None and total > max_bytes:
+        biggest = max(infos, key=lambda i: i.file_size)
+        raise LimitError(f"{name}: the .xlsx unpacks to {total} bytes ({biggest.filename}: {biggest.file_size}), "
+                         f"more than the limit of {max_bytes} bytes (max_input_bytes)",
+                         code=int(lib.BENCH_ELIMIT), file=name)
+
+
+def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
+    """Rows of cell values from an .xlsx (openpyxl) or a .csv file (delimiter sniffed).  The file
+    must be a regular file; max_bytes bounds the file and what an .xlsx unpacks to, max_rows the
+    rows read (the sheet's own <dimension> is not trusted)."""
+    path = regular_file(path)
+    name = os.path.basename(os.fsdecode(path))
+
+    def too_many():
+        return LimitError(f"{name}: more than {max_rows} rows (max_rows)", code=int(lib.BENCH_ELIMIT), file=name)
+
+    if os.fsdecode(path).lower().endswith((".xlsx", ".xlsm")):
         try:
             import openpyxl
         except ImportError as e:  # pragma: no cover
             raise BenchError("reading .xlsx needs openpyxl: pip install openpyxl") from e
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
+        if max_bytes is not None and os.path.getsize(path) > max_bytes:
+            raise LimitError(f"{name}: the file is larger than the limit of {max_bytes} bytes (max_input_bytes)",
+                             code=int(lib.BENCH_ELIMIT), file=name)
+        check_xlsx(path, max_bytes, max_rows)
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                if sheet and sheet not in wb.sheetnames:
+                    raise InvalidArgumentError(f"{name}: no sheet {sheet!r}; the sheets are {wb.sheetnames}")
+                ws = wb[sheet] if sheet else wb.worksheets[0]
+                rows = []
+                for r in ws.iter_rows(values_only=True):
+                    if max_rows is not None and len(rows) >= max_rows:
+                        raise too_many()
+                    rows.append(list(r))
+            finally:
+                wb.close()
+        except BenchError:
+            raise
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, EOFError) as e:
+            raise ParseError(f"{name}: not a readable .xlsx file: {e}", code=int(lib.BENCH_EPARSE),
+                             file=name) from None
+        except Exception as e:  # XML errors from the parser openpyxl uses
+            if type(e).__name__ in ("ParseError", "XMLSyntaxError", "ExpatError"):
+                raise ParseError(f"{name}: not a readable .xlsx file: {e}", code=int(lib.BENCH_EPARSE),
+                                 file=name) from None
+            raise
         return rows
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        text = f.read()
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    return list(csv.reader(io.StringIO(text), dialect))
+    data = read_bounded(path, max_bytes)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ParseError(f"{name}:{line}: not UTF-8 (byte 0x{data[e.start]:02X}); save the sheet as UTF-8",
+                         code=int(lib.BENCH_EPARSE), file=name, line=line) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = []
+        for r in csv.reader(io.StringIO(text), dialect):
+            if max_rows is not None and len(rows) >= max_rows:
+                raise too_many()
+            rows.append(r)
+        return rows
+    except csv.Error as e:
+        raise ParseError(f"{name}: not a readable CSV sheet: {e}", code=int(lib.BENCH_EPARSE), file=name) from None
