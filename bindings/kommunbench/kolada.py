@@ -7,15 +7,23 @@
 
 The API is Kolada's (https://api.kolada.se/v3 by default; v2 works too).  Ids are sent in
 chunks of at most 25 per path segment; pages are followed through next_url (v3) or next_page
-(v2); 429 and 5xx answers are retried with exponential backoff (Retry-After is honoured);
-every request has a timeout and a cap on the response size.  Each response is cached on disk
-(KOMMUNBENCH_CACHE, or ~/.cache/kommunbench/kolada), written atomically, so an interrupted
-fetch leaves no half file and a fetch works offline once cached.  Fetched data is only ever
-parsed as JSON.  Write "Källa: Kolada" under the values you show.
+(v2), only on the base URL's own scheme and host; 429 and 5xx answers are retried with
+exponential backoff (Retry-After is honoured up to max_wait); every request has a timeout, a cap
+on the response size, and a whole fetch has a deadline (a server dripping bytes or sending
+endless pages ends in a KoladaError).  Ids are letters, digits, '-' and '_' only, checked before
+any URL is built.  Each response is cached on disk (KOMMUNBENCH_CACHE, or
+~/.cache/kommunbench/kolada), written atomically, so an interrupted fetch leaves no half file and
+a fetch works offline once cached; a cache entry is used only when it is a regular file of this
+user (not a link), within max_bytes and valid JSON, and is fetched again otherwise.
+clear_cache() removes only the client's own entries.  Fetched data is only ever parsed as JSON.
+Write "Källa: Kolada" under the values you show.
 """
 import hashlib
+import http.client
 import json
 import os
+import re
+import stat
 import tempfile
 import time
 import urllib.error
@@ -32,6 +40,11 @@ DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 CHUNK = 25                      # ids per path segment
 MAX_RESPONSE_BYTES = 256 << 20  # a Kolada page is far smaller; anything bigger is refused
 RETRY_STATUS = {429, 500, 502, 503, 504}
+MAX_WAIT = 60.0                 # the longest single wait, whatever Retry-After says
+DEADLINE = 600.0                # seconds for one fetch (all its requests, pages and waits)
+MAX_PAGES = 10000               # pages of one query
+_ENTRY = re.compile(r"[0-9a-f]{32}\.json")
+_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class KoladaError(BenchError, OSError):
@@ -51,13 +64,15 @@ def cache_dir():
 
 
 def clear_cache(directory=None):
-    """Delete the cached responses; returns how many files were removed."""
+    """Delete the cached responses (files named as the client names them, nothing else);
+    returns how many files were removed."""
     d = Path(directory) if directory else cache_dir()
     n = 0
-    if d.is_dir():
-        for f in d.glob("*.json"):
-            f.unlink()
-            n += 1
+    if d.is_dir() and not d.is_symlink():
+        for f in d.iterdir():
+            if _ENTRY.fullmatch(f.name) and (f.is_symlink() or f.is_file()):
+                f.unlink()
+                n += 1
     return n
 
 
@@ -72,9 +87,9 @@ def _ids(value, name):
     if isinstance(value, (str, int)):
         value = [value]
     out = [str(v) for v in value]
-    for v in out:
-        if not v or "/" in v or "," in v or "?" in v:
-            raise InvalidArgumentError(f"{name}: {v!r} is no Kolada id")
+    for v in out:  # '#', '..', '%2F', spaces, CR/LF would change the URL's meaning
+        if not _ID.fullmatch(v):
+            raise InvalidArgumentError(f"{name}: {v!r} is no Kolada id (letters, digits, '-' and '_')")
     return out
 
 
@@ -86,7 +101,7 @@ class KoladaClient:
 
     def __init__(self, base_url=DEFAULT_BASE_URL, cache="use", cache_directory=None, timeout=30.0,
                  retries=5, backoff=1.0, max_bytes=MAX_RESPONSE_BYTES, progress=True,
-                 allow_http=False):
+                 allow_http=False, deadline=DEADLINE, max_wait=MAX_WAIT, max_pages=MAX_PAGES):
         if cache not in ("use", "refresh", "offline", None):
             raise InvalidArgumentError("cache must be 'use', 'refresh', 'offline' or None")
         parsed = urllib.parse.urlparse(base_url)
@@ -101,21 +116,62 @@ class KoladaClient:
         self.backoff = backoff
         self.max_bytes = max_bytes
         self.progress = progress
+        self.deadline = deadline
+        self.max_wait = max_wait
+        self.max_pages = max_pages
+        self._scheme, self._host = parsed.scheme, parsed.netloc
+        self._ends = None  # time.monotonic() by which the fetch under way must end
 
     # ---- HTTP with cache --------------------------------------------------
 
     def _cache_path(self, url):
         return self.cache_directory / (hashlib.sha256(url.encode()).hexdigest()[:32] + ".json")
 
+    def _remaining(self, url):
+        if self._ends is None:
+            return self.deadline
+        left = self._ends - time.monotonic()
+        if left <= 0:
+            raise KoladaError(f"{url}: the fetch took longer than its deadline of {self.deadline} s")
+        return left
+
+    def _read_cache(self, path):
+        """A cached answer, or None when there is none or it cannot be trusted (then it is removed)."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        bad = (not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes or
+               (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022)
+        body = None
+        if not bad:
+            try:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+                with os.fdopen(fd, "rb") as f:
+                    body = f.read(self.max_bytes + 1)
+                json.loads(body)
+                bad = len(body) > self.max_bytes
+            except (OSError, ValueError):
+                bad = True
+        if bad:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            return None
+        return body
+
     def _get(self, url):
         path = self._cache_path(url)
-        if self.cache in ("use", "offline") and path.is_file():
-            return path.read_bytes()
+        if self.cache in ("use", "offline"):
+            body = self._read_cache(path)
+            if body is not None:
+                return body
         if self.cache == "offline":
             raise KoladaError(f"offline and not cached: {url}", file=str(path))
         body = self._download(url)
         if self.cache:
-            self.cache_directory.mkdir(parents=True, exist_ok=True)
+            self.cache_directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.cache_directory, suffix=".part")
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -133,29 +189,46 @@ class KoladaClient:
         for attempt in range(self.retries + 1):
             wait = self.backoff * (2 ** attempt)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body = response.read(self.max_bytes + 1)
-                    if len(body) > self.max_bytes:
-                        raise KoladaError(f"{url}: the answer is larger than {self.max_bytes} bytes")
-                    return body
+                timeout = min(self.timeout, self._remaining(url))
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    chunks, size = [], 0
+                    while True:  # in pieces, so a server dripping bytes meets the deadline
+                        chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+                        if not chunk:
+                            break
+                        size += len(chunk)
+                        if size > self.max_bytes:
+                            raise KoladaError(f"{url}: the answer is larger than {self.max_bytes} bytes")
+                        chunks.append(chunk)
+                        self._remaining(url)
+                    return b"".join(chunks)
             except urllib.error.HTTPError as e:
                 if e.code not in RETRY_STATUS or attempt == self.retries:
                     raise KoladaError(f"{url}: HTTP {e.code} {e.reason}", code=e.code) from None
                 retry_after = e.headers.get("Retry-After") if e.headers else None
-                if retry_after and retry_after.isdigit():
+                if retry_after and retry_after.strip().isdigit():
                     wait = max(wait, float(retry_after))
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as e:
                 if attempt == self.retries:
                     raise KoladaError(f"{url}: {getattr(e, 'reason', e)}") from None
+            except (ValueError, UnicodeError) as e:  # http.client.InvalidURL and the like
+                raise KoladaError(f"{url!r}: not a URL that can be fetched ({e})") from None
+            wait = min(wait, self.max_wait)
+            if wait >= self._remaining(url):
+                raise KoladaError(f"{url}: the server asks to wait {wait:.0f} s, past the fetch's deadline "
+                                  f"of {self.deadline} s")
             time.sleep(wait)
         raise KoladaError(f"{url}: no answer")  # pragma: no cover
 
     def pages(self, path, params=None):
-        """All pages of one query, following next_url / next_page; yields parsed JSON."""
+        """All pages of one query, following next_url / next_page (on the base URL's scheme and
+        host only); yields parsed JSON."""
         query = urllib.parse.urlencode({k: v for k, v in (params or {}).items() if v is not None})
         url = f"{self.base_url}/{path.lstrip('/')}" + (f"?{query}" if query else "")
         seen = set()
         while url and url not in seen:
+            if len(seen) >= self.max_pages:
+                raise KoladaError(f"{url}: more than {self.max_pages} pages")
             seen.add(url)
             body = self._get(url)
             try:
@@ -164,11 +237,19 @@ class KoladaClient:
                 raise KoladaError(f"{url}: the answer is not JSON ({e})") from None
             yield page
             nxt = page.get("next_url") or page.get("next_page") if isinstance(page, dict) else None
+            if nxt is not None and not isinstance(nxt, str):
+                raise KoladaError(f"{url}: next_url is not text")
             url = urllib.parse.urljoin(url, nxt) if nxt else None
+            if url:
+                parts = urllib.parse.urlsplit(url)
+                if (parts.scheme, parts.netloc) != (self._scheme, self._host) or any(c in url for c in " \r\n\t"):
+                    raise KoladaError(f"{url!r}: the next page is not on {self._scheme}://{self._host}; "
+                                      "not followed")
 
     def _collect(self, queries, description):
         rows = []
         bar = _progress(len(queries), description, self.progress)
+        self._ends = time.monotonic() + self.deadline
         try:
             for path, params in queries:
                 for page in self.pages(path, params):
@@ -179,6 +260,7 @@ class KoladaClient:
                 bar.update(1)
         finally:
             bar.close()
+            self._ends = None
         return json.dumps({"values": rows}).encode()
 
     # ---- endpoints ----------------------------------------------------------
