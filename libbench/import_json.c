@@ -245,6 +245,11 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
             return false;
         }
         if (kind == L_MUNICIPALITY_GROUPS) {
+            int64_t a = pool_find(&ji->db->areas, buf, len);
+            uint8_t t = a >= 0 ? ji->db->area_meta[a].type : BENCH_AREA_UNKNOWN;
+            if (t == BENCH_AREA_KOMMUN || t == BENCH_AREA_REGION || t == BENCH_AREA_RIKET)
+                return FAIL(ji, "values[%zu].id: \"%.40s\" is the code of a %s, not a group id", i, text,
+                            t == BENCH_AREA_KOMMUN ? "kommun" : "region");
             const cJSON *members = field(item, "members"), *m;
             if (!cJSON_IsArray(members))
                 return FAIL(ji, "values[%zu].members: expected an array", i);

@@ -96,60 +96,99 @@ static void test_scb_cell_given_twice(void)
 
 /* ---- Kolada metadata: all or nothing ------------------------------------------------- */
 
+/* The whole catalogue as text: areas (code, name, type, län, kommungrupp, members) and indicators. */
+static char *catalogue_text(bench_db *db)
+{
+    size_t cap = 1 << 20, len = 0;
+    char *text = malloc(cap);
+    bench_frame *f = NULL;
+    for (int which = 0; which < 2; which++) {
+        CU_ASSERT_EQUAL_FATAL(which ? bench_indicators_frame(&f, db) : bench_areas_frame(&f, db), BENCH_OK);
+        for (size_t r = 0; r < bench_frame_rows(f); r++)
+            for (size_t c = 0; c < bench_frame_columns(f); c++) {
+                const char *name;
+                bench_column_type type;
+                const void *data;
+                bench_frame_column(&name, &type, &data, f, c);
+                if (type == BENCH_COLUMN_CODE)
+                    len += (size_t)snprintf(text + len, cap - len, "%s|", code_at(f, c, r));
+                else if (type == BENCH_COLUMN_I32)
+                    len += (size_t)snprintf(text + len, cap - len, "%d|", i32_at(f, c, r));
+            }
+        bench_frame_free(f);
+    }
+    const char *groups[] = {"G92790", "GTWO"};
+    for (int g = 0; g < 2; g++) {
+        if (bench_group_members(&f, db, groups[g]) != BENCH_OK)
+            continue;
+        for (size_t r = 0; r < bench_frame_rows(f); r++)
+            len += (size_t)snprintf(text + len, cap - len, "%s:%s|", groups[g], code_at(f, 0, r));
+        bench_frame_free(f);
+    }
+    return text;
+}
+
 static void expect_meta_unchanged(bench_db *db, const char *json, int code)
 {
-    char *before = NULL;
-    bench_frame *f = NULL;
-    /* the whole catalogue as text: areas (code, type, name, län, kommungrupp) and indicators */
-    size_t cap = 1 << 20, len = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        char *text = malloc(cap);
-        len = 0;
-        for (int which = 0; which < 2; which++) {
-            CU_ASSERT_EQUAL_FATAL(which ? bench_indicators_frame(&f, db) : bench_areas_frame(&f, db), BENCH_OK);
-            for (size_t r = 0; r < bench_frame_rows(f); r++)
-                for (size_t c = 0; c < bench_frame_columns(f); c++) {
-                    const char *name;
-                    bench_column_type type;
-                    const void *data;
-                    bench_frame_column(&name, &type, &data, f, c);
-                    if (type == BENCH_COLUMN_CODE)
-                        len += (size_t)snprintf(text + len, cap - len, "%s|", code_at(f, c, r));
-                    else if (type == BENCH_COLUMN_I32)
-                        len += (size_t)snprintf(text + len, cap - len, "%d|", i32_at(f, c, r));
-                }
-            bench_frame_free(f);
-        }
-        if (pass == 0) {
-            before = text;
-            bench_import_report rep;
-            int st = bench_import_kolada_json(&rep, db, json, strlen(json), "meta.json", NULL);
-            CU_ASSERT_EQUAL(st, code);
-            CU_ASSERT_EQUAL(rep.accepted, 0);
-        } else {
-            CU_ASSERT_STRING_EQUAL(text, before);
-            free(text);
-        }
-    }
-    /* groups keep their members */
-    CU_ASSERT_EQUAL(bench_group_members(&f, db, "G92790"), BENCH_OK);
-    CU_ASSERT(bench_frame_rows(f) > 1);
-    bench_frame_free(f);
+    char *before = catalogue_text(db);
+    bench_import_report rep;
+    int st = bench_import_kolada_json(&rep, db, json, strlen(json), "meta.json", NULL);
+    CU_ASSERT_EQUAL(st, code);
+    CU_ASSERT_EQUAL(rep.accepted, 0);
+    char *after = catalogue_text(db);
+    CU_ASSERT_STRING_EQUAL(after, before);
+    free(after);
     free(before);
+}
+
+static bench_db *groups_db(void)
+{
+    bench_db *db = new_db();
+    bench_import_report rep;
+    const char *groups = "{\"values\":[{\"id\":\"GTWO\",\"title\":\"Två\",\"members\":[{\"id\":\"0180\"},{\"id\":\"1480\"}]}]}";
+    CU_ASSERT_EQUAL_FATAL(bench_import_kolada_json(&rep, db, groups, strlen(groups), "g.json", NULL), BENCH_OK);
+    return db;
+}
+
+/* Every allocation of a metadata import fails in turn: the catalogue is exactly as it was. */
+static void walk_meta(const char *json)
+{
+    int done = 0;
+    long refusals = 0;
+    for (long k = 1; k < 100000 && !done; k++) {
+        bench_db *db = groups_db();
+        char *before = catalogue_text(db);
+        bench_alloc_calls = 0;
+        bench_alloc_fail_at = k;
+        bench_import_report rep;
+        int st = bench_import_kolada_json(&rep, db, json, strlen(json), "meta.json", NULL);
+        long calls = bench_alloc_calls;
+        bench_alloc_fail_at = 0;
+        if (st == BENCH_OK) {
+            done = calls < k;
+        } else {
+            refusals++;
+            CU_ASSERT_EQUAL(st, BENCH_ENOMEM);
+            char *after = catalogue_text(db);
+            CU_ASSERT_STRING_EQUAL(after, before);
+            free(after);
+        }
+        free(before);
+        bench_db_free(db);
+    }
+    CU_ASSERT_TRUE(done);
+    CU_ASSERT_TRUE(refusals > 0);
 }
 
 static void test_kolada_metadata_all_or_nothing(void)
 {
-    bench_db *db = new_db();
-    bench_import_report rep;
-    const char *groups = "{\"values\":[{\"id\":\"G92790\",\"title\":\"Storstäder\",\"members\":[{\"id\":\"0180\"},{\"id\":\"1480\"}]}]}";
-    CU_ASSERT_EQUAL_FATAL(bench_import_kolada_json(&rep, db, groups, strlen(groups), "g.json", NULL), BENCH_OK);
+    bench_db *db = groups_db();
     /* a group cut to one member, then an entry that cannot be applied (a kommun's code as a group id) */
     expect_meta_unchanged(db,
-                          "{\"values\":[{\"id\":\"G92790\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
+                          "{\"values\":[{\"id\":\"GTWO\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
                           "{\"id\":\"G1\",\"title\":\"new\",\"members\":[{\"id\":\"0114\"}]},"
                           "{\"id\":\"1490\",\"title\":\"Borås as a group\",\"members\":[{\"id\":\"0114\"}]}]}",
-                          BENCH_EINVAL);
+                          BENCH_EPARSE);
     const char *name = NULL;
     bench_area_type type;
     CU_ASSERT_EQUAL(bench_area_info(&type, &name, NULL, NULL, db, "1490"), BENCH_OK);
@@ -170,7 +209,7 @@ static void test_kolada_metadata_all_or_nothing(void)
                           "{\"id\":\"U00002\",\"title\":\"y\"}]}",
                           BENCH_ELIMIT);
     expect_meta_unchanged(db,
-                          "{\"values\":[{\"id\":\"G92790\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
+                          "{\"values\":[{\"id\":\"GTWO\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
                           "{\"id\":\"G2\",\"members\":[]},{\"id\":\"G3\",\"members\":[]}]}",
                           BENCH_ELIMIT);
     /* a bad entry late in the list */
@@ -181,6 +220,12 @@ static void test_kolada_metadata_all_or_nothing(void)
                           "{\"id\":\"0138\",\"title\":\"x\",\"type\":\"Q\"}]}",
                           BENCH_EPARSE);
     bench_db_free(db);
+    /* an allocation failing anywhere while the entries are applied: all put back */
+    walk_meta("{\"values\":[{\"id\":\"1490\",\"title\":\"Omdöpt\",\"type\":\"K\"},"
+              "{\"id\":\"0138\",\"title\":\"Ny\",\"type\":\"K\"},{\"id\":\"9990\",\"title\":\"Nyby\",\"type\":\"K\"}]}");
+    walk_meta("{\"values\":[{\"id\":\"GTWO\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
+              "{\"id\":\"GNEW\",\"title\":\"Ny\",\"members\":[{\"id\":\"0114\"},{\"id\":\"9991\"}]}]}");
+    walk_meta("{\"values\":[{\"id\":\"U33401\",\"title\":\"Overwritten, dagar\"},{\"id\":\"UNEW1\",\"title\":\"Ny, %\"}]}");
 }
 
 /* ---- limits bound memory: max_rows is applied before cJSON builds its nodes ---------------- */
