@@ -379,6 +379,10 @@ def read_document(path_or_text, max_bytes=None):
                          column=column) from None
 
 
+BOMB_FLOOR = 64 << 20  # an .xlsx may unpack to this much whatever its ratio
+BOMB_RATIO = 100       # real sheets compress 5 to 20 times
+
+
 def check_xlsx(path, max_bytes, max_rows=None):
     """Refuse an .xlsx whose parts would unpack to more than max_bytes (a zip bomb, a huge
     shared-strings table) before openpyxl reads any of it.  A zip's member sizes are what
@@ -396,6 +400,10 @@ def check_xlsx(path, max_bytes, max_rows=None):
         raise LimitError(f"{name}: {len(infos)} parts in the .xlsx, more than 10000", code=int(lib.BENCH_ELIMIT),
                          file=name)
     total = sum(i.file_size for i in infos)
+    packed = max(1, os.path.getsize(path))
+    if total > BOMB_FLOOR and total > BOMB_RATIO * packed:
+        raise LimitError(f"{name}: the .xlsx unpacks to {total} bytes, {total // packed} times its size: "
+                         "refused as a zip bomb", code=int(lib.BENCH_ELIMIT), file=name)
     if max_bytes is not None and total > max_bytes:
         biggest = max(infos, key=lambda i: i.file_size)
         raise LimitError(f"{name}: the .xlsx unpacks to {total} bytes ({biggest.filename}: {biggest.file_size}), "

@@ -159,6 +159,19 @@ def test_xlsx_that_unpacks_past_the_limit_is_refused_unread(tmp_path):
         db.import_oj(bomb)
 
 
+def test_xlsx_zip_bomb_is_refused_at_the_default_limits(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as f:
+            block = b"<c><v>0</v></c>" * 65536
+            for _ in range((70 << 20) // len(block) + 1):
+                f.write(block)
+    assert bomb.stat().st_size < 2 << 20
+    with pytest.raises(LimitError, match="zip bomb"):
+        kb.Database().import_oj(bomb)
+
+
 def test_broken_xlsx_and_csv_sheets_are_bench_errors(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 not a zip at all")
