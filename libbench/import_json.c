@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 typedef struct json_import {
@@ -47,10 +48,32 @@ static const cJSON *field(const cJSON *obj, const char *name)
     return cJSON_GetObjectItemCaseSensitive(obj, name);
 }
 
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The first key that an object gives twice, or NULL: cJSON keeps both, and which one a
- * reader takes is a guess.  Objects here have a handful of keys. */
+ * reader takes is a guess.  Objects here have a handful of keys; a large one is checked by
+ * sorting its keys (160 000 keys in one row must not take minutes). */
 static const char *repeated_key(const cJSON *obj)
 {
+    size_t n = 0;
+    for (const cJSON *a = obj->child; a; a = a->next)
+        n++;
+    const char **keys = n > 16 ? bench_malloc(n * sizeof *keys) : NULL;
+    if (keys) {
+        size_t k = 0;
+        for (const cJSON *a = obj->child; a; a = a->next)
+            keys[k++] = a->string ? a->string : "";
+        qsort(keys, n, sizeof *keys, by_key);
+        const char *twice = NULL;
+        for (size_t i = 1; i < n && !twice; i++)
+            if (strcmp(keys[i - 1], keys[i]) == 0)
+                twice = keys[i];
+        bench_free(keys);
+        return twice;
+    }
     for (const cJSON *a = obj->child; a; a = a->next)
         for (const cJSON *b = a->next; b; b = b->next)
             if (a->string && b->string && strcmp(a->string, b->string) == 0)
@@ -80,6 +103,8 @@ static bool deleted(const cJSON *obj)
     const cJSON *d = field(obj, "isdeleted");
     if (!d)
         d = field(obj, "is_deleted");
+    if (cJSON_IsString(d)) /* "true" as text, as some exports write it */
+        return strcasecmp(d->valuestring, "true") == 0 || strcmp(d->valuestring, "1") == 0;
     return cJSON_IsTrue(d) || (cJSON_IsNumber(d) && d->valuedouble != 0);
 }
 
@@ -353,7 +378,10 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
             json_error(&ji, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
     } else {
         list = cJSON_IsArray(root) ? root : field(root, "values");
-        if (!cJSON_IsArray(list))
+        const char *twice = cJSON_IsObject(root) ? repeated_key(root) : NULL;
+        if (twice)
+            json_error(&ji, BENCH_EPARSE, 1, 1, "the top-level key \"%.40s\" appears twice: which one is meant?", twice);
+        else if (!cJSON_IsArray(list))
             json_error(&ji, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
     }
     if (!ji.failed) {

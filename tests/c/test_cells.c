@@ -268,10 +268,66 @@ static void test_json_values_bounded_by_max_rows(void)
     bench_db_free(db);
 }
 
+/* ---- Kolada JSON: the smaller cases ------------------------------------------------------ */
+
+static int kolada_json(bench_db *db, const char *json)
+{
+    bench_import_report rep;
+    return bench_import_kolada_json(&rep, db, json, strlen(json), "k.json", NULL);
+}
+
+#define ROW(kpi, value, extra) \
+    "{\"kpi\":\"" kpi "\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\",\"value\":" value extra "}]}"
+
+static void test_kolada_json_smaller_cases(void)
+{
+    bench_db *db = new_db();
+    fingerprint before = take_fingerprint(db);
+    /* a second top-level "values" key */
+    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "1", "") "],\"values\":[" ROW("U2", "2", "") "]}"),
+                    BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "\"values\" appears twice"));
+    /* \u0000 in a code (cJSON would cut "U33\u000001" to "U33") */
+    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U33\\u000001", "1", "") "]}"), BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "NUL"));
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 1);
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->column, 23);
+    /* 1e-400 underflows to 0: refused, as in CSV; 0e-999 and 1e-300 are numbers */
+    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "1e-400", "") "]}"), BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "too small"));
+    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "-2.5E-999", "") "]}"), BENCH_EPARSE);
+    const char *pop = "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Tid\",\"type\":\"t\"},"
+                      "{\"code\":\"BE0101N1\",\"type\":\"c\"}],\"data\":[{\"key\":[\"1490\",\"2024\"],\"values\":[1e-400]}]}";
+    bench_import_report rep;
+    CU_ASSERT_EQUAL(bench_import_population(&rep, db, pop, strlen(pop), "p.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "0e-999", "") "," ROW("U2", "1e-300", "") "]}"), BENCH_OK);
+    CU_ASSERT_EQUAL(value_of(db, "U1", "1490", "2022", BENCH_GENDER_T), 0);
+    CU_ASSERT_EQUAL(value_of(db, "U2", "1490", "2022", BENCH_GENDER_T), 1e-300);
+    /* "isdeleted": "true" as text is honoured like true */
+    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U3", "1", ",\"isdeleted\":\"true\"") ","
+                                    ROW("U4", "1", ",\"isdeleted\":\"false\"") "]}"), BENCH_OK);
+    CU_ASSERT_EQUAL(value_of(db, "U3", "1490", "2022", BENCH_GENDER_T), -1e300); /* absent: skipped */
+    CU_ASSERT_EQUAL(value_of(db, "U4", "1490", "2022", BENCH_GENDER_T), 1);
+    /* a row of 160 000 keys, one given twice: found (by sorting, not pair by pair) */
+    size_t n = 160000, cap = n * 16 + 256, len = 0;
+    char *big = malloc(cap);
+    len += (size_t)snprintf(big + len, cap - len, "{\"values\":[{\"kpi\":\"U5\",\"municipality\":\"1490\",\"period\":2022,");
+    for (size_t k = 0; k < n; k++)
+        len += (size_t)snprintf(big + len, cap - len, "\"k%zu\":0,", k);
+    len += (size_t)snprintf(big + len, cap - len, "\"k77\":1,\"values\":[]}]}");
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, len, "big.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "\"k77\" appears twice"));
+    free(big);
+    bench_db_free(db);
+}
+
 int register_cells_suite(void)
 {
     CU_pSuite s = CU_add_suite("cells", NULL, NULL);
     return !s || !CU_add_test(s, "an SCB cell given twice is an error naming both", test_scb_cell_given_twice) ||
            !CU_add_test(s, "Kolada metadata is all or nothing", test_kolada_metadata_all_or_nothing) ||
-           !CU_add_test(s, "JSON values bounded by max_rows before parsing", test_json_values_bounded_by_max_rows);
+           !CU_add_test(s, "JSON values bounded by max_rows before parsing", test_json_values_bounded_by_max_rows) ||
+           !CU_add_test(s, "Kolada JSON: values twice, NUL, 1e-400, isdeleted text, many keys",
+                        test_kolada_json_smaller_cases);
 }
