@@ -203,7 +203,8 @@ typedef struct bench_db bench_db;
 typedef struct bench_db_options {
     unsigned int version;        /**< BENCH_DB_OPTIONS_VERSION */
     int load_catalogue;          /**< 1: load the embedded areas and indicators (default) */
-    size_t max_field_bytes;      /**< longest field an importer accepts (default 1 MiB) */
+    size_t max_field_bytes;      /**< longest field an importer accepts (default 1 MiB;
+                                      at most SIZE_MAX / 8, else BENCH_EINVAL) */
     size_t max_columns;          /**< most columns in a CSV file (default 4096) */
     /* version 2 */
     size_t max_rows;             /**< most data rows one import reads: CSV records, Kolada

@@ -100,6 +100,10 @@ bench_status bench_db_set_limits(bench_db *db, const bench_db_options *opts)
     if (opts->version >= 2 && (opts->max_json_depth < 0 || opts->max_json_depth > JSON_DEPTH_LIMIT))
         return DB_FAIL(db, BENCH_EINVAL, "max_json_depth is %d, expected 1..%d", opts->max_json_depth,
                        JSON_DEPTH_LIMIT);
+    /* a record may hold 4 x max_field_bytes: larger would wrap to a small limit */
+    if (opts->max_field_bytes > SIZE_MAX / 8)
+        return DB_FAIL(db, BENCH_EINVAL, "max_field_bytes is %zu, expected at most %zu", opts->max_field_bytes,
+                       SIZE_MAX / 8);
     limits_take(&db->opts, opts);
     return BENCH_OK;
 }

@@ -119,7 +119,10 @@ def _limit_options(limits):
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidArgumentError(f"{name}: expected a positive int, got {value!r}")
-        setattr(opts, name, value)
+        try:
+            setattr(opts, name, value)
+        except OverflowError:
+            raise InvalidArgumentError(f"{name}: {value} is too large") from None
     return opts
 
 

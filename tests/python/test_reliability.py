@@ -237,3 +237,15 @@ def test_nul_in_a_path_or_label_is_an_invalid_argument(tmp_path):
                  lambda: db.import_csv(CSV.encode(), source="a\0b"), lambda: db.import_oj(str(tmp_path / "a\0b"))):
         with pytest.raises(InvalidArgumentError):
             call()
+
+
+def test_limits_too_large_are_invalid_arguments():
+    for limits in ({"max_field_bytes": 2**62}, {"max_rows": 2**64}, {"max_input_bytes": 2**100},
+                   {"max_json_depth": 2**40}):
+        with pytest.raises(InvalidArgumentError):
+            kb.Database(**limits)
+        with pytest.raises(InvalidArgumentError):
+            kb.Database().set_limits(**limits)
+    db = kb.Database(max_field_bytes=2**40)
+    assert db.limits["max_field_bytes"] == 2**40
+    db.import_csv(CSV.encode())
