@@ -257,7 +257,22 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
 }
 
 /* A value given as text ("5157443", "..", "-") or as a number. */
+static bool cell_value_any(pop_import *pi, const cJSON *v, double *out, uint8_t *status, const char *where);
+
+/* A cell's value; a negative number of people is an error (a sign lost in a spreadsheet, a
+ * difference table given as a population). */
 static bool cell_value(pop_import *pi, const cJSON *v, double *out, uint8_t *status, const char *where)
+{
+    if (!cell_value_any(pi, v, out, status, where))
+        return false;
+    if (*status == BENCH_OBS_OK && *out < 0) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: a negative population (%g): expected a number of people", where, *out);
+        return false;
+    }
+    return true;
+}
+
+static bool cell_value_any(pop_import *pi, const cJSON *v, double *out, uint8_t *status, const char *where)
 {
     *out = NAN;
     if (cJSON_IsNull(v)) {

@@ -70,6 +70,15 @@ static void test_scb_cell_given_twice(void)
                  "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}},"
                  "\"value\":[1, 2]}",
                  "value[1]", "value[0]");
+    /* a negative population */
+    {
+        const char *neg = V1_HEAD "{\"key\":[\"0138\",\"1\",\"2024\"],\"values\":[\"-25000\"]}]}";
+        bench_db *d = new_db();
+        bench_import_report r;
+        CU_ASSERT_EQUAL(bench_import_population(&r, d, neg, strlen(neg), "scb.json", NULL), BENCH_EPARSE);
+        CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(d)->message, "negative"));
+        bench_db_free(d);
+    }
     /* an index with a sign or a space is no index */
     const char *odd[] = {JS_HEAD("0138", "{\"1\":0,\"2\":1}") "{\"+1\": 100}}",
                          JS_HEAD("0138", "{\"1\":0,\"2\":1}") "{\" 1\": 100}}"};
