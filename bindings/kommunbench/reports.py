@@ -67,13 +67,52 @@ class _Tables(HTMLParser):
     caption, header rows (in <thead> or all <th>), body rows (cells and line), the tables
     inside its cells as (line, column) and, when the document ends inside it, `ended_in`."""
 
+    # content a browser does not show as text: skipped with every tag inside it
+    HIDDEN_CONTENT = ("script", "style", "template", "textarea", "noscript")
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tables, self.open = [], []  # all tables in document order; the open ones, innermost last
+        self.skip, self.skip_depth = None, 0  # inside <script> etc.: its tag and nesting
+        self.hidden_depth = 0  # inside a hidden cell or row (hidden attribute, display: none)
+
+    @staticmethod
+    def _hidden(attrs):
+        a = dict(attrs)
+        style = (a.get("style") or "").replace(" ", "").lower()
+        return "hidden" in a or "display:none" in style
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in self.HIDDEN_CONTENT:  # <script/> opens nothing
+            self.handle_starttag(tag, attrs)
+            if tag not in ("td", "th", "tr", "table", "caption", "thead", "tbody", "tfoot"):
+                self.handle_endtag(tag)
 
     def handle_starttag(self, tag, attrs):
+        if self.skip:
+            self.skip_depth += tag == self.skip
+            return
+        if tag in self.HIDDEN_CONTENT:
+            self.skip, self.skip_depth = tag, 1
+            return
         line = self.getpos()[0]
         t = self.open[-1] if self.open else None
+        if t is not None and t["cell"] is not None and tag in ("sup", "sub"):
+            t["cell"].append(" ")  # 12<sup>1</sup> shows as 12¹, a footnote mark: never 121
+            return
+        if tag in ("td", "th", "tr") and t is not None and self._hidden(attrs):
+            if tag == "tr":
+                self._end_row(t)
+            else:
+                self._end_cell(t)
+            self.hidden_depth = 1
+            t["hidden_tag"] = tag
+            return
+        if tag in ("td", "th", "tr", "table") and self.hidden_depth and t is not None:
+            if tag == "tr" or (tag in ("td", "th") and t.get("hidden_tag") != "tr"):
+                self.hidden_depth = 0  # the next cell or row ends a hidden one (optional end tags)
+            else:
+                return
         if tag == "table":
             if t is not None and t["cell"] is not None:
                 t["nested"].append((line, len(t["row"]["cells"]) + 1))
@@ -102,11 +141,27 @@ class _Tables(HTMLParser):
                 t["row"] = {"cells": [], "line": line, "all_th": True}
             t["row"]["all_th"] &= tag == "th"
             t["cell"] = []
+            span = dict(attrs).get("colspan") or "1"
+            t["span"] = int(span) if span.strip().isdigit() and 1 < int(span) <= 1000 else 1
 
     def handle_endtag(self, tag):
+        if self.skip:
+            if tag == self.skip:
+                self.skip_depth -= 1
+                if not self.skip_depth:
+                    self.skip = None
+            return
         if not self.open:
             return
         t = self.open[-1]
+        if self.hidden_depth:
+            if tag == t.get("hidden_tag") or tag == "table":
+                self.hidden_depth = 0
+            if tag != "table":
+                return
+        if t["cell"] is not None and tag in ("sup", "sub"):
+            t["cell"].append(" ")
+            return
         if tag == "table":
             self._end_table()
         elif tag == "caption":
@@ -118,7 +173,7 @@ class _Tables(HTMLParser):
             t["in_head"] = t["in_head"] and tag == "tr"
 
     def handle_data(self, data):
-        if not self.open:
+        if not self.open or self.skip or self.hidden_depth:
             return
         t = self.open[-1]
         if t["cell"] is not None:
@@ -137,8 +192,16 @@ class _Tables(HTMLParser):
 
     def _end_cell(self, t):
         if t["cell"] is not None:
-            t["row"]["cells"].append(" ".join("".join(t["cell"]).split()))
-            t["cell"] = None
+            text = " ".join("".join(t["cell"]).split())
+            t["row"]["cells"].append(text)
+            span = t.get("span", 1)
+            if span > 1:  # a cell over several columns: the columns after it stay in place
+                if t["in_head"] or t["row"]["all_th"]:
+                    t["row"]["cells"] += [text] * (span - 1)
+                else:
+                    t["row"].setdefault("spans", []).append((len(t["row"]["cells"]), span, text))
+                    t["row"]["cells"] += [""] * (span - 1)
+            t["cell"], t["span"] = None, 1
 
     def _end_row(self, t):
         self._end_cell(t)
@@ -175,6 +238,10 @@ def html_tables(text, area, name, prefix="", ids=None):
         kpi = (ids or {}).get(title) or indicator_id(title, prefix)
         for r in t["rows"]:
             line, period = r["line"], r["cells"][0]
+            for column, span, text in r.get("spans", []):
+                if text and column > 1:
+                    problems.append((line, column, f"the value {text!r} spans {span} columns (colspan): "
+                                     "which column is meant?"))
             for j, cell in enumerate(r["cells"][1:], start=1):
                 if j >= len(kinds):
                     if cell:

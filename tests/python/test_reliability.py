@@ -9,6 +9,7 @@ import threading
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import kommunbench as kb
@@ -249,3 +250,47 @@ def test_limits_too_large_are_invalid_arguments():
     db = kb.Database(max_field_bytes=2**40)
     assert db.limits["max_field_bytes"] == 2**40
     db.import_csv(CSV.encode())
+
+
+# ---- HTML report tables read as a browser shows them -----------------------------------------
+
+HEAD = ("<html><body>\n<table><caption>Data for Indikator 1: Väntetid, dagar</caption>\n"
+        "<thead><tr><th>År</th><th>Utfall</th><th>Målvärde</th><th>Budget</th></tr></thead>\n<tbody>\n")
+
+
+def report(body):
+    db = kb.Database()
+    db.import_report(HEAD + body + "</tbody></table>\n</body></html>\n", format="html", area="1490")
+    return db.values(area="1490", kind=None).set_index(["period", "kind"])["value"]
+
+
+def test_html_superscript_is_not_part_of_the_number():
+    with pytest.raises(ParseError):
+        report("<tr><td>2023</td><td>12<sup>1</sup></td><td>10</td><td>11</td></tr>\n")
+    v = report("<tr><td>2023</td><td>12</td><td>10</td><td>11</td></tr>\n<tr><td>2024</td><td>13</td><td>10</td><td>11</td></tr>\n")
+    assert v[("2023", "utfall")] == 12
+
+
+@pytest.mark.parametrize("tag", ["script", "style", "template", "textarea", "noscript"])
+def test_html_content_that_is_not_shown_is_not_data(tag):
+    hidden = (f"<{tag}><table><caption>Data for Indikator 9: Dold, st</caption><tr><th>År</th><th>Utfall</th></tr>"
+              f"<tr><td>2023</td><td>999</td></tr></table></{tag}>")
+    db = kb.Database()
+    db.import_report(HEAD.replace("<html><body>\n", "<html><body>\n" + hidden) +
+                     "<tr><td>2023</td><td>12</td><td>10</td><td>11</td></tr>\n</tbody></table></body></html>",
+                     format="html", area="1490")
+    assert set(db.values(kind=None, area="1490")["value"]) == {12, 10, 11}
+
+
+def test_html_colspan_and_hidden_cells_keep_columns_in_place():
+    # an empty cell over Utfall and Målvärde: the Budget figure stays in the Budget column
+    v = report('<tr><td>2023</td><td colspan="2"></td><td>11</td></tr>\n')
+    assert v[("2023", "budget")] == 11 and pd.isna(v[("2023", "målvärde")])
+    # a hidden cell is not a column
+    v = report('<tr><td>2023</td><td>12</td><td hidden>99</td><td>10</td><td>11</td></tr>\n')
+    assert v[("2023", "målvärde")] == 10 and v[("2023", "budget")] == 11
+    v = report('<tr><td>2023</td><td>12</td><td style="display: none">99</td><td>10</td><td>11</td></tr>\n')
+    assert v[("2023", "målvärde")] == 10
+    # a value over two columns: which one is meant?
+    with pytest.raises(ParseError, match="colspan"):
+        report('<tr><td>2023</td><td colspan="2">12</td><td>11</td></tr>\n')
