@@ -478,6 +478,25 @@ def check_xlsx(path, max_bytes, max_rows=None):
                          code=int(lib.BENCH_ELIMIT), file=name)
 
 
+def _no_formula_without_value(openpyxl, path, sheet, blanks, name):
+    """A formula cell whose value was never calculated (the file was written by a program, not
+    saved by Excel) reads as empty: that is an error, not a missing value."""
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+        for r in ws.iter_rows():
+            for c in r:
+                if getattr(c, "data_type", None) == "f" and (getattr(c, "row", None), getattr(c, "column", None)) in blanks:
+                    ref = f"{openpyxl.utils.get_column_letter(c.column)}{c.row}"
+                    raise ParseError(f"{name}:{c.row}:{c.column}: the cell {ref} holds a formula ({c.value}) "
+                                     "without a calculated value; open and save the file in Excel",
+                                     code=int(lib.BENCH_EPARSE), file=name, line=c.row, column=c.column)
+    finally:
+        wb.close()
+
+
 def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
     """Rows of cell values from an .xlsx (openpyxl) or a .csv file (delimiter sniffed).  The file
     must be a regular file; max_bytes bounds the file and what an .xlsx unpacks to, max_rows the
@@ -503,13 +522,26 @@ def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
                 if sheet and sheet not in wb.sheetnames:
                     raise InvalidArgumentError(f"{name}: no sheet {sheet!r}; the sheets are {wb.sheetnames}")
                 ws = wb[sheet] if sheet else wb.worksheets[0]
-                rows = []
-                for r in ws.iter_rows(values_only=True):
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()  # a stale <dimension> must not cut rows or columns off
+                rows, blanks = [], []
+                for r in ws.iter_rows():
                     if max_rows is not None and len(rows) >= max_rows:
                         raise too_many()
-                    rows.append(list(r))
+                    values = []
+                    for c in r:
+                        v = getattr(c, "value", None)
+                        fmt = getattr(c, "number_format", None) or ""
+                        if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in fmt:
+                            v = round(v * 100, 12)  # 0.125 shown as 12,5 %: the sheet's figure is 12.5
+                        if v is None and getattr(c, "row", None):
+                            blanks.append((c.row, c.column))
+                        values.append(v)
+                    rows.append(values)
             finally:
                 wb.close()
+            if blanks:
+                _no_formula_without_value(openpyxl, path, sheet, set(blanks), name)
         except BenchError:
             raise
         except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, EOFError) as e:

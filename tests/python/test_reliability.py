@@ -294,3 +294,51 @@ def test_html_colspan_and_hidden_cells_keep_columns_in_place():
     # a value over two columns: which one is meant?
     with pytest.raises(ParseError, match="colspan"):
         report('<tr><td>2023</td><td colspan="2">12</td><td>11</td></tr>\n')
+
+
+# ---- xlsx: what the sheet shows ------------------------------------------------------------------
+
+def oj_workbook(path, edit=None):
+    openpyxl = pytest.importorskip("openpyxl")
+    from test_reports import oj_table
+    wb = openpyxl.Workbook()
+    for row in oj_table():
+        wb.active.append(row)
+    if edit:
+        edit(wb.active)
+    wb.save(path)
+    return path
+
+
+def test_xlsx_stale_dimension_drops_nothing(tmp_path):
+    path = oj_workbook(tmp_path / "oj.xlsx")
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(stale, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                import re
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', data)
+                assert b'ref="A1:B2"' in data
+            zout.writestr(item, data)
+    with kb.Database() as db:
+        assert db.import_oj(stale).accepted == 6
+
+
+def test_xlsx_percent_cell_is_the_percent_shown(tmp_path):
+    def percent(ws):
+        ws["C6"] = 0.725
+        ws["C6"].number_format = "0.0%"
+    with kb.Database() as db:
+        db.import_oj(oj_workbook(tmp_path / "oj.xlsx", percent))
+        v = db.values("OJ_ANDEL_BARN_SOM_FATT_STOD_INOM_4_VECKOR", area="1490")["value"].item()
+        assert v == pytest.approx(72.5)
+
+
+def test_xlsx_formula_without_a_value_is_an_error(tmp_path):
+    def formula(ws):
+        ws["C6"] = "=70+2.5"  # openpyxl writes no calculated value
+    with kb.Database() as db:
+        with pytest.raises(ParseError, match="formula") as e:
+            db.import_oj(oj_workbook(tmp_path / "oj.xlsx", formula))
+        assert (e.value.line, e.value.column) == (6, 3) and len(db) == 0
