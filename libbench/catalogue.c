@@ -44,6 +44,12 @@ bool area_code_normalize(const char *s, size_t len, char *buf, size_t *out_len)
             return false;
         digits = digits && isdigit(c);
     }
+    /* a kommun, region or Riket is four digits (fewer are padded: spreadsheets drop zeros); a
+     * group or unit id is a letter and more ("G92790", "GTRE", "V15E144001301"); a name
+     * ("Boras"), a lone "G" or five digits ("01380") is no code, so its values cannot vanish
+     * from comparisons as an area of their own */
+    if (digits ? len > 4 : (len < 2 || !isupper((unsigned char)s[0]) || !strchr("GV", s[0])))
+        return false;
     size_t pad = digits && len < 4 ? 4 - len : 0;
     memset(buf, '0', pad);
     memcpy(buf + pad, s, len);

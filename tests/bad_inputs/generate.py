@@ -98,6 +98,10 @@ put("csv_wide_latin1_name_column.csv",
     "geo,name,year,u33401\n1490,Borås,2022,77\n0138,Tyresö,2022,89\n".encode("latin-1"))
 put("csv_wide_duplicate_row.csv", "geo,year,u33401\n1490,2022,77\n1490,2022,70\n")
 put("csv_wide_duplicate_column.csv", "geo,year,u33401,U33401\n1490,2022,77,70\n")
+# area values that are no codes: errors, not new areas whose values vanish from comparisons
+put("csv_area_is_a_name.csv", H + "U33401,1490,2022,T,77\nU33401,Boras,2022,T,89\n")
+put("csv_area_five_digits.csv", H + "U33401,1490,2022,T,77\nU33401,01380,2022,T,89\n")
+put("csv_area_lone_g.csv", H + "U33401,1490,2022,T,77\nU33401,G,2022,T,89\n")
 
 # ---- Kolada API JSON ------------------------------------------------------------------------------
 
