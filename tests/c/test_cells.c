@@ -331,6 +331,44 @@ static void test_kolada_json_smaller_cases(void)
     bench_db_free(db);
 }
 
+/* ---- CSV: one reading of '.' and ',' per column ------------------------------------------- */
+
+static void test_one_separator_reading_per_column(void)
+{
+    bench_db *db = new_db();
+    fingerprint before = take_fingerprint(db);
+    bench_import_report rep;
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nU1,1490,2022,\"1.234\"\nU1,0138,2022,\"1.234.567\"\n",
+                                NULL, &rep), BENCH_EPARSE);
+    const bench_error *e = bench_db_last_error(db);
+    CU_ASSERT_EQUAL(e->line, 3);
+    CU_ASSERT_EQUAL(e->column, 4);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e->message, "line 2"));
+    /* the other order too, and with the comma */
+    CU_ASSERT_EQUAL(import_text(db, "kpi;municipality;period;value\nU1;1490;2022;1,234,567\nU1;0138;2022;7,5\n",
+                                NULL, &rep), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 3);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    /* consistent columns are read: '.' groups and ',' is the decimal, or '.' is the decimal throughout */
+    CU_ASSERT_EQUAL(import_text(db, "kpi;municipality;period;value\nU1;1490;2022;1.234.567\nU1;0138;2022;7,5\n"
+                                    "U1;0180;2022;1.234,5\n", NULL, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(value_of(db, "U1", "0180", "2022", BENCH_GENDER_T), 1234.5);
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nU2,1490,2022,1.5\nU2,0138,2022,\"1,234.5\"\n",
+                                NULL, &rep), BENCH_OK);
+    /* a file read in two halves: the second half reads '.' the other way */
+    size_t rows = 400000, cap = rows * 40 + 128, len = 0;
+    char *big = malloc(cap);
+    len += (size_t)snprintf(big + len, cap - len, "kpi,municipality,period,value\n");
+    for (size_t r = 0; r < rows; r++)
+        len += (size_t)snprintf(big + len, cap - len, "U%05zu,1490,%zu,%s\n", r / 30, 1990 + r % 30,
+                                r + 10 < rows ? "\"1.234\"" : "\"1.234.567\"");
+    CU_ASSERT_TRUE(len > (9u << 20));
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, big, len, "big.csv", NULL), BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "one reading"));
+    free(big);
+    bench_db_free(db);
+}
+
 int register_cells_suite(void)
 {
     CU_pSuite s = CU_add_suite("cells", NULL, NULL);
@@ -338,5 +376,6 @@ int register_cells_suite(void)
            !CU_add_test(s, "Kolada metadata is all or nothing", test_kolada_metadata_all_or_nothing) ||
            !CU_add_test(s, "JSON values bounded by max_rows before parsing", test_json_values_bounded_by_max_rows) ||
            !CU_add_test(s, "Kolada JSON: values twice, NUL, 1e-400, isdeleted text, many keys",
-                        test_kolada_json_smaller_cases);
+                        test_kolada_json_smaller_cases) ||
+           !CU_add_test(s, "CSV: one reading of '.' and ',' per column", test_one_separator_reading_per_column);
 }
