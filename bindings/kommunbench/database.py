@@ -342,7 +342,7 @@ class Database:
         with self._lock:
             max_bytes = self.limits["max_input_bytes"]
         text, name = reports.read_document(path_or_text, max_bytes)
-        name = source or name
+        name = source or reports.label_of(name)
         skipped = []
         if format == "html":
             rows = reports.html_tables(text, str(area), name, prefix, ids)
@@ -367,7 +367,7 @@ class Database:
         indicator, then one row per kommun.  Indicator names and units are kept as titles;
         the year is read from the header block unless `period` is given."""
         from . import reports
-        name = source or os.path.basename(os.fsdecode(os.fspath(path)))
+        name = source or reports.label_of(os.path.basename(os.fsdecode(os.fspath(path))))
         with self._lock:
             limits = self.limits
         sheet_rows = reports.read_sheet(path, sheet, limits["max_input_bytes"], limits["max_rows"])

@@ -379,6 +379,14 @@ def translate(error, places, name):
     return error
 
 
+def label_of(name):
+    """A document's name as a source label a snapshot keeps: tabs, newlines, other control
+    characters and undecodable bytes become U+FFFD, at most 4 000 bytes (the line is added)."""
+    text = "".join("\ufffd" if ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufeff"
+                   else ch for ch in str(name)) or "<unnamed>"
+    return text.encode("utf-8")[:4000].decode("utf-8", "ignore")
+
+
 def regular_file(path):
     """The path as str or bytes, after checking that it names a regular file: a FIFO, a device or a
     directory is refused from its stat() before it is opened (a FIFO would block, /dev/zero never

@@ -342,3 +342,19 @@ def test_xlsx_formula_without_a_value_is_an_error(tmp_path):
         with pytest.raises(ParseError, match="formula") as e:
             db.import_oj(oj_workbook(tmp_path / "oj.xlsx", formula))
         assert (e.value.line, e.value.column) == (6, 3) and len(db) == 0
+
+
+def test_report_and_oj_file_names_with_a_tab_round_trip(tmp_path):
+    html = tmp_path / "års\tredovisning.html"
+    html.write_text(HEAD + "<tr><td>2023</td><td>12</td><td>10</td><td>11</td></tr>\n</tbody></table></body></html>")
+    sheet = tmp_path / "oj\n2023.csv"
+    from test_reports import oj_table
+    sheet.write_text("\n".join(";".join("" if c is None else str(c) for c in r) for r in oj_table()), encoding="utf-8")
+    snap = tmp_path / "db.kbsnap"
+    with kb.Database() as db:
+        db.import_report(html, format="html", area="1490")
+        db.import_oj(sheet)
+        want = db.values(gender=None, kind=None)
+        db.save(snap)
+    assert kb.Database.open(snap).values(gender=None, kind=None).equals(want)
+    assert want["source"].str.contains("\ufffd").all()
