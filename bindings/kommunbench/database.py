@@ -305,8 +305,9 @@ class Database:
                 name = source or "<text>"
                 status = from_bytes(rep, db, data, len(data), _ctext(name), opts)
             else:
-                name = os.fspath(path_or_bytes)
-                status = from_path(rep, db, _cpath(name), opts)
+                raw = _cpath(path_or_bytes)  # an InvalidArgumentError for what is no path
+                name = os.fsdecode(raw)
+                status = from_path(rep, db, raw, opts)
             report = ImportReport._from_c(source or os.path.basename(name), rep)
             if status != lib.BENCH_OK:
                 raise error_from(lib.bench_db_last_error(db), status, errors=report.errors,
@@ -367,7 +368,7 @@ class Database:
         indicator, then one row per kommun.  Indicator names and units are kept as titles;
         the year is read from the header block unless `period` is given."""
         from . import reports
-        name = source or reports.label_of(os.path.basename(os.fsdecode(os.fspath(path))))
+        name = source or reports.label_of(os.path.basename(os.fsdecode(_cpath(path))))
         with self._lock:
             limits = self.limits
         sheet_rows = reports.read_sheet(path, sheet, limits["max_input_bytes"], limits["max_rows"])

@@ -439,8 +439,9 @@ def read_document(path_or_text, max_bytes=None):
     elif isinstance(path_or_text, bytes):
         data, name = path_or_text, "<text>"
     else:
-        name = os.path.basename(os.fsdecode(os.fspath(path_or_text)))
-        data = read_bounded(path_or_text, max_bytes)
+        path = regular_file(path_or_text)  # an InvalidArgumentError for what is no path
+        name = os.path.basename(os.fsdecode(path))
+        data = read_bounded(path, max_bytes)
     if max_bytes is not None and len(data) > max_bytes:
         raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
                          "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)

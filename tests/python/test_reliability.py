@@ -358,3 +358,12 @@ def test_report_and_oj_file_names_with_a_tab_round_trip(tmp_path):
         db.save(snap)
     assert kb.Database.open(snap).values(gender=None, kind=None).equals(want)
     assert want["source"].str.contains("\ufffd").all()
+
+
+def test_what_is_no_path_is_an_invalid_argument():
+    db = kb.Database()
+    for call in (lambda: db.import_csv(123), lambda: db.import_report(123, format="html", area="1490"),
+                 lambda: db.import_oj(123), lambda: db.import_population(123), lambda: db.import_kolada_json(None),
+                 lambda: kb.Database.open(None), lambda: db.save(None)):
+        with pytest.raises(InvalidArgumentError):
+            call()
