@@ -204,7 +204,8 @@ typedef struct bench_db bench_db;
 typedef struct bench_db_options {
     unsigned int version;        /**< BENCH_DB_OPTIONS_VERSION */
     int load_catalogue;          /**< 1: load the embedded areas and indicators (default) */
-    size_t max_field_bytes;      /**< longest field an importer accepts (default 1 MiB) */
+    size_t max_field_bytes;      /**< longest field an importer accepts (default 1 MiB;
+                                      at most SIZE_MAX / 8, else BENCH_EINVAL) */
     size_t max_columns;          /**< most columns in a CSV file (default 4096) */
     /* version 2 */
     size_t max_rows;             /**< most data rows one import reads: CSV records, Kolada
@@ -252,7 +253,8 @@ BENCH_EXPORT size_t bench_db_count(const bench_db *db);
 /**
  * Bytes the store holds for its observations (the nine columns, 23 bytes per
  * observation, plus any spare capacity); catalogues and code pools are not
- * counted.  A mapped snapshot counts 0 until it is first changed.
+ * counted.  An opened snapshot counts the bytes read from its file until it
+ * is first changed.
  */
 BENCH_EXPORT size_t bench_db_memory(const bench_db *db);
 
@@ -499,7 +501,9 @@ typedef struct bench_csv_options {
     unsigned int version;        /**< BENCH_CSV_OPTIONS_VERSION */
     bench_csv_layout layout;
     char delimiter;              /**< ',', ';', '\t' or 0 to detect from the header */
-    const char *source;          /**< source label; NULL: the file's base name */
+    const char *source;          /**< source label (1-4096 bytes of UTF-8 text, no control
+                                      characters; else BENCH_EINVAL); NULL: the file's base name,
+                                      its tabs, control and non-UTF-8 bytes as U+FFFD */
     const char *area_column;     /**< NULL: found by name */
     const char *period_column;   /**< NULL: found by name */
     const char *gender_column;   /**< NULL: found by name; absent means all T */
@@ -552,7 +556,7 @@ BENCH_EXPORT bench_status bench_dataset(const char **out_data, size_t *out_len, 
 /** Options for the Kolada JSON importer. */
 typedef struct bench_json_options {
     unsigned int version;        /**< BENCH_JSON_OPTIONS_VERSION */
-    const char *source;          /**< source label; NULL: the file name */
+    const char *source;          /**< source label, as in bench_csv_options; NULL: the file name */
     int include_deleted;         /**< 1: keep rows flagged deleted; default 0 skips and counts them */
 } bench_json_options;
 
@@ -593,7 +597,7 @@ BENCH_EXPORT bench_status bench_import_kolada_json_file(bench_import_report *out
 /** Options for the SCB population importer. */
 typedef struct bench_population_options {
     unsigned int version;        /**< BENCH_POPULATION_VERSION */
-    const char *source;          /**< source label; NULL: the file name */
+    const char *source;          /**< source label, as in bench_csv_options; NULL: the file name */
     const char *indicator;       /**< base indicator id; NULL: the table's ContentsCode (BE0101N1) */
 } bench_population_options;
 
@@ -758,11 +762,13 @@ BENCH_EXPORT bench_status bench_ratio(bench_frame **out, bench_db *db, const ben
  * (magic "KBSNAP\r\n", format version, byte-order mark, sizes, a 64-bit
  * checksum of everything after the header), a table of sections, the code
  * pools and catalogues, and the observation columns, each 64-byte aligned.
- * bench_db_open() maps the file and uses the columns in place; they are
- * copied only when the database is first changed.  Every offset, length,
- * count and code is checked before use: a truncated, corrupted or foreign
- * file gives BENCH_ECORRUPT (BENCH_EVERSION for a newer format), never a
- * crash.
+ * bench_db_open() reads the file into memory (it is not mapped, so a file
+ * truncated or rewritten in place later does not change or crash an open
+ * database) and uses the columns in place; they are copied only when the
+ * database is first changed.  Every offset, length, count and code is
+ * checked before use: a truncated, corrupted or foreign file gives
+ * BENCH_ECORRUPT (BENCH_EVERSION for a newer format), never a crash.
+ * Anything but a regular file (a FIFO, a device) is refused unopened.
  */
 
 /* Format 2 adds how a stored result was made to the indicator catalogue; format 1

@@ -44,6 +44,12 @@ bool area_code_normalize(const char *s, size_t len, char *buf, size_t *out_len)
             return false;
         digits = digits && isdigit(c);
     }
+    /* a kommun, region or Riket is four digits (fewer are padded: spreadsheets drop zeros); a
+     * group or unit id is a letter and more ("G92790", "GTRE", "V15E144001301"); a name
+     * ("Boras"), a lone "G" or five digits ("01380") is no code, so its values cannot vanish
+     * from comparisons as an area of their own */
+    if (digits ? len > 4 : (len < 2 || !isupper((unsigned char)s[0]) || !strchr("GV", s[0])))
+        return false;
     size_t pad = digits && len < 4 ? 4 - len : 0;
     memset(buf, '0', pad);
     memcpy(buf + pad, s, len);
@@ -190,6 +196,12 @@ bench_status bench_group_set(bench_db *db, const char *id, const char *title, co
         return DB_FAIL(db, BENCH_EINVAL, "group %s: title is not valid UTF-8 text", buf);
     if (n_members > UINT16_MAX)
         return DB_FAIL(db, BENCH_ELIMIT, "group %s: more than %u members", buf, UINT16_MAX);
+    int64_t existing = pool_find(&db->areas, buf, len);
+    if (existing >= 0 && db->area_meta[existing].type >= BENCH_AREA_RIKET &&
+        db->area_meta[existing].type <= BENCH_AREA_KOMMUN)
+        return DB_FAIL(db, BENCH_EINVAL, "group id %s is the code of %s %s, not a group", buf,
+                       db->area_meta[existing].type == BENCH_AREA_KOMMUN ? "the kommun" : "the region",
+                       db->area_meta[existing].name ? db->area_meta[existing].name : buf);
     db_mark mark = db_mark_take(db);
     uint16_t *codes = bench_malloc((n_members ? n_members : 1) * sizeof *codes);
     char *t = title ? bench_strndup(title, strlen(title)) : NULL;

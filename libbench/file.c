@@ -1,4 +1,13 @@
-/* file.c -- read a whole file: mapped when it is a regular file, read otherwise. */
+/* file.c -- a whole regular file: mapped for the length of an import, or read into memory.
+ *
+ * A snapshot is read, not mapped: a mapping shares its pages with the file, so another program
+ * truncating or rewriting the file in place (cp, rsync --inplace) would turn later reads by an
+ * open Database into SIGBUS or into other data.  A private copy keeps answering with what was
+ * read.  An import maps its file only while it runs (page cache, not heap: a 1 GiB file with a
+ * limit hit early costs little memory).
+ * Anything but a regular file (a FIFO, a device, a socket, a directory) is refused from its
+ * stat() before it is opened, and opened with O_NONBLOCK in case it was swapped in between,
+ * so a FIFO never blocks the caller. */
 #include "internal.h"
 
 #include <errno.h>
@@ -8,20 +17,55 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path)
+static bench_status not_regular(bench_error *err, const char *path, mode_t mode)
+{
+    const char *what = S_ISDIR(mode)    ? "a directory"
+                       : S_ISFIFO(mode) ? "a FIFO (named pipe)"
+                       : S_ISCHR(mode)  ? "a character device"
+                       : S_ISBLK(mode)  ? "a block device"
+                       : S_ISSOCK(mode) ? "a socket"
+                                        : "a special file";
+    error_set(err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "not a regular file: it is %s", what);
+    return BENCH_EIO;
+}
+
+static bench_status check_path(bench_error *err, const char *path)
+{
+    if (!path || !*path) {
+        error_set(err, BENCH_EINVAL, path ? path : "", 0, 0, __FILE__, __LINE__, "the path is empty");
+        return BENCH_EINVAL;
+    }
+    return BENCH_OK;
+}
+
+bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path,
+                       size_t max_bytes, bool copy)
 {
     *out_data = NULL;
     *out_len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bench_status st = check_path(err, path);
+    if (st)
+        return st;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        error_set(err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot open: %s", strerror(errno));
+        return BENCH_EIO;
+    }
+    if (!S_ISREG(sb.st_mode))
+        return not_regular(err, path, sb.st_mode);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         error_set(err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot open: %s", strerror(errno));
         return BENCH_EIO;
     }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        error_set(err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "not a regular file");
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) { /* swapped for something else meanwhile */
         close(fd);
-        return BENCH_EIO;
+        return not_regular(err, path, sb.st_mode);
+    }
+    if ((uint64_t)sb.st_size > max_bytes) {
+        close(fd);
+        *out_len = (size_t)sb.st_size; /* the caller reports the limit */
+        return BENCH_ELIMIT;
     }
     size_t len = (size_t)sb.st_size;
     if (len == 0) {
@@ -29,20 +73,57 @@ bench_status file_load(const char **out_data, size_t *out_len, bench_error *err,
         *out_data = "";
         return BENCH_OK;
     }
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED) {
-        error_set(err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot map: %s", strerror(errno));
-        return BENCH_EIO;
+    if (!copy) {
+        void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+        close(fd);
+        if (map == MAP_FAILED) {
+            error_set(err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot map: %s", strerror(errno));
+            return BENCH_EIO;
+        }
+        madvise(map, len, MADV_SEQUENTIAL);
+        *out_data = map;
+        *out_len = len;
+        return BENCH_OK;
     }
-    madvise(map, len, MADV_SEQUENTIAL);
-    *out_data = map;
-    *out_len = len;
+    char *data = bench_malloc(len);
+    if (!data) {
+        close(fd);
+        error_set(err, BENCH_ENOMEM, path, 0, 0, __FILE__, __LINE__, "out of memory reading %zu bytes", len);
+        return BENCH_ENOMEM;
+    }
+    size_t got = 0;
+    while (got < len) {
+        ssize_t k = read(fd, data + got, len - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int e = errno;
+            close(fd);
+            bench_free(data);
+            error_set(err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot read: %s", strerror(e));
+            return BENCH_EIO;
+        }
+        if (k == 0)
+            break; /* shortened while being read: what was read is checked like any input */
+        got += (size_t)k;
+    }
+    close(fd);
+    if (got == 0) {
+        bench_free(data);
+        *out_data = "";
+        return BENCH_OK;
+    }
+    *out_data = data;
+    *out_len = got;
     return BENCH_OK;
 }
 
-void file_release(const char *data, size_t len)
+void file_release(const char *data, size_t len, bool copy)
 {
-    if (data && len)
-        munmap((void *)data, len);
+    if (data && len) {
+        if (copy)
+            bench_free((void *)data);
+        else
+            munmap((void *)data, len);
+    }
 }

@@ -59,6 +59,9 @@ typedef struct csv_import {
     size_t titles_cap;
     obs_columns staged;
     uint32_t *lines;             /* the line of each staged row (for a repeated key) */
+    long (*sep)[4];              /* per column: first line reading '.' as decimal, '.' as group,
+                                    ',' as decimal, ',' as group (0: not yet) */
+    size_t sep_cap;
     size_t lines_cap;
     code_cache cache[R_WIDE];    /* per role */
     bool stop;                   /* too many errors, or a fatal one */
@@ -416,6 +419,55 @@ static bool label_slots(csv_import *ci, uint32_t ind)
     return true;
 }
 
+/* How a number used '.' and ',': bit 0 '.' decimal, 1 '.' group, 2 ',' decimal, 3 ',' group (the
+ * rule of bench_parse_number: the last of the two is the decimal separator unless it repeats). */
+static unsigned separator_roles(const char *s, size_t len)
+{
+    size_t n_dot = 0, n_comma = 0, last_dot = 0, last_comma = 0;
+    for (size_t i = 0; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
+        if (s[i] == '.') { n_dot++; last_dot = i; }
+        if (s[i] == ',') { n_comma++; last_comma = i; }
+    }
+    char decimal = n_dot && n_comma ? (last_comma > last_dot ? ',' : '.') : n_dot == 1 ? '.' : n_comma == 1 ? ',' : 0;
+    unsigned roles = 0;
+    if (n_dot)
+        roles |= decimal == '.' ? 1u : 2u;
+    if (n_comma)
+        roles |= decimal == ',' ? 4u : 8u;
+    return roles;
+}
+
+static const char *const SEP_ROLE[4] = {"'.' as the decimal point", "'.' as a thousands separator",
+                                        "',' as the decimal comma", "',' as a thousands separator"};
+
+/* One reading of '.' and ',' per column: 1.234 beside 1.234.567 would be read as 1,234 and as
+ * 1 234 567; the column is refused instead, naming the line that read it the other way. */
+static bool one_reading(csv_import *ci, size_t c, const char *s, size_t len)
+{
+    unsigned roles = separator_roles(s, len);
+    if (!roles)
+        return true;
+    if (!grow_array(&ci->sep, &ci->sep_cap, c, sizeof *ci->sep)) {
+        oom(ci);
+        return false;
+    }
+    for (int r = 0; r < 4; r++) {
+        if (!(roles & (1u << r)))
+            continue;
+        long other = ci->sep[c][r ^ 1];
+        if (other) {
+            import_error(ci, BENCH_EPARSE, (long)c + 1,
+                         "column %s: %s reads %s, but line %ld of this column reads %s: one column, one "
+                         "reading (write 1234 or 1 234)", column_label(ci, c), shown(ci, c), SEP_ROLE[r], other,
+                         SEP_ROLE[r ^ 1]);
+            return false;
+        }
+        if (!ci->sep[c][r])
+            ci->sep[c][r] = ci->rec_line;
+    }
+    return true;
+}
+
 /* The value of field c: a number, or NaN with a missing status. */
 static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *value, uint8_t *status)
 {
@@ -436,6 +488,8 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
         return false;
     }
     *status = BENCH_OBS_OK;
+    if (!one_reading(ci, c, s, len))
+        return false;
     if (!unit_slot(ci, indicator)) {
         oom(ci);
         return false;
@@ -482,6 +536,11 @@ static bool row_source(csv_import *ci, uint16_t *out)
         return true;
     if (!utf8_valid_text(s, len)) {
         import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: not valid UTF-8 text", column_label(ci, c));
+        return false;
+    }
+    if (len > IMPORT_SOURCE_MAX) { /* a snapshot keeps labels up to this length */
+        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: a source label longer than %d bytes",
+                     column_label(ci, c), IMPORT_SOURCE_MAX);
         return false;
     }
     uint32_t k;
@@ -1001,6 +1060,23 @@ static void join_part(csv_import *ci, csv_import *part)
                          ci->db->indicators.strs[ind], unit_text[seen - 1], unit_text[ci->unit_seen[ind] - 1]);
         ci->unit_seen[ind] = seen;
     }
+    for (size_t c = 0; !st && c < part->sep_cap && !ci->stop; c++)
+        for (int r = 0; r < 4 && !ci->stop; r++) {
+            if (!part->sep[c][r])
+                continue;
+            if (!grow_array(&ci->sep, &ci->sep_cap, c, sizeof *ci->sep)) {
+                st = BENCH_ENOMEM;
+                break;
+            }
+            if (ci->sep[c][r ^ 1]) {
+                ci->rec_line = part->sep[c][r];
+                import_error(ci, BENCH_EPARSE, (long)c + 1,
+                             "column %s: this line reads %s, but line %ld of this column reads %s: one column, "
+                             "one reading (write 1234 or 1 234)", column_label(ci, c), SEP_ROLE[r],
+                             ci->sep[c][r ^ 1], SEP_ROLE[r ^ 1]);
+            } else if (!ci->sep[c][r])
+                ci->sep[c][r] = part->sep[c][r];
+        }
     for (int k = 0; k < 4; k++)
         bench_free(maps[k]);
     if (st)
@@ -1060,6 +1136,7 @@ static void import_free(csv_import *ci)
     bench_free(ci->units);
     obs_free(&ci->staged);
     bench_free(ci->lines);
+    bench_free(ci->sep);
 }
 
 /* Units found in the file (a unit column, else number suffixes) become the
@@ -1119,7 +1196,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
             csv_set_free_func(&ci.parser, bench_free);
             st = import_source(db, opts->source, name, &ci.source);
             if (st)
-                import_error(&ci, st, 0, "cannot add source: %s", bench_strerror(st));
+                import_error(&ci, st, 0, "cannot add source: %s", import_source_problem(st));
             /* old Mac files end lines with CR alone; libcsv reads them, and lines are counted by them */
             ci.eol = !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
             size_t done = st ? len : parse_lines(&ci, data, len, TO_HEADER);

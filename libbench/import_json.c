@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 typedef struct json_import {
@@ -47,10 +48,32 @@ static const cJSON *field(const cJSON *obj, const char *name)
     return cJSON_GetObjectItemCaseSensitive(obj, name);
 }
 
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The first key that an object gives twice, or NULL: cJSON keeps both, and which one a
- * reader takes is a guess.  Objects here have a handful of keys. */
+ * reader takes is a guess.  Objects here have a handful of keys; a large one is checked by
+ * sorting its keys (160 000 keys in one row must not take minutes). */
 static const char *repeated_key(const cJSON *obj)
 {
+    size_t n = 0;
+    for (const cJSON *a = obj->child; a; a = a->next)
+        n++;
+    const char **keys = n > 16 ? bench_malloc(n * sizeof *keys) : NULL;
+    if (keys) {
+        size_t k = 0;
+        for (const cJSON *a = obj->child; a; a = a->next)
+            keys[k++] = a->string ? a->string : "";
+        qsort(keys, n, sizeof *keys, by_key);
+        const char *twice = NULL;
+        for (size_t i = 1; i < n && !twice; i++)
+            if (strcmp(keys[i - 1], keys[i]) == 0)
+                twice = keys[i];
+        bench_free(keys);
+        return twice;
+    }
     for (const cJSON *a = obj->child; a; a = a->next)
         for (const cJSON *b = a->next; b; b = b->next)
             if (a->string && b->string && strcmp(a->string, b->string) == 0)
@@ -80,6 +103,8 @@ static bool deleted(const cJSON *obj)
     const cJSON *d = field(obj, "isdeleted");
     if (!d)
         d = field(obj, "is_deleted");
+    if (cJSON_IsString(d)) /* "true" as text, as some exports write it */
+        return strcasecmp(d->valuestring, "true") == 0 || strcmp(d->valuestring, "1") == 0;
     return cJSON_IsTrue(d) || (cJSON_IsNumber(d) && d->valuedouble != 0);
 }
 
@@ -240,7 +265,16 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
             if (!type || (strcmp(type, "K") && strcmp(type, "L")))
                 return FAIL(ji, "values[%zu].type: expected \"K\" (kommun) or \"L\" (region)", i);
         }
+        if (i >= ji->db->opts.max_rows) {
+            json_error(ji, BENCH_ELIMIT, 0, 0, "values[%zu]: more than %zu entries (max_rows)", i, ji->db->opts.max_rows);
+            return false;
+        }
         if (kind == L_MUNICIPALITY_GROUPS) {
+            int64_t a = pool_find(&ji->db->areas, buf, len);
+            uint8_t t = a >= 0 ? ji->db->area_meta[a].type : BENCH_AREA_UNKNOWN;
+            if (t == BENCH_AREA_KOMMUN || t == BENCH_AREA_REGION || t == BENCH_AREA_RIKET)
+                return FAIL(ji, "values[%zu].id: \"%.40s\" is the code of a %s, not a group id", i, text,
+                            t == BENCH_AREA_KOMMUN ? "kommun" : "region");
             const cJSON *members = field(item, "members"), *m;
             if (!cJSON_IsArray(members))
                 return FAIL(ji, "values[%zu].members: expected an array", i);
@@ -335,7 +369,7 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
     /* metadata edits existing catalogue entries, which a rollback of new codes cannot undo:
      * all items are checked before the first edit */
     json_failure fail;
-    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, &fail);
+    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
     const cJSON *list = NULL;
     if (!root) {
         if (len)
@@ -344,13 +378,16 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
             json_error(&ji, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
     } else {
         list = cJSON_IsArray(root) ? root : field(root, "values");
-        if (!cJSON_IsArray(list))
+        const char *twice = cJSON_IsObject(root) ? repeated_key(root) : NULL;
+        if (twice)
+            json_error(&ji, BENCH_EPARSE, 1, 1, "the top-level key \"%.40s\" appears twice: which one is meant?", twice);
+        else if (!cJSON_IsArray(list))
             json_error(&ji, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
     }
     if (!ji.failed) {
         bench_status st = import_source(db, opts->source, ji.name, &ji.source);
         if (st)
-            json_error(&ji, st, 0, 0, "cannot add source: %s", bench_strerror(st));
+            json_error(&ji, st, 0, 0, "cannot add source: %s", import_source_problem(st));
     }
     if (!ji.failed && list->child) {
         enum kind_of_list kind = classify(list->child);
@@ -375,7 +412,15 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
                     ji.rep.accepted = n;
             }
         } else if (check_meta(&ji, list, kind)) {
-            apply_meta(&ji, list, kind);
+            /* all or nothing: entries edited before a failure part-way are put back */
+            db_catalogue_copy copy;
+            bench_status st = db_catalogue_copy_take(db, &copy);
+            if (st)
+                json_error(&ji, st, 0, 0, "cannot keep the catalogue: %s", bench_strerror(st));
+            else if (apply_meta(&ji, list, kind))
+                db_catalogue_copy_free(&copy);
+            else
+                db_catalogue_copy_restore(db, &copy);
         }
     }
     cJSON_Delete(root);

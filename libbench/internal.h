@@ -130,7 +130,7 @@ struct bench_db {
     uint32_t *source_seq;        /* per source: when it was last imported (higher = later) */
     uint32_t import_seq;         /* the last number given out */
     obs_columns obs;
-    const char *map;             /* a snapshot mapped by bench_db_open: obs columns point into it */
+    const char *map;             /* a snapshot read by bench_db_open: obs columns point into it */
     size_t map_len;
 };
 
@@ -147,6 +147,18 @@ bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64
 typedef struct db_mark { uint32_t n_ind, n_area, n_period, n_source; } db_mark;
 db_mark db_mark_take(const bench_db *db);
 void db_mark_rollback(bench_db *db, db_mark m);
+
+/* A copy of the catalogue entries (names, types, members, titles, units, links) that exist now, so
+ * an import that edits them can put every one back when it fails part-way.  Entries added later
+ * are undone by db_mark_rollback(). */
+typedef struct db_catalogue_copy {
+    area_meta *areas;
+    indicator_meta *indicators;
+    uint32_t n_areas, n_indicators;
+} db_catalogue_copy;
+bench_status db_catalogue_copy_take(const bench_db *db, db_catalogue_copy *out);
+void db_catalogue_copy_restore(bench_db *db, db_catalogue_copy *copy); /* and frees it */
+void db_catalogue_copy_free(db_catalogue_copy *copy);
 
 /* Two rows of one import with the same key and different values, by their tags. */
 typedef struct merge_conflict {
@@ -285,8 +297,12 @@ void import_errorv(bench_import_report *rep, bench_error *db_err, const char *na
                    long column, const char *fmt, va_list ap);
 void import_errorf(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
                    long column, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-/* Intern the source label of an import: the option, else the base name of `name`. */
+/* The import's source label: opts->source when given (BENCH_EINVAL unless 1 to IMPORT_SOURCE_MAX
+ * bytes of UTF-8 text without control characters, so every label survives a snapshot), else the
+ * base name of `name` made into such text. */
+#define IMPORT_SOURCE_MAX 4096
 bench_status import_source(bench_db *db, const char *option, const char *name, uint16_t *out);
+const char *import_source_problem(bench_status st); /* the reason, for the error message */
 /* Read the file at `path` and run a buffer importer on its bytes. */
 typedef bench_status (*buffer_importer)(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                         const char *name, const void *opts);
@@ -314,12 +330,20 @@ typedef struct json_failure {
  * Nesting deeper than max_depth is refused before cJSON builds anything, so
  * hostile input costs one pass and no memory.  On failure returns NULL and
  * fills *fail.  The caller frees the tree with cJSON_Delete(). */
-struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_failure *fail);
+/* max_rows bounds the values parsed (JSON_VALUES_PER_ROW a row, plus 65 536): memory is bounded
+ * before cJSON builds a node per value. */
+#define JSON_VALUES_PER_ROW 64
+struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t max_rows, json_failure *fail);
 
 /* ---- files -------------------------------------------------------------- */
 
-/* Map or read a whole file.  *out_data owned by the caller: file_release(). */
-bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path);
-void file_release(const char *data, size_t len);
+/* A whole regular file: copy = true reads it into memory (a file changed later does not change
+ * what was read: snapshots), false maps it (for the length of one import).  *out_data owned by
+ * the caller: file_release() with the same `copy`.  Not a regular file: refused before it is
+ * opened.  Larger than max_bytes: BENCH_ELIMIT with *out_len its size and no error set (the
+ * caller reports it). */
+bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path,
+                       size_t max_bytes, bool copy);
+void file_release(const char *data, size_t len, bool copy);
 
 #endif

@@ -2,6 +2,11 @@
 #include "internal.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,26 +25,89 @@ static void place_of(const char *data, size_t offset, long *line, long *column)
     }
 }
 
-/* Offset of the first bracket that opens a level deeper than max_depth, or len if none; and
- * whether the text ends inside a string, an object or an array (*open).  Brackets inside
- * strings do not count; a malformed text is left to cJSON to report. */
-static size_t too_deep_at(const char *data, size_t len, int max_depth, bool *open)
+/* Offset of the first bracket that opens a level deeper than max_depth, or of the first value
+ * past max_values (*too_many then true), or len if none; and whether the text ends inside a
+ * string, an object or an array (*open).  Brackets inside strings do not count; a malformed text
+ * is left to cJSON to report.  Values are counted as commas and opening brackets (at least one
+ * per value), so cJSON, at about 64 bytes a value, is never handed more than max_values. */
+enum scan_problem { SCAN_OK, SCAN_DEEP, SCAN_TOO_MANY, SCAN_NUL, SCAN_UNDERFLOW };
+
+/* A number token at data[i]: its end, and whether it underflows a double (1e-400 would become 0,
+ * a silent change of value; overflow, read as infinity, is reported where the value is used).
+ * strtod runs only on tokens with an exponent or of many digits, the only ones that can. */
+static size_t number_end(const char *data, size_t len, size_t i, bool *underflow)
+{
+    size_t j = i;
+    bool exponent = false;
+    while (j < len && (isdigit((unsigned char)data[j]) || data[j] == '-' || data[j] == '+' || data[j] == '.' ||
+                       data[j] == 'e' || data[j] == 'E')) {
+        exponent |= data[j] == 'e' || data[j] == 'E';
+        j++;
+    }
+    *underflow = false;
+    if ((exponent || j - i > 300) && j - i < 512) {
+        char buf[512];
+        memcpy(buf, data + i, j - i);
+        buf[j - i] = '\0';
+        errno = 0;
+        double v = strtod(buf, NULL);
+        *underflow = errno == ERANGE && fabs(v) < DBL_MIN && v == 0.0;
+        if (errno == ERANGE && v == 0.0) {
+            /* a zero written with an exponent (0e-999) is zero, not an underflow */
+            bool digit = false;
+            for (size_t k = i; k < j && data[k] != 'e' && data[k] != 'E'; k++)
+                digit |= data[k] >= '1' && data[k] <= '9';
+            *underflow = digit;
+        }
+    }
+    return j;
+}
+
+/* Offset of the first problem (a bracket that opens a level deeper than max_depth, a value past
+ * max_values, a \u0000 in a string, a number that underflows), or len if none; and whether the
+ * text ends inside a string, an object or an array (*open).  Brackets inside strings do not
+ * count; a malformed text is left to cJSON to report.  Values are counted as commas and opening
+ * brackets (at least one per value), so cJSON, at about 64 bytes a value, is never handed more
+ * than max_values. */
+static size_t scan(const char *data, size_t len, int max_depth, size_t max_values, bool *open,
+                   enum scan_problem *problem)
 {
     int depth = 0;
+    size_t values = 1;
     bool in_string = false;
+    *problem = SCAN_OK;
     *open = false;
     for (size_t i = 0; i < len; i++) {
         char c = data[i];
         if (in_string) {
-            if (c == '\\')
+            if (c == '\\') {
+                /* cJSON would cut the string at a \u0000: a code "U33\u000001" would read as "U33" */
+                if (i + 5 < len && data[i + 1] == 'u' && memcmp(data + i + 2, "0000", 4) == 0) {
+                    *problem = SCAN_NUL;
+                    return i;
+                }
                 i++;
-            else if (c == '"')
+            } else if (c == '"')
                 in_string = false;
         } else if (c == '"') {
             in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth)
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            bool underflow;
+            size_t end = number_end(data, len, i, &underflow);
+            if (underflow) {
+                *problem = SCAN_UNDERFLOW;
                 return i;
+            }
+            i = end - 1;
+        } else if (c == '[' || c == '{' || c == ',') {
+            if (++values > max_values) {
+                *problem = SCAN_TOO_MANY;
+                return i;
+            }
+            if (c != ',' && ++depth > max_depth) {
+                *problem = SCAN_DEEP;
+                return i;
+            }
         } else if (c == ']' || c == '}') {
             depth--;
         }
@@ -48,8 +116,11 @@ static size_t too_deep_at(const char *data, size_t len, int max_depth, bool *ope
     return len;
 }
 
-struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_failure *fail)
+struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t max_rows, json_failure *fail)
 {
+    /* every row of a Kolada or SCB response is a few dozen values at most */
+    size_t max_values = max_rows > (SIZE_MAX - 65536) / JSON_VALUES_PER_ROW ? SIZE_MAX
+                                                                            : max_rows * JSON_VALUES_PER_ROW + 65536;
     if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
         *data += 3;
         *len -= 3;
@@ -64,12 +135,22 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, json_fai
         return NULL;
     }
     bool open;
-    size_t deep = too_deep_at(*data, *len, max_depth, &open);
-    if (deep < *len) {
-        fail->code = BENCH_ELIMIT;
-        place_of(*data, deep, &fail->line, &fail->column);
-        snprintf(fail->what, sizeof fail->what, "JSON nested deeper than %d levels (max_json_depth)",
-                 max_depth);
+    enum scan_problem problem;
+    size_t at = scan(*data, *len, max_depth, max_values, &open, &problem);
+    if (at < *len) {
+        fail->code = problem == SCAN_DEEP || problem == SCAN_TOO_MANY ? BENCH_ELIMIT : BENCH_EPARSE;
+        place_of(*data, at, &fail->line, &fail->column);
+        if (problem == SCAN_TOO_MANY)
+            snprintf(fail->what, sizeof fail->what,
+                     "more than %zu JSON values, too many for max_rows %zu", max_values, max_rows);
+        else if (problem == SCAN_DEEP)
+            snprintf(fail->what, sizeof fail->what, "JSON nested deeper than %d levels (max_json_depth)",
+                     max_depth);
+        else if (problem == SCAN_NUL)
+            snprintf(fail->what, sizeof fail->what, "a \\u0000 (NUL) in a string: not text");
+        else
+            snprintf(fail->what, sizeof fail->what,
+                     "a number too small for a double (1e-400?): it would read as 0");
         return NULL;
     }
     /* cJSON_ParseWithLengthOpts keeps the error position in its end pointer

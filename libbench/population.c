@@ -25,6 +25,14 @@ typedef struct pop_import {
     bench_import_report rep;
     uint16_t source;
     accumulator acc;
+    /* every cell seen, by what it means after normalizing (indicator, area, period, gender and the
+     * codes of the dimensions that are summed): one cell named two ways ("1" and "01", 138 and 0138,
+     * kön 1 and "män") is an error, never a sum */
+    pool cells;
+    size_t *cell_pos;        /* per cell: where it was given, for the error naming both */
+    const char **cell_key;   /* sparse JSON-stat: the index text; NULL otherwise */
+    size_t cell_cap, key_cap;
+    size_t nmeasures;        /* PxWeb v1: values per row (to name data[r].values[m]) */
     bool failed;
 } pop_import;
 
@@ -115,14 +123,74 @@ static void acc_free(accumulator *a)
 
 /* ---- one cell: dimension values to a key ---------------------------------- */
 
+#define MAX_DIMS 32
+
 typedef struct cell {
     const char *area, *period, *gender, *age, *measure; /* NULL when the table has no such dimension */
+    const char *sum[MAX_DIMS];                          /* codes of the dimensions summed over */
+    size_t nsum;
+    size_t pos;                                         /* where: data row * values + value, or value index */
+    const char *key;                                    /* sparse JSON-stat: the index as given */
 } cell;
 
 static bool is_total(const char *s)
 {
     return strcasecmp(s, "tot") == 0 || strcasecmp(s, "totalt") == 0 || strcasecmp(s, "1+2") == 0 ||
            strcasecmp(s, "T") == 0;
+}
+
+static void where_of(const pop_import *pi, size_t pos, const char *key, char *out, size_t size)
+{
+    if (key)
+        snprintf(out, size, "value.%.20s", key);
+    else if (pi->nmeasures)
+        snprintf(out, size, "data[%zu].values[%zu]", pos / pi->nmeasures, pos % pi->nmeasures);
+    else
+        snprintf(out, size, "value[%zu]", pos);
+}
+
+/* False (and the error set) when the cell with this normalized key was given before. */
+static bool cell_first_time(pop_import *pi, const cell *c, uint64_t key, const char *where)
+{
+    size_t len = sizeof key;
+    for (size_t k = 0; k < c->nsum; k++)
+        len += strlen(c->sum[k]) + 1;
+    char small[256], *id = len <= sizeof small ? small : bench_malloc(len);
+    if (!id) {
+        pop_error(pi, BENCH_ENOMEM, 0, 0, "%s: out of memory", where);
+        return false;
+    }
+    memcpy(id, &key, sizeof key);
+    size_t at = sizeof key;
+    for (size_t k = 0; k < c->nsum; k++) {
+        size_t n = strlen(c->sum[k]) + 1;
+        memcpy(id + at, c->sum[k], n);
+        at += n;
+    }
+    uint32_t before = pi->cells.n, code = 0;
+    bench_status st = pool_intern(&pi->cells, id, len, &code);
+    if (id != small)
+        bench_free(id);
+    if (!st && code >= before &&
+        (!grow_array(&pi->cell_pos, &pi->cell_cap, code, sizeof *pi->cell_pos) ||
+         !grow_array(&pi->cell_key, &pi->key_cap, code, sizeof *pi->cell_key)))
+        st = BENCH_ENOMEM;
+    if (st) {
+        pop_error(pi, st, 0, 0, "%s: %s", where, bench_strerror(st));
+        return false;
+    }
+    if (code >= before) {
+        pi->cell_pos[code] = c->pos;
+        pi->cell_key[code] = c->key;
+        return true;
+    }
+    char earlier[64];
+    where_of(pi, pi->cell_pos[code], pi->cell_key[code], earlier, sizeof earlier);
+    pop_error(pi, BENCH_EPARSE, 0, 0,
+              "%s: the same cell as %s (region %s, tid %s, kön %s), given twice: which one is meant? "
+              "(it is not summed)",
+              where, earlier, c->area ? c->area : "-", c->period ? c->period : "-", c->gender ? c->gender : "-");
+    return false;
 }
 
 static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status, const char *where)
@@ -177,6 +245,8 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
         pop_error(pi, BENCH_ELIMIT, 0, 0, "%s: more than %zu cells (max_rows)", where, pi->db->opts.max_rows);
         return false;
     }
+    if (!st && !cell_first_time(pi, c, acc_key(ind, area, period, gender), where))
+        return false;
     if (!st)
         st = acc_add(&pi->acc, acc_key(ind, area, period, gender), value, status);
     if (st) {
@@ -187,7 +257,22 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
 }
 
 /* A value given as text ("5157443", "..", "-") or as a number. */
+static bool cell_value_any(pop_import *pi, const cJSON *v, double *out, uint8_t *status, const char *where);
+
+/* A cell's value; a negative number of people is an error (a sign lost in a spreadsheet, a
+ * difference table given as a population). */
 static bool cell_value(pop_import *pi, const cJSON *v, double *out, uint8_t *status, const char *where)
+{
+    if (!cell_value_any(pi, v, out, status, where))
+        return false;
+    if (*status == BENCH_OBS_OK && *out < 0) {
+        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: a negative population (%g): expected a number of people", where, *out);
+        return false;
+    }
+    return true;
+}
+
+static bool cell_value_any(pop_import *pi, const cJSON *v, double *out, uint8_t *status, const char *where)
 {
     *out = NAN;
     if (cJSON_IsNull(v)) {
@@ -246,13 +331,14 @@ static void set_role(cell *c, enum dim_role role, const char *value)
     case D_GENDER: c->gender = value; break;
     case D_AGE: c->age = value; break;
     case D_MEASURE: c->measure = value; break;
-    case D_SUM: break;
+    case D_SUM:
+        if (c->nsum < MAX_DIMS)
+            c->sum[c->nsum++] = value;
+        break;
     }
 }
 
 /* ---- PxWeb API v1: {columns:[{code,text,type}], data:[{key:[...], values:[...]}]} ---- */
-
-#define MAX_DIMS 32
 
 /* The rows of a PxWeb v1 response seen so far, by their key (every dimension, civilstånd
  * included): a key given twice is a cell given twice, which summing would double. */
@@ -345,6 +431,22 @@ static void read_v1(pop_import *pi, const cJSON *root)
             return;
         }
         enum dim_role r = role_of(code->valuestring, type ? type->valuestring : NULL);
+        size_t j = 0;
+        const cJSON *prev;
+        cJSON_ArrayForEach(prev, columns) {
+            if (j++ == i)
+                break;
+            const cJSON *pc = cJSON_GetObjectItemCaseSensitive(prev, "code");
+            const cJSON *pt = cJSON_GetObjectItemCaseSensitive(prev, "type");
+            enum dim_role pr = role_of(pc->valuestring, cJSON_IsString(pt) ? pt->valuestring : NULL);
+            if (strcmp(pc->valuestring, code->valuestring) == 0 || (pr == r && r != D_SUM && r != D_MEASURE)) {
+                pop_error(pi, BENCH_EPARSE, 0, 0,
+                          "columns[%zu]: the column \"%.40s\" %s \"%.40s\" (columns[%zu]): each cell would be given twice",
+                          i, code->valuestring, strcmp(pc->valuestring, code->valuestring) == 0 ? "repeats" : "means the same as",
+                          pc->valuestring, j - 1);
+                return;
+            }
+        }
         if (nkeys >= MAX_DIMS || nmeasures >= MAX_DIMS) {
             pop_error(pi, BENCH_ELIMIT, 0, 0, "more than %d columns", MAX_DIMS);
             return;
@@ -359,6 +461,7 @@ static void read_v1(pop_import *pi, const cJSON *root)
         pop_error(pi, BENCH_EPARSE, 0, 0, "columns: no column of type \"c\" (the measure, e.g. BE0101N1)");
         return;
     }
+    pi->nmeasures = nmeasures;
     seen_keys seen = {0};
     read_v1_rows(pi, data, key_roles, nkeys, measures, nmeasures, &seen);
     bench_free(seen.keys);
@@ -412,6 +515,7 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
             }
             char vwhere[96];
             snprintf(vwhere, sizeof vwhere, "%s.values[%zu]", where, m);
+            c.pos = r * nmeasures + m;
             c.measure = measures[m++];
             double value;
             uint8_t status;
@@ -429,6 +533,7 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
 /* ---- JSON-stat 2: {class:"dataset", id:[...], size:[...], dimension:{...}, value:[...]} ---- */
 
 typedef struct jdim {
+    const char *id;
     enum dim_role role;
     size_t size;
     const char **codes; /* codes[position] */
@@ -526,6 +631,17 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
             d[nd].role = D_PERIOD;
         if (role && in_list(cJSON_GetObjectItemCaseSensitive(role, "metric"), id->valuestring))
             d[nd].role = D_MEASURE;
+        for (size_t k = 0; k < nd; k++) {
+            const char *other = d[k].id;
+            if (strcmp(other, id->valuestring) == 0 || (d[k].role == d[nd].role && d[k].role != D_SUM)) {
+                pop_error(pi, BENCH_EPARSE, 0, 0,
+                          "id[%zu]: the dimension \"%.40s\" %s \"%.40s\" (id[%zu]): each cell would be given twice",
+                          nd, id->valuestring, strcmp(other, id->valuestring) == 0 ? "repeats" : "means the same as",
+                          other, k);
+                goto done;
+            }
+        }
+        d[nd].id = id->valuestring;
         if (!read_categories(pi, dim, id->valuestring, &d[nd])) {
             nd++;
             goto done;
@@ -546,6 +662,7 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
                 goto done;
             }
             cell c = {0};
+            c.pos = i;
             for (size_t k = 0; k < nd; k++)
                 set_role(&c, d[k].role, d[k].codes[pos[k]]);
             char where[48];
@@ -566,16 +683,21 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
     } else { /* sparse: {"index": value} */
         const cJSON *v;
         cJSON_ArrayForEach(v, values) {
-            char *end;
-            unsigned long long idx = strtoull(v->string, &end, 10);
+            char *end = v->string;
+            unsigned long long idx = 0;
+            if (*v->string >= '0' && *v->string <= '9') /* digits only: no sign, space or hex */
+                idx = strtoull(v->string, &end, 10);
             if (*end || end == v->string || idx >= total) {
                 pop_error(pi, BENCH_EPARSE, 0, 0, "value.%.20s: expected a cell index below %zu", v->string, total);
                 goto done;
             }
             cell c = {0};
-            for (size_t k = nd; k-- > 0;) {
-                set_role(&c, d[k].role, d[k].codes[idx % d[k].size]);
-                idx /= d[k].size;
+            c.pos = (size_t)idx;
+            c.key = v->string;
+            for (size_t k = 0, rest = (size_t)idx, div = total; k < nd; k++) { /* in dimension order */
+                div /= d[k].size;
+                set_role(&c, d[k].role, d[k].codes[rest / div]);
+                rest %= div;
             }
             char where[48];
             snprintf(where, sizeof where, "value.%.20s", v->string);
@@ -638,11 +760,12 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     pi.db = db;
     pi.opts = opts;
     pi.name = name ? name : "<buffer>";
+    pool_init(&pi.cells, UINT32_MAX);
     db_mark mark = db_mark_take(db);
     obs_columns staged = {0};
     size_t staged_n = 0;
     json_failure fail;
-    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, &fail);
+    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
     if (!root) {
         if (len)
             pop_error(&pi, fail.code, fail.line, fail.column, "%s", fail.what);
@@ -653,7 +776,7 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     } else {
         bench_status st = import_source(db, opts->source, pi.name, &pi.source);
         if (st)
-            pop_error(&pi, st, 0, 0, "cannot add source: %s", bench_strerror(st));
+            pop_error(&pi, st, 0, 0, "cannot add source: %s", import_source_problem(st));
         if (!pi.failed) {
             if (cJSON_GetObjectItemCaseSensitive(root, "columns"))
                 read_v1(&pi, root);
@@ -694,6 +817,9 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
         pi.rep.accepted = staged_n;
     }
     acc_free(&pi.acc);
+    pool_free(&pi.cells);
+    bench_free(pi.cell_pos);
+    bench_free(pi.cell_key);
     obs_free(&staged);
     if (out)
         *out = pi.rep;

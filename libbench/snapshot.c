@@ -5,6 +5,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char MAGIC[8] = {'K', 'B', 'S', 'N', 'A', 'P', '\r', '\n'};
@@ -128,6 +131,70 @@ static void pool_blob(buffer *b, const pool *p)
     }
 }
 
+/* The target of a save is absent or a regular file: a FIFO, a device, a directory or a symbolic
+ * link is refused (replacing it would destroy what it is, and writing through it blocks or
+ * writes elsewhere). */
+static bench_status save_target_check(bench_db *db, const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            return BENCH_OK;
+        return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s", strerror(errno)),
+                BENCH_EIO);
+    }
+    if (S_ISREG(sb.st_mode))
+        return BENCH_OK;
+    return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__,
+                      "cannot write: the target exists and is not a regular file (%s)",
+                      S_ISLNK(sb.st_mode)    ? "a symbolic link"
+                      : S_ISDIR(sb.st_mode)  ? "a directory"
+                      : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                                             : "a device or socket"),
+            BENCH_EIO);
+}
+
+/* A new temporary file beside `path`, its name unique to this process, this database and this
+ * moment (O_EXCL: two saves to one path never share one). */
+static bench_status open_temp(bench_db *db, const char *path, char *tmp, size_t size, int *out_fd)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t salt = (uint64_t)(uintptr_t)db ^ ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec;
+    for (unsigned attempt = 0; attempt < 100; attempt++) {
+        salt = salt * 6364136223846793005ull + 1442695040888963407ull;
+        if (snprintf(tmp, size, "%s.tmp%ld.%016llx", path, (long)getpid(), (unsigned long long)salt) >= (int)size)
+            return DB_FAIL(db, BENCH_EINVAL, "bench_db_save: the path is too long");
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+        if (fd >= 0) {
+            *out_fd = fd;
+            return BENCH_OK;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s", strerror(errno)),
+            BENCH_EIO);
+}
+
+/* After the rename: the directory entry is made durable too (best effort). */
+static void sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if (snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path) >= (int)sizeof dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
 bench_status bench_db_save(bench_db *db, const char *path)
 {
     if (!db)
@@ -190,15 +257,17 @@ bench_status bench_db_save(bench_db *db, const char *path)
     h.checksum = sum;
 
     char tmp[4096];
-    if (!st && snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
-        st = BENCH_EINVAL;
     writer w = {0};
-    if (!st && !(w.f = fopen(tmp, "wb"))) {
-        for (int i = 0; i < NMETA; i++)
-            bench_free(meta[i].data);
-        return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s",
-                          strerror(errno)),
-                BENCH_EIO);
+    int fd = -1;
+    if (!st)
+        st = save_target_check(db, path);
+    if (!st)
+        st = open_temp(db, path, tmp, sizeof tmp, &fd);
+    if (!st && !(w.f = fdopen(fd, "wb"))) {
+        close(fd);
+        unlink(tmp);
+        st = (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s", strerror(errno)),
+              BENCH_EIO);
     }
     if (!st) {
         put(&w, &h, sizeof h);
@@ -207,19 +276,28 @@ bench_status bench_db_save(bench_db *db, const char *path)
             pad_to(&w, ALIGN);
             put(&w, i < NMETA ? (const void *)meta[i].data : cols[i - NMETA].data, table[i].length);
         }
+        int e = 0;
         if (fflush(w.f) != 0 || fsync(fileno(w.f)) != 0)
-            w.failed = true;
-        if (fclose(w.f) != 0)
-            w.failed = true;
-        if (w.failed || rename(tmp, path) != 0) {
-            int e = errno;
+            w.failed = true, e = errno;
+        if (fclose(w.f) != 0 && !e)
+            w.failed = true, e = errno;
+        /* the target is checked again just before the rename: a FIFO or link put there meanwhile stays */
+        if (!w.failed && save_target_check(db, path) != BENCH_OK) {
             unlink(tmp);
-            for (int i = 0; i < NMETA; i++)
-                bench_free(meta[i].data);
-            return (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s",
-                              strerror(e)),
-                    BENCH_EIO);
-        }
+            st = BENCH_EIO;
+        } else if (w.failed || rename(tmp, path) != 0) {
+            if (!e)
+                e = errno;
+            unlink(tmp);
+            st = (error_set(&db->err, BENCH_EIO, path, 0, 0, __FILE__, __LINE__, "cannot write: %s", strerror(e)),
+                  BENCH_EIO);
+        } else
+            sync_dir(path);
+    }
+    if (st) {
+        for (int i = 0; i < NMETA; i++)
+            bench_free(meta[i].data);
+        return db->err.code ? st : DB_FAIL(db, st, "bench_db_save: %s", bench_strerror(st));
     }
     for (int i = 0; i < NMETA; i++)
         bench_free(meta[i].data);
@@ -419,12 +497,12 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
     }
     *out = NULL;
     snap s = {path, err, NULL, 0, {0}, 0};
-    bench_status st = file_load(&s.data, &s.len, err, path);
+    bench_status st = file_load(&s.data, &s.len, err, path, SIZE_MAX, true);
     if (st)
         return st;
     header h;
     if (s.len < sizeof h) {
-        file_release(s.data, s.len);
+        file_release(s.data, s.len, true);
         return corrupt(&s, "shorter than its header (truncated?)");
     }
     memcpy(&h, s.data, sizeof h);
@@ -435,7 +513,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
     else if (h.byte_order != BYTE_ORDER_MARK)
         why = "written on a machine of the other byte order";
     else if (h.version > BENCH_SNAPSHOT_VERSION) {
-        file_release(s.data, s.len);
+        file_release(s.data, s.len, true);
         error_set(err, BENCH_EVERSION, path, 0, 0, __FILE__, __LINE__,
                   "snapshot format %u is newer than this library's (%d)", h.version, BENCH_SNAPSHOT_VERSION);
         return BENCH_EVERSION;
@@ -477,7 +555,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
             why = "a column is missing or has the wrong length";
     }
     if (why) {
-        file_release(s.data, s.len);
+        file_release(s.data, s.len, true);
         return corrupt(&s, why);
     }
     bench_db_options opts = BENCH_DB_OPTIONS_INIT;
@@ -498,7 +576,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         st = load_columns(&s, db, h.n_obs);
     if (st) {
         bench_db_free(db);
-        file_release(s.data, s.len);
+        file_release(s.data, s.len, true);
         return st;
     }
     db->map = s.data;

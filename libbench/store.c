@@ -100,6 +100,10 @@ bench_status bench_db_set_limits(bench_db *db, const bench_db_options *opts)
     if (opts->version >= 2 && (opts->max_json_depth < 0 || opts->max_json_depth > JSON_DEPTH_LIMIT))
         return DB_FAIL(db, BENCH_EINVAL, "max_json_depth is %d, expected 1..%d", opts->max_json_depth,
                        JSON_DEPTH_LIMIT);
+    /* a record may hold 4 x max_field_bytes: larger would wrap to a small limit */
+    if (opts->max_field_bytes > SIZE_MAX / 8)
+        return DB_FAIL(db, BENCH_EINVAL, "max_field_bytes is %zu, expected at most %zu", opts->max_field_bytes,
+                       SIZE_MAX / 8);
     limits_take(&db->opts, opts);
     return BENCH_OK;
 }
@@ -164,7 +168,7 @@ void bench_db_free(bench_db *db)
     pool_free(&db->periods);
     pool_free(&db->sources);
     if (db->map)
-        file_release(db->map, db->map_len); /* the columns live in the mapping */
+        file_release(db->map, db->map_len, true); /* the columns live in the mapping */
     else
         obs_free(&db->obs);
     bench_free(db);
@@ -176,8 +180,10 @@ size_t bench_db_count(const bench_db *db) { return db ? db->obs.n : 0; }
 
 size_t bench_db_memory(const bench_db *db)
 {
-    if (!db || db->map)
+    if (!db)
         return 0;
+    if (db->map)
+        return db->map_len; /* the columns are read in place */
     size_t per_row = 4 * sizeof(uint16_t) + 3 * sizeof(uint8_t) + sizeof(double) + sizeof(int32_t);
     return db->obs.cap * per_row;
 }
@@ -327,6 +333,85 @@ bench_status db_replace_indicators(bench_db *db, const uint32_t *inds, const obs
     return BENCH_OK;
 }
 
+static char *dup_or_null(const char *s, bool *failed)
+{
+    if (!s)
+        return NULL;
+    char *d = bench_strndup(s, strlen(s));
+    if (!d)
+        *failed = true;
+    return d;
+}
+
+void db_catalogue_copy_free(db_catalogue_copy *c)
+{
+    for (uint32_t i = 0; c->areas && i < c->n_areas; i++)
+        area_meta_clear(&c->areas[i]);
+    for (uint32_t i = 0; c->indicators && i < c->n_indicators; i++)
+        indicator_meta_clear(&c->indicators[i]);
+    bench_free(c->areas);
+    bench_free(c->indicators);
+    memset(c, 0, sizeof *c);
+}
+
+bench_status db_catalogue_copy_take(const bench_db *db, db_catalogue_copy *out)
+{
+    memset(out, 0, sizeof *out);
+    out->areas = bench_calloc(db->areas.n ? db->areas.n : 1, sizeof *out->areas);
+    out->indicators = bench_calloc(db->indicators.n ? db->indicators.n : 1, sizeof *out->indicators);
+    if (!out->areas || !out->indicators) {
+        db_catalogue_copy_free(out);
+        return BENCH_ENOMEM;
+    }
+    out->n_areas = db->areas.n;
+    out->n_indicators = db->indicators.n;
+    bool failed = false;
+    for (uint32_t i = 0; i < db->areas.n; i++) {
+        const area_meta *m = &db->area_meta[i];
+        area_meta *c = &out->areas[i];
+        *c = *m;
+        c->name = dup_or_null(m->name, &failed);
+        c->kommungrupp = dup_or_null(m->kommungrupp, &failed);
+        c->members = NULL;
+        if (m->n_members) {
+            if ((c->members = bench_malloc(m->n_members * sizeof *c->members)))
+                memcpy(c->members, m->members, m->n_members * sizeof *c->members);
+            else
+                failed = true, c->n_members = 0;
+        }
+    }
+    for (uint32_t i = 0; i < db->indicators.n; i++) {
+        const indicator_meta *m = &db->ind_meta[i];
+        indicator_meta *c = &out->indicators[i];
+        c->direction = m->direction;
+        c->title = dup_or_null(m->title, &failed);
+        c->unit = dup_or_null(m->unit, &failed);
+        c->link = dup_or_null(m->link, &failed);
+        c->derived = dup_or_null(m->derived, &failed);
+    }
+    if (failed) {
+        db_catalogue_copy_free(out);
+        return BENCH_ENOMEM;
+    }
+    return BENCH_OK;
+}
+
+void db_catalogue_copy_restore(bench_db *db, db_catalogue_copy *c)
+{
+    for (uint32_t i = 0; i < c->n_areas && i < db->areas.n; i++) {
+        area_meta_clear(&db->area_meta[i]);
+        db->area_meta[i] = c->areas[i];
+        memset(&c->areas[i], 0, sizeof c->areas[i]); /* moved */
+    }
+    for (uint32_t i = 0; i < c->n_indicators && i < db->indicators.n; i++) {
+        indicator_meta *m = &db->ind_meta[i];
+        indicator_meta_clear(m);
+        *m = c->indicators[i];
+        memset(&c->indicators[i], 0, sizeof c->indicators[i]);
+    }
+    db_catalogue_copy_free(c);
+}
+
 /* ---- merging: a transient hash index on the packed key ----------------------------- */
 
 /* (indicator, area, period, source, gender, kind) packed into 64 bits: 16+16+16+12+2+2. */
@@ -367,7 +452,7 @@ bench_status db_own_columns(bench_db *db)
     COPY(gender); COPY(kind); COPY(status); COPY(value); COPY(count);
 #undef COPY
     own.n = n;
-    file_release(db->map, db->map_len);
+    file_release(db->map, db->map_len, true);
     db->map = NULL;
     db->map_len = 0;
     db->obs = own;

@@ -34,7 +34,8 @@ def _kind_of(path):
     """csv, kolada-json or scb-json, from the extension and the first bytes of a JSON file."""
     if not path.lower().endswith(".json"):
         return "csv"
-    with open(path, "rb") as f:
+    from .reports import regular_file
+    with open(regular_file(path), "rb") as f:  # a FIFO is refused, not opened (it would block)
         head = f.read(4096)
     return "scb-json" if b'"columns"' in head or b'"dimension"' in head else "kolada-json"
 
@@ -310,6 +311,9 @@ def parser():
 
 
 def main(argv=None):
+    for stream in (sys.stdout, sys.stderr):  # a file name the terminal cannot show is escaped, not a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     try:
         return args.run(args)

@@ -55,6 +55,28 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def _cpath(path):
+    """A path for the C core: bytes without NUL (a NUL would silently cut the path short)."""
+    try:
+        raw = os.fsencode(os.fspath(path))
+    except TypeError:
+        raise InvalidArgumentError(f"expected a path, got {type(path).__name__}") from None
+    if b"\0" in raw:
+        raise InvalidArgumentError(f"{os.fsdecode(raw)!r}: a path with a NUL byte")
+    return raw
+
+
+def _ctext(s):
+    """Text for the C core as UTF-8 bytes; NUL or unpaired surrogates are an InvalidArgumentError."""
+    try:
+        raw = str(s).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{s!r} is not valid text (unpaired surrogates)") from None
+    if b"\0" in raw:
+        raise InvalidArgumentError(f"{s!r}: a NUL character")
+    return raw
+
+
 def _codes(value, name):
     """None, one code or an iterable of codes -> list of str.  Ints are years/periods."""
     if value is None:
@@ -154,7 +176,10 @@ def _limit_options(limits):
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidArgumentError(f"{name}: expected a positive int, got {value!r}")
-        setattr(opts, name, value)
+        try:
+            setattr(opts, name, value)
+        except OverflowError:
+            raise InvalidArgumentError(f"{name}: {value} is too large") from None
     return opts
 
 
@@ -192,7 +217,7 @@ class Database:
         self = cls.__new__(cls)
         out = ffi.new("bench_db **")
         err = ffi.new("bench_error *")
-        status = lib.bench_db_open(out, os.fsencode(os.fspath(path)), err)
+        status = lib.bench_db_open(out, _cpath(path), err)
         if status != lib.BENCH_OK:
             raise error_from(err, status)
         self._ptr = out[0]
@@ -204,7 +229,7 @@ class Database:
         """Write the whole database to a binary snapshot (atomically replaced)."""
         with self._lock:
             db = self._db()
-            check(lib.bench_db_save(db, os.fsencode(os.fspath(path))), db)
+            check(lib.bench_db_save(db, _cpath(path)), db)
 
     @property
     def limits(self):
@@ -290,7 +315,7 @@ class Database:
         def cstr(s):
             if s is None:
                 return ffi.NULL
-            keep.append(ffi.new("char[]", str(s).encode("utf-8")))
+            keep.append(ffi.new("char[]", _ctext(s)))
             return keep[-1]
 
         opts.source = cstr(source)
@@ -322,7 +347,7 @@ class Database:
         include_deleted.  All or nothing; errors name line and column or a JSON path."""
         opts = ffi.new("bench_json_options *")
         opts.version = lib.BENCH_JSON_OPTIONS_VERSION
-        src = ffi.new("char[]", str(source).encode()) if source is not None else ffi.NULL
+        src = ffi.new("char[]", _ctext(source)) if source is not None else ffi.NULL
         opts.source = src
         opts.include_deleted = 1 if include_deleted else 0
         return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json,
@@ -335,10 +360,11 @@ class Database:
             if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
                 data = bytes(path_or_bytes)
                 name = source or "<text>"
-                status = from_bytes(rep, db, data, len(data), name.encode(), opts)
+                status = from_bytes(rep, db, data, len(data), _ctext(name), opts)
             else:
-                name = os.fspath(path_or_bytes)
-                status = from_path(rep, db, os.fsencode(name), opts)
+                raw = _cpath(path_or_bytes)  # an InvalidArgumentError for what is no path
+                name = os.fsdecode(raw)
+                status = from_path(rep, db, raw, opts)
             report = ImportReport._from_c(source or os.path.basename(name), rep)
             if status != lib.BENCH_OK:
                 raise error_from(lib.bench_db_last_error(db), status, errors=report.errors,
@@ -363,8 +389,8 @@ class Database:
                 has_source = b"source" in data.split(b"\n", 1)[0]
                 return self.import_csv(data, layout="kolada", source=source,
                                        source_column="source" if has_source else None)
-            with open(path_or_text, "rb") as f:
-                has_source = b"source" in f.readline()
+            with open(reports.regular_file(path_or_text), "rb") as f:  # a FIFO is refused unopened
+                has_source = b"source" in f.readline(1 << 20)
             return self.import_csv(path_or_text, layout="kolada", source=source,
                                    source_column="source" if has_source else None)
         if format not in ("html", "tab"):
@@ -374,7 +400,7 @@ class Database:
         with self._lock:
             max_bytes = self.limits["max_input_bytes"]
         text, name = reports.read_document(path_or_text, max_bytes)
-        name = source or name
+        name = source or reports.label_of(name)
         skipped = []
         if format == "html":
             rows = reports.html_tables(text, str(area), name, prefix, ids)
@@ -399,8 +425,11 @@ class Database:
         indicator, then one row per kommun.  Indicator names and units are kept as titles;
         the year is read from the header block unless `period` is given."""
         from . import reports
-        name = source or os.path.basename(os.fspath(path))
-        rows = reports.oj_rows(reports.read_sheet(path, sheet), name, period, prefix, self.areas())
+        name = source or reports.label_of(os.path.basename(os.fsdecode(_cpath(path))))
+        with self._lock:
+            limits = self.limits
+        sheet_rows = reports.read_sheet(path, sheet, limits["max_input_bytes"], limits["max_rows"])
+        rows = reports.oj_rows(sheet_rows, name, period, prefix, self.areas())
         data, places = reports.report_rows(rows, name)
         try:
             return self.import_csv(data, layout="kolada", source=name, source_column="source")
@@ -412,15 +441,15 @@ class Database:
         several sources give the same key (the default is the source imported last)."""
         with self._lock:
             db = self._db()
-            check(lib.bench_source_prefer(db, str(source).encode()), db)
+            check(lib.bench_source_prefer(db, _ctext(source)), db)
 
     def link_indicator(self, id, kolada_id):
         """Link an own indicator to the Kolada KPI it corresponds to (None unlinks); shown in
         indicators() as `link`."""
-        k = ffi.new("char[]", str(kolada_id).encode()) if kolada_id is not None else ffi.NULL
+        k = ffi.new("char[]", _ctext(kolada_id)) if kolada_id is not None else ffi.NULL
         with self._lock:
             db = self._db()
-            check(lib.bench_indicator_link(db, str(id).encode(), k), db)
+            check(lib.bench_indicator_link(db, _ctext(id), k), db)
 
     def import_population(self, path_or_bytes, source=None, indicator=None):
         """Import an SCB population table: a PxWeb API v1 JSON response or a JSON-stat 2
@@ -430,7 +459,7 @@ class Database:
         N01957) use import_csv or import_kolada_json."""
         opts = ffi.new("bench_population_options *")
         opts.version = lib.BENCH_POPULATION_VERSION
-        keep = [ffi.new("char[]", str(v).encode()) if v is not None else ffi.NULL
+        keep = [ffi.new("char[]", _ctext(v)) if v is not None else ffi.NULL
                 for v in (source, indicator)]
         opts.source, opts.indicator = keep
         return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_population,
@@ -453,7 +482,7 @@ class Database:
         name, lan, group = ffi.new("const char **"), ffi.new("const char **"), ffi.new("const char **")
         with self._lock:
             db = self._db()
-            check(lib.bench_area_info(t, name, lan, group, db, str(code).encode()), db)
+            check(lib.bench_area_info(t, name, lan, group, db, _ctext(code)), db)
             types = {lib.BENCH_AREA_UNKNOWN: "unknown", lib.BENCH_AREA_RIKET: "riket",
                      lib.BENCH_AREA_REGION: "region", lib.BENCH_AREA_KOMMUN: "kommun",
                      lib.BENCH_AREA_KOMMUNGRUPP: "kommungrupp", lib.BENCH_AREA_GROUP: "group"}
@@ -481,17 +510,17 @@ class Database:
         or "keep").  A unit not given is read from a Kolada-style title ("andel (%)" -> %)."""
         if direction != "keep" and direction not in _DIRECTIONS:
             raise InvalidArgumentError("direction must be 'higher', 'lower', None or 'keep'")
-        keep = [ffi.new("char[]", s.encode()) if s is not None else ffi.NULL for s in (title, unit)]
+        keep = [ffi.new("char[]", _ctext(s)) if s is not None else ffi.NULL for s in (title, unit)]
         with self._lock:
             db = self._db()
             d = lib.BENCH_DIRECTION_KEEP if direction == "keep" else _DIRECTIONS[direction]
-            check(lib.bench_indicator_set(db, str(id).encode(), keep[0], keep[1], d), db)
+            check(lib.bench_indicator_set(db, _ctext(id), keep[0], keep[1], d), db)
 
     def set_group(self, id, members, title=None):
         """Define a group of areas, e.g. "liknande kommuner": set_group("G36468", [...],
         "Liknande kommuner IFO, Borås, 2024").  The id then works wherever areas are asked."""
         codes = _CodeList(_codes(list(members), "members"))
-        t = ffi.new("char[]", title.encode()) if title else ffi.NULL
+        t = ffi.new("char[]", _ctext(title)) if title else ffi.NULL
         with self._lock:
             db = self._db()
             check(lib.bench_group_set(db, str(id).encode(), t, codes.array, codes.count), db)

@@ -7,18 +7,26 @@
 
 The API is Kolada's (https://api.kolada.se/v3 by default; v2 works too).  Ids are sent in
 chunks of at most 25 per path segment; pages are followed through next_url (v3) or next_page
-(v2); 429 and 5xx answers are retried with exponential backoff (Retry-After is honoured)
-within a deadline (60 s by default); a name that does not resolve (no network) fails at once,
-a server that does not answer within the timeout (10 s) fails without retries; every request
-has a cap on the response size.  Each response is cached on disk
-(KOMMUNBENCH_CACHE, or ~/.cache/kommunbench/kolada), written atomically, so an interrupted
-fetch leaves no half file and a fetch works offline once cached.  Fetched data is only ever
-parsed as JSON.  Write "Källa: Kolada" under the values you show.
+(v2), only on the base URL's own scheme and host; 429 and 5xx answers are retried with
+exponential backoff (Retry-After is honoured up to max_wait); a name that does not resolve (no
+network) fails at once, a server that does not answer within the timeout (10 s) fails without
+retries; every request has a timeout, a cap
+on the response size, and a whole fetch has a deadline (a server dripping bytes or sending
+endless pages ends in a KoladaError).  Ids are letters, digits, '-' and '_' only, checked before
+any URL is built.  Each response is cached on disk (KOMMUNBENCH_CACHE, or
+~/.cache/kommunbench/kolada), written atomically, so an interrupted fetch leaves no half file and
+a fetch works offline once cached; a cache entry is used only when it is a regular file of this
+user (not a link), within max_bytes and valid JSON, and is fetched again otherwise.
+clear_cache() removes only the client's own entries.  Fetched data is only ever parsed as JSON.
+Write "Källa: Kolada" under the values you show.
 """
 import hashlib
+import http.client
 import json
 import os
+import re
 import socket
+import stat
 import tempfile
 import time
 import urllib.error
@@ -35,6 +43,11 @@ DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 CHUNK = 25                      # ids per path segment
 MAX_RESPONSE_BYTES = 256 << 20  # a Kolada page is far smaller; anything bigger is refused
 RETRY_STATUS = {429, 500, 502, 503, 504}
+MAX_WAIT = 60.0                 # the longest single wait, whatever Retry-After says
+DEADLINE = 600.0                # seconds for one fetch (all its requests, pages and waits)
+MAX_PAGES = 10000               # pages of one query
+_ENTRY = re.compile(r"[0-9a-f]{32}\.json")
+_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class KoladaError(BenchError, OSError):
@@ -54,13 +67,15 @@ def cache_dir():
 
 
 def clear_cache(directory=None):
-    """Delete the cached responses; returns how many files were removed."""
+    """Delete the cached responses (files named as the client names them, nothing else);
+    returns how many files were removed."""
     d = Path(directory) if directory else cache_dir()
     n = 0
-    if d.is_dir():
-        for f in d.glob("*.json"):
-            f.unlink()
-            n += 1
+    if d.is_dir() and not d.is_symlink():
+        for f in d.iterdir():
+            if _ENTRY.fullmatch(f.name) and (f.is_symlink() or f.is_file()):
+                f.unlink()
+                n += 1
     return n
 
 
@@ -75,9 +90,9 @@ def _ids(value, name):
     if isinstance(value, (str, int)):
         value = [value]
     out = [str(v) for v in value]
-    for v in out:
-        if not v or "/" in v or "," in v or "?" in v:
-            raise InvalidArgumentError(f"{name}: {v!r} is no Kolada id")
+    for v in out:  # '#', '..', '%2F', spaces, CR/LF would change the URL's meaning
+        if not _ID.fullmatch(v):
+            raise InvalidArgumentError(f"{name}: {v!r} is no Kolada id (letters, digits, '-' and '_')")
     return out
 
 
@@ -89,7 +104,7 @@ class KoladaClient:
 
     def __init__(self, base_url=DEFAULT_BASE_URL, cache="use", cache_directory=None, timeout=10.0,
                  retries=5, backoff=1.0, max_bytes=MAX_RESPONSE_BYTES, progress=True,
-                 allow_http=False, deadline=60.0):
+                 allow_http=False, deadline=DEADLINE, max_wait=MAX_WAIT, max_pages=MAX_PAGES):
         if cache not in ("use", "refresh", "offline", None):
             raise InvalidArgumentError("cache must be 'use', 'refresh', 'offline' or None")
         parsed = urllib.parse.urlparse(base_url)
@@ -100,26 +115,66 @@ class KoladaClient:
         self.cache = cache
         self.cache_directory = Path(cache_directory) if cache_directory else cache_dir()
         self.timeout = timeout      # for the connection and for each read
-        self.deadline = deadline    # for one request with its retries
         self.retries = retries
         self.backoff = backoff
         self.max_bytes = max_bytes
         self.progress = progress
+        self.deadline = deadline
+        self.max_wait = max_wait
+        self.max_pages = max_pages
+        self._scheme, self._host = parsed.scheme, parsed.netloc
+        self._ends = None  # time.monotonic() by which the fetch under way must end
 
     # ---- HTTP with cache --------------------------------------------------
 
     def _cache_path(self, url):
         return self.cache_directory / (hashlib.sha256(url.encode()).hexdigest()[:32] + ".json")
 
+    def _remaining(self, url):
+        if self._ends is None:
+            return self.deadline
+        left = self._ends - time.monotonic()
+        if left <= 0:
+            raise KoladaError(f"{url}: the fetch took longer than its deadline of {self.deadline} s")
+        return left
+
+    def _read_cache(self, path):
+        """A cached answer, or None when there is none or it cannot be trusted (then it is removed)."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        bad = (not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes or
+               (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022)
+        body = None
+        if not bad:
+            try:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+                with os.fdopen(fd, "rb") as f:
+                    body = f.read(self.max_bytes + 1)
+                json.loads(body)
+                bad = len(body) > self.max_bytes
+            except (OSError, ValueError):
+                bad = True
+        if bad:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            return None
+        return body
+
     def _get(self, url):
         path = self._cache_path(url)
-        if self.cache in ("use", "offline") and path.is_file():
-            return path.read_bytes()
+        if self.cache in ("use", "offline"):
+            body = self._read_cache(path)
+            if body is not None:
+                return body
         if self.cache == "offline":
             raise KoladaError(f"offline and not cached: {url}", file=str(path))
         body = self._download(url)
         if self.cache:
-            self.cache_directory.mkdir(parents=True, exist_ok=True)
+            self.cache_directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.cache_directory, suffix=".part")
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -134,44 +189,60 @@ class KoladaClient:
     def _download(self, url):
         request = urllib.request.Request(url, headers={"Accept": "application/json",
                                                        "User-Agent": "kommunbench"})
+        # a request outside a fetch has the deadline to itself; inside one, the fetch's is kept too
         give_up = time.monotonic() + self.deadline if self.deadline else None
         for attempt in range(self.retries + 1):
             wait = self.backoff * (2 ** attempt)
             left = give_up - time.monotonic() if give_up else self.timeout
             if left <= 0:
                 raise KoladaError(f"{url}: no answer within {self.deadline:g} s")
+            timeout = min(self.timeout, left, self._remaining(url))
             try:
-                with urllib.request.urlopen(request, timeout=min(self.timeout, left)) as response:
-                    body = response.read(self.max_bytes + 1)
-                    if len(body) > self.max_bytes:
-                        raise KoladaError(f"{url}: the answer is larger than {self.max_bytes} bytes")
-                    return body
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    chunks, size = [], 0
+                    while True:  # in pieces, so a server dripping bytes meets the deadline
+                        chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+                        if not chunk:
+                            break
+                        size += len(chunk)
+                        if size > self.max_bytes:
+                            raise KoladaError(f"{url}: the answer is larger than {self.max_bytes} bytes")
+                        chunks.append(chunk)
+                        self._remaining(url)
+                    return b"".join(chunks)
             except urllib.error.HTTPError as e:
                 if e.code not in RETRY_STATUS or attempt == self.retries:
                     raise KoladaError(f"{url}: HTTP {e.code} {e.reason}", code=e.code) from None
                 retry_after = e.headers.get("Retry-After") if e.headers else None
-                if retry_after and retry_after.isdigit():
+                if retry_after and retry_after.strip().isdigit():
                     wait = max(wait, float(retry_after))
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as e:
                 reason = getattr(e, "reason", e)
                 if isinstance(reason, socket.gaierror):  # no network or no such name: retrying won't help
                     raise KoladaError(f"{url}: cannot resolve {urllib.parse.urlparse(url).hostname} "
                                       f"(no network?): {reason}") from None
                 if isinstance(reason, (TimeoutError, socket.timeout)) or isinstance(e, TimeoutError):
-                    raise KoladaError(f"{url}: no answer within {min(self.timeout, left):g} s") from None
+                    raise KoladaError(f"{url}: no answer within {timeout:g} s") from None
                 if attempt == self.retries:
                     raise KoladaError(f"{url}: {reason}") from None
-            if give_up and time.monotonic() + wait > give_up:
-                raise KoladaError(f"{url}: no answer within {self.deadline:g} s")
+            except (ValueError, UnicodeError) as e:  # http.client.InvalidURL and the like
+                raise KoladaError(f"{url!r}: not a URL that can be fetched ({e})") from None
+            wait = min(wait, self.max_wait)
+            if wait >= self._remaining(url) or (give_up and time.monotonic() + wait > give_up):
+                raise KoladaError(f"{url}: no answer within {self.deadline:g} s: the next try, after a wait "
+                                  f"of {wait:.0f} s, would pass the deadline")
             time.sleep(wait)
         raise KoladaError(f"{url}: no answer")  # pragma: no cover
 
     def pages(self, path, params=None):
-        """All pages of one query, following next_url / next_page; yields parsed JSON."""
+        """All pages of one query, following next_url / next_page (on the base URL's scheme and
+        host only); yields parsed JSON."""
         query = urllib.parse.urlencode({k: v for k, v in (params or {}).items() if v is not None})
         url = f"{self.base_url}/{path.lstrip('/')}" + (f"?{query}" if query else "")
         seen = set()
         while url and url not in seen:
+            if len(seen) >= self.max_pages:
+                raise KoladaError(f"{url}: more than {self.max_pages} pages")
             seen.add(url)
             body = self._get(url)
             try:
@@ -180,11 +251,19 @@ class KoladaClient:
                 raise KoladaError(f"{url}: the answer is not JSON ({e})") from None
             yield page
             nxt = page.get("next_url") or page.get("next_page") if isinstance(page, dict) else None
+            if nxt is not None and not isinstance(nxt, str):
+                raise KoladaError(f"{url}: next_url is not text")
             url = urllib.parse.urljoin(url, nxt) if nxt else None
+            if url:
+                parts = urllib.parse.urlsplit(url)
+                if (parts.scheme, parts.netloc) != (self._scheme, self._host) or any(c in url for c in " \r\n\t"):
+                    raise KoladaError(f"{url!r}: the next page is not on {self._scheme}://{self._host}; "
+                                      "not followed")
 
     def _collect(self, queries, description):
         rows = []
         bar = _progress(len(queries), description, self.progress)
+        self._ends = time.monotonic() + self.deadline
         try:
             for path, params in queries:
                 for k, page in enumerate(self.pages(path, params)):
@@ -197,6 +276,7 @@ class KoladaClient:
                     bar.update(1)
         finally:
             bar.close()
+            self._ends = None
         return json.dumps({"values": rows}).encode()
 
     # ---- endpoints ----------------------------------------------------------

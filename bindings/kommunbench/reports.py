@@ -13,11 +13,13 @@ import csv
 import io
 import os
 import re
+import stat
 import unicodedata
+import zipfile
 from html.parser import HTMLParser
 
 from ._native import lib
-from .errors import BenchError, InvalidArgumentError, LimitError, ParseError
+from .errors import BenchError, FileError, InvalidArgumentError, LimitError, ParseError
 
 __all__ = ["report_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
 
@@ -65,13 +67,52 @@ class _Tables(HTMLParser):
     caption, header rows (in <thead> or all <th>), body rows (cells and line), the tables
     inside its cells as (line, column) and, when the document ends inside it, `ended_in`."""
 
+    # content a browser does not show as text: skipped with every tag inside it
+    HIDDEN_CONTENT = ("script", "style", "template", "textarea", "noscript")
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tables, self.open = [], []  # all tables in document order; the open ones, innermost last
+        self.skip, self.skip_depth = None, 0  # inside <script> etc.: its tag and nesting
+        self.hidden_depth = 0  # inside a hidden cell or row (hidden attribute, display: none)
+
+    @staticmethod
+    def _hidden(attrs):
+        a = dict(attrs)
+        style = (a.get("style") or "").replace(" ", "").lower()
+        return "hidden" in a or "display:none" in style
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in self.HIDDEN_CONTENT:  # <script/> opens nothing
+            self.handle_starttag(tag, attrs)
+            if tag not in ("td", "th", "tr", "table", "caption", "thead", "tbody", "tfoot"):
+                self.handle_endtag(tag)
 
     def handle_starttag(self, tag, attrs):
+        if self.skip:
+            self.skip_depth += tag == self.skip
+            return
+        if tag in self.HIDDEN_CONTENT:
+            self.skip, self.skip_depth = tag, 1
+            return
         line = self.getpos()[0]
         t = self.open[-1] if self.open else None
+        if t is not None and t["cell"] is not None and tag in ("sup", "sub"):
+            t["cell"].append(" ")  # 12<sup>1</sup> shows as 12¹, a footnote mark: never 121
+            return
+        if tag in ("td", "th", "tr") and t is not None and self._hidden(attrs):
+            if tag == "tr":
+                self._end_row(t)
+            else:
+                self._end_cell(t)
+            self.hidden_depth = 1
+            t["hidden_tag"] = tag
+            return
+        if tag in ("td", "th", "tr", "table") and self.hidden_depth and t is not None:
+            if tag == "tr" or (tag in ("td", "th") and t.get("hidden_tag") != "tr"):
+                self.hidden_depth = 0  # the next cell or row ends a hidden one (optional end tags)
+            else:
+                return
         if tag == "table":
             if t is not None and t["cell"] is not None:
                 t["nested"].append((line, len(t["row"]["cells"]) + 1))
@@ -100,11 +141,27 @@ class _Tables(HTMLParser):
                 t["row"] = {"cells": [], "line": line, "all_th": True}
             t["row"]["all_th"] &= tag == "th"
             t["cell"] = []
+            span = dict(attrs).get("colspan") or "1"
+            t["span"] = int(span) if span.strip().isdigit() and 1 < int(span) <= 1000 else 1
 
     def handle_endtag(self, tag):
+        if self.skip:
+            if tag == self.skip:
+                self.skip_depth -= 1
+                if not self.skip_depth:
+                    self.skip = None
+            return
         if not self.open:
             return
         t = self.open[-1]
+        if self.hidden_depth:
+            if tag == t.get("hidden_tag") or tag == "table":
+                self.hidden_depth = 0
+            if tag != "table":
+                return
+        if t["cell"] is not None and tag in ("sup", "sub"):
+            t["cell"].append(" ")
+            return
         if tag == "table":
             self._end_table()
         elif tag == "caption":
@@ -116,7 +173,7 @@ class _Tables(HTMLParser):
             t["in_head"] = t["in_head"] and tag == "tr"
 
     def handle_data(self, data):
-        if not self.open:
+        if not self.open or self.skip or self.hidden_depth:
             return
         t = self.open[-1]
         if t["cell"] is not None:
@@ -135,8 +192,16 @@ class _Tables(HTMLParser):
 
     def _end_cell(self, t):
         if t["cell"] is not None:
-            t["row"]["cells"].append(" ".join("".join(t["cell"]).split()))
-            t["cell"] = None
+            text = " ".join("".join(t["cell"]).split())
+            t["row"]["cells"].append(text)
+            span = t.get("span", 1)
+            if span > 1:  # a cell over several columns: the columns after it stay in place
+                if t["in_head"] or t["row"]["all_th"]:
+                    t["row"]["cells"] += [text] * (span - 1)
+                else:
+                    t["row"].setdefault("spans", []).append((len(t["row"]["cells"]), span, text))
+                    t["row"]["cells"] += [""] * (span - 1)
+            t["cell"], t["span"] = None, 1
 
     def _end_row(self, t):
         self._end_cell(t)
@@ -173,6 +238,10 @@ def html_tables(text, area, name, prefix="", ids=None):
         kpi = (ids or {}).get(title) or indicator_id(title, prefix)
         for r in t["rows"]:
             line, period = r["line"], r["cells"][0]
+            for column, span, text in r.get("spans", []):
+                if text and column > 1:
+                    problems.append((line, column, f"the value {text!r} spans {span} columns (colspan): "
+                                     "which column is meant?"))
             for j, cell in enumerate(r["cells"][1:], start=1):
                 if j >= len(kinds):
                     if cell:
@@ -331,6 +400,58 @@ def translate(error, places, name):
     return error
 
 
+def label_of(name):
+    """A document's name as a source label a snapshot keeps: tabs, newlines, other control
+    characters and undecodable bytes become U+FFFD, at most 4 000 bytes (the line is added)."""
+    text = "".join("\ufffd" if ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufeff"
+                   else ch for ch in str(name)) or "<unnamed>"
+    return text.encode("utf-8")[:4000].decode("utf-8", "ignore")
+
+
+def regular_file(path):
+    """The path as str or bytes, after checking that it names a regular file: a FIFO, a device or a
+    directory is refused from its stat() before it is opened (a FIFO would block, /dev/zero never
+    ends).  A NUL byte in the path is an InvalidArgumentError."""
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise InvalidArgumentError(f"expected a path, got {type(path).__name__}") from None
+    name = os.path.basename(path)
+    if ("\0" if isinstance(path, str) else b"\0") in path:
+        raise InvalidArgumentError(f"{name!r}: a path with a NUL byte")
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise FileError(f"{os.fsdecode(path)}: cannot open: {e.strerror}", code=int(lib.BENCH_EIO),
+                        file=os.fsdecode(path)) from None
+    if not stat.S_ISREG(st.st_mode):
+        what = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a special file")
+        raise FileError(f"{os.fsdecode(path)}: not a regular file: it is {what}", code=int(lib.BENCH_EIO),
+                        file=os.fsdecode(path))
+    return path
+
+
+def read_bounded(path, max_bytes=None):
+    """The bytes of a regular file, refused (LimitError) past max_bytes without reading more."""
+    path = regular_file(path)
+    name = os.path.basename(os.fsdecode(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped meanwhile
+                raise FileError(f"{os.fsdecode(path)}: not a regular file", code=int(lib.BENCH_EIO),
+                                file=os.fsdecode(path))
+            data = f.read() if max_bytes is None else f.read(max_bytes + 1)
+    except OSError as e:
+        raise FileError(f"{os.fsdecode(path)}: cannot read: {e.strerror}", code=int(lib.BENCH_EIO),
+                        file=os.fsdecode(path)) from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
+                         "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
+    return data
+
+
 def read_document(path_or_text, max_bytes=None):
     """(text, name) of a path or of text given directly.  A document larger than max_bytes
     is refused before it is read; bytes that are not UTF-8 are named by line and column."""
@@ -339,12 +460,9 @@ def read_document(path_or_text, max_bytes=None):
     elif isinstance(path_or_text, bytes):
         data, name = path_or_text, "<text>"
     else:
-        name = os.path.basename(os.fspath(path_or_text))
-        if max_bytes is not None and os.path.getsize(path_or_text) > max_bytes:
-            raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
-                             "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
-        with open(path_or_text, "rb") as f:
-            data = f.read()
+        path = regular_file(path_or_text)  # an InvalidArgumentError for what is no path
+        name = os.path.basename(os.fsdecode(path))
+        data = read_bounded(path, max_bytes)
     if max_bytes is not None and len(data) > max_bytes:
         raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
                          "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
@@ -358,19 +476,130 @@ def read_document(path_or_text, max_bytes=None):
                          column=column) from None
 
 
-def read_sheet(path, sheet=None):
-    """Rows of cell values from an .xlsx (openpyxl) or a .csv file (delimiter sniffed)."""
-    if str(path).lower().endswith((".xlsx", ".xlsm")):
+BOMB_FLOOR = 64 << 20  # an .xlsx may unpack to this much whatever its ratio
+BOMB_RATIO = 100       # real sheets compress 5 to 20 times
+
+
+def check_xlsx(path, max_bytes, max_rows=None):
+    """Refuse an .xlsx whose parts would unpack to more than max_bytes (a zip bomb, a huge
+    shared-strings table) before openpyxl reads any of it.  A zip's member sizes are what
+    Python's zipfile stops at, so the declared sizes bound what is read."""
+    name = os.path.basename(os.fsdecode(os.fspath(path)))
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as e:
+        raise ParseError(f"{name}: not a readable .xlsx (zip) file: {e}", code=int(lib.BENCH_EPARSE),
+                         file=name) from None
+    except OSError as e:
+        raise FileError(f"{name}: cannot read: {e.strerror or e}", code=int(lib.BENCH_EIO), file=name) from None
+    if max_rows is not None and len(infos) > 10000:
+        raise LimitError(f"{name}: {len(infos)} parts in the .xlsx, more than 10000", code=int(lib.BENCH_ELIMIT),
+                         file=name)
+    total = sum(i.file_size for i in infos)
+    packed = max(1, os.path.getsize(path))
+    if total > BOMB_FLOOR and total > BOMB_RATIO * packed:
+        raise LimitError(f"{name}: the .xlsx unpacks to {total} bytes, {total // packed} times its size: "
+                         "refused as a zip bomb", code=int(lib.BENCH_ELIMIT), file=name)
+    if max_bytes is not None and total > max_bytes:
+        biggest = max(infos, key=lambda i: i.file_size)
+        raise LimitError(f"{name}: the .xlsx unpacks to {total} bytes ({biggest.filename}: {biggest.file_size}), "
+                         f"more than the limit of {max_bytes} bytes (max_input_bytes)",
+                         code=int(lib.BENCH_ELIMIT), file=name)
+
+
+def _no_formula_without_value(openpyxl, path, sheet, blanks, name):
+    """A formula cell whose value was never calculated (the file was written by a program, not
+    saved by Excel) reads as empty: that is an error, not a missing value."""
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+        for r in ws.iter_rows():
+            for c in r:
+                if getattr(c, "data_type", None) == "f" and (getattr(c, "row", None), getattr(c, "column", None)) in blanks:
+                    ref = f"{openpyxl.utils.get_column_letter(c.column)}{c.row}"
+                    raise ParseError(f"{name}:{c.row}:{c.column}: the cell {ref} holds a formula ({c.value}) "
+                                     "without a calculated value; open and save the file in Excel",
+                                     code=int(lib.BENCH_EPARSE), file=name, line=c.row, column=c.column)
+    finally:
+        wb.close()
+
+
+def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
+    """Rows of cell values from an .xlsx (openpyxl) or a .csv file (delimiter sniffed).  The file
+    must be a regular file; max_bytes bounds the file and what an .xlsx unpacks to, max_rows the
+    rows read (the sheet's own <dimension> is not trusted)."""
+    path = regular_file(path)
+    name = os.path.basename(os.fsdecode(path))
+
+    def too_many():
+        return LimitError(f"{name}: more than {max_rows} rows (max_rows)", code=int(lib.BENCH_ELIMIT), file=name)
+
+    if os.fsdecode(path).lower().endswith((".xlsx", ".xlsm")):
         try:
             import openpyxl
         except ImportError as e:  # pragma: no cover
             raise BenchError("reading .xlsx needs openpyxl: pip install openpyxl") from e
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
+        if max_bytes is not None and os.path.getsize(path) > max_bytes:
+            raise LimitError(f"{name}: the file is larger than the limit of {max_bytes} bytes (max_input_bytes)",
+                             code=int(lib.BENCH_ELIMIT), file=name)
+        check_xlsx(path, max_bytes, max_rows)
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                if sheet and sheet not in wb.sheetnames:
+                    raise InvalidArgumentError(f"{name}: no sheet {sheet!r}; the sheets are {wb.sheetnames}")
+                ws = wb[sheet] if sheet else wb.worksheets[0]
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()  # a stale <dimension> must not cut rows or columns off
+                rows, blanks = [], []
+                for r in ws.iter_rows():
+                    if max_rows is not None and len(rows) >= max_rows:
+                        raise too_many()
+                    values = []
+                    for c in r:
+                        v = getattr(c, "value", None)
+                        fmt = getattr(c, "number_format", None) or ""
+                        if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in fmt:
+                            v = round(v * 100, 12)  # 0.125 shown as 12,5 %: the sheet's figure is 12.5
+                        if v is None and getattr(c, "row", None):
+                            blanks.append((c.row, c.column))
+                        values.append(v)
+                    rows.append(values)
+            finally:
+                wb.close()
+            if blanks:
+                _no_formula_without_value(openpyxl, path, sheet, set(blanks), name)
+        except BenchError:
+            raise
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, EOFError) as e:
+            raise ParseError(f"{name}: not a readable .xlsx file: {e}", code=int(lib.BENCH_EPARSE),
+                             file=name) from None
+        except Exception as e:  # XML errors from the parser openpyxl uses
+            if type(e).__name__ in ("ParseError", "XMLSyntaxError", "ExpatError"):
+                raise ParseError(f"{name}: not a readable .xlsx file: {e}", code=int(lib.BENCH_EPARSE),
+                                 file=name) from None
+            raise
         return rows
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        text = f.read()
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    return list(csv.reader(io.StringIO(text), dialect))
+    data = read_bounded(path, max_bytes)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ParseError(f"{name}:{line}: not UTF-8 (byte 0x{data[e.start]:02X}); save the sheet as UTF-8",
+                         code=int(lib.BENCH_EPARSE), file=name, line=line) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = []
+        for r in csv.reader(io.StringIO(text), dialect):
+            if max_rows is not None and len(rows) >= max_rows:
+                raise too_many()
+            rows.append(r)
+        return rows
+    except csv.Error as e:
+        raise ParseError(f"{name}: not a readable CSV sheet: {e}", code=int(lib.BENCH_EPARSE), file=name) from None

@@ -98,6 +98,10 @@ put("csv_wide_latin1_name_column.csv",
     "geo,name,year,u33401\n1490,Borås,2022,77\n0138,Tyresö,2022,89\n".encode("latin-1"))
 put("csv_wide_duplicate_row.csv", "geo,year,u33401\n1490,2022,77\n1490,2022,70\n")
 put("csv_wide_duplicate_column.csv", "geo,year,u33401,U33401\n1490,2022,77,70\n")
+# area values that are no codes: errors, not new areas whose values vanish from comparisons
+put("csv_area_is_a_name.csv", H + "U33401,1490,2022,T,77\nU33401,Boras,2022,T,89\n")
+put("csv_area_five_digits.csv", H + "U33401,1490,2022,T,77\nU33401,01380,2022,T,89\n")
+put("csv_area_lone_g.csv", H + "U33401,1490,2022,T,77\nU33401,G,2022,T,89\n")
 
 # ---- Kolada API JSON ------------------------------------------------------------------------------
 
@@ -136,6 +140,15 @@ put("kolada_latin1_kpi_title.json",
     ('{\n  "values": [\n    {"id": "U33401", "title": "Utredningstid, dagar"},\n'
      '    {"id": "U33402", "title": "Utredningstid i Borås, dagar"}\n  ]\n}\n').encode("latin-1"))
 put("kolada_empty.json", b"")
+# metadata is all or nothing: a group cut to one member, then an entry that cannot be applied
+put("kolada_groups_kommun_code_as_group.json",
+    json.dumps({"values": [{"id": "G92790", "title": "Storstäder", "members": [{"id": "0180"}]},
+                           {"id": "1490", "title": "Borås som grupp", "members": [{"id": "0114"}]}]},
+               ensure_ascii=False, indent=2) + "\n")
+put("kolada_municipality_bad_type_last.json",
+    json.dumps({"values": [{"id": "1490", "title": "Omdöpt", "type": "K"},
+                           {"id": "0138", "title": "Tyresö", "type": "Q"}]},
+               ensure_ascii=False, indent=2) + "\n")
 
 # ---- SCB population -------------------------------------------------------------------------------
 
@@ -182,6 +195,23 @@ put("population_v1_swedish_numbers.json",
         (["0138", "1", "2024"], [".."]), (["0138", "2", "2024"], ["25100"])]))
 put("population_jsonstat_size_mismatch.json", jsonstat([113000, 114500, 49000]))
 put("population_deep_nesting_5000.json", '{"columns": ' + "[" * 5000 + "]" * 5000 + "}\n")
+# one cell named two ways: an error naming both cells, never a sum
+put("population_v1_region_138_and_0138.json",
+    v1([(["0138", "1", "2024"], ["25000"]), (["0138", "2", "2024"], ["25100"]),
+        (["138", "1", "2024"], ["25000"])]))
+put("population_v1_kon_1_and_man.json",
+    v1([(["1490", "1", "2024"], ["57000"]), (["1490", "2", "2024"], ["57500"]),
+        (["1490", "män", "2024"], ["57000"])]))
+put("population_v1_kon_total_twice.json",
+    v1([(["1490", "1+2", "2024"], ["114500"]), (["1490", "T", "2024"], ["114500"])]))
+put("population_jsonstat_sparse_1_and_01.json",
+    jsonstat({"0": 113000, "1": 114500, "01": 114500, "2": 49000, "3": 50100}))
+put("population_jsonstat_sparse_plus_index.json", jsonstat({"0": 113000, "+1": 114500}))
+_js = json.loads(jsonstat([113000, 114500]))
+_js["id"] = ["Region", "Region", "ContentsCode", "Tid"]
+_js["size"] = [1, 1, 1, 2]
+_js["dimension"]["Region"]["category"]["index"] = {"1490": 0}
+put("population_jsonstat_repeated_dimension.json", json.dumps(_js, ensure_ascii=False, indent=2) + "\n")
 
 # ---- a nämnd's report as HTML ("Data for Indikator" tables) --------------------------------------
 

@@ -26,6 +26,8 @@ int register_compare_suite(void);
 int register_json_suite(void);
 int register_alloc_suite(void);
 int register_real_data_suite(void);
+int register_files_suite(void);
+int register_cells_suite(void);
 
 /* helpers (tests/c/helpers.c) */
 typedef struct fingerprint { size_t count, areas, indicators; unsigned long long hash; } fingerprint;
