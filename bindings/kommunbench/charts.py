@@ -189,6 +189,16 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
     based = f"{basis}; " if basis else ""
     if few:
         rule = (f"bara {len(t)} med värde: ingen rangordning, inget medel. ")
+    elif comparison.params.get("colours") == "significance":
+        ref = comparison.params.get("reference")
+        against = "ovägt medel" if ref is None else (_number(ref) if isinstance(ref, (int, float))
+                                                      else comparison._names.get(str(ref), str(ref)))
+        if comparison.direction in ("lower", "higher"):
+            rule = (f"färg efter konfidensintervallet mot {against}: grön = säkert bättre, röd = säkert sämre, "
+                    "gul = inte säkert skild, grå = inget intervall. ")
+        else:
+            rule = (f"färg efter konfidensintervallet mot {against}: mörkblå = säkert högre, ljusblå = säkert "
+                    "lägre, gul = inte säkert skild. ")
     elif colours and colours[0] == PEER_COLOUR:
         rule = "rangordning utan färger (nyckeltalet har ingen riktning). "
     else:

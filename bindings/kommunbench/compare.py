@@ -12,7 +12,9 @@ __all__ = ["Comparison", "resolve_areas", "resolve_area", "position_text", "KOLA
 KOLADA_CAPTION = "Källa: Kolada"
 PROCESSED_CAPTION = "Bearbetning av data från Kolada"
 
-COLOURS = {"green": "#3a9d23", "yellow": "#f2c12e", "red": "#d7301f", "grey": "#bdbdbd", "": "#ffffff"}
+COLOURS = {"green": "#3a9d23", "yellow": "#f2c12e", "red": "#d7301f", "grey": "#bdbdbd", "": "#ffffff",
+           # significance without a direction (Fingertips' neutral scale)
+           "higher": "#08519c", "lower": "#9ecae1", "similar": "#f2c12e"}
 
 
 def resolve_areas(db, areas):
@@ -64,12 +66,17 @@ def _fmt(v):
     return f"{v:,.1f}".replace(",", " ").replace(".", ",")
 
 
-def position_text(rank, n, colour, name):
+def position_text(rank, n, colour, name, significance=False):
     """The focus kommun's place in words for a report."""
     if rank is None or pd.isna(rank) or not rank:
         return f"{name} har inget värde."
     band = {"green": "bland de 25 % bästa", "red": "bland de 25 % sämsta",
             "yellow": "bland de 50 % i mitten"}.get(colour)
+    if significance:
+        band = {"green": "signifikant bättre än jämförelsevärdet", "red": "signifikant sämre än jämförelsevärdet",
+                "yellow": "inte säkert skild från jämförelsevärdet",
+                "higher": "signifikant högre än jämförelsevärdet", "lower": "signifikant lägre än jämförelsevärdet",
+                "similar": "inte säkert skild från jämförelsevärdet"}.get(colour)
     text = f"{name} har plats {rank} av {n}"
     return f"{text}, {band}." if band else f"{text}."
 
@@ -106,7 +113,8 @@ class Comparison:
             text = (f"för få redovisar för en rangordning: {s['n']} av {s['n_areas']} "
                     f"({100 * self.params.get('coverage', 0):.0f} %).")
             return (have + text) if have else text[0].upper() + text[1:]
-        return position_text(row["rank"], int(row["n"]), row["colour"], name)
+        return position_text(row["rank"], int(row["n"]), row["colour"], name,
+                             self.params.get("colours") == "significance")
 
     def caption(self):
         """A caption for a chart or table built from the parameters."""

@@ -113,6 +113,7 @@ class _Strings:
         return self.keep[-1]
 
 
+_COLOUR_MODES = {"rank": lib.BENCH_COLOURS_RANK, "significance": lib.BENCH_COLOURS_SIGNIFICANCE}
 _DENOMINATOR_PERIODS = {"same": lib.BENCH_DENOMINATOR_SAME, "previous": lib.BENCH_DENOMINATOR_PREVIOUS}
 
 
@@ -685,7 +686,8 @@ class Database:
     # ---- comparison -------------------------------------------------------------
 
     def compare(self, indicator, period, gender="T", areas=None, direction=None, focus=None,
-                weight="N01951", kind="utfall", population_period="same", min_coverage=None):
+                weight="N01951", kind="utfall", population_period="same", min_coverage=None,
+                colours="rank", reference=None):
         """Where does each area stand for one indicator, period and gender?
 
         areas: None or "kommuner" (all 290), a list of codes, a group or kommungrupp id or name
@@ -697,7 +699,11 @@ class Database:
         ("same" or "previous", as in per_capita).  min_coverage: rank and colour only when this
         share of the area set has a value, and at least two areas do (None: MIN_COVERAGE, a
         quarter; 0: always); otherwise every rank is missing, every colour grey, and focus_text
-        says that too few report.  The weighted mean is not Kolada's "Riket":
+        says that too few report.  colours="significance" colours by confidence interval (stored
+        by per_capita/ratio with ci= and store_as=) against `reference`: None for the ovägt
+        medel, a number, or an area ("0000" Riket, "Borås"): green when the whole interval is on
+        the better side, red on the worse, yellow when it holds the reference; without a
+        direction "higher", "lower" or "similar".  The weighted mean is not Kolada's "Riket":
         that is the national total over the national population, the area 0000's own value.
         Returns a Comparison with .table (area, name, value, rank, n, percentile, colour;
         rank missing where an area has no value) and .stats (n, n_areas, unweighted_mean,
@@ -722,6 +728,14 @@ class Database:
         opts.direction = _COMPARE_DIRECTIONS[direction]
         opts.weight_period = _denominator_period(population_period, "population_period")
         opts.min_coverage = _coverage(min_coverage)
+        if colours not in _COLOUR_MODES:
+            raise InvalidArgumentError("colours must be 'rank' (KKiK) or 'significance'")
+        opts.colours = _COLOUR_MODES[colours]
+        opts.reference = float("nan")
+        if isinstance(reference, (int, float)) and not isinstance(reference, bool):
+            opts.reference = float(reference)
+        elif reference is not None:
+            opts.reference_area = keep(resolve_area(self, reference))
         out = ffi.new("bench_frame **")
         stats = ffi.new("bench_compare_stats *")
         with self._lock:
@@ -759,7 +773,8 @@ class Database:
                   "areas": areas, "direction": direction if direction else catalogue_direction,
                   "focus": focus, "weight": weight, "population_period": population_period,
                   "kind": kind, "title": title or None, "unit": unit or None, "derived": derived or None,
-                  "ranked": ranked, "coverage": coverage, "min_coverage": opts.min_coverage}
+                  "ranked": ranked, "coverage": coverage, "min_coverage": opts.min_coverage,
+                  "colours": colours, "reference": reference}
         return Comparison(table, s, params, names)
 
     def _derived(self, indicator):
