@@ -830,8 +830,9 @@ class Database:
         (population sd); distance = √(Σ wᵢ (zᵢ − zᵢ,focus)²), weights summing to 1 (equal by
         default, or a list or {id: weight}).  Returns a DataFrame sorted by distance (ties by
         code): area, name, distance and one column per indicator with its share of the squared
-        distance (each row sums to 1: why the kommun is near).  store_as="GMINA" keeps the
-        result as a group, usable as areas= anywhere."""
+        distance (each row sums to 1: why the kommun is near).  store_as="GMINA" keeps the focus
+        and its k neighbours as a group, usable as areas= anywhere (so compare(areas="GMINA",
+        focus=...) ranks the kommun among its neighbours)."""
         focus = resolve_area(self, focus)
         ids = _codes(indicators, "indicators")
         if not ids:
@@ -874,7 +875,7 @@ class Database:
                         indicators=[c for c in df.columns[3:]], method="CIPFA: standardiserade avstånd")
         if store_as is not None:
             title = f"Liknande kommuner, {names.get(focus, focus)}, {period} ({', '.join(df.attrs['indicators'])})"
-            self.set_group(store_as, list(df["area"]), title)
+            self.set_group(store_as, [focus] + list(df["area"]), title)
         return df
 
     def memory(self):

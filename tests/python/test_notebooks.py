@@ -42,7 +42,7 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
             assert any("image/png" in d for d in kinds), f"cell {k} draws a chart but shows no image: {kinds}"
 
 
-CHART_CALL = re.compile(r"charts\.(ranking|trend|trend_of|scorecard|small_multiples|map|map_lan)\(")
+CHART_CALL = re.compile(r"charts\.(ranking|trend|trend_of|scorecard|small_multiples|map|map_lan|similar)\(")
 
 
 def test_notebook_outputs_go_to_an_ignored_folder():

@@ -60,9 +60,9 @@ def test_weights_k_and_store_as(rdb):
     same = rdb.similar("1490", INDS, 2022, k=10, weights={"N01951": 3, "N01994": 1, "N01960": 1})
     pd.testing.assert_frame_equal(same, ours)
     s = rdb.similar("1490", INDS, 2022, store_as="GLIKBORAS")
-    assert rdb.group_members("GLIKBORAS") == sorted(s["area"])
-    c = rdb.compare("N31807", 2022, areas="GLIKBORAS")
-    assert c.stats["n_areas"] == 7
+    assert rdb.group_members("GLIKBORAS") == sorted(["1490", *s["area"]])  # the focus and its 7
+    c = rdb.compare("N31807", 2022, areas="GLIKBORAS", focus="Borås")
+    assert c.stats["n_areas"] == 8
 
 
 def test_errors(rdb):
