@@ -680,7 +680,8 @@ typedef struct bench_per_capita_options {
  * gender (CODE), value, denominator, result (F64), status (CODE), source
  * (CODE, the numerator's): status is the value's own status when it is
  * missing, else no_denominator or zero_denominator when the denominator is
- * missing or 0 (result NaN, never infinite, never 0).  Frame meta: "method"
+ * missing or 0 (result NaN, never infinite, never 0), and missing when
+ * value / denominator underflows to 0 from a value that is not 0.  Frame meta: "method"
  * describes it (e.g. "per 1 000 invånare (N01951)"), "population" the terms,
  * "scale", "denominator_period" ("same" or "previous"), "derived" the formula
  * (as the catalogue keeps it for a stored result), and "warning" when the

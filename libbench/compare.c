@@ -77,6 +77,21 @@ static bool valid_coverage(double c)
     return c >= 0 && c <= 1;
 }
 
+/* The mean of n finite values: their sum / n, or, when the sum overflows, the sum of each
+ * value / n, which stays finite (between the smallest and largest value). */
+static double mean_of(const double *v, size_t n)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    if (isfinite(sum))
+        return sum / (double)n;
+    sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i] / (double)n;
+    return sum;
+}
+
 /* Linear interpolation between order statistics of ascending a[0..n) (numpy type 7). */
 static double quantile(const double *a, size_t n, double q)
 {
@@ -396,10 +411,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
         /* statistics */
         bench_compare_stats stats = {n, n_set, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
         if (n) {
-            double sum = 0;
-            for (size_t i = 0; i < n; i++)
-                sum += sorted[i];
-            stats.unweighted_mean = sum / (double)n;
+            stats.unweighted_mean = mean_of(sorted, n);
             qsort(sorted, n, sizeof *sorted, cmp_double);
             stats.min = sorted[0];
             stats.max = sorted[n - 1];
@@ -420,7 +432,16 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                     sw += w;
                     swv += w * val[i].v;
                 }
-                if (sw > 0)
+                if (sw > 0 && isfinite(sw) && !isfinite(swv)) { /* w * v overflowed: weights as shares */
+                    swv = 0;
+                    for (size_t i = 0; i < n; i++) {
+                        double w = denominator_of(&den, db, val[i].area, (uint32_t)period, opts->gender);
+                        if (w > 0)
+                            swv += w / sw * val[i].v;
+                    }
+                    sw = 1;
+                }
+                if (sw > 0 && isfinite(sw))
                     stats.weighted_mean = swv / sw;
                 denominator_free(&den);
             }
@@ -690,7 +711,6 @@ static void *rank_groups(void *arg)
         }
         memcpy(rows + k, scratch_r, miss * sizeof *rows);
         sort_group(keys32, rows + i, k - i, o->value, d, scratch_k, scratch_r);
-        double sum = 0;
         for (size_t a = i; a < j; a++) {
             uint32_t r = rows[a];
             w->ind[a] = o->indicator[r];
@@ -698,12 +718,11 @@ static void *rank_groups(void *arg)
             w->gender[a] = o->gender[r];
             w->area[a] = o->area[r];
             w->value[a] = a < k ? o->value[r] : NAN;
-            sum += a < k ? w->value[a] : 0;
         }
         rank_sorted(w->value + i, k - i, d, w->rank + i, w->percentile + i, w->colour + i);
         if (!enough_to_rank(k - i, w->n_set, w->min_coverage))
             unrank(w->rank + i, w->percentile + i, w->colour + i, k - i);
-        double group_mean = k > i ? sum / (double)(k - i) : NAN;
+        double group_mean = k > i ? mean_of(w->value + i, k - i) : NAN;
         for (size_t a = i; a < j; a++) {
             if (a >= k) {
                 w->rank[a] = 0;

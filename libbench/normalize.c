@@ -179,8 +179,11 @@ static void *fill_rows(void *arg)
             p->result[i] = NAN;
         } else {
             double v = o->value[r] / d * p->scale;
-            p->status[i] = isfinite(v) ? BENCH_OBS_OK : BENCH_OBS_ZERO_DENOMINATOR;
-            p->result[i] = isfinite(v) ? v : NAN;
+            if (v == 0 && o->value[r] != 0) /* value / d underflowed: the other order, else no value */
+                v = o->value[r] * p->scale / d;
+            bool ok = isfinite(v) && !(v == 0 && o->value[r] != 0);
+            p->status[i] = ok ? BENCH_OBS_OK : isfinite(v) ? BENCH_OBS_MISSING : BENCH_OBS_ZERO_DENOMINATOR;
+            p->result[i] = ok ? v : NAN;
         }
         if (p->lo) {
             p->lo[i] = p->hi[i] = NAN;

@@ -150,6 +150,9 @@ def write_xlsx(path, frames, source):
                 fmt = {"värde": "# ##0.0", "percentil": "0.0", "plats": "0", "antal": "0"}.get(col)
                 for i in range(2, len(df) + 2):
                     cell = ws.cell(row=i, column=j)
+                    if cell.data_type == "f":  # text such as "=HYPERLINK(...)" stays text, never a formula
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
                     if fmt:
                         cell.number_format = fmt
                     if col == "färg" and cell.value in fills:

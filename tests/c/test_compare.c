@@ -1289,6 +1289,34 @@ static void test_similar(void)
     bench_db_free(db);
 }
 
+/* A mean of finite values is finite: no inf from a sum that overflows. */
+static void test_mean_does_not_overflow(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1.5e308\nX,0138,2022,1.7e308\n"
+                                          "N01951,1490,2022,1e308\nN01951,0138,2022,1e308\n",
+                                      NULL, NULL), BENCH_OK);
+    const char *two[] = {"1490", "0138"};
+    bench_compare_options o = BENCH_COMPARE_INIT;
+    o.indicator = "X";
+    o.period = "2022";
+    o.areas = two;
+    o.n_areas = 2;
+    o.weight = "N01951";
+    bench_compare_stats s;
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &s, db, &o), BENCH_OK);
+    CU_ASSERT_TRUE(isfinite(s.unweighted_mean));
+    CU_ASSERT_DOUBLE_EQUAL(s.unweighted_mean, 1.6e308, 1e294);
+    CU_ASSERT_TRUE(isnan(s.weighted_mean) || isfinite(s.weighted_mean)); /* the weights' sum overflows: none */
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, two, 2, BENCH_DIRECTION_FROM_CATALOGUE), BENCH_OK);
+    for (size_t r = 0; r < bench_frame_rows(f); r++)
+        CU_ASSERT_TRUE(isfinite(f64_at(f, 9, r)));
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
 int register_compare_suite(void)
 {
     CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -1311,5 +1339,6 @@ int register_compare_suite(void)
            !CU_add_test(s, "compare_all on random groups", test_compare_all_random) ||
            !CU_add_test(s, "compare_all on two threads", test_compare_all_two_threads) ||
            !CU_add_test(s, "coverage rule", test_coverage_rule) ||
-           !CU_add_test(s, "similar kommuner", test_similar);
+           !CU_add_test(s, "similar kommuner", test_similar) ||
+           !CU_add_test(s, "a mean does not overflow", test_mean_does_not_overflow);
 }

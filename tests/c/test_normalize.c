@@ -967,6 +967,26 @@ static void test_significance_colours(void)
     bench_db_free(db);
 }
 
+/* A result that underflows is no value, never an ok 0. */
+static void test_underflow(void)
+{
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1e-300\nN01951,1490,2022,1e300\n"
+                                          "X,0138,2022,0\nN01951,0138,2022,5\n",
+                                      NULL, NULL), BENCH_OK);
+    bench_frame *f = per_capita(db, "X", NULL, 0, 1, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    pc_row row;
+    CU_ASSERT_EQUAL(find(f, "1490", "2022", "T", &row), 1);
+    CU_ASSERT_TRUE(isnan(row.result));
+    CU_ASSERT_EQUAL(row.status, BENCH_OBS_MISSING);
+    CU_ASSERT_EQUAL(find(f, "0138", "2022", "T", &row), 1); /* a true 0 stays 0 */
+    CU_ASSERT_EQUAL(row.result, 0);
+    CU_ASSERT_EQUAL(row.status, BENCH_OBS_OK);
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
 int register_normalize_suite(void)
 {
     CU_pSuite s = CU_add_suite("normalize", NULL, NULL);
@@ -987,5 +1007,6 @@ int register_normalize_suite(void)
            !CU_add_test(s, "stored results in a snapshot", test_stored_in_snapshot) ||
            !CU_add_test(s, "weighted mean: weights summed, their period", test_weighted_mean_weights) ||
            !CU_add_test(s, "confidence intervals", test_intervals) ||
-           !CU_add_test(s, "significance colours", test_significance_colours);
+           !CU_add_test(s, "significance colours", test_significance_colours) ||
+           !CU_add_test(s, "a result that underflows is no value", test_underflow);
 }

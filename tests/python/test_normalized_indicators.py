@@ -381,3 +381,19 @@ def test_cli_per_capita_and_ratio(tmp_path):
     assert set(exported["indicator"]) == {"ANDEL"} and (exported["unit"] == "%").all()
     r = run("per-capita", snap, "PLAC", "--store-as", "N01951")
     assert r.returncode == 1 and "part of the division" in r.stderr
+
+
+def test_xlsx_export_writes_formulas_as_text(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    csv = tmp_path / "evil.csv"
+    csv.write_text('kpi,municipality,period,value,title\nEVIL,1490,2022,1,"=HYPERLINK(""http://x"",""klicka"")"\n',
+                   encoding="utf-8")
+    snap = tmp_path / "db.kbsnap"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "kommunbench", *map(str, a)], capture_output=True, text=True)
+    assert run("import", snap, csv, "--quiet").returncode == 0
+    out = tmp_path / "out.xlsx"
+    r = run("export", snap, out)
+    assert r.returncode == 0, r.stderr
+    ws = openpyxl.load_workbook(out).active
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
