@@ -23,7 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from . import sources as _sources
-from .compare import COLOURS
+from .compare import COLOURS, swedish_number
 from .periods import period_key
 
 __all__ = ["ranking", "trend", "trend_of", "scorecard", "small_multiples", "map", "map_lan",
@@ -81,11 +81,7 @@ def _title(ax, text):
 
 def _number(v, decimals=1):
     """Swedish number text: 1 533, 7,1 (whole numbers without decimals)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    if float(v).is_integer():
-        decimals = 0
-    return f"{v:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+    return swedish_number(v, decimals)
 
 
 def area_set_words(comparison):

@@ -12,7 +12,6 @@ Exit codes: 0 done, 1 the data or a file was refused (the message names file, li
 column), 2 the command line was wrong.
 """
 import argparse
-import math
 import os
 import sys
 
@@ -93,12 +92,9 @@ SHEET_WORDS = {"table": "Jämförelse", "values": "Värden"}
 
 
 def _num(v, decimals=1):
-    """Swedish number text: 1 533,5; – for a missing value."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    if float(v).is_integer():
-        decimals = 0
-    return f"{v:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    """Swedish number text: 1 533,5; – for a missing value (a no-break space for terminals)."""
+    from .compare import swedish_number
+    return swedish_number(v, decimals, thousands="\u00a0")
 
 
 def _has_rank(rank):

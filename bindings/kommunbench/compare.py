@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["Comparison", "resolve_areas", "resolve_area", "position_text", "KOLADA_CAPTION",
+__all__ = ["Comparison", "resolve_areas", "resolve_area", "position_text", "swedish_number", "KOLADA_CAPTION",
            "PROCESSED_CAPTION"]
 
 # Kolada's terms of use: unprocessed values are credited "Källa: Kolada"; values processed by the
@@ -58,6 +58,15 @@ def resolve_area(db, area):
         return str((kommun if len(kommun) else by_name)["code"].iloc[0])
     raise NotFoundError(f"area {area!r} is neither a code nor a name in the catalogue "
                         "(e.g. \"1490\" or \"Borås\")")
+
+
+def swedish_number(v, decimals=1, thousands="\u202f"):
+    """Swedish number text: 1 533,5 (whole numbers without decimals); – for a missing value."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if float(v).is_integer():
+        decimals = 0
+    return f"{v:,.{decimals}f}".replace(",", thousands).replace(".", ",")
 
 
 def _fmt(v):
