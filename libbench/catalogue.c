@@ -32,96 +32,6 @@ bench_status bench_dataset(const char **out_data, size_t *out_len, const char *n
     return BENCH_OK;
 }
 
-bool area_code_normalize(const char *s, size_t len, char *buf, size_t *out_len)
-{
-    trim(&s, &len);
-    if (len == 0 || len > 32)
-        return false;
-    bool digits = true;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!isascii(c) || !isalnum(c))
-            return false;
-        digits = digits && isdigit(c);
-    }
-    /* a kommun, region or Riket is four digits (fewer are padded: spreadsheets drop zeros); a
-     * group or unit id is a letter and more ("G92790", "GTRE", "V15E144001301"); a name
-     * ("Boras"), a lone "G" or five digits ("01380") is no code, so its values cannot vanish
-     * from comparisons as an area of their own */
-    if (digits ? len > 4 : (len < 2 || !isupper((unsigned char)s[0]) || !strchr("GV", s[0])))
-        return false;
-    size_t pad = digits && len < 4 ? 4 - len : 0;
-    memset(buf, '0', pad);
-    memcpy(buf + pad, s, len);
-    buf[pad + len] = '\0';
-    *out_len = pad + len;
-    return true;
-}
-
-bool indicator_id_normalize(const char *s, size_t len, char *buf, size_t *out_len)
-{
-    trim(&s, &len);
-    if (len == 0 || len > 128 || !utf8_valid_text(s, len))
-        return false;
-    bool kolada = len == 6 && isalpha((unsigned char)s[0]);
-    for (size_t i = 1; kolada && i < 6; i++)
-        kolada = isdigit((unsigned char)s[i]);
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    if (kolada)
-        buf[0] = (char)toupper((unsigned char)buf[0]);
-    *out_len = len;
-    return true;
-}
-
-bench_status db_intern_area(bench_db *db, const char *code, size_t len, uint32_t *out)
-{
-    bench_status st = pool_intern(&db->areas, code, len, out);
-    return st ? st : db_sync_meta(db);
-}
-
-/* One byte (or the second byte of a Latin-1 letter: Å, Ä, Ö, É ...) in lower case. */
-static unsigned char fold_byte(const unsigned char *s, size_t i)
-{
-    unsigned char c = s[i];
-    if (c >= 'A' && c <= 'Z')
-        return (unsigned char)(c + 32);
-    if (i > 0 && s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
-        return (unsigned char)(c + 32);
-    return c;
-}
-
-static bool same_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
-{
-    if (alen != blen)
-        return false;
-    for (size_t i = 0; i < alen; i++)
-        if (fold_byte((const unsigned char *)a, i) != fold_byte((const unsigned char *)b, i))
-            return false;
-    return true;
-}
-
-int64_t indicator_find(const bench_db *db, const char *id, size_t len)
-{
-    int64_t k = pool_find(&db->indicators, id, len);
-    /* ids are matched without regard to case (as Kolada's are): the first spelling stays */
-    for (uint32_t i = 0; k < 0 && i < db->indicators.n; i++)
-        if (same_ignoring_case(db->indicators.strs[i], db->indicators.lens[i], id, len))
-            k = i;
-    return k;
-}
-
-bench_status db_intern_indicator(bench_db *db, const char *id, size_t len, uint32_t *out)
-{
-    int64_t k = indicator_find(db, id, len);
-    if (k >= 0) {
-        *out = (uint32_t)k;
-        return BENCH_OK;
-    }
-    bench_status st = pool_intern(&db->indicators, id, len, out);
-    return st ? st : db_sync_meta(db);
-}
-
 bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type, const char *name,
                             const char *lan, const char *kommungrupp)
 {
@@ -169,14 +79,6 @@ bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type
     if (lan)
         snprintf(m->lan, sizeof m->lan, "%s", lan);
     return BENCH_OK;
-}
-
-void area_meta_clear(area_meta *m)
-{
-    bench_free(m->name);
-    bench_free(m->kommungrupp);
-    bench_free(m->members);
-    memset(m, 0, sizeof *m);
 }
 
 bench_status bench_group_set(bench_db *db, const char *id, const char *title, const char *const *members,
@@ -706,4 +608,85 @@ bench_status bench_indicators_frame(bench_frame **out, bench_db *db)
     }
     *out = f;
     return BENCH_OK;
+}
+
+/* ---- a copy of the catalogue, to restore after a metadata import fails half-way ---- */
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+    if (!s)
+        return NULL;
+    char *d = bench_strndup(s, strlen(s));
+    if (!d)
+        *failed = true;
+    return d;
+}
+
+void db_catalogue_copy_free(db_catalogue_copy *c)
+{
+    for (uint32_t i = 0; c->areas && i < c->n_areas; i++)
+        area_meta_clear(&c->areas[i]);
+    for (uint32_t i = 0; c->indicators && i < c->n_indicators; i++)
+        indicator_meta_clear(&c->indicators[i]);
+    bench_free(c->areas);
+    bench_free(c->indicators);
+    memset(c, 0, sizeof *c);
+}
+
+bench_status db_catalogue_copy_take(const bench_db *db, db_catalogue_copy *out)
+{
+    memset(out, 0, sizeof *out);
+    out->areas = bench_calloc(db->areas.n ? db->areas.n : 1, sizeof *out->areas);
+    out->indicators = bench_calloc(db->indicators.n ? db->indicators.n : 1, sizeof *out->indicators);
+    if (!out->areas || !out->indicators) {
+        db_catalogue_copy_free(out);
+        return BENCH_ENOMEM;
+    }
+    out->n_areas = db->areas.n;
+    out->n_indicators = db->indicators.n;
+    bool failed = false;
+    for (uint32_t i = 0; i < db->areas.n; i++) {
+        const area_meta *m = &db->area_meta[i];
+        area_meta *c = &out->areas[i];
+        *c = *m;
+        c->name = dup_or_null(m->name, &failed);
+        c->kommungrupp = dup_or_null(m->kommungrupp, &failed);
+        c->members = NULL;
+        if (m->n_members) {
+            if ((c->members = bench_malloc(m->n_members * sizeof *c->members)))
+                memcpy(c->members, m->members, m->n_members * sizeof *c->members);
+            else
+                failed = true, c->n_members = 0;
+        }
+    }
+    for (uint32_t i = 0; i < db->indicators.n; i++) {
+        const indicator_meta *m = &db->ind_meta[i];
+        indicator_meta *c = &out->indicators[i];
+        c->direction = m->direction;
+        c->title = dup_or_null(m->title, &failed);
+        c->unit = dup_or_null(m->unit, &failed);
+        c->link = dup_or_null(m->link, &failed);
+        c->derived = dup_or_null(m->derived, &failed);
+    }
+    if (failed) {
+        db_catalogue_copy_free(out);
+        return BENCH_ENOMEM;
+    }
+    return BENCH_OK;
+}
+
+void db_catalogue_copy_restore(bench_db *db, db_catalogue_copy *c)
+{
+    for (uint32_t i = 0; i < c->n_areas && i < db->areas.n; i++) {
+        area_meta_clear(&db->area_meta[i]);
+        db->area_meta[i] = c->areas[i];
+        memset(&c->areas[i], 0, sizeof c->areas[i]); /* moved */
+    }
+    for (uint32_t i = 0; i < c->n_indicators && i < db->indicators.n; i++) {
+        indicator_meta *m = &db->ind_meta[i];
+        indicator_meta_clear(m);
+        *m = c->indicators[i];
+        memset(&c->indicators[i], 0, sizeof c->indicators[i]);
+    }
+    db_catalogue_copy_free(c);
 }

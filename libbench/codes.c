@@ -1,0 +1,194 @@
+/* codes.c -- codes as the store keeps them: area, indicator and period codes read and found as the
+ * importers read them, interned with their catalogue side arrays, and undone after a failed change. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+bool area_code_normalize(const char *s, size_t len, char *buf, size_t *out_len)
+{
+    trim(&s, &len);
+    if (len == 0 || len > 32)
+        return false;
+    bool digits = true;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!isascii(c) || !isalnum(c))
+            return false;
+        digits = digits && isdigit(c);
+    }
+    /* a kommun, region or Riket is four digits (fewer are padded: spreadsheets drop zeros); a
+     * group or unit id is a letter and more ("G92790", "GTRE", "V15E144001301"); a name
+     * ("Boras"), a lone "G" or five digits ("01380") is no code, so its values cannot vanish
+     * from comparisons as an area of their own */
+    if (digits ? len > 4 : (len < 2 || !isupper((unsigned char)s[0]) || !strchr("GV", s[0])))
+        return false;
+    size_t pad = digits && len < 4 ? 4 - len : 0;
+    memset(buf, '0', pad);
+    memcpy(buf + pad, s, len);
+    buf[pad + len] = '\0';
+    *out_len = pad + len;
+    return true;
+}
+
+bool indicator_id_normalize(const char *s, size_t len, char *buf, size_t *out_len)
+{
+    trim(&s, &len);
+    if (len == 0 || len > 128 || !utf8_valid_text(s, len))
+        return false;
+    bool kolada = len == 6 && isalpha((unsigned char)s[0]);
+    for (size_t i = 1; kolada && i < 6; i++)
+        kolada = isdigit((unsigned char)s[i]);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (kolada)
+        buf[0] = (char)toupper((unsigned char)buf[0]);
+    *out_len = len;
+    return true;
+}
+
+/* One byte (or the second byte of a Latin-1 letter: Å, Ä, Ö, É ...) in lower case. */
+static unsigned char fold_byte(const unsigned char *s, size_t i)
+{
+    unsigned char c = s[i];
+    if (c >= 'A' && c <= 'Z')
+        return (unsigned char)(c + 32);
+    if (i > 0 && s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+        return (unsigned char)(c + 32);
+    return c;
+}
+
+static bool same_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen != blen)
+        return false;
+    for (size_t i = 0; i < alen; i++)
+        if (fold_byte((const unsigned char *)a, i) != fold_byte((const unsigned char *)b, i))
+            return false;
+    return true;
+}
+
+int64_t indicator_find(const bench_db *db, const char *id, size_t len)
+{
+    int64_t k = pool_find(&db->indicators, id, len);
+    /* ids are matched without regard to case (as Kolada's are): the first spelling stays */
+    for (uint32_t i = 0; k < 0 && i < db->indicators.n; i++)
+        if (same_ignoring_case(db->indicators.strs[i], db->indicators.lens[i], id, len))
+            k = i;
+    return k;
+}
+
+bench_status db_intern_area(bench_db *db, const char *code, size_t len, uint32_t *out)
+{
+    bench_status st = pool_intern(&db->areas, code, len, out);
+    return st ? st : db_sync_meta(db);
+}
+
+bench_status db_intern_indicator(bench_db *db, const char *id, size_t len, uint32_t *out)
+{
+    int64_t k = indicator_find(db, id, len);
+    if (k >= 0) {
+        *out = (uint32_t)k;
+        return BENCH_OK;
+    }
+    bench_status st = pool_intern(&db->indicators, id, len, out);
+    return st ? st : db_sync_meta(db);
+}
+
+void area_meta_clear(area_meta *m)
+{
+    bench_free(m->name);
+    bench_free(m->kommungrupp);
+    bench_free(m->members);
+    memset(m, 0, sizeof *m);
+}
+
+static bench_status grow_zeroed(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return BENCH_OK;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    char *p = bench_reallocarray(*arr, n, size);
+    if (!p)
+        return BENCH_ENOMEM;
+    memset(p + *cap * size, 0, (n - *cap) * size);
+    *arr = p;
+    *cap = n;
+    return BENCH_OK;
+}
+
+bench_status db_sync_meta(bench_db *db)
+{
+    bench_status st = grow_zeroed((void **)&db->area_meta, &db->area_meta_cap, db->areas.n,
+                                  sizeof *db->area_meta);
+    if (!st)
+        st = grow_zeroed((void **)&db->ind_meta, &db->ind_meta_cap, db->indicators.n,
+                         sizeof *db->ind_meta);
+    if (!st)
+        st = grow_zeroed((void **)&db->period_keys, &db->period_keys_cap, db->periods.n,
+                         sizeof *db->period_keys);
+    if (!st)
+        st = grow_zeroed((void **)&db->source_seq, &db->source_seq_cap, db->sources.n,
+                         sizeof *db->source_seq);
+    return st;
+}
+
+bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64_t key,
+                              uint32_t *out)
+{
+    bench_status st = pool_intern(&db->periods, label, len, out);
+    if (!st)
+        st = db_sync_meta(db);
+    if (!st)
+        db->period_keys[*out] = key;
+    return st;
+}
+
+db_mark db_mark_take(const bench_db *db)
+{
+    db_mark m = {db->indicators.n, db->areas.n, db->periods.n, db->sources.n};
+    return m;
+}
+
+void db_mark_rollback(bench_db *db, db_mark m)
+{
+    /* Codes interned by a failed import carry no catalogue data: only the
+     * import interns them, and it sets no names (areas) or titles. */
+    for (uint32_t i = m.n_area; i < db->areas.n && i < db->area_meta_cap; i++)
+        area_meta_clear(&db->area_meta[i]);
+    for (uint32_t i = m.n_ind; i < db->indicators.n && i < db->ind_meta_cap; i++)
+        indicator_meta_clear(&db->ind_meta[i]);
+    pool_truncate(&db->indicators, m.n_ind);
+    pool_truncate(&db->areas, m.n_area);
+    pool_truncate(&db->periods, m.n_period);
+    pool_truncate(&db->sources, m.n_source);
+}
+
+void indicator_meta_clear(indicator_meta *m)
+{
+    bench_free(m->title);
+    bench_free(m->unit);
+    bench_free(m->link);
+    bench_free(m->derived);
+    memset(m, 0, sizeof *m);
+}
+
+/* A filter set over a pool: NULL means everything passes. */
+int64_t db_find(const bench_db *db, enum code_kind kind, const char *s)
+{
+    char buf[160];
+    size_t len;
+    int64_t key;
+    if (!s)
+        return -1;
+    switch (kind) { /* each normalizer checks its own length; buf holds the longest (128) */
+    case CODE_INDICATOR:
+        return indicator_id_normalize(s, strlen(s), buf, &len) ? indicator_find(db, buf, len) : -1;
+    case CODE_AREA:
+        return area_code_normalize(s, strlen(s), buf, &len) ? pool_find(&db->areas, buf, len) : -1;
+    default:
+        return period_parse(s, strlen(s), buf, &len, &key) ? pool_find(&db->periods, buf, len) : -1;
+    }
+}
