@@ -147,6 +147,128 @@ static void test_kolada_errors(void)
     bench_db_free(db);
 }
 
+/* One data page of the transaction tests: kpi TX, kommun `area`, 2022, T = value. */
+static char *page(char *buf, size_t size, const char *area, int value)
+{
+    snprintf(buf, size, "{\"values\":[{\"kpi\":\"TX\",\"municipality\":\"%s\",\"period\":2022,\"values\":"
+             "[{\"gender\":\"T\",\"value\":%d,\"count\":1}]}],\"next_url\":null}", area, value);
+    return buf;
+}
+
+static int add_page(bench_import *imp, const char *area, int value, const char *name)
+{
+    char buf[512];
+    page(buf, sizeof buf, area, value);
+    return bench_import_add_kolada_json(imp, buf, strlen(buf), name);
+}
+
+static void test_import_transaction(void)
+{
+    bench_db *db = new_db();
+    char buf[512];
+    bench_import_report rep;
+    CU_ASSERT_EQUAL(json(db, page(buf, sizeof buf, "1490", 1), NULL), BENCH_OK);
+    fingerprint before = take_fingerprint(db);
+    char *dump_before = dump_values(db);
+    const char *areas[] = {"0114", "0115", "0117", "0120", "0123"};
+    /* three pages committed: one import, counted over all parts */
+    bench_import *imp = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(imp);
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(add_page(imp, areas[i], 10 + i, "p"),
+                        BENCH_OK);
+    CU_ASSERT_EQUAL(take_fingerprint(db).count, before.count); /* values are stored by the commit */
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_OK);
+    CU_ASSERT_EQUAL(rep.rows_read, 3);
+    CU_ASSERT_EQUAL(rep.accepted, 3);
+    CU_ASSERT_EQUAL(value_of(db, "TX", "0117", "2022", BENCH_GENDER_T), 12);
+    observation o;
+    CU_ASSERT_EQUAL(lookup(db, "TX", "0115", "2022", BENCH_GENDER_T, BENCH_KIND_UTFALL, &o), 1);
+    CU_ASSERT_STRING_EQUAL(o.source, "Kolada API");
+    bench_db_free(db);
+
+    /* a failure on a late page: the first pages, a metadata page and new codes are all undone */
+    db = new_db();
+    CU_ASSERT_EQUAL(json(db, page(buf, sizeof buf, "1490", 1), NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "TX", "Gammal titel", NULL, BENCH_DIRECTION_KEEP), BENCH_OK);
+    before = take_fingerprint(db);
+    free(dump_before);
+    dump_before = dump_values(db);
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "9901", 5, "page 1"),
+                    BENCH_OK);
+    const char *meta = "{\"values\":[{\"id\":\"TX\",\"title\":\"Ny titel\"}]}";
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, meta, strlen(meta), "page 2"), BENCH_OK);
+    const char *bad = "{\"values\":[\n{\"kpi\":\"TX\",\"municipality\":\"0114\",\"period\":2022,\"values\":[{\"gender\":\"Q\"}]}]}";
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, bad, strlen(bad), "page 3"), BENCH_EPARSE);
+    const bench_error *e = bench_db_last_error(db);
+    CU_ASSERT_STRING_EQUAL(e->file, "page 3");
+    CU_ASSERT_PTR_NOT_NULL(strstr(e->message, "values[0].values[0].gender"));
+    /* later parts are refused with the first error; the commit rolls back */
+    CU_ASSERT_EQUAL(add_page(imp, "0115", 5, "page 4"),
+                    BENCH_EPARSE);
+    CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, "page 3");
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(rep.accepted, 0);
+    CU_ASSERT_TRUE(rep.n_errors >= 1);
+    CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, "page 3");
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    char *dump_after = dump_values(db);
+    CU_ASSERT_STRING_EQUAL(dump_before, dump_after);
+    free(dump_after);
+    const char *title = NULL;
+    CU_ASSERT_EQUAL(bench_indicator_info(&title, NULL, NULL, db, "TX"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(title ? title : "", "Gammal titel"); /* the metadata page is undone */
+
+    /* a rollback undoes committed-looking parts too */
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, meta, strlen(meta), NULL), BENCH_OK);
+    bench_import_rollback(imp);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    bench_import_rollback(NULL);
+
+    /* one key on two pages with different values: refused at the commit, naming both parts */
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0123", 5, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 6, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "part 3, values[0]: the same kpi, municipality, "
+                                                                    "period and gender as part 1, values[0]"));
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+
+    /* argument errors */
+    CU_ASSERT_EQUAL(bench_import_begin(NULL, db, "x", NULL), BENCH_EINVAL);
+    imp = (bench_import *)db;
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, NULL, "x", NULL), BENCH_EINVAL);
+    CU_ASSERT_PTR_NULL(imp);
+    bench_json_options opts = BENCH_JSON_OPTIONS_INIT;
+    opts.version = 99;
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", &opts), BENCH_EINVAL);
+    opts.version = BENCH_JSON_OPTIONS_VERSION;
+    opts.source = "a\tb"; /* a label with a control character */
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", &opts), BENCH_EINVAL);
+    CU_ASSERT_PTR_NULL(imp);
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(NULL, "{}", 2, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, NULL, 5, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_commit(NULL, imp), BENCH_EINVAL);
+    /* a part larger than max_input_bytes */
+    bench_db_options lim = BENCH_DB_OPTIONS_INIT;
+    lim.max_input_bytes = 20;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, "big"),
+                    BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_ELIMIT);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    free(dump_before);
+    bench_db_free(db);
+}
+
 static void test_population(void)
 {
     bench_db *db = new_db();
@@ -203,5 +325,6 @@ int register_json_suite(void)
     CU_pSuite s = CU_add_suite("json", NULL, NULL);
     return !s || !CU_add_test(s, "Kolada data v3 and v2", test_kolada_data) ||
            !CU_add_test(s, "Kolada metadata", test_kolada_metadata) ||
-           !CU_add_test(s, "Kolada errors", test_kolada_errors) || !CU_add_test(s, "SCB population", test_population);
+           !CU_add_test(s, "Kolada errors", test_kolada_errors) ||
+           !CU_add_test(s, "import transaction of many parts", test_import_transaction) || !CU_add_test(s, "SCB population", test_population);
 }
