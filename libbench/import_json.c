@@ -399,6 +399,24 @@ bench_status bench_import_begin(bench_import **out, bench_db *db, const char *na
     return BENCH_OK;
 }
 
+/* A part read row by row (json_stream_values), and what to put back when it is read again whole. */
+typedef struct stream_state {
+    json_import *ji;
+    size_t rows;                 /* entries of "values" read */
+    db_mark mark;                /* the codes before this part */
+    size_t staged;               /* the staged observations before this part */
+    bench_import_report rep;     /* the report before this part */
+} stream_state;
+
+static bool stream_row(void *payload, const cJSON *row, size_t i)
+{
+    stream_state *ss = payload;
+    if (i == 0 && (!cJSON_IsObject(row) || classify(row) != L_DATA))
+        return false; /* metadata: read as a whole */
+    ss->rows = i + 1;
+    return read_data_row(ss->ji, row, i);
+}
+
 /* One part's "values" list, staged (data) or applied (metadata). */
 static void import_list(bench_import *imp, const cJSON *list)
 {
@@ -458,6 +476,19 @@ bench_status bench_import_add_kolada_json(bench_import *imp, const char *data, s
     }
     imp->part_start[imp->n_parts++] = (uint32_t)imp->n_entries;
     ji->row_base = imp->n_entries;
+    /* data rows one at a time, without the whole tree; anything else -- metadata, a problem
+     * anywhere in the text -- is undone and read again as a whole, which reports it */
+    stream_state ss = {ji, 0, db_mark_take(db), ji->staged.n, ji->rep};
+    if (json_stream_values(data, len, db->opts.max_json_depth, db->opts.max_rows, stream_row, &ss) && !ji->failed) {
+        imp->n_entries += ss.rows;
+        ji->name = imp->name;
+        return BENCH_OK;
+    }
+    ji->staged.n = ss.staged;
+    ji->rep = ss.rep;
+    db_mark_rollback(db, ss.mark);
+    error_clear(&db->err);
+    ji->failed = false;
     json_failure fail;
     cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
     const cJSON *list = NULL;
