@@ -13,7 +13,7 @@ figure is (peak - baseline) / observations stored.
   paged_fetch   kolada.fetch_values against a local HTTP server (another process) serving the
                 same observations as Kolada does, 5 000 rows a page linked by next_url (no cache)
 
-The results are printed and merged into bench/results.json under "memory" (BENCH_RESULTS to
+The results are printed and merged into bench/results.json under "memory_per_observation" (BENCH_RESULTS to
 write elsewhere).
 """
 import json
@@ -141,7 +141,7 @@ def main(sizes):
         if os.path.isfile(RESULTS):
             with open(RESULTS) as f:
                 doc = json.load(f)
-        doc["memory"] = {"command": "python bench/memory.py " + " ".join(map(str, sizes)),
+        doc["memory_per_observation"] = {"command": "python bench/memory.py " + " ".join(map(str, sizes)),
                          "baseline": "resident memory after import kommunbench and an empty Database",
                          "sizes": results}
         with open(RESULTS, "w") as f:

@@ -18,6 +18,9 @@ any URL is built.  Each response is cached on disk (KOMMUNBENCH_CACHE, or
 a fetch works offline once cached; a cache entry is used only when it is a regular file of this
 user (not a link), within max_bytes and valid JSON, and is fetched again otherwise.
 clear_cache() removes only the client's own entries.  Fetched data is only ever parsed as JSON.
+Each page is handed to the C core as it arrives (Database.import_kolada_pages): all pages of a
+fetch are one all-or-nothing import, so a failed page or download leaves the Database as it was,
+and memory stays near the store's own (one page at a time besides the staged values).
 Write "Källa: Kolada" under the values you show.
 """
 import hashlib
