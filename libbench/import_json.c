@@ -406,15 +406,21 @@ typedef struct stream_state {
     db_mark mark;                /* the codes before this part */
     size_t staged;               /* the staged observations before this part */
     bench_import_report rep;     /* the report before this part */
+    bool bad_row;                /* a row was refused: its error stands if the text is well-formed */
 } stream_state;
 
 static bool stream_row(void *payload, const cJSON *row, size_t i)
 {
     stream_state *ss = payload;
+    if (ss->bad_row)
+        return true; /* after a bad row only the syntax of the rest is checked, as cJSON would */
     if (i == 0 && (!cJSON_IsObject(row) || classify(row) != L_DATA))
         return false; /* metadata: read as a whole */
     ss->rows = i + 1;
-    return read_data_row(ss->ji, row, i);
+    if (read_data_row(ss->ji, row, i))
+        return true;
+    ss->bad_row = true;
+    return ss->ji->db->err.code != BENCH_ENOMEM;
 }
 
 /* One part's "values" list, staged (data) or applied (metadata). */
@@ -476,12 +482,16 @@ bench_status bench_import_add_kolada_json(bench_import *imp, const char *data, s
     }
     imp->part_start[imp->n_parts++] = (uint32_t)imp->n_entries;
     ji->row_base = imp->n_entries;
-    /* data rows one at a time, without the whole tree; anything else -- metadata, a problem
-     * anywhere in the text -- is undone and read again as a whole, which reports it */
-    stream_state ss = {ji, 0, db_mark_take(db), ji->staged.n, ji->rep};
-    if (json_stream_values(data, len, db->opts.max_json_depth, db->opts.max_rows, stream_row, &ss) && !ji->failed) {
-        imp->n_entries += ss.rows;
+    /* data rows one at a time, without the whole tree; anything else -- metadata, malformed
+     * JSON anywhere in the text, a duplicate top-level key -- is undone and read again as a
+     * whole, which reports it */
+    stream_state ss = {ji, 0, db_mark_take(db), ji->staged.n, ji->rep, false};
+    if (json_stream_values(data, len, db->opts.max_json_depth, db->opts.max_rows, stream_row, &ss)) {
+        /* well-formed to the end: a bad row's error is the one the whole tree would give */
         ji->name = imp->name;
+        if (ji->failed)
+            return import_failed(imp);
+        imp->n_entries += ss.rows;
         return BENCH_OK;
     }
     ji->staged.n = ss.staged;
