@@ -185,3 +185,18 @@ def test_progress_bar_counts_pages(pages, monkeypatch):
     monkeypatch.setattr(kolada, "_progress", lambda total, description, enabled: Bar())
     kolada.KoladaClient(pages.base, cache=None).fetch_values("PX")
     assert seen.count(1) == N_PAGES and seen[-1] == "closed"
+
+
+def test_metadata_fetchers_are_one_import_too(pages, client):
+    db = seeded_db()
+    before = snapshot(db)
+    pages.broken[1] = json.dumps({"values": [{"id": "PX", "title": "Ny titel, kr/inv"}],
+                                  "next_url": f"{pages.base}/kpi?page=2"}).encode()
+    pages.broken[2] = b'{"values": [{"id": "PY", "title": 5}]}'  # a title that is no text
+    with pytest.raises(kb.ParseError, match="title"):
+        client.fetch_kpis(db=db)
+    assert snapshot(db) == before
+    pages.broken[2] = json.dumps({"values": [{"id": "PY", "title": "Annan, st"}]}).encode()
+    client.fetch_kpis(db=db)
+    titles = db.indicators().set_index("id")["title"]
+    assert titles["PX"] == "Ny titel, kr/inv" and titles["PY"] == "Annan, st"
