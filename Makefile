@@ -7,7 +7,8 @@
 #   make sanitize the CUnit suite, the fuzz replays and pytest against a library built with
 #                 AddressSanitizer and UndefinedBehaviorSanitizer
 #   make fuzz     every parser under libFuzzer for FUZZ_SECONDS (60) seconds each
-#   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000")
+#   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000"), then
+#                 peak memory per observation of the JSON import and a paged Kolada fetch
 #   make install  PREFIX=/usr/local: header, libraries and pkg-config file
 
 PREFIX ?= /usr/local
@@ -212,6 +213,7 @@ bench: package
 	$(CC) -O2 bench/csv_baseline.c -lcsv -o build/csv_baseline
 	$(VPY) bench/generate.py $(BENCH_SIZES)
 	$(VPY) bench/run.py $(BENCH_SIZES)
+	$(VPY) bench/memory.py $(BENCH_SIZES)
 
 # ---- the demo ------------------------------------------------------------------
 

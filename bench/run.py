@@ -105,14 +105,22 @@ def floats(column):
     return np.asarray(column.to_numpy() if hasattr(column, "to_numpy") else column, dtype=np.float64)
 
 
+def ints(column):
+    """A whole-number column of any of the tools as int64; a null (a rank of no value, as a
+    nullable pandas column gives it) as 0, the peers' "not ranked"."""
+    if hasattr(column, "fillna"):
+        column = column.fillna(0)
+    return np.asarray(column, dtype=np.int64)
+
+
 def save_outputs(tool, n, pc, cmp):
     """pc and cmp: dicts of columns (pandas Series or arrays).  Written to bench/data/out_*.npz."""
     np.savez(out_path(tool, n),
              pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
              pc_result=np.asarray(pc["result"], dtype=np.float64),
              key=encode_keys(cmp["indicator"], cmp["period"], cmp["gender"], cmp["area"]),
-             rank=np.asarray(cmp["rank"], dtype=np.int64),
-             n=np.asarray(cmp["n"], dtype=np.int64),
+             rank=ints(cmp["rank"]),
+             n=ints(cmp["n"]),
              percentile=np.asarray(cmp["percentile"], dtype=np.float64),
              colour=_coded(cmp["colour"], COLOUR_CODE.__getitem__),
              mean=np.asarray(cmp["mean"], dtype=np.float64))

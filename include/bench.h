@@ -588,6 +588,63 @@ BENCH_EXPORT bench_status bench_import_kolada_json_file(bench_import_report *out
                                                         const char *path,
                                                         const bench_json_options *opts);
 
+/**
+ * An import of many parts in one all-or-nothing transaction: the pages of a
+ * Kolada download, imported as each arrives, so that only one page is held
+ * in memory besides the staged observations (about 30 bytes each).
+ *
+ *     bench_import *imp;
+ *     bench_import_begin(&imp, db, "Kolada API", &opts);
+ *     for each page: if (bench_import_add_kolada_json(imp, page, len, "page 3")) break;
+ *     bench_import_commit(&report, imp);    (or bench_import_rollback(imp))
+ *
+ * Metadata parts (/kpi, /municipality, /municipality_groups) edit the
+ * catalogue when added; data parts are staged and stored by the commit.  A
+ * rollback, or a commit after a failed part, leaves the database exactly as
+ * it was before bench_import_begin().  The report counts over all parts; a
+ * key given twice with different values in two parts is refused at the
+ * commit, naming both parts.  While a transaction is open, `db` must not be
+ * changed by other calls (reading it is fine); one transaction per database
+ * at a time is the caller's to keep.
+ */
+typedef struct bench_import bench_import;
+
+/**
+ * Begin a Kolada JSON import of many parts on `db`.  `name` labels the import
+ * in errors and, unless opts->source is given, as the source of its values
+ * (NULL: "<buffer>").  `opts` may be NULL; it is not retained.
+ * The caller owns *out (NULL on failure) and ends it with
+ * bench_import_commit() or bench_import_rollback(); `db` must outlive it.
+ */
+BENCH_EXPORT bench_status bench_import_begin(bench_import **out, bench_db *db, const char *name,
+                                             const bench_json_options *opts);
+
+/**
+ * Add one part: a whole Kolada response as bench_import_kolada_json() reads
+ * it (max_input_bytes bounds each part; max_rows all of them together).
+ * `name` labels this part in errors (NULL: the import's name); `data` is not
+ * retained.  On failure the transaction is failed: the database's last error
+ * names the part, line and column; later parts are refused with the same
+ * status and the commit rolls everything back.
+ */
+BENCH_EXPORT bench_status bench_import_add_kolada_json(bench_import *imp, const char *data, size_t len,
+                                                       const char *name);
+
+/**
+ * Store the staged values and end the transaction: BENCH_OK and the report,
+ * or (after a failed part, or when the values cannot be stored) the first
+ * error, with the database as it was before bench_import_begin().  `out`
+ * (may be NULL) receives the report.  `imp` is released in every case
+ * (NULL: BENCH_EINVAL).
+ */
+BENCH_EXPORT bench_status bench_import_commit(bench_import_report *out, bench_import *imp);
+
+/**
+ * Undo every part and release `imp`: the database is as it was before
+ * bench_import_begin().  bench_import_rollback(NULL) does nothing.
+ */
+BENCH_EXPORT void bench_import_rollback(bench_import *imp);
+
 /* ------------------------------------------------------------------ */
 /* Population tables from SCB                                           */
 /* ------------------------------------------------------------------ */

@@ -17,6 +17,7 @@ typedef struct json_import {
     bench_import_report rep;
     uint16_t source;
     obs_columns staged;
+    uint64_t row_base;           /* the tag of this part's values[0] (parts before it) */
     bool failed;
 } json_import;
 
@@ -210,7 +211,7 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
             json_error(ji, BENCH_ENOMEM, 0, 0, "out of memory");
             return false;
         }
-        ji->rows[ji->staged.n - 1] = (uint32_t)i;
+        ji->rows[ji->staged.n - 1] = (uint32_t)(ji->row_base + i);
         ji->rep.missing += status != BENCH_OBS_OK;
         j++;
     }
@@ -340,7 +341,270 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
     return true;
 }
 
-/* ---- driver ---------------------------------------------------------------------------- */
+/* ---- transactions of many parts ------------------------------------------------------------ */
+
+struct bench_import {
+    json_import ji;
+    bench_json_options opts;     /* the caller's, its source already interned */
+    db_mark mark;                /* the database before bench_import_begin() */
+    db_catalogue_copy copy;      /* taken before the first metadata part edits the catalogue */
+    bool have_copy;
+    uint32_t *part_start;        /* per part: the tag of its values[0] */
+    size_t n_parts, parts_cap;
+    uint64_t n_entries;          /* entries of "values" over all parts: the next part's first tag */
+    bench_error first;           /* the error that failed the transaction */
+    char name[BENCH_ERROR_FILE_SIZE];
+};
+
+/* Record the failure of a part, so that later calls report it again. */
+static bench_status import_failed(bench_import *imp)
+{
+    imp->ji.failed = true;
+    imp->first = imp->ji.db->err;
+    return (bench_status)imp->ji.db->err.code;
+}
+
+bench_status bench_import_begin(bench_import **out, bench_db *db, const char *name, const bench_json_options *opts)
+{
+    if (!out)
+        return db ? DB_FAIL(db, BENCH_EINVAL, "bench_import_begin: out is NULL") : BENCH_EINVAL;
+    *out = NULL;
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    bench_json_options defaults = BENCH_JSON_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != BENCH_JSON_OPTIONS_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_json_options.version is %u, expected %u", opts->version,
+                       BENCH_JSON_OPTIONS_VERSION);
+    bench_import *imp = bench_calloc(1, sizeof *imp);
+    if (!imp)
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    snprintf(imp->name, sizeof imp->name, "%s", name ? name : "<buffer>");
+    imp->opts = *opts;
+    imp->ji.db = db;
+    imp->ji.opts = &imp->opts;
+    imp->ji.name = imp->name;
+    imp->mark = db_mark_take(db);
+    bench_status st = import_source(db, opts->source, imp->name, &imp->ji.source);
+    imp->opts.source = NULL; /* interned: the caller's text is not kept */
+    if (st) {
+        json_error(&imp->ji, st, 0, 0, "cannot add source: %s", import_source_problem(st));
+        db_mark_rollback(db, imp->mark);
+        bench_free(imp);
+        return st;
+    }
+    *out = imp;
+    return BENCH_OK;
+}
+
+/* A part read row by row (json_stream_values), and what to put back when it is read again whole. */
+typedef struct stream_state {
+    json_import *ji;
+    size_t rows;                 /* entries of "values" read */
+    db_mark mark;                /* the codes before this part */
+    size_t staged;               /* the staged observations before this part */
+    bench_import_report rep;     /* the report before this part */
+    bool bad_row;                /* a row was refused: its error stands if the text is well-formed */
+} stream_state;
+
+static bool stream_row(void *payload, const cJSON *row, size_t i)
+{
+    stream_state *ss = payload;
+    if (ss->bad_row)
+        return true; /* after a bad row only the syntax of the rest is checked, as cJSON would */
+    if (i == 0 && (!cJSON_IsObject(row) || classify(row) != L_DATA))
+        return false; /* metadata: read as a whole */
+    ss->rows = i + 1;
+    if (read_data_row(ss->ji, row, i))
+        return true;
+    ss->bad_row = true;
+    return ss->ji->db->err.code != BENCH_ENOMEM;
+}
+
+/* One part's "values" list, staged (data) or applied (metadata). */
+static void import_list(bench_import *imp, const cJSON *list)
+{
+    json_import *ji = &imp->ji;
+    if (!list->child)
+        return;
+    enum kind_of_list kind = classify(list->child);
+    if (kind == L_DATA) {
+        const cJSON *row;
+        size_t i = 0;
+        cJSON_ArrayForEach(row, list) {
+            if (!read_data_row(ji, row, i++))
+                return;
+        }
+        imp->n_entries += i;
+    } else if (check_meta(ji, list, kind)) {
+        /* all or nothing: entries edited before a failure are put back by the rollback */
+        if (!imp->have_copy) {
+            bench_status st = db_catalogue_copy_take(ji->db, &imp->copy);
+            if (st) {
+                json_error(ji, st, 0, 0, "cannot keep the catalogue: %s", bench_strerror(st));
+                return;
+            }
+            imp->have_copy = true;
+        }
+        apply_meta(ji, list, kind);
+    }
+}
+
+bench_status bench_import_add_kolada_json(bench_import *imp, const char *data, size_t len, const char *name)
+{
+    if (!imp)
+        return BENCH_EINVAL;
+    bench_db *db = imp->ji.db;
+    error_clear(&db->err);
+    if (imp->ji.failed) { /* the first error stands */
+        db->err = imp->first;
+        return (bench_status)imp->first.code;
+    }
+    json_import *ji = &imp->ji;
+    ji->name = name ? name : imp->name;
+    if (!data && len) {
+        json_error(ji, BENCH_EINVAL, 0, 0, "bench_import_add_kolada_json: data is NULL");
+        return import_failed(imp);
+    }
+    if (import_check_size(&ji->rep, db, ji->name, len)) {
+        ji->failed = true;
+        return import_failed(imp);
+    }
+    if (imp->n_entries > UINT32_MAX) {
+        json_error(ji, BENCH_ELIMIT, 0, 0, "more than %u entries of \"values\" in one import", UINT32_MAX);
+        return import_failed(imp);
+    }
+    if (!grow_array(&imp->part_start, &imp->parts_cap, imp->n_parts, sizeof *imp->part_start)) {
+        json_error(ji, BENCH_ENOMEM, 0, 0, "out of memory");
+        return import_failed(imp);
+    }
+    imp->part_start[imp->n_parts++] = (uint32_t)imp->n_entries;
+    ji->row_base = imp->n_entries;
+    /* data rows one at a time, without the whole tree; anything else -- metadata, malformed
+     * JSON anywhere in the text, a duplicate top-level key -- is undone and read again as a
+     * whole, which reports it */
+    stream_state ss = {ji, 0, db_mark_take(db), ji->staged.n, ji->rep, false};
+    if (json_stream_values(data, len, db->opts.max_json_depth, db->opts.max_rows, stream_row, &ss)) {
+        /* well-formed to the end: a bad row's error is the one the whole tree would give */
+        ji->name = imp->name;
+        if (ji->failed)
+            return import_failed(imp);
+        imp->n_entries += ss.rows;
+        return BENCH_OK;
+    }
+    ji->staged.n = ss.staged;
+    ji->rep = ss.rep;
+    db_mark_rollback(db, ss.mark);
+    error_clear(&db->err);
+    ji->failed = false;
+    json_failure fail;
+    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
+    const cJSON *list = NULL;
+    if (!root) {
+        if (len)
+            json_error(ji, fail.code, fail.line, fail.column, "%s", fail.what);
+        else
+            json_error(ji, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
+    } else {
+        list = cJSON_IsArray(root) ? root : field(root, "values");
+        const char *twice = cJSON_IsObject(root) ? repeated_key(root) : NULL;
+        if (twice)
+            json_error(ji, BENCH_EPARSE, 1, 1, "the top-level key \"%.40s\" appears twice: which one is meant?", twice);
+        else if (!cJSON_IsArray(list))
+            json_error(ji, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
+        else
+            import_list(imp, list);
+    }
+    cJSON_Delete(root);
+    ji->name = imp->name;
+    return ji->failed ? import_failed(imp) : BENCH_OK;
+}
+
+/* The part and entry of a tag, as "values[3]" (one part) or "part 2 (name?) values[3]". */
+static void tag_text(const bench_import *imp, uint32_t tag, char *buf, size_t size)
+{
+    size_t lo = 0, hi = imp->n_parts; /* the last part starting at or before tag */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (imp->part_start[mid] <= tag)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    uint32_t base = imp->n_parts ? imp->part_start[lo] : 0;
+    if (imp->n_parts > 1)
+        snprintf(buf, size, "part %zu, values[%u]", lo + 1, (unsigned)(tag - base));
+    else
+        snprintf(buf, size, "values[%u]", (unsigned)(tag - base));
+}
+
+static void import_release(bench_import *imp)
+{
+    obs_free(&imp->ji.staged);
+    bench_free(imp->ji.rows);
+    bench_free(imp->part_start);
+    bench_free(imp);
+}
+
+bench_status bench_import_commit(bench_import_report *out, bench_import *imp)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!imp)
+        return BENCH_EINVAL;
+    json_import *ji = &imp->ji;
+    bench_db *db = ji->db;
+    error_clear(&db->err);
+    if (ji->failed) {
+        db->err = imp->first;
+    } else if (ji->staged.n) {
+        size_t n = ji->staged.n; /* the merge may take the staged columns */
+        merge_conflict twice;
+        bench_status st = db_merge(db, &ji->staged, ji->rows, &ji->rep.replaced, &twice);
+        if (st == BENCH_EPARSE) {
+            char later[64], earlier[64];
+            tag_text(imp, twice.later, later, sizeof later);
+            tag_text(imp, twice.earlier, earlier, sizeof earlier);
+            json_error(ji, st, 0, 0,
+                       "%s: the same kpi, municipality, period and gender as %s, with another value: which one is "
+                       "meant?", later, earlier);
+        } else if (st) {
+            json_error(ji, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
+        } else {
+            ji->rep.accepted += n;
+        }
+    }
+    bench_status result = BENCH_OK;
+    if (ji->failed) {
+        result = (bench_status)db->err.code;
+        if (imp->have_copy)
+            db_catalogue_copy_restore(db, &imp->copy);
+        db_mark_rollback(db, imp->mark);
+        ji->rep.accepted = 0;
+        ji->rep.missing = 0;
+    } else if (imp->have_copy) {
+        db_catalogue_copy_free(&imp->copy);
+    }
+    ji->rep.skipped = ji->rep.skipped_deleted + ji->rep.skipped_filtered;
+    if (out)
+        *out = ji->rep;
+    import_release(imp);
+    return result;
+}
+
+void bench_import_rollback(bench_import *imp)
+{
+    if (!imp)
+        return;
+    if (imp->have_copy)
+        db_catalogue_copy_restore(imp->ji.db, &imp->copy);
+    db_mark_rollback(imp->ji.db, imp->mark);
+    import_release(imp);
+}
+
+/* ---- one buffer: a transaction of one part ------------------------------------------------------ */
 
 bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                       const char *name, const bench_json_options *opts)
@@ -360,83 +624,17 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
         return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json: data is NULL");
     if (import_check_size(out, db, name ? name : "<buffer>", len))
         return BENCH_ELIMIT;
-    json_import ji;
-    memset(&ji, 0, sizeof ji);
-    ji.db = db;
-    ji.opts = opts;
-    ji.name = name ? name : "<buffer>";
-    db_mark mark = db_mark_take(db);
-    /* metadata edits existing catalogue entries, which a rollback of new codes cannot undo:
-     * all items are checked before the first edit */
-    json_failure fail;
-    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
-    const cJSON *list = NULL;
-    if (!root) {
-        if (len)
-            json_error(&ji, fail.code, fail.line, fail.column, "%s", fail.what);
-        else
-            json_error(&ji, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
-    } else {
-        list = cJSON_IsArray(root) ? root : field(root, "values");
-        const char *twice = cJSON_IsObject(root) ? repeated_key(root) : NULL;
-        if (twice)
-            json_error(&ji, BENCH_EPARSE, 1, 1, "the top-level key \"%.40s\" appears twice: which one is meant?", twice);
-        else if (!cJSON_IsArray(list))
-            json_error(&ji, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
-    }
-    if (!ji.failed) {
-        bench_status st = import_source(db, opts->source, ji.name, &ji.source);
-        if (st)
-            json_error(&ji, st, 0, 0, "cannot add source: %s", import_source_problem(st));
-    }
-    if (!ji.failed && list->child) {
-        enum kind_of_list kind = classify(list->child);
-        if (kind == L_DATA) {
-            const cJSON *row;
-            size_t i = 0;
-            cJSON_ArrayForEach(row, list) {
-                if (!read_data_row(&ji, row, i++))
-                    break;
-            }
-            if (!ji.failed) {
-                size_t n = ji.staged.n; /* the merge may take the staged columns */
-                merge_conflict twice;
-                bench_status st = db_merge(db, &ji.staged, ji.rows, &ji.rep.replaced, &twice);
-                if (st == BENCH_EPARSE)
-                    json_error(&ji, st, 0, 0,
-                               "values[%u]: the same kpi, municipality, period and gender as values[%u], with "
-                               "another value: which one is meant?", (unsigned)twice.later, (unsigned)twice.earlier);
-                else if (st)
-                    json_error(&ji, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
-                else
-                    ji.rep.accepted = n;
-            }
-        } else if (check_meta(&ji, list, kind)) {
-            /* all or nothing: entries edited before a failure part-way are put back */
-            db_catalogue_copy copy;
-            bench_status st = db_catalogue_copy_take(db, &copy);
-            if (st)
-                json_error(&ji, st, 0, 0, "cannot keep the catalogue: %s", bench_strerror(st));
-            else if (apply_meta(&ji, list, kind))
-                db_catalogue_copy_free(&copy);
-            else
-                db_catalogue_copy_restore(db, &copy);
+    bench_import *imp;
+    bench_status st = bench_import_begin(&imp, db, name, opts);
+    if (st) {
+        if (out) { /* as a failed import reports it */
+            out->n_errors = 1;
+            out->errors[0] = db->err;
         }
+        return st;
     }
-    cJSON_Delete(root);
-    bench_status result = BENCH_OK;
-    if (ji.failed) {
-        result = (bench_status)db->err.code;
-        db_mark_rollback(db, mark);
-        ji.rep.accepted = 0;
-        ji.rep.missing = 0;
-    }
-    ji.rep.skipped = ji.rep.skipped_deleted + ji.rep.skipped_filtered;
-    obs_free(&ji.staged);
-    bench_free(ji.rows);
-    if (out)
-        *out = ji.rep;
-    return result;
+    bench_import_add_kolada_json(imp, data, len, NULL);
+    return bench_import_commit(out, imp);
 }
 
 static bench_status json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,

@@ -334,6 +334,14 @@ typedef struct json_failure {
  * before cJSON builds a node per value. */
 #define JSON_VALUES_PER_ROW 64
 struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t max_rows, json_failure *fail);
+/* The rows of a large response without its whole tree: each element of the top-level "values"
+ * array (or of a top-level array) parsed by cJSON on its own and handed to row(payload, element,
+ * index), in order.  True when every row was taken and the whole text is well-formed JSON within
+ * the limits of json_parse; false when a row returned false or the text is anything else (then
+ * json_parse on the same text finds the problem and its place, as it would have). */
+typedef bool (*json_row_fn)(void *payload, const struct cJSON *row, size_t index);
+bool json_stream_values(const char *data, size_t len, int max_depth, size_t max_rows, json_row_fn row,
+                        void *payload);
 
 /* ---- files -------------------------------------------------------------- */
 

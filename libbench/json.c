@@ -184,3 +184,171 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t m
              (int)n, *data + offset);
     return NULL;
 }
+
+/* ---- streaming the rows of a large response ------------------------------------------------ */
+
+static size_t skip_space(const char *d, size_t len, size_t i)
+{
+    while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* One past the end of the JSON value at d[i]: a string, an object or an array (brackets counted,
+ * strings skipped; which bracket closes which is left to cJSON), or a scalar (up to a comma, a
+ * closing bracket or white space).  len when the text ends first. */
+static size_t value_end(const char *d, size_t len, size_t i)
+{
+    if (i >= len)
+        return len;
+    if (d[i] == '"') {
+        for (i++; i < len; i++) {
+            if (d[i] == '\\')
+                i++;
+            else if (d[i] == '"')
+                return i + 1;
+        }
+        return len;
+    }
+    if (d[i] == '{' || d[i] == '[') {
+        long depth = 0;
+        bool in_string = false;
+        for (; i < len; i++) {
+            char c = d[i];
+            if (in_string) {
+                if (c == '\\')
+                    i++;
+                else if (c == '"')
+                    in_string = false;
+            } else if (c == '"') {
+                in_string = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return i + 1;
+            }
+        }
+        return len;
+    }
+    while (i < len && d[i] != ',' && d[i] != ']' && d[i] != '}' && d[i] != ' ' && d[i] != '\t' && d[i] != '\n' &&
+           d[i] != '\r')
+        i++;
+    return i;
+}
+
+/* The value d[a..b) parsed by cJSON on its own, or NULL when it is not exactly one value. */
+static cJSON *parse_piece(const char *d, size_t a, size_t b)
+{
+    if (b <= a)
+        return NULL;
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithLengthOpts(d + a, b - a, &end, 0);
+    if (v && end && skip_space(d, b, (size_t)(end - d)) == b)
+        return v;
+    cJSON_Delete(v);
+    return NULL;
+}
+
+/* The elements of the array at d[*at] ('['), each parsed on its own and handed to `row`;
+ * *at then past its ']'.  False when the text is not as expected or `row` says stop. */
+static bool stream_array(const char *d, size_t len, size_t *at, json_row_fn row, void *payload)
+{
+    size_t i = skip_space(d, len, *at + 1);
+    if (i < len && d[i] == ']') {
+        *at = i + 1;
+        return true;
+    }
+    for (size_t k = 0;; k++) {
+        size_t e = value_end(d, len, i);
+        cJSON *v = parse_piece(d, i, e);
+        if (!v)
+            return false;
+        bool go_on = row(payload, v, k);
+        cJSON_Delete(v);
+        if (!go_on)
+            return false;
+        i = skip_space(d, len, e);
+        if (i < len && d[i] == ']') {
+            *at = i + 1;
+            return true;
+        }
+        if (i >= len || d[i] != ',')
+            return false;
+        i = skip_space(d, len, i + 1);
+    }
+}
+
+#define STREAM_MAX_KEYS 64 /* a response with more top-level keys is left to the tree */
+
+bool json_stream_values(const char *data, size_t len, int max_depth, size_t max_rows, json_row_fn row,
+                        void *payload)
+{
+    size_t max_values = max_rows > (SIZE_MAX - 65536) / JSON_VALUES_PER_ROW ? SIZE_MAX
+                                                                            : max_rows * JSON_VALUES_PER_ROW + 65536;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    if (!len || utf16_bom(data, len))
+        return false;
+    bool open;
+    enum scan_problem problem;
+    if (scan(data, len, max_depth, max_values, &open, &problem) < len || open)
+        return false;
+    size_t i = skip_space(data, len, 0);
+    if (i < len && data[i] == '[') {
+        if (!stream_array(data, len, &i, row, payload))
+            return false;
+        return skip_space(data, len, i) == len;
+    }
+    if (i >= len || data[i] != '{')
+        return false;
+    char *keys[STREAM_MAX_KEYS];
+    size_t n_keys = 0;
+    bool ok = false, found = false;
+    i = skip_space(data, len, i + 1);
+    while (n_keys < STREAM_MAX_KEYS) {
+        if (i >= len || data[i] != '"')
+            break;
+        size_t e = value_end(data, len, i);
+        cJSON *key = parse_piece(data, i, e);
+        if (!cJSON_IsString(key)) {
+            cJSON_Delete(key);
+            break;
+        }
+        bool twice = false;
+        for (size_t k = 0; k < n_keys && !twice; k++)
+            twice = strcmp(keys[k], key->valuestring) == 0;
+        keys[n_keys] = twice ? NULL : bench_strndup(key->valuestring, strlen(key->valuestring));
+        cJSON_Delete(key);
+        if (!keys[n_keys])
+            break;
+        bool is_values = strcmp(keys[n_keys++], "values") == 0;
+        i = skip_space(data, len, e);
+        if (i >= len || data[i] != ':')
+            break;
+        i = skip_space(data, len, i + 1);
+        if (is_values) {
+            if (i >= len || data[i] != '[' || !stream_array(data, len, &i, row, payload))
+                break;
+            found = true;
+        } else {
+            e = value_end(data, len, i);
+            cJSON *v = parse_piece(data, i, e);
+            cJSON_Delete(v);
+            if (!v)
+                break;
+            i = e;
+        }
+        i = skip_space(data, len, i);
+        if (i < len && data[i] == ',') {
+            i = skip_space(data, len, i + 1);
+            continue;
+        }
+        ok = found && i < len && data[i] == '}' && skip_space(data, len, i + 1) == len;
+        break;
+    }
+    for (size_t k = 0; k < n_keys; k++)
+        bench_free(keys[k]);
+    return ok;
+}

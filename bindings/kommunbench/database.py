@@ -354,6 +354,44 @@ class Database:
         return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json,
                                           lib.bench_import_kolada_json_file)
 
+    def import_kolada_pages(self, pages, source=None, include_deleted=False, name=None):
+        """Import the pages of one Kolada download in one all-or-nothing import.
+
+        `pages` is an iterable of response bodies (bytes), or of (name, bytes) pairs naming each
+        page in errors; a generator that downloads as it is read fits.  Each page is read by the
+        C core as it arrives (no Python objects per row, one page in memory at a time besides
+        the staged values), and all are stored together at the end: a bad page, or an exception
+        raised by the iterable (a download that fails on page 17), leaves the Database as it
+        was.  Returns one ImportReport over all pages."""
+        opts = ffi.new("bench_json_options *")
+        opts.version = lib.BENCH_JSON_OPTIONS_VERSION
+        src = ffi.new("char[]", _ctext(source)) if source is not None else ffi.NULL
+        opts.source = src
+        opts.include_deleted = 1 if include_deleted else 0
+        label = source or name or "<pages>"
+        rep = ffi.new("bench_import_report *")
+        out = ffi.new("bench_import **")
+        with self._lock:  # held for the whole import: no other call changes the Database meanwhile
+            db = self._db()
+            check(lib.bench_import_begin(out, db, _ctext(name or label), opts), db)
+            imp = out[0]
+            try:
+                for k, part in enumerate(pages, 1):
+                    part_name, body = part if isinstance(part, tuple) else (f"{name or label}, page {k}", part)
+                    if not isinstance(body, (bytes, bytearray, memoryview)):
+                        raise InvalidArgumentError(f"page {k}: expected bytes, not {type(body).__name__}")
+                    data = ffi.from_buffer(body)
+                    if lib.bench_import_add_kolada_json(imp, data, len(data), _ctext(part_name)) != lib.BENCH_OK:
+                        break  # the commit reports the error and undoes every page
+            except BaseException:
+                lib.bench_import_rollback(imp)
+                raise
+            status = lib.bench_import_commit(rep, imp)
+            report = ImportReport._from_c(label, rep)
+            if status != lib.BENCH_OK:
+                raise error_from(lib.bench_db_last_error(db), status, errors=report.errors, report=report)
+        return report
+
     def _import_bytes_or_path(self, path_or_bytes, source, opts, from_bytes, from_path):
         rep = ffi.new("bench_import_report *")
         with self._lock:

@@ -18,6 +18,9 @@ any URL is built.  Each response is cached on disk (KOMMUNBENCH_CACHE, or
 a fetch works offline once cached; a cache entry is used only when it is a regular file of this
 user (not a link), within max_bytes and valid JSON, and is fetched again otherwise.
 clear_cache() removes only the client's own entries.  Fetched data is only ever parsed as JSON.
+Each page is handed to the C core as it arrives (Database.import_kolada_pages): all pages of a
+fetch are one all-or-nothing import, so a failed page or download leaves the Database as it was,
+and memory stays near the store's own (one page at a time besides the staged values).
 Write "Källa: Kolada" under the values you show.
 """
 import hashlib
@@ -237,6 +240,11 @@ class KoladaClient:
     def pages(self, path, params=None):
         """All pages of one query, following next_url / next_page (on the base URL's scheme and
         host only); yields parsed JSON."""
+        for _url, _body, page in self._pages(path, params):
+            yield page
+
+    def _pages(self, path, params=None):
+        """(url, body, parsed page) of each page of one query."""
         query = urllib.parse.urlencode({k: v for k, v in (params or {}).items() if v is not None})
         url = f"{self.base_url}/{path.lstrip('/')}" + (f"?{query}" if query else "")
         seen = set()
@@ -249,8 +257,8 @@ class KoladaClient:
                 page = json.loads(body)
             except ValueError as e:
                 raise KoladaError(f"{url}: the answer is not JSON ({e})") from None
-            yield page
             nxt = page.get("next_url") or page.get("next_page") if isinstance(page, dict) else None
+            yield url, body, page
             if nxt is not None and not isinstance(nxt, str):
                 raise KoladaError(f"{url}: next_url is not text")
             url = urllib.parse.urljoin(url, nxt) if nxt else None
@@ -261,23 +269,24 @@ class KoladaClient:
                                       "not followed")
 
     def _collect(self, queries, description):
-        rows = []
+        """The body of each page of the queries, as (name, bytes), in order, with a progress bar;
+        the bodies go to the C core as they are (no Python objects per row are kept)."""
         bar = _progress(len(queries), description, self.progress)
         self._ends = time.monotonic() + self.deadline
         try:
             for path, params in queries:
-                for k, page in enumerate(self.pages(path, params)):
+                for k, (url, body, page) in enumerate(self._pages(path, params)):
                     values = page.get("values") if isinstance(page, dict) else page
                     if not isinstance(values, list):
                         raise KoladaError(f"{path}: expected a list of values")
-                    rows.extend(values)
+                    del page, values  # only the bytes are read again, by the C core
+                    yield url, body
                     if k:              # a query of many pages: the bar grows with them
                         bar.total = (bar.total or 0) + 1
                     bar.update(1)
         finally:
             bar.close()
             self._ends = None
-        return json.dumps({"values": rows}).encode()
 
     # ---- endpoints ----------------------------------------------------------
 
@@ -300,8 +309,7 @@ class KoladaClient:
                     if y:
                         path += "/year/" + ",".join(y)
                     queries.append((path, {"from_date": from_date}))
-        body = self._collect(queries, "Kolada values")
-        return _into(db, body, f"Kolada API ({self.base_url})", include_deleted)
+        return _into(db, self._collect(queries, "Kolada values"), f"Kolada API ({self.base_url})", include_deleted)
 
     def fetch_kpis(self, ids=None, title=None, db=None):
         """KPI metadata (titles; units are read from them) into `db`."""
@@ -321,11 +329,13 @@ class KoladaClient:
                      "Kolada API /municipality_groups")
 
 
-def _into(db, body, source, include_deleted=False):
+def _into(db, pages, source, include_deleted=False):
+    """Import the pages as they arrive, in one all-or-nothing import (a failed download or a bad
+    page leaves `db` as it was)."""
     if db is None:
         from .database import Database
         db = Database()
-    db.last_report = db.import_kolada_json(body, source=source, include_deleted=include_deleted)
+    db.last_report = db.import_kolada_pages(pages, source=source, include_deleted=include_deleted)
     return db
 
 

@@ -216,6 +216,28 @@ static int op_json(bench_db *db)
     return bench_import_kolada_json(NULL, db, json, strlen(json), "j", NULL);
 }
 
+/* a transaction of three parts: data, metadata (edits an existing catalogue entry), data */
+static int op_json_parts(bench_db *db)
+{
+    const char *p1 = "{\"values\":[{\"kpi\":\"NEWJ\",\"municipality\":\"9903\",\"period\":2022,"
+                     "\"values\":[{\"gender\":\"T\",\"value\":1.5,\"count\":1}]}]}";
+    const char *p2 = "{\"values\":[{\"id\":\"X\",\"title\":\"Nytt namn, kr/inv\"}]}";
+    const char *p3 = "{\"values\":[{\"kpi\":\"X\",\"municipality\":\"1490\",\"period\":2022,"
+                     "\"values\":[{\"gender\":\"T\",\"value\":9,\"count\":1}]}]}";
+    bench_import *imp = NULL;
+    int st = bench_import_begin(&imp, db, "parts", NULL);
+    CU_ASSERT_TRUE(st == BENCH_OK ? imp != NULL : imp == NULL);
+    if (st)
+        return st;
+    if ((st = bench_import_add_kolada_json(imp, p1, strlen(p1), "p1")) ||
+        (st = bench_import_add_kolada_json(imp, p2, strlen(p2), "p2")) ||
+        (st = bench_import_add_kolada_json(imp, p3, strlen(p3), "p3"))) {
+        bench_import_rollback(imp);
+        return st;
+    }
+    return bench_import_commit(NULL, imp);
+}
+
 static int op_population(bench_db *db)
 {
     const char *json = "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Kon\",\"type\":\"d\"},"
@@ -323,6 +345,7 @@ static void test_indicator_set(void) { walk("indicator_set", op_indicator_set); 
 static void test_group_set(void) { walk("group_set", op_group_set); }
 static void test_json(void) { walk("import_kolada_json", op_json); }
 static void test_population(void) { walk("import_population", op_population); }
+static void test_json_parts(void) { walk("import transaction (Kolada JSON parts)", op_json_parts); }
 
 static void test_snapshot_open(void)
 {
@@ -447,6 +470,7 @@ int register_alloc_suite(void)
            !CU_add_test(s, "indicator_set", test_indicator_set) ||
            !CU_add_test(s, "group_set", test_group_set) ||
            !CU_add_test(s, "import_kolada_json", test_json) ||
+           !CU_add_test(s, "import transaction (Kolada JSON parts)", test_json_parts) ||
            !CU_add_test(s, "import_population", test_population) ||
            !CU_add_test(s, "snapshot open", test_snapshot_open) ||
            !CU_add_test(s, "frame out-pointer after a failure (BUG)", test_frame_out_on_failure);

@@ -1,5 +1,6 @@
 /* test_json.c -- Kolada JSON (data v2/v3, metadata) and SCB population tables. */
 #include "tests.h"
+#include "internal.h"
 
 static int json(bench_db *db, const char *text, bench_import_report *rep)
 {
@@ -147,6 +148,223 @@ static void test_kolada_errors(void)
     bench_db_free(db);
 }
 
+/* One data page of the transaction tests: kpi TX, kommun `area`, 2022, T = value. */
+static char *page(char *buf, size_t size, const char *area, int value)
+{
+    snprintf(buf, size, "{\"values\":[{\"kpi\":\"TX\",\"municipality\":\"%s\",\"period\":2022,\"values\":"
+             "[{\"gender\":\"T\",\"value\":%d,\"count\":1}]}],\"next_url\":null}", area, value);
+    return buf;
+}
+
+static int add_page(bench_import *imp, const char *area, int value, const char *name)
+{
+    char buf[512];
+    page(buf, sizeof buf, area, value);
+    return bench_import_add_kolada_json(imp, buf, strlen(buf), name);
+}
+
+static void test_import_transaction(void)
+{
+    bench_db *db = new_db();
+    char buf[512];
+    bench_import_report rep;
+    CU_ASSERT_EQUAL(json(db, page(buf, sizeof buf, "1490", 1), NULL), BENCH_OK);
+    fingerprint before = take_fingerprint(db);
+    char *dump_before = dump_values(db);
+    const char *areas[] = {"0114", "0115", "0117", "0120", "0123"};
+    /* three pages committed: one import, counted over all parts */
+    bench_import *imp = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(imp);
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(add_page(imp, areas[i], 10 + i, "p"),
+                        BENCH_OK);
+    CU_ASSERT_EQUAL(take_fingerprint(db).count, before.count); /* values are stored by the commit */
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_OK);
+    CU_ASSERT_EQUAL(rep.rows_read, 3);
+    CU_ASSERT_EQUAL(rep.accepted, 3);
+    CU_ASSERT_EQUAL(value_of(db, "TX", "0117", "2022", BENCH_GENDER_T), 12);
+    observation o;
+    CU_ASSERT_EQUAL(lookup(db, "TX", "0115", "2022", BENCH_GENDER_T, BENCH_KIND_UTFALL, &o), 1);
+    CU_ASSERT_STRING_EQUAL(o.source, "Kolada API");
+    bench_db_free(db);
+
+    /* a failure on a late page: the first pages, a metadata page and new codes are all undone */
+    db = new_db();
+    CU_ASSERT_EQUAL(json(db, page(buf, sizeof buf, "1490", 1), NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "TX", "Gammal titel", NULL, BENCH_DIRECTION_KEEP), BENCH_OK);
+    before = take_fingerprint(db);
+    free(dump_before);
+    dump_before = dump_values(db);
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "9901", 5, "page 1"),
+                    BENCH_OK);
+    const char *meta = "{\"values\":[{\"id\":\"TX\",\"title\":\"Ny titel\"}]}";
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, meta, strlen(meta), "page 2"), BENCH_OK);
+    const char *bad = "{\"values\":[\n{\"kpi\":\"TX\",\"municipality\":\"0114\",\"period\":2022,\"values\":[{\"gender\":\"Q\"}]}]}";
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, bad, strlen(bad), "page 3"), BENCH_EPARSE);
+    const bench_error *e = bench_db_last_error(db);
+    CU_ASSERT_STRING_EQUAL(e->file, "page 3");
+    CU_ASSERT_PTR_NOT_NULL(strstr(e->message, "values[0].values[0].gender"));
+    /* later parts are refused with the first error; the commit rolls back */
+    CU_ASSERT_EQUAL(add_page(imp, "0115", 5, "page 4"),
+                    BENCH_EPARSE);
+    CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, "page 3");
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(rep.accepted, 0);
+    CU_ASSERT_TRUE(rep.n_errors >= 1);
+    CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, "page 3");
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    char *dump_after = dump_values(db);
+    CU_ASSERT_STRING_EQUAL(dump_before, dump_after);
+    free(dump_after);
+    const char *title = NULL;
+    CU_ASSERT_EQUAL(bench_indicator_info(&title, NULL, NULL, db, "TX"), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(title ? title : "", "Gammal titel"); /* the metadata page is undone */
+
+    /* a rollback undoes committed-looking parts too */
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, meta, strlen(meta), NULL), BENCH_OK);
+    bench_import_rollback(imp);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    bench_import_rollback(NULL);
+
+    /* one key on two pages with different values: refused at the commit, naming both parts */
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0123", 5, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 6, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "part 3, values[0]: the same kpi, municipality, "
+                                                                    "period and gender as part 1, values[0]"));
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+
+    /* argument errors */
+    CU_ASSERT_EQUAL(bench_import_begin(NULL, db, "x", NULL), BENCH_EINVAL);
+    imp = (bench_import *)db;
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, NULL, "x", NULL), BENCH_EINVAL);
+    CU_ASSERT_PTR_NULL(imp);
+    bench_json_options opts = BENCH_JSON_OPTIONS_INIT;
+    opts.version = 99;
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", &opts), BENCH_EINVAL);
+    opts.version = BENCH_JSON_OPTIONS_VERSION;
+    opts.source = "a\tb"; /* a label with a control character */
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", &opts), BENCH_EINVAL);
+    CU_ASSERT_PTR_NULL(imp);
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(NULL, "{}", 2, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, NULL, 5, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_commit(NULL, imp), BENCH_EINVAL);
+    /* a part larger than max_input_bytes */
+    bench_db_options lim = BENCH_DB_OPTIONS_INIT;
+    lim.max_input_bytes = 20;
+    CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, "big"),
+                    BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_ELIMIT);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    free(dump_before);
+    bench_db_free(db);
+}
+
+static bool count_rows(void *payload, const struct cJSON *row, size_t i)
+{
+    (void)row;
+    size_t *n = payload;
+    CU_ASSERT_EQUAL(i, *n);
+    (*n)++;
+    return true;
+}
+
+/* json_stream_values takes well-formed responses only, leaving everything else to json_parse */
+static void test_stream_values(void)
+{
+    struct { const char *text; bool ok; size_t rows; } cases[] = {
+        {"{\"values\":[]}", true, 0},
+        {" [ ] ", true, 0},
+        {"\xEF\xBB\xBF[{\"a\":1}, 2 ,\"x\"]\n", true, 3},
+        {"{\"count\":2,\"next\":{\"a\":[1,\"]}\"]},\"values\":[{},{}],\"x\":null}", true, 2},
+        {"{\"\\u0076alues\":[{}]}", true, 1},
+        {"{\"values\":[1,]}", false, 0},
+        {"{\"values\":[{}] , }", false, 0},
+        {"{}", false, 0},
+        {"[]x", false, 0},
+        {"{\"a\":1,\"a\":2,\"values\":[]}", false, 0},
+        {"{\"values\":[1 2]}", false, 0},
+        {"{\"values\":{}}", false, 0},
+        {"{\"count\":1}", false, 0},
+        {"{\"values\":[1],\"next\":tru}", false, 0},
+        {"{\"values\":[1,2", false, 0},
+        {"", false, 0},
+        {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+         false, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = 0;
+        bool ok = json_stream_values(cases[i].text, strlen(cases[i].text), 64, 1000, count_rows, &n);
+        if (ok != cases[i].ok)
+            fprintf(stderr, "\n  stream case %zu: %d\n", i, ok);
+        CU_ASSERT_EQUAL(ok, cases[i].ok);
+        if (ok)
+            CU_ASSERT_EQUAL(n, cases[i].rows);
+    }
+}
+
+/* Rows read one at a time give what the whole tree gave; a problem anywhere is reported as before */
+static void test_kolada_rows_streamed(void)
+{
+    enum { N = 5000 };
+    size_t size = 64 + (size_t)N * 160;
+    char *big = malloc(size), *p = big;
+    p += sprintf(p, "{\"count\":%d,\"next_url\":null,\"values\":[", N);
+    for (int i = 0; i < N; i++)
+        p += sprintf(p, "%s\n{\"kpi\":\"N%05d\",\"municipality\":\"1490\",\"period\":%d,\"values\":[{\"gender\":\"T\","
+                        "\"value\":%d.5,\"count\":1},{\"gender\":\"K\",\"value\":null,\"status\":\"..\"}]}",
+                     i ? "," : "", 10000 + i % 100, 1990 + i / 100, i);
+    p += sprintf(p, "],\"x\":[\"]\"]}");
+    bench_db *db = new_db();
+    bench_import_report rep;
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, strlen(big), "big.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(rep.rows_read, 2 * N);
+    CU_ASSERT_EQUAL(rep.accepted, 2 * N);
+    CU_ASSERT_EQUAL(rep.missing, N);
+    CU_ASSERT_EQUAL(value_of(db, "N10007", "1490", "2021", BENCH_GENDER_T), 3107.5);
+    observation o;
+    CU_ASSERT_EQUAL(lookup(db, "N10007", "1490", "2021", BENCH_GENDER_K, BENCH_KIND_UTFALL, &o), 1);
+    CU_ASSERT_EQUAL(o.status, status_code("sekretess"));
+    bench_db_free(db);
+
+    /* a bad row early and malformed JSON later: the syntax error is reported, at its place */
+    db = new_db();
+    fingerprint before = take_fingerprint(db);
+    char *gender = strstr(big, "\"gender\":\"T\"");
+    gender[10] = 'Q';
+    char *late = strstr(big + strlen(big) / 2, "\"count\":1}");
+    memcpy(late, "\"count\":1 ", 10);
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
+    const bench_error *e = bench_db_last_error(db);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e->message, "malformed JSON"));
+    CU_ASSERT_TRUE(e->line > N / 2);
+    CU_ASSERT_EQUAL(rep.accepted, 0);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    /* the bad row alone: its path */
+    memcpy(late, "\"count\":1}", 10);
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "values[0].values[0].gender"));
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    /* a top-level key given twice after the rows */
+    gender[10] = 'T';
+    strcpy(big + strlen(big) - 1, ",\"count\":3}");
+    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "the top-level key \"count\" appears twice"));
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    free(big);
+    bench_db_free(db);
+}
+
 static void test_population(void)
 {
     bench_db *db = new_db();
@@ -203,5 +421,8 @@ int register_json_suite(void)
     CU_pSuite s = CU_add_suite("json", NULL, NULL);
     return !s || !CU_add_test(s, "Kolada data v3 and v2", test_kolada_data) ||
            !CU_add_test(s, "Kolada metadata", test_kolada_metadata) ||
-           !CU_add_test(s, "Kolada errors", test_kolada_errors) || !CU_add_test(s, "SCB population", test_population);
+           !CU_add_test(s, "Kolada errors", test_kolada_errors) ||
+           !CU_add_test(s, "import transaction of many parts", test_import_transaction) ||
+           !CU_add_test(s, "json_stream_values", test_stream_values) ||
+           !CU_add_test(s, "Kolada rows read one at a time", test_kolada_rows_streamed) || !CU_add_test(s, "SCB population", test_population);
 }
