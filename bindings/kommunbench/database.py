@@ -903,6 +903,7 @@ class Database:
         published it.  "KPI": SCB's konsumentprisindex, annual averages, 1980=100.  "PKV" is not
         shipped (NotFoundError says why); import it as an indicator and give its id to deflate."""
         from .prices import price_index
+        self._db()  # a closed Database says so, as every method does
         return price_index(name)
 
     def deflate(self, indicator, index, base, store_as=None, title=None, unit=None,
