@@ -145,3 +145,22 @@ def test_real_kolada_kr_series(kolada_ddf):
         # before 2006 there is no shipped KPI: missing, not 0
         early = df[df["period"].astype(str) < "2006"]
         assert len(early) and (early["status"].astype(str) == "no_denominator").all()
+
+
+def test_command_line(tmp_path):
+    import subprocess
+    import sys
+    snap = tmp_path / "db.kbsnap"
+    with kb.Database() as d:
+        d.import_csv(CSV.encode(), source="test")
+        d.save(snap)
+    r = subprocess.run([sys.executable, "-m", "kommunbench", "deflate", str(snap), "C", "--base", "2022",
+                        "--store-as", "C_FP"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "C_FP = C × KPI(2022) / KPI(år), fasta priser (2022)" in r.stdout
+    with kb.Database.open(snap) as back:
+        v = back.values("C_FP").set_index(["area", "period"])["value"]
+        assert v[("1490", "2021")] == pytest.approx(1100 * 371.91 / 343.19)
+    r = subprocess.run([sys.executable, "-m", "kommunbench", "deflate", str(snap), "C", "--base", "1999",
+                        "--store-as", "C_FP"], capture_output=True, text=True)
+    assert r.returncode == 1 and "1999" in r.stderr
