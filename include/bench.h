@@ -1037,7 +1037,9 @@ typedef struct bench_deflate_options {
  * With store_as the result is stored like bench_ratio()'s (see "Stored
  * results" there): an ordinary indicator with title "<title>, fasta priser
  * (<base>)", the indicator's unit and direction unless given, and "derived"
- * "N31001 × KPI(2022) / KPI(år)".  BENCH_ENOTFOUND for an unknown indicator
+ * "N31001 × KPI(2022) / KPI(år), fasta priser (2022)"; intervals stored
+ * before under that id ("<id>:ci_low", "<id>:ci_high") are emptied.
+ * BENCH_ENOTFOUND for an unknown indicator
  * or index, an index without Riket values, or no index value for the base
  * year; BENCH_EINVAL for bad options (a given series with a period that is
  * not a year, a value that is not positive, a year twice; both or neither of

@@ -146,7 +146,19 @@ static bench_status store(bench_db *db, const char *id, size_t id_len, obs_colum
             staged->indicator[i] = (uint16_t)ind;
             staged->source[i] = (uint16_t)src;
         }
-        st = db_replace_indicators(db, &ind, staged, 1);
+        /* intervals stored before under this id (per_capita with ci) no longer belong to it */
+        uint32_t inds[3] = {ind};
+        obs_columns adds[3] = {*staged};
+        size_t n = 1;
+        static const char *const suffix[] = {":ci_low", ":ci_high"};
+        for (size_t p = 0; p < 2; p++) {
+            char part_id[160];
+            int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
+            int64_t k = indicator_find(db, part_id, (size_t)len);
+            if (k >= 0 && db->ind_meta[k].derived)
+                inds[n++] = (uint32_t)k;
+        }
+        st = db_replace_indicators(db, inds, adds, n);
     }
     if (st) {
         db_mark_rollback(db, mark);

@@ -141,6 +141,32 @@ static void test_store_as(void)
     bench_db_free(db);
 }
 
+/* a result stored before with intervals under the same id: the intervals go */
+static void test_store_over_intervals(void)
+{
+    bench_db *db = cost_db();
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\nN01951,1490,2021,T,100000\n",
+                                      NULL, NULL), BENCH_OK);
+    bench_per_capita_options p = BENCH_PER_CAPITA_INIT;
+    p.indicator = "C";
+    p.scale = 1000;
+    p.store_as = "CS";
+    p.ci = 0.95;
+    bench_frame *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &p), BENCH_OK);
+    bench_frame_free(f);
+    observation ob;
+    CU_ASSERT_EQUAL(lookup(db, "CS:ci_low", "1490", "2021", BENCH_GENDER_T, BENCH_KIND_UTFALL, &ob), 1);
+    bench_deflate_options o = series_options("2022");
+    o.store_as = "CS";
+    CU_ASSERT_EQUAL_FATAL(bench_deflate(&f, db, &o), BENCH_OK);
+    bench_frame_free(f);
+    CU_ASSERT_EQUAL(lookup(db, "CS:ci_low", "1490", "2021", BENCH_GENDER_T, BENCH_KIND_UTFALL, &ob), 0);
+    CU_ASSERT_EQUAL(lookup(db, "CS:ci_high", "1490", "2021", BENCH_GENDER_T, BENCH_KIND_UTFALL, &ob), 0);
+    CU_ASSERT_DOUBLE_EQUAL(value_of(db, "CS", "1490", "2021", BENCH_GENDER_T), 1100 * 371.91 / 343.19, 1e-9);
+    bench_db_free(db);
+}
+
 static void expect(bench_db *db, bench_deflate_options *o, int code, const char *in_message)
 {
     bench_frame *f = (bench_frame *)db;
@@ -279,6 +305,7 @@ int register_deflate_suite(void)
     return !s || !CU_add_test(s, "value x index[base] / index[year]", test_rule) ||
            !CU_add_test(s, "an imported index (Riket)", test_index_indicator) ||
            !CU_add_test(s, "store_as: an ordinary indicator", test_store_as) ||
+           !CU_add_test(s, "store_as over a result with intervals", test_store_over_intervals) ||
            !CU_add_test(s, "errors", test_errors) ||
            !CU_add_test(s, "shipped KPI", test_shipped_kpi) ||
            !CU_add_test(s, "Kolada n31001 in fixed prices", test_real_kr_series);
