@@ -64,8 +64,8 @@ package: venv $(VENV)/.package
 
 # ---- the library -----------------------------------------------------------
 
-libbench/datasets_data.c: datasets/areas.csv datasets/indicators.csv datasets/seed_figures.csv datasets/embed.py
-	$(PYTHON) datasets/embed.py $@ datasets/areas.csv datasets/indicators.csv datasets/seed_figures.csv
+libbench/datasets_data.c: datasets/areas.csv datasets/indicators.csv datasets/seed_figures.csv datasets/price_index.csv datasets/embed.py
+	$(PYTHON) datasets/embed.py $@ datasets/areas.csv datasets/indicators.csv datasets/seed_figures.csv datasets/price_index.csv
 
 build/obj/%.o: libbench/%.c include/bench.h libbench/internal.h | deps
 	@mkdir -p $(dir $@)

@@ -540,9 +540,11 @@ BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, benc
 
 /**
  * A dataset embedded in the library: "areas" (the area catalogue),
- * "indicators" (title, unit and direction of known Kolada KPIs) or
+ * "indicators" (title, unit and direction of known Kolada KPIs),
  * "seed_figures" (figures transcribed from Borås and Tyresö reports, in the
- * KOLADA CSV layout with title, unit and source columns).  *out_data is
+ * KOLADA CSV layout with title, unit and source columns) or "price_index"
+ * (price index series by year, CSV: series, period, value, base, as_of,
+ * source; SCB's KPI 1980=100, annual averages).  *out_data is
  * static, never freed, and NUL-terminated.  BENCH_ENOTFOUND for other names.
  */
 BENCH_EXPORT bench_status bench_dataset(const char **out_data, size_t *out_len, const char *name);
@@ -1046,6 +1048,64 @@ typedef struct bench_similar_options {
  * The caller owns *out and releases it with bench_frame_free().
  */
 BENCH_EXPORT bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_options *opts);
+
+/* ------------------------------------------------------------------ */
+/* Fixed prices                                                         */
+/* ------------------------------------------------------------------ */
+
+#define BENCH_DEFLATE_VERSION 1
+
+/**
+ * What bench_deflate() turns into fixed prices, and with which index.  The
+ * index is either an indicator in the database (its utfall values for Riket,
+ * area 0000, gender T, in periods that are years) or a series given here
+ * (index_periods and index_values, n_index of each: year labels such as
+ * "2022" and positive numbers, none twice), e.g. SCB's KPI as
+ * bench_dataset("price_index") ships it.  The caller keeps the strings and
+ * arrays alive for the call only.
+ */
+typedef struct bench_deflate_options {
+    unsigned int version;                  /**< BENCH_DEFLATE_VERSION */
+    const char *indicator;                 /**< the series in current prices, e.g. "N31001" */
+    const char *index;                     /**< an indicator holding the index; NULL: the series below */
+    const char *const *index_periods;      /**< years of a given series ("2006" ... "2023") */
+    const double *index_values;            /**< its values, each > 0 */
+    size_t n_index;                        /**< entries of both arrays (1 to 1000) */
+    const char *index_label;               /**< how texts name the index, e.g. "KPI"; NULL: its id */
+    const char *base;                      /**< the base year, e.g. "2022": results in its prices */
+    const char *store_as;                  /**< store the result under this id; NULL: do not store */
+    const char *title;                     /**< stored title; NULL: "<title>, fasta priser (<base>)" */
+    const char *unit;                      /**< stored unit; NULL: the indicator's */
+    int direction;                         /**< a bench_direction or BENCH_DIRECTION_INHERIT */
+} bench_deflate_options;
+
+#define BENCH_DEFLATE_INIT { BENCH_DEFLATE_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, \
+                             NULL, BENCH_DIRECTION_INHERIT }
+
+/**
+ * Fixed prices: result = value × index[base] / index[year], where year is the
+ * year a value's period begins with (2024-T1 uses 2024's index).  Only utfall
+ * values are deflated.  The frame has columns indicator, area, period, gender
+ * (CODE), value, index (the index of the value's year, NaN when there is
+ * none), result (F64), status (CODE), source (CODE, the value's): status is
+ * the value's own status when it is missing (result NaN, never 0), else
+ * no_denominator when the index has no positive value for the year.  Frame
+ * meta: "method" ("fasta priser (2022), KPI"), "base", "index" (the label),
+ * "base_index" (index[base]), "derived" (the formula), "title" and "unit".
+ * With store_as the result is stored like bench_ratio()'s (see "Stored
+ * results" there): an ordinary indicator with title "<title>, fasta priser
+ * (<base>)", the indicator's unit and direction unless given, and "derived"
+ * "N31001 × KPI(2022) / KPI(år), fasta priser (2022)"; intervals stored
+ * before under that id ("<id>:ci_low", "<id>:ci_high") are emptied.
+ * BENCH_ENOTFOUND for an unknown indicator
+ * or index, an index without Riket values, or no index value for the base
+ * year; BENCH_EINVAL for bad options (a given series with a period that is
+ * not a year, a value that is not positive, a year twice; both or neither of
+ * index and the series; a store_as that is the indicator, the index or an
+ * indicator with imported values).  All or nothing.
+ * The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_options *opts);
 
 #ifdef __cplusplus
 }

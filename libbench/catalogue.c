@@ -12,6 +12,8 @@ extern const unsigned char bench_dataset_indicators[];
 extern const size_t bench_dataset_indicators_len;
 extern const unsigned char bench_dataset_seed_figures[];
 extern const size_t bench_dataset_seed_figures_len;
+extern const unsigned char bench_dataset_price_index[];
+extern const size_t bench_dataset_price_index_len;
 
 bench_status bench_dataset(const char **out_data, size_t *out_len, const char *name)
 {
@@ -26,6 +28,9 @@ bench_status bench_dataset(const char **out_data, size_t *out_len, const char *n
     } else if (strcmp(name, "seed_figures") == 0) {
         *out_data = (const char *)bench_dataset_seed_figures;
         *out_len = bench_dataset_seed_figures_len;
+    } else if (strcmp(name, "price_index") == 0) {
+        *out_data = (const char *)bench_dataset_price_index;
+        *out_len = bench_dataset_price_index_len;
     } else {
         return BENCH_ENOTFOUND;
     }

@@ -12,6 +12,7 @@ representation of its own) and are saved the same way in a headless run.
 """
 import io
 import math
+import re
 import textwrap
 
 import matplotlib
@@ -77,6 +78,12 @@ def _caption(fig, text):
 
 def _title(ax, text):
     ax.set_title("\n".join(textwrap.wrap(text, 95)), fontsize=8, loc="left")
+
+
+def _fixed_prices(title, derived):
+    """A deflated series says so in its title: "fasta priser (2022)", from how it was made."""
+    m = re.search(r"fasta priser \(\d{4}\)", derived or "")
+    return f"{title}, {m.group(0)}" if m and title and "fasta priser" not in title else title
 
 
 def _number(v, decimals=1):
@@ -173,7 +180,7 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
                 color="#000000", transform=ax.get_yaxis_transform())
     ax.set_ylabel(unit or "", fontsize=7)
     ax.tick_params(axis="y", labelsize=7)
-    what = comparison.params.get("title") or comparison.indicator
+    what = _fixed_prices(comparison.params.get("title") or comparison.indicator, comparison.params.get("derived"))
     _title(ax, title or f"{what} – {comparison.period}, {area_set_words(comparison)}")
     top = t["value"].max() if len(t) else 1.0
     ymax = max(top * 1.18, mean * 1.15 if not math.isnan(mean) else 0, 1e-9) if len(t) else 1
@@ -514,6 +521,7 @@ def trend_of(db, indicator, focus, peers=None, gender="T", source=None, min_peer
     if len(target):
         series["Målvärde"] = values_series(target)
     title = (catalogue.loc[indicator, "title"] if indicator in catalogue.index else "") or indicator
+    title = _fixed_prices(title, catalogue.loc[indicator, "derived"] if indicator in catalogue.index else "")
     unit = catalogue.loc[indicator, "unit"] if indicator in catalogue.index else ""
     if source is None:
         v = db.values(indicator, gender=gender, kind=None)

@@ -5,6 +5,7 @@
     kommunbench export db.kbsnap out.csv|out.xlsx [--indicator U33401] [--area 1490]
     kommunbench per-capita db.kbsnap N01990 --store-as ASYL1000 [--scale 1000] [--population-period previous]
     kommunbench ratio db.kbsnap N31001 N28811 --store-as KR_PER_BRUKARE [--scale 1]
+    kommunbench deflate db.kbsnap N31001 --base 2022 --store-as N31001_FP [--index KPI]
     kommunbench pack --focus 1490 [--peers "Större stad"] [--indicators U33401,U35400] [--snapshot S] [--out out]
     kommunbench --version
 
@@ -226,6 +227,13 @@ def cmd_ratio(args):
     return _store_normalized(db, args, df)
 
 
+def cmd_deflate(args):
+    db = _open(args.snapshot)
+    df = db.deflate(args.indicator, args.index, args.base, store_as=args.store_as, title=args.title,
+                    unit=args.unit)
+    return _store_normalized(db, args, df)
+
+
 def cmd_pack(args):
     from .pack import build_focus_pack, default_focus, summary_text
     db = _open(args.snapshot) if args.snapshot else Database(with_datasets=True)
@@ -296,6 +304,15 @@ def parser():
     r.add_argument("--title")
     r.add_argument("--unit")
     r.set_defaults(run=cmd_ratio)
+    d = sub.add_parser("deflate", help="store an indicator in fixed prices (fasta priser) in the snapshot")
+    d.add_argument("snapshot")
+    d.add_argument("indicator")
+    d.add_argument("--base", required=True, help="the year whose prices the result is in, e.g. 2022")
+    d.add_argument("--index", default="KPI", help="KPI (shipped, SCB) or an indicator id in the snapshot")
+    d.add_argument("--store-as", required=True, help="the id of the stored result, e.g. N31001_FP")
+    d.add_argument("--title")
+    d.add_argument("--unit")
+    d.set_defaults(run=cmd_deflate)
     k = sub.add_parser("pack", help="build the omvärldsbevakning pack for focus kommuner (HTML, PNG, SVG)")
     k.add_argument("--snapshot", help="default: the seed figures shipped with kommunbench")
     k.add_argument("--focus", help="kommun codes, e.g. 1490 or 1490,0138 (default: the kommuner with "

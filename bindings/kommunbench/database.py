@@ -949,3 +949,74 @@ class Database:
         """K − M gap and K/M ratio per area and period."""
         from .analysis import gender_gap
         return gender_gap(self, indicator, period, area)
+
+    # ---- fixed prices -------------------------------------------------------------
+
+    def price_index(self, name="KPI"):
+        """A shipped price index: DataFrame of period and value, attrs["source"] naming who
+        published it.  "KPI": SCB's konsumentprisindex, annual averages, 1980=100.  "PKV" is not
+        shipped (NotFoundError says why); import it as an indicator and give its id to deflate."""
+        from .prices import price_index
+        self._db()  # a closed Database says so, as every method does
+        return price_index(name)
+
+    def deflate(self, indicator, index, base, store_as=None, title=None, unit=None,
+                direction="inherit"):
+        """Fixed prices: value × index[base] / index[year], the year being the one a value's
+        period begins with (a tertial uses its year's index).
+
+        index: the id of an indicator in the database (its yearly utfall values for Riket,
+        0000, gender T), "KPI" (the shipped series, see price_index), or a DataFrame with
+        columns period and value.  base: the year whose prices the result is in (2022 or
+        "2022").  store_as: also store the result as an ordinary indicator (compare, charts,
+        save ...), titled "<title>, fasta priser (<base>)" unless title is given.
+        Returns a DataFrame with value, index, result and status, like per_capita: a missing
+        value keeps its status, a year without an index is "no_denominator", never 0.
+        df.attrs["method"] says "fasta priser (2022), KPI"."""
+        keep = _Strings()
+        opts = ffi.new("bench_deflate_options *")
+        opts.version = lib.BENCH_DEFLATE_VERSION
+        opts.indicator = keep(indicator)
+        series = None
+        label = None
+        if isinstance(index, pd.DataFrame):
+            series = index
+            label = index.attrs.get("name")
+        elif isinstance(index, str) and not self._has_indicator(index):
+            series = self.price_index(index)
+            label = series.attrs["name"]
+        elif isinstance(index, str):
+            opts.index = keep(index)
+        else:
+            raise InvalidArgumentError(f"index: expected an indicator id, \"KPI\" or a DataFrame of "
+                                       f"period and value, got {type(index).__name__}")
+        if series is not None:
+            if not {"period", "value"} <= set(series.columns):
+                raise InvalidArgumentError("index: a DataFrame needs the columns period and value")
+            periods = [keep(str(p)) for p in series["period"]]
+            arr_p = ffi.new("const char *[]", periods or 1)
+            arr_v = ffi.new("double[]", [float(v) for v in series["value"]] or 1)
+            keep.keep.extend([arr_p, arr_v])
+            opts.index_periods, opts.index_values, opts.n_index = arr_p, arr_v, len(periods)
+        opts.index_label = keep(label)
+        if isinstance(base, bool) or not isinstance(base, (int, str)):
+            raise InvalidArgumentError(f"base: expected a year such as 2022, got {base!r}")
+        opts.base = keep(str(base))
+        opts.store_as, opts.title, opts.unit = keep(store_as), keep(title), keep(unit)
+        opts.direction = _stored_direction(direction)
+        out = ffi.new("bench_frame **")
+        with self._lock:
+            db = self._db()
+            check(lib.bench_deflate(out, db, opts), db)
+        frame = Frame(out[0])
+        df = frame.to_pandas()
+        df.attrs.update(method=frame.meta("method"), base=frame.meta("base"), index=frame.meta("index"),
+                        base_index=float(frame.meta("base_index")), derived=frame.meta("derived"),
+                        title=frame.meta("title"), unit=frame.meta("unit"), caption=PROCESSED_CAPTION)
+        if series is not None and series.attrs.get("source"):
+            df.attrs["index_source"] = series.attrs["source"]
+        return df
+
+    def _has_indicator(self, id):
+        with self._lock:
+            return lib.bench_indicator_info(ffi.NULL, ffi.NULL, ffi.NULL, self._db(), id.encode()) == lib.BENCH_OK

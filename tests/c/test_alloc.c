@@ -99,6 +99,24 @@ static int op_ratio_store(bench_db *db)
     return frame_result(st, f);
 }
 
+/* fixed prices with a given index series, stored: all or nothing */
+static int op_deflate_store(bench_db *db)
+{
+    const char *years[] = {"2021", "2022"};
+    const double kpi[] = {343.19, 371.91};
+    bench_deflate_options o = BENCH_DEFLATE_INIT;
+    o.indicator = "X";
+    o.index_periods = years;
+    o.index_values = kpi;
+    o.n_index = 2;
+    o.index_label = "KPI";
+    o.base = "2022";
+    o.store_as = "XFP";
+    bench_frame *f = (bench_frame *)db;
+    int st = bench_deflate(&f, db, &o);
+    return frame_result(st, f);
+}
+
 static int op_similar(bench_db *db)
 {
     const char *inds[] = {"X", "N01951"};
@@ -305,6 +323,7 @@ static void walk(const char *name, operation op)
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "NEWX"), BENCH_ENOTFOUND);
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XPC"), BENCH_ENOTFOUND); /* store_as */
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XR"), BENCH_ENOTFOUND);
+            CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XFP"), BENCH_ENOTFOUND); /* deflate */
             /* and still usable: the operation itself now succeeds, and an import works */
             CU_ASSERT_EQUAL(op(db), BENCH_OK);
             CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nY,1490,2022,1\n", NULL, NULL), BENCH_OK);
@@ -332,6 +351,7 @@ static void test_per_capita(void) { walk("per_capita", op_per_capita); }
 static void test_per_capita_band(void) { walk("per_capita (age band)", op_per_capita_band); }
 static void test_per_capita_store(void) { walk("per_capita (store_as)", op_per_capita_store); }
 static void test_ratio_store(void) { walk("ratio (store_as)", op_ratio_store); }
+static void test_deflate_store(void) { walk("deflate (store_as)", op_deflate_store); }
 static void test_compare(void) { walk("compare", op_compare); }
 static void test_similar(void) { walk("similar", op_similar); }
 static void test_compare_group(void) { walk("compare (groups)", op_compare_group); }
@@ -458,6 +478,7 @@ int register_alloc_suite(void)
            !CU_add_test(s, "per_capita (age band)", test_per_capita_band) ||
            !CU_add_test(s, "per_capita (store_as)", test_per_capita_store) ||
            !CU_add_test(s, "ratio (store_as)", test_ratio_store) ||
+           !CU_add_test(s, "deflate (store_as)", test_deflate_store) ||
            !CU_add_test(s, "similar", test_similar) ||
            !CU_add_test(s, "compare", test_compare) ||
            !CU_add_test(s, "compare (groups)", test_compare_group) ||

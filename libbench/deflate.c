@@ -1,0 +1,364 @@
+/* deflate.c -- fixed prices: value × index[base] / index[year], with a price index that is an
+ * indicator in the database or a series given by the caller (SCB's KPI as shipped). */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIRST_YEAR 1800
+#define YEARS 400 /* 1800 ... 2199 */
+#define MAX_INDEX 1000
+
+/* A period label's year: the digits it begins with ("2024-T1" -> 2024), or -1. */
+static long label_year(const char *label)
+{
+    if (!label || !(label[0] >= '0' && label[0] <= '9'))
+        return -1;
+    char *end = NULL;
+    long y = strtol(label, &end, 10);
+    if (end - label != 4 || y < FIRST_YEAR || y >= FIRST_YEAR + YEARS)
+        return -1;
+    return y;
+}
+
+/* Whether a label is a year and nothing else ("2022", not "2022-T1"). */
+static bool is_year(const char *label)
+{
+    return label_year(label) >= 0 && label[4] == '\0';
+}
+
+/* The index by year (NaN where there is none) from the options. */
+static bench_status index_by_year(double *by_year, bench_db *db, const bench_deflate_options *o, int64_t *out_ind)
+{
+    for (size_t y = 0; y < YEARS; y++)
+        by_year[y] = NAN;
+    *out_ind = -1;
+    if (o->index) {
+        int64_t k = db_find(db, CODE_INDICATOR, o->index);
+        if (k < 0)
+            return DB_FAIL(db, BENCH_ENOTFOUND, "bench_deflate: index \"%s\" is not in the database", o->index);
+        *out_ind = k;
+        int64_t riket = db_find(db, CODE_AREA, "0000");
+        const obs_columns *c = &db->obs;
+        bool any = false;
+        uint16_t have_source[YEARS] = {0};
+        bool have[YEARS] = {false};
+        for (size_t r = 0; r < c->n; r++) {
+            if (c->indicator[r] != k || (int64_t)c->area[r] != riket || c->gender[r] != BENCH_GENDER_T ||
+                c->kind[r] != BENCH_KIND_UTFALL)
+                continue;
+            const char *label = db->periods.strs[c->period[r]];
+            if (!is_year(label))
+                continue;
+            any = true;
+            size_t y = (size_t)(label_year(label) - FIRST_YEAR);
+            /* with several sources for a year, the one imported most recently wins */
+            if (have[y] && !source_newer(db, c->source[r], have_source[y]))
+                continue;
+            have[y] = true;
+            have_source[y] = c->source[r];
+            double v = c->value[r];
+            by_year[y] = c->status[r] == BENCH_OBS_OK && isfinite(v) && v > 0 ? v : NAN;
+        }
+        if (!any)
+            return DB_FAIL(db, BENCH_ENOTFOUND,
+                           "bench_deflate: index %s has no yearly values for Riket (0000): import them first",
+                           db->indicators.strs[k]);
+        return BENCH_OK;
+    }
+    for (size_t i = 0; i < o->n_index; i++) {
+        const char *label = o->index_periods[i];
+        if (!is_year(label))
+            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: index period \"%s\" is not a year such as \"2022\"",
+                           label ? label : "(null)");
+        double v = o->index_values[i];
+        if (!(isfinite(v) && v > 0))
+            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: index value %g for %s is not a positive number", v,
+                           label);
+        size_t y = (size_t)(label_year(label) - FIRST_YEAR);
+        if (!isnan(by_year[y]))
+            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: the index has %s twice", label);
+        by_year[y] = v;
+    }
+    return BENCH_OK;
+}
+
+/* The rows of a stored result: per key the value's most recent source (rows sorted by key). */
+static bench_status stage(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
+                          const double *result, const uint32_t *status)
+{
+    const obs_columns *o = &db->obs;
+    memset(out, 0, sizeof *out);
+    bench_status st = obs_reserve(out, n ? n : 1);
+    if (st)
+        return st;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = rows[i];
+        bool same_key = w && o->area[r] == out->area[w - 1] && o->period[r] == out->period[w - 1] &&
+                        o->gender[r] == out->gender[w - 1];
+        size_t k = w;
+        if (same_key) {
+            if (!source_newer(db, o->source[r], out->source[w - 1]))
+                continue;
+            k = w - 1;
+        } else {
+            w++;
+        }
+        out->indicator[k] = 0;
+        out->area[k] = o->area[r];
+        out->period[k] = o->period[r];
+        out->gender[k] = o->gender[r];
+        out->source[k] = o->source[r];
+        out->kind[k] = BENCH_KIND_UTFALL;
+        out->value[k] = result[i];
+        out->status[k] = (uint8_t)status[i];
+        out->count[k] = o->count[r];
+    }
+    out->n = w;
+    return BENCH_OK;
+}
+
+/* Store the staged rows as indicator `id` with its catalogue entry; all or nothing. */
+static bench_status store(bench_db *db, const char *id, size_t id_len, obs_columns *staged, const char *title,
+                          const char *unit, const char *derived, int direction)
+{
+    char source[4200];
+    int source_len = snprintf(source, sizeof source, "Bearbetning: %s", derived);
+    if (source_len > 4096)
+        source_len = 4096;
+    char *t = bench_strndup(title, strlen(title));
+    char *u = unit ? bench_strndup(unit, strlen(unit)) : NULL;
+    char *d = bench_strndup(derived, strlen(derived));
+    bench_status st = !t || !d || (unit && !u) ? BENCH_ENOMEM : BENCH_OK;
+    db_mark mark = db_mark_take(db);
+    uint32_t ind = 0, src = 0;
+    if (!st)
+        st = db_intern_indicator(db, id, id_len, &ind);
+    if (!st)
+        st = pool_intern(&db->sources, source, (size_t)source_len, &src);
+    if (!st)
+        st = db_sync_meta(db);
+    if (!st) {
+        for (size_t i = 0; i < staged->n; i++) {
+            staged->indicator[i] = (uint16_t)ind;
+            staged->source[i] = (uint16_t)src;
+        }
+        /* intervals stored before under this id (per_capita with ci) no longer belong to it */
+        uint32_t inds[3] = {ind};
+        obs_columns adds[3] = {*staged};
+        size_t n = 1;
+        static const char *const suffix[] = {":ci_low", ":ci_high"};
+        for (size_t p = 0; p < 2; p++) {
+            char part_id[160];
+            int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
+            int64_t k = indicator_find(db, part_id, (size_t)len);
+            if (k >= 0 && db->ind_meta[k].derived)
+                inds[n++] = (uint32_t)k;
+        }
+        st = db_replace_indicators(db, inds, adds, n);
+    }
+    if (st) {
+        db_mark_rollback(db, mark);
+        bench_free(t);
+        bench_free(u);
+        bench_free(d);
+        return st;
+    }
+    indicator_meta *m = &db->ind_meta[ind];
+    bench_free(m->title);
+    bench_free(m->unit);
+    bench_free(m->derived);
+    m->title = t;
+    m->unit = u;
+    m->derived = d;
+    m->direction = (uint8_t)direction;
+    db->source_seq[src] = ++db->import_seq;
+    return BENCH_OK;
+}
+
+static bench_status check_options(bench_db *db, const bench_deflate_options *o)
+{
+    if (o->version != BENCH_DEFLATE_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate_options.version is %u, expected %u", o->version,
+                       BENCH_DEFLATE_VERSION);
+    if (!o->indicator)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: indicator is required");
+    if (!o->base || !is_year(o->base))
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: base \"%s\" is not a year such as \"2022\"",
+                       o->base ? o->base : "(null)");
+    if (o->index && o->n_index)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: give an index indicator or an index series, not both");
+    if (!o->index && (o->n_index == 0 || !o->index_periods || !o->index_values))
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: an index is required (an indicator or a series)");
+    if (o->n_index > MAX_INDEX)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: the index series has %zu values, at most %d", o->n_index,
+                       MAX_INDEX);
+    if (o->direction != BENCH_DIRECTION_INHERIT &&
+        (o->direction < BENCH_DIRECTION_NONE || o->direction > BENCH_DIRECTION_LOWER))
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: bad direction %d", o->direction);
+    const char *texts[] = {o->index_label, o->title, o->unit};
+    for (size_t i = 0; i < 3; i++)
+        if (texts[i] && (strlen(texts[i]) > 1000 || !utf8_valid_multiline(texts[i], strlen(texts[i]))))
+            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: index_label, title or unit is not UTF-8 text of "
+                           "at most 1 000 bytes");
+    return BENCH_OK;
+}
+
+bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_options *opts)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out || !opts)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: out and opts are required");
+    *out = NULL;
+    bench_status st = check_options(db, opts);
+    if (st)
+        return st;
+    int64_t num = db_find(db, CODE_INDICATOR, opts->indicator);
+    if (num < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", opts->indicator);
+    double by_year[YEARS];
+    int64_t index_ind;
+    st = index_by_year(by_year, db, opts, &index_ind);
+    if (st)
+        return st;
+    if (index_ind == num)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: %s cannot be its own index", db->indicators.strs[num]);
+    long base_year = label_year(opts->base);
+    double base_index = by_year[base_year - FIRST_YEAR];
+    const char *label = opts->index_label ? opts->index_label
+                        : index_ind >= 0 ? db->indicators.strs[index_ind] : "index";
+    if (isnan(base_index))
+        return DB_FAIL(db, BENCH_ENOTFOUND, "bench_deflate: the index (%s) has no value for the base year %s", label,
+                       opts->base);
+
+    const obs_columns *o = &db->obs;
+    char store_id[129];
+    size_t store_len = 0;
+    if (opts->store_as) {
+        if (!indicator_id_normalize(opts->store_as, strlen(opts->store_as), store_id, &store_len))
+            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: store_as \"%s\" is not an indicator id (text of 1 to "
+                           "128 bytes)", opts->store_as);
+        int64_t k = indicator_find(db, store_id, store_len);
+        if (k >= 0 && (k == num || k == index_ind))
+            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: cannot store the result as %s, a part of it",
+                           db->indicators.strs[k]);
+        if (k >= 0 && !db->ind_meta[k].derived)
+            for (size_t r = 0; r < o->n; r++)
+                if (o->indicator[r] == k)
+                    return DB_FAIL(db, BENCH_EINVAL,
+                                   "bench_deflate: %s holds imported values; store the result under another id",
+                                   db->indicators.strs[k]);
+    }
+
+    /* the texts that say how the result was made */
+    const indicator_meta *nm = &db->ind_meta[num];
+    const char *num_id = db->indicators.strs[num];
+    char method[1100], derived[1400], title[2300], base_text[32];
+    snprintf(method, sizeof method, "fasta priser (%s), %s", opts->base, label);
+    snprintf(derived, sizeof derived, "%s × %s(%s) / %s(år), fasta priser (%s)", num_id, label, opts->base, label,
+             opts->base);
+    snprintf(title, sizeof title, "%s, fasta priser (%s)", nm->title ? nm->title : num_id, opts->base);
+    snprintf(base_text, sizeof base_text, "%.17g", base_index);
+    const char *out_title = opts->title ? opts->title : title;
+    const char *out_unit = opts->unit ? opts->unit : nm->unit;
+
+    ranks_t rk = {0};
+    uint64_t *keys = NULL;
+    uint32_t *rows = NULL;
+    bench_frame *f = NULL;
+    obs_columns staged = {0};
+    size_t n = 0;
+    st = ranks_make(&rk, db);
+    if (!st) {
+        keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
+        rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
+        if (!keys || !rows)
+            st = BENCH_ENOMEM;
+    }
+    if (!st) {
+        for (size_t r = 0; r < o->n; r++) {
+            if (o->kind[r] != BENCH_KIND_UTFALL || o->indicator[r] != (uint32_t)num)
+                continue;
+            keys[n] = (uint64_t)rk.area[o->area[r]] << 32 | (uint64_t)rk.period[o->period[r]] << 16 |
+                      (uint64_t)o->gender[r] << 12 | (uint64_t)rk.source[o->source[r]];
+            rows[n++] = (uint32_t)r;
+        }
+        st = sort_pairs(keys, rows, n);
+    }
+    if (!st)
+        st = frame_new(&f, 9, n);
+    if (!st) {
+        uint32_t *ind = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
+        uint32_t *area = frame_add(f, 1, "area", BENCH_COLUMN_CODE);
+        uint32_t *period = frame_add(f, 2, "period", BENCH_COLUMN_CODE);
+        uint32_t *gender = frame_add(f, 3, "gender", BENCH_COLUMN_CODE);
+        double *value = frame_add(f, 4, "value", BENCH_COLUMN_F64);
+        double *ix_col = frame_add(f, 5, "index", BENCH_COLUMN_F64);
+        double *result = frame_add(f, 6, "result", BENCH_COLUMN_F64);
+        uint32_t *status = frame_add(f, 7, "status", BENCH_COLUMN_CODE);
+        uint32_t *source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
+        if (!ind || !area || !period || !gender || !value || !ix_col || !result || !status || !source)
+            st = BENCH_ENOMEM;
+        for (size_t i = 0; !st && i < n; i++) {
+            uint32_t r = rows[i];
+            ind[i] = o->indicator[r];
+            area[i] = o->area[r];
+            period[i] = o->period[r];
+            gender[i] = o->gender[r];
+            source[i] = o->source[r];
+            value[i] = o->value[r];
+            long y = label_year(db->periods.strs[o->period[r]]);
+            double ix = y < 0 ? NAN : by_year[y - FIRST_YEAR];
+            ix_col[i] = ix;
+            if (o->status[r] != BENCH_OBS_OK) {
+                status[i] = o->status[r];
+                result[i] = NAN;
+            } else if (isnan(ix)) {
+                status[i] = BENCH_OBS_NO_DENOMINATOR;
+                result[i] = NAN;
+            } else {
+                double v = o->value[r] * base_index / ix;
+                status[i] = isfinite(v) ? BENCH_OBS_OK : BENCH_OBS_MISSING;
+                result[i] = isfinite(v) ? v : NAN;
+            }
+        }
+        if (!st && opts->store_as) /* before status becomes a dictionary */
+            st = stage(&staged, db, rows, n, result, status);
+        if (!st)
+            st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
+        if (!st)
+            st = frame_compact_codes(f, 1, db->areas.n, pool_text, &db->areas, rk.area);
+        if (!st)
+            st = frame_compact_codes(f, 2, db->periods.n, pool_text, &db->periods, rk.period);
+        if (!st)
+            st = frame_compact_codes(f, 3, 3, gender_text, NULL, enum_rank);
+        if (!st)
+            st = frame_compact_codes(f, 7, 7, status_text, NULL, enum_rank);
+        if (!st)
+            st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk.source);
+        const char *const meta[][2] = {{"method", method}, {"base", opts->base}, {"index", label},
+                                       {"base_index", base_text}, {"derived", derived}, {"title", out_title},
+                                       {"unit", out_unit ? out_unit : ""}};
+        for (size_t i = 0; !st && i < sizeof meta / sizeof meta[0]; i++)
+            st = frame_set_meta(f, meta[i][0], meta[i][1]);
+    }
+    bench_free(keys);
+    bench_free(rows);
+    ranks_free(&rk);
+    if (!st && opts->store_as) {
+        int direction = opts->direction != BENCH_DIRECTION_INHERIT ? opts->direction : nm->direction;
+        st = store(db, store_id, store_len, &staged, out_title, out_unit, derived, direction);
+    }
+    obs_free(&staged);
+    if (st) {
+        bench_frame_free(f);
+        return DB_FAIL(db, st, "bench_deflate: %s", bench_strerror(st));
+    }
+    *out = f;
+    return BENCH_OK;
+}
