@@ -85,100 +85,6 @@ static bench_status index_by_year(double *by_year, bench_db *db, const bench_def
     return BENCH_OK;
 }
 
-/* The rows of a stored result: per key the value's most recent source (rows sorted by key). */
-static bench_status stage(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
-                          const double *result, const uint32_t *status)
-{
-    const obs_columns *o = &db->obs;
-    memset(out, 0, sizeof *out);
-    bench_status st = obs_reserve(out, n ? n : 1);
-    if (st)
-        return st;
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t r = rows[i];
-        bool same_key = w && o->area[r] == out->area[w - 1] && o->period[r] == out->period[w - 1] &&
-                        o->gender[r] == out->gender[w - 1];
-        size_t k = w;
-        if (same_key) {
-            if (!source_newer(db, o->source[r], out->source[w - 1]))
-                continue;
-            k = w - 1;
-        } else {
-            w++;
-        }
-        out->indicator[k] = 0;
-        out->area[k] = o->area[r];
-        out->period[k] = o->period[r];
-        out->gender[k] = o->gender[r];
-        out->source[k] = o->source[r];
-        out->kind[k] = BENCH_KIND_UTFALL;
-        out->value[k] = result[i];
-        out->status[k] = (uint8_t)status[i];
-        out->count[k] = o->count[r];
-    }
-    out->n = w;
-    return BENCH_OK;
-}
-
-/* Store the staged rows as indicator `id` with its catalogue entry; all or nothing. */
-static bench_status store(bench_db *db, const char *id, size_t id_len, obs_columns *staged, const char *title,
-                          const char *unit, const char *derived, int direction)
-{
-    char source[4200];
-    int source_len = snprintf(source, sizeof source, "Bearbetning: %s", derived);
-    if (source_len > 4096)
-        source_len = 4096;
-    char *t = bench_strndup(title, strlen(title));
-    char *u = unit ? bench_strndup(unit, strlen(unit)) : NULL;
-    char *d = bench_strndup(derived, strlen(derived));
-    bench_status st = !t || !d || (unit && !u) ? BENCH_ENOMEM : BENCH_OK;
-    db_mark mark = db_mark_take(db);
-    uint32_t ind = 0, src = 0;
-    if (!st)
-        st = db_intern_indicator(db, id, id_len, &ind);
-    if (!st)
-        st = pool_intern(&db->sources, source, (size_t)source_len, &src);
-    if (!st)
-        st = db_sync_meta(db);
-    if (!st) {
-        for (size_t i = 0; i < staged->n; i++) {
-            staged->indicator[i] = (uint16_t)ind;
-            staged->source[i] = (uint16_t)src;
-        }
-        /* intervals stored before under this id (per_capita with ci) no longer belong to it */
-        uint32_t inds[3] = {ind};
-        obs_columns adds[3] = {*staged};
-        size_t n = 1;
-        static const char *const suffix[] = {":ci_low", ":ci_high"};
-        for (size_t p = 0; p < 2; p++) {
-            char part_id[160];
-            int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
-            int64_t k = indicator_find(db, part_id, (size_t)len);
-            if (k >= 0 && db->ind_meta[k].derived)
-                inds[n++] = (uint32_t)k;
-        }
-        st = db_replace_indicators(db, inds, adds, n);
-    }
-    if (st) {
-        db_mark_rollback(db, mark);
-        bench_free(t);
-        bench_free(u);
-        bench_free(d);
-        return st;
-    }
-    indicator_meta *m = &db->ind_meta[ind];
-    bench_free(m->title);
-    bench_free(m->unit);
-    bench_free(m->derived);
-    m->title = t;
-    m->unit = u;
-    m->derived = d;
-    m->direction = (uint8_t)direction;
-    db->source_seq[src] = ++db->import_seq;
-    return BENCH_OK;
-}
-
 static bench_status check_options(bench_db *db, const bench_deflate_options *o)
 {
     if (o->version != BENCH_DEFLATE_VERSION)
@@ -328,19 +234,9 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
             }
         }
         if (!st && opts->store_as) /* before status becomes a dictionary */
-            st = stage(&staged, db, rows, n, result, status);
+            st = stage_result(&staged, db, rows, n, result, status);
         if (!st)
-            st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
-        if (!st)
-            st = frame_compact_codes(f, 1, db->areas.n, pool_text, &db->areas, rk.area);
-        if (!st)
-            st = frame_compact_codes(f, 2, db->periods.n, pool_text, &db->periods, rk.period);
-        if (!st)
-            st = frame_compact_codes(f, 3, 3, gender_text, NULL, enum_rank);
-        if (!st)
-            st = frame_compact_codes(f, 7, 7, status_text, NULL, enum_rank);
-        if (!st)
-            st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk.source);
+            st = result_frame_codes(f, db, &rk);
         const char *const meta[][2] = {{"method", method}, {"base", opts->base}, {"index", label},
                                        {"base_index", base_text}, {"derived", derived}, {"title", out_title},
                                        {"unit", out_unit ? out_unit : ""}};
@@ -352,7 +248,8 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     ranks_free(&rk);
     if (!st && opts->store_as) {
         int direction = opts->direction != BENCH_DIRECTION_INHERIT ? opts->direction : nm->direction;
-        st = store(db, store_id, store_len, &staged, out_title, out_unit, derived, direction);
+        stored_result r = {store_id, store_len, out_title, out_unit, derived, direction, 0, NULL};
+        st = store_result(db, &r, &staged, 1);
     }
     obs_free(&staged);
     if (st) {

@@ -284,6 +284,37 @@ typedef struct ranks_t {
 bench_status ranks_make(ranks_t *r, const bench_db *db);
 void ranks_free(ranks_t *r);
 
+/* ---- stored results (stored.c) --------------------------------------------------------- */
+
+/* A stored result's parts: the result, and with intervals its lower and upper bounds as the
+ * indicators "<id>:ci_low" and "<id>:ci_high". */
+enum { PART_RESULT, PART_LOW, PART_HIGH, MAX_PARTS };
+#define MAX_DERIVED (128 * 130 + 256) /* the longest formula a result's "derived" text holds */
+
+/* What a result is stored as. */
+typedef struct stored_result {
+    const char *id;            /* normalized indicator id */
+    size_t id_len;
+    const char *title, *unit;  /* unit may be NULL */
+    const char *derived;       /* the formula; the rows' source is "Bearbetning: " and it */
+    int direction;             /* a bench_direction */
+    double ci;                 /* the intervals' level when there are three parts, else 0 */
+    const char *ci_method;     /* "Garwood" or "Wilson" with intervals */
+} stored_result;
+
+/* The rows of a result: per key the row of the value's most recent source (the rows sorted so
+ * that the rows of one key are together).  `values` are the results (or an interval's bounds);
+ * a row whose status is ok but has no such value is missing.  The caller frees *out. */
+bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
+                          const double *values, const uint32_t *status);
+/* Store the staged parts (1, or 3 with intervals) as indicator r->id and its companions, with
+ * their catalogue entries, replacing what was stored under the id before (intervals included);
+ * all or nothing. */
+bench_status store_result(bench_db *db, const stored_result *r, obs_columns *staged, size_t nparts);
+/* The CODE columns of a computed result's frame (indicator, area, period, gender at 0-3,
+ * status and source at 7 and 8, as per_capita, ratio and deflate lay it out) as dictionaries. */
+bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_t *rk);
+
 /* ---- sorting ------------------------------------------------------------- */
 
 /* Sort n (key, row) pairs by key, stable (LSD radix). */

@@ -246,7 +246,7 @@ static bool already_a_rate(const indicator_meta *m)
 typedef struct norm_texts {
     char terms[MAX_TERMS * 130]; /* "N01951" or "N01952+N01953" */
     char method[768];            /* "per 1 000 invånare (N01951)", for captions */
-    char derived[MAX_TERMS * 130 + 256]; /* "N01990 / N01951 × 1000, nämnare 31/12 året före" */
+    char derived[MAX_DERIVED]; /* "N01990 / N01951 × 1000, nämnare 31/12 året före" */
     char title[1024];            /* "<numerator's title>, per 1 000 invånare" */
     char unit[160];              /* "per 1 000 inv", "%", "kr/inv" */
     char warning[512];           /* "" or why the result is probably a mistake */
@@ -310,138 +310,6 @@ static void make_texts(norm_texts *t, const bench_db *db, const norm_spec *s, in
                  num_id, num_unit);
 }
 
-/* The rows of a stored result: per key the row of the numerator's most recent source.  The
- * frame's rows are sorted so that the rows of one key are together.  `values` are the results
- * (or an interval's bounds); a row whose result is ok but has no such value is missing. */
-static bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
-                                 const double *values, const uint32_t *status)
-{
-    const obs_columns *o = &db->obs;
-    memset(out, 0, sizeof *out);
-    bench_status st = obs_reserve(out, n ? n : 1);
-    if (st) {
-        obs_free(out);
-        return st;
-    }
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t r = rows[i];
-        bool same_key = w && o->area[r] == out->area[w - 1] && o->period[r] == out->period[w - 1] &&
-                        o->gender[r] == out->gender[w - 1];
-        size_t k = w;
-        if (same_key) {
-            if (!source_newer(db, o->source[r], out->source[w - 1]))
-                continue;
-            k = w - 1;
-        } else {
-            w++;
-        }
-        out->indicator[k] = 0; /* set when the id is interned */
-        out->area[k] = o->area[r];
-        out->period[k] = o->period[r];
-        out->gender[k] = o->gender[r];
-        out->source[k] = o->source[r]; /* the numerator's, until the result's own is known */
-        out->kind[k] = BENCH_KIND_UTFALL;
-        out->value[k] = values[i];
-        out->status[k] = (uint8_t)(status[i] == BENCH_OBS_OK && isnan(values[i]) ? BENCH_OBS_MISSING : status[i]);
-        out->count[k] = o->count[r];
-    }
-    out->n = w;
-    return BENCH_OK;
-}
-
-/* What a stored result is made of: the result, and with intervals its lower and upper bounds
- * as the indicators "<id>:ci_low" and "<id>:ci_high". */
-enum { PART_RESULT, PART_LOW, PART_HIGH, MAX_PARTS };
-
-/* Store the staged parts (1 or 3) as indicator `id` and its interval companions, with their
- * catalogue entries; all or nothing. */
-static bench_status store_result(bench_db *db, const char *id, size_t id_len, obs_columns *staged, size_t nparts,
-                                 const norm_spec *s, const norm_texts *t, int direction)
-{
-    char source[sizeof t->derived + 16];
-    int source_len = snprintf(source, sizeof source, "Bearbetning: %s", t->derived);
-    if (source_len >= 4096) /* a source label is at most 4 096 bytes */
-        source_len = 4096;
-    const char *title = s->title ? s->title : t->title;
-    const char *unit = s->unit ? s->unit : t->unit;
-    static const char *const suffix[] = {"", ":ci_low", ":ci_high"};
-    static const char *const bound[] = {"", "nedre", "övre"};
-    char *texts[MAX_PARTS][3] = {{NULL}};
-    uint32_t inds[MAX_PARTS];
-    bench_status st = BENCH_OK;
-    for (size_t p = 0; p < nparts && !st; p++) {
-        char part_title[1200], part_derived[sizeof t->derived + 96];
-        snprintf(part_title, sizeof part_title, p ? "%s, %s gräns (%g %% konfidensintervall)" : "%s", title,
-                 bound[p], s->ci * 100);
-        snprintf(part_derived, sizeof part_derived, p ? "%s; %s gräns av %g %% konfidensintervall (%s)" : "%s",
-                 t->derived, bound[p], s->ci * 100, s->scale == 100 ? "Wilson" : "Garwood");
-        texts[p][0] = bench_strndup(part_title, strlen(part_title));
-        texts[p][1] = bench_strndup(unit, strlen(unit));
-        texts[p][2] = bench_strndup(part_derived, strlen(part_derived));
-        if (!texts[p][0] || !texts[p][1] || !texts[p][2])
-            st = BENCH_ENOMEM;
-    }
-    db_mark mark = db_mark_take(db);
-    uint32_t src = 0;
-    for (size_t p = 0; p < nparts && !st; p++) {
-        char part_id[160];
-        int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
-        st = len > 128 ? BENCH_EINVAL : db_intern_indicator(db, part_id, (size_t)len, &inds[p]);
-    }
-    /* storing again without intervals: the earlier intervals go too */
-    obs_columns none[MAX_PARTS] = {{0}};
-    size_t nstale = 0;
-    uint32_t stale[MAX_PARTS];
-    for (size_t p = nparts; p < MAX_PARTS && !st && nparts == 1; p++) {
-        char part_id[160];
-        int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
-        int64_t k = indicator_find(db, part_id, (size_t)len);
-        if (k >= 0 && db->ind_meta[k].derived)
-            stale[nstale++] = (uint32_t)k;
-    }
-    if (!st)
-        st = pool_intern(&db->sources, source, (size_t)source_len, &src);
-    if (!st)
-        st = db_sync_meta(db);
-    if (!st) {
-        for (size_t p = 0; p < nparts; p++)
-            for (size_t i = 0; i < staged[p].n; i++) {
-                staged[p].indicator[i] = (uint16_t)inds[p];
-                staged[p].source[i] = (uint16_t)src;
-            }
-        uint32_t all[2 * MAX_PARTS];
-        obs_columns adds[2 * MAX_PARTS];
-        for (size_t p = 0; p < nparts; p++) {
-            all[p] = inds[p];
-            adds[p] = staged[p];
-        }
-        for (size_t p = 0; p < nstale; p++) {
-            all[nparts + p] = stale[p];
-            adds[nparts + p] = none[p];
-        }
-        st = db_replace_indicators(db, all, adds, nparts + nstale);
-    }
-    if (st) {
-        db_mark_rollback(db, mark);
-        for (size_t p = 0; p < nparts; p++)
-            for (int k = 0; k < 3; k++)
-                bench_free(texts[p][k]);
-        return st;
-    }
-    for (size_t p = 0; p < nparts; p++) {
-        indicator_meta *m = &db->ind_meta[inds[p]];
-        bench_free(m->title);
-        bench_free(m->unit);
-        bench_free(m->derived);
-        m->title = texts[p][0];
-        m->unit = texts[p][1];
-        m->derived = texts[p][2];
-        m->direction = (uint8_t)direction;
-    }
-    db->source_seq[src] = ++db->import_seq;
-    return BENCH_OK;
-}
 
 static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *s)
 {
@@ -590,17 +458,7 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
                 st = stage_result(&staged[p], db, rows, n, part_values[p], status);
         }
         if (!st)
-            st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
-        if (!st)
-            st = frame_compact_codes(f, 1, db->areas.n, pool_text, &db->areas, rk.area);
-        if (!st)
-            st = frame_compact_codes(f, 2, db->periods.n, pool_text, &db->periods, rk.period);
-        if (!st)
-            st = frame_compact_codes(f, 3, 3, gender_text, NULL, enum_rank);
-        if (!st)
-            st = frame_compact_codes(f, 7, 7, status_text, NULL, enum_rank);
-        if (!st)
-            st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk.source);
+            st = result_frame_codes(f, db, &rk);
         char scale_text[32];
         snprintf(scale_text, sizeof scale_text, "%g", s->scale);
         const char *const meta[][2] = {
@@ -626,7 +484,10 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     ranks_free(&rk);
     if (!st && s->store_as) {
         int direction = s->direction != BENCH_DIRECTION_INHERIT ? s->direction : db->ind_meta[num].direction;
-        st = store_result(db, store_id, store_len, staged, nparts, s, texts, direction);
+        stored_result r = {store_id, store_len, s->title ? s->title : texts->title,
+                           s->unit ? s->unit : texts->unit, texts->derived, direction, s->ci,
+                           s->scale == 100 ? "Wilson" : "Garwood"};
+        st = store_result(db, &r, staged, nparts);
     }
     for (size_t p = 0; p < MAX_PARTS; p++)
         obs_free(&staged[p]);

@@ -1,0 +1,149 @@
+/* stored.c -- a computed result stored as an indicator (per capita, ratio, fixed prices): its rows,
+ * its interval companions "<id>:ci_low" and "<id>:ci_high", and its catalogue entry. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The rows of a stored result: per key the row of the value's most recent source.  The
+ * frame's rows are sorted so that the rows of one key are together.  `values` are the results
+ * (or an interval's bounds); a row whose result is ok but has no such value is missing. */
+bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
+                          const double *values, const uint32_t *status)
+{
+    const obs_columns *o = &db->obs;
+    memset(out, 0, sizeof *out);
+    bench_status st = obs_reserve(out, n ? n : 1);
+    if (st) {
+        obs_free(out);
+        return st;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = rows[i];
+        bool same_key = w && o->area[r] == out->area[w - 1] && o->period[r] == out->period[w - 1] &&
+                        o->gender[r] == out->gender[w - 1];
+        size_t k = w;
+        if (same_key) {
+            if (!source_newer(db, o->source[r], out->source[w - 1]))
+                continue;
+            k = w - 1;
+        } else {
+            w++;
+        }
+        out->indicator[k] = 0; /* set when the id is interned */
+        out->area[k] = o->area[r];
+        out->period[k] = o->period[r];
+        out->gender[k] = o->gender[r];
+        out->source[k] = o->source[r]; /* the numerator's, until the result's own is known */
+        out->kind[k] = BENCH_KIND_UTFALL;
+        out->value[k] = values[i];
+        out->status[k] = (uint8_t)(status[i] == BENCH_OBS_OK && isnan(values[i]) ? BENCH_OBS_MISSING : status[i]);
+        out->count[k] = o->count[r];
+    }
+    out->n = w;
+    return BENCH_OK;
+}
+
+bench_status store_result(bench_db *db, const stored_result *r, obs_columns *staged, size_t nparts)
+{
+    const char *id = r->id, *title = r->title, *unit = r->unit;
+    size_t id_len = r->id_len;
+    char source[4200];
+    int source_len = snprintf(source, sizeof source, "Bearbetning: %s", r->derived);
+    if (source_len >= 4096) /* a source label is at most 4 096 bytes */
+        source_len = 4096;
+    static const char *const suffix[] = {"", ":ci_low", ":ci_high"};
+    static const char *const bound[] = {"", "nedre", "övre"};
+    char *texts[MAX_PARTS][3] = {{NULL}};
+    uint32_t inds[MAX_PARTS];
+    bench_status st = BENCH_OK;
+    for (size_t p = 0; p < nparts && !st; p++) {
+        char part_title[1200], part_derived[MAX_DERIVED + 96];
+        snprintf(part_title, sizeof part_title, p ? "%s, %s gräns (%g %% konfidensintervall)" : "%s", title,
+                 bound[p], r->ci * 100);
+        snprintf(part_derived, sizeof part_derived, p ? "%s; %s gräns av %g %% konfidensintervall (%s)" : "%s",
+                 r->derived, bound[p], r->ci * 100, r->ci_method);
+        texts[p][0] = bench_strndup(part_title, strlen(part_title));
+        texts[p][1] = unit ? bench_strndup(unit, strlen(unit)) : NULL;
+        texts[p][2] = bench_strndup(part_derived, strlen(part_derived));
+        if (!texts[p][0] || (unit && !texts[p][1]) || !texts[p][2])
+            st = BENCH_ENOMEM;
+    }
+    db_mark mark = db_mark_take(db);
+    uint32_t src = 0;
+    for (size_t p = 0; p < nparts && !st; p++) {
+        char part_id[160];
+        int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
+        st = len > 128 ? BENCH_EINVAL : db_intern_indicator(db, part_id, (size_t)len, &inds[p]);
+    }
+    /* storing again without intervals: the earlier intervals go too */
+    obs_columns none[MAX_PARTS] = {{0}};
+    size_t nstale = 0;
+    uint32_t stale[MAX_PARTS];
+    for (size_t p = nparts; p < MAX_PARTS && !st && nparts == 1; p++) {
+        char part_id[160];
+        int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
+        int64_t k = indicator_find(db, part_id, (size_t)len);
+        if (k >= 0 && db->ind_meta[k].derived)
+            stale[nstale++] = (uint32_t)k;
+    }
+    if (!st)
+        st = pool_intern(&db->sources, source, (size_t)source_len, &src);
+    if (!st)
+        st = db_sync_meta(db);
+    if (!st) {
+        for (size_t p = 0; p < nparts; p++)
+            for (size_t i = 0; i < staged[p].n; i++) {
+                staged[p].indicator[i] = (uint16_t)inds[p];
+                staged[p].source[i] = (uint16_t)src;
+            }
+        uint32_t all[2 * MAX_PARTS];
+        obs_columns adds[2 * MAX_PARTS];
+        for (size_t p = 0; p < nparts; p++) {
+            all[p] = inds[p];
+            adds[p] = staged[p];
+        }
+        for (size_t p = 0; p < nstale; p++) {
+            all[nparts + p] = stale[p];
+            adds[nparts + p] = none[p];
+        }
+        st = db_replace_indicators(db, all, adds, nparts + nstale);
+    }
+    if (st) {
+        db_mark_rollback(db, mark);
+        for (size_t p = 0; p < nparts; p++)
+            for (int k = 0; k < 3; k++)
+                bench_free(texts[p][k]);
+        return st;
+    }
+    for (size_t p = 0; p < nparts; p++) {
+        indicator_meta *m = &db->ind_meta[inds[p]];
+        bench_free(m->title);
+        bench_free(m->unit);
+        bench_free(m->derived);
+        m->title = texts[p][0];
+        m->unit = texts[p][1];
+        m->derived = texts[p][2];
+        m->direction = (uint8_t)r->direction;
+    }
+    db->source_seq[src] = ++db->import_seq;
+    return BENCH_OK;
+}
+
+bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_t *rk)
+{
+    bench_status st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk->ind);
+    if (!st)
+        st = frame_compact_codes(f, 1, db->areas.n, pool_text, &db->areas, rk->area);
+    if (!st)
+        st = frame_compact_codes(f, 2, db->periods.n, pool_text, &db->periods, rk->period);
+    if (!st)
+        st = frame_compact_codes(f, 3, 3, gender_text, NULL, enum_rank);
+    if (!st)
+        st = frame_compact_codes(f, 7, 7, status_text, NULL, enum_rank);
+    if (!st)
+        st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk->source);
+    return st;
+}
