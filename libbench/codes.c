@@ -103,34 +103,24 @@ void area_meta_clear(area_meta *m)
     memset(m, 0, sizeof *m);
 }
 
-static bench_status grow_zeroed(void **arr, size_t *cap, size_t need, size_t size)
+/* Grow a zero-filled array to hold `need` elements. */
+static bench_status grow_zeroed(void *arr, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return BENCH_OK;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    char *p = bench_reallocarray(*arr, n, size);
-    if (!p)
-        return BENCH_ENOMEM;
-    memset(p + *cap * size, 0, (n - *cap) * size);
-    *arr = p;
-    *cap = n;
-    return BENCH_OK;
+    return !need || grow_array(arr, cap, need - 1, size) ? BENCH_OK : BENCH_ENOMEM;
 }
 
 bench_status db_sync_meta(bench_db *db)
 {
-    bench_status st = grow_zeroed((void **)&db->area_meta, &db->area_meta_cap, db->areas.n,
+    bench_status st = grow_zeroed(&db->area_meta, &db->area_meta_cap, db->areas.n,
                                   sizeof *db->area_meta);
     if (!st)
-        st = grow_zeroed((void **)&db->ind_meta, &db->ind_meta_cap, db->indicators.n,
+        st = grow_zeroed(&db->ind_meta, &db->ind_meta_cap, db->indicators.n,
                          sizeof *db->ind_meta);
     if (!st)
-        st = grow_zeroed((void **)&db->period_keys, &db->period_keys_cap, db->periods.n,
+        st = grow_zeroed(&db->period_keys, &db->period_keys_cap, db->periods.n,
                          sizeof *db->period_keys);
     if (!st)
-        st = grow_zeroed((void **)&db->source_seq, &db->source_seq_cap, db->sources.n,
+        st = grow_zeroed(&db->source_seq, &db->source_seq_cap, db->sources.n,
                          sizeof *db->source_seq);
     return st;
 }

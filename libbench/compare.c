@@ -105,6 +105,15 @@ static double quantile(const double *a, size_t n, double q)
 
 /* ---- the set of areas ------------------------------------------------------- */
 
+/* The key of a value: indicator, area, period, gender and kind (its source left out). */
+static uint64_t value_key(const obs_columns *o, uint32_t r)
+{
+    return (uint64_t)o->indicator[r] << 40 | (uint64_t)o->area[r] << 24 | (uint64_t)o->period[r] << 8 |
+           (uint64_t)o->gender[r] << 4 | o->kind[r];
+}
+
+static uint64_t key_of_value(const void *o, uint32_t r) { return value_key(o, r); }
+
 /* winner[r] = 1 when row r is the value used for its key: with several
  * sources for one key, the source imported most recently wins. */
 static bench_status source_winners(uint8_t **out, const bench_db *db, const uint32_t *rows, size_t n)
@@ -136,13 +145,10 @@ static bench_status source_winners(uint8_t **out, const bench_db *db, const uint
         bench_free(multi);
         return BENCH_OK;
     }
-    size_t cap = 64;
-    while (cap < n * 2)
-        cap *= 2;
-    uint32_t *slots = bench_calloc(cap, sizeof *slots);
+    hash_index index;
     uint8_t *win = bench_malloc(o->n ? o->n : 1);
-    if (!slots || !win) {
-        bench_free(slots);
+    if (hash_index_init(&index, n) || !win) {
+        hash_index_free(&index);
         bench_free(win);
         bench_free(multi);
         return BENCH_ENOMEM;
@@ -152,30 +158,18 @@ static bench_status source_winners(uint8_t **out, const bench_db *db, const uint
         uint32_t r = rows[i];
         if (!multi[o->indicator[r]])
             continue;
-        win[r] = 0;
-        uint64_t key = (uint64_t)o->indicator[r] << 40 | (uint64_t)o->area[r] << 24 |
-                       (uint64_t)o->period[r] << 8 | (uint64_t)o->gender[r] << 4 | o->kind[r];
-        size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
-        for (;; h = (h + 1) & (cap - 1)) {
-            uint32_t s = slots[h];
-            if (!s) {
-                slots[h] = r + 1;
-                win[r] = 1;
-                break;
-            }
-            uint32_t q = s - 1;
-            if (o->indicator[q] == o->indicator[r] && o->area[q] == o->area[r] &&
-                o->period[q] == o->period[r] && o->gender[q] == o->gender[r] && o->kind[q] == o->kind[r]) {
-                if (source_newer(db, o->source[r], o->source[q])) {
-                    win[q] = 0;
-                    win[r] = 1;
-                    slots[h] = r + 1;
-                }
-                break;
-            }
+        uint64_t key = value_key(o, r), h = hash_of(key);
+        hash_slot *slot = hash_index_slot(&index, h, key, key_of_value, o);
+        if (!slot->entry) {
+            hash_index_add(&index, slot, h, r);
+        } else if (row_wins(db, r, (int64_t)slot->entry - 1)) {
+            win[slot->entry - 1] = 0;
+            slot->entry = r + 1;
+        } else {
+            win[r] = 0;
         }
     }
-    bench_free(slots);
+    hash_index_free(&index);
     bench_free(multi);
     *out = win;
     return BENCH_OK;
@@ -233,7 +227,7 @@ static bench_status cross_section(double *v, const bench_db *db, uint32_t ind, u
         row[a] = -1;
     for (size_t r = 0; r < o->n; r++)
         if (o->indicator[r] == ind && o->period[r] == period && o->gender[r] == gender && o->kind[r] == kind &&
-            (row[o->area[r]] < 0 || source_newer(db, o->source[r], o->source[row[o->area[r]]])))
+            row_wins(db, r, row[o->area[r]]))
             row[o->area[r]] = (int64_t)r;
     for (uint32_t a = 0; a < db->areas.n; a++)
         if (row[a] >= 0 && o->status[row[a]] == BENCH_OBS_OK)
@@ -595,6 +589,19 @@ static void sort_group(uint32_t *keys, uint32_t *rows, size_t n, const double *v
     }
 }
 
+static uint64_t group_key(const obs_columns *o, uint32_t r)
+{
+    return (uint64_t)o->indicator[r] << 32 | (uint64_t)o->period[r] << 8 | o->gender[r];
+}
+
+typedef struct group_of_ctx { const obs_columns *o; const uint32_t *rows; } group_of_ctx;
+
+static uint64_t key_of_group(const void *ctx, uint32_t i)
+{
+    const group_of_ctx *g = ctx;
+    return group_key(g->o, g->rows[i]);
+}
+
 /* Order rows by (indicator, period, gender) group with a counting sort; *out_start[g] is
  * where group g begins (ngroups + 1 entries).  Group numbers are dense when the code pools
  * are small; otherwise they are first numbered through a hash of the groups present. */
@@ -612,32 +619,23 @@ static bench_status group_rows(uint32_t **out_start, size_t *out_ngroups, const 
         }
         ngroups = (size_t)dense;
     } else {
-        size_t cap = 1024;
-        while (cap < n * 2)
-            cap *= 2;
-        uint64_t *hk = bench_malloc(cap * sizeof *hk);
-        uint32_t *hv = bench_malloc(cap * sizeof *hv);
-        if (!hk || !hv) {
-            bench_free(hk);
-            bench_free(hv);
+        /* a group is numbered by the first of its rows (an index into rows) */
+        group_of_ctx ctx = {o, rows};
+        hash_index index;
+        if (hash_index_init(&index, n))
             return BENCH_ENOMEM;
-        }
-        memset(hk, 0xff, cap * sizeof *hk);
         ngroups = 0;
         for (size_t i = 0; i < n; i++) {
-            uint32_t r = rows[i];
-            uint64_t key = (uint64_t)o->indicator[r] << 32 | (uint64_t)o->period[r] << 8 | o->gender[r];
-            size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
-            while (hk[h] != UINT64_MAX && hk[h] != key)
-                h = (h + 1) & (cap - 1);
-            if (hk[h] == UINT64_MAX) {
-                hk[h] = key;
-                hv[h] = (uint32_t)ngroups++;
+            uint64_t key = group_key(o, rows[i]), h = hash_of(key);
+            hash_slot *slot = hash_index_slot(&index, h, key, key_of_group, &ctx);
+            if (slot->entry) {
+                gid[i] = gid[slot->entry - 1];
+            } else {
+                hash_index_add(&index, slot, h, (uint32_t)i);
+                gid[i] = (uint32_t)ngroups++;
             }
-            gid[i] = hv[h];
         }
-        bench_free(hk);
-        bench_free(hv);
+        hash_index_free(&index);
     }
     uint32_t *start = bench_calloc(ngroups + 1, sizeof *start);
     uint32_t *sorted = bench_malloc((n ? n : 1) * sizeof *sorted);

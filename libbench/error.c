@@ -1,4 +1,4 @@
-/* error.c -- status texts, error records, names of enums, version, allocation. */
+/* error.c -- status texts, error records, names of enums and the version. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -83,40 +83,3 @@ const char *bench_obs_status_name(int status) { return NAME_OF(status_names, sta
 const char *gender_text(const void *unused, uint32_t code) { (void)unused; return bench_gender_name((int)code); }
 const char *kind_text(const void *unused, uint32_t code) { (void)unused; return bench_kind_name((int)code); }
 const char *status_text(const void *unused, uint32_t code) { (void)unused; return bench_obs_status_name((int)code); }
-
-/* Allocation goes through here so that tests can make the n-th call fail. */
-#ifdef BENCH_ALLOC_HOOK
-long bench_alloc_fail_at = 0; /* test-only: fail the n-th allocation (1-based), 0 = never */
-long bench_alloc_calls = 0;
-static int alloc_should_fail(void)
-{
-    bench_alloc_calls++;
-    return bench_alloc_fail_at > 0 && bench_alloc_calls == bench_alloc_fail_at;
-}
-#else
-static int alloc_should_fail(void) { return 0; }
-#endif
-
-void *bench_malloc(size_t size) { return alloc_should_fail() ? NULL : malloc(size ? size : 1); }
-void *bench_calloc(size_t n, size_t size) { return alloc_should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1); }
-void *bench_realloc(void *ptr, size_t size) { return alloc_should_fail() ? NULL : realloc(ptr, size ? size : 1); }
-void *bench_reallocarray(void *ptr, size_t n, size_t size)
-{
-    if (size && n > SIZE_MAX / size)
-        return NULL;
-    return bench_realloc(ptr, n * size);
-}
-char *bench_strndup(const char *s, size_t len)
-{
-    char *d = bench_malloc(len + 1);
-    if (d) {
-        memcpy(d, s, len);
-        d[len] = '\0';
-    }
-    return d;
-}
-void *bench_aligned_alloc(size_t bytes)
-{
-    return alloc_should_fail() ? NULL : aligned_alloc(64, bytes ? bytes : 64);
-}
-void bench_free(void *ptr) { free(ptr); }

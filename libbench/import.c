@@ -125,21 +125,3 @@ bench_status import_check_size(bench_import_report *rep, bench_db *db, const cha
                   db->opts.max_input_bytes);
     return BENCH_ELIMIT;
 }
-
-/* Make (*array)[i] exist, for an array of *cap elements of `size` bytes: doubled as needed,
- * new elements zero.  False when out of memory (the array is then as it was). */
-bool grow_array(void *array, size_t *cap, size_t i, size_t size)
-{
-    if (i < *cap)
-        return true;
-    size_t n = *cap ? *cap : 64;
-    while (n <= i)
-        n *= 2;
-    char *a = bench_reallocarray(*(void **)array, n, size);
-    if (!a)
-        return false;
-    memset(a + *cap * size, 0, (n - *cap) * size);
-    *(void **)array = a;
-    *cap = n;
-    return true;
-}

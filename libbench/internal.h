@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- allocation (one place, so a test hook can make it fail) ---------- */
+/* ---- allocation (alloc.c: one place, so a test hook can make it fail) ---------- */
 
 void *bench_malloc(size_t size);
 void *bench_calloc(size_t n, size_t size);
@@ -24,6 +24,9 @@ char *bench_strndup(const char *s, size_t len);
 /* 64-byte aligned block of `bytes` (a multiple of 64), freed with bench_free */
 void *bench_aligned_alloc(size_t bytes);
 void bench_free(void *ptr);
+/* Make (*array)[i] exist, for an array (passed as the address of its pointer) of *cap elements
+ * of `size` bytes: doubled as needed, new elements zero.  False when out of memory. */
+bool grow_array(void *array, size_t *cap, size_t i, size_t size);
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -37,6 +40,72 @@ void error_set(bench_error *err, int code, const char *file, long line, long col
 
 #define DB_FAIL(db, code, ...) \
     (error_set(&(db)->err, (code), "", 0, 0, __FILE__, __LINE__, __VA_ARGS__), (bench_status)(code))
+
+/* ---- the hash index (hash.c): 64-bit keys to 32-bit entries ------------------------------ */
+
+/* Open addressing with linear probing.  A slot holds an entry (what the caller numbers: a row,
+ * a group, a cell) and 32 bits of its key's hash; the key itself is asked of the caller
+ * (key_of) only when those bits match, so a slot is 8 bytes and a large table stays in cache
+ * longer.  The functions are inline so that key_of, known at each call, is inlined too. */
+typedef struct hash_slot {
+    uint32_t tag;   /* the high 32 bits of the key's hash */
+    uint32_t entry; /* entry + 1; 0 = empty */
+} hash_slot;
+
+typedef struct hash_index {
+    hash_slot *slots; /* owned */
+    size_t mask;      /* slots - 1, a power of two minus one */
+    size_t n;         /* entries held (kept by the caller through hash_index_add) */
+} hash_index;
+
+typedef uint64_t (*hash_key_fn)(const void *ctx, uint32_t entry);
+
+static inline uint64_t hash_of(uint64_t key)
+{
+    key ^= key >> 31;
+    key *= 0x9E3779B97F4A7C15ull;
+    return key ^ (key >> 29);
+}
+
+/* Room for n entries; BENCH_ENOMEM leaves x empty. */
+bench_status hash_index_init(hash_index *x, size_t n);
+void hash_index_free(hash_index *x);
+/* Room for n entries, rehashing the ones held (their keys asked of key_of); on failure x is as
+ * it was. */
+bench_status hash_index_reserve(hash_index *x, size_t n, hash_key_fn key_of, const void *ctx);
+
+static inline void hash_index_prefetch(const hash_index *x, uint64_t hash)
+{
+    __builtin_prefetch(&x->slots[hash & x->mask], 1);
+}
+
+/* The slot of `key` (whose hash is `hash`): the one holding it, else the empty slot where it goes. */
+static inline hash_slot *hash_index_slot(const hash_index *x, uint64_t hash, uint64_t key, hash_key_fn key_of,
+                                         const void *ctx)
+{
+    uint32_t tag = (uint32_t)(hash >> 32);
+    size_t i = hash & x->mask;
+    while (x->slots[i].entry && (x->slots[i].tag != tag || key_of(ctx, x->slots[i].entry - 1) != key))
+        i = (i + 1) & x->mask;
+    return &x->slots[i];
+}
+
+/* The first empty slot for a hash: for entries known to have distinct keys. */
+static inline hash_slot *hash_index_empty_slot(const hash_index *x, uint64_t hash)
+{
+    size_t i = hash & x->mask;
+    while (x->slots[i].entry)
+        i = (i + 1) & x->mask;
+    return &x->slots[i];
+}
+
+/* Put an entry in an empty slot found for `hash`. */
+static inline void hash_index_add(hash_index *x, hash_slot *slot, uint64_t hash, uint32_t entry)
+{
+    slot->tag = (uint32_t)(hash >> 32);
+    slot->entry = entry + 1;
+    x->n++;
+}
 
 /* ---- string pools: interned codes --------------------------------------- */
 
@@ -67,7 +136,7 @@ bench_status pool_intern(pool *p, const char *s, size_t len, uint32_t *out);
 /* Forget the codes from index n on (rollback of a failed import). */
 void pool_truncate(pool *p, uint32_t n);
 
-/* ---- numbers, periods, genders ------------------------------------------ */
+/* ---- periods (period.c), genders and kinds (number.c), text (text.c) ----------- */
 
 /* Canonical period label into buf (>= 16 bytes) and a chronological key.
  * Accepts 2022, 2024-T1, 2024T1, 2024-Q3, 2024-03.  Returns false if not a period. */
@@ -97,6 +166,8 @@ typedef struct obs_columns {
 } obs_columns;
 
 bench_status obs_reserve(obs_columns *c, size_t cap);
+/* Give back spare capacity (a column that cannot shrink keeps its block). */
+void obs_shrink(obs_columns *c);
 void obs_free(obs_columns *c);
 bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint32_t period,
                         uint32_t source, int gender, int kind, double value, int32_t count,
@@ -174,10 +245,16 @@ typedef struct merge_conflict {
  * repeats are counted as replaced. */
 bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t *out_replaced,
                       merge_conflict *conflict);
-/* Of two rows for one key from different sources, is row a's source the more recent? */
+/* The one rule for two values of one key from different sources: the source imported most
+ * recently wins.  Whether a value from source a replaces one from source b. */
 static inline bool source_newer(const bench_db *db, uint16_t a, uint16_t b)
 {
     return db->source_seq[a] > db->source_seq[b];
+}
+/* Whether row r of the store replaces row `current` (-1: none yet) as its key's value. */
+static inline bool row_wins(const bench_db *db, size_t r, int64_t current)
+{
+    return current < 0 || source_newer(db, db->obs.source[r], db->obs.source[current]);
 }
 
 /* Release the strings of one indicator's catalogue entry and zero it. */
@@ -201,10 +278,11 @@ bool interval_of(double *lo, double *hi, double count, double denominator, doubl
 /* ---- denominators (normalize.c): sums of terms by area, period and gender ------------ */
 
 typedef struct denominator {
-    uint64_t *keys;      /* key + 1; 0 = empty slot */
-    uint32_t *rows;      /* cap * nterms: row + 1 of each term's value, 0 = none */
+    hash_index index;    /* (area, period, gender) -> an entry */
+    uint64_t *keys;      /* per entry: its key */
+    uint32_t *rows;      /* entries * nterms: row + 1 of each term's value, 0 = none */
     uint32_t *period_of; /* per period code of a value: the denominator's period, or UINT32_MAX */
-    size_t cap, nterms;
+    size_t nterms;
 } denominator;
 
 /* Index the utfall values of `terms` (with several sources for a key, the most recent
@@ -339,9 +417,6 @@ typedef bench_status (*buffer_importer)(bench_import_report *out, bench_db *db, 
                                         const char *name, const void *opts);
 bench_status import_file(bench_import_report *out, bench_db *db, const char *path, const void *opts,
                          buffer_importer importer, const char *function);
-/* Make (*array)[i] exist, for an array (passed as the address of its pointer) of *cap elements
- * of `size` bytes: doubled as needed, new elements zero.  False when out of memory. */
-bool grow_array(void *array, size_t *cap, size_t i, size_t size);
 /* BENCH_ELIMIT (recorded in `rep` and the database's error) when `len` exceeds max_input_bytes. */
 bench_status import_check_size(bench_import_report *rep, bench_db *db, const char *name, size_t len);
 

@@ -14,18 +14,10 @@
 
 static uint64_t key_parts(uint32_t area, uint32_t period, int gender)
 {
-    return ((uint64_t)area << 32 | (uint64_t)period << 16 | (uint64_t)gender) + 1;
+    return (uint64_t)area << 32 | (uint64_t)period << 16 | (uint64_t)gender;
 }
 
-static size_t slot_of(const denominator *d, uint64_t key)
-{
-    size_t mask = d->cap - 1;
-    uint64_t h = key * 0x9E3779B97F4A7C15ull;
-    size_t i = (size_t)(h >> 20) & mask;
-    while (d->keys[i] && d->keys[i] != key)
-        i = (i + 1) & mask;
-    return i;
-}
+static uint64_t key_of_entry(const void *keys, uint32_t e) { return ((const uint64_t *)keys)[e]; }
 
 /* The code of the year `year` as a period ("2023"), or NO_PERIOD when no value has it. */
 static uint32_t year_period(const bench_db *db, long year)
@@ -71,12 +63,9 @@ bench_status denominator_build(denominator *d, const bench_db *db, const uint32_
     }
     bench_free(has_period);
     d->nterms = nterms;
-    d->cap = 64;
-    while (d->cap < n * 2)
-        d->cap *= 2;
-    d->keys = bench_calloc(d->cap, sizeof *d->keys);
-    d->rows = bench_calloc(d->cap * nterms, sizeof *d->rows);
-    if (!d->keys || !d->rows) {
+    d->keys = bench_malloc((n ? n : 1) * sizeof *d->keys);
+    d->rows = bench_calloc((n ? n : 1) * nterms, sizeof *d->rows);
+    if (hash_index_init(&d->index, n) || !d->keys || !d->rows) {
         denominator_free(d);
         return BENCH_ENOMEM;
     }
@@ -86,14 +75,15 @@ bench_status denominator_build(denominator *d, const bench_db *db, const uint32_
         for (size_t j = 0; j < nterms; j++) {
             if (o->indicator[r] != terms[j])
                 continue;
-            uint64_t key = key_parts(o->area[r], o->period[r], o->gender[r]);
-            size_t i = slot_of(d, key);
-            d->keys[i] = key;
-            /* with several sources for one key, the one imported most recently wins */
-            uint32_t have = d->rows[i * nterms + j];
-            if (have && !source_newer(db, o->source[r], o->source[have - 1]))
-                continue;
-            d->rows[i * nterms + j] = (uint32_t)(r + 1);
+            uint64_t key = key_parts(o->area[r], o->period[r], o->gender[r]), h = hash_of(key);
+            hash_slot *slot = hash_index_slot(&d->index, h, key, key_of_entry, d->keys);
+            if (!slot->entry) {
+                d->keys[d->index.n] = key;
+                hash_index_add(&d->index, slot, h, (uint32_t)d->index.n);
+            }
+            uint32_t *have = &d->rows[(slot->entry - 1) * nterms + j];
+            if (row_wins(db, r, (int64_t)*have - 1))
+                *have = (uint32_t)(r + 1);
         }
     }
     return BENCH_OK;
@@ -101,6 +91,7 @@ bench_status denominator_build(denominator *d, const bench_db *db, const uint32_
 
 void denominator_free(denominator *d)
 {
+    hash_index_free(&d->index);
     bench_free(d->keys);
     bench_free(d->rows);
     bench_free(d->period_of);
@@ -112,12 +103,14 @@ double denominator_of(const denominator *d, const bench_db *db, uint32_t area, u
     uint32_t p = d->period_of[period];
     if (p == NO_PERIOD)
         return NAN;
-    size_t i = slot_of(d, key_parts(area, p, gender));
-    if (!d->keys[i])
+    uint64_t key = key_parts(area, p, gender);
+    const hash_slot *slot = hash_index_slot(&d->index, hash_of(key), key, key_of_entry, d->keys);
+    if (!slot->entry)
         return NAN;
+    const uint32_t *rows = &d->rows[(size_t)(slot->entry - 1) * d->nterms];
     double sum = 0;
     for (size_t j = 0; j < d->nterms; j++) {
-        uint32_t row = d->rows[i * d->nterms + j];
+        uint32_t row = rows[j];
         if (!row || db->obs.status[row - 1] != BENCH_OBS_OK)
             return NAN;
         sum += db->obs.value[row - 1];

@@ -105,7 +105,7 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
             if (!set[a] && a != (uint32_t)focus)
                 continue;
             int32_t *have = &row_of[a * m + (size_t)j];
-            if (*have < 0 || source_newer(db, o->source[r], o->source[*have]))
+            if (row_wins(db, r, *have))
                 *have = (int32_t)r;
         }
         /* candidates: the areas of the set (and the focus) with every indicator */

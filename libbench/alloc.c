@@ -1,0 +1,61 @@
+/* alloc.c -- every allocation of the library, in one place so that a test can make the n-th fail. */
+#include "internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Allocation goes through here so that tests can make the n-th call fail. */
+#ifdef BENCH_ALLOC_HOOK
+long bench_alloc_fail_at = 0; /* test-only: fail the n-th allocation (1-based), 0 = never */
+long bench_alloc_calls = 0;
+static int alloc_should_fail(void)
+{
+    bench_alloc_calls++;
+    return bench_alloc_fail_at > 0 && bench_alloc_calls == bench_alloc_fail_at;
+}
+#else
+static int alloc_should_fail(void) { return 0; }
+#endif
+
+void *bench_malloc(size_t size) { return alloc_should_fail() ? NULL : malloc(size ? size : 1); }
+void *bench_calloc(size_t n, size_t size) { return alloc_should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1); }
+void *bench_realloc(void *ptr, size_t size) { return alloc_should_fail() ? NULL : realloc(ptr, size ? size : 1); }
+void *bench_reallocarray(void *ptr, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return bench_realloc(ptr, n * size);
+}
+char *bench_strndup(const char *s, size_t len)
+{
+    char *d = bench_malloc(len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+void *bench_aligned_alloc(size_t bytes)
+{
+    return alloc_should_fail() ? NULL : aligned_alloc(64, bytes ? bytes : 64);
+}
+void bench_free(void *ptr) { free(ptr); }
+
+/* Make (*array)[i] exist, for an array of *cap elements of `size` bytes: doubled as needed,
+ * new elements zero.  False when out of memory (the array is then as it was). */
+bool grow_array(void *array, size_t *cap, size_t i, size_t size)
+{
+    if (i < *cap)
+        return true;
+    size_t n = *cap ? *cap : 64;
+    while (n <= i)
+        n *= 2;
+    char *a = bench_reallocarray(*(void **)array, n, size);
+    if (!a)
+        return false;
+    memset(a + *cap * size, 0, (n - *cap) * size);
+    *(void **)array = a;
+    *cap = n;
+    return true;
+}

@@ -1,0 +1,312 @@
+/* merge.c -- an import's staged rows into the store: one value per key, the later row winning,
+ * with a transient hash index on the packed key, on two threads for a large import. */
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ---- merging: a transient hash index on the packed key ----------------------------- */
+
+/* (indicator, area, period, source, gender, kind) packed into 64 bits: 16+16+16+12+2+2. */
+static inline uint64_t packed_key(const obs_columns *c, size_t r)
+{
+    return (uint64_t)c->indicator[r] << 48 | (uint64_t)c->area[r] << 32 | (uint64_t)c->period[r] << 16 |
+           (uint64_t)c->source[r] << 4 | (uint64_t)c->gender[r] << 2 | c->kind[r];
+}
+
+/* The key of row r of a set of columns, for the hash index. */
+static uint64_t key_of_row(const void *columns, uint32_t r) { return packed_key(columns, r); }
+
+/* Whether row i of a and row j of b give the same status, value and count. */
+static bool same_values(const obs_columns *a, size_t i, const obs_columns *b, size_t j)
+{
+    return a->status[i] == b->status[j] && a->count[i] == b->count[j] &&
+           (a->value[i] == b->value[j] || (isnan(a->value[i]) && isnan(b->value[j])));
+}
+
+/* ---- links: each staged row to the first staged row of its key ------------------- */
+
+#define NO_LINK UINT32_MAX
+
+/* One of two halves of the keys (by a bit of their hash), linked by one thread: link[s] is
+ * the first staged row with the key of row s, or NO_LINK when s is that first row. */
+typedef struct link_job {
+    const obs_columns *staged;
+    uint32_t *link;
+    hash_index *table;
+    uint64_t part;
+} link_job;
+
+static void *link_rows(void *arg)
+{
+    const link_job *j = arg;
+    const obs_columns *st = j->staged;
+    enum { BATCH = 16 };
+    uint64_t hashes[BATCH];
+    for (size_t s0 = 0; s0 < st->n; s0 += BATCH) {
+        size_t nb = st->n - s0 < BATCH ? st->n - s0 : BATCH;
+        for (size_t b = 0; b < nb; b++) {
+            hashes[b] = hash_of(packed_key(st, s0 + b));
+            if (hashes[b] >> 63 == j->part)
+                hash_index_prefetch(j->table, hashes[b]);
+        }
+        for (size_t b = 0; b < nb; b++) {
+            if (hashes[b] >> 63 != j->part)
+                continue;
+            size_t s = s0 + b;
+            hash_slot *slot = hash_index_slot(j->table, hashes[b], packed_key(st, s), key_of_row, st);
+            if (slot->entry) {
+                j->link[s] = slot->entry - 1;
+            } else {
+                hash_index_add(j->table, slot, hashes[b], (uint32_t)s);
+                j->link[s] = NO_LINK;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The links of a set of staged rows and the two tables (one per half of the keys) that
+ * make them. */
+typedef struct links {
+    hash_index tables[2];
+    uint32_t *link;
+} links;
+
+static void links_free(links *l)
+{
+    hash_index_free(&l->tables[0]);
+    hash_index_free(&l->tables[1]);
+    bench_free(l->link);
+    memset(l, 0, sizeof *l);
+}
+
+/* All the memory links_make needs; false (and nothing held) when out of memory. */
+static bool links_alloc(links *l, const obs_columns *staged)
+{
+    memset(l, 0, sizeof *l);
+    size_t half[2] = {0, 0}; /* rows per half of the keys, to size each half's table */
+    for (size_t s = 0; s < staged->n; s++)
+        half[hash_of(packed_key(staged, s)) >> 63]++;
+    bench_status st = hash_index_init(&l->tables[0], half[0]);
+    if (!st)
+        st = hash_index_init(&l->tables[1], half[1]);
+    l->link = bench_malloc((staged->n ? staged->n : 1) * sizeof *l->link);
+    if (!st && l->link)
+        return true;
+    links_free(l);
+    return false;
+}
+
+/* Fill l->link, on two threads for a large import, each owning half of the keys. */
+static void links_make(links *l, const obs_columns *staged)
+{
+    link_job jobs[2] = {{staged, l->link, &l->tables[0], 0}, {staged, l->link, &l->tables[1], 1}};
+    run_pair(link_rows, &jobs[0], &jobs[1], staged->n >= PARALLEL_MIN_ROWS);
+}
+
+/* Before merging into a store with rows: the first staged row whose key came earlier in the
+ * import with another value, by the two rows' tags.  False when there is none; *st is set
+ * when out of memory. */
+static bool staged_conflict(const obs_columns *staged, const uint32_t *tags, merge_conflict *c, bench_status *st)
+{
+    links l;
+    if (!links_alloc(&l, staged)) {
+        *st = BENCH_ENOMEM;
+        return false;
+    }
+    links_make(&l, staged);
+    bool found = false;
+    for (size_t s = 0; s < staged->n && !found; s++) {
+        uint32_t first = l.link[s];
+        if (first != NO_LINK && !same_values(staged, first, staged, s)) {
+            c->earlier = tags[first];
+            c->later = tags[s];
+            found = true;
+        }
+    }
+    links_free(&l);
+    return found;
+}
+
+/* ---- merging into an empty store: link, then compact in place --------------------- */
+
+/* Staged rows compacted in place to the first row of each key, later rows' values written
+ * over it; false (and *conflict) at a later row with another value, when conflict is given. */
+static bool compact_staged(obs_columns *st, uint32_t *tags, links *l, merge_conflict *conflict, size_t *out_n,
+                           size_t *out_replaced)
+{
+    links_make(l, st);
+    uint32_t *link = l->link;
+    size_t w = 0, replaced = 0;
+    for (size_t s = 0; s < st->n; s++) {
+        if (link[s] == NO_LINK) { /* the first row of its key: its place in the store */
+            link[s] = (uint32_t)w;
+            if (w != s) {
+                st->indicator[w] = st->indicator[s];
+                st->area[w] = st->area[s];
+                st->period[w] = st->period[s];
+                st->source[w] = st->source[s];
+                st->gender[w] = st->gender[s];
+                st->kind[w] = st->kind[s];
+                st->status[w] = st->status[s];
+                st->value[w] = st->value[s];
+                st->count[w] = st->count[s];
+                if (tags)
+                    tags[w] = tags[s];
+            }
+            w++;
+            continue;
+        }
+        size_t r = link[link[s]]; /* the place of the key's first row, set when it was passed */
+        if (conflict && !same_values(st, r, st, s)) {
+            conflict->earlier = tags[r];
+            conflict->later = tags[s];
+            return false;
+        }
+        st->status[r] = st->status[s]; /* the later value wins */
+        st->value[r] = st->value[s];
+        st->count[r] = st->count[s];
+        replaced++;
+    }
+    *out_n = w;
+    *out_replaced = replaced;
+    return true;
+}
+
+/* ---- merging -------------------------------------------------------------------- */
+
+/* Staged rows into a store with rows: a later row of a key already there (or earlier in the
+ * import) writes its value over it, a new key is appended at *n. */
+static void merge_rows(obs_columns *o, const obs_columns *staged, hash_index *index, const uint8_t *touched,
+                       size_t *out_n, size_t *out_replaced)
+{
+    size_t existing = o->n, n = o->n, replaced = 0;
+    /* Rows are hashed a batch ahead of their lookup, with the slot prefetched: the table is
+     * far larger than the cache and each lookup would otherwise wait for memory. */
+    enum { BATCH = 16 };
+    uint64_t hashes[BATCH];
+    for (size_t r0 = 0; r0 < existing; r0 += BATCH) {
+        size_t nb = existing - r0 < BATCH ? existing - r0 : BATCH;
+        for (size_t b = 0; b < nb; b++) {
+            hashes[b] = hash_of(packed_key(o, r0 + b));
+            hash_index_prefetch(index, hashes[b]);
+        }
+        for (size_t b = 0; b < nb; b++) {
+            size_t r = r0 + b;
+            if (!touched[o->indicator[r]]) /* a key can only repeat within an indicator */
+                continue;
+            hash_index_add(index, hash_index_empty_slot(index, hashes[b]), hashes[b], (uint32_t)r);
+        }
+    }
+    for (size_t s0 = 0; s0 < staged->n; s0 += BATCH) {
+        size_t nb = staged->n - s0 < BATCH ? staged->n - s0 : BATCH;
+        for (size_t b = 0; b < nb; b++) {
+            hashes[b] = hash_of(packed_key(staged, s0 + b));
+            hash_index_prefetch(index, hashes[b]);
+        }
+        for (size_t b = 0; b < nb; b++) {
+            size_t s = s0 + b;
+            hash_slot *slot = hash_index_slot(index, hashes[b], packed_key(staged, s), key_of_row, o);
+            if (slot->entry) { /* the same key again: the later value wins */
+                size_t r = slot->entry - 1;
+                o->status[r] = staged->status[s];
+                o->value[r] = staged->value[s];
+                o->count[r] = staged->count[s];
+                replaced++;
+                continue;
+            }
+            size_t r = n++;
+            o->indicator[r] = staged->indicator[s];
+            o->area[r] = staged->area[s];
+            o->period[r] = staged->period[s];
+            o->source[r] = staged->source[s];
+            o->gender[r] = staged->gender[s];
+            o->kind[r] = staged->kind[s];
+            o->status[r] = staged->status[s];
+            o->value[r] = staged->value[s];
+            o->count[r] = staged->count[s];
+            hash_index_add(index, slot, hashes[b], (uint32_t)r);
+        }
+    }
+    *out_n = n;
+    *out_replaced = replaced;
+}
+
+bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t *out_replaced,
+                      merge_conflict *conflict)
+{
+    size_t need = db->obs.n + staged->n;
+    if (need >= UINT32_MAX)
+        return BENCH_ELIMIT;
+    bench_status st = db_own_columns(db);
+    /* An empty store takes the staged columns themselves, compacted in place (a row is only
+     * ever written at or before the row being read); a store with rows gets them copied in. */
+    bool steal = !st && db->obs.n == 0;
+    /* two rows of this import with one key and different values: found while compacting for
+     * an empty store, by a pass of their own before merging into a store with rows */
+    if (!st && !steal && conflict && staged_conflict(staged, tags, conflict, &st))
+        return BENCH_EPARSE;
+    if (!st && !steal)
+        st = obs_reserve(&db->obs, need);
+    if (st)
+        return st;
+    /* all memory first: from the tables on, nothing can fail but a conflict */
+    hash_index index = {0};
+    links l = {0};
+    uint8_t *touched = NULL;
+    bool ok;
+    if (steal) {
+        ok = links_alloc(&l, staged);
+    } else {
+        touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
+        ok = !hash_index_init(&index, need) && touched;
+    }
+    uint32_t *seq = bench_malloc((db->sources.n ? db->sources.n : 1) * sizeof *seq);
+    if (!ok || !seq || (st = db_sync_meta(db)) != BENCH_OK) {
+        hash_index_free(&index);
+        bench_free(touched);
+        links_free(&l);
+        bench_free(seq);
+        return BENCH_ENOMEM;
+    }
+    /* the sources' new order, kept aside until the merge is sure */
+    memcpy(seq, db->source_seq, db->sources.n * sizeof *seq);
+    uint32_t import_seq = db->import_seq;
+    for (size_t s = 0; s < staged->n; s++) {
+        if (touched)
+            touched[staged->indicator[s]] = 1;
+        uint16_t src = staged->source[s];
+        if (seq[src] <= db->import_seq) /* first row of this source in this import */
+            seq[src] = ++import_seq;
+    }
+    obs_columns *o = &db->obs;
+    size_t n = o->n, replaced = 0;
+    bool failed = false;
+    if (steal) {
+        failed = !compact_staged(staged, tags, &l, conflict, &n, &replaced);
+    } else {
+        merge_rows(o, staged, &index, touched, &n, &replaced);
+    }
+    hash_index_free(&index);
+    bench_free(touched);
+    links_free(&l);
+    if (failed) {
+        bench_free(seq);
+        return BENCH_EPARSE;
+    }
+    if (steal) {
+        obs_free(&db->obs);
+        db->obs = *staged;
+        memset(staged, 0, sizeof *staged);
+    }
+    db->obs.n = n;
+    memcpy(db->source_seq, seq, db->sources.n * sizeof *seq);
+    db->import_seq = import_seq;
+    bench_free(seq);
+    if (out_replaced)
+        *out_replaced = replaced;
+    /* the store keeps 23 bytes per observation: spare capacity is given back */
+    obs_shrink(&db->obs);
+    return BENCH_OK;
+}
