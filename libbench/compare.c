@@ -296,15 +296,20 @@ static bench_status significance_colours(bench_db *db, const bench_compare_optio
     return st;
 }
 
-bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, bench_db *db,
-                           const bench_compare_options *opts)
+/* ---- bench_compare: the request, the values, the statistics, the frame ------------------ */
+
+/* What a bench_compare call asks, checked and found in the database. */
+typedef struct compare_request {
+    uint32_t ind, period;
+    int direction;              /* resolved from the catalogue when asked */
+    uint32_t weights[128];      /* population indicators summed for the weighted mean */
+    size_t n_weights;
+    int weight_period;
+    double min_coverage;
+} compare_request;
+
+static bench_status compare_request_make(compare_request *q, bench_db *db, const bench_compare_options *opts)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out || !opts)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_compare: out and opts are required");
-    *out = NULL;
     if (opts->version < 1 || opts->version > BENCH_COMPARE_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare_options.version is %u, expected %u",
                        opts->version, BENCH_COMPARE_VERSION);
@@ -321,212 +326,260 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
                        opts->period ? opts->period : "(null)");
     /* the weights: one population indicator, or (version 2) several summed */
     const char *const *weight_ids = opts->weight ? &opts->weight : NULL;
-    size_t n_weights = opts->weight ? 1 : 0;
-    int weight_period = BENCH_DENOMINATOR_SAME;
+    q->n_weights = opts->weight ? 1 : 0;
+    q->weight_period = BENCH_DENOMINATOR_SAME;
     if (opts->version >= 2) {
         if (!opts->weight && opts->weights) {
             weight_ids = opts->weights;
-            n_weights = opts->n_weights;
+            q->n_weights = opts->n_weights;
         }
-        weight_period = opts->weight_period;
+        q->weight_period = opts->weight_period;
     }
-    double min_coverage = opts->version >= 3 ? opts->min_coverage : 0;
-    if (!valid_coverage(min_coverage))
+    q->min_coverage = opts->version >= 3 ? opts->min_coverage : 0;
+    if (!valid_coverage(q->min_coverage))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: min_coverage is %g, expected a share from 0 to 1",
-                       min_coverage);
+                       q->min_coverage);
     if (opts->version >= 3 && opts->colours != BENCH_COLOURS_RANK && opts->colours != BENCH_COLOURS_SIGNIFICANCE)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: colours is %d, expected rank or significance", opts->colours);
-    if (n_weights > 128 || (weight_period != BENCH_DENOMINATOR_SAME && weight_period != BENCH_DENOMINATOR_PREVIOUS))
+    if (q->n_weights > 128 ||
+        (q->weight_period != BENCH_DENOMINATOR_SAME && q->weight_period != BENCH_DENOMINATOR_PREVIOUS))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: 1 to 128 weights, and weight_period same or previous");
-    uint32_t weights[128];
-    for (size_t j = 0; j < n_weights; j++) {
+    for (size_t j = 0; j < q->n_weights; j++) {
         int64_t k = db_find(db, CODE_INDICATOR, weight_ids[j]);
         if (k < 0)
             return DB_FAIL(db, BENCH_ENOTFOUND, "population indicator \"%s\" is not in the database",
                            weight_ids[j] ? weight_ids[j] : "(null)");
-        weights[j] = (uint32_t)k;
+        q->weights[j] = (uint32_t)k;
     }
-    int direction = indicator_direction(db, (uint32_t)ind, opts->direction);
+    q->ind = (uint32_t)ind;
+    q->period = (uint32_t)period;
+    q->direction = indicator_direction(db, q->ind, opts->direction);
+    return BENCH_OK;
+}
 
-    uint8_t *set = NULL, *win = NULL;
-    bench_status st = area_selection(&set, db, opts->areas, opts->n_areas, true);
+/* One comparison's working arrays: the values of the set best first, their ranks and colours. */
+typedef struct comparison {
+    uint8_t *set;        /* per area: in the set */
+    uint8_t *has_value;  /* per area: has a value */
+    size_t n_set, n;     /* areas in the set, of them with a value */
+    ranked *val;         /* n values, best first */
+    double *sorted;      /* the values, sorted as val, then ascending for the statistics */
+    int32_t *rank;
+    double *pct;
+    uint32_t *colour;
+} comparison;
+
+static void comparison_free(comparison *c)
+{
+    bench_free(c->set);
+    bench_free(c->has_value);
+    bench_free(c->val);
+    bench_free(c->sorted);
+    bench_free(c->rank);
+    bench_free(c->pct);
+    bench_free(c->colour);
+}
+
+/* The areas of the set with an ok value (the most recent source's), best first. */
+static bench_status comparison_values(comparison *c, const bench_db *db, const compare_request *q,
+                                      const bench_compare_options *opts)
+{
+    const obs_columns *o = &db->obs;
+    uint8_t *win = NULL;
+    size_t nrows = 0;
+    uint32_t *rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
+    c->has_value = bench_calloc(db->areas.n ? db->areas.n : 1, 1);
+    if (!rows || !c->has_value) {
+        bench_free(rows);
+        return BENCH_ENOMEM;
+    }
+    for (size_t r = 0; r < o->n; r++)
+        if (o->indicator[r] == q->ind && o->period[r] == q->period && o->gender[r] == opts->gender &&
+            o->kind[r] == opts->kind && c->set[o->area[r]])
+            rows[nrows++] = (uint32_t)r;
+    bench_status st = source_winners(&win, db, rows, nrows);
+    size_t m = nrows ? nrows : 1;
+    if (!st) {
+        c->val = bench_malloc(m * sizeof *c->val);
+        c->sorted = bench_malloc(m * sizeof *c->sorted);
+        c->rank = bench_malloc(m * sizeof *c->rank);
+        c->pct = bench_malloc(m * sizeof *c->pct);
+        c->colour = bench_malloc(m * sizeof *c->colour);
+        if (!c->val || !c->sorted || !c->rank || !c->pct || !c->colour)
+            st = BENCH_ENOMEM;
+    }
+    for (size_t i = 0; !st && i < nrows; i++) {
+        uint32_t r = rows[i];
+        if ((win && !win[r]) || o->status[r] != BENCH_OBS_OK)
+            continue;
+        c->val[c->n] = (ranked){o->value[r], o->area[r], o->source[r]};
+        c->has_value[o->area[r]] = 1;
+        c->n++;
+    }
+    bench_free(rows);
+    bench_free(win);
+    if (!st)
+        qsort(c->val, c->n, sizeof *c->val, q->direction == BENCH_DIRECTION_LOWER ? cmp_lower : cmp_higher);
+    return st;
+}
+
+/* Ovägt medel (of the values best first, the order every mean here is summed in), then
+ * median, quartiles, min and max (the values sorted ascending in place). */
+static void comparison_stats(bench_compare_stats *stats, double *sorted, size_t n)
+{
+    if (!n)
+        return;
+    stats->unweighted_mean = mean_of(sorted, n);
+    qsort(sorted, n, sizeof *sorted, cmp_double);
+    stats->min = sorted[0];
+    stats->max = sorted[n - 1];
+    stats->median = quantile(sorted, n, 0.5);
+    stats->q1 = quantile(sorted, n, 0.25);
+    stats->q3 = quantile(sorted, n, 0.75);
+}
+
+/* The mean weighted by the population indicators of the request (found as per_capita finds its
+ * denominators); NaN when no value has a positive weight. */
+static bench_status weighted_mean(double *out, const bench_db *db, const compare_request *q, int gender,
+                                  const ranked *val, size_t n)
+{
+    *out = NAN;
+    if (!q->n_weights || !n)
+        return BENCH_OK;
+    denominator den;
+    bench_status st = denominator_build(&den, db, q->weights, q->n_weights, q->weight_period);
     if (st)
         return st;
-    const obs_columns *o = &db->obs;
-    uint32_t *rows = NULL;
-    ranked *val = NULL;
-    double *sorted = NULL;
-    int32_t *rank = NULL;
-    double *pct = NULL;
-    uint32_t *colour = NULL;
-    uint8_t *has_value = NULL;
-    bench_frame *f = NULL;
-    size_t nrows = 0, n = 0, n_set = 0;
-    for (uint32_t a = 0; a < db->areas.n; a++)
-        n_set += set[a];
-    rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
-    has_value = bench_calloc(db->areas.n ? db->areas.n : 1, 1);
-    if (!rows || !has_value)
-        st = BENCH_ENOMEM;
-    if (!st) {
-        for (size_t r = 0; r < o->n; r++)
-            if (o->indicator[r] == ind && o->period[r] == period && o->gender[r] == opts->gender &&
-                o->kind[r] == opts->kind && set[o->area[r]])
-                rows[nrows++] = (uint32_t)r;
-        st = source_winners(&win, db, rows, nrows);
+    double sw = 0, swv = 0;
+    for (size_t i = 0; i < n; i++) {
+        double w = denominator_of(&den, db, val[i].area, q->period, gender);
+        if (!(w > 0))
+            continue;
+        sw += w;
+        swv += w * val[i].v;
     }
-    if (!st) {
-        val = bench_malloc((nrows ? nrows : 1) * sizeof *val);
-        sorted = bench_malloc((nrows ? nrows : 1) * sizeof *sorted);
-        rank = bench_malloc((nrows ? nrows : 1) * sizeof *rank);
-        pct = bench_malloc((nrows ? nrows : 1) * sizeof *pct);
-        colour = bench_malloc((nrows ? nrows : 1) * sizeof *colour);
-        if (!val || !sorted || !rank || !pct || !colour)
-            st = BENCH_ENOMEM;
-    }
-    if (!st) {
-        for (size_t i = 0; i < nrows; i++) {
-            uint32_t r = rows[i];
-            if ((win && !win[r]) || o->status[r] != BENCH_OBS_OK)
-                continue;
-            val[n].v = o->value[r];
-            val[n].area = o->area[r];
-            val[n].source = o->source[r];
-            has_value[o->area[r]] = 1;
-            n++;
+    if (sw > 0 && isfinite(sw) && !isfinite(swv)) { /* w * v overflowed: weights as shares */
+        swv = 0;
+        for (size_t i = 0; i < n; i++) {
+            double w = denominator_of(&den, db, val[i].area, q->period, gender);
+            if (w > 0)
+                swv += w / sw * val[i].v;
         }
-        qsort(val, n, sizeof *val, direction == BENCH_DIRECTION_LOWER ? cmp_lower : cmp_higher);
-        for (size_t i = 0; i < n; i++)
-            sorted[i] = val[i].v;
-        rank_sorted(sorted, n, direction, rank, pct, colour);
-        if (!enough_to_rank(n, n_set, min_coverage))
-            unrank(rank, pct, colour, n);
+        sw = 1;
+    }
+    if (sw > 0 && isfinite(sw))
+        *out = swv / sw;
+    denominator_free(&den);
+    return BENCH_OK;
+}
 
-        /* statistics */
-        bench_compare_stats stats = {n, n_set, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-        if (n) {
-            stats.unweighted_mean = mean_of(sorted, n);
-            qsort(sorted, n, sizeof *sorted, cmp_double);
-            stats.min = sorted[0];
-            stats.max = sorted[n - 1];
-            stats.median = quantile(sorted, n, 0.5);
-            stats.q1 = quantile(sorted, n, 0.25);
-            stats.q3 = quantile(sorted, n, 0.75);
+/* The frame: the areas with a value best first, then the rest of the set by code. */
+static bench_status comparison_frame(bench_frame **out, const bench_db *db, const comparison *c, bool ranked_ok)
+{
+    bench_frame *f = NULL;
+    bench_status st = frame_new(&f, 6, c->n_set);
+    if (st)
+        return st;
+    uint32_t *area = frame_add(f, 0, "area", BENCH_COLUMN_CODE);
+    double *value = frame_add(f, 1, "value", BENCH_COLUMN_F64);
+    int32_t *rk = frame_add(f, 2, "rank", BENCH_COLUMN_I32);
+    double *pc = frame_add(f, 3, "percentile", BENCH_COLUMN_F64);
+    uint32_t *col = frame_add(f, 4, "colour", BENCH_COLUMN_CODE);
+    uint32_t *src = frame_add(f, 5, "source", BENCH_COLUMN_CODE);
+    ranks_t rks = {0};
+    uint32_t *rest = bench_malloc((c->n_set - c->n + 1) * sizeof *rest);
+    uint64_t *keys = bench_malloc((c->n_set - c->n + 1) * sizeof *keys);
+    if (!area || !value || !rk || !pc || !col || !src || !rest || !keys)
+        st = BENCH_ENOMEM;
+    if (!st)
+        st = ranks_make(&rks, db);
+    size_t k = 0, m = 0;
+    for (size_t i = 0; !st && i < c->n; i++, k++) {
+        area[k] = c->val[i].area;
+        value[k] = c->val[i].v;
+        rk[k] = c->rank[i];
+        pc[k] = c->pct[i];
+        col[k] = c->colour[i];
+        src[k] = c->val[i].source;
+    }
+    for (uint32_t a = 0; !st && a < db->areas.n; a++)
+        if (c->set[a] && !c->has_value[a]) {
+            keys[m] = (uint64_t)rks.area[a];
+            rest[m++] = a;
         }
-        if (n_weights && n) {
-            /* the weights are found as per-capita finds its denominators */
-            denominator den;
-            st = denominator_build(&den, db, weights, n_weights, weight_period);
-            if (!st) {
-                double sw = 0, swv = 0;
-                for (size_t i = 0; i < n; i++) {
-                    double w = denominator_of(&den, db, val[i].area, (uint32_t)period, opts->gender);
-                    if (!(w > 0))
-                        continue;
-                    sw += w;
-                    swv += w * val[i].v;
-                }
-                if (sw > 0 && isfinite(sw) && !isfinite(swv)) { /* w * v overflowed: weights as shares */
-                    swv = 0;
-                    for (size_t i = 0; i < n; i++) {
-                        double w = denominator_of(&den, db, val[i].area, (uint32_t)period, opts->gender);
-                        if (w > 0)
-                            swv += w / sw * val[i].v;
-                    }
-                    sw = 1;
-                }
-                if (sw > 0 && isfinite(sw))
-                    stats.weighted_mean = swv / sw;
-                denominator_free(&den);
-            }
-        }
-        if (!st && opts->version >= 3 && opts->colours == BENCH_COLOURS_SIGNIFICANCE &&
-            enough_to_rank(n, n_set, min_coverage))
-            st = significance_colours(db, opts, (uint32_t)ind, (uint32_t)period, direction, stats.unweighted_mean,
-                                      val, n, colour);
-        if (out_stats)
-            *out_stats = stats;
+    if (!st)
+        st = sort_pairs(keys, rest, m);
+    for (size_t i = 0; !st && i < m; i++, k++) {
+        area[k] = rest[i];
+        value[k] = NAN;
+        rk[k] = 0;
+        pc[k] = NAN;
+        col[k] = C_GREY;
+        src[k] = db->sources.n; /* no value, no source: "" */
     }
     if (!st)
-        st = frame_new(&f, 6, n_set);
-    if (!st) {
-        uint32_t *area = frame_add(f, 0, "area", BENCH_COLUMN_CODE);
-        double *value = frame_add(f, 1, "value", BENCH_COLUMN_F64);
-        int32_t *rk = frame_add(f, 2, "rank", BENCH_COLUMN_I32);
-        double *pc = frame_add(f, 3, "percentile", BENCH_COLUMN_F64);
-        uint32_t *col = frame_add(f, 4, "colour", BENCH_COLUMN_CODE);
-        uint32_t *src = frame_add(f, 5, "source", BENCH_COLUMN_CODE);
-        if (!area || !value || !rk || !pc || !col || !src) {
-            st = BENCH_ENOMEM;
-        } else {
-            size_t k = 0;
-            for (size_t i = 0; i < n; i++, k++) {
-                area[k] = val[i].area;
-                value[k] = val[i].v;
-                rk[k] = rank[i];
-                pc[k] = pct[i];
-                col[k] = colour[i];
-                src[k] = val[i].source;
-            }
-            /* areas of the set without a value, by code */
-            int64_t *arank = NULL;
-            ranks_t rks = {0};
-            st = ranks_make(&rks, db);
-            if (!st) {
-                arank = rks.area;
-                uint32_t *rest = (uint32_t *)bench_malloc((n_set - n + 1) * sizeof *rest);
-                uint64_t *keys = bench_malloc((n_set - n + 1) * sizeof *keys);
-                size_t m = 0;
-                if (!rest || !keys) {
-                    st = BENCH_ENOMEM;
-                } else {
-                    for (uint32_t a = 0; a < db->areas.n; a++)
-                        if (set[a] && !has_value[a]) {
-                            keys[m] = (uint64_t)arank[a];
-                            rest[m++] = a;
-                        }
-                    st = sort_pairs(keys, rest, m);
-                    for (size_t i = 0; !st && i < m; i++, k++) {
-                        area[k] = rest[i];
-                        value[k] = NAN;
-                        rk[k] = 0;
-                        pc[k] = NAN;
-                        col[k] = C_GREY;
-                        src[k] = db->sources.n; /* no value, no source: "" */
-                    }
-                }
-                bench_free(rest);
-                bench_free(keys);
-                if (!st)
-                    st = frame_compact_codes(f, 0, db->areas.n, pool_text, &db->areas, arank);
-                if (!st)
-                    st = frame_compact_codes(f, 4, N_COLOURS, colour_text, NULL, enum_rank);
-                if (!st)
-                    st = frame_compact_codes(f, 5, db->sources.n + 1, pool_text, &db->sources, NULL);
-                char coverage[32];
-                snprintf(coverage, sizeof coverage, "%.6g", n_set ? (double)n / (double)n_set : 0.0);
-                if (!st)
-                    st = frame_set_meta(f, "coverage", coverage);
-                if (!st)
-                    st = frame_set_meta(f, "ranked", enough_to_rank(n, n_set, min_coverage) ? "yes" : "no");
-            }
-            ranks_free(&rks);
-        }
-    }
-    bench_free(set);
-    bench_free(win);
-    bench_free(rows);
-    bench_free(val);
-    bench_free(sorted);
-    bench_free(has_value);
-    bench_free(rank);
-    bench_free(pct);
-    bench_free(colour);
-    if (st) {
+        st = frame_compact_codes(f, 0, db->areas.n, pool_text, &db->areas, rks.area);
+    if (!st)
+        st = frame_compact_codes(f, 4, N_COLOURS, colour_text, NULL, enum_rank);
+    if (!st)
+        st = frame_compact_codes(f, 5, db->sources.n + 1, pool_text, &db->sources, NULL);
+    char coverage[32];
+    snprintf(coverage, sizeof coverage, "%.6g", c->n_set ? (double)c->n / (double)c->n_set : 0.0);
+    if (!st)
+        st = frame_set_meta(f, "coverage", coverage);
+    if (!st)
+        st = frame_set_meta(f, "ranked", ranked_ok ? "yes" : "no");
+    bench_free(rest);
+    bench_free(keys);
+    ranks_free(&rks);
+    if (st)
         bench_frame_free(f);
-        return DB_FAIL(db, st, "bench_compare: %s", bench_strerror(st));
+    else
+        *out = f;
+    return st;
+}
+
+bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, bench_db *db,
+                           const bench_compare_options *opts)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out || !opts)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_compare: out and opts are required");
+    *out = NULL;
+    compare_request q;
+    bench_status st = compare_request_make(&q, db, opts);
+    if (st)
+        return st;
+    comparison c = {0};
+    st = area_selection(&c.set, db, opts->areas, opts->n_areas, true);
+    if (st)
+        return st;
+    for (uint32_t a = 0; a < db->areas.n; a++)
+        c.n_set += c.set[a];
+    st = comparison_values(&c, db, &q, opts);
+    bool ranked_ok = enough_to_rank(c.n, c.n_set, q.min_coverage);
+    bench_compare_stats stats = {c.n, c.n_set, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    if (!st) {
+        for (size_t i = 0; i < c.n; i++)
+            c.sorted[i] = c.val[i].v;
+        rank_sorted(c.sorted, c.n, q.direction, c.rank, c.pct, c.colour);
+        if (!ranked_ok)
+            unrank(c.rank, c.pct, c.colour, c.n);
+        comparison_stats(&stats, c.sorted, c.n);
+        st = weighted_mean(&stats.weighted_mean, db, &q, opts->gender, c.val, c.n);
     }
-    *out = f;
+    if (!st && opts->version >= 3 && opts->colours == BENCH_COLOURS_SIGNIFICANCE && ranked_ok)
+        st = significance_colours(db, opts, q.ind, q.period, q.direction, stats.unweighted_mean, c.val, c.n,
+                                  c.colour);
+    if (!st && out_stats)
+        *out_stats = stats;
+    if (!st)
+        st = comparison_frame(out, db, &c, ranked_ok);
+    comparison_free(&c);
+    if (st)
+        return DB_FAIL(db, st, "bench_compare: %s", bench_strerror(st));
     return BENCH_OK;
 }
 
