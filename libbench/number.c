@@ -95,88 +95,99 @@ static bench_status to_double(double *out, const char *buf, size_t len, uint64_t
     return BENCH_OK;
 }
 
-bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const char *text,
-                                size_t len)
+/* A unit written after the number ("12 kr", "3,5 %", "1 200 tkr"): removed from the text. */
+static bench_unit strip_unit(const char **s, size_t *len)
 {
-    if (!out_value || (!text && len))
-        return BENCH_EINVAL;
-    const char *s = text;
-    trim_spaces(&s, &len);
-    bench_unit unit = BENCH_UNIT_NONE;
     static const struct { const char *suffix; bench_unit unit; } units[] = {
         {"mnkr", BENCH_UNIT_MNKR}, {"mkr", BENCH_UNIT_MNKR}, {"tkr", BENCH_UNIT_TKR},
         {"kr", BENCH_UNIT_KR},     {"%", BENCH_UNIT_PERCENT}};
-    bool suffix = len && (s[len - 1] == '%' || s[len - 1] == 'r' || s[len - 1] == 'R');
-    for (size_t i = 0; suffix && i < sizeof units / sizeof units[0]; i++) {
-        if (ends_with_ci(s, len, units[i].suffix)) {
-            unit = units[i].unit;
-            len -= strlen(units[i].suffix);
-            trim_spaces(&s, &len);
-            break;
+    char last = *len ? (*s)[*len - 1] : 0;
+    if (last != '%' && last != 'r' && last != 'R')
+        return BENCH_UNIT_NONE;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (ends_with_ci(*s, *len, units[i].suffix)) {
+            *len -= strlen(units[i].suffix);
+            trim_spaces(s, len);
+            return units[i].unit;
         }
     }
-    bool negative = false;
-    size_t k = minus_at(s, len);
-    if (k) {
-        negative = true;
-        s += k;
-        len -= k;
-    } else if (len && s[0] == '+') {
-        s++;
-        len--;
-    }
-    if (!len)
-        return BENCH_EPARSE;
+    return BENCH_UNIT_NONE;
+}
 
-    /* Find the decimal separator: the last of ',' and '.', unless that kind
-     * repeats (then it groups thousands, as in 1.234.567 or 1,234,567). */
+/* A leading sign: true for a minus (any of the minus signs), removed with a '+'. */
+static bool strip_sign(const char **s, size_t *len)
+{
+    size_t k = minus_at(*s, *len);
+    if (k) {
+        *s += k;
+        *len -= k;
+        return true;
+    }
+    if (*len && **s == '+') {
+        (*s)++;
+        (*len)--;
+    }
+    return false;
+}
+
+/* The separators of the mantissa s[0..end): the decimal one is the last of ',' and '.', unless
+ * that kind repeats (then it groups thousands, as in 1.234.567 or 1,234,567).  False when the
+ * decimal separator repeats. */
+static bool find_separators(const char *s, size_t end, char *decimal, char *group)
+{
     size_t n_comma = 0, n_dot = 0, last_comma = 0, last_dot = 0;
-    size_t mant_end = len;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == 'e' || s[i] == 'E') {
-            mant_end = i;
-            break;
-        }
+    for (size_t i = 0; i < end; i++) {
         if (s[i] == ',') { n_comma++; last_comma = i; }
         if (s[i] == '.') { n_dot++; last_dot = i; }
     }
-    char decimal = 0;
+    *decimal = 0;
     if (n_comma && n_dot)
-        decimal = last_comma > last_dot ? ',' : '.';
+        *decimal = last_comma > last_dot ? ',' : '.';
     else if (n_comma == 1)
-        decimal = ',';
+        *decimal = ',';
     else if (n_dot == 1)
-        decimal = '.';
-    if ((decimal == ',' && n_comma > 1) || (decimal == '.' && n_dot > 1))
-        return BENCH_EPARSE;
-    char group = 0; /* a ',' or '.' used to group thousands */
-    if (n_comma && decimal != ',')
-        group = ',';
-    else if (n_dot && decimal != '.')
-        group = '.';
+        *decimal = '.';
+    if ((*decimal == ',' && n_comma > 1) || (*decimal == '.' && n_dot > 1))
+        return false;
+    *group = 0; /* a ',' or '.' used to group thousands */
+    if (n_comma && *decimal != ',')
+        *group = ',';
+    else if (n_dot && *decimal != '.')
+        *group = '.';
+    return true;
+}
 
+/* The number as plain ASCII for strtod ("-1234.5e3") and as a mantissa for the fast path. */
+typedef struct plain_number {
     char buf[400];
-    size_t b = 0;
-    if (negative)
-        buf[b++] = '-';
-    uint64_t mantissa = 0;
-    int ndigits = 0, frac_digits = 0, group_digits = -1, int_digits = 0;
+    size_t b;
+    uint64_t mantissa;    /* the first 19 significant digits, or UINT64_MAX for the slow path */
+    int ndigits;          /* significant digits */
+    int frac_digits;
+    int exp10;            /* the written exponent */
+} plain_number;
+
+/* The digits of s[0..end) with their thousands groups (1-3 digits before the first separator,
+ * 3 between) and decimal part. */
+static bool read_mantissa(plain_number *p, const char *s, size_t end, char decimal, char group)
+{
+    int group_digits = -1, int_digits = 0;
     bool in_frac = false, any_digit = false;
-    for (size_t i = 0; i < mant_end;) {
+    for (size_t i = 0; i < end;) {
         char c = s[i];
         if (c >= '0' && c <= '9') {
-            if (b + 2 >= sizeof buf)
-                return BENCH_EPARSE;
-            buf[b++] = c;
+            if (p->b + 2 >= sizeof p->buf)
+                return false;
+            p->buf[p->b++] = c;
             any_digit = true;
-            if (ndigits || c != '0' || in_frac) {
-                if (ndigits < 19)
-                    mantissa = mantissa * 10 + (uint64_t)(c - '0');
-                ndigits++;
+            if (p->ndigits || c != '0' || in_frac) {
+                if (p->ndigits < 19)
+                    p->mantissa = p->mantissa * 10 + (uint64_t)(c - '0');
+                p->ndigits++;
             }
-            if (in_frac)
-                frac_digits++;
-            else {
+            if (in_frac) {
+                p->frac_digits++;
+            } else {
                 int_digits++;
                 if (group_digits >= 0)
                     group_digits++;
@@ -184,55 +195,87 @@ bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const c
             i++;
             continue;
         }
-        size_t sp = space_at(s + i, mant_end - i);
+        size_t sp = space_at(s + i, end - i);
         if ((sp || c == group) && !in_frac) {
-            /* a thousands separator: 1-3 digits before the first, 3 between */
             if (!int_digits || (group_digits < 0 ? int_digits > 3 : group_digits != 3))
-                return BENCH_EPARSE;
+                return false;
             group_digits = 0;
             i += sp ? sp : 1;
-            if (i >= mant_end || s[i] < '0' || s[i] > '9')
-                return BENCH_EPARSE;
+            if (i >= end || s[i] < '0' || s[i] > '9')
+                return false;
             continue;
         }
         if (c == decimal && !in_frac) {
             if (group_digits >= 0 && group_digits != 3)
-                return BENCH_EPARSE;
+                return false;
             in_frac = true;
-            buf[b++] = '.';
+            p->buf[p->b++] = '.';
             i++;
             continue;
         }
-        return BENCH_EPARSE;
+        return false;
     }
     if (!any_digit || (group_digits >= 0 && !in_frac && group_digits != 3))
-        return BENCH_EPARSE;
-    if (ndigits > 19) /* the mantissa kept 19 digits; strtod reads them all */
-        mantissa = UINT64_MAX;
-    int exp10 = 0;
-    if (mant_end < len) {
-        size_t i = mant_end + 1;
-        bool eneg = false;
-        buf[b++] = 'e';
-        if (i < len && (s[i] == '-' || s[i] == '+')) {
-            eneg = s[i] == '-';
-            buf[b++] = s[i++];
-        }
-        if (i >= len)
-            return BENCH_EPARSE;
-        for (; i < len; i++) {
-            if (s[i] < '0' || s[i] > '9' || b + 2 >= sizeof buf)
-                return BENCH_EPARSE;
-            buf[b++] = s[i];
-            if (exp10 < 100000)
-                exp10 = exp10 * 10 + (s[i] - '0');
-        }
-        if (eneg)
-            exp10 = -exp10;
-        mantissa = UINT64_MAX; /* exponents take the exact slow path */
+        return false;
+    if (p->ndigits > 19) /* the mantissa kept 19 digits; strtod reads them all */
+        p->mantissa = UINT64_MAX;
+    return true;
+}
+
+/* The exponent after 'e' or 'E' in s[0..len): [+-]digits. */
+static bool read_exponent(plain_number *p, const char *s, size_t len)
+{
+    size_t i = 0;
+    bool negative = false;
+    p->buf[p->b++] = 'e';
+    if (i < len && (s[i] == '-' || s[i] == '+')) {
+        negative = s[i] == '-';
+        p->buf[p->b++] = s[i++];
     }
+    if (i >= len)
+        return false;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9' || p->b + 2 >= sizeof p->buf)
+            return false;
+        p->buf[p->b++] = s[i];
+        if (p->exp10 < 100000)
+            p->exp10 = p->exp10 * 10 + (s[i] - '0');
+    }
+    if (negative)
+        p->exp10 = -p->exp10;
+    p->mantissa = UINT64_MAX; /* exponents take the exact slow path */
+    return true;
+}
+
+bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const char *text,
+                                size_t len)
+{
+    if (!out_value || (!text && len))
+        return BENCH_EINVAL;
+    const char *s = text;
+    trim_spaces(&s, &len);
+    bench_unit unit = strip_unit(&s, &len);
+    bool negative = strip_sign(&s, &len);
+    if (!len)
+        return BENCH_EPARSE;
+    size_t mant_end = len;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == 'e' || s[i] == 'E') {
+            mant_end = i;
+            break;
+        }
+    char decimal, group;
+    plain_number p;
+    p.b = 0;
+    p.mantissa = 0;
+    p.ndigits = p.frac_digits = p.exp10 = 0;
+    if (negative)
+        p.buf[p.b++] = '-';
+    if (!find_separators(s, mant_end, &decimal, &group) || !read_mantissa(&p, s, mant_end, decimal, group) ||
+        (mant_end < len && !read_exponent(&p, s + mant_end + 1, len - mant_end - 1)))
+        return BENCH_EPARSE;
     double v;
-    bench_status st = to_double(&v, buf, b, mantissa, ndigits, exp10 - frac_digits, negative);
+    bench_status st = to_double(&v, p.buf, p.b, p.mantissa, p.ndigits, p.exp10 - p.frac_digits, negative);
     if (st)
         return st;
     *out_value = v;
