@@ -274,6 +274,9 @@ typedef enum bench_area_type {
 
 /** Which way is better for an indicator. */
 typedef enum bench_direction {
+    BENCH_DIRECTION_DEFAULT = -1, /**< as a request: the direction the call would choose itself --
+                                      the catalogue's (bench_compare), the numerator's (a stored
+                                      result), the one held (bench_indicator_set) */
     BENCH_DIRECTION_NONE = 0,    /**< unknown or neutral: ranks, but no colours */
     BENCH_DIRECTION_HIGHER = 1,  /**< higher is better */
     BENCH_DIRECTION_LOWER = 2    /**< lower is better */
@@ -302,16 +305,14 @@ BENCH_EXPORT bench_status bench_area_set(bench_db *db, const char *code, bench_a
 
 /**
  * Set an indicator's catalogue entry; `title` and `unit` may be NULL to
- * keep them, `direction` BENCH_DIRECTION_KEEP to keep it.  When the
+ * keep them, `direction` BENCH_DIRECTION_DEFAULT to keep it.  When the
  * indicator has no unit and none is given, it is read from the title's
  * conventions: "andel (%)" -> "%", "kr/inv", ", antal" -> "antal",
  * "dagar", "Index" -> "index".  Strings are copied.  The indicator need not
  * have values yet.
  */
 BENCH_EXPORT bench_status bench_indicator_set(bench_db *db, const char *id, const char *title,
-                                              const char *unit, int direction);
-
-#define BENCH_DIRECTION_KEEP (-1)
+                                              const char *unit, bench_direction direction);
 
 /**
  * Link an own indicator to the Kolada KPI it corresponds to (e.g. a report's
@@ -700,9 +701,6 @@ typedef enum bench_denominator_period {
                                          as Kolada divides e.g. N01993 asylsökande per 1 000 inv */
 } bench_denominator_period;
 
-/** direction of a stored result: the numerator's (the default of every _INIT) */
-#define BENCH_DIRECTION_INHERIT (-1)
-
 #define BENCH_PER_CAPITA_VERSION 2
 
 /**
@@ -727,12 +725,12 @@ typedef struct bench_per_capita_options {
     const char *store_as;                  /**< store the result under this id; NULL: do not store */
     const char *title;                     /**< stored title; NULL: made from the parts */
     const char *unit;                      /**< stored unit; NULL: made from the parts */
-    int direction;                         /**< a bench_direction or BENCH_DIRECTION_INHERIT */
+    bench_direction direction;             /**< BENCH_DIRECTION_DEFAULT: the numerator's */
     double ci;                             /**< confidence level of intervals, e.g. 0.95; 0: none */
 } bench_per_capita_options;
 
 #define BENCH_PER_CAPITA_INIT { BENCH_PER_CAPITA_VERSION, NULL, NULL, 0, 1.0, NULL, \
-                                BENCH_DENOMINATOR_SAME, NULL, NULL, NULL, BENCH_DIRECTION_INHERIT, 0 }
+                                BENCH_DENOMINATOR_SAME, NULL, NULL, NULL, BENCH_DIRECTION_DEFAULT, 0 }
 
 /**
  * Normalize one indicator.  The frame has columns indicator, area, period,
@@ -782,12 +780,12 @@ typedef struct bench_ratio_options {
     const char *store_as;                  /**< store the result under this id; NULL: do not store */
     const char *title;                     /**< stored title; NULL: made from the parts */
     const char *unit;                      /**< stored unit; NULL: made from the parts */
-    int direction;                         /**< a bench_direction or BENCH_DIRECTION_INHERIT */
+    bench_direction direction;             /**< BENCH_DIRECTION_DEFAULT: the numerator's */
     double ci;                             /**< confidence level of intervals, e.g. 0.95; 0: none */
 } bench_ratio_options;
 
 #define BENCH_RATIO_INIT { BENCH_RATIO_VERSION, NULL, NULL, 1.0, BENCH_DENOMINATOR_SAME, NULL, NULL, \
-                           NULL, BENCH_DIRECTION_INHERIT, 0 }
+                           NULL, BENCH_DIRECTION_DEFAULT, 0 }
 
 /**
  * Divide one indicator by another.  The frame is as bench_per_capita()'s,
@@ -902,7 +900,6 @@ typedef struct bench_compare_stats {
 } bench_compare_stats;
 
 #define BENCH_COMPARE_VERSION 3
-#define BENCH_DIRECTION_FROM_CATALOGUE (-1)
 
 /**
  * The coverage rule's default: a set is ranked and coloured only when at least
@@ -928,7 +925,7 @@ typedef struct bench_compare_options {
     bench_gender gender;
     bench_kind kind;
     const char *const *areas; size_t n_areas; /**< the set; NULL: all kommuner */
-    int direction;                 /**< a bench_direction or BENCH_DIRECTION_FROM_CATALOGUE */
+    bench_direction direction;     /**< BENCH_DIRECTION_DEFAULT: the catalogue's */
     const char *weight;            /**< population indicator for the weighted mean, or NULL */
     /* version 2 */
     const char *const *weights; size_t n_weights; /**< or several, summed as per-capita's terms
@@ -945,7 +942,7 @@ typedef struct bench_compare_options {
 
 #define BENCH_COMPARE_INIT \
     { BENCH_COMPARE_VERSION, NULL, NULL, BENCH_GENDER_T, BENCH_KIND_UTFALL, NULL, 0, \
-      BENCH_DIRECTION_FROM_CATALOGUE, NULL, NULL, 0, BENCH_DENOMINATOR_SAME, BENCH_MIN_COVERAGE_DEFAULT, \
+      BENCH_DIRECTION_DEFAULT, NULL, NULL, 0, BENCH_DENOMINATOR_SAME, BENCH_MIN_COVERAGE_DEFAULT, \
       BENCH_COLOURS_RANK, NAN, NULL }
 
 /**
@@ -967,7 +964,7 @@ BENCH_EXPORT bench_status bench_compare(bench_frame **out, bench_compare_stats *
 /**
  * Rank and colour every (indicator, period, gender) group of utfall values
  * at once over a set of areas (NULL: all kommuner), each indicator by its
- * catalogue direction unless `direction` is not BENCH_DIRECTION_FROM_CATALOGUE.
+ * catalogue direction unless `direction` is not BENCH_DIRECTION_DEFAULT.
  * The frame has indicator, period, gender, area (CODE), value (F64), rank,
  * n (I32), percentile (F64), colour (CODE) and mean (F64: the group's ovägt
  * medel), grouped by indicator, period and gender, best first.  Rows without
@@ -976,7 +973,7 @@ BENCH_EXPORT bench_status bench_compare(bench_frame **out, bench_compare_stats *
  */
 BENCH_EXPORT bench_status bench_compare_all(bench_frame **out, bench_db *db,
                                             const char *const *areas, size_t n_areas,
-                                            int direction);
+                                            bench_direction direction);
 
 #define BENCH_COMPARE_ALL_VERSION 1
 
@@ -984,12 +981,12 @@ BENCH_EXPORT bench_status bench_compare_all(bench_frame **out, bench_db *db,
 typedef struct bench_compare_all_options {
     unsigned int version;          /**< BENCH_COMPARE_ALL_VERSION */
     const char *const *areas; size_t n_areas; /**< the set; NULL: all kommuner */
-    int direction;                 /**< a bench_direction or BENCH_DIRECTION_FROM_CATALOGUE */
+    bench_direction direction;     /**< BENCH_DIRECTION_DEFAULT: the catalogue's */
     double min_coverage;           /**< as in bench_compare_options, per group */
 } bench_compare_all_options;
 
 #define BENCH_COMPARE_ALL_INIT \
-    { BENCH_COMPARE_ALL_VERSION, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE, BENCH_MIN_COVERAGE_DEFAULT }
+    { BENCH_COMPARE_ALL_VERSION, NULL, 0, BENCH_DIRECTION_DEFAULT, BENCH_MIN_COVERAGE_DEFAULT }
 
 /**
  * As bench_compare_all() (which ranks every group, min_coverage 0), with the
@@ -1076,11 +1073,11 @@ typedef struct bench_deflate_options {
     const char *store_as;                  /**< store the result under this id; NULL: do not store */
     const char *title;                     /**< stored title; NULL: "<title>, fasta priser (<base>)" */
     const char *unit;                      /**< stored unit; NULL: the indicator's */
-    int direction;                         /**< a bench_direction or BENCH_DIRECTION_INHERIT */
+    bench_direction direction;             /**< BENCH_DIRECTION_DEFAULT: the numerator's */
 } bench_deflate_options;
 
 #define BENCH_DEFLATE_INIT { BENCH_DEFLATE_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, \
-                             NULL, BENCH_DIRECTION_INHERIT }
+                             NULL, BENCH_DIRECTION_DEFAULT }
 
 /**
  * Fixed prices: result = value × index[base] / index[year], where year is the

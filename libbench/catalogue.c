@@ -273,7 +273,7 @@ static const char *unit_from_title(const char *title)
 }
 
 bench_status bench_indicator_set(bench_db *db, const char *id, const char *title, const char *unit,
-                                 int direction)
+                                 bench_direction direction)
 {
     if (!db)
         return BENCH_EINVAL;
@@ -282,7 +282,7 @@ bench_status bench_indicator_set(bench_db *db, const char *id, const char *title
     size_t len;
     if (!id || !indicator_id_normalize(id, strlen(id), buf, &len))
         return DB_FAIL(db, BENCH_EINVAL, "bad indicator id: expected text such as U33401");
-    if (direction != BENCH_DIRECTION_KEEP && (direction < 0 || direction > BENCH_DIRECTION_LOWER))
+    if (direction != BENCH_DIRECTION_DEFAULT && (direction < 0 || direction > BENCH_DIRECTION_LOWER))
         return DB_FAIL(db, BENCH_EINVAL, "bad direction %d", direction);
     if ((title && !utf8_valid_multiline(title, strlen(title))) || (unit && !utf8_valid_multiline(unit, strlen(unit))))
         return DB_FAIL(db, BENCH_EINVAL, "indicator %s: title or unit is not valid UTF-8 text", buf);
@@ -313,7 +313,7 @@ bench_status bench_indicator_set(bench_db *db, const char *id, const char *title
         bench_free(m->unit);
         m->unit = u;
     }
-    if (direction != BENCH_DIRECTION_KEEP)
+    if (direction != BENCH_DIRECTION_DEFAULT)
         m->direction = (uint8_t)direction;
     return BENCH_OK;
 }

@@ -177,12 +177,12 @@ static bench_status source_winners(uint8_t **out, const bench_db *db, const uint
 
 static int indicator_direction(const bench_db *db, uint32_t ind, int direction)
 {
-    return direction == BENCH_DIRECTION_FROM_CATALOGUE ? db->ind_meta[ind].direction : direction;
+    return direction == BENCH_DIRECTION_DEFAULT ? db->ind_meta[ind].direction : direction;
 }
 
 static bool valid_direction(int d)
 {
-    return d == BENCH_DIRECTION_FROM_CATALOGUE || d == BENCH_DIRECTION_NONE ||
+    return d == BENCH_DIRECTION_DEFAULT || d == BENCH_DIRECTION_NONE ||
            d == BENCH_DIRECTION_HIGHER || d == BENCH_DIRECTION_LOWER;
 }
 
@@ -791,7 +791,7 @@ static void *rank_groups(void *arg)
 }
 
 bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas,
-                               size_t n_areas, int direction)
+                               size_t n_areas, bench_direction direction)
 {
     bench_compare_all_options o = BENCH_COMPARE_ALL_INIT;
     o.areas = areas;

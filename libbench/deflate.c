@@ -102,7 +102,7 @@ static bench_status check_options(bench_db *db, const bench_deflate_options *o)
     if (o->n_index > MAX_INDEX)
         return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: the index series has %zu values, at most %d", o->n_index,
                        MAX_INDEX);
-    if (o->direction != BENCH_DIRECTION_INHERIT &&
+    if (o->direction != BENCH_DIRECTION_DEFAULT &&
         (o->direction < BENCH_DIRECTION_NONE || o->direction > BENCH_DIRECTION_LOWER))
         return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: bad direction %d", o->direction);
     const char *texts[] = {o->index_label, o->title, o->unit};
@@ -247,7 +247,7 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     bench_free(rows);
     ranks_free(&rk);
     if (!st && opts->store_as) {
-        int direction = opts->direction != BENCH_DIRECTION_INHERIT ? opts->direction : nm->direction;
+        int direction = opts->direction != BENCH_DIRECTION_DEFAULT ? opts->direction : nm->direction;
         stored_result r = {store_id, store_len, out_title, out_unit, derived, direction, 0, NULL};
         st = store_result(db, &r, &staged, 1);
     }

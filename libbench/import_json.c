@@ -301,7 +301,7 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
         const char *title = string_field(item, "title");
         bench_status st = BENCH_OK;
         if (kind == L_KPI) {
-            st = bench_indicator_set(ji->db, id, title, NULL, BENCH_DIRECTION_KEEP);
+            st = bench_indicator_set(ji->db, id, title, NULL, BENCH_DIRECTION_DEFAULT);
         } else if (kind == L_MUNICIPALITY) {
             bool kommun = strcmp(string_field(item, "type"), "K") == 0;
             bench_area_type type = kommun ? BENCH_AREA_KOMMUN

@@ -375,7 +375,7 @@ typedef struct stored_result {
     size_t id_len;
     const char *title, *unit;  /* unit may be NULL */
     const char *derived;       /* the formula; the rows' source is "Bearbetning: " and it */
-    int direction;             /* a bench_direction */
+    bench_direction direction;
     double ci;                 /* the intervals' level when there are three parts, else 0 */
     const char *ci_method;     /* "Garwood" or "Wilson" with intervals */
 } stored_result;

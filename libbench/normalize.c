@@ -314,7 +314,7 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     if (s->period_rule != BENCH_DENOMINATOR_SAME && s->period_rule != BENCH_DENOMINATOR_PREVIOUS)
         return DB_FAIL(db, BENCH_EINVAL, "%s: the denominator's period is %d, expected BENCH_DENOMINATOR_SAME or "
                        "BENCH_DENOMINATOR_PREVIOUS", fn, s->period_rule);
-    if (s->direction != BENCH_DIRECTION_INHERIT &&
+    if (s->direction != BENCH_DIRECTION_DEFAULT &&
         (s->direction < BENCH_DIRECTION_NONE || s->direction > BENCH_DIRECTION_LOWER))
         return DB_FAIL(db, BENCH_EINVAL, "%s: bad direction %d", fn, s->direction);
     if (!(s->ci == 0 || (s->ci > 0 && s->ci < 1)))
@@ -476,7 +476,7 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     bench_free(rows);
     ranks_free(&rk);
     if (!st && s->store_as) {
-        int direction = s->direction != BENCH_DIRECTION_INHERIT ? s->direction : db->ind_meta[num].direction;
+        int direction = s->direction != BENCH_DIRECTION_DEFAULT ? s->direction : db->ind_meta[num].direction;
         stored_result r = {store_id, store_len, s->title ? s->title : texts->title,
                            s->unit ? s->unit : texts->unit, texts->derived, direction, s->ci,
                            s->scale == 100 ? "Wilson" : "Garwood"};
@@ -513,7 +513,7 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
         opts->scale, opts->population_label,
         v2 ? opts->population_period : BENCH_DENOMINATOR_SAME,
         v2 ? opts->store_as : NULL, v2 ? opts->title : NULL, v2 ? opts->unit : NULL,
-        v2 ? opts->direction : BENCH_DIRECTION_INHERIT, v2 ? opts->ci : 0};
+        v2 ? opts->direction : BENCH_DIRECTION_DEFAULT, v2 ? opts->ci : 0};
     return normalize(out, db, &s);
 }
 

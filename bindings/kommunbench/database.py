@@ -18,7 +18,7 @@ _KINDS = {"utfall": lib.BENCH_KIND_UTFALL, "målvärde": lib.BENCH_KIND_MALVARDE
           "malvarde": lib.BENCH_KIND_MALVARDE, "budget": lib.BENCH_KIND_BUDGET,
           "prognos": lib.BENCH_KIND_PROGNOS}
 _LAYOUTS = {"kolada": lib.BENCH_CSV_KOLADA, "wide": lib.BENCH_CSV_WIDE}
-_COMPARE_DIRECTIONS = {None: lib.BENCH_DIRECTION_FROM_CATALOGUE, "none": lib.BENCH_DIRECTION_NONE,
+_COMPARE_DIRECTIONS = {None: lib.BENCH_DIRECTION_DEFAULT, "none": lib.BENCH_DIRECTION_NONE,
                        "higher": lib.BENCH_DIRECTION_HIGHER, "lower": lib.BENCH_DIRECTION_LOWER}
 _DIRECTIONS = {None: lib.BENCH_DIRECTION_NONE, "higher": lib.BENCH_DIRECTION_HIGHER,
                "lower": lib.BENCH_DIRECTION_LOWER}
@@ -126,7 +126,7 @@ def _denominator_period(value, name):
 
 def _stored_direction(value):
     if value == "inherit":
-        return lib.BENCH_DIRECTION_INHERIT
+        return lib.BENCH_DIRECTION_DEFAULT
     if value not in _DIRECTIONS:
         raise InvalidArgumentError("direction must be 'higher', 'lower', None or 'inherit' (the numerator's)")
     return _DIRECTIONS[value]
@@ -552,7 +552,7 @@ class Database:
         keep = [ffi.new("char[]", _ctext(s)) if s is not None else ffi.NULL for s in (title, unit)]
         with self._lock:
             db = self._db()
-            d = lib.BENCH_DIRECTION_KEEP if direction == "keep" else _DIRECTIONS[direction]
+            d = lib.BENCH_DIRECTION_DEFAULT if direction == "keep" else _DIRECTIONS[direction]
             check(lib.bench_indicator_set(db, _ctext(id), keep[0], keep[1], d), db)
 
     def set_group(self, id, members, title=None):

@@ -160,7 +160,7 @@ static int op_compare_group(bench_db *db)
 static int op_compare_all(bench_db *db)
 {
     bench_frame *f = (bench_frame *)db;
-    int st = bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE);
+    int st = bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_DEFAULT);
     return frame_result(st, f);
 }
 

@@ -203,7 +203,7 @@ static void test_indicator_set(void)
     CU_ASSERT_STRING_EQUAL(unit, "%"); /* read from the title */
     CU_ASSERT_EQUAL(d, BENCH_DIRECTION_HIGHER);
     /* KEEP keeps the direction, NULL keeps the title */
-    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, "st", BENCH_DIRECTION_KEEP), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, "st", BENCH_DIRECTION_DEFAULT), BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, &d, db, "OWN"), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(unit, "st");
     CU_ASSERT_EQUAL(d, BENCH_DIRECTION_HIGHER);
@@ -224,7 +224,7 @@ static void test_indicator_set(void)
     for (size_t i = 0; i < sizeof conventions / sizeof conventions[0]; i++) {
         char id[16];
         snprintf(id, sizeof id, "CONV%zu", i);
-        CU_ASSERT_EQUAL(bench_indicator_set(db, id, conventions[i].title, NULL, BENCH_DIRECTION_KEEP), BENCH_OK);
+        CU_ASSERT_EQUAL(bench_indicator_set(db, id, conventions[i].title, NULL, BENCH_DIRECTION_DEFAULT), BENCH_OK);
         CU_ASSERT_EQUAL(bench_indicator_info(NULL, &unit, &d, db, id), BENCH_OK);
         CU_ASSERT_STRING_EQUAL(unit, conventions[i].unit);
         CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);

@@ -206,19 +206,19 @@ static void test_direction_from_catalogue(void)
     put(db, "U33401", K, v, 3, "s"); /* lower is better in the catalogue */
     put(db, "OWNX", K, v, 3, "s");   /* no direction known */
     result r;
-    CU_ASSERT_EQUAL_FATAL(run_set(db, "U33401", K, 3, BENCH_DIRECTION_FROM_CATALOGUE, &r), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(run_set(db, "U33401", K, 3, BENCH_DIRECTION_DEFAULT, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.value[0], 1);
     CU_ASSERT_STRING_EQUAL(r.colour[0], "green");
     CU_ASSERT_STRING_EQUAL(r.colour[2], "red");
     CU_ASSERT_EQUAL_FATAL(run_set(db, "u33401", K, 3, BENCH_DIRECTION_HIGHER, &r), BENCH_OK); /* overridden */
     CU_ASSERT_EQUAL(r.value[0], 3);
-    CU_ASSERT_EQUAL_FATAL(run_set(db, "OWNX", K, 3, BENCH_DIRECTION_FROM_CATALOGUE, &r), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(run_set(db, "OWNX", K, 3, BENCH_DIRECTION_DEFAULT, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.value[0], 3); /* unknown direction ranks high first */
     CU_ASSERT_EQUAL(r.rank[2], 3);
     CU_ASSERT_STRING_EQUAL(r.colour[0], "");
     CU_ASSERT_STRING_EQUAL(r.colour[2], "");
     CU_ASSERT_EQUAL(bench_indicator_set(db, "OWNX", NULL, NULL, BENCH_DIRECTION_LOWER), BENCH_OK);
-    CU_ASSERT_EQUAL_FATAL(run_set(db, "OWNX", K, 3, BENCH_DIRECTION_FROM_CATALOGUE, &r), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(run_set(db, "OWNX", K, 3, BENCH_DIRECTION_DEFAULT, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.value[0], 1);
     CU_ASSERT_STRING_EQUAL(r.colour[0], "green");
     bench_db_free(db);
@@ -382,7 +382,7 @@ static void test_all_kommuner(void)
     /* compare_all gives the same for the group */
     CU_ASSERT_EQUAL(bench_indicator_set(db, "X", NULL, NULL, BENCH_DIRECTION_HIGHER), BENCH_OK);
     bench_frame *f;
-    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 290);
     int green = 0, red = 0;
     for (size_t i = 0; i < bench_frame_rows(f); i++) {
@@ -782,7 +782,7 @@ static void test_errors(void)
     CU_ASSERT_EQUAL(bench_compare(&f, &st, db, &o), BENCH_EINVAL);
     o.direction = -2;
     CU_ASSERT_EQUAL(bench_compare(&f, &st, db, &o), BENCH_EINVAL);
-    o.direction = BENCH_DIRECTION_FROM_CATALOGUE;
+    o.direction = BENCH_DIRECTION_DEFAULT;
     o.gender = (bench_gender)3;
     CU_ASSERT_EQUAL(bench_compare(&f, &st, db, &o), BENCH_EINVAL);
     o.gender = BENCH_GENDER_T;
@@ -830,7 +830,7 @@ static void test_compare_all(void)
                                       NULL, NULL), BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, NULL, BENCH_DIRECTION_HIGHER), BENCH_OK);
     bench_frame *f;
-    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     CU_ASSERT_TRUE_FATAL(bench_frame_columns(f) >= 9); /* the nine documented columns first */
     const char *names[] = {"indicator", "period", "gender", "area", "value", "rank", "n", "percentile", "colour"};
     for (size_t c = 0; c < 9; c++) {
@@ -908,14 +908,14 @@ static void test_compare_all(void)
     bench_frame_free(f);
     /* Riket as a set */
     const char *riket[] = {"0000"};
-    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, riket, 1, BENCH_DIRECTION_FROM_CATALOGUE), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, riket, 1, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 1);
     CU_ASSERT_EQUAL(i32_at(f, 5, 0), 1);
     CU_ASSERT_EQUAL(i32_at(f, 6, 0), 1);
     bench_frame_free(f);
     /* an empty database */
     bench_db *empty = new_db();
-    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, empty, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, empty, NULL, 0, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 0);
     bench_frame_free(f);
     bench_db_free(empty);
@@ -1003,7 +1003,7 @@ static void test_compare_all_random(void)
             CU_ASSERT_EQUAL(bench_import_csv_buffer(NULL, db, csv, len, "random", &o), BENCH_OK);
             free(csv);
         }
-        for (int dir = BENCH_DIRECTION_FROM_CATALOGUE; dir <= BENCH_DIRECTION_LOWER; dir++) {
+        for (int dir = BENCH_DIRECTION_DEFAULT; dir <= BENCH_DIRECTION_LOWER; dir++) {
             bench_frame *f;
             CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, K, 20, dir), BENCH_OK);
             size_t rows = bench_frame_rows(f), i = 0;
@@ -1030,7 +1030,7 @@ static void test_compare_all_random(void)
                 }
                 g.stats.n = (size_t)i32_at(f, 6, i);
                 const char *ind = code_at(f, 0, i);
-                int d = dir != BENCH_DIRECTION_FROM_CATALOGUE ? dir
+                int d = dir != BENCH_DIRECTION_DEFAULT ? dir
                         : !strcmp(ind, "U33401")              ? BENCH_DIRECTION_LOWER
                         : !strcmp(ind, "OWNA")                ? BENCH_DIRECTION_HIGHER
                                                               : BENCH_DIRECTION_NONE;
@@ -1310,7 +1310,7 @@ static void test_mean_does_not_overflow(void)
     CU_ASSERT_DOUBLE_EQUAL(s.unweighted_mean, 1.6e308, 1e294);
     CU_ASSERT_TRUE(isnan(s.weighted_mean) || isfinite(s.weighted_mean)); /* the weights' sum overflows: none */
     bench_frame_free(f);
-    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, two, 2, BENCH_DIRECTION_FROM_CATALOGUE), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, two, 2, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     for (size_t r = 0; r < bench_frame_rows(f); r++)
         CU_ASSERT_TRUE(isfinite(f64_at(f, 9, r)));
     bench_frame_free(f);

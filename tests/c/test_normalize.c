@@ -616,7 +616,7 @@ static void test_ratio(void)
     o.denominator = "NOPE";
     CU_ASSERT_EQUAL(bench_ratio(&f, db, &o), BENCH_ENOTFOUND);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "denominator"));
-    CU_ASSERT_EQUAL(bench_indicator_set(db, "EMPTY", "Inga värden", NULL, BENCH_DIRECTION_KEEP), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_indicator_set(db, "EMPTY", "Inga värden", NULL, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     o.denominator = "EMPTY";
     CU_ASSERT_EQUAL(bench_ratio(&f, db, &o), BENCH_ENOTFOUND);
     o.denominator = NULL;
@@ -707,7 +707,7 @@ static void test_rate_warning(void)
         char csv[128];
         snprintf(csv, sizeof csv, "kpi,municipality,period,value\n%s,1490,2022,5\n", id);
         CU_ASSERT_EQUAL(import_text(db, csv, NULL, NULL), BENCH_OK);
-        CU_ASSERT_EQUAL(bench_indicator_set(db, id, rates[i][0], rates[i][1], BENCH_DIRECTION_KEEP), BENCH_OK);
+        CU_ASSERT_EQUAL(bench_indicator_set(db, id, rates[i][0], rates[i][1], BENCH_DIRECTION_DEFAULT), BENCH_OK);
         f = store_per_capita(db, id, 1000, NULL, BENCH_DENOMINATOR_SAME, &st);
         CU_ASSERT_EQUAL(st, BENCH_OK); /* said, not refused */
         CU_ASSERT_PTR_NOT_NULL(bench_frame_meta(f, "warning"));

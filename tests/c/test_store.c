@@ -389,7 +389,7 @@ static void *own_database(void *arg)
         job->ok = bench_per_capita(&f, db, &pc) == BENCH_OK && bench_frame_rows(f) == 40;
         bench_frame_free(f);
         f = NULL;
-        job->ok = job->ok && bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE) == BENCH_OK;
+        job->ok = job->ok && bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_DEFAULT) == BENCH_OK;
         bench_frame_free(f);
         f = NULL;
         const char *ind[] = {"U1"};

@@ -133,7 +133,7 @@ static void use(bench_db *db)
     REQUIRE(st == BENCH_OK || st == BENCH_ENOTFOUND);
     bench_frame_free(f);
     f = NULL;
-    REQUIRE(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_FROM_CATALOGUE) == BENCH_OK);
+    REQUIRE(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_DEFAULT) == BENCH_OK);
     bench_frame_free(f);
     f = NULL;
     bench_compare_options co = BENCH_COMPARE_INIT;
