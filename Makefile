@@ -19,7 +19,7 @@ VPY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := libcsv-dev libcjson-dev libcunit1-dev pkg-config valgrind
-CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-format-truncation -Iinclude -Ilibbench
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -Ilibbench
 CFLAGS ?= -O2 -g
 LIBS := -lcsv -lcjson -lm
 

@@ -78,7 +78,7 @@ ffibuilder.set_source(
     include_dirs=["include", "libbench"],
     libraries=["csv", "cjson", "m"],
     define_macros=[("_GNU_SOURCE", None)],
-    extra_compile_args=["-std=c11", "-O2", "-Wno-format-truncation"],
+    extra_compile_args=["-std=c11", "-O2"],
 )
 
 if __name__ == "__main__":

@@ -50,13 +50,13 @@ void error_setv(bench_error *err, int code, const char *file, long line, long co
     char what[BENCH_ERROR_MESSAGE_SIZE / 2 + 64];
     vsnprintf(what, sizeof what, fmt, ap);
     if (err->file[0] && line > 0 && column > 0)
-        snprintf(err->message, sizeof err->message, "%s:%ld:%ld: %s", shown, line, column, what);
+        text_format(err->message, sizeof err->message, "%s:%ld:%ld: %s", shown, line, column, what);
     else if (err->file[0] && line > 0)
-        snprintf(err->message, sizeof err->message, "%s:%ld: %s", shown, line, what);
+        text_format(err->message, sizeof err->message, "%s:%ld: %s", shown, line, what);
     else if (err->file[0])
-        snprintf(err->message, sizeof err->message, "%s: %s", shown, what);
+        text_format(err->message, sizeof err->message, "%s: %s", shown, what);
     else
-        snprintf(err->message, sizeof err->message, "%s", what);
+        text_format(err->message, sizeof err->message, "%s", what);
 }
 
 void error_set(bench_error *err, int code, const char *file, long line, long column,

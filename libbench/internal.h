@@ -154,6 +154,9 @@ bool utf8_valid_text(const char *s, size_t len);
 bool utf8_valid_multiline(const char *s, size_t len);
 /* Whether text starts with a UTF-16 byte order mark (either byte order). */
 bool utf16_bom(const char *s, size_t len);
+/* printf into buf: text longer than `size` is cut at a UTF-8 character boundary (a name or
+ * title in a message, a caption).  True when all of it fit. */
+bool text_format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- the observation store ---------------------------------------------- */
 

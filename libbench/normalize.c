@@ -258,11 +258,11 @@ static void make_texts(norm_texts *t, const bench_db *db, const norm_spec *s, in
     const indicator_meta *den = &db->ind_meta[terms[0]];
     char who[400];
     if (s->label)
-        snprintf(who, sizeof who, "%s", s->label);
+        text_format(who, sizeof who, "%s", s->label);
     else if (s->ratio)
-        snprintf(who, sizeof who, "%s", den->title ? den->title : t->terms);
+        text_format(who, sizeof who, "%s", den->title ? den->title : t->terms);
     else
-        snprintf(who, sizeof who, "invånare (%s)", t->terms);
+        text_format(who, sizeof who, "invånare (%s)", t->terms);
     char how[512];
     describe(how, sizeof how, s->scale, who);
     snprintf(t->method, sizeof t->method, "%s%s", how, previous ? " (31/12 året före)" : "");
@@ -291,10 +291,8 @@ static void make_texts(norm_texts *t, const bench_db *db, const norm_spec *s, in
         snprintf(t->unit, sizeof t->unit, "%s/%s", num_unit, per);
     else if (s->scale == 1)
         snprintf(t->unit, sizeof t->unit, s->ratio ? "kvot" : "per inv");
-    else {
-        describe(how, sizeof how, s->scale, per);
-        snprintf(t->unit, sizeof t->unit, "%s", how);
-    }
+    else
+        describe(t->unit, sizeof t->unit, s->scale, per);
     t->warning[0] = '\0';
     if (!s->ratio && nm && already_a_rate(nm))
         snprintf(t->warning, sizeof t->warning,

@@ -1,6 +1,8 @@
 /* text.c -- text helpers every reader shares: trimming, UTF-8 and byte-order checks. */
 #include "internal.h"
 
+#include <stdio.h>
+
 void trim(const char **s, size_t *len)
 {
     while (*len && (**s == ' ' || **s == '\t')) {
@@ -51,4 +53,30 @@ bool utf8_valid(const char *s, size_t len, bool newlines)
         i += n + 1;
     }
     return true;
+}
+
+/* Back from `end` to the start of the UTF-8 character that holds it. */
+static size_t char_start(const char *s, size_t end)
+{
+    while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80)
+        end--;
+    return end;
+}
+
+bool text_format(char *buf, size_t size, const char *fmt, ...)
+{
+    if (!size)
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        buf[0] = '\0';
+        return false;
+    }
+    if ((size_t)n < size)
+        return true;
+    buf[char_start(buf, size - 1)] = '\0'; /* cut at a character, not inside one */
+    return false;
 }

@@ -63,7 +63,10 @@ static ddf_row *read_ddf(const char *path, size_t *n_out)
         if (!c2)
             continue;
         *c1 = *c2 = '\0';
-        snprintf(rows[n].geo, sizeof rows[n].geo, "%s", line);
+        size_t geo_len = strlen(line);
+        if (geo_len >= sizeof rows[n].geo) /* not a region code */
+            continue;
+        memcpy(rows[n].geo, line, geo_len + 1);
         snprintf(rows[n].year, sizeof rows[n].year, "%s", c1 + 1);
         snprintf(rows[n].value, sizeof rows[n].value, "%s", c2 + 1);
         n++;
