@@ -1,6 +1,8 @@
-# kommunbench -- build, test and demo.  `make demo` and `make test` install what is missing first.
+# kommunbench -- build, test and demo.  `make demo` and `make test` install what is missing first
+# (`make deps`: Debian packages; the .venv); `make` alone builds and installs nothing system-wide.
 #
 #   make          libbench.a, libbench.so and bench.pc in build/
+#   make deps     the Debian packages the build and the tests need (apt-get, only what is missing)
 #   make test     CUnit suite + pytest suite (installs Debian packages and the .venv if missing)
 #   make demo     the omvärldsbevakning demo on the embedded datasets, written to out/
 #   make memcheck the CUnit suite under valgrind
@@ -9,6 +11,9 @@
 #   make fuzz     every parser under libFuzzer for FUZZ_SECONDS (60) seconds each
 #   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000"), then
 #                 peak memory per observation of the JSON import and a paged Kolada fetch
+#   make lint     clang-format (.clang-format) over the C sources and ruff (pyproject.toml) over
+#                 the Python, both checking only
+#   make format   the same tools rewriting the files
 #   make install  PREFIX=/usr/local: header, libraries and pkg-config file
 
 PREFIX ?= /usr/local
@@ -18,7 +23,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-DEBIAN_PACKAGES := libcsv-dev libcjson-dev libcunit1-dev pkg-config valgrind
+DEBIAN_PACKAGES := libcsv-dev libcjson-dev libcunit1-dev pkg-config valgrind clang-format
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -Ilibbench
 CFLAGS ?= -O2 -g
 LIBS := -lcsv -lcjson -lm
@@ -28,9 +33,9 @@ OBJ := $(patsubst libbench/%.c,build/obj/%.o,$(SRC))
 PIC_OBJ := $(patsubst libbench/%.c,build/pic/%.o,$(SRC))
 TEST_SRC := $(wildcard tests/c/*.c)
 
-.PHONY: all deps venv package test test-c test-python demo memcheck sanitize replay fuzz fuzz-deps bench install clean distclean
+.PHONY: all deps venv package lint format test test-c test-python demo memcheck sanitize replay fuzz fuzz-deps bench install clean distclean
 
-all: deps build/libbench.a build/libbench.so build/bench.pc
+all: build/libbench.a build/libbench.so build/bench.pc
 
 # ---- installing what is missing ----------------------------------------------
 
@@ -67,16 +72,21 @@ package: venv $(VENV)/.package
 libbench/datasets_data.c: datasets/areas.csv datasets/indicators.csv datasets/seed_figures.csv datasets/price_index.csv datasets/embed.py
 	$(PYTHON) datasets/embed.py $@ datasets/areas.csv datasets/indicators.csv datasets/seed_figures.csv datasets/price_index.csv
 
-build/obj/%.o: libbench/%.c include/bench.h libbench/internal.h | deps
+build/obj/%.o: libbench/%.c include/bench.h libbench/internal.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -fvisibility=hidden -c $< -o $@
 
-build/pic/%.o: libbench/%.c include/bench.h libbench/internal.h | deps
+build/pic/%.o: libbench/%.c include/bench.h libbench/internal.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
+# The archive holds one object linked from all of them with the internal symbols made local, so
+# that a program linking libbench.a sees only the bench_ names of bench.h, as with the .so.
 build/libbench.a: $(OBJ)
-	ar rcs $@ $^
+	$(LD) -r -o build/obj/libbench-all.o $^
+	objcopy --localize-hidden build/obj/libbench-all.o
+	rm -f $@
+	ar rcs $@ build/obj/libbench-all.o
 
 build/libbench.so: $(PIC_OBJ)
 	$(CC) -shared -Wl,-soname,libbench.so.0 -o $@ $^ $(LIBS)
@@ -95,6 +105,22 @@ install: all
 	install -m 755 build/libbench.so $(PREFIX)/lib/
 	install -m 644 build/bench.pc $(PREFIX)/lib/pkgconfig/
 
+# ---- lint ----------------------------------------------------------------------
+
+C_SOURCES = $(filter-out libbench/datasets_data.c,$(wildcard libbench/*.c libbench/*.h include/*.h tests/c/*.c \
+              tests/c/*.h tests/fuzz/*.c tests/fuzz/*.h bench/*.c))
+PY_SOURCES = bindings tests/python tests/fuzz bench datasets examples
+
+lint: deps venv
+	clang-format --dry-run --Werror $(C_SOURCES)
+	$(VENV)/bin/ruff check $(PY_SOURCES)
+	$(VENV)/bin/ruff format --check $(PY_SOURCES)
+
+format: deps venv
+	clang-format -i $(C_SOURCES)
+	$(VENV)/bin/ruff check --fix $(PY_SOURCES)
+	$(VENV)/bin/ruff format $(PY_SOURCES)
+
 # ---- tests -------------------------------------------------------------------
 
 build/test_bench: $(TEST_SRC) $(wildcard tests/c/*.h) $(SRC) include/bench.h libbench/internal.h | deps
@@ -109,7 +135,7 @@ test-c: deps build/test_bench build/fuzz_replay
 test-python: package
 	$(VPY) -m pytest -q tests/python
 
-test: all
+test: deps all
 	@status=0; \
 	$(MAKE) --no-print-directory test-c || status=1; \
 	$(MAKE) --no-print-directory test-python || status=1; \
@@ -217,7 +243,7 @@ bench: package
 
 # ---- the demo ------------------------------------------------------------------
 
-demo: all package
+demo: deps all package
 	$(VPY) examples/demo.py --out out
 
 clean:

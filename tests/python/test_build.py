@@ -184,3 +184,25 @@ def test_exceptions_map_status_codes():
     for cls, builtin in builtins.items():
         assert issubclass(cls, kb.BenchError) and issubclass(cls, builtin)
     check(int(kb.Status.OK))  # no exception
+
+
+# ---- what the libraries export ------------------------------------------------------------
+
+
+def exported_functions():
+    """The functions bench.h declares with BENCH_EXPORT."""
+    return set(re.findall(r"BENCH_EXPORT[^;(]*?\b(bench_\w+)\s*\(", header_text()))
+
+
+@pytest.mark.parametrize("library", ["libbench.a", "libbench.so"])
+def test_libraries_export_exactly_the_header(library):
+    """Internal functions (the allocator, the merge, the code pools) are hidden from the archive
+    as from the shared library: a program linking either sees the names of bench.h only."""
+    if not shutil.which("nm"):
+        pytest.skip("nm is not installed")
+    path = ROOT / "build" / library
+    subprocess.run(["make", "-s", "-C", str(ROOT), f"build/{library}"], check=True, capture_output=True)
+    args = ["nm", "-g", "--defined-only"] + (["-D"] if library.endswith(".so") else []) + [str(path)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    names = {parts[2] for parts in (line.split() for line in out.splitlines()) if len(parts) == 3}
+    assert names == exported_functions()
