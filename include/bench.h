@@ -160,7 +160,10 @@ typedef enum bench_unit {
  * the last one is the decimal separator.  "NaN", "inf" and out-of-range
  * values are refused.  `len` bytes of `text` are read (no NUL needed).
  * On success *out_value is finite and *out_unit (may be NULL) the suffix.
- * Returns BENCH_OK or BENCH_EPARSE; no error detail is kept (no handle).
+ * Returns BENCH_OK; BENCH_EPARSE when the text is no such number;
+ * BENCH_EINVAL when out_value is NULL, or text is NULL with len > 0;
+ * BENCH_ENOMEM when the C locale for a long or exponent form cannot be had.
+ * No error detail is kept (there is no handle).
  */
 BENCH_EXPORT bench_status bench_parse_number(double *out_value, bench_unit *out_unit,
                                              const char *text, size_t len);
