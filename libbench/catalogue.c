@@ -37,6 +37,35 @@ bench_status bench_dataset(const char **out_data, size_t *out_len, const char *n
     return BENCH_OK;
 }
 
+
+/* Copies of two optional texts (NULL stays NULL); false, with neither kept, when out of memory.
+ * Copied first, interned last: a failure leaves the catalogue as it was. */
+static bool copy_optional(char **a, const char *text_a, char **b, const char *text_b)
+{
+    *a = *b = NULL;
+    if ((text_a && !(*a = bench_strndup(text_a, strlen(text_a)))) ||
+        (text_b && !(*b = bench_strndup(text_b, strlen(text_b))))) {
+        bench_free(*a);
+        *a = NULL;
+        return false;
+    }
+    return true;
+}
+
+/* Intern a code; on failure the catalogue is put back and the two copies freed. */
+static bench_status intern_or_undo(bench_db *db, bench_status (*intern)(bench_db *, const char *, size_t, uint32_t *),
+                                   const char *code, size_t len, uint32_t *out, char *copy_a, char *copy_b)
+{
+    db_mark mark = db_mark_take(db);
+    bench_status st = intern(db, code, len, out);
+    if (st) {
+        db_mark_rollback(db, mark);
+        bench_free(copy_a);
+        bench_free(copy_b);
+    }
+    return st;
+}
+
 bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type, const char *name,
                             const char *lan, const char *kommungrupp)
 {
@@ -55,22 +84,13 @@ bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type
     if ((name && !utf8_valid_multiline(name, strlen(name))) ||
         (kommungrupp && !utf8_valid_text(kommungrupp, strlen(kommungrupp))))
         return DB_FAIL(db, BENCH_EINVAL, "area %s: name or group is not valid UTF-8 text", buf);
-    /* Copy first, intern last: a failure leaves the catalogue as it was. */
-    char *name_copy = NULL, *group_copy = NULL;
-    if ((name && !(name_copy = bench_strndup(name, strlen(name)))) ||
-        (kommungrupp && !(group_copy = bench_strndup(kommungrupp, strlen(kommungrupp))))) {
-        bench_free(name_copy);
+    char *name_copy, *group_copy;
+    if (!copy_optional(&name_copy, name, &group_copy, kommungrupp))
         return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
-    }
     uint32_t k;
-    db_mark mark = db_mark_take(db);
-    bench_status st = db_intern_area(db, buf, len, &k);
-    if (st) {
-        db_mark_rollback(db, mark);
-        bench_free(name_copy);
-        bench_free(group_copy);
+    bench_status st = intern_or_undo(db, db_intern_area, buf, len, &k, name_copy, group_copy);
+    if (st)
         return DB_FAIL(db, st, "cannot add area %s: %s", buf, bench_strerror(st));
-    }
     area_meta *m = &db->area_meta[k];
     m->type = (uint8_t)type;
     if (name_copy) {
@@ -289,21 +309,13 @@ bench_status bench_indicator_set(bench_db *db, const char *id, const char *title
     int64_t known = indicator_find(db, buf, len);
     if (!unit && title && (known < 0 || !db->ind_meta[known].unit))
         unit = unit_from_title(title);
-    char *t = NULL, *u = NULL;
-    if ((title && !(t = bench_strndup(title, strlen(title)))) ||
-        (unit && !(u = bench_strndup(unit, strlen(unit))))) {
-        bench_free(t);
+    char *t, *u;
+    if (!copy_optional(&t, title, &u, unit))
         return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
-    }
     uint32_t k;
-    db_mark mark = db_mark_take(db);
-    bench_status st = db_intern_indicator(db, buf, len, &k);
-    if (st) {
-        db_mark_rollback(db, mark);
-        bench_free(t);
-        bench_free(u);
+    bench_status st = intern_or_undo(db, db_intern_indicator, buf, len, &k, t, u);
+    if (st)
         return DB_FAIL(db, st, "cannot add indicator %s: %s", buf, bench_strerror(st));
-    }
     indicator_meta *m = &db->ind_meta[k];
     if (t) {
         bench_free(m->title);

@@ -542,12 +542,7 @@ static bench_status comparison_frame(bench_frame **out, const bench_db *db, cons
 bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, bench_db *db,
                            const bench_compare_options *opts)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out || !opts)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_compare: out and opts are required");
-    *out = NULL;
+    FRAME_CALL_BEGIN(db, out, opts, "bench_compare");
     compare_request q;
     bench_status st = compare_request_make(&q, db, opts);
     if (st)
@@ -803,12 +798,7 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
 
 bench_status bench_compare_all_ext(bench_frame **out, bench_db *db, const bench_compare_all_options *opts)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out || !opts)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: out and opts are required");
-    *out = NULL;
+    FRAME_CALL_BEGIN(db, out, opts, "bench_compare_all");
     if (opts->version != BENCH_COMPARE_ALL_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all_options.version is %u, expected %u", opts->version,
                        BENCH_COMPARE_ALL_VERSION);

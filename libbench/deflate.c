@@ -115,12 +115,7 @@ static bench_status check_options(bench_db *db, const bench_deflate_options *o)
 
 bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_options *opts)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out || !opts)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: out and opts are required");
-    *out = NULL;
+    FRAME_CALL_BEGIN(db, out, opts, "bench_deflate");
     bench_status st = check_options(db, opts);
     if (st)
         return st;

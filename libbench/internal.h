@@ -41,6 +41,18 @@ void error_set(bench_error *err, int code, const char *file, long line, long col
 #define DB_FAIL(db, code, ...) \
     (error_set(&(db)->err, (code), "", 0, 0, __FILE__, __LINE__, __VA_ARGS__), (bench_status)(code))
 
+/* The start of every call that answers with a frame: without a database BENCH_EINVAL (there is
+ * no handle to hold an error), else its error cleared, `out` and `opts` required, *out NULL. */
+#define FRAME_CALL_BEGIN(db, out, opts, function)                                                 \
+    do {                                                                                        \
+        if (!(db))                                                                              \
+            return BENCH_EINVAL;                                                                \
+        error_clear(&(db)->err);                                                                \
+        if (!(out) || !(opts))                                                                  \
+            return DB_FAIL(db, BENCH_EINVAL, "%s: out and opts are required", function);         \
+        *(out) = NULL;                                                                          \
+    } while (0)
+
 /* ---- the hash index (hash.c): 64-bit keys to 32-bit entries ------------------------------ */
 
 /* Open addressing with linear probing.  A slot holds an entry (what the caller numbers: a row,

@@ -493,12 +493,7 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
 
 bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_capita_options *opts)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out || !opts)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_per_capita: out and opts are required");
-    *out = NULL;
+    FRAME_CALL_BEGIN(db, out, opts, "bench_per_capita");
     if (opts->version != 1 && opts->version != BENCH_PER_CAPITA_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_per_capita_options.version is %u, expected %u",
                        opts->version, BENCH_PER_CAPITA_VERSION);
@@ -517,12 +512,7 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
 
 bench_status bench_ratio(bench_frame **out, bench_db *db, const bench_ratio_options *opts)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out || !opts)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_ratio: out and opts are required");
-    *out = NULL;
+    FRAME_CALL_BEGIN(db, out, opts, "bench_ratio");
     if (opts->version != BENCH_RATIO_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_ratio_options.version is %u, expected %u", opts->version,
                        BENCH_RATIO_VERSION);

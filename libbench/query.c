@@ -11,24 +11,27 @@ static int cmp_text(const void *a, const void *b, void *arg)
     return strcmp(p->strs[*(const uint32_t *)a], p->strs[*(const uint32_t *)b]);
 }
 
-/* rank[code] = position of the code in text order (caller frees). */
-static int64_t *pool_text_ranks(const pool *p)
+/* rank[code] = position of code in the order of cmp (caller frees). */
+static int64_t *ranks_by(uint32_t n, int (*cmp)(const void *, const void *, void *), void *arg)
 {
-    int64_t *rank = bench_malloc((p->n ? p->n : 1) * sizeof *rank);
-    uint32_t *order = bench_malloc((p->n ? p->n : 1) * sizeof *order);
+    int64_t *rank = bench_malloc((n ? n : 1) * sizeof *rank);
+    uint32_t *order = bench_malloc((n ? n : 1) * sizeof *order);
     if (!rank || !order) {
         bench_free(rank);
         bench_free(order);
         return NULL;
     }
-    for (uint32_t i = 0; i < p->n; i++)
+    for (uint32_t i = 0; i < n; i++)
         order[i] = i;
-    qsort_r(order, p->n, sizeof *order, cmp_text, (void *)p);
-    for (uint32_t i = 0; i < p->n; i++)
+    qsort_r(order, n, sizeof *order, cmp, arg);
+    for (uint32_t i = 0; i < n; i++)
         rank[order[i]] = i;
     bench_free(order);
     return rank;
 }
+
+/* rank[code] = position of the code in text order. */
+static int64_t *pool_text_ranks(const pool *p) { return ranks_by(p->n, cmp_text, (void *)p); }
 
 static int cmp_key(const void *a, const void *b, void *arg)
 {
@@ -37,24 +40,8 @@ static int cmp_key(const void *a, const void *b, void *arg)
     return (x > y) - (x < y);
 }
 
-static int64_t *period_ranks(const bench_db *db)
-{
-    const pool *p = &db->periods;
-    int64_t *rank = bench_malloc((p->n ? p->n : 1) * sizeof *rank);
-    uint32_t *order = bench_malloc((p->n ? p->n : 1) * sizeof *order);
-    if (!rank || !order) {
-        bench_free(rank);
-        bench_free(order);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < p->n; i++)
-        order[i] = i;
-    qsort_r(order, p->n, sizeof *order, cmp_key, db->period_keys);
-    for (uint32_t i = 0; i < p->n; i++)
-        rank[order[i]] = i;
-    bench_free(order);
-    return rank;
-}
+/* rank[code] = position of the period in time. */
+static int64_t *period_ranks(const bench_db *db) { return ranks_by(db->periods.n, cmp_key, db->period_keys); }
 
 static bench_status filter_set(uint8_t **out, const bench_db *db, const pool *p, enum code_kind kind,
                                const char *const *codes, size_t n)

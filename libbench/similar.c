@@ -25,12 +25,7 @@ static int cmp_neighbour(const void *a, const void *b)
 
 bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_options *opts)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out || !opts)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_similar: out and opts are required");
-    *out = NULL;
+    FRAME_CALL_BEGIN(db, out, opts, "bench_similar");
     if (opts->version != BENCH_SIMILAR_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_similar_options.version is %u, expected %u", opts->version,
                        BENCH_SIMILAR_VERSION);
