@@ -518,6 +518,28 @@ static const char *area_group_text(const void *db_ptr, uint32_t code)
     return db->area_meta[code].kommungrupp ? db->area_meta[code].kommungrupp : "";
 }
 
+/* The text columns of a catalogue frame, one row per code of `codes`: column c is named names[c]
+ * and holds texts[c] of each code (column 0 the code itself); a NULL text leaves column c to
+ * the caller. */
+typedef const char *(*code_text_fn)(const void *ctx, uint32_t code);
+static bench_status catalogue_columns(bench_frame *f, size_t ncols, const char *const *names,
+                                      const code_text_fn *texts, const pool *codes, const bench_db *db)
+{
+    bench_status st = BENCH_OK;
+    for (size_t c = 0; !st && c < ncols; c++) {
+        if (!texts[c])
+            continue;
+        uint32_t *col = frame_add(f, c, names[c], BENCH_COLUMN_CODE);
+        if (!col)
+            return BENCH_ENOMEM;
+        for (size_t i = 0; i < codes->n; i++)
+            col[i] = (uint32_t)i;
+        const void *ctx = c == 0 ? (const void *)codes : (const void *)db;
+        st = frame_compact_codes(f, c, codes->n, texts[c], ctx, NULL);
+    }
+    return st;
+}
+
 bench_status bench_areas_frame(bench_frame **out, bench_db *db)
 {
     if (!db)
@@ -530,19 +552,10 @@ bench_status bench_areas_frame(bench_frame **out, bench_db *db)
     size_t n = db->areas.n;
     bench_status st = frame_new(&f, 5, n);
     static const char *const names[] = {"code", "name", "type", "lan", "kommungrupp"};
-    const char *(*texts[])(const void *, uint32_t) = {pool_text, area_name_text, area_type_text,
-                                                      area_lan_text, area_group_text};
-    for (size_t c = 0; !st && c < 5; c++) {
-        uint32_t *col = frame_add(f, c, names[c], BENCH_COLUMN_CODE);
-        if (!col) {
-            st = BENCH_ENOMEM;
-            break;
-        }
-        for (size_t i = 0; i < n; i++)
-            col[i] = (uint32_t)i;
-        const void *ctx = c == 0 ? (const void *)&db->areas : (const void *)db;
-        st = frame_compact_codes(f, c, n, texts[c], ctx, NULL);
-    }
+    static const code_text_fn texts[] = {pool_text, area_name_text, area_type_text, area_lan_text,
+                                         area_group_text};
+    if (!st)
+        st = catalogue_columns(f, 5, names, texts, &db->areas, db);
     if (st) {
         bench_frame_free(f);
         return DB_FAIL(db, st, "bench_areas_frame: %s", bench_strerror(st));
@@ -593,22 +606,10 @@ bench_status bench_indicators_frame(bench_frame **out, bench_db *db)
     bench_status st = frame_new(&f, 7, n);
     /* id, title, unit, direction (CODE), n (I32), link, derived (CODE) */
     static const char *const names[] = {"id", "title", "unit", "direction", "", "link", "derived"};
-    const char *(*texts[])(const void *, uint32_t) = {pool_text, ind_title_text, ind_unit_text,
-                                                      ind_direction_text, NULL, ind_link_text,
-                                                      ind_derived_text};
-    for (size_t c = 0; !st && c < 7; c++) {
-        if (c == 4)
-            continue;
-        uint32_t *col = frame_add(f, c, names[c], BENCH_COLUMN_CODE);
-        if (!col) {
-            st = BENCH_ENOMEM;
-            break;
-        }
-        for (size_t i = 0; i < n; i++)
-            col[i] = (uint32_t)i;
-        const void *ctx = c == 0 ? (const void *)&db->indicators : (const void *)db;
-        st = frame_compact_codes(f, c, n, texts[c], ctx, NULL);
-    }
+    static const code_text_fn texts[] = {pool_text, ind_title_text, ind_unit_text, ind_direction_text,
+                                         NULL, ind_link_text, ind_derived_text};
+    if (!st)
+        st = catalogue_columns(f, 7, names, texts, &db->indicators, db);
     if (!st) {
         int32_t *count = frame_add(f, 4, "n", BENCH_COLUMN_I32);
         if (!count) {

@@ -169,42 +169,20 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     const char *out_unit = opts->unit ? opts->unit : nm->unit;
 
     ranks_t rk = {0};
-    uint64_t *keys = NULL;
     uint32_t *rows = NULL;
     bench_frame *f = NULL;
     obs_columns staged = {0};
     size_t n = 0;
     st = ranks_make(&rk, db);
-    if (!st) {
-        keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
-        rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
-        if (!keys || !rows)
-            st = BENCH_ENOMEM;
-    }
-    if (!st) {
-        for (size_t r = 0; r < o->n; r++) {
-            if (o->kind[r] != BENCH_KIND_UTFALL || o->indicator[r] != (uint32_t)num)
-                continue;
-            keys[n] = (uint64_t)rk.area[o->area[r]] << 32 | (uint64_t)rk.period[o->period[r]] << 16 |
-                      (uint64_t)o->gender[r] << 12 | (uint64_t)rk.source[o->source[r]];
-            rows[n++] = (uint32_t)r;
-        }
-        st = sort_pairs(keys, rows, n);
-    }
     if (!st)
-        st = frame_new(&f, 9, n);
+        st = result_rows(&rows, &n, db, &rk, num, NULL);
+    result_columns c;
+    if (!st)
+        st = result_frame_new(&f, &c, n, "index", false);
     if (!st) {
-        uint32_t *ind = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
-        uint32_t *area = frame_add(f, 1, "area", BENCH_COLUMN_CODE);
-        uint32_t *period = frame_add(f, 2, "period", BENCH_COLUMN_CODE);
-        uint32_t *gender = frame_add(f, 3, "gender", BENCH_COLUMN_CODE);
-        double *value = frame_add(f, 4, "value", BENCH_COLUMN_F64);
-        double *ix_col = frame_add(f, 5, "index", BENCH_COLUMN_F64);
-        double *result = frame_add(f, 6, "result", BENCH_COLUMN_F64);
-        uint32_t *status = frame_add(f, 7, "status", BENCH_COLUMN_CODE);
-        uint32_t *source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
-        if (!ind || !area || !period || !gender || !value || !ix_col || !result || !status || !source)
-            st = BENCH_ENOMEM;
+        uint32_t *ind = c.indicator, *area = c.area, *period = c.period, *gender = c.gender, *status = c.status,
+                 *source = c.source;
+        double *value = c.value, *ix_col = c.middle, *result = c.result;
         for (size_t i = 0; !st && i < n; i++) {
             uint32_t r = rows[i];
             ind[i] = o->indicator[r];
@@ -238,7 +216,6 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
         for (size_t i = 0; !st && i < sizeof meta / sizeof meta[0]; i++)
             st = frame_set_meta(f, meta[i][0], meta[i][1]);
     }
-    bench_free(keys);
     bench_free(rows);
     ranks_free(&rk);
     if (!st && opts->store_as) {

@@ -407,6 +407,18 @@ bench_status store_result(bench_db *db, const stored_result *r, obs_columns *sta
 /* The CODE columns of a computed result's frame (indicator, area, period, gender at 0-3,
  * status and source at 7 and 8, as per_capita, ratio and deflate lay it out) as dictionaries. */
 bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_t *rk);
+/* The utfall rows of a computed result, in output order (indicator, area, period, gender,
+ * source): of `indicator`, or when it is -1 of every indicator but those marked in `skip`
+ * (may be NULL).  The caller frees *out_rows. */
+bench_status result_rows(uint32_t **out_rows, size_t *out_n, const bench_db *db, const ranks_t *rk,
+                         int64_t indicator, const uint8_t *skip);
+/* A computed result's frame of n rows: indicator, area, period, gender, value, `middle` (the
+ * denominator, the index), result, status, source, and with intervals ci_low and ci_high. */
+typedef struct result_columns {
+    uint32_t *indicator, *area, *period, *gender, *status, *source;
+    double *value, *middle, *result, *low, *high;
+} result_columns;
+bench_status result_frame_new(bench_frame **out, result_columns *c, size_t n, const char *middle, bool intervals);
 
 /* ---- sorting ------------------------------------------------------------- */
 

@@ -377,7 +377,6 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
 
     norm_texts *texts = bench_malloc(sizeof *texts);
     denominator den = {0};
-    uint64_t *keys = NULL;
     uint32_t *rows = NULL;
     bench_frame *f = NULL;
     obs_columns staged[MAX_PARTS] = {{0}};
@@ -396,45 +395,15 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     size_t n = 0;
     if (!st)
         st = ranks_make(&rk, db);
-    if (!st) {
-        keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
-        rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
-        if (!keys || !rows)
-            st = BENCH_ENOMEM;
-    }
-    if (!st) {
-        for (size_t r = 0; r < o->n; r++) {
-            if (o->kind[r] != BENCH_KIND_UTFALL || (num >= 0 && o->indicator[r] != (uint32_t)num) ||
-                (num < 0 && is_term[o->indicator[r]]))
-                continue;
-            keys[n] = (uint64_t)rk.ind[o->indicator[r]] << 48;
-            keys[n] |= (uint64_t)rk.area[o->area[r]] << 32 | (uint64_t)rk.period[o->period[r]] << 16 |
-                       (uint64_t)o->gender[r] << 12 | (uint64_t)rk.source[o->source[r]];
-            rows[n++] = (uint32_t)r;
-        }
-        st = sort_pairs(keys, rows, n);
-    }
     if (!st)
-        st = frame_new(&f, 9 + (s->ci > 0 ? 2 : 0), n);
+        st = result_rows(&rows, &n, db, &rk, num, is_term);
+    result_columns c;
+    if (!st)
+        st = result_frame_new(&f, &c, n, "denominator", s->ci > 0);
     if (!st) {
-        uint32_t *ind = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
-        uint32_t *area = frame_add(f, 1, "area", BENCH_COLUMN_CODE);
-        uint32_t *period = frame_add(f, 2, "period", BENCH_COLUMN_CODE);
-        uint32_t *gender = frame_add(f, 3, "gender", BENCH_COLUMN_CODE);
-        double *value = frame_add(f, 4, "value", BENCH_COLUMN_F64);
-        double *denom = frame_add(f, 5, "denominator", BENCH_COLUMN_F64);
-        double *result = frame_add(f, 6, "result", BENCH_COLUMN_F64);
-        uint32_t *status = frame_add(f, 7, "status", BENCH_COLUMN_CODE);
-        uint32_t *source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
-        double *lo = NULL, *hi = NULL;
-        if (s->ci > 0) {
-            lo = frame_add(f, 9, "ci_low", BENCH_COLUMN_F64);
-            hi = frame_add(f, 10, "ci_high", BENCH_COLUMN_F64);
-            if (!lo || !hi)
-                st = BENCH_ENOMEM;
-        }
-        if (!ind || !area || !period || !gender || !value || !denom || !result || !status || !source)
-            st = BENCH_ENOMEM;
+        uint32_t *ind = c.indicator, *area = c.area, *period = c.period, *gender = c.gender, *status = c.status,
+                 *source = c.source;
+        double *value = c.value, *denom = c.middle, *result = c.result, *lo = c.low, *hi = c.high;
         if (!st) {
             fill_part parts[2];
             for (int t = 0; t < 2; t++)
@@ -470,7 +439,6 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     }
     denominator_free(&den);
     bench_free(is_term);
-    bench_free(keys);
     bench_free(rows);
     ranks_free(&rk);
     if (!st && s->store_as) {

@@ -147,3 +147,62 @@ bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_
         st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk->source);
     return st;
 }
+
+bench_status result_rows(uint32_t **out_rows, size_t *out_n, const bench_db *db, const ranks_t *rk,
+                         int64_t indicator, const uint8_t *skip)
+{
+    const obs_columns *o = &db->obs;
+    *out_n = 0;
+    uint64_t *keys = bench_malloc((o->n ? o->n : 1) * sizeof *keys);
+    uint32_t *rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
+    if (!keys || !rows) {
+        bench_free(keys);
+        bench_free(rows);
+        return BENCH_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t r = 0; r < o->n; r++) {
+        uint32_t k = o->indicator[r];
+        if (o->kind[r] != BENCH_KIND_UTFALL || (indicator >= 0 ? k != (uint64_t)indicator : skip && skip[k]))
+            continue;
+        keys[n] = (uint64_t)rk->ind[k] << 48 | (uint64_t)rk->area[o->area[r]] << 32 |
+                  (uint64_t)rk->period[o->period[r]] << 16 | (uint64_t)o->gender[r] << 12 |
+                  (uint64_t)rk->source[o->source[r]];
+        rows[n++] = (uint32_t)r;
+    }
+    bench_status s = sort_pairs(keys, rows, n);
+    bench_free(keys);
+    if (s) {
+        bench_free(rows);
+        return s;
+    }
+    *out_rows = rows;
+    *out_n = n;
+    return BENCH_OK;
+}
+
+bench_status result_frame_new(bench_frame **out, result_columns *c, size_t n, const char *middle, bool intervals)
+{
+    bench_frame *f = NULL;
+    bench_status st = frame_new(&f, intervals ? 11 : 9, n);
+    if (st)
+        return st;
+    c->indicator = frame_add(f, 0, "indicator", BENCH_COLUMN_CODE);
+    c->area = frame_add(f, 1, "area", BENCH_COLUMN_CODE);
+    c->period = frame_add(f, 2, "period", BENCH_COLUMN_CODE);
+    c->gender = frame_add(f, 3, "gender", BENCH_COLUMN_CODE);
+    c->value = frame_add(f, 4, "value", BENCH_COLUMN_F64);
+    c->middle = frame_add(f, 5, middle, BENCH_COLUMN_F64);
+    c->result = frame_add(f, 6, "result", BENCH_COLUMN_F64);
+    c->status = frame_add(f, 7, "status", BENCH_COLUMN_CODE);
+    c->source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
+    c->low = intervals ? frame_add(f, 9, "ci_low", BENCH_COLUMN_F64) : NULL;
+    c->high = intervals ? frame_add(f, 10, "ci_high", BENCH_COLUMN_F64) : NULL;
+    if (!c->indicator || !c->area || !c->period || !c->gender || !c->value || !c->middle || !c->result ||
+        !c->status || !c->source || (intervals && (!c->low || !c->high))) {
+        bench_frame_free(f);
+        return BENCH_ENOMEM;
+    }
+    *out = f;
+    return BENCH_OK;
+}
