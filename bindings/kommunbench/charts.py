@@ -24,7 +24,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from . import sources as _sources
-from ._native import gender_word
+from ._native import gender_name, gender_word
 from .compare import COLOURS, swedish_number
 from .periods import period_key
 
@@ -392,6 +392,7 @@ def scorecard(db, indicators, period, focus, peers=None, gender="T", colour_agai
     `colour_against` (all kommuner by default).  peers: area codes or a group id ("G36468"),
     None for the focus alone.  The figure's height follows the number of rows; the headers
     (id, title, unit) sit above the cells and the caption below them."""
+    gender = gender_name(gender)  # "kvinnor" is "K", as the C core reads it
     peer_codes = [] if peers is None else (db.group_members(peers) if isinstance(peers, str) else list(peers))
     areas = [focus] + [a for a in peer_codes if a != focus]
     names = db.areas().set_index("code")["name"]
@@ -461,6 +462,7 @@ def small_multiples(db, indicators, focus, areas="kommuner", gender="T", ncols=3
     `areas` (all kommuner by default) over the years with values.  The mean is drawn only
     where at least min_n areas have a value (MIN_KOMMUNER for all kommuner, else MIN_PEERS);
     lines break at missing years; tertials and months are left out (years only)."""
+    gender = gender_name(gender)
     if min_n is None:
         min_n = MIN_KOMMUNER if areas in (None, "kommuner") else MIN_PEERS
     ca = db.compare_all(areas=areas)
@@ -504,6 +506,7 @@ def trend_of(db, indicator, focus, peers=None, gender="T", source=None, min_peer
     peers: area codes, a group or kommungrupp id, or None (the focus's SKR kommungrupp).
     A mean is drawn only for periods where at least min_peers peers (min_kommuner kommuner)
     have a value: a "mean" of one or two kommuner would mislead."""
+    gender = gender_name(gender)
     names = db.areas().set_index("code")["name"]
     catalogue = db.indicators().set_index("id")
     focus_name = names.get(focus, focus)

@@ -161,3 +161,11 @@ def test_errors_come_from_one_factory():
     for module in ("database.py", "compare.py", "periods.py"):
         assert "code=int(lib." not in (package / module).read_text(encoding="utf-8").replace(
             'ClosedError("the Database is closed", code=int(lib.BENCH_EINVAL))', ""), module
+
+
+def test_charts_take_the_words_too(vdb):
+    from kommunbench import charts
+    fig = charts.scorecard(vdb, ["U33401"], 2022, "1490", peers=["0138"], gender="Kvinnor")
+    texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    assert "kvinnor" in texts
+    charts.close(fig)
