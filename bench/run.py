@@ -175,7 +175,7 @@ def work_kommunbench(n, p, t, save):
 
     # compare: the C call (bench_compare_all into a Frame), the DataFrame, the group means
     start = time.perf_counter()
-    frame = db._compare_all_frame()  # what db.compare_all() does before .to_pandas()
+    frame = db.compare_all_frame()  # what db.compare_all() does before .to_pandas()
     t1 = time.perf_counter()
     cmp = frame.to_pandas()
     t2 = time.perf_counter()

@@ -131,10 +131,34 @@ typedef enum bench_obs_status {
     BENCH_OBS_ZERO_DENOMINATOR = 6  /**< normalized: the denominator is 0 */
 } bench_obs_status;
 
+/*
+ * The words of these enumerations are the library's one vocabulary: the
+ * importers read genders and kinds with bench_gender_parse() and
+ * bench_kind_parse(), and the Python binding asks these functions rather
+ * than keeping lists of its own.
+ */
+
 /** Static name of a gender ("T", "K", "M"), or NULL when out of range. */
 BENCH_EXPORT const char *bench_gender_name(int gender);
+/** Static Swedish word of a gender for captions ("totalt", "kvinnor",
+ *  "män"), or NULL when out of range. */
+BENCH_EXPORT const char *bench_gender_word(int gender);
+/**
+ * Read a gender: "T", "K", "M" or the words "totalt", "total", "alla",
+ * "kvinnor", "kvinna", "män", "man" (case ignored, also for Ä; surrounding
+ * spaces and tabs ignored).  `len` bytes of `text` are read (no NUL needed).
+ * Returns the bench_gender, or -1 when the text is none of these (or NULL).
+ */
+BENCH_EXPORT int bench_gender_parse(const char *text, size_t len);
 /** Static name of a kind ("utfall", "målvärde", "budget", "prognos"), or NULL. */
 BENCH_EXPORT const char *bench_kind_name(int kind);
+/**
+ * Read a kind: "utfall" (also "bokslut", the accounts' outcome), "målvärde"
+ * (also "malvarde", "mål", "mal"), "budget" or "prognos", case ignored (also
+ * for Å, Ä, Ö), surrounding spaces and tabs ignored; `len` bytes of `text`.
+ * Returns the bench_kind, or -1 when the text is none of these (or NULL).
+ */
+BENCH_EXPORT int bench_kind_parse(const char *text, size_t len);
 /** Static name of an observation status ("ok", "missing", "bortfall",
  *  "ej_tillämplig", "sekretess", "no_denominator", "zero_denominator"), or NULL. */
 BENCH_EXPORT const char *bench_obs_status_name(int status);
@@ -285,6 +309,35 @@ typedef enum bench_direction {
     BENCH_DIRECTION_LOWER = 2    /**< lower is better */
 } bench_direction;
 
+/** Static name of an area type ("unknown", "riket", "region", "kommun",
+ *  "kommungrupp", "group"), or NULL when out of range. */
+BENCH_EXPORT const char *bench_area_type_name(int type);
+/** Read an area type name (as bench_area_type_name() writes it, case ignored);
+ *  `len` bytes of `text`.  Returns the bench_area_type, or -1. */
+BENCH_EXPORT int bench_area_type_parse(const char *text, size_t len);
+/** Static name of a direction ("none", "higher", "lower"), or NULL when out
+ *  of range. */
+BENCH_EXPORT const char *bench_direction_name(int direction);
+/**
+ * Read a direction: "higher", "lower" or "none" (case ignored, surrounding
+ * spaces and tabs ignored); `len` bytes of `text`.  Returns the
+ * bench_direction, or -1 when the text is none of these (or NULL).
+ */
+BENCH_EXPORT int bench_direction_parse(const char *text, size_t len);
+
+#define BENCH_AREA_CODE_SIZE 33
+
+/**
+ * An area code as the library stores it, into out_code
+ * (BENCH_AREA_CODE_SIZE bytes): surrounding spaces trimmed, 1 to 3 digits
+ * padded with zeros to 4 ("138" -> "0138", spreadsheets drop the zeros), a
+ * group or unit id (a "G" or "V" and more ASCII letters and digits) kept.
+ * Every call that takes an area code reads it this way.  Returns BENCH_OK,
+ * or BENCH_EPARSE for what is no area code (a name, five digits, "G" alone,
+ * more than 32 bytes, NULL); no error detail is kept (no handle).
+ */
+BENCH_EXPORT bench_status bench_area_code_normalize(char *out_code, const char *text);
+
 /** Number of areas in the catalogue (catalogued and seen in data). */
 BENCH_EXPORT size_t bench_area_count(const bench_db *db);
 
@@ -415,6 +468,26 @@ BENCH_EXPORT bench_status bench_indicators_frame(bench_frame **out, bench_db *db
  * The caller owns *out and releases it with bench_frame_free().
  */
 BENCH_EXPORT bench_status bench_group_members(bench_frame **out, bench_db *db, const char *id);
+
+/**
+ * The areas of a selection as a frame with one CODE column "code" (sorted,
+ * each area once).  Each of the `n` names is one of, in this order:
+ *   - "kommuner", "alla kommuner" or "all": the kommuner of the catalogue;
+ *   - the name of a group or kommungrupp ("Större stad", case ignored): its
+ *     members;
+ *   - a group or kommungrupp id ("G92790", "G2328"): its members (a
+ *     kommungrupp without listed members: the kommuner of that kommungrupp);
+ *   - a län code of one or two digits ("14", "1"): the kommuner of that län
+ *     (the region itself is "0014");
+ *   - an area code, read as bench_area_code_normalize() reads it: that area.
+ * The set is the union of them.  names may be NULL when n is 0 (an empty
+ * set).  BENCH_ENOTFOUND names the first name that is none of these (an
+ * unknown code included); BENCH_EINVAL for a NULL name.  bench_compare()
+ * and the other calls that take a list of areas take the codes this returns.
+ * The caller owns *out and releases it with bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_area_set_resolve(bench_frame **out, bench_db *db,
+                                                 const char *const *names, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Queries                                                              */

@@ -215,27 +215,14 @@ bench_status area_selection(uint8_t **out, bench_db *db, const char *const *area
     return BENCH_OK;
 }
 
-bench_status bench_group_members(bench_frame **out, bench_db *db, const char *id)
+/* The areas marked in set as a frame of one CODE column "code" (sorted); frees set. */
+static bench_status set_frame(bench_frame **out, bench_db *db, uint8_t *set)
 {
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    if (!out)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_group_members: out is NULL");
-    *out = NULL;
-    int64_t k = db_find(db, CODE_AREA, id);
-    if (k < 0 || !is_group(&db->area_meta[k]))
-        return DB_FAIL(db, BENCH_ENOTFOUND, "\"%s\" is no group of areas", id ? id : "(null)");
-    uint8_t *set = bench_calloc(db->areas.n, 1);
     bench_frame *f = NULL;
-    bench_status st = set ? BENCH_OK : BENCH_ENOMEM;
     size_t n = 0;
-    if (!st) {
-        mark_members(db, (uint32_t)k, set);
-        for (uint32_t a = 0; a < db->areas.n; a++)
-            n += set[a];
-        st = frame_new(&f, 1, n);
-    }
+    for (uint32_t a = 0; a < db->areas.n; a++)
+        n += set[a];
+    bench_status st = frame_new(&f, 1, n);
     if (!st) {
         uint32_t *codes = frame_add(f, 0, "code", BENCH_COLUMN_CODE);
         if (!codes) {
@@ -251,10 +238,99 @@ bench_status bench_group_members(bench_frame **out, bench_db *db, const char *id
     bench_free(set);
     if (st) {
         bench_frame_free(f);
-        return DB_FAIL(db, st, "bench_group_members: %s", bench_strerror(st));
+        return st;
     }
     *out = f;
     return BENCH_OK;
+}
+
+bench_status bench_group_members(bench_frame **out, bench_db *db, const char *id)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_group_members: out is NULL");
+    *out = NULL;
+    int64_t k = db_find(db, CODE_AREA, id);
+    if (k < 0 || !is_group(&db->area_meta[k]))
+        return DB_FAIL(db, BENCH_ENOTFOUND, "\"%s\" is no group of areas", id ? id : "(null)");
+    uint8_t *set = bench_calloc(db->areas.n, 1);
+    bench_status st = set ? BENCH_OK : BENCH_ENOMEM;
+    if (!st) {
+        mark_members(db, (uint32_t)k, set);
+        st = set_frame(out, db, set);
+    }
+    return st ? DB_FAIL(db, st, "bench_group_members: %s", bench_strerror(st)) : BENCH_OK;
+}
+
+/* Mark the areas one name of a selection stands for (see bench_area_set_resolve). */
+static bench_status mark_selection(bench_db *db, const char *name, uint8_t *set)
+{
+    static const char *const all_kommuner[] = {"kommuner", "alla kommuner", "all"};
+    const char *s = name;
+    size_t len = strlen(s);
+    trim(&s, &len);
+    for (size_t w = 0; w < sizeof all_kommuner / sizeof all_kommuner[0]; w++)
+        if (same_ignoring_case(s, len, all_kommuner[w], strlen(all_kommuner[w]))) {
+            for (uint32_t a = 0; a < db->areas.n; a++)
+                set[a] |= db->area_meta[a].type == BENCH_AREA_KOMMUN;
+            return BENCH_OK;
+        }
+    for (uint32_t g = 0; g < db->areas.n; g++) {
+        const area_meta *m = &db->area_meta[g];
+        if (is_group(m) && m->name && same_ignoring_case(s, len, m->name, strlen(m->name))) {
+            mark_members(db, g, set);
+            return BENCH_OK;
+        }
+    }
+    if ((len == 1 || len == 2) && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[len - 1])) {
+        char lan[3] = {len == 1 ? '0' : s[0], s[len - 1], '\0'};
+        bool any = false;
+        for (uint32_t a = 0; a < db->areas.n; a++)
+            if (db->area_meta[a].type == BENCH_AREA_KOMMUN && strcmp(db->area_meta[a].lan, lan) == 0) {
+                set[a] = 1;
+                any = true;
+            }
+        if (any)
+            return BENCH_OK;
+    }
+    int64_t k = db_find(db, CODE_AREA, name);
+    if (k < 0)
+        return DB_FAIL(db, BENCH_ENOTFOUND, "area \"%s\" is no area code, group, kommungrupp, län "
+                       "code or \"kommuner\" known to the catalogue or the data", name);
+    if (is_group(&db->area_meta[k]))
+        mark_members(db, (uint32_t)k, set);
+    else
+        set[k] = 1;
+    return BENCH_OK;
+}
+
+bench_status bench_area_set_resolve(bench_frame **out, bench_db *db, const char *const *names, size_t n)
+{
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!out)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_area_set_resolve: out is NULL");
+    *out = NULL;
+    if (!names && n)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_area_set_resolve: names is NULL");
+    for (size_t i = 0; i < n; i++)
+        if (!names[i])
+            return DB_FAIL(db, BENCH_EINVAL, "bench_area_set_resolve: name %zu is NULL", i);
+    uint8_t *set = bench_calloc(db->areas.n ? db->areas.n : 1, 1);
+    if (!set)
+        return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        bench_status st = mark_selection(db, names[i], set);
+        if (st) {
+            bench_free(set);
+            return st;
+        }
+    }
+    bench_status st = set_frame(out, db, set);
+    return st ? DB_FAIL(db, st, "bench_area_set_resolve: %s", bench_strerror(st)) : BENCH_OK;
 }
 
 size_t bench_area_count(const bench_db *db) { return db ? db->areas.n : 0; }
@@ -397,37 +473,26 @@ typedef struct catalogue_reader {
     bench_status st;
 } catalogue_reader;
 
-static const struct { const char *name; bench_area_type type; } area_types[] = {
-    {"riket", BENCH_AREA_RIKET}, {"region", BENCH_AREA_REGION}, {"kommun", BENCH_AREA_KOMMUN},
-    {"kommungrupp", BENCH_AREA_KOMMUNGRUPP}, {"group", BENCH_AREA_GROUP}};
-
 static const char *area_type_text(const void *db_ptr, uint32_t code)
 {
     const bench_db *db = db_ptr;
-    uint8_t t = db->area_meta[code].type;
-    for (size_t i = 0; i < sizeof area_types / sizeof area_types[0]; i++)
-        if (area_types[i].type == t)
-            return area_types[i].name;
-    return "unknown";
+    const char *name = bench_area_type_name(db->area_meta[code].type);
+    return name ? name : "unknown";
 }
 
 /* code,name,type,lan,kommungrupp */
 static bench_status apply_area(bench_db *db, char **f)
 {
-    bench_area_type type = BENCH_AREA_UNKNOWN;
-    for (size_t i = 0; i < sizeof area_types / sizeof area_types[0]; i++)
-        if (strcmp(f[2], area_types[i].name) == 0)
-            type = area_types[i].type;
-    return bench_area_set(db, f[0], type, f[1], f[3], f[4][0] ? f[4] : NULL);
+    int type = bench_area_type_parse(f[2], strlen(f[2]));
+    return bench_area_set(db, f[0], type < 0 ? BENCH_AREA_UNKNOWN : (bench_area_type)type, f[1], f[3],
+                          f[4][0] ? f[4] : NULL);
 }
 
 /* id,title,unit,direction */
 static bench_status apply_indicator(bench_db *db, char **f)
 {
-    bench_direction d = strcmp(f[3], "lower") == 0    ? BENCH_DIRECTION_LOWER
-                        : strcmp(f[3], "higher") == 0 ? BENCH_DIRECTION_HIGHER
-                                                      : BENCH_DIRECTION_NONE;
-    return bench_indicator_set(db, f[0], f[1], f[2][0] ? f[2] : NULL, (int)d);
+    int d = bench_direction_parse(f[3], strlen(f[3]));
+    return bench_indicator_set(db, f[0], f[1], f[2][0] ? f[2] : NULL, d < 0 ? BENCH_DIRECTION_NONE : d);
 }
 
 static void catalogue_field(void *data, size_t len, void *arg)
@@ -589,8 +654,8 @@ static const char *ind_derived_text(const void *db_ptr, uint32_t code)
 static const char *ind_direction_text(const void *db_ptr, uint32_t code)
 {
     const bench_db *db = db_ptr;
-    static const char *const dir[] = {"", "higher", "lower"};
-    return dir[db->ind_meta[code].direction];
+    uint8_t d = db->ind_meta[code].direction;
+    return d == BENCH_DIRECTION_NONE ? "" : bench_direction_name(d);
 }
 
 bench_status bench_indicators_frame(bench_frame **out, bench_db *db)

@@ -1,5 +1,6 @@
 /* codes.c -- codes as the store keeps them: area, indicator and period codes read and found as the
- * importers read them, interned with their catalogue side arrays, and undone after a failed change. */
+ * importers read them, interned with their catalogue side arrays, and undone after a failed change;
+ * and the words of the enumerations (genders, kinds, area types, directions), read and written. */
 #include "internal.h"
 
 #include <ctype.h>
@@ -58,7 +59,7 @@ static unsigned char fold_byte(const unsigned char *s, size_t i)
     return c;
 }
 
-static bool same_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
+bool same_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
 {
     if (alen != blen)
         return false;
@@ -66,6 +67,104 @@ static bool same_ignoring_case(const char *a, size_t alen, const char *b, size_t
         if (fold_byte((const unsigned char *)a, i) != fold_byte((const unsigned char *)b, i))
             return false;
     return true;
+}
+
+/* ---- the vocabulary ------------------------------------------------------ */
+
+typedef struct word {
+    const char *text;
+    int value;
+} word;
+
+#define N_OF(table) (sizeof(table) / sizeof(table[0]))
+
+/* The value of the word s[0..len) (trimmed, case ignored) in a table, or -1. */
+static int word_find(const word *table, size_t n, const char *s, size_t len)
+{
+    if (!s)
+        return -1;
+    trim(&s, &len);
+    for (size_t i = 0; i < n; i++)
+        if (same_ignoring_case(s, len, table[i].text, strlen(table[i].text)))
+            return table[i].value;
+    return -1;
+}
+
+static const word gender_words[] = {
+    {"T", BENCH_GENDER_T},     {"totalt", BENCH_GENDER_T}, {"total", BENCH_GENDER_T},
+    {"alla", BENCH_GENDER_T},  {"K", BENCH_GENDER_K},      {"kvinnor", BENCH_GENDER_K},
+    {"kvinna", BENCH_GENDER_K}, {"M", BENCH_GENDER_M},     {"män", BENCH_GENDER_M},
+    {"man", BENCH_GENDER_M}};
+static const char *const gender_captions[] = {"totalt", "kvinnor", "män"};
+
+static const word kind_words[] = {
+    {"utfall", BENCH_KIND_UTFALL},     {"bokslut", BENCH_KIND_UTFALL},
+    {"målvärde", BENCH_KIND_MALVARDE}, {"malvarde", BENCH_KIND_MALVARDE},
+    {"mål", BENCH_KIND_MALVARDE},      {"mal", BENCH_KIND_MALVARDE},
+    {"budget", BENCH_KIND_BUDGET},     {"prognos", BENCH_KIND_PROGNOS}};
+
+static const char *const area_type_names[] = {"unknown", "riket", "region", "kommun",
+                                              "kommungrupp", "group"};
+static const char *const direction_names[] = {"none", "higher", "lower"};
+
+/* The index of s[0..len) among names (trimmed, case ignored), or -1. */
+static int name_find(const char *const *names, size_t n, const char *s, size_t len)
+{
+    if (!s)
+        return -1;
+    trim(&s, &len);
+    for (size_t i = 0; i < n; i++)
+        if (same_ignoring_case(s, len, names[i], strlen(names[i])))
+            return (int)i;
+    return -1;
+}
+
+int bench_gender_parse(const char *text, size_t len)
+{
+    return word_find(gender_words, N_OF(gender_words), text, len);
+}
+
+const char *bench_gender_word(int gender)
+{
+    return gender >= 0 && (size_t)gender < N_OF(gender_captions) ? gender_captions[gender] : NULL;
+}
+
+int bench_kind_parse(const char *text, size_t len)
+{
+    return word_find(kind_words, N_OF(kind_words), text, len);
+}
+
+const char *bench_area_type_name(int type)
+{
+    return type >= 0 && (size_t)type < N_OF(area_type_names) ? area_type_names[type] : NULL;
+}
+
+int bench_area_type_parse(const char *text, size_t len)
+{
+    return name_find(area_type_names, N_OF(area_type_names), text, len);
+}
+
+const char *bench_direction_name(int direction)
+{
+    return direction >= 0 && (size_t)direction < N_OF(direction_names) ? direction_names[direction]
+                                                                      : NULL;
+}
+
+int bench_direction_parse(const char *text, size_t len)
+{
+    return name_find(direction_names, N_OF(direction_names), text, len);
+}
+
+/* the importers' names for the public readers */
+int gender_parse(const char *s, size_t len) { return bench_gender_parse(s, len); }
+int kind_parse(const char *s, size_t len) { return bench_kind_parse(s, len); }
+
+bench_status bench_area_code_normalize(char *out_code, const char *text)
+{
+    size_t len;
+    if (!out_code || !text)
+        return BENCH_EPARSE;
+    return area_code_normalize(text, strlen(text), out_code, &len) ? BENCH_OK : BENCH_EPARSE;
 }
 
 int64_t indicator_find(const bench_db *db, const char *id, size_t len)

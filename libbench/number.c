@@ -304,37 +304,3 @@ int bench_missing_marker(const char *text, size_t len)
         return BENCH_OBS_BORTFALL;
     return -1;
 }
-
-static bool word_is(const char *s, size_t len, const char *word)
-{
-    return strlen(word) == len && strncasecmp(s, word, len) == 0;
-}
-
-int gender_parse(const char *s, size_t len)
-{
-    trim(&s, &len);
-    if (word_is(s, len, "T") || word_is(s, len, "totalt") || word_is(s, len, "total") ||
-        word_is(s, len, "alla"))
-        return BENCH_GENDER_T;
-    if (word_is(s, len, "K") || word_is(s, len, "kvinnor") || word_is(s, len, "kvinna"))
-        return BENCH_GENDER_K;
-    if (word_is(s, len, "M") || word_is(s, len, "män") || word_is(s, len, "MÄN") ||
-        word_is(s, len, "Män") || word_is(s, len, "man"))
-        return BENCH_GENDER_M;
-    return -1;
-}
-
-int kind_parse(const char *s, size_t len)
-{
-    trim(&s, &len);
-    if (word_is(s, len, "utfall"))
-        return BENCH_KIND_UTFALL;
-    if (word_is(s, len, "målvärde") || word_is(s, len, "Målvärde") || word_is(s, len, "malvarde") ||
-        word_is(s, len, "mål") || word_is(s, len, "Mål") || word_is(s, len, "mal"))
-        return BENCH_KIND_MALVARDE;
-    if (word_is(s, len, "budget"))
-        return BENCH_KIND_BUDGET;
-    if (word_is(s, len, "prognos"))
-        return BENCH_KIND_PROGNOS;
-    return -1;
-}

@@ -1,4 +1,5 @@
-"""The one place that imports the compiled module: status codes, errors and frames."""
+"""The one place that imports the compiled module: status codes, errors, C strings, frames and
+the vocabulary (genders, kinds, directions, area types and codes as the C core reads them)."""
 import enum
 
 import numpy as np
@@ -8,7 +9,9 @@ from ._bench import ffi, lib
 from .errors import (BenchError, ClosedError, CorruptError, FileError, InvalidArgumentError,
                      LimitError, NotFoundError, OutOfMemoryError, ParseError, VersionError)
 
-__all__ = ["ffi", "lib", "Status", "check", "error_from", "Frame", "text"]
+__all__ = ["ffi", "lib", "Status", "check", "error", "Frame", "text", "ctext", "CStrings", "HANDLE",
+           "gender_code", "gender_name", "gender_word", "kind_code", "kind_name", "direction_code", "direction_name",
+           "area_type_name", "area_code"]
 
 Status = enum.IntEnum("Status", {
     name[len("BENCH_"):]: getattr(lib, name)
@@ -35,23 +38,139 @@ def text(cstr):
     return ffi.string(cstr).decode("utf-8", errors="replace")
 
 
-def error_from(err, status=None, **extra):
-    """Build the exception for a bench_error (a cdata struct)."""
-    code = status if status is not None else err.code
-    message = text(err.message) or ffi.string(lib.bench_strerror(code)).decode()
-    cls = _EXCEPTIONS.get(code, BenchError)
-    return cls(message, code=int(code), file=text(err.file) or None,
-               line=int(err.line) or None, column=int(err.column) or None, **extra)
+def error(status, message, **where):
+    """The exception for a status (the BenchError subclass of its code) with a message and,
+    where known, file, line and column: the one way an error of a status is made."""
+    return _EXCEPTIONS.get(status, BenchError)(message, code=int(status), **where)
 
 
-def check(status, db_ptr=None):
-    """Raise the matching BenchError when a call failed."""
+def check(status, db_ptr=None, err=None, **extra):
+    """Raise the matching BenchError when a C call failed: the only place that raises from a C
+    status.  The detail comes from `err` (a bench_error a constructor filled), else from the
+    last error of db_ptr, else the status's own text; `extra` (errors, report) is passed on."""
     if status == lib.BENCH_OK:
         return
-    if db_ptr is not None and db_ptr != ffi.NULL:
-        raise error_from(lib.bench_db_last_error(db_ptr), status)
-    raise _EXCEPTIONS.get(status, BenchError)(
-        ffi.string(lib.bench_strerror(status)).decode(), code=int(status))
+    if err is None and db_ptr is not None and db_ptr != ffi.NULL:
+        err = lib.bench_db_last_error(db_ptr)
+    if err is None:
+        raise error(status, text(lib.bench_strerror(status)), **extra)
+    raise error(status, text(err.message) or text(lib.bench_strerror(status)), file=text(err.file) or None,
+                line=int(err.line) or None, column=int(err.column) or None, **extra)
+
+
+HANDLE = object()  # stands for the database handle among the arguments of Database._call
+
+
+def ctext(s):
+    """Text for the C core as UTF-8 bytes; NUL or unpaired surrogates are an InvalidArgumentError."""
+    try:
+        raw = str(s).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{s!r} is not valid text (unpaired surrogates)") from None
+    if b"\0" in raw:
+        raise InvalidArgumentError(f"{s!r}: a NUL character")
+    return raw
+
+
+class CStrings:
+    """C strings for one call, kept alive as long as this object: keep(s) is a char[] (NULL for
+    None), keep.array(codes) a char*[] and its count."""
+
+    def __init__(self):
+        self.keep = []
+
+    def __call__(self, value):
+        if value is None:
+            return ffi.NULL
+        self.keep.append(ffi.new("char[]", ctext(value)))
+        return self.keep[-1]
+
+    def array(self, codes, empty_is_none=True):
+        """(char*[], n) of a list of str; (NULL, 0) for None, and for [] unless empty_is_none is
+        False, when it is an empty set (a pointer that is not NULL and a count of 0)."""
+        if codes is None or (not codes and empty_is_none):
+            return ffi.NULL, 0
+        array = ffi.new("char *[]", [self(c) for c in codes] or 1)
+        self.keep.append(array)
+        return array, len(codes)
+
+
+# ---- the vocabulary: the C core's words for genders, kinds, directions and area types --------
+
+def _names(name_of):
+    """The names a C name function gives for 0, 1, 2 ... until NULL."""
+    names = []
+    while name_of(len(names)) != ffi.NULL:
+        names.append(text(name_of(len(names))))
+    return names
+
+
+def _parse(parse, value):
+    """What the C reader makes of a str, or -1."""
+    if not isinstance(value, str):
+        return -1
+    raw = ctext(value)
+    return parse(raw, len(raw))
+
+
+def gender_code(value):
+    """The bench_gender of "T", "K", "M" or a word C reads (totalt, kvinnor, män, any case)."""
+    code = _parse(lib.bench_gender_parse, value)
+    if code < 0:
+        pairs = ", ".join(f"{n} ({w})" for n, w in zip(_names(lib.bench_gender_name), _names(lib.bench_gender_word)))
+        raise InvalidArgumentError(f"gender must be one of {pairs}, not {value!r}")
+    return code
+
+
+def gender_name(value):
+    """The gender as the frames write it: "kvinnor" -> "K"."""
+    return text(lib.bench_gender_name(gender_code(value)))
+
+
+def gender_word(value):
+    """The Swedish word of a gender for captions: "K" -> "kvinnor"."""
+    return text(lib.bench_gender_word(gender_code(value)))
+
+
+def kind_code(value):
+    """The bench_kind of a kind C reads (utfall, målvärde, mål, budget, prognos; any case)."""
+    code = _parse(lib.bench_kind_parse, value)
+    if code < 0:
+        raise InvalidArgumentError(f"kind must be one of {', '.join(_names(lib.bench_kind_name))}, not {value!r}")
+    return code
+
+
+def kind_name(value):
+    """The kind as the frames write it: "mål" -> "målvärde"; None for what is no kind."""
+    code = _parse(lib.bench_kind_parse, value)
+    return text(lib.bench_kind_name(code)) if code >= 0 else None
+
+
+def direction_code(value, what="direction", also=()):
+    """The bench_direction of "higher", "lower" or "none" (any case); `also` names the other
+    values the caller accepts, for the message."""
+    code = _parse(lib.bench_direction_parse, value)
+    if code < 0:
+        words = [repr(n) for n in _names(lib.bench_direction_name)] + list(also)
+        raise InvalidArgumentError(f"{what} must be {', '.join(words[:-1])} or {words[-1]}, not {value!r}")
+    return code
+
+
+def direction_name(code):
+    """"higher" or "lower" for a bench_direction; None when there is none."""
+    return None if code == lib.BENCH_DIRECTION_NONE else text(lib.bench_direction_name(code))
+
+
+def area_type_name(code):
+    """The name of a bench_area_type ("kommun", "region" ...)."""
+    return text(lib.bench_area_type_name(code)) or "unknown"
+
+
+def area_code(value):
+    """An area code as the C core stores it ("138" -> "0138"), or None for what is no code."""
+    out = ffi.new("char[]", lib.BENCH_AREA_CODE_SIZE)
+    raw = ctext(value)
+    return text(out) if lib.bench_area_code_normalize(out, raw) == lib.BENCH_OK else None
 
 
 class _ColumnView:

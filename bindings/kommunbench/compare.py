@@ -4,6 +4,10 @@ import math
 
 import pandas as pd
 
+from ._native import HANDLE as _DB
+from ._native import CStrings, area_code, error, gender_word, lib
+from .errors import InvalidArgumentError
+
 __all__ = ["Comparison", "resolve_areas", "resolve_area", "position_text", "swedish_number", "KOLADA_CAPTION",
            "PROCESSED_CAPTION"]
 
@@ -18,46 +22,38 @@ COLOURS = {"green": "#3a9d23", "yellow": "#f2c12e", "red": "#d7301f", "grey": "#
 
 
 def resolve_areas(db, areas):
-    """Turn an area selection into a list of codes (None = all kommuner).
+    """Turn an area selection into the sorted list of its area codes (None stays None: the C
+    core's default, all kommuner).
 
-    Accepts a list of codes, "kommuner", a group or kommungrupp id ("G92790") or name
-    ("Större stad"), a län code ("14") or a single area code.  Group ids are expanded to their
-    members by the C core."""
+    Accepts "kommuner", a group or kommungrupp id ("G92790") or name ("Större stad"), a län
+    code ("14"), an area code ("1490", 138), or a list of any of these (their union), as the C
+    core's bench_area_set_resolve reads them; an unknown one is a NotFoundError naming it."""
     if areas is None:
         return None
-    if not isinstance(areas, str):
-        return [str(a) for a in areas]
-    catalogue = db.areas()
-    kommuner = catalogue[catalogue["type"] == "kommun"]
-    key = areas.strip()
-    if key.lower() in ("kommuner", "alla kommuner", "all", "g2328", "alla kommuner (ovägt medel)"):
-        return None
-    groups = catalogue[catalogue["type"].isin(["kommungrupp", "group"])]
-    by_name = groups[groups["name"].str.lower() == key.lower()]
-    if len(by_name):
-        key = by_name["code"].iloc[0]
-    if key in set(groups["code"]):
-        return [key]  # the C core expands a group to its members
-    if len(key) <= 2 and key.isdigit() and key.zfill(2) in set(kommuner["lan"]):
-        return list(kommuner.loc[kommuner["lan"] == key.zfill(2), "code"])
-    return [key]
+    names = [areas] if isinstance(areas, (str, int)) else list(areas)
+    for a in names:
+        if isinstance(a, bool) or not isinstance(a, (str, int)):
+            raise InvalidArgumentError(f"areas: expected codes or names as str, got {a!r}")
+    keep = CStrings()
+    array, n = keep.array([str(a) for a in names])
+    frame = db._frame(lib.bench_area_set_resolve, _DB, array, n)
+    return [str(c) for c in frame.series("code")]
 
 
 def resolve_area(db, area):
-    """One area as its catalogue code: a code ("1490", 138 -> "0138") or a name ("Borås",
-    any case).  An unknown one is a NotFoundError naming it."""
-    from .errors import NotFoundError
+    """One area as its catalogue code: a code ("1490", 138 -> "0138", padded by the C core) or
+    a name ("Borås", any case).  An unknown one is a NotFoundError naming it."""
     catalogue = db.areas()
     key = str(area).strip()
-    code = key.zfill(4) if key.isdigit() and len(key) < 4 else key
-    if code in set(catalogue["code"]):
+    code = area_code(key)
+    if code is not None and code in set(catalogue["code"]):
         return code
     by_name = catalogue[catalogue["name"].str.casefold() == key.casefold()]
     if len(by_name):
         kommun = by_name[by_name["type"] == "kommun"]
         return str((kommun if len(kommun) else by_name)["code"].iloc[0])
-    raise NotFoundError(f"area {area!r} is neither a code nor a name in the catalogue "
-                        "(e.g. \"1490\" or \"Borås\")")
+    raise error(lib.BENCH_ENOTFOUND, f"area {area!r} is neither a code nor a name in the catalogue "
+                "(e.g. \"1490\" or \"Borås\")")
 
 
 def swedish_number(v, decimals=1, thousands="\u202f"):
@@ -129,7 +125,7 @@ class Comparison:
         """A caption for a chart or table built from the parameters."""
         title = self.params.get("title") or self.indicator
         source = PROCESSED_CAPTION if self.params.get("derived") else KOLADA_CAPTION
-        return (f"{title}, {self.period}, {dict(T='totalt', K='kvinnor', M='män')[self.gender]}; "
+        return (f"{title}, {self.period}, {gender_word(self.gender)}; "
                 f"{self.stats['n']} av {self.stats['n_areas']} områden har värde. {source}")
 
     def __repr__(self):

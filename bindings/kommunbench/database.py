@@ -6,22 +6,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ._native import Frame, check, error_from, ffi, lib, text
-from .errors import ClosedError, InvalidArgumentError, NotFoundError, ParseError, UnitWarning
+from ._native import HANDLE as _DB
+from ._native import (CStrings, Frame, area_code, area_type_name, check, ctext, direction_code,
+                      direction_name, error, ffi, gender_code, gender_name, kind_code, lib, text)
+from .errors import ClosedError, InvalidArgumentError, ParseError, UnitWarning
 from .compare import PROCESSED_CAPTION, Comparison, resolve_area, resolve_areas
 from .population import population_terms, single_year_terms
 
 __all__ = ["Database", "ImportReport"]
 
-_GENDERS = {"T": lib.BENCH_GENDER_T, "K": lib.BENCH_GENDER_K, "M": lib.BENCH_GENDER_M}
-_KINDS = {"utfall": lib.BENCH_KIND_UTFALL, "målvärde": lib.BENCH_KIND_MALVARDE,
-          "malvarde": lib.BENCH_KIND_MALVARDE, "budget": lib.BENCH_KIND_BUDGET,
-          "prognos": lib.BENCH_KIND_PROGNOS}
 _LAYOUTS = {"kolada": lib.BENCH_CSV_KOLADA, "wide": lib.BENCH_CSV_WIDE}
-_COMPARE_DIRECTIONS = {None: lib.BENCH_DIRECTION_DEFAULT, "none": lib.BENCH_DIRECTION_NONE,
-                       "higher": lib.BENCH_DIRECTION_HIGHER, "lower": lib.BENCH_DIRECTION_LOWER}
-_DIRECTIONS = {None: lib.BENCH_DIRECTION_NONE, "higher": lib.BENCH_DIRECTION_HIGHER,
-               "lower": lib.BENCH_DIRECTION_LOWER}
 
 
 @dataclass
@@ -66,17 +60,6 @@ def _cpath(path):
     return raw
 
 
-def _ctext(s):
-    """Text for the C core as UTF-8 bytes; NUL or unpaired surrogates are an InvalidArgumentError."""
-    try:
-        raw = str(s).encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidArgumentError(f"{s!r} is not valid text (unpaired surrogates)") from None
-    if b"\0" in raw:
-        raise InvalidArgumentError(f"{s!r}: a NUL character")
-    return raw
-
-
 def _codes(value, name):
     """None, one code or an iterable of codes -> list of str.  Ints are years/periods."""
     if value is None:
@@ -91,28 +74,6 @@ def _codes(value, name):
     return out
 
 
-class _CodeList:
-    """A char*[] that keeps its strings alive for the duration of a call."""
-
-    def __init__(self, codes):
-        self.keep = [ffi.new("char[]", c.encode("utf-8")) for c in codes or []]
-        self.array = ffi.new("char *[]", self.keep) if self.keep else ffi.NULL
-        self.count = len(self.keep)
-
-
-class _Strings:
-    """char[] copies of optional strings, kept alive for the duration of a call."""
-
-    def __init__(self):
-        self.keep = []
-
-    def __call__(self, value):
-        if value is None:
-            return ffi.NULL
-        self.keep.append(ffi.new("char[]", str(value).encode("utf-8")))
-        return self.keep[-1]
-
-
 _COLOUR_MODES = {"rank": lib.BENCH_COLOURS_RANK, "significance": lib.BENCH_COLOURS_SIGNIFICANCE}
 _DENOMINATOR_PERIODS = {"same": lib.BENCH_DENOMINATOR_SAME, "previous": lib.BENCH_DENOMINATOR_PREVIOUS}
 
@@ -124,12 +85,32 @@ def _denominator_period(value, name):
     return _DENOMINATOR_PERIODS[value]
 
 
-def _stored_direction(value):
-    if value == "inherit":
+def _direction(value, unset, unset_word, what="direction"):
+    """A direction for the C core: None is `unset` (the catalogue's, none ...), `unset_word`
+    ("inherit", "keep") BENCH_DIRECTION_DEFAULT, else a word C reads (higher, lower, none)."""
+    if value is None:
+        return unset
+    if unset_word is not None and value == unset_word:
         return lib.BENCH_DIRECTION_DEFAULT
-    if value not in _DIRECTIONS:
-        raise InvalidArgumentError("direction must be 'higher', 'lower', None or 'inherit' (the numerator's)")
-    return _DIRECTIONS[value]
+    return direction_code(value, what, ["None"] + ([repr(unset_word)] if unset_word else []))
+
+
+def _stored_direction(value):
+    return _direction(value, lib.BENCH_DIRECTION_NONE, "inherit")
+
+
+def _compare_direction(value):
+    return _direction(value, lib.BENCH_DIRECTION_DEFAULT, None)
+
+
+def _mask(value, code, name):
+    """The bit mask of one or more genders or kinds (None: all of them, 0)."""
+    if value is None:
+        return 0
+    mask = 0
+    for v in _codes(value, name):
+        mask |= 1 << code(v)
+    return mask
 
 
 MIN_COVERAGE = float(lib.BENCH_MIN_COVERAGE_DEFAULT)
@@ -201,9 +182,7 @@ class Database:
         opts.load_catalogue = 1 if catalogue else 0
         out = ffi.new("bench_db **")
         err = ffi.new("bench_error *")
-        status = lib.bench_db_new(out, opts, err)
-        if status != lib.BENCH_OK:
-            raise error_from(err, status)
+        check(lib.bench_db_new(out, opts, err), err=err)
         self._ptr = out[0]
         self._lock = threading.RLock()
         self.last_report = None  # the ImportReport of the last kolada.fetch_* into this Database
@@ -218,9 +197,7 @@ class Database:
         self = cls.__new__(cls)
         out = ffi.new("bench_db **")
         err = ffi.new("bench_error *")
-        status = lib.bench_db_open(out, _cpath(path), err)
-        if status != lib.BENCH_OK:
-            raise error_from(err, status)
+        check(lib.bench_db_open(out, _cpath(path), err), err=err)
         self._ptr = out[0]
         self._lock = threading.RLock()
         self.last_report = None
@@ -228,9 +205,7 @@ class Database:
 
     def save(self, path):
         """Write the whole database to a binary snapshot (atomically replaced)."""
-        with self._lock:
-            db = self._db()
-            check(lib.bench_db_save(db, _cpath(path)), db)
+        self._call(lib.bench_db_save, _DB, _cpath(path))
 
     @property
     def limits(self):
@@ -242,9 +217,7 @@ class Database:
 
     def set_limits(self, **limits):
         """Change some limits for the imports that follow, e.g. set_limits(max_rows=10_000)."""
-        with self._lock:
-            db = self._db()
-            check(lib.bench_db_set_limits(db, _limit_options(limits)), db)
+        self._call(lib.bench_db_set_limits, _DB, _limit_options(limits))
 
     # ---- lifetime -----------------------------------------------------------
 
@@ -274,6 +247,18 @@ class Database:
             raise ClosedError("the Database is closed", code=int(lib.BENCH_EINVAL))
         return self._ptr
 
+    def _call(self, function, *args):
+        """function(*args) with the handle in place of _DB, under the lock; a failure raises."""
+        with self._lock:
+            db = self._db()
+            check(function(*(db if a is _DB else a for a in args)), db)
+
+    def _frame(self, function, *args):
+        """The Frame of function(out, *args), called as _call does."""
+        out = ffi.new("bench_frame **")
+        self._call(function, out, *args)
+        return Frame(out[0])
+
     def __len__(self):
         with self._lock:
             return int(lib.bench_db_count(self._db()))
@@ -301,40 +286,24 @@ class Database:
         """
         if layout not in _LAYOUTS:
             raise InvalidArgumentError(f"layout must be 'kolada' or 'wide', not {layout!r}")
-        if kind not in _KINDS:
-            raise InvalidArgumentError(f"kind must be one of {sorted(set(_KINDS))}, not {kind!r}")
         opts = ffi.new("bench_csv_options *")
         opts.version = lib.BENCH_CSV_OPTIONS_VERSION
         opts.layout = _LAYOUTS[layout]
-        opts.kind = _KINDS[kind]
+        opts.kind = kind_code(kind)
         if delimiter is not None:
             if delimiter not in (",", ";", "\t", "|"):
                 raise InvalidArgumentError("delimiter must be ',', ';', '\\t' or '|'")
             opts.delimiter = delimiter.encode()
-        keep = []
-
-        def cstr(s):
-            if s is None:
-                return ffi.NULL
-            keep.append(ffi.new("char[]", _ctext(s)))
-            return keep[-1]
-
-        opts.source = cstr(source)
-        opts.area_column = cstr(area)
-        opts.period_column = cstr(period)
-        opts.gender_column = cstr(gender)
-        opts.indicator = cstr(indicator)
-        opts.source_column = cstr(source_column)
-        value_list = _CodeList(_codes(values, "values"))
-        opts.value_columns = value_list.array
-        opts.n_value_columns = value_list.count
+        keep = CStrings()
+        opts.source = keep(source)
+        opts.area_column = keep(area)
+        opts.period_column = keep(period)
+        opts.gender_column = keep(gender)
+        opts.indicator = keep(indicator)
+        opts.source_column = keep(source_column)
+        opts.value_columns, opts.n_value_columns = keep.array(_codes(values, "values"))
         if genders is not None:
-            mask = 0
-            for g in _codes(genders, "genders"):
-                if g.upper() not in _GENDERS:
-                    raise InvalidArgumentError(f"genders: expected T, K or M, not {g!r}")
-                mask |= 1 << _GENDERS[g.upper()]
-            opts.gender_mask = mask
+            opts.gender_mask = _mask(genders, gender_code, "genders")
         if isinstance(path, str) and "\n" in path:  # CSV text given directly
             path = path.encode("utf-8")
         return self._import_bytes_or_path(path, source, opts, lib.bench_import_csv_buffer,
@@ -348,8 +317,8 @@ class Database:
         include_deleted.  All or nothing; errors name line and column or a JSON path."""
         opts = ffi.new("bench_json_options *")
         opts.version = lib.BENCH_JSON_OPTIONS_VERSION
-        src = ffi.new("char[]", _ctext(source)) if source is not None else ffi.NULL
-        opts.source = src
+        keep = CStrings()
+        opts.source = keep(source)
         opts.include_deleted = 1 if include_deleted else 0
         return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json,
                                           lib.bench_import_kolada_json_file)
@@ -365,15 +334,15 @@ class Database:
         was.  Returns one ImportReport over all pages."""
         opts = ffi.new("bench_json_options *")
         opts.version = lib.BENCH_JSON_OPTIONS_VERSION
-        src = ffi.new("char[]", _ctext(source)) if source is not None else ffi.NULL
-        opts.source = src
+        keep = CStrings()
+        opts.source = keep(source)
         opts.include_deleted = 1 if include_deleted else 0
         label = source or name or "<pages>"
         rep = ffi.new("bench_import_report *")
         out = ffi.new("bench_import **")
         with self._lock:  # held for the whole import: no other call changes the Database meanwhile
             db = self._db()
-            check(lib.bench_import_begin(out, db, _ctext(name or label), opts), db)
+            self._call(lib.bench_import_begin, out, _DB, ctext(name or label), opts)
             imp = out[0]
             try:
                 for k, part in enumerate(pages, 1):
@@ -381,15 +350,14 @@ class Database:
                     if not isinstance(body, (bytes, bytearray, memoryview)):
                         raise InvalidArgumentError(f"page {k}: expected bytes, not {type(body).__name__}")
                     data = ffi.from_buffer(body)
-                    if lib.bench_import_add_kolada_json(imp, data, len(data), _ctext(part_name)) != lib.BENCH_OK:
+                    if lib.bench_import_add_kolada_json(imp, data, len(data), ctext(part_name)) != lib.BENCH_OK:
                         break  # the commit reports the error and undoes every page
             except BaseException:
                 lib.bench_import_rollback(imp)
                 raise
             status = lib.bench_import_commit(rep, imp)
             report = ImportReport._from_c(label, rep)
-            if status != lib.BENCH_OK:
-                raise error_from(lib.bench_db_last_error(db), status, errors=report.errors, report=report)
+            check(status, db, errors=report.errors, report=report)
         return report
 
     def _import_bytes_or_path(self, path_or_bytes, source, opts, from_bytes, from_path):
@@ -399,15 +367,13 @@ class Database:
             if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
                 data = bytes(path_or_bytes)
                 name = source or "<text>"
-                status = from_bytes(rep, db, data, len(data), _ctext(name), opts)
+                status = from_bytes(rep, db, data, len(data), ctext(name), opts)
             else:
                 raw = _cpath(path_or_bytes)  # an InvalidArgumentError for what is no path
                 name = os.fsdecode(raw)
                 status = from_path(rep, db, raw, opts)
             report = ImportReport._from_c(source or os.path.basename(name), rep)
-            if status != lib.BENCH_OK:
-                raise error_from(lib.bench_db_last_error(db), status, errors=report.errors,
-                                 report=report)
+            check(status, db, errors=report.errors, report=report)
         return report
 
     def import_report(self, path_or_text, format="csv", area=None, prefix="", ids=None,
@@ -446,8 +412,7 @@ class Database:
         else:
             rows = reports.tab_tables(text, str(area), name, prefix, ids, skipped)
         if not rows:
-            raise ParseError(f"{name}: no {format} table with indicator values found", code=int(lib.BENCH_EPARSE),
-                             file=name)
+            raise error(lib.BENCH_EPARSE, f"{name}: no {format} table with indicator values found", file=name)
         data, places = reports.report_rows(rows, name)
         try:
             report = self.import_csv(data, layout="kolada", source=name, source_column="source")
@@ -478,17 +443,13 @@ class Database:
     def prefer_source(self, source):
         """Make `source` the most recent: comparisons and per-capita use its values where
         several sources give the same key (the default is the source imported last)."""
-        with self._lock:
-            db = self._db()
-            check(lib.bench_source_prefer(db, _ctext(source)), db)
+        self._call(lib.bench_source_prefer, _DB, ctext(source))
 
     def link_indicator(self, id, kolada_id):
         """Link an own indicator to the Kolada KPI it corresponds to (None unlinks); shown in
         indicators() as `link`."""
-        k = ffi.new("char[]", _ctext(kolada_id)) if kolada_id is not None else ffi.NULL
-        with self._lock:
-            db = self._db()
-            check(lib.bench_indicator_link(db, _ctext(id), k), db)
+        keep = CStrings()
+        self._call(lib.bench_indicator_link, _DB, ctext(id), keep(kolada_id))
 
     def import_population(self, path_or_bytes, source=None, indicator=None):
         """Import an SCB population table: a PxWeb API v1 JSON response or a JSON-stat 2
@@ -498,9 +459,8 @@ class Database:
         N01957) use import_csv or import_kolada_json."""
         opts = ffi.new("bench_population_options *")
         opts.version = lib.BENCH_POPULATION_VERSION
-        keep = [ffi.new("char[]", _ctext(v)) if v is not None else ffi.NULL
-                for v in (source, indicator)]
-        opts.source, opts.indicator = keep
+        keep = CStrings()
+        opts.source, opts.indicator = keep(source), keep(indicator)
         return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_population,
                                           lib.bench_import_population_file)
 
@@ -508,11 +468,7 @@ class Database:
 
     def areas(self):
         """The area catalogue: code, name, type, lan, kommungrupp."""
-        out = ffi.new("bench_frame **")
-        with self._lock:
-            db = self._db()
-            check(lib.bench_areas_frame(out, db), db)
-        df = Frame(out[0]).to_pandas()
+        df = self._frame(lib.bench_areas_frame, _DB).to_pandas()
         return df.astype({c: str for c in df.columns}).sort_values("code", ignore_index=True)
 
     def area(self, code):
@@ -520,15 +476,8 @@ class Database:
         t = ffi.new("bench_area_type *")
         name, lan, group = ffi.new("const char **"), ffi.new("const char **"), ffi.new("const char **")
         with self._lock:
-            db = self._db()
-            check(lib.bench_area_info(t, name, lan, group, db, _ctext(code)), db)
-            types = {lib.BENCH_AREA_UNKNOWN: "unknown", lib.BENCH_AREA_RIKET: "riket",
-                     lib.BENCH_AREA_REGION: "region", lib.BENCH_AREA_KOMMUN: "kommun",
-                     lib.BENCH_AREA_KOMMUNGRUPP: "kommungrupp", lib.BENCH_AREA_GROUP: "group"}
-            canonical = str(code).strip()
-            if canonical.isdigit() and len(canonical) < 4:  # as the C core reads it: 138 is 0138
-                canonical = canonical.zfill(4)
-            return {"code": canonical, "name": text(name[0]), "type": types[t[0]],
+            self._call(lib.bench_area_info, t, name, lan, group, _DB, ctext(code))
+            return {"code": area_code(code), "name": text(name[0]), "type": area_type_name(t[0]),
                     "lan": text(lan[0]), "kommungrupp": text(group[0])}
 
     def indicators(self):
@@ -536,48 +485,32 @@ class Database:
         Kolada KPI an own indicator corresponds to) and derived (how a result stored by
         per_capita or ratio was made, e.g. "N01990 / N01951 × 1000, nämnare 31/12 året före";
         "" for imported indicators)."""
-        out = ffi.new("bench_frame **")
-        with self._lock:
-            db = self._db()
-            check(lib.bench_indicators_frame(out, db), db)
-        df = Frame(out[0]).to_pandas()
+        df = self._frame(lib.bench_indicators_frame, _DB).to_pandas()
         return df.astype({c: str for c in ("id", "title", "unit", "direction", "link", "derived")}).sort_values(
             "id", ignore_index=True)
 
     def set_indicator(self, id, title=None, unit=None, direction="keep"):
         """Set an indicator's title, unit and direction ("higher", "lower", None for unknown,
         or "keep").  A unit not given is read from a Kolada-style title ("andel (%)" -> %)."""
-        if direction != "keep" and direction not in _DIRECTIONS:
-            raise InvalidArgumentError("direction must be 'higher', 'lower', None or 'keep'")
-        keep = [ffi.new("char[]", _ctext(s)) if s is not None else ffi.NULL for s in (title, unit)]
-        with self._lock:
-            db = self._db()
-            d = lib.BENCH_DIRECTION_DEFAULT if direction == "keep" else _DIRECTIONS[direction]
-            check(lib.bench_indicator_set(db, _ctext(id), keep[0], keep[1], d), db)
+        d = _direction(direction, lib.BENCH_DIRECTION_NONE, "keep")
+        keep = CStrings()
+        self._call(lib.bench_indicator_set, _DB, ctext(id), keep(title), keep(unit), d)
 
     def set_group(self, id, members, title=None):
         """Define a group of areas, e.g. "liknande kommuner": set_group("G36468", [...],
         "Liknande kommuner IFO, Borås, 2024").  The id then works wherever areas are asked."""
-        codes = _CodeList(_codes(list(members), "members"))
-        t = ffi.new("char[]", _ctext(title)) if title else ffi.NULL
-        with self._lock:
-            db = self._db()
-            check(lib.bench_group_set(db, str(id).encode(), t, codes.array, codes.count), db)
+        keep = CStrings()
+        codes, n = keep.array(_codes(list(members), "members"))
+        self._call(lib.bench_group_set, _DB, ctext(id), keep(title or None), codes, n)
 
     def group_members(self, id):
         """The member codes of a group or kommungrupp, sorted: an id ("G92790", "G2328") or a
         name ("Större stad"), also "kommuner" or a län code ("14")."""
-        codes = resolve_areas(self, id)
-        if codes is None:  # all kommuner
-            cat = self.areas()
-            return sorted(cat.loc[cat["type"] == "kommun", "code"])
-        if len(codes) != 1:  # a län
-            return sorted(codes)
-        out = ffi.new("bench_frame **")
-        with self._lock:
-            db = self._db()
-            check(lib.bench_group_members(out, db, codes[0].encode()), db)
-        return [str(c) for c in Frame(out[0]).to_pandas()["code"]]
+        key = id.strip() if isinstance(id, str) else id
+        if isinstance(key, str) and area_code(key) is not None and not (key.isdigit() and len(key) <= 2):
+            frame = self._frame(lib.bench_group_members, _DB, ctext(key))  # a code must be a group's
+            return [str(c) for c in frame.to_pandas()["code"]]
+        return resolve_areas(self, "kommuner" if key is None else key)
 
     # ---- queries --------------------------------------------------------------
 
@@ -585,29 +518,13 @@ class Database:
         """Like values(), as a Frame whose columns are zero-copy numpy views."""
         q = ffi.new("bench_query *")
         q.version = lib.BENCH_QUERY_VERSION
-        lists = [_CodeList(_codes(v, n)) for v, n in ((indicator, "indicator"), (area, "area"),
-                                                      (period, "period"))]
-        q.indicators, q.n_indicators = lists[0].array, lists[0].count
-        q.areas, q.n_areas = lists[1].array, lists[1].count
-        q.periods, q.n_periods = lists[2].array, lists[2].count
-        q.gender_mask = self._mask(gender, _GENDERS, "gender", str.upper)
-        q.kind_mask = self._mask(kind, _KINDS, "kind", str.lower)
-        out = ffi.new("bench_frame **")
-        with self._lock:
-            db = self._db()
-            check(lib.bench_values(out, db, q), db)
-        return Frame(out[0])
-
-    @staticmethod
-    def _mask(value, table, name, fold):
-        if value is None:
-            return 0
-        mask = 0
-        for v in _codes(value, name):
-            if fold(v) not in table:
-                raise InvalidArgumentError(f"{name}: expected one of {sorted(set(table))}, not {v!r}")
-            mask |= 1 << table[fold(v)]
-        return mask
+        keep = CStrings()
+        q.indicators, q.n_indicators = keep.array(_codes(indicator, "indicator"))
+        q.areas, q.n_areas = keep.array(_codes(area, "area"))
+        q.periods, q.n_periods = keep.array(_codes(period, "period"))
+        q.gender_mask = _mask(gender, gender_code, "gender")
+        q.kind_mask = _mask(kind, kind_code, "kind")
+        return self._frame(lib.bench_values, _DB, q)
 
     def values(self, indicator=None, area=None, period=None, gender="T", kind="utfall",
                as_arrow=False):
@@ -671,17 +588,16 @@ class Database:
             raise InvalidArgumentError("store_as needs one indicator to normalize, not indicator=None")
         opts = ffi.new("bench_per_capita_options *")
         opts.version = lib.BENCH_PER_CAPITA_VERSION
-        keep = _Strings()
+        keep = CStrings()
         opts.indicator = keep(indicator)
-        pops = _CodeList(terms)
-        opts.population, opts.n_population = pops.array, pops.count
+        opts.population, opts.n_population = keep.array(terms)
         opts.scale = _scale(scale)
         opts.population_label = keep(label)
         opts.population_period = _denominator_period(population_period, "population_period")
         opts.store_as, opts.title, opts.unit = keep(store_as), keep(title), keep(unit)
         opts.direction = _stored_direction(direction)
         opts.ci = _level(ci)
-        return self._normalized(lib.bench_per_capita, opts, scale)
+        return self._normalized(lib.bench_per_capita, opts, scale, keep)
 
     def ratio(self, numerator, denominator, scale=1, denominator_period="same", store_as=None,
               title=None, unit=None, direction="inherit", ci=None):
@@ -693,21 +609,17 @@ class Database:
         and direction as in per_capita.  Returns the same DataFrame as per_capita."""
         opts = ffi.new("bench_ratio_options *")
         opts.version = lib.BENCH_RATIO_VERSION
-        keep = _Strings()
+        keep = CStrings()
         opts.numerator, opts.denominator = keep(numerator), keep(denominator)
         opts.scale = _scale(scale)
         opts.denominator_period = _denominator_period(denominator_period, "denominator_period")
         opts.store_as, opts.title, opts.unit = keep(store_as), keep(title), keep(unit)
         opts.direction = _stored_direction(direction)
         opts.ci = _level(ci)
-        return self._normalized(lib.bench_ratio, opts, scale)
+        return self._normalized(lib.bench_ratio, opts, scale, keep)
 
-    def _normalized(self, function, opts, scale):
-        out = ffi.new("bench_frame **")
-        with self._lock:
-            db = self._db()
-            check(function(out, db, opts), db)
-        frame = Frame(out[0])
+    def _normalized(self, function, opts, scale, keep):
+        frame = self._frame(function, _DB, opts)  # keep: the strings opts points to
         df = frame.to_pandas()
         df.attrs.update(method=frame.meta("method"), population=frame.meta("population"),
                         scale=float(scale), denominator_period=frame.meta("denominator_period"),
@@ -746,24 +658,17 @@ class Database:
         Returns a Comparison with .table (area, name, value, rank, n, percentile, colour;
         rank missing where an area has no value) and .stats (n, n_areas, unweighted_mean,
         weighted_mean, median, q1, q3, min, max)."""
-        if direction not in _COMPARE_DIRECTIONS:
-            raise InvalidArgumentError("direction must be 'lower', 'higher', 'none' or None")
-        if gender not in _GENDERS:
-            raise InvalidArgumentError("gender must be 'T', 'K' or 'M'")
-        if kind not in _KINDS:
-            raise InvalidArgumentError(f"kind must be one of {sorted(set(_KINDS))}")
-        codes = resolve_areas(self, areas)
-        focus = resolve_area(self, focus) if focus is not None else None
         opts = ffi.new("bench_compare_options *")
         opts.version = lib.BENCH_COMPARE_VERSION
-        keep = _Strings()
+        opts.direction = _compare_direction(direction)
+        opts.gender, opts.kind = gender_code(gender), kind_code(kind)
+        gender, kind = gender_name(gender), text(lib.bench_kind_name(opts.kind))
+        codes = resolve_areas(self, areas)
+        focus = resolve_area(self, focus) if focus is not None else None
+        keep = CStrings()
         opts.indicator, opts.period = keep(indicator), keep(period)
-        opts.gender = _GENDERS[gender]
-        opts.kind = _KINDS[kind]
-        area_list = _CodeList(codes)
         if codes is not None:
-            opts.areas, opts.n_areas = (area_list.array if codes else ffi.new("char *[]", 1)), len(codes)
-        opts.direction = _COMPARE_DIRECTIONS[direction]
+            opts.areas, opts.n_areas = keep.array(codes, empty_is_none=False)
         opts.weight_period = _denominator_period(population_period, "population_period")
         opts.min_coverage = _coverage(min_coverage)
         if colours not in _COLOUR_MODES:
@@ -774,24 +679,17 @@ class Database:
             opts.reference = float(reference)
         elif reference is not None:
             opts.reference_area = keep(resolve_area(self, reference))
-        out = ffi.new("bench_frame **")
         stats = ffi.new("bench_compare_stats *")
+        title, unit = ffi.new("const char **"), ffi.new("const char **")
+        dirn = ffi.new("bench_direction *")
         with self._lock:
-            db = self._db()
-            if weight == "N01951" and lib.bench_indicator_info(ffi.NULL, ffi.NULL, ffi.NULL, db,
-                                                               b"N01951") != lib.BENCH_OK:
+            if weight == "N01951" and not self._has_indicator("N01951"):
                 weight = None  # the default population is used only when it is there
-            weights = _CodeList(_codes(weight, "weight"))
-            opts.weights, opts.n_weights = weights.array, weights.count
-            check(lib.bench_compare(out, stats, db, opts), db)
-            title = ffi.new("const char **")
-            unit = ffi.new("const char **")
-            dirn = ffi.new("bench_direction *")
-            check(lib.bench_indicator_info(title, unit, dirn, db, str(indicator).encode()), db)
-            catalogue_direction = {lib.BENCH_DIRECTION_NONE: None, lib.BENCH_DIRECTION_HIGHER: "higher",
-                                   lib.BENCH_DIRECTION_LOWER: "lower"}[dirn[0]]
+            opts.weights, opts.n_weights = keep.array(_codes(weight, "weight"))
+            frame = self._frame(lib.bench_compare, stats, _DB, opts)
+            self._call(lib.bench_indicator_info, title, unit, dirn, _DB, ctext(indicator))
+            catalogue_direction = direction_name(dirn[0])
             title, unit = text(title[0]), text(unit[0])
-        frame = Frame(out[0])
         ranked, coverage = frame.meta("ranked") == "yes", float(frame.meta("coverage"))
         table = frame.to_pandas()
         table["area"] = table["area"].astype(str)
@@ -801,8 +699,8 @@ class Database:
         table.insert(1, "name", table["area"].map(names).fillna(""))
         table.insert(4, "n", int(stats.n))
         if focus is not None and focus not in set(table["area"]):
-            raise NotFoundError(f"focus {names.get(focus, focus)} ({focus}) is not in the area set "
-                                f"{areas if areas is not None else 'kommuner'!r}", code=int(lib.BENCH_ENOTFOUND))
+            raise error(lib.BENCH_ENOTFOUND, f"focus {names.get(focus, focus)} ({focus}) is not in the area set "
+                        f"{areas if areas is not None else 'kommuner'!r}")
         s = {k: getattr(stats, k) for k in ("unweighted_mean", "weighted_mean", "median", "q1",
                                             "q3", "min", "max")}
         s = {"n": int(stats.n), "n_areas": int(stats.n_areas), **{k: float(v) for k, v in s.items()}}
@@ -821,30 +719,29 @@ class Database:
         row = ind[ind["id"].str.casefold() == str(indicator).strip().casefold()]
         return row["derived"].iloc[0] if len(row) else ""
 
-    def compare_all(self, areas="kommuner", direction=None, min_coverage=None):
+    def compare_all(self, areas="kommuner", direction=None, min_coverage=None, as_frame=False):
         """Rank and colour every (indicator, period, gender) group of utfall values at once:
         the KKiK table in bulk.  Columns: indicator, period, gender, area, value, rank, n,
         percentile, colour, mean.  Rows without a value are kept with rank <NA> and colour
-        grey; a group too thinly covered (min_coverage, as in compare) is not ranked."""
-        if direction not in _COMPARE_DIRECTIONS:
-            raise InvalidArgumentError("direction must be 'lower', 'higher', 'none' or None")
-        return self._compare_all_frame(areas, direction, min_coverage).to_pandas()
+        grey; a group too thinly covered (min_coverage, as in compare) is not ranked.
+        areas and direction as in compare.  as_frame=True gives the Frame instead of a
+        DataFrame (as compare_all_frame does): columns as zero-copy numpy views, rank 0 where
+        an area has no value, for tables of millions of rows."""
+        frame = self.compare_all_frame(areas, direction, min_coverage)
+        return frame if as_frame else frame.to_pandas()
 
-    def _compare_all_frame(self, areas="kommuner", direction=None, min_coverage=None):
-        """compare_all as a Frame (zero-copy numpy columns)."""
-        codes = resolve_areas(self, areas)
-        area_list = _CodeList(codes)
+    def compare_all_frame(self, areas="kommuner", direction=None, min_coverage=None):
+        """Like compare_all(), as a Frame whose columns are zero-copy numpy views (as
+        values_frame is to values)."""
         opts = ffi.new("bench_compare_all_options *")
         opts.version = lib.BENCH_COMPARE_ALL_VERSION
-        opts.areas = area_list.array if codes else (ffi.new("char *[]", 1) if codes is not None else ffi.NULL)
-        opts.n_areas = len(codes or [])
-        opts.direction = _COMPARE_DIRECTIONS[direction]
+        opts.direction = _compare_direction(direction)
+        keep = CStrings()
+        codes = resolve_areas(self, areas)
+        if codes is not None:
+            opts.areas, opts.n_areas = keep.array(codes, empty_is_none=False)
         opts.min_coverage = _coverage(min_coverage)
-        out = ffi.new("bench_frame **")
-        with self._lock:
-            db = self._db()
-            check(lib.bench_compare_all_ext(out, db, opts), db)
-        return Frame(out[0])
+        return self._frame(lib.bench_compare_all_ext, _DB, opts)
 
     def latest_period(self, indicator, min_coverage=None, areas="kommuner", gender="T"):
         """The latest period of `indicator` for which at least min_coverage of the area set
@@ -883,27 +780,20 @@ class Database:
                 raise InvalidArgumentError(f"similar: {len(weights)} weights for {len(ids)} indicators")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise InvalidArgumentError(f"k must be a positive int, not {k!r}")
-        if gender not in _GENDERS:
-            raise InvalidArgumentError("gender must be 'T', 'K' or 'M'")
-        codes = resolve_areas(self, areas)
         opts = ffi.new("bench_similar_options *")
         opts.version = lib.BENCH_SIMILAR_VERSION
-        keep = _Strings()
+        opts.gender = gender_code(gender)
+        gender = gender_name(gender)
+        codes = resolve_areas(self, areas)
+        keep = CStrings()
         opts.focus, opts.period = keep(focus), keep(period)
-        id_list = _CodeList(ids)
-        opts.indicators, opts.n_indicators = id_list.array, id_list.count
+        opts.indicators, opts.n_indicators = keep.array(ids)
         w = ffi.new("double[]", weights) if weights is not None else ffi.NULL
         opts.weights = w
-        opts.gender = _GENDERS[gender]
-        area_list = _CodeList(codes)
         if codes is not None:
-            opts.areas, opts.n_areas = (area_list.array if codes else ffi.new("char *[]", 1)), len(codes)
+            opts.areas, opts.n_areas = keep.array(codes, empty_is_none=False)
         opts.k = k
-        out = ffi.new("bench_frame **")
-        with self._lock:
-            db = self._db()
-            check(lib.bench_similar(out, db, opts), db)
-        frame = Frame(out[0])
+        frame = self._frame(lib.bench_similar, _DB, opts)
         df = frame.to_pandas()
         df["area"] = df["area"].astype(str)
         names = self.areas().set_index("code")["name"]
@@ -925,9 +815,19 @@ class Database:
 
     def peers(self, indicator, period, focus, gender="T", sets=None, direction=None):
         """The focus kommun in each peer set (kommungrupp, län, all kommuner or `sets`):
-        rank, colour and the difference to ovägt medel, vägt medel and median."""
-        from .analysis import peers
-        return peers(self, indicator, period, focus, gender, sets, direction)
+        rank, colour and the difference to ovägt medel, vägt medel and median.
+
+        sets: list of (label, areas) pairs; any selection compare accepts works as areas, e.g.
+        a list of "liknande kommuner" (the focus is added to a list)."""
+        from .analysis import peer_sets, peers
+        focus = resolve_area(self, focus)
+        comparisons = []
+        for label, areas in (sets or peer_sets(self.area(focus), self.areas())):
+            if not isinstance(areas, str):
+                areas = list(dict.fromkeys([str(a) for a in areas] + [focus]))
+            comparisons.append((label, self.compare(indicator, period, gender=gender, areas=areas,
+                                                    direction=direction, focus=focus)))
+        return peers(comparisons)
 
     def changes(self, indicator, area=None, gender="T", periods=1):
         """Change per area from `periods` periods earlier, absolute and in %."""
@@ -936,19 +836,31 @@ class Database:
 
     def trend_marks(self, indicator, gender="T", areas="kommuner", last=3, direction=None):
         """KKiK-style marks: "*" better than ovägt medel in each of the last three periods,
-        "#" worse in each of them."""
+        "#" worse in each of them (direction None: the catalogue's)."""
         from .analysis import trend_marks
-        return trend_marks(self, indicator, gender, areas, last, direction)
+        table = self.compare_all(areas=areas, direction=direction)
+        return trend_marks(table, indicator, gender_name(gender), last,
+                           direction or self._catalogue_direction(indicator))
 
     def targets(self, indicator, area, gender="T", direction=None, tolerance=0.10):
-        """Utfall against målvärde per period: uppfyllt / delvis uppfyllt / ej uppfyllt."""
+        """Utfall against målvärde per period: uppfyllt / delvis uppfyllt / ej uppfyllt
+        (direction None: the catalogue's)."""
         from .analysis import targets
-        return targets(self, indicator, area, gender, direction, tolerance)
+        values = self.values(indicator, area=area, gender=gender, kind=["utfall", "målvärde"])
+        return targets(values, direction or self._catalogue_direction(indicator), tolerance)
 
     def gender_gap(self, indicator, period=None, area=None):
         """K − M gap and K/M ratio per area and period."""
         from .analysis import gender_gap
-        return gender_gap(self, indicator, period, area)
+        return gender_gap(self.values(indicator, area=area, period=period, gender=["K", "M"]))
+
+    def _catalogue_direction(self, indicator):
+        """"higher" or "lower" as the catalogue says for an indicator; None when it says
+        nothing or does not know the indicator."""
+        dirn = ffi.new("bench_direction *")
+        with self._lock:
+            found = lib.bench_indicator_info(ffi.NULL, ffi.NULL, dirn, self._db(), ctext(indicator))
+        return direction_name(dirn[0]) if found == lib.BENCH_OK else None
 
     # ---- fixed prices -------------------------------------------------------------
 
@@ -973,7 +885,7 @@ class Database:
         Returns a DataFrame with value, index, result and status, like per_capita: a missing
         value keeps its status, a year without an index is "no_denominator", never 0.
         df.attrs["method"] says "fasta priser (2022), KPI"."""
-        keep = _Strings()
+        keep = CStrings()
         opts = ffi.new("bench_deflate_options *")
         opts.version = lib.BENCH_DEFLATE_VERSION
         opts.indicator = keep(indicator)
@@ -1004,11 +916,7 @@ class Database:
         opts.base = keep(str(base))
         opts.store_as, opts.title, opts.unit = keep(store_as), keep(title), keep(unit)
         opts.direction = _stored_direction(direction)
-        out = ffi.new("bench_frame **")
-        with self._lock:
-            db = self._db()
-            check(lib.bench_deflate(out, db, opts), db)
-        frame = Frame(out[0])
+        frame = self._frame(lib.bench_deflate, _DB, opts)
         df = frame.to_pandas()
         df.attrs.update(method=frame.meta("method"), base=frame.meta("base"), index=frame.meta("index"),
                         base_index=float(frame.meta("base_index")), derived=frame.meta("derived"),
@@ -1019,4 +927,4 @@ class Database:
 
     def _has_indicator(self, id):
         with self._lock:
-            return lib.bench_indicator_info(ffi.NULL, ffi.NULL, ffi.NULL, self._db(), id.encode()) == lib.BENCH_OK
+            return lib.bench_indicator_info(ffi.NULL, ffi.NULL, ffi.NULL, self._db(), ctext(id)) == lib.BENCH_OK

@@ -99,9 +99,16 @@ def _peer_group(db, focus, peers):
     if peers is None:
         group = db.area(focus)["kommungrupp"] or None
         return group, (names.get(group, "kommungruppen") if group else None)
-    codes = resolve_areas(db, peers)
-    if isinstance(peers, str) and codes and len(codes) == 1 and codes[0] in names.index:
-        return codes[0], str(names[codes[0]])
+    codes = resolve_areas(db, peers)  # an unknown name or code is a NotFoundError here
+    if isinstance(peers, str):
+        cat = db.areas()
+        groups = cat[cat["type"].isin(["kommungrupp", "group"])]
+        key = peers.strip()
+        hit = groups[(groups["code"] == key) | (groups["name"].str.casefold() == key.casefold())]
+        if len(hit):  # a group by id or name: named as the catalogue names it
+            return str(hit["code"].iloc[0]), str(hit["name"].iloc[0])
+        if len(codes) == 1 and codes[0] in names.index:
+            return codes[0], str(names[codes[0]])
     return codes, "jämförelsegruppen"
 
 

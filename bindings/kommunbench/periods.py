@@ -1,6 +1,5 @@
 """Period labels: "2022", "2024-T1" (tertial), "2024-Q3" (quarter), "2024-03" (month)."""
-from ._native import ffi, lib
-from .errors import ParseError
+from ._native import ctext, error, ffi, lib
 
 __all__ = ["period_label", "period_key"]
 
@@ -8,9 +7,8 @@ __all__ = ["period_label", "period_key"]
 def _parse(text):
     label = ffi.new("char[]", lib.BENCH_PERIOD_LABEL_SIZE)
     key = ffi.new("int64_t *")
-    if lib.bench_period_parse(label, key, str(text).encode()) != lib.BENCH_OK:
-        raise ParseError(f"{text!r} is no period: expected e.g. 2022, 2024-T1, 2024-Q3 or 2024-03",
-                         code=int(lib.BENCH_EPARSE))
+    if lib.bench_period_parse(label, key, ctext(text)) != lib.BENCH_OK:
+        raise error(lib.BENCH_EPARSE, f"{text!r} is no period: expected e.g. 2022, 2024-T1, 2024-Q3 or 2024-03")
     return ffi.string(label).decode(), int(key[0])
 
 

@@ -18,14 +18,12 @@ import unicodedata
 import zipfile
 from html.parser import HTMLParser
 
-from ._native import lib
+from ._native import error, kind_name, lib
 from .errors import BenchError, FileError, InvalidArgumentError, LimitError, ParseError
 
 __all__ = ["report_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
 
 REPORT_COLUMNS = ["kpi", "municipality", "period", "gender", "kind", "value", "unit", "title", "source"]
-KINDS = {"utfall": "utfall", "målvärde": "målvärde", "mål": "målvärde", "budget": "budget",
-         "prognos": "prognos", "bokslut": "utfall"}
 # "Utfall Apr 2017" is the first tertial (jan-apr), "Aug" the second (jan-aug)
 MONTH_TERTIAL = {"apr": "T1", "april": "T1", "aug": "T2", "augusti": "T2", "dec": "", "december": ""}
 
@@ -41,9 +39,9 @@ def kind_and_period(header):
     """("utfall", "2024") from "Utfall 2024"; "Utfall T1 2018" -> 2018-T1; "Utfall Apr 2017"
     -> 2017-T1; "Målvärde 2018" -> målvärde.  None when the header is no such column."""
     words = header.strip().split()
-    if len(words) < 2 or words[0].lower() not in KINDS or not re.fullmatch(r"\d{4}", words[-1]):
+    if len(words) < 2 or kind_name(words[0]) is None or not re.fullmatch(r"\d{4}", words[-1]):
         return None
-    kind, year, middle = KINDS[words[0].lower()], words[-1], [w.lower() for w in words[1:-1]]
+    kind, year, middle = kind_name(words[0]), words[-1], [w.lower() for w in words[1:-1]]
     if not middle:
         return kind, year
     if len(middle) == 1 and re.fullmatch(r"t[1-3]", middle[0]):
@@ -230,7 +228,7 @@ def html_tables(text, area, name, prefix="", ids=None):
         if not title or not t["header"]:
             continue
         head = t["header"][0]["cells"]
-        kinds = [(KINDS.get(h.split()[0].lower()) if h.split() else None) for h in head]
+        kinds = [(kind_name(h.split()[0]) if h.split() else None) for h in head]
         if not any(kinds[1:]):
             continue  # no Utfall, Målvärde, ... column: no indicator table
         problems += [(line, column, f"a table inside a cell is not read (in the table {title!r}); "
@@ -325,8 +323,8 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
             header_at = k
             break
     if header_at is None:
-        raise ParseError(f"{name}: no header row naming the kommun column (Kommun, Kommunkod)",
-                         code=-4, file=name)
+        raise error(lib.BENCH_EPARSE, f"{name}: no header row naming the kommun column (Kommun, Kommunkod)",
+                    file=name)
     if period is None:
         years = re.findall(r"\b(19\d\d|20\d\d)\b", " ".join(str(c) for r in table[:header_at] for c in r if c))
         if not years:
@@ -348,8 +346,8 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
         if not code:
             if any(cells[j] for j in value_cols) and name_col is not None and cells[name_col] \
                     and cells[name_col].lower() not in ("riket", "samtliga kommuner", "totalt"):
-                raise ParseError(f"{name}:{k}: {cells[name_col]!r} is no kommun name or code",
-                                 code=-4, file=name, line=k)
+                raise error(lib.BENCH_EPARSE, f"{name}:{k}: {cells[name_col]!r} is no kommun name or code",
+                            file=name, line=k)
             continue  # a blank or summary row
         for j in value_cols:
             value, unit = cells[j], unit_of(header[j])

@@ -211,6 +211,12 @@ static int op_catalogue_frames(bench_db *db)
         return st;
     f = (bench_frame *)db;
     st = bench_group_members(&f, db, "G92790");
+    st = frame_result(st, f);
+    if (st)
+        return st;
+    const char *names[] = {"Större stad", "14", "0138"};
+    f = (bench_frame *)db;
+    st = bench_area_set_resolve(&f, db, names, 3);
     return frame_result(st, f);
 }
 

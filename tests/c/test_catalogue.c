@@ -480,6 +480,192 @@ static void test_all_kommuner_group(void)
     bench_db_free(db);
 }
 
+/* The words of genders, kinds, area types and directions: read as the importers read them,
+ * written as the frames write them; every reader refuses what is no such word. */
+static void test_vocabulary(void)
+{
+    const struct { const char *text; int gender; } genders[] = {
+        {"T", BENCH_GENDER_T}, {"t", BENCH_GENDER_T}, {" totalt ", BENCH_GENDER_T}, {"Alla", BENCH_GENDER_T},
+        {"K", BENCH_GENDER_K}, {"kvinnor", BENCH_GENDER_K}, {"Kvinnor", BENCH_GENDER_K},
+        {"KVINNA", BENCH_GENDER_K}, {"M", BENCH_GENDER_M}, {"män", BENCH_GENDER_M}, {"Män", BENCH_GENDER_M},
+        {"MÄN", BENCH_GENDER_M}, {"man", BENCH_GENDER_M}, {"X", -1}, {"", -1}, {"kvinnorna", -1},
+        {"mä", -1}, {"TK", -1}};
+    for (size_t i = 0; i < sizeof genders / sizeof genders[0]; i++)
+        CU_ASSERT_EQUAL(bench_gender_parse(genders[i].text, strlen(genders[i].text)), genders[i].gender);
+    CU_ASSERT_EQUAL(bench_gender_parse("Kvinnor och män", 7), BENCH_GENDER_K); /* len bytes are read */
+    CU_ASSERT_EQUAL(bench_gender_parse(NULL, 3), -1);
+    const char *names[] = {"T", "K", "M"}, *words[] = {"totalt", "kvinnor", "män"};
+    for (int g = 0; g < 3; g++) {
+        CU_ASSERT_STRING_EQUAL(bench_gender_name(g), names[g]);
+        CU_ASSERT_STRING_EQUAL(bench_gender_word(g), words[g]);
+        CU_ASSERT_EQUAL(bench_gender_parse(words[g], strlen(words[g])), g);
+    }
+    CU_ASSERT_PTR_NULL(bench_gender_word(3));
+    CU_ASSERT_PTR_NULL(bench_gender_word(-1));
+
+    const struct { const char *text; int kind; } kinds[] = {
+        {"utfall", BENCH_KIND_UTFALL}, {"Utfall", BENCH_KIND_UTFALL}, {"bokslut", BENCH_KIND_UTFALL},
+        {"målvärde", BENCH_KIND_MALVARDE}, {"Målvärde", BENCH_KIND_MALVARDE}, {"MÅLVÄRDE", BENCH_KIND_MALVARDE},
+        {"malvarde", BENCH_KIND_MALVARDE}, {"mål", BENCH_KIND_MALVARDE}, {"Mål", BENCH_KIND_MALVARDE},
+        {"mal", BENCH_KIND_MALVARDE}, {"budget", BENCH_KIND_BUDGET}, {"\tprognos ", BENCH_KIND_PROGNOS},
+        {"", -1}, {"utfal", -1}, {"mål 2024", -1}};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        CU_ASSERT_EQUAL(bench_kind_parse(kinds[i].text, strlen(kinds[i].text)), kinds[i].kind);
+    CU_ASSERT_EQUAL(bench_kind_parse(NULL, 0), -1);
+    for (int k = 0; k < 4; k++)
+        CU_ASSERT_EQUAL(bench_kind_parse(bench_kind_name(k), strlen(bench_kind_name(k))), k);
+    CU_ASSERT_PTR_NULL(bench_kind_name(4));
+
+    const char *types[] = {"unknown", "riket", "region", "kommun", "kommungrupp", "group"};
+    for (int t = 0; t < 6; t++) {
+        CU_ASSERT_STRING_EQUAL(bench_area_type_name(t), types[t]);
+        CU_ASSERT_EQUAL(bench_area_type_parse(types[t], strlen(types[t])), t);
+    }
+    CU_ASSERT_EQUAL(bench_area_type_parse("Kommun", 6), BENCH_AREA_KOMMUN);
+    CU_ASSERT_EQUAL(bench_area_type_parse("län", strlen("län")), -1);
+    CU_ASSERT_EQUAL(bench_area_type_parse(NULL, 0), -1);
+    CU_ASSERT_PTR_NULL(bench_area_type_name(6));
+    CU_ASSERT_PTR_NULL(bench_area_type_name(-1));
+
+    const char *dirs[] = {"none", "higher", "lower"};
+    for (int d = 0; d < 3; d++) {
+        CU_ASSERT_STRING_EQUAL(bench_direction_name(d), dirs[d]);
+        CU_ASSERT_EQUAL(bench_direction_parse(dirs[d], strlen(dirs[d])), d);
+    }
+    CU_ASSERT_EQUAL(BENCH_DIRECTION_LOWER, 2);
+    CU_ASSERT_EQUAL(bench_direction_parse(" Lower", 6), BENCH_DIRECTION_LOWER);
+    CU_ASSERT_EQUAL(bench_direction_parse("", 0), -1);
+    CU_ASSERT_EQUAL(bench_direction_parse("up", 2), -1);
+    CU_ASSERT_EQUAL(bench_direction_parse(NULL, 0), -1);
+    CU_ASSERT_PTR_NULL(bench_direction_name(3));
+    CU_ASSERT_PTR_NULL(bench_direction_name(BENCH_DIRECTION_DEFAULT));
+}
+
+/* Area codes are read in one place: 1-3 digits padded, group ids kept, the rest refused. */
+static void test_area_code_normalize(void)
+{
+    const struct { const char *text, *code; } good[] = {
+        {"138", "0138"}, {"0138", "0138"}, {" 1490 ", "1490"}, {"0", "0000"}, {"14", "0014"},
+        {"G92790", "G92790"}, {"V15E144001301", "V15E144001301"}};
+    char out[BENCH_AREA_CODE_SIZE];
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        CU_ASSERT_EQUAL(bench_area_code_normalize(out, good[i].text), BENCH_OK);
+        CU_ASSERT_STRING_EQUAL(out, good[i].code);
+    }
+    const char *bad[] = {"", "  ", "01380", "Borås", "Boras", "G", "g92790", "14 90", "1490-",
+                         "G123456789012345678901234567890123"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CU_ASSERT_EQUAL(bench_area_code_normalize(out, bad[i]), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_area_code_normalize(out, NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_area_code_normalize(NULL, "0138"), BENCH_EPARSE);
+}
+
+/* The codes of a resolved set, joined with ',' into buf. */
+static const char *set_codes(char *buf, size_t size, bench_frame *f)
+{
+    buf[0] = '\0';
+    for (size_t r = 0; r < bench_frame_rows(f); r++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%s", r ? "," : "", code_at(f, 0, r));
+    }
+    return buf;
+}
+
+static size_t resolved_rows(bench_db *db, const char *name)
+{
+    bench_frame *f = NULL;
+    const char *names[] = {name};
+    CU_ASSERT_EQUAL_FATAL(bench_area_set_resolve(&f, db, names, 1), BENCH_OK);
+    size_t n = bench_frame_rows(f);
+    bench_frame_free(f);
+    return n;
+}
+
+/* Area sets are resolved in C: "kommuner", kommungrupp and group names and ids, län codes and
+ * lists, so that a C program names them as the binding does. */
+static void test_area_set_resolve(void)
+{
+    bench_db *db = new_db();
+    bench_frame *f = NULL;
+    char buf[8192];
+    CU_ASSERT_EQUAL(resolved_rows(db, "kommuner"), 290);
+    CU_ASSERT_EQUAL(resolved_rows(db, " Alla kommuner"), 290);
+    CU_ASSERT_EQUAL(resolved_rows(db, "G2328"), 290);
+    CU_ASSERT_EQUAL(resolved_rows(db, "Alla kommuner (ovägt medel)"), 290);
+    /* a kommungrupp by name (any case) and by id: the kommuner the catalogue puts in it */
+    size_t storre = resolved_rows(db, "Större stad");
+    CU_ASSERT(storre > 10 && storre < 60);
+    CU_ASSERT_EQUAL(resolved_rows(db, "STÖRRE STAD"), storre);
+    CU_ASSERT_EQUAL(resolved_rows(db, "G92790"), storre);
+    /* a län: its kommuner, not the region; the region by its code */
+    CU_ASSERT_EQUAL(resolved_rows(db, "14"), 49);
+    CU_ASSERT_EQUAL(resolved_rows(db, "1"), 26);
+    CU_ASSERT_EQUAL(resolved_rows(db, "01"), 26);
+    const char *region[] = {"0014"};
+    CU_ASSERT_EQUAL_FATAL(bench_area_set_resolve(&f, db, region, 1), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(set_codes(buf, sizeof buf, f), "0014");
+    bench_frame_free(f);
+    /* a list: the union, sorted, each once; codes padded */
+    const char *list[] = {"1490", "138", "0138", "Riket"};
+    CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, list, 3), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(set_codes(buf, sizeof buf, f), "0138,1490");
+    bench_frame_free(f);
+    /* a group of one's own, by id and by title */
+    const char *members[] = {"1490", "0138", "1280"};
+    CU_ASSERT_EQUAL_FATAL(bench_group_set(db, "GMINA", "Mina jämförelsekommuner", members, 3), BENCH_OK);
+    const char *mine[] = {"mina jämförelsekommuner", "0000"};
+    CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, mine, 2), BENCH_OK);
+    CU_ASSERT_STRING_EQUAL(set_codes(buf, sizeof buf, f), "0000,0138,1280,1490");
+    bench_frame_free(f);
+    /* an empty list is an empty set */
+    CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, NULL, 0), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_frame_rows(f), 0);
+    bench_frame_free(f);
+    /* errors: the first unknown name is named, *out is NULL, the database unchanged */
+    size_t before = bench_area_count(db);
+    f = (bench_frame *)db;
+    CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, list, 4), BENCH_ENOTFOUND);
+    CU_ASSERT_PTR_NULL(f);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "\"Riket\""));
+    const char *unknown[] = {"9999", "99", "Borås"};
+    for (size_t i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, unknown + i, 1), BENCH_ENOTFOUND);
+        CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, unknown[i]));
+    }
+    CU_ASSERT_EQUAL(bench_area_count(db), before);
+    const char *with_null[] = {"1490", NULL};
+    CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, with_null, 2), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, NULL, 2), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set_resolve(NULL, db, list, 1), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_area_set_resolve(&f, NULL, list, 1), BENCH_EINVAL);
+    /* the codes it returns are what bench_compare takes */
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\nX,0138,2022,5\n", NULL,
+                                NULL), BENCH_OK);
+    const char *lan14[] = {"14"};
+    CU_ASSERT_EQUAL_FATAL(bench_area_set_resolve(&f, db, lan14, 1), BENCH_OK);
+    const char *const *dict;
+    const uint32_t *codes;
+    size_t n_dict;
+    bench_frame_dictionary(&dict, &n_dict, f, 0);
+    bench_frame_column(NULL, NULL, (const void **)&codes, f, 0);
+    const char *area_codes[64];
+    for (size_t r = 0; r < bench_frame_rows(f); r++)
+        area_codes[r] = dict[codes[r]];
+    bench_compare_options o = BENCH_COMPARE_INIT;
+    o.indicator = "X";
+    o.period = "2022";
+    o.areas = area_codes;
+    o.n_areas = bench_frame_rows(f);
+    bench_compare_stats s;
+    bench_frame *cmp = NULL;
+    CU_ASSERT_EQUAL_FATAL(bench_compare(&cmp, &s, db, &o), BENCH_OK);
+    CU_ASSERT_EQUAL(s.n_areas, 49);
+    CU_ASSERT_EQUAL(s.n, 1); /* Borås; Tyresö is in Stockholms län */
+    bench_frame_free(cmp);
+    bench_frame_free(f);
+    bench_db_free(db);
+}
+
 int register_catalogue_suite(void)
 {
     CU_pSuite s = CU_add_suite("catalogue", NULL, NULL);
@@ -493,5 +679,8 @@ int register_catalogue_suite(void)
            !CU_add_test(s, "areas and indicators frames", test_catalogue_frames) ||
            !CU_add_test(s, "groups", test_groups) ||
            !CU_add_test(s, "G2328 is all kommuner", test_all_kommuner_group) ||
-           !CU_add_test(s, "datasets", test_datasets);
+           !CU_add_test(s, "datasets", test_datasets) ||
+           !CU_add_test(s, "vocabulary", test_vocabulary) ||
+           !CU_add_test(s, "bench_area_code_normalize", test_area_code_normalize) ||
+           !CU_add_test(s, "bench_area_set_resolve", test_area_set_resolve);
 }
