@@ -1,6 +1,6 @@
 /* codes.c -- codes as the store keeps them: area, indicator and period codes read and found as the
  * importers read them, interned with their catalogue side arrays, and undone after a failed change;
- * and the words of the enumerations (genders, kinds, area types, directions), read and written. */
+ * and the words of the enumerations (genders, kinds, statuses, area types, directions), read and written. */
 #include "internal.h"
 
 #include <ctype.h>
@@ -106,6 +106,20 @@ static const word kind_words[] = {
 static const char *const area_type_names[] = {"unknown", "riket", "region", "kommun",
                                               "kommungrupp", "group"};
 static const char *const direction_names[] = {"none", "higher", "lower"};
+static const char *const gender_names[] = {"T", "K", "M"};
+static const char *const kind_names[] = {"utfall", "målvärde", "budget", "prognos"};
+static const char *const status_names[] = {"ok", "missing", "bortfall", "ej_tillämplig",
+                                           "sekretess", "no_denominator", "zero_denominator"};
+
+#define NAME_OF(table, i) ((i) >= 0 && (size_t)(i) < N_OF(table) ? table[i] : NULL)
+
+const char *bench_gender_name(int gender) { return NAME_OF(gender_names, gender); }
+const char *bench_kind_name(int kind) { return NAME_OF(kind_names, kind); }
+const char *bench_obs_status_name(int status) { return NAME_OF(status_names, status); }
+
+const char *gender_text(const void *unused, uint32_t code) { (void)unused; return bench_gender_name((int)code); }
+const char *kind_text(const void *unused, uint32_t code) { (void)unused; return bench_kind_name((int)code); }
+const char *status_text(const void *unused, uint32_t code) { (void)unused; return bench_obs_status_name((int)code); }
 
 /* The index of s[0..len) among names (trimmed, case ignored), or -1. */
 static int name_find(const char *const *names, size_t n, const char *s, size_t len)

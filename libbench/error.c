@@ -1,4 +1,4 @@
-/* error.c -- status texts, error records, names of enums and the version. */
+/* error.c -- status texts, error records and the version. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -67,19 +67,3 @@ void error_set(bench_error *err, int code, const char *file, long line, long col
     error_setv(err, code, file, line, column, src_file, src_line, fmt, ap);
     va_end(ap);
 }
-
-static const char *const gender_names[] = {"T", "K", "M"};
-static const char *const kind_names[] = {"utfall", "målvärde", "budget", "prognos"};
-static const char *const status_names[] = {"ok", "missing", "bortfall", "ej_tillämplig",
-                                           "sekretess", "no_denominator", "zero_denominator"};
-
-#define NAME_OF(table, i) \
-    ((i) >= 0 && (size_t)(i) < sizeof(table) / sizeof(table[0]) ? table[i] : NULL)
-
-const char *bench_gender_name(int gender) { return NAME_OF(gender_names, gender); }
-const char *bench_kind_name(int kind) { return NAME_OF(kind_names, kind); }
-const char *bench_obs_status_name(int status) { return NAME_OF(status_names, status); }
-
-const char *gender_text(const void *unused, uint32_t code) { (void)unused; return bench_gender_name((int)code); }
-const char *kind_text(const void *unused, uint32_t code) { (void)unused; return bench_kind_name((int)code); }
-const char *status_text(const void *unused, uint32_t code) { (void)unused; return bench_obs_status_name((int)code); }

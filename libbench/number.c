@@ -1,4 +1,4 @@
-/* number.c -- Swedish numbers and missing-value markers; genders and kinds from text. */
+/* number.c -- Swedish numbers and missing-value markers. */
 #include "internal.h"
 
 #include <errno.h>
