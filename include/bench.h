@@ -527,12 +527,12 @@ typedef struct bench_csv_options {
  * counts as replaced).  A file of more than 8 MB is read in two halves on two
  * threads when it can be split at a line end between records.
  */
-BENCH_EXPORT bench_status bench_import_csv(bench_import_report *out, bench_db *db,
+BENCH_EXPORT bench_status bench_import_csv_file(bench_import_report *out, bench_db *db,
                                            const char *path, const bench_csv_options *opts);
 
 /**
  * Import CSV text from memory; `name` labels it in errors and as default
- * source.  Otherwise as bench_import_csv().  `data` is not retained.
+ * source.  Otherwise as bench_import_csv_file().  `data` is not retained.
  */
 BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db,
                                                   const char *data, size_t len, const char *name,
@@ -581,11 +581,11 @@ typedef struct bench_json_options {
  * All or nothing, as the CSV importer; errors name line and column for
  * syntax and a JSON path (values[3].values[0].value) for content.
  */
-BENCH_EXPORT bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db,
+BENCH_EXPORT bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db *db,
                                                    const char *data, size_t len, const char *name,
                                                    const bench_json_options *opts);
 
-/** As bench_import_kolada_json(), reading the file at `path`. */
+/** As bench_import_kolada_json_buffer(), reading the file at `path`. */
 BENCH_EXPORT bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db,
                                                         const char *path,
                                                         const bench_json_options *opts);
@@ -622,7 +622,7 @@ BENCH_EXPORT bench_status bench_import_begin(bench_import **out, bench_db *db, c
                                              const bench_json_options *opts);
 
 /**
- * Add one part: a whole Kolada response as bench_import_kolada_json() reads
+ * Add one part: a whole Kolada response as bench_import_kolada_json_buffer() reads
  * it (max_input_bytes bounds each part; max_rows all of them together).
  * `name` labels this part in errors (NULL: the import's name); `data` is not
  * retained.  On failure the transaction is failed: the database's last error
@@ -651,16 +651,16 @@ BENCH_EXPORT void bench_import_rollback(bench_import *imp);
 /* Population tables from SCB                                           */
 /* ------------------------------------------------------------------ */
 
-#define BENCH_POPULATION_VERSION 1
+#define BENCH_POPULATION_OPTIONS_VERSION 1
 
 /** Options for the SCB population importer. */
 typedef struct bench_population_options {
-    unsigned int version;        /**< BENCH_POPULATION_VERSION */
+    unsigned int version;        /**< BENCH_POPULATION_OPTIONS_VERSION */
     const char *source;          /**< source label, as in bench_csv_options; NULL: the file name */
     const char *indicator;       /**< base indicator id; NULL: the table's ContentsCode (BE0101N1) */
 } bench_population_options;
 
-#define BENCH_POPULATION_INIT { BENCH_POPULATION_VERSION, NULL, NULL }
+#define BENCH_POPULATION_OPTIONS_INIT { BENCH_POPULATION_OPTIONS_VERSION, NULL, NULL }
 
 /**
  * Import an SCB PxWeb response: API v1 JSON ({columns, data, metadata}) or
@@ -675,11 +675,11 @@ typedef struct bench_population_options {
  * term is missing, never a smaller number.  All or nothing, as the CSV
  * importer; JSON syntax errors name line and column.
  */
-BENCH_EXPORT bench_status bench_import_population(bench_import_report *out, bench_db *db,
+BENCH_EXPORT bench_status bench_import_population_buffer(bench_import_report *out, bench_db *db,
                                                   const char *data, size_t len, const char *name,
                                                   const bench_population_options *opts);
 
-/** As bench_import_population(), reading the file at `path`. */
+/** As bench_import_population_buffer(), reading the file at `path`. */
 BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out, bench_db *db,
                                                        const char *path,
                                                        const bench_population_options *opts);

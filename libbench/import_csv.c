@@ -11,6 +11,9 @@
 enum role { R_IGNORE, R_INDICATOR, R_AREA, R_PERIOD, R_GENDER, R_KIND, R_VALUE, R_COUNT, R_STATUS,
             R_SOURCE, R_TITLE, R_UNIT, R_WIDE };
 
+/* The text of a bench_unit: in messages, and (from "%" on) as an indicator's catalogue unit. */
+static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
+
 /* The last text seen in a code column and the code it gave: files repeat the same
  * area, period and indicator row after row, and a byte compare is cheaper than a lookup. */
 typedef struct code_cache {
@@ -498,7 +501,6 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
      * rather than guessing what the bare number means */
     uint8_t seen = ci->unit_seen[indicator];
     if (seen && seen != unit + 1) {
-        static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
         import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: unit %s differs from %s earlier in the file for the same indicator",
                      column_label(ci, c), unit_text[unit], unit_text[seen - 1]);
         return false;
@@ -1032,7 +1034,6 @@ static void join_part(csv_import *ci, csv_import *part)
     for (size_t r = 0; !st && r < s->n; r++)
         st = obs_append(&ci->staged, maps[0][s->indicator[r]], maps[1][s->area[r]], maps[2][s->period[r]],
                         maps[3][s->source[r]], s->gender[r], s->kind[r], s->value[r], s->count[r], s->status[r]);
-    static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
     for (uint32_t k = 0; !st && k < part->local->indicators.n && !ci->stop; k++) {
         uint32_t ind = maps[0][k];
         if (k < part->titles_cap && (part->titles[k] || part->units[k])) {
@@ -1144,7 +1145,6 @@ static void import_free(csv_import *ci)
  * so that nothing can fail after it. */
 static bench_status take_units(csv_import *ci, char **units)
 {
-    static const char *const unit_text[] = {"", "%", "kr", "tkr", "mnkr"};
     for (size_t k = 0; k < ci->db->indicators.n; k++) {
         if (ci->db->ind_meta[k].unit)
             continue;
@@ -1298,7 +1298,7 @@ static bench_status csv_buffer(bench_import_report *out, bench_db *db, const cha
     return bench_import_csv_buffer(out, db, data, len, name, opts);
 }
 
-bench_status bench_import_csv(bench_import_report *out, bench_db *db, const char *path,
+bench_status bench_import_csv_file(bench_import_report *out, bench_db *db, const char *path,
                               const bench_csv_options *opts)
 {
     if (out)
@@ -1309,5 +1309,5 @@ bench_status bench_import_csv(bench_import_report *out, bench_db *db, const char
         if (st)
             return st;
     }
-    return import_file(out, db, path, opts, csv_buffer, "bench_import_csv");
+    return import_file(out, db, path, opts, csv_buffer, "bench_import_csv_file");
 }

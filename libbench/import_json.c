@@ -606,7 +606,7 @@ void bench_import_rollback(bench_import *imp)
 
 /* ---- one buffer: a transaction of one part ------------------------------------------------------ */
 
-bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, const char *data, size_t len,
+bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                       const char *name, const bench_json_options *opts)
 {
     if (out)
@@ -621,7 +621,7 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
         return DB_FAIL(db, BENCH_EINVAL, "bench_json_options.version is %u, expected %u", opts->version,
                        BENCH_JSON_OPTIONS_VERSION);
     if (!data && len)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json: data is NULL");
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json_buffer: data is NULL");
     if (import_check_size(out, db, name ? name : "<buffer>", len))
         return BENCH_ELIMIT;
     bench_import *imp;
@@ -640,7 +640,7 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
 static bench_status json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                 const char *name, const void *opts)
 {
-    return bench_import_kolada_json(out, db, data, len, name, opts);
+    return bench_import_kolada_json_buffer(out, db, data, len, name, opts);
 }
 
 bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db, const char *path,

@@ -737,7 +737,7 @@ static bench_status add_totals(accumulator *a)
     return BENCH_OK;
 }
 
-bench_status bench_import_population(bench_import_report *out, bench_db *db, const char *data, size_t len,
+bench_status bench_import_population_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                      const char *name, const bench_population_options *opts)
 {
     if (out)
@@ -745,14 +745,14 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
     if (!db)
         return BENCH_EINVAL;
     error_clear(&db->err);
-    bench_population_options defaults = BENCH_POPULATION_INIT;
+    bench_population_options defaults = BENCH_POPULATION_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
-    if (opts->version != BENCH_POPULATION_VERSION)
+    if (opts->version != BENCH_POPULATION_OPTIONS_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_population_options.version is %u, expected %u",
-                       opts->version, BENCH_POPULATION_VERSION);
+                       opts->version, BENCH_POPULATION_OPTIONS_VERSION);
     if (!data && len)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_import_population: data is NULL");
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_population_buffer: data is NULL");
     if (import_check_size(out, db, name ? name : "<buffer>", len))
         return BENCH_ELIMIT;
     pop_import pi;
@@ -829,7 +829,7 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
 static bench_status population_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                       const char *name, const void *opts)
 {
-    return bench_import_population(out, db, data, len, name, opts);
+    return bench_import_population_buffer(out, db, data, len, name, opts);
 }
 
 bench_status bench_import_population_file(bench_import_report *out, bench_db *db, const char *path,

@@ -338,7 +338,7 @@ class Database:
         if isinstance(path, str) and "\n" in path:  # CSV text given directly
             path = path.encode("utf-8")
         return self._import_bytes_or_path(path, source, opts, lib.bench_import_csv_buffer,
-                                          lib.bench_import_csv)
+                                          lib.bench_import_csv_file)
 
     def import_kolada_json(self, path_or_bytes, source=None, include_deleted=False):
         """Import a Kolada API response (v2 or v3), from a path or bytes: data responses
@@ -351,7 +351,7 @@ class Database:
         src = ffi.new("char[]", _ctext(source)) if source is not None else ffi.NULL
         opts.source = src
         opts.include_deleted = 1 if include_deleted else 0
-        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json,
+        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json_buffer,
                                           lib.bench_import_kolada_json_file)
 
     def import_kolada_pages(self, pages, source=None, include_deleted=False, name=None):
@@ -497,11 +497,11 @@ class Database:
         is added where only K and M are given.  For Kolada's population (N01951, N01952-
         N01957) use import_csv or import_kolada_json."""
         opts = ffi.new("bench_population_options *")
-        opts.version = lib.BENCH_POPULATION_VERSION
+        opts.version = lib.BENCH_POPULATION_OPTIONS_VERSION
         keep = [ffi.new("char[]", _ctext(v)) if v is not None else ffi.NULL
                 for v in (source, indicator)]
         opts.source, opts.indicator = keep
-        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_population,
+        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_population_buffer,
                                           lib.bench_import_population_file)
 
     # ---- catalogue ----------------------------------------------------------

@@ -39,7 +39,7 @@ static int frame_result(int st, bench_frame *f)
 
 static int op_import(bench_db *db) { return import_text(db, CSV, NULL, NULL); }
 
-static int op_import_file(bench_db *db) { return bench_import_csv(NULL, db, csv_path, NULL); }
+static int op_import_file(bench_db *db) { return bench_import_csv_file(NULL, db, csv_path, NULL); }
 
 static int op_import_wide(bench_db *db)
 {
@@ -231,7 +231,7 @@ static int op_json(bench_db *db)
 {
     const char *json = "{\"values\":[{\"kpi\":\"NEWJ\",\"municipality\":\"9903\",\"period\":2022,"
                        "\"values\":[{\"gender\":\"T\",\"value\":1.5,\"count\":1}]}]}";
-    return bench_import_kolada_json(NULL, db, json, strlen(json), "j", NULL);
+    return bench_import_kolada_json_buffer(NULL, db, json, strlen(json), "j", NULL);
 }
 
 /* a transaction of three parts: data, metadata (edits an existing catalogue entry), data */
@@ -262,7 +262,7 @@ static int op_population(bench_db *db)
                        "{\"code\":\"Tid\",\"type\":\"t\"},{\"code\":\"BE0101N1\",\"type\":\"c\"}],"
                        "\"data\":[{\"key\":[\"1490\",\"1\",\"2022\"],\"values\":[\"57000\"]},"
                        "{\"key\":[\"1490\",\"2\",\"2022\"],\"values\":[\"58000\"]}]}";
-    return bench_import_population(NULL, db, json, strlen(json), "p", NULL);
+    return bench_import_population_buffer(NULL, db, json, strlen(json), "p", NULL);
 }
 
 static char snapshot_path[512];

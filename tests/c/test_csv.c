@@ -342,7 +342,7 @@ static void test_sources(void)
     char path[512];
     const char *text = "kpi,municipality,period,value\nS2,1490,2022,2\n";
     CU_ASSERT_EQUAL_FATAL(write_temp_file(path, sizeof path, "ifo tertial 2.csv", text, strlen(text)), 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, path, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 1);
     CU_ASSERT_EQUAL(lookup(db, "S2", "1490", "2022", BENCH_GENDER_T, BENCH_KIND_UTFALL, &o), 1);
     CU_ASSERT_STRING_EQUAL(o.source, "ifo tertial 2.csv");
@@ -725,19 +725,19 @@ static void test_header_only_and_file_errors(void)
     char path[512];
     const char *header = "kpi,municipality,period,value\r\n";
     CU_ASSERT_EQUAL_FATAL(write_temp_file(path, sizeof path, "header.csv", header, strlen(header)), 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, path, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_OK);
     CU_ASSERT_EQUAL(rep.rows_read, 0);
     remove(path);
     /* an empty file */
     CU_ASSERT_EQUAL_FATAL(write_temp_file(path, sizeof path, "empty.csv", "", 0), 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, path, NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_EPARSE);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "empty"));
     CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 1);
     remove(path);
     /* a failed file whose rows had new area codes leaves no code behind */
     const char *bad = "kpi,municipality,period,value\nNEWKPI,9901,2022,5\nNEWKPI,9902,2022,6\nNEWKPI,9903,2022,x\n";
     CU_ASSERT_EQUAL_FATAL(write_temp_file(path, sizeof path, "bad rows.csv", bad, strlen(bad)), 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, path, NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_EPARSE);
     char where[600];
     snprintf(where, sizeof where, "%s:4:4: ", path);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, where));
@@ -749,11 +749,11 @@ static void test_header_only_and_file_errors(void)
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "NEWKPI"), BENCH_ENOTFOUND);
     remove(path);
     /* a path that does not exist, and a directory */
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, "/nonexistent/x.csv", NULL), BENCH_EIO);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, "/nonexistent/x.csv", NULL), BENCH_EIO);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_EIO);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "/nonexistent/x.csv"));
     CU_ASSERT_EQUAL(rep.accepted, 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, temp_dir(), NULL), BENCH_EIO);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, temp_dir(), NULL), BENCH_EIO);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, temp_dir()));
     char *after = dump_values(db);
     CU_ASSERT_STRING_EQUAL(after, before);
@@ -821,8 +821,8 @@ static void test_limits(void)
     CU_ASSERT_EQUAL(rep.n_errors, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "201 bytes, more than the limit of 200"));
     CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, "big.csv");
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
-    CU_ASSERT_EQUAL(bench_import_population(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
 
     /* set_limits: 0 keeps a limit, the rest change; a bad depth or version is refused */
@@ -1120,11 +1120,11 @@ static void test_bad_options(void)
         CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_EINVAL);
         CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, cases[i].needle));
         CU_ASSERT_EQUAL(rep.accepted, 0);
-        CU_ASSERT_EQUAL(bench_import_csv(&rep, db, "/nonexistent.csv", &cases[i].o), BENCH_EINVAL);
+        CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, "/nonexistent.csv", &cases[i].o), BENCH_EINVAL);
     }
     CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, NULL, csv, strlen(csv), "o.csv", NULL), BENCH_EINVAL);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, NULL, "x.csv", NULL), BENCH_EINVAL);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, NULL, "x.csv", NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, NULL, NULL), BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, NULL, 5, "x", NULL), BENCH_EINVAL);
     char *after = dump_values(db);
