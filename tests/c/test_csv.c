@@ -1136,6 +1136,49 @@ static void test_bad_options(void)
     bench_db_free(db);
 }
 
+/* An import error names the C code that raised it: the importer's own file and a line in it,
+ * not the shared code that records it (libbench/import.c). */
+static void expect_raised_in(bench_status st, const bench_import_report *rep, bench_db *db, const char *file)
+{
+    const bench_error *e = bench_db_last_error(db);
+    CU_ASSERT_EQUAL(st, BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e->source_file);
+    size_t n = strlen(e->source_file), k = strlen(file);
+    CU_ASSERT_TRUE(n >= k && strcmp(e->source_file + n - k, file) == 0);
+    CU_ASSERT_TRUE(e->source_line > 0);
+    if (n < k || strcmp(e->source_file + n - k, file) != 0)
+        fprintf(stderr, "\n  expected an error raised in %s: %s:%d\n", file, e->source_file, e->source_line);
+    /* the report's copy says the same */
+    CU_ASSERT_EQUAL_FATAL(rep->n_errors, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rep->errors[0].source_file);
+    CU_ASSERT_STRING_EQUAL(rep->errors[0].source_file, e->source_file);
+    CU_ASSERT_EQUAL(rep->errors[0].source_line, e->source_line);
+}
+
+static void test_error_names_its_raiser(void)
+{
+    bench_db *db = new_db();
+    bench_import_report rep;
+    const char *csv = "kpi,municipality,period,value\nX,1490,2022,tolv\n";
+    expect_raised_in(bench_import_csv_buffer(&rep, db, csv, strlen(csv), "r.csv", NULL), &rep, db, "import_csv.c");
+    int csv_line = bench_db_last_error(db)->source_line;
+    const char *json = "{\"values\":[{\"kpi\":\"X\",\"municipality\":\"1490\",\"period\":2022,"
+                       "\"values\":[{\"gender\":\"Q\",\"value\":1}]}]}";
+    expect_raised_in(bench_import_kolada_json_buffer(&rep, db, json, strlen(json), "k.json", NULL), &rep, db,
+                     "import_json.c");
+    const char *pop = "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Tid\",\"type\":\"t\"},"
+                      "{\"code\":\"BE0101N1\",\"type\":\"c\"}],"
+                      "\"data\":[{\"key\":[\"1490\",\"2022\"],\"values\":[\"-5\"]}]}";
+    expect_raised_in(bench_import_population_buffer(&rep, db, pop, strlen(pop), "p.json", NULL), &rep, db,
+                     "population.c");
+    /* two different checks of one importer name two different lines */
+    const char *csv2 = "kpi,municipality,period,value\nX,1490,20x2,1\n";
+    expect_raised_in(bench_import_csv_buffer(&rep, db, csv2, strlen(csv2), "r.csv", NULL), &rep, db, "import_csv.c");
+    CU_ASSERT_NOT_EQUAL(bench_db_last_error(db)->source_line, csv_line);
+    CU_ASSERT_EQUAL(bench_db_count(db), 0);
+    bench_db_free(db);
+}
+
 int register_csv_suite(void)
 {
     CU_pSuite s = CU_add_suite("import_csv", NULL, NULL);
@@ -1161,5 +1204,6 @@ int register_csv_suite(void)
            !CU_add_test(s, "a large file in two halves on two threads", test_two_halves) ||
            !CU_add_test(s, "one key twice in a file", test_key_twice_in_a_file) ||
            !CU_add_test(s, "many errors listed in order", test_many_errors_listed_in_order) ||
-           !CU_add_test(s, "bad options", test_bad_options);
+           !CU_add_test(s, "bad options", test_bad_options) ||
+           !CU_add_test(s, "an import error names the importer's line that raised it", test_error_names_its_raiser);
 }
