@@ -94,6 +94,8 @@ BENCH_EXPORT const char *bench_strerror(int status);
 typedef struct bench_error {
     int code;                                 /**< a bench_status */
     char message[BENCH_ERROR_MESSAGE_SIZE];   /**< "file:line:column: what was expected" */
+    char text[BENCH_ERROR_MESSAGE_SIZE];      /**< "what was expected": the message without
+                                                   its "file:line:column: " */
     char file[BENCH_ERROR_FILE_SIZE];         /**< data file name or buffer name, "" if none */
     long line;
     long column;
@@ -537,6 +539,37 @@ BENCH_EXPORT bench_status bench_import_csv_file(bench_import_report *out, bench_
 BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db,
                                                   const char *data, size_t len, const char *name,
                                                   const bench_csv_options *opts);
+
+/**
+ * One cell of a table read from a document (an HTML table, a sheet, a
+ * tab-separated report) for bench_import_cells(): its text, its place in the
+ * table and its place in the document.
+ */
+typedef struct bench_cell {
+    const char *text;            /**< UTF-8, `len` bytes (no NUL needed); may be NULL when len is 0 */
+    size_t len;
+    size_t row;                  /**< row in the table, 0-based */
+    size_t col;                  /**< column in the table, 0-based */
+    long line;                   /**< where the cell stands in the document: line, 1-based (0: unknown) */
+    long column;                 /**< and column, 1-based, as the document counts them (0: unknown) */
+} bench_cell;
+
+/**
+ * Import a table given cell by cell, read as bench_import_csv_buffer() reads
+ * CSV text: the same layouts and options (opts->delimiter is not used), the
+ * same columns, checks, messages and limits, one all-or-nothing import.  The
+ * cells come in reading order: by row and, within a row, by column, each
+ * (row, col) once; a column left out of a row is an empty cell, a row left
+ * out is no row, and the first row that is not empty is the header.  An
+ * error names `name` and the `line` and `column` of the cell it is about (of
+ * the row's first cell when it is about a whole row); a key given twice
+ * names both cells' lines.  max_input_bytes bounds the sum of the cells'
+ * lengths.  `cells` and their texts are not retained.  BENCH_EINVAL (before
+ * anything is read) when cells are out of order or a text is NULL with a
+ * length.  `out` (may be NULL) receives the report; `opts` may be NULL.
+ */
+BENCH_EXPORT bench_status bench_import_cells(bench_import_report *out, bench_db *db, const bench_cell *cells,
+                                             size_t n_cells, const char *name, const bench_csv_options *opts);
 
 /**
  * A dataset embedded in the library: "areas" (the area catalogue),

@@ -65,7 +65,15 @@ typedef struct csv_import {
     size_t sep_cap;
     size_t lines_cap;
     code_cache cache[R_WIDE];    /* per role */
+    /* a table given cell by cell (bench_import_cells), else cells is NULL */
+    const bench_cell *cells;
+    size_t *field_cell;          /* per field of the current record: its cell, or NO_CELL */
+    size_t field_cell_cap;
+    size_t nf_cells;             /* the fields of the current record that field_cell holds */
+    size_t rec_cell;             /* the first cell of the current record */
 } csv_import;
+
+#define NO_CELL SIZE_MAX
 
 static bool cached(csv_import *ci, enum role r, size_t c, uint32_t *code)
 {
@@ -579,7 +587,17 @@ static bool line_slot(csv_import *ci, size_t row)
     return grow_array(&ci->lines, &ci->lines_cap, row, sizeof *ci->lines);
 }
 
-static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, int gender, int kind,
+/* The tag of a row staged from field vc, for a key given twice: its line, or (cells) its cell. */
+static uint32_t row_tag(const csv_import *ci, size_t vc)
+{
+    if (!ci->cells)
+        return (uint32_t)ci->rec_line;
+    size_t k = vc < ci->nf_cells ? ci->field_cell[vc] : NO_CELL;
+    return (uint32_t)(k != NO_CELL ? k : ci->rec_cell);
+}
+
+/* Stage the value read from field vc. */
+static bool stage(csv_import *ci, size_t vc, uint32_t ind, uint32_t area, uint32_t period, int gender, int kind,
                   double value, int32_t count, uint8_t status)
 {
     uint16_t source;
@@ -590,7 +608,7 @@ static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, 
         OOM(ci);
         return false;
     }
-    ci->lines[ci->staged.n - 1] = (uint32_t)ci->rec_line;
+    ci->lines[ci->staged.n - 1] = row_tag(ci, vc);
     if (status != BENCH_OBS_OK)
         ci->txn.rep.missing++;
     return true;
@@ -688,7 +706,7 @@ static void read_row(csv_import *ci)
             double v;
             uint8_t status;
             if (!read_value(ci, c, ci->wide_ind[c], &v, &status) ||
-                !stage(ci, ci->wide_ind[c], area, period, gender, kind, v, status ? 0 : 1, status))
+                !stage(ci, c, ci->wide_ind[c], area, period, gender, kind, v, status ? 0 : 1, status))
                 return;
         }
         return;
@@ -727,7 +745,7 @@ static void read_row(csv_import *ci)
             count = (int32_t)n;
         }
     }
-    stage(ci, ind, area, period, gender, kind, v, count, status);
+    stage(ci, (size_t)ci->col[R_VALUE], ind, area, period, gender, kind, v, count, status);
 }
 
 static void on_record(int terminator, void *arg)
@@ -1127,6 +1145,7 @@ static void import_free(csv_import *ci)
     obs_free(&ci->staged);
     bench_free(ci->lines);
     bench_free(ci->sep);
+    bench_free(ci->field_cell);
 }
 
 /* Units found in the file (a unit column, else number suffixes) become the
@@ -1204,6 +1223,14 @@ static bench_status reader_end(bench_import_report *out, csv_import *ci)
  * earlier. */
 static void name_conflict(csv_import *ci, const merge_conflict *twice)
 {
+    if (ci->cells) { /* the tags are cells: their places are the document's */
+        const bench_cell *later = &ci->cells[twice->later], *earlier = &ci->cells[twice->earlier];
+        ci->txn.place = NULL;
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, later->line, later->column,
+                     "the same indicator, area, period, gender and kind as line %ld, with another value: "
+                     "which one is meant? (a table gives each key once)", earlier->line);
+        return;
+    }
     ci->rec_line = twice->later;
     IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, ci->col[R_VALUE] + 1,
                  "the same indicator, area, period, gender and kind as line %u, with another value: "
@@ -1246,6 +1273,114 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
         ci.rec_line = 1;
         IMPORT_ERROR(&ci.txn, BENCH_EPARSE, ci.rec_line, 0, "the file is empty: expected a header line");
     }
+    return reader_end(out, &ci);
+}
+
+/* ---- a table given cell by cell ------------------------------------------------------ */
+
+/* Where an error about field `column` of the current record stands in the document: its cell's
+ * line and column; about the whole record (or a field without a cell), the record's line. */
+static void cell_place(const void *payload, long *line, long *column)
+{
+    const csv_import *ci = payload;
+    if (*column <= 0)
+        return;
+    size_t f = (size_t)*column - 1, k = f < ci->nf_cells ? ci->field_cell[f] : NO_CELL;
+    if (k == NO_CELL || ci->cells[k].line <= 0) {
+        *column = 0;
+        return;
+    }
+    *line = ci->cells[k].line;
+    *column = ci->cells[k].column > 0 ? ci->cells[k].column : 0;
+}
+
+/* One field of the current record from `cell` (NO_CELL: an empty cell left out), read as a CSV
+ * field is. */
+static void add_field(csv_import *ci, const char *text, size_t len, size_t cell)
+{
+    if (!grow_array(&ci->field_cell, &ci->field_cell_cap, ci->nf, sizeof *ci->field_cell)) {
+        OOM(ci);
+        return;
+    }
+    ci->field_cell[ci->nf] = cell;
+    ci->nf_cells = ci->nf + 1;
+    on_field((void *)text, len, ci);
+}
+
+static bool blank_row(const bench_cell *cells, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const char *s = cells[i].text;
+        size_t len = cells[i].len;
+        trim(&s, &len);
+        if (len)
+            return false;
+    }
+    return true;
+}
+
+static bench_status check_options(bench_db *db, const bench_csv_options *opts);
+
+bench_status bench_import_cells(bench_import_report *out, bench_db *db, const bench_cell *cells, size_t n_cells,
+                                const char *name, const bench_csv_options *opts)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!cells && n_cells)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_cells: cells is NULL");
+    bench_csv_options defaults = BENCH_CSV_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    bench_status st = check_options(db, opts);
+    if (st)
+        return st;
+    size_t total = 0; /* the input's size: the cells' bytes */
+    for (size_t i = 0; i < n_cells; i++) {
+        const bench_cell *c = &cells[i];
+        if (!c->text && c->len)
+            return DB_FAIL(db, BENCH_EINVAL, "bench_import_cells: cells[%zu].text is NULL", i);
+        if (i && (c->row < c[-1].row || (c->row == c[-1].row && c->col <= c[-1].col)))
+            return DB_FAIL(db, BENCH_EINVAL,
+                           "bench_import_cells: cells[%zu] (row %zu, column %zu) is out of order: cells go by row "
+                           "and, within a row, by column, each once", i, c->row, c->col);
+        total = total > SIZE_MAX - c->len ? SIZE_MAX : total + c->len;
+    }
+    csv_import ci;
+    if (reader_begin(&ci, db, total, name, opts))
+        return reader_end(out, &ci);
+    if (n_cells > UINT32_MAX) { /* staged rows are tagged with their cell */
+        IMPORT_ERROR(&ci.txn, BENCH_ELIMIT, 0, 0, "more than %u cells in one import", UINT32_MAX);
+        return reader_end(out, &ci);
+    }
+    ci.cells = cells;
+    ci.txn.place = cell_place;
+    ci.txn.place_payload = &ci;
+    for (size_t i = 0; i < n_cells && !ci.txn.stop;) {
+        size_t end = i;
+        while (end < n_cells && cells[end].row == cells[i].row)
+            end++;
+        if (!ci.have_header && blank_row(cells, i, end)) { /* empty rows above a table */
+            i = end;
+            continue;
+        }
+        ci.rec_cell = i;
+        ci.rec_line = ci.line = cells[i].line > 0 ? cells[i].line : 0;
+        for (size_t col = 0; i < end && !ci.txn.stop; i++) {
+            for (; col < cells[i].col && !ci.txn.stop; col++) /* a cell left out is empty */
+                add_field(&ci, "", 0, NO_CELL);
+            if (!ci.txn.stop)
+                add_field(&ci, cells[i].text ? cells[i].text : "", cells[i].len, i);
+            col++;
+        }
+        on_record(0, &ci);
+        ci.nf_cells = 0;
+        i = end;
+    }
+    if (!ci.txn.failed && !ci.have_header)
+        IMPORT_ERROR(&ci.txn, BENCH_EPARSE, 0, 0, "the table is empty: expected a header row");
     return reader_end(out, &ci);
 }
 

@@ -316,7 +316,7 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
         if (st) {
             bench_error e = ji->db->err;
             error_clear(&ji->db->err);
-            IMPORT_ERROR(&ji->txn, st, 0, 0, "values[%zu]: %s", i, e.message);
+            IMPORT_ERROR(&ji->txn, st, 0, 0, "values[%zu]: %s", i, e.text);
             return false;
         }
         if (!count_row(ji))
