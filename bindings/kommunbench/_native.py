@@ -41,7 +41,8 @@ def error_from(err, status=None, **extra):
     message = text(err.message) or ffi.string(lib.bench_strerror(code)).decode()
     cls = _EXCEPTIONS.get(code, BenchError)
     return cls(message, code=int(code), file=text(err.file) or None,
-               line=int(err.line) or None, column=int(err.column) or None, **extra)
+               line=int(err.line) or None, column=int(err.column) or None,
+               text=text(err.text) or message, **extra)
 
 
 def check(status, db_ptr=None):

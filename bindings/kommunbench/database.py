@@ -448,11 +448,7 @@ class Database:
         if not rows:
             raise ParseError(f"{name}: no {format} table with indicator values found", code=int(lib.BENCH_EPARSE),
                              file=name)
-        data, places = reports.report_rows(rows, name)
-        try:
-            report = self.import_csv(data, layout="kolada", source=name, source_column="source")
-        except ParseError as e:
-            raise reports.translate(e, places, name) from None
+        report = reports.import_rows(self, rows, name)
         report.source = name
         report.skipped += len(skipped)  # lines of words, not numbers
         report.skipped_text = skipped
@@ -469,11 +465,7 @@ class Database:
             limits = self.limits
         sheet_rows = reports.read_sheet(path, sheet, limits["max_input_bytes"], limits["max_rows"])
         rows = reports.oj_rows(sheet_rows, name, period, prefix, self.areas())
-        data, places = reports.report_rows(rows, name)
-        try:
-            return self.import_csv(data, layout="kolada", source=name, source_column="source")
-        except ParseError as e:
-            raise reports.translate(e, places, name) from None
+        return reports.import_rows(self, rows, name)
 
     def prefer_source(self, source):
         """Make `source` the most recent: comparisons and per-capita use its values where
