@@ -50,7 +50,7 @@ void import_error_at(import_txn *t, const char *src_file, int src_line, int code
 {
     va_list ap;
     if (t->place)
-        t->place(t->place_payload, &line, &column);
+        t->place(&line, &column, t->place_payload);
     size_t k = t->rep.n_errors++;
     if (k < BENCH_IMPORT_MAX_ERRORS) {
         va_start(ap, fmt);

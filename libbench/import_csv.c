@@ -1280,7 +1280,7 @@ static bench_status import_text(bench_import_report *out, bench_db *db, const ch
 
 /* Where an error about field `column` of the current record stands in the document: its cell's
  * line and column; about the whole record (or a field without a cell), the record's line. */
-static void cell_place(const void *payload, long *line, long *column)
+static void cell_place(long *line, long *column, const void *payload)
 {
     const csv_import *ci = payload;
     if (*column <= 0)

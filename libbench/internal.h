@@ -343,7 +343,7 @@ typedef struct import_txn {
     int code;                  /* the first error's status */
     /* NULL, or where an error's position (line, column as the importer counts them) stands in
      * the document: the cell import turns a field of a record into the cell's own place */
-    void (*place)(const void *payload, long *line, long *column);
+    void (*place)(long *line, long *column, const void *payload);
     const void *place_payload;
 } import_txn;
 
