@@ -756,7 +756,7 @@ static void on_record(int terminator, void *arg)
         if (!ci->have_header) {
             ci->have_header = true;
             read_header(ci);
-            if (ci->txn.rep.n_errors)
+            if (ci->txn.failed)
                 ci->txn.stop = true; /* without a usable header no row can be read */
         } else {
             read_row(ci);
