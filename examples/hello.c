@@ -19,7 +19,7 @@ int main(int argc, char **argv)
     bench_csv_options opts = BENCH_CSV_OPTIONS_INIT;
     opts.layout = BENCH_CSV_WIDE;
     bench_import_report rep;
-    if (bench_import_csv(&rep, db, argv[1], &opts) != BENCH_OK) {
+    if (bench_import_csv_file(&rep, db, argv[1], &opts) != BENCH_OK) {
         fprintf(stderr, "%s\n", bench_db_last_error(db)->message); /* file:line:column: ... */
         bench_db_free(db);
         return 1;

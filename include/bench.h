@@ -94,6 +94,8 @@ BENCH_EXPORT const char *bench_strerror(int status);
 typedef struct bench_error {
     int code;                                 /**< a bench_status */
     char message[BENCH_ERROR_MESSAGE_SIZE];   /**< "file:line:column: what was expected" */
+    char text[BENCH_ERROR_MESSAGE_SIZE];      /**< "what was expected": the message without
+                                                   its "file:line:column: " */
     char file[BENCH_ERROR_FILE_SIZE];         /**< data file name or buffer name, "" if none */
     long line;
     long column;
@@ -604,16 +606,47 @@ typedef struct bench_csv_options {
  * counts as replaced).  A file of more than 8 MB is read in two halves on two
  * threads when it can be split at a line end between records.
  */
-BENCH_EXPORT bench_status bench_import_csv(bench_import_report *out, bench_db *db,
+BENCH_EXPORT bench_status bench_import_csv_file(bench_import_report *out, bench_db *db,
                                            const char *path, const bench_csv_options *opts);
 
 /**
  * Import CSV text from memory; `name` labels it in errors and as default
- * source.  Otherwise as bench_import_csv().  `data` is not retained.
+ * source.  Otherwise as bench_import_csv_file().  `data` is not retained.
  */
 BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db,
                                                   const char *data, size_t len, const char *name,
                                                   const bench_csv_options *opts);
+
+/**
+ * One cell of a table read from a document (an HTML table, a sheet, a
+ * tab-separated report) for bench_import_cells(): its text, its place in the
+ * table and its place in the document.
+ */
+typedef struct bench_cell {
+    const char *text;            /**< UTF-8, `len` bytes (no NUL needed); may be NULL when len is 0 */
+    size_t len;
+    size_t row;                  /**< row in the table, 0-based */
+    size_t col;                  /**< column in the table, 0-based */
+    long line;                   /**< where the cell stands in the document: line, 1-based (0: unknown) */
+    long column;                 /**< and column, 1-based, as the document counts them (0: unknown) */
+} bench_cell;
+
+/**
+ * Import a table given cell by cell, read as bench_import_csv_buffer() reads
+ * CSV text: the same layouts and options (opts->delimiter is not used), the
+ * same columns, checks, messages and limits, one all-or-nothing import.  The
+ * cells come in reading order: by row and, within a row, by column, each
+ * (row, col) once; a column left out of a row is an empty cell, a row left
+ * out is no row, and the first row that is not empty is the header.  An
+ * error names `name` and the `line` and `column` of the cell it is about (of
+ * the row's first cell when it is about a whole row); a key given twice
+ * names both cells' lines.  max_input_bytes bounds the sum of the cells'
+ * lengths.  `cells` and their texts are not retained.  BENCH_EINVAL (before
+ * anything is read) when cells are out of order or a text is NULL with a
+ * length.  `out` (may be NULL) receives the report; `opts` may be NULL.
+ */
+BENCH_EXPORT bench_status bench_import_cells(bench_import_report *out, bench_db *db, const bench_cell *cells,
+                                             size_t n_cells, const char *name, const bench_csv_options *opts);
 
 /**
  * A dataset embedded in the library: "areas" (the area catalogue),
@@ -658,11 +691,11 @@ typedef struct bench_json_options {
  * All or nothing, as the CSV importer; errors name line and column for
  * syntax and a JSON path (values[3].values[0].value) for content.
  */
-BENCH_EXPORT bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db,
+BENCH_EXPORT bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db *db,
                                                    const char *data, size_t len, const char *name,
                                                    const bench_json_options *opts);
 
-/** As bench_import_kolada_json(), reading the file at `path`. */
+/** As bench_import_kolada_json_buffer(), reading the file at `path`. */
 BENCH_EXPORT bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db,
                                                         const char *path,
                                                         const bench_json_options *opts);
@@ -699,7 +732,7 @@ BENCH_EXPORT bench_status bench_import_begin(bench_import **out, bench_db *db, c
                                              const bench_json_options *opts);
 
 /**
- * Add one part: a whole Kolada response as bench_import_kolada_json() reads
+ * Add one part: a whole Kolada response as bench_import_kolada_json_buffer() reads
  * it (max_input_bytes bounds each part; max_rows all of them together).
  * `name` labels this part in errors (NULL: the import's name); `data` is not
  * retained.  On failure the transaction is failed: the database's last error
@@ -728,16 +761,16 @@ BENCH_EXPORT void bench_import_rollback(bench_import *imp);
 /* Population tables from SCB                                           */
 /* ------------------------------------------------------------------ */
 
-#define BENCH_POPULATION_VERSION 1
+#define BENCH_POPULATION_OPTIONS_VERSION 1
 
 /** Options for the SCB population importer. */
 typedef struct bench_population_options {
-    unsigned int version;        /**< BENCH_POPULATION_VERSION */
+    unsigned int version;        /**< BENCH_POPULATION_OPTIONS_VERSION */
     const char *source;          /**< source label, as in bench_csv_options; NULL: the file name */
     const char *indicator;       /**< base indicator id; NULL: the table's ContentsCode (BE0101N1) */
 } bench_population_options;
 
-#define BENCH_POPULATION_INIT { BENCH_POPULATION_VERSION, NULL, NULL }
+#define BENCH_POPULATION_OPTIONS_INIT { BENCH_POPULATION_OPTIONS_VERSION, NULL, NULL }
 
 /**
  * Import an SCB PxWeb response: API v1 JSON ({columns, data, metadata}) or
@@ -752,11 +785,11 @@ typedef struct bench_population_options {
  * term is missing, never a smaller number.  All or nothing, as the CSV
  * importer; JSON syntax errors name line and column.
  */
-BENCH_EXPORT bench_status bench_import_population(bench_import_report *out, bench_db *db,
+BENCH_EXPORT bench_status bench_import_population_buffer(bench_import_report *out, bench_db *db,
                                                   const char *data, size_t len, const char *name,
                                                   const bench_population_options *opts);
 
-/** As bench_import_population(), reading the file at `path`. */
+/** As bench_import_population_buffer(), reading the file at `path`. */
 BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out, bench_db *db,
                                                        const char *path,
                                                        const bench_population_options *opts);

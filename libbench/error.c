@@ -49,6 +49,7 @@ void error_setv(bench_error *err, int code, const char *file, long line, long co
         shown += flen - 96;
     char what[BENCH_ERROR_MESSAGE_SIZE / 2 + 64];
     vsnprintf(what, sizeof what, fmt, ap);
+    snprintf(err->text, sizeof err->text, "%s", what);
     if (err->file[0] && line > 0 && column > 0)
         text_format(err->message, sizeof err->message, "%s:%ld:%ld: %s", shown, line, column, what);
     else if (err->file[0] && line > 0)

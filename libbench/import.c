@@ -1,28 +1,111 @@
-/* import.c -- what every importer shares: recording errors, the source label, reading a file. */
+/* import.c -- what every importer shares: one all-or-nothing transaction and its errors, the source
+ * label, reading a file. */
 #include "internal.h"
 
 #include <string.h>
 
-void import_errorv(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
-                   long column, const char *fmt, va_list ap)
+/* ---- one transaction ------------------------------------------------------------------- */
+
+bench_status import_begin(import_txn *t, bench_db *db, const char *name, size_t len, const char *source,
+                          uint16_t *out_source)
 {
-    va_list again;
-    size_t k = rep->n_errors++;
-    if (k < BENCH_IMPORT_MAX_ERRORS) {
-        va_copy(again, ap);
-        error_setv(&rep->errors[k], code, name, line, column, __FILE__, __LINE__, fmt, again);
-        va_end(again);
+    memset(t, 0, sizeof *t);
+    t->db = db;
+    t->err = &db->err;
+    t->name = name ? name : "<buffer>";
+    t->mark = db_mark_take(db);
+    bench_status st = import_check_size(t, len);
+    if (!st && out_source) {
+        *out_source = 0;
+        st = import_source(db, source, t->name, out_source);
+        if (st)
+            IMPORT_ERROR(t, st, 0, 0, "cannot add source: %s", import_source_problem(st));
     }
-    error_setv(db_err, code, name, line, column, __FILE__, __LINE__, fmt, ap);
+    return st;
 }
 
-void import_errorf(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
-                   long column, const char *fmt, ...)
+bench_status import_check_size(import_txn *t, size_t len)
+{
+    if (len <= t->db->opts.max_input_bytes)
+        return BENCH_OK;
+    IMPORT_ERROR(t, BENCH_ELIMIT, 0, 0, "the input is %zu bytes, more than the limit of %zu (max_input_bytes)", len,
+                 t->db->opts.max_input_bytes);
+    return BENCH_ELIMIT;
+}
+
+bench_status import_keep_catalogue(import_txn *t)
+{
+    if (t->have_copy)
+        return BENCH_OK;
+    bench_status st = db_catalogue_copy_take(t->db, &t->copy);
+    if (st)
+        IMPORT_ERROR(t, st, 0, 0, "cannot keep the catalogue: %s", bench_strerror(st));
+    else
+        t->have_copy = true;
+    return st;
+}
+
+void import_error_at(import_txn *t, const char *src_file, int src_line, int code, long line, long column,
+                     const char *fmt, ...)
 {
     va_list ap;
+    if (t->place)
+        t->place(&line, &column, t->place_payload);
+    size_t k = t->rep.n_errors++;
+    if (k < BENCH_IMPORT_MAX_ERRORS) {
+        va_start(ap, fmt);
+        error_setv(&t->rep.errors[k], code, t->name, line, column, src_file, src_line, fmt, ap);
+        va_end(ap);
+    }
     va_start(ap, fmt);
-    import_errorv(rep, db_err, name, code, line, column, fmt, ap);
+    error_setv(t->err, code, t->name, line, column, src_file, src_line, fmt, ap);
     va_end(ap);
+    if (!t->failed)
+        t->code = code;
+    t->failed = true;
+    if (code != BENCH_EPARSE || t->rep.n_errors >= BENCH_IMPORT_MAX_ERRORS)
+        t->stop = true;
+}
+
+bench_status import_merge(import_txn *t, obs_columns *staged, uint32_t *tags, merge_conflict *conflict)
+{
+    if (t->failed)
+        return (bench_status)t->code;
+    size_t n = staged->n; /* the merge may take the staged columns */
+    bench_status st = n ? db_merge(t->db, staged, tags, &t->rep.replaced, conflict) : BENCH_OK;
+    if (st == BENCH_EPARSE && conflict)
+        return st; /* the importer names the two rows */
+    if (st)
+        IMPORT_ERROR(t, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
+    else
+        t->rep.accepted += n;
+    return st;
+}
+
+void import_rollback(import_txn *t)
+{
+    if (t->have_copy)
+        db_catalogue_copy_restore(t->db, &t->copy);
+    t->have_copy = false;
+    db_mark_rollback(t->db, t->mark);
+}
+
+bench_status import_end(bench_import_report *out, import_txn *t)
+{
+    bench_status st = BENCH_OK;
+    if (t->failed) {
+        st = t->code ? (bench_status)t->code : BENCH_EPARSE;
+        import_rollback(t);
+        t->rep.accepted = 0;
+        t->rep.missing = 0;
+    } else if (t->have_copy) {
+        db_catalogue_copy_free(&t->copy);
+        t->have_copy = false;
+    }
+    t->rep.skipped = t->rep.skipped_blank + t->rep.skipped_filtered + t->rep.skipped_deleted;
+    if (out)
+        *out = t->rep;
+    return st;
 }
 
 /* A label read back by bench_db_open: 1 to 4 096 bytes of UTF-8 text without control characters. */
@@ -107,21 +190,14 @@ bench_status import_file(bench_import_report *out, bench_db *db, const char *pat
     const char *data;
     size_t len;
     bench_status st = file_load(&data, &len, &db->err, path, db->opts.max_input_bytes, false);
-    if (st == BENCH_ELIMIT) /* refused from its size, before a byte is read */
-        return import_check_size(out ? out : &(bench_import_report){0}, db, path, len);
+    if (st == BENCH_ELIMIT) { /* refused from its size, before a byte is read */
+        import_txn t;
+        import_begin(&t, db, path, len, NULL, NULL);
+        return import_end(out, &t);
+    }
     if (st)
         return st;
     st = importer(out, db, data, len, path, opts);
     file_release(data, len, false);
     return st;
-}
-
-bench_status import_check_size(bench_import_report *rep, bench_db *db, const char *name, size_t len)
-{
-    if (len <= db->opts.max_input_bytes)
-        return BENCH_OK;
-    import_errorf(rep, &db->err, name, BENCH_ELIMIT, 0, 0,
-                  "the input is %zu bytes, more than the limit of %zu (max_input_bytes)", len,
-                  db->opts.max_input_bytes);
-    return BENCH_ELIMIT;
 }

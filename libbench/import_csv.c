@@ -11,6 +11,9 @@
 enum role { R_IGNORE, R_INDICATOR, R_AREA, R_PERIOD, R_GENDER, R_KIND, R_VALUE, R_COUNT, R_STATUS,
             R_SOURCE, R_TITLE, R_UNIT, R_WIDE };
 
+/* The text of a bench_unit: in messages, and (from "%" on) as an indicator's catalogue unit. */
+static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
+
 /* The last text seen in a code column and the code it gave: files repeat the same
  * area, period and indicator row after row, and a byte compare is cheaper than a lookup. */
 typedef struct code_cache {
@@ -29,13 +32,11 @@ typedef struct local_codes {
 } local_codes;
 
 typedef struct csv_import {
+    import_txn txn;              /* its errors go to the db's error, or (a part) to the part's own */
     bench_db *db;
-    bench_error *err;            /* where the first error goes: the db's, or the part's own */
     local_codes *local;          /* NULL: codes go straight into the database */
     char eol;                    /* '\n', or '\r' in a file of CR-only line ends */
     const bench_csv_options *opts;
-    const char *name;            /* the file or buffer name in errors */
-    bench_import_report rep;
     struct csv_parser parser;
     long line;                   /* physical line being read, 1-based */
     long rec_line;               /* line where the current record began */
@@ -64,8 +65,15 @@ typedef struct csv_import {
     size_t sep_cap;
     size_t lines_cap;
     code_cache cache[R_WIDE];    /* per role */
-    bool stop;                   /* too many errors, or a fatal one */
+    /* a table given cell by cell (bench_import_cells), else cells is NULL */
+    const bench_cell *cells;
+    size_t *field_cell;          /* per field of the current record: its cell, or NO_CELL */
+    size_t field_cell_cap;
+    size_t nf_cells;             /* the fields of the current record that field_cell holds */
+    size_t rec_cell;             /* the first cell of the current record */
 } csv_import;
+
+#define NO_CELL SIZE_MAX
 
 static bool cached(csv_import *ci, enum role r, size_t c, uint32_t *code)
 {
@@ -88,20 +96,7 @@ static void remember(csv_import *ci, enum role r, size_t c, uint32_t code)
     }
 }
 
-static void import_error(csv_import *ci, int code, long column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void import_error(csv_import *ci, int code, long column, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    import_errorv(&ci->rep, ci->err, ci->name, code, ci->rec_line, column, fmt, ap);
-    va_end(ap);
-    if (code != BENCH_EPARSE || ci->rep.n_errors >= BENCH_IMPORT_MAX_ERRORS)
-        ci->stop = true;
-}
-
-static void oom(csv_import *ci) { import_error(ci, BENCH_ENOMEM, 0, "out of memory"); }
+#define OOM(ci) IMPORT_ERROR(&(ci)->txn, BENCH_ENOMEM, (ci)->rec_line, 0, "out of memory")
 
 /* ---- collecting fields ----------------------------------------------------- */
 
@@ -114,20 +109,20 @@ static size_t line_limit(const csv_import *ci) { return record_limit(ci) + 3 * c
 static void on_field(void *data, size_t len, void *arg)
 {
     csv_import *ci = arg;
-    if (ci->stop)
+    if (ci->txn.stop)
         return;
     if (len > ci->db->opts.max_field_bytes) {
-        import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "field of %zu bytes is longer than the limit of %zu",
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "field of %zu bytes is longer than the limit of %zu",
                      len, ci->db->opts.max_field_bytes);
         return;
     }
     if (ci->buf_len + len > record_limit(ci)) {
-        import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "record longer than the limit of %zu bytes (4 x max_field_bytes)",
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "record longer than the limit of %zu bytes (4 x max_field_bytes)",
                      record_limit(ci));
         return;
     }
     if (ci->nf >= ci->db->opts.max_columns) {
-        import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "more than %zu columns", ci->db->opts.max_columns);
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "more than %zu columns", ci->db->opts.max_columns);
         return;
     }
     if (ci->nf == ci->nf_cap) {
@@ -135,14 +130,14 @@ static void on_field(void *data, size_t len, void *arg)
         size_t *o = bench_reallocarray(ci->offs, cap, sizeof *o);
         if (!o)
         {
-            oom(ci);
+            OOM(ci);
             return;
         }
         ci->offs = o;
         size_t *l = bench_reallocarray(ci->lens, cap, sizeof *l);
         if (!l)
         {
-            oom(ci);
+            OOM(ci);
             return;
         }
         ci->lens = l;
@@ -155,7 +150,7 @@ static void on_field(void *data, size_t len, void *arg)
         char *b = bench_realloc(ci->buf, cap);
         if (!b)
         {
-            oom(ci);
+            OOM(ci);
             return;
         }
         ci->buf = b;
@@ -220,11 +215,11 @@ static bool assign(csv_import *ci, enum role r, const char *explicit_name, const
 {
     int c = find_column(ci, explicit_name, names);
     if (c == -2) {
-        import_error(ci, BENCH_ENOTFOUND, 0, "no column named \"%s\" in the header", explicit_name);
+        IMPORT_ERROR(&ci->txn, BENCH_ENOTFOUND, ci->rec_line, 0, "no column named \"%s\" in the header", explicit_name);
         return false;
     }
     if (c < 0 && required) {
-        import_error(ci, BENCH_EPARSE, 0, "the header has no %s column (expected one named %s)",
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, 0, "the header has no %s column (expected one named %s)",
                      names[0], expected);
         return false;
     }
@@ -254,7 +249,7 @@ static void read_header(csv_import *ci)
     ci->role = bench_calloc(ci->ncols, 1);
     ci->wide_ind = bench_calloc(ci->ncols, sizeof *ci->wide_ind);
     if (!ci->header || !ci->role || !ci->wide_ind) {
-        oom(ci);
+        OOM(ci);
         return;
     }
     for (size_t c = 0; c < ci->ncols; c++) {
@@ -262,18 +257,18 @@ static void read_header(csv_import *ci)
         size_t len = ci->lens[c];
         trim(&s, &len);
         if (!utf8_valid_text(s, len)) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1,
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "the header is not valid UTF-8 text (a Latin-1/Windows-1252 file? save it as UTF-8)");
             return;
         }
         if (!(ci->header[c] = bench_strndup(s, len)))
         {
-            oom(ci);
+            OOM(ci);
             return;
         }
         for (size_t d = 0; d < c && len; d++) /* unnamed columns may repeat: they are ignored */
             if (strcasecmp(ci->header[d], ci->header[c]) == 0) {
-                import_error(ci, BENCH_EPARSE, (long)c + 1, "column \"%s\" appears twice in the header",
+                IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column \"%s\" appears twice in the header",
                              ci->header[c]);
                 return;
             }
@@ -304,11 +299,11 @@ static void read_header(csv_import *ci)
         if (ci->role[c] == R_IGNORE && known_value_column(o, ci->header[c]))
             nwide++;
     if (nwide == 0) {
-        import_error(ci, BENCH_EPARSE, 0, "the header has no value column: a wide file needs one column per indicator, e.g. geo,year,u33401");
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, 0, "the header has no value column: a wide file needs one column per indicator, e.g. geo,year,u33401");
         return;
     }
     if (o->indicator && nwide != 1) {
-        import_error(ci, BENCH_EINVAL, 0, "option indicator=\"%s\" needs exactly one value column, found %zu",
+        IMPORT_ERROR(&ci->txn, BENCH_EINVAL, ci->rec_line, 0, "option indicator=\"%s\" needs exactly one value column, found %zu",
                      o->indicator, nwide);
         return;
     }
@@ -320,12 +315,12 @@ static void read_header(csv_import *ci)
         size_t len;
         uint32_t k;
         if (!indicator_id_normalize(id, strlen(id), buf, &len)) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1, "column \"%s\" is no indicator id", ci->header[c]);
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column \"%s\" is no indicator id", ci->header[c]);
             return;
         }
         bench_status st = db_intern_indicator(ci->db, buf, len, &k);
         if (st) {
-            import_error(ci, st, (long)c + 1, "cannot add indicator %s: %s", buf, bench_strerror(st));
+            IMPORT_ERROR(&ci->txn, st, ci->rec_line, (long)c + 1, "cannot add indicator %s: %s", buf, bench_strerror(st));
             return;
         }
         ci->role[c] = R_WIDE;
@@ -448,7 +443,7 @@ static bool one_reading(csv_import *ci, size_t c, const char *s, size_t len)
     if (!roles)
         return true;
     if (!grow_array(&ci->sep, &ci->sep_cap, c, sizeof *ci->sep)) {
-        oom(ci);
+        OOM(ci);
         return false;
     }
     for (int r = 0; r < 4; r++) {
@@ -456,7 +451,7 @@ static bool one_reading(csv_import *ci, size_t c, const char *s, size_t len)
             continue;
         long other = ci->sep[c][r ^ 1];
         if (other) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1,
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "column %s: %s reads %s, but line %ld of this column reads %s: one column, one "
                          "reading (write 1234 or 1 234)", column_label(ci, c), shown(ci, c), SEP_ROLE[r], other,
                          SEP_ROLE[r ^ 1]);
@@ -482,7 +477,7 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
         return true;
     }
     if (!number) {
-        import_error(ci, BENCH_EPARSE, (long)c + 1,
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                      "column %s: expected a number such as 12,5 or 1 234 or a missing marker (empty, NA, .., ., -), found %s",
                      column_label(ci, c), shown(ci, c));
         return false;
@@ -491,15 +486,14 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
     if (!one_reading(ci, c, s, len))
         return false;
     if (!unit_slot(ci, indicator)) {
-        oom(ci);
+        OOM(ci);
         return false;
     }
     /* one unit per indicator in a file: "12 %" beside "13" is refused, in either order,
      * rather than guessing what the bare number means */
     uint8_t seen = ci->unit_seen[indicator];
     if (seen && seen != unit + 1) {
-        static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
-        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: unit %s differs from %s earlier in the file for the same indicator",
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: unit %s differs from %s earlier in the file for the same indicator",
                      column_label(ci, c), unit_text[unit], unit_text[seen - 1]);
         return false;
     }
@@ -535,18 +529,18 @@ static bool row_source(csv_import *ci, uint16_t *out)
     if (!len)
         return true;
     if (!utf8_valid_text(s, len)) {
-        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: not valid UTF-8 text", column_label(ci, c));
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: not valid UTF-8 text", column_label(ci, c));
         return false;
     }
     if (len > IMPORT_SOURCE_MAX) { /* a snapshot keeps labels up to this length */
-        import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: a source label longer than %d bytes",
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: a source label longer than %d bytes",
                      column_label(ci, c), IMPORT_SOURCE_MAX);
         return false;
     }
     uint32_t k;
     bench_status st = intern_source(ci, s, len, &k);
     if (st) {
-        import_error(ci, st, (long)c + 1, "cannot add source: %s", bench_strerror(st));
+        IMPORT_ERROR(&ci->txn, st, ci->rec_line, (long)c + 1, "cannot add source: %s", bench_strerror(st));
         return false;
     }
     *out = (uint16_t)k;
@@ -559,7 +553,7 @@ static bool row_labels(csv_import *ci, uint32_t ind)
     if (ci->col[R_TITLE] < 0 && ci->col[R_UNIT] < 0)
         return true;
     if (!label_slots(ci, ind)) {
-        oom(ci);
+        OOM(ci);
         return false;
     }
     char **slots[2] = {&ci->titles[ind], &ci->units[ind]};
@@ -574,13 +568,13 @@ static bool row_labels(csv_import *ci, uint32_t ind)
             continue;
         if (!utf8_valid_multiline(s, len)) {
             const char *nul = memchr(s, '\0', len);
-            import_error(ci, BENCH_EPARSE, cols[i] + 1, "column %s: %s", column_label(ci, (size_t)cols[i]),
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, cols[i] + 1, "column %s: %s", column_label(ci, (size_t)cols[i]),
                          nul ? "a NUL byte (U+0000) in the text: binary data or a damaged file"
                              : "not valid UTF-8 text (a Latin-1 file? save it as UTF-8)");
             return false;
         }
         if (!(*slots[i] = bench_strndup(s, len))) {
-            oom(ci);
+            OOM(ci);
             return false;
         }
     }
@@ -593,7 +587,17 @@ static bool line_slot(csv_import *ci, size_t row)
     return grow_array(&ci->lines, &ci->lines_cap, row, sizeof *ci->lines);
 }
 
-static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, int gender, int kind,
+/* The tag of a row staged from field vc, for a key given twice: its line, or (cells) its cell. */
+static uint32_t row_tag(const csv_import *ci, size_t vc)
+{
+    if (!ci->cells)
+        return (uint32_t)ci->rec_line;
+    size_t k = vc < ci->nf_cells ? ci->field_cell[vc] : NO_CELL;
+    return (uint32_t)(k != NO_CELL ? k : ci->rec_cell);
+}
+
+/* Stage the value read from field vc. */
+static bool stage(csv_import *ci, size_t vc, uint32_t ind, uint32_t area, uint32_t period, int gender, int kind,
                   double value, int32_t count, uint8_t status)
 {
     uint16_t source;
@@ -601,19 +605,19 @@ static bool stage(csv_import *ci, uint32_t ind, uint32_t area, uint32_t period, 
         return false;
     if (!line_slot(ci, ci->staged.n) ||
         obs_append(&ci->staged, ind, area, period, source, gender, kind, value, count, status)) {
-        oom(ci);
+        OOM(ci);
         return false;
     }
-    ci->lines[ci->staged.n - 1] = (uint32_t)ci->rec_line;
+    ci->lines[ci->staged.n - 1] = row_tag(ci, vc);
     if (status != BENCH_OBS_OK)
-        ci->rep.missing++;
+        ci->txn.rep.missing++;
     return true;
 }
 
 static bool intern_or_fail(csv_import *ci, bench_status st, size_t c, const char *what)
 {
     if (st)
-        import_error(ci, st, (long)c + 1, "cannot add %s: %s", what, bench_strerror(st));
+        IMPORT_ERROR(&ci->txn, st, ci->rec_line, (long)c + 1, "cannot add %s: %s", what, bench_strerror(st));
     return st == BENCH_OK;
 }
 
@@ -627,15 +631,15 @@ static void read_row(csv_import *ci)
         blank = len == 0;
     }
     if (blank) { /* an empty line, or only delimiters as spreadsheets leave them */
-        ci->rep.skipped_blank++;
+        ci->txn.rep.skipped_blank++;
         return;
     }
-    if (++ci->rep.rows_read > ci->db->opts.max_rows) {
-        import_error(ci, BENCH_ELIMIT, 0, "more than %zu data rows (max_rows)", ci->db->opts.max_rows);
+    if (++ci->txn.rep.rows_read > ci->db->opts.max_rows) {
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, 0, "more than %zu data rows (max_rows)", ci->db->opts.max_rows);
         return;
     }
     if (ci->nf != ci->ncols) {
-        import_error(ci, BENCH_EPARSE, (long)(ci->nf < ci->ncols ? ci->nf : ci->ncols) + 1,
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)(ci->nf < ci->ncols ? ci->nf : ci->ncols) + 1,
                      "expected %zu fields as in the header, found %zu", ci->ncols, ci->nf);
         return;
     }
@@ -646,7 +650,7 @@ static void read_row(csv_import *ci)
     size_t c = (size_t)ci->col[R_AREA];
     if (!cached(ci, R_AREA, c, &area)) {
         if (!area_code_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1,
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "column %s: expected an area code such as 0138, 1490 or G92790, found %s",
                          column_label(ci, c), shown(ci, c));
             return;
@@ -658,7 +662,7 @@ static void read_row(csv_import *ci)
     c = (size_t)ci->col[R_PERIOD];
     if (!cached(ci, R_PERIOD, c, &period)) {
         if (!period_parse(FIELD(ci, c), ci->lens[c], buf, &len, &pkey)) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1,
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "column %s: expected a period such as 2022, 2024-T1, 2024-Q3 or 2024-03, found %s",
                          column_label(ci, c), shown(ci, c));
             return;
@@ -676,20 +680,20 @@ static void read_row(csv_import *ci)
         if ((gender = gender_parse(FIELD(ci, c), ci->lens[c])) >= 0)
             remember(ci, R_GENDER, c, (uint32_t)gender);
         if (gender < 0) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected gender T, K or M, found %s",
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: expected gender T, K or M, found %s",
                          column_label(ci, c), shown(ci, c));
             return;
         }
     }
     if (ci->opts->gender_mask && !(ci->opts->gender_mask >> gender & 1)) {
-        ci->rep.skipped_filtered++;
+        ci->txn.rep.skipped_filtered++;
         return;
     }
     int kind = (int)ci->opts->kind;
     if (ci->col[R_KIND] >= 0) {
         c = (size_t)ci->col[R_KIND];
         if ((kind = kind_parse(FIELD(ci, c), ci->lens[c])) < 0) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1,
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "column %s: expected utfall, målvärde, budget or prognos, found %s",
                          column_label(ci, c), shown(ci, c));
             return;
@@ -702,7 +706,7 @@ static void read_row(csv_import *ci)
             double v;
             uint8_t status;
             if (!read_value(ci, c, ci->wide_ind[c], &v, &status) ||
-                !stage(ci, ci->wide_ind[c], area, period, gender, kind, v, status ? 0 : 1, status))
+                !stage(ci, c, ci->wide_ind[c], area, period, gender, kind, v, status ? 0 : 1, status))
                 return;
         }
         return;
@@ -710,7 +714,7 @@ static void read_row(csv_import *ci)
     c = (size_t)ci->col[R_INDICATOR];
     if (!cached(ci, R_INDICATOR, c, &ind)) {
         if (!indicator_id_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected an indicator id such as U33401, found %s",
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: expected an indicator id such as U33401, found %s",
                          column_label(ci, c), shown(ci, c));
             return;
         }
@@ -734,26 +738,26 @@ static void read_row(csv_import *ci)
             /* no count given: keep the default */
         } else if (bench_parse_number(&n, NULL, FIELD(ci, c), ci->lens[c]) != BENCH_OK || n < 0 ||
                    n > INT32_MAX || n != floor(n)) {
-            import_error(ci, BENCH_EPARSE, (long)c + 1, "column %s: expected a whole number of members, found %s",
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: expected a whole number of members, found %s",
                          column_label(ci, c), shown(ci, c));
             return;
         } else {
             count = (int32_t)n;
         }
     }
-    stage(ci, ind, area, period, gender, kind, v, count, status);
+    stage(ci, (size_t)ci->col[R_VALUE], ind, area, period, gender, kind, v, count, status);
 }
 
 static void on_record(int terminator, void *arg)
 {
     (void)terminator;
     csv_import *ci = arg;
-    if (!ci->stop) {
+    if (!ci->txn.stop) {
         if (!ci->have_header) {
             ci->have_header = true;
             read_header(ci);
-            if (ci->rep.n_errors)
-                ci->stop = true; /* without a usable header no row can be read */
+            if (ci->txn.failed)
+                ci->txn.stop = true; /* without a usable header no row can be read */
         } else {
             read_row(ci);
         }
@@ -809,17 +813,17 @@ static bool feed_line(csv_import *ci, const char *p, size_t n)
         size_t k = n - done < FEED_PIECE ? n - done : FEED_PIECE;
         if (csv_parse(&ci->parser, p + done, k, on_field, on_record, ci) != k) {
             if (csv_error(&ci->parser) == CSV_ENOMEM)
-                oom(ci);
+                OOM(ci);
             else
-                import_error(ci, BENCH_EPARSE, (long)ci->nf + 1,
+                IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)ci->nf + 1,
                              "misplaced quote: a field with a quote must be enclosed in quotes, with inner quotes doubled");
             return false;
         }
         done += k;
-        if (ci->stop)
+        if (ci->txn.stop)
             return false;
         if (ci->parser.entry_pos > ci->db->opts.max_field_bytes) {
-            import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "field longer than the limit of %zu bytes (max_field_bytes)",
+            IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "field longer than the limit of %zu bytes (max_field_bytes)",
                          ci->db->opts.max_field_bytes);
             return false;
         }
@@ -840,7 +844,7 @@ static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum par
     /* a line longer than any valid one is refused without reading it to its end (a 1 GB
      * line costs a few megabytes) */
     size_t limit = line_limit(ci);
-    while (p < end && !ci->stop) {
+    while (p < end && !ci->txn.stop) {
         size_t avail = (size_t)(end - p), window = avail < limit ? avail : limit;
         const char *nl = memchr(p, ci->eol, window);
         if (!nl && window < avail) {
@@ -848,7 +852,7 @@ static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum par
             if (ci->parser.pstate == 0)
                 ci->rec_line = ci->line;
             if (feed_line(ci, p, window))
-                import_error(ci, BENCH_ELIMIT, (long)ci->nf + 1, "line longer than the limit of %zu bytes",
+                IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "line longer than the limit of %zu bytes",
                              limit);
             return len;
         }
@@ -858,7 +862,7 @@ static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum par
         if (ci->parser.pstate == 0) { /* between records */
             if (blank_line(p, n, ci->have_header ? ' ' : (char)csv_get_delim(&ci->parser))) {
                 if (ci->have_header)
-                    ci->rep.skipped_blank++;
+                    ci->txn.rep.skipped_blank++;
                 p = next;
                 continue;
             }
@@ -870,13 +874,13 @@ static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum par
         if (mode == TO_HEADER && ci->have_header && ci->parser.pstate == 0)
             return (size_t)(p - data);
     }
-    if (ci->stop || mode != TO_END)
+    if (ci->txn.stop || mode != TO_END)
         return len;
     if (csv_fini(&ci->parser, on_field, on_record, ci) != 0) {
         if (csv_error(&ci->parser) == CSV_ENOMEM)
-            oom(ci);
+            OOM(ci);
         else
-            import_error(ci, BENCH_EPARSE, (long)ci->nf + 1, "a quoted field is not closed before the end of the file");
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)ci->nf + 1, "a quoted field is not closed before the end of the file");
     }
     return len;
 }
@@ -939,11 +943,11 @@ static bench_status part_init(csv_import *part, local_codes *local, bench_error 
     pool_init(&local->sources, SOURCE_LIMIT);
     error_clear(err);
     part->db = ci->db;
-    part->err = err;
+    part->txn.err = err;
     part->local = local;
     part->eol = ci->eol;
     part->opts = ci->opts;
-    part->name = ci->name;
+    part->txn.name = ci->txn.name;
     part->have_header = true;
     part->ncols = ci->ncols;
     part->header = ci->header;
@@ -1003,12 +1007,17 @@ static bench_status remap_codes(bench_db *db, const local_codes *l, uint32_t *ma
  * both parts are clean) its rows, titles and units in database codes. */
 static void join_part(csv_import *ci, csv_import *part)
 {
-    bench_import_report *a = &ci->rep, *b = &part->rep;
+    bench_import_report *a = &ci->txn.rep, *b = &part->txn.rep;
     for (size_t i = 0; i < b->n_errors && i < BENCH_IMPORT_MAX_ERRORS; i++)
         if (a->n_errors + i < BENCH_IMPORT_MAX_ERRORS)
             a->errors[a->n_errors + i] = b->errors[i];
     if (!a->n_errors && b->n_errors)
-        *ci->err = *part->err;
+        *ci->txn.err = *part->txn.err;
+    if (b->n_errors && !ci->txn.failed) {
+        ci->txn.failed = true;
+        ci->txn.code = part->txn.code;
+    }
+    ci->txn.stop |= part->txn.stop;
     a->n_errors += b->n_errors;
     a->rows_read += b->rows_read;
     a->skipped_blank += b->skipped_blank;
@@ -1017,7 +1026,7 @@ static void join_part(csv_import *ci, csv_import *part)
     if (a->n_errors)
         return;
     if (a->rows_read > ci->db->opts.max_rows) {
-        import_error(ci, BENCH_ELIMIT, 0, "more than %zu data rows (max_rows)", ci->db->opts.max_rows);
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, 0, "more than %zu data rows (max_rows)", ci->db->opts.max_rows);
         return;
     }
     uint32_t *maps[4] = {NULL, NULL, NULL, NULL};
@@ -1032,8 +1041,7 @@ static void join_part(csv_import *ci, csv_import *part)
     for (size_t r = 0; !st && r < s->n; r++)
         st = obs_append(&ci->staged, maps[0][s->indicator[r]], maps[1][s->area[r]], maps[2][s->period[r]],
                         maps[3][s->source[r]], s->gender[r], s->kind[r], s->value[r], s->count[r], s->status[r]);
-    static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
-    for (uint32_t k = 0; !st && k < part->local->indicators.n && !ci->stop; k++) {
+    for (uint32_t k = 0; !st && k < part->local->indicators.n && !ci->txn.stop; k++) {
         uint32_t ind = maps[0][k];
         if (k < part->titles_cap && (part->titles[k] || part->units[k])) {
             if (!label_slots(ci, ind)) {
@@ -1056,12 +1064,12 @@ static void join_part(csv_import *ci, csv_import *part)
             break;
         }
         if (ci->unit_seen[ind] && ci->unit_seen[ind] != seen)
-            import_error(ci, BENCH_EPARSE, 0, "indicator %s: unit %s in the second half of the file differs from %s in the first",
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, 0, "indicator %s: unit %s in the second half of the file differs from %s in the first",
                          ci->db->indicators.strs[ind], unit_text[seen - 1], unit_text[ci->unit_seen[ind] - 1]);
         ci->unit_seen[ind] = seen;
     }
-    for (size_t c = 0; !st && c < part->sep_cap && !ci->stop; c++)
-        for (int r = 0; r < 4 && !ci->stop; r++) {
+    for (size_t c = 0; !st && c < part->sep_cap && !ci->txn.stop; c++)
+        for (int r = 0; r < 4 && !ci->txn.stop; r++) {
             if (!part->sep[c][r])
                 continue;
             if (!grow_array(&ci->sep, &ci->sep_cap, c, sizeof *ci->sep)) {
@@ -1070,7 +1078,7 @@ static void join_part(csv_import *ci, csv_import *part)
             }
             if (ci->sep[c][r ^ 1]) {
                 ci->rec_line = part->sep[c][r];
-                import_error(ci, BENCH_EPARSE, (long)c + 1,
+                IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                              "column %s: this line reads %s, but line %ld of this column reads %s: one column, "
                              "one reading (write 1234 or 1 234)", column_label(ci, c), SEP_ROLE[r],
                              ci->sep[c][r ^ 1], SEP_ROLE[r ^ 1]);
@@ -1080,7 +1088,7 @@ static void join_part(csv_import *ci, csv_import *part)
     for (int k = 0; k < 4; k++)
         bench_free(maps[k]);
     if (st)
-        import_error(ci, st, 0, "cannot join the two halves of the file: %s", bench_strerror(st));
+        IMPORT_ERROR(&ci->txn, st, ci->rec_line, 0, "cannot join the two halves of the file: %s", bench_strerror(st));
 }
 
 /* Read the rows after the header: in two halves on two threads when the file allows. */
@@ -1102,7 +1110,7 @@ static void parse_body(csv_import *ci, const char *data, const char *rest, size_
              * records; else (a quoted line end at the split) it is read again, in order */
             if (ci->parser.pstate == 0 && ci->nf == 0)
                 join_part(ci, &part);
-            else if (!ci->stop)
+            else if (!ci->txn.stop)
                 parse_lines(ci, rest + split, rest_len - split, TO_END);
         }
     }
@@ -1137,6 +1145,7 @@ static void import_free(csv_import *ci)
     obs_free(&ci->staged);
     bench_free(ci->lines);
     bench_free(ci->sep);
+    bench_free(ci->field_cell);
 }
 
 /* Units found in the file (a unit column, else number suffixes) become the
@@ -1144,7 +1153,6 @@ static void import_free(csv_import *ci)
  * so that nothing can fail after it. */
 static bench_status take_units(csv_import *ci, char **units)
 {
-    static const char *const unit_text[] = {"", "%", "kr", "tkr", "mnkr"};
     for (size_t k = 0; k < ci->db->indicators.n; k++) {
         if (ci->db->ind_meta[k].unit)
             continue;
@@ -1160,99 +1168,220 @@ static bench_status take_units(csv_import *ci, char **units)
     return BENCH_OK;
 }
 
-static bench_status import_text(bench_import_report *out, bench_db *db, const char *data, size_t len,
-                                const char *name, const bench_csv_options *opts)
+/* Begin reading an import of `len` bytes into db: the transaction begun (size, source). */
+static bench_status reader_begin(csv_import *ci, bench_db *db, size_t len, const char *name,
+                                 const bench_csv_options *opts)
 {
-    csv_import ci;
-    memset(&ci, 0, sizeof ci);
-    ci.db = db;
-    ci.err = &db->err;
-    ci.opts = opts;
-    ci.name = name;
+    memset(ci, 0, sizeof *ci);
+    ci->db = db;
+    ci->opts = opts;
     for (int r = 0; r < R_WIDE; r++)
-        ci.cache[r].code = -1;
-    db_mark mark = db_mark_take(db);
-    bench_status st = BENCH_OK;
+        ci->cache[r].code = -1;
+    return import_begin(&ci->txn, db, name, len, opts->source, &ci->source);
+}
+
+static void name_conflict(csv_import *ci, const merge_conflict *twice);
+
+/* The end of a CSV or cell import: the staged rows merged, the units and titles found given to
+ * the catalogue, the transaction ended and the reader released. */
+static bench_status reader_end(bench_import_report *out, csv_import *ci)
+{
+    bench_db *db = ci->db;
     char **units = NULL;
     size_t n_units = 0; /* entries of units: the indicator count before any rollback */
-    size_t staged_n = 0;
-
-    if (utf16_bom(data, len)) {
-        ci.rec_line = 1;
-        import_error(&ci, BENCH_EPARSE, 1, "the file is UTF-16; save it as UTF-8 (with or without BOM)");
-    } else {
-        if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-            data += 3;
-            len -= 3;
-        }
-        char delim = opts->delimiter ? opts->delimiter : detect_delimiter(data, len);
-        if (csv_init(&ci.parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-            oom(&ci);
-        } else {
-            csv_set_delim(&ci.parser, (unsigned char)delim);
-            if (delim == '\t')
-                csv_set_space_func(&ci.parser, space_only);
-            csv_set_realloc_func(&ci.parser, bench_realloc);
-            csv_set_free_func(&ci.parser, bench_free);
-            st = import_source(db, opts->source, name, &ci.source);
-            if (st)
-                import_error(&ci, st, 0, "cannot add source: %s", import_source_problem(st));
-            /* old Mac files end lines with CR alone; libcsv reads them, and lines are counted by them */
-            ci.eol = !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
-            size_t done = st ? len : parse_lines(&ci, data, len, TO_HEADER);
-            if (!st && ci.have_header && !ci.stop && done < len)
-                parse_body(&ci, data, data + done, len - done);
-            else if (!st)
-                parse_lines(&ci, data + done, len - done, TO_END);
-            if (!ci.rep.n_errors && !ci.have_header) {
-                ci.rec_line = 1;
-                import_error(&ci, BENCH_EPARSE, 0, "the file is empty: expected a header line");
-            }
-        }
-    }
-    if (!ci.rep.n_errors) {
+    if (!ci->txn.failed) {
         n_units = db->indicators.n;
         units = bench_calloc(n_units ? n_units : 1, sizeof *units);
-        st = units ? take_units(&ci, units) : BENCH_ENOMEM;
-        staged_n = ci.staged.n; /* the merge may take the staged columns */
+        bench_status st = units ? take_units(ci, units) : BENCH_ENOMEM;
+        if (st)
+            OOM(ci);
         merge_conflict twice;
-        if (!st)
-            st = db_merge(db, &ci.staged, ci.lines, &ci.rep.replaced, &twice);
-        if (st == BENCH_EPARSE) {
-            ci.rec_line = twice.later;
-            import_error(&ci, st, ci.col[R_VALUE] + 1,
-                         "the same indicator, area, period, gender and kind as line %u, with another value: "
-                         "which one is meant? (a file gives each key once)", (unsigned)twice.earlier);
-        } else if (st) {
-            import_error(&ci, st, 0, "cannot store the rows: %s", bench_strerror(st));
-        }
+        if (import_merge(&ci->txn, &ci->staged, ci->lines, &twice) == BENCH_EPARSE && !ci->txn.failed)
+            name_conflict(ci, &twice);
     }
-    if (ci.rep.n_errors) {
-        st = (bench_status)db->err.code;
-        db_mark_rollback(db, mark);
-        ci.rep.accepted = 0;
-    } else {
+    if (!ci->txn.failed) {
         for (size_t k = 0; k < db->indicators.n; k++) {
             if (units[k]) {
                 db->ind_meta[k].unit = units[k];
                 units[k] = NULL;
             }
-            if (k < ci.titles_cap && ci.titles[k] && !db->ind_meta[k].title) {
-                db->ind_meta[k].title = ci.titles[k];
-                ci.titles[k] = NULL;
+            if (k < ci->titles_cap && ci->titles[k] && !db->ind_meta[k].title) {
+                db->ind_meta[k].title = ci->titles[k];
+                ci->titles[k] = NULL;
             }
         }
-        ci.rep.accepted = staged_n;
-        st = BENCH_OK;
     }
     for (size_t k = 0; units && k < n_units; k++)
         bench_free(units[k]);
     bench_free(units);
-    ci.rep.skipped = ci.rep.skipped_blank + ci.rep.skipped_filtered + ci.rep.skipped_deleted;
-    if (out)
-        *out = ci.rep;
-    import_free(&ci);
+    bench_status st = import_end(out, &ci->txn);
+    import_free(ci);
     return st;
+}
+
+/* Two rows of the import with one key and different values: an error at the later naming the
+ * earlier. */
+static void name_conflict(csv_import *ci, const merge_conflict *twice)
+{
+    if (ci->cells) { /* the tags are cells: their places are the document's */
+        const bench_cell *later = &ci->cells[twice->later], *earlier = &ci->cells[twice->earlier];
+        ci->txn.place = NULL;
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, later->line, later->column,
+                     "the same indicator, area, period, gender and kind as line %ld, with another value: "
+                     "which one is meant? (a table gives each key once)", earlier->line);
+        return;
+    }
+    ci->rec_line = twice->later;
+    IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, ci->col[R_VALUE] + 1,
+                 "the same indicator, area, period, gender and kind as line %u, with another value: "
+                 "which one is meant? (a file gives each key once)", (unsigned)twice->earlier);
+}
+
+static bench_status import_text(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                const char *name, const bench_csv_options *opts)
+{
+    csv_import ci;
+    if (reader_begin(&ci, db, len, name, opts))
+        return reader_end(out, &ci);
+    if (utf16_bom(data, len)) {
+        ci.rec_line = 1;
+        IMPORT_ERROR(&ci.txn, BENCH_EPARSE, ci.rec_line, 1, "the file is UTF-16; save it as UTF-8 (with or without BOM)");
+        return reader_end(out, &ci);
+    }
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    char delim = opts->delimiter ? opts->delimiter : detect_delimiter(data, len);
+    if (csv_init(&ci.parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        OOM(&ci);
+        return reader_end(out, &ci);
+    }
+    csv_set_delim(&ci.parser, (unsigned char)delim);
+    if (delim == '\t')
+        csv_set_space_func(&ci.parser, space_only);
+    csv_set_realloc_func(&ci.parser, bench_realloc);
+    csv_set_free_func(&ci.parser, bench_free);
+    /* old Mac files end lines with CR alone; libcsv reads them, and lines are counted by them */
+    ci.eol = !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
+    size_t done = parse_lines(&ci, data, len, TO_HEADER);
+    if (ci.have_header && !ci.txn.stop && done < len)
+        parse_body(&ci, data, data + done, len - done);
+    else
+        parse_lines(&ci, data + done, len - done, TO_END);
+    if (!ci.txn.failed && !ci.have_header) {
+        ci.rec_line = 1;
+        IMPORT_ERROR(&ci.txn, BENCH_EPARSE, ci.rec_line, 0, "the file is empty: expected a header line");
+    }
+    return reader_end(out, &ci);
+}
+
+/* ---- a table given cell by cell ------------------------------------------------------ */
+
+/* Where an error about field `column` of the current record stands in the document: its cell's
+ * line and column; about the whole record (or a field without a cell), the record's line. */
+static void cell_place(long *line, long *column, const void *payload)
+{
+    const csv_import *ci = payload;
+    if (*column <= 0)
+        return;
+    size_t f = (size_t)*column - 1, k = f < ci->nf_cells ? ci->field_cell[f] : NO_CELL;
+    if (k == NO_CELL || ci->cells[k].line <= 0) {
+        *column = 0;
+        return;
+    }
+    *line = ci->cells[k].line;
+    *column = ci->cells[k].column > 0 ? ci->cells[k].column : 0;
+}
+
+/* One field of the current record from `cell` (NO_CELL: an empty cell left out), read as a CSV
+ * field is. */
+static void add_field(csv_import *ci, const char *text, size_t len, size_t cell)
+{
+    if (!grow_array(&ci->field_cell, &ci->field_cell_cap, ci->nf, sizeof *ci->field_cell)) {
+        OOM(ci);
+        return;
+    }
+    ci->field_cell[ci->nf] = cell;
+    ci->nf_cells = ci->nf + 1;
+    on_field((void *)text, len, ci);
+}
+
+static bool blank_row(const bench_cell *cells, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const char *s = cells[i].text;
+        size_t len = cells[i].len;
+        trim(&s, &len);
+        if (len)
+            return false;
+    }
+    return true;
+}
+
+static bench_status check_options(bench_db *db, const bench_csv_options *opts);
+
+bench_status bench_import_cells(bench_import_report *out, bench_db *db, const bench_cell *cells, size_t n_cells,
+                                const char *name, const bench_csv_options *opts)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!db)
+        return BENCH_EINVAL;
+    error_clear(&db->err);
+    if (!cells && n_cells)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_cells: cells is NULL");
+    bench_csv_options defaults = BENCH_CSV_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    bench_status st = check_options(db, opts);
+    if (st)
+        return st;
+    size_t total = 0; /* the input's size: the cells' bytes */
+    for (size_t i = 0; i < n_cells; i++) {
+        const bench_cell *c = &cells[i];
+        if (!c->text && c->len)
+            return DB_FAIL(db, BENCH_EINVAL, "bench_import_cells: cells[%zu].text is NULL", i);
+        if (i && (c->row < c[-1].row || (c->row == c[-1].row && c->col <= c[-1].col)))
+            return DB_FAIL(db, BENCH_EINVAL,
+                           "bench_import_cells: cells[%zu] (row %zu, column %zu) is out of order: cells go by row "
+                           "and, within a row, by column, each once", i, c->row, c->col);
+        total = total > SIZE_MAX - c->len ? SIZE_MAX : total + c->len;
+    }
+    csv_import ci;
+    if (reader_begin(&ci, db, total, name, opts))
+        return reader_end(out, &ci);
+    if (n_cells > UINT32_MAX) { /* staged rows are tagged with their cell */
+        IMPORT_ERROR(&ci.txn, BENCH_ELIMIT, 0, 0, "more than %u cells in one import", UINT32_MAX);
+        return reader_end(out, &ci);
+    }
+    ci.cells = cells;
+    ci.txn.place = cell_place;
+    ci.txn.place_payload = &ci;
+    for (size_t i = 0; i < n_cells && !ci.txn.stop;) {
+        size_t end = i;
+        while (end < n_cells && cells[end].row == cells[i].row)
+            end++;
+        if (!ci.have_header && blank_row(cells, i, end)) { /* empty rows above a table */
+            i = end;
+            continue;
+        }
+        ci.rec_cell = i;
+        ci.rec_line = ci.line = cells[i].line > 0 ? cells[i].line : 0;
+        for (size_t col = 0; i < end && !ci.txn.stop; i++) {
+            for (; col < cells[i].col && !ci.txn.stop; col++) /* a cell left out is empty */
+                add_field(&ci, "", 0, NO_CELL);
+            if (!ci.txn.stop)
+                add_field(&ci, cells[i].text ? cells[i].text : "", cells[i].len, i);
+            col++;
+        }
+        on_record(0, &ci);
+        ci.nf_cells = 0;
+        i = end;
+    }
+    if (!ci.txn.failed && !ci.have_header)
+        IMPORT_ERROR(&ci.txn, BENCH_EPARSE, 0, 0, "the table is empty: expected a header row");
+    return reader_end(out, &ci);
 }
 
 static bench_status check_options(bench_db *db, const bench_csv_options *opts)
@@ -1287,9 +1416,7 @@ bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db, con
     bench_status st = check_options(db, opts);
     if (st)
         return st;
-    if (import_check_size(out, db, name ? name : "<buffer>", len))
-        return BENCH_ELIMIT;
-    return import_text(out, db, data ? data : "", len, name ? name : "<buffer>", opts);
+    return import_text(out, db, data ? data : "", len, name, opts);
 }
 
 static bench_status csv_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
@@ -1298,7 +1425,7 @@ static bench_status csv_buffer(bench_import_report *out, bench_db *db, const cha
     return bench_import_csv_buffer(out, db, data, len, name, opts);
 }
 
-bench_status bench_import_csv(bench_import_report *out, bench_db *db, const char *path,
+bench_status bench_import_csv_file(bench_import_report *out, bench_db *db, const char *path,
                               const bench_csv_options *opts)
 {
     if (out)
@@ -1309,5 +1436,5 @@ bench_status bench_import_csv(bench_import_report *out, bench_db *db, const char
         if (st)
             return st;
     }
-    return import_file(out, db, path, opts, csv_buffer, "bench_import_csv");
+    return import_file(out, db, path, opts, csv_buffer, "bench_import_csv_file");
 }

@@ -9,38 +9,24 @@
 #include <strings.h>
 
 typedef struct json_import {
+    import_txn txn;
     bench_db *db;
     uint32_t *rows;              /* per staged observation: its entry i of "values" */
     size_t rows_cap;
     const bench_json_options *opts;
-    const char *name;
-    bench_import_report rep;
     uint16_t source;
     obs_columns staged;
     uint64_t row_base;           /* the tag of this part's values[0] (parts before it) */
-    bool failed;
 } json_import;
 
-static void json_error(json_import *ji, int code, long line, long column, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void json_error(json_import *ji, int code, long line, long column, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    import_errorv(&ji->rep, &ji->db->err, ji->name, code, line, column, fmt, ap);
-    va_end(ap);
-    ji->failed = true;
-}
-
-#define FAIL(ji, ...) (json_error((ji), BENCH_EPARSE, 0, 0, __VA_ARGS__), false)
+#define FAIL(ji, ...) (IMPORT_ERROR(&(ji)->txn, BENCH_EPARSE, 0, 0, __VA_ARGS__), false)
 
 /* Count one more row read; false (and an error) past max_rows. */
 static bool count_row(json_import *ji)
 {
-    if (++ji->rep.rows_read <= ji->db->opts.max_rows)
+    if (++ji->txn.rep.rows_read <= ji->db->opts.max_rows)
         return true;
-    json_error(ji, BENCH_ELIMIT, 0, 0, "more than %zu rows (max_rows)", ji->db->opts.max_rows);
+    IMPORT_ERROR(&ji->txn, BENCH_ELIMIT, 0, 0, "more than %zu rows (max_rows)", ji->db->opts.max_rows);
     return false;
 }
 
@@ -139,7 +125,7 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
     if (!st)
         st = db_intern_period(db, buf, len, key, &period);
     if (st) {
-        json_error(ji, st, 0, 0, "values[%zu]: %s", i, bench_strerror(st));
+        IMPORT_ERROR(&ji->txn, st, 0, 0, "values[%zu]: %s", i, bench_strerror(st));
         return false;
     }
     bool row_deleted = deleted(row);
@@ -158,7 +144,7 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
             return FAIL(ji, "values[%zu].values[%zu]: the key \"%.40s\" appears twice: which one is meant?", i, j,
                         twice);
         if ((row_deleted || deleted(v)) && !ji->opts->include_deleted) {
-            ji->rep.skipped_deleted++;
+            ji->txn.rep.skipped_deleted++;
             j++;
             continue;
         }
@@ -208,11 +194,11 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
         if (!grow_array(&ji->rows, &ji->rows_cap, ji->staged.n, sizeof *ji->rows) ||
             obs_append(&ji->staged, ind, area, period, ji->source, gender, BENCH_KIND_UTFALL, value, count,
                        status)) {
-            json_error(ji, BENCH_ENOMEM, 0, 0, "out of memory");
+            IMPORT_ERROR(&ji->txn, BENCH_ENOMEM, 0, 0, "out of memory");
             return false;
         }
         ji->rows[ji->staged.n - 1] = (uint32_t)(ji->row_base + i);
-        ji->rep.missing += status != BENCH_OBS_OK;
+        ji->txn.rep.missing += status != BENCH_OBS_OK;
         j++;
     }
     return true;
@@ -267,7 +253,7 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
                 return FAIL(ji, "values[%zu].type: expected \"K\" (kommun) or \"L\" (region)", i);
         }
         if (i >= ji->db->opts.max_rows) {
-            json_error(ji, BENCH_ELIMIT, 0, 0, "values[%zu]: more than %zu entries (max_rows)", i, ji->db->opts.max_rows);
+            IMPORT_ERROR(&ji->txn, BENCH_ELIMIT, 0, 0, "values[%zu]: more than %zu entries (max_rows)", i, ji->db->opts.max_rows);
             return false;
         }
         if (kind == L_MUNICIPALITY_GROUPS) {
@@ -325,17 +311,17 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
             bench_free(codes);
             bench_free(ptrs);
         } else {
-            ji->rep.skipped_filtered++;
+            ji->txn.rep.skipped_filtered++;
         }
         if (st) {
             bench_error e = ji->db->err;
             error_clear(&ji->db->err);
-            json_error(ji, st, 0, 0, "values[%zu]: %s", i, e.message);
+            IMPORT_ERROR(&ji->txn, st, 0, 0, "values[%zu]: %s", i, e.text);
             return false;
         }
         if (!count_row(ji))
             return false;
-        ji->rep.accepted += kind != L_KPI_GROUPS;
+        ji->txn.rep.accepted += kind != L_KPI_GROUPS;
         i++;
     }
     return true;
@@ -344,11 +330,8 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
 /* ---- transactions of many parts ------------------------------------------------------------ */
 
 struct bench_import {
-    json_import ji;
+    json_import ji;              /* its transaction (ji.txn) spans every part */
     bench_json_options opts;     /* the caller's, its source already interned */
-    db_mark mark;                /* the database before bench_import_begin() */
-    db_catalogue_copy copy;      /* taken before the first metadata part edits the catalogue */
-    bool have_copy;
     uint32_t *part_start;        /* per part: the tag of its values[0] */
     size_t n_parts, parts_cap;
     uint64_t n_entries;          /* entries of "values" over all parts: the next part's first tag */
@@ -359,9 +342,8 @@ struct bench_import {
 /* Record the failure of a part, so that later calls report it again. */
 static bench_status import_failed(bench_import *imp)
 {
-    imp->ji.failed = true;
     imp->first = imp->ji.db->err;
-    return (bench_status)imp->ji.db->err.code;
+    return (bench_status)imp->ji.txn.code;
 }
 
 bench_status bench_import_begin(bench_import **out, bench_db *db, const char *name, const bench_json_options *opts)
@@ -383,15 +365,12 @@ bench_status bench_import_begin(bench_import **out, bench_db *db, const char *na
         return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
     snprintf(imp->name, sizeof imp->name, "%s", name ? name : "<buffer>");
     imp->opts = *opts;
+    imp->opts.source = NULL; /* interned by the beginning: the caller's text is not kept */
     imp->ji.db = db;
     imp->ji.opts = &imp->opts;
-    imp->ji.name = imp->name;
-    imp->mark = db_mark_take(db);
-    bench_status st = import_source(db, opts->source, imp->name, &imp->ji.source);
-    imp->opts.source = NULL; /* interned: the caller's text is not kept */
+    bench_status st = import_begin(&imp->ji.txn, db, imp->name, 0, opts->source, &imp->ji.source);
     if (st) {
-        json_error(&imp->ji, st, 0, 0, "cannot add source: %s", import_source_problem(st));
-        db_mark_rollback(db, imp->mark);
+        import_rollback(&imp->ji.txn);
         bench_free(imp);
         return st;
     }
@@ -440,15 +419,8 @@ static void import_list(bench_import *imp, const cJSON *list)
         imp->n_entries += i;
     } else if (check_meta(ji, list, kind)) {
         /* all or nothing: entries edited before a failure are put back by the rollback */
-        if (!imp->have_copy) {
-            bench_status st = db_catalogue_copy_take(ji->db, &imp->copy);
-            if (st) {
-                json_error(ji, st, 0, 0, "cannot keep the catalogue: %s", bench_strerror(st));
-                return;
-            }
-            imp->have_copy = true;
-        }
-        apply_meta(ji, list, kind);
+        if (!import_keep_catalogue(&ji->txn))
+            apply_meta(ji, list, kind);
     }
 }
 
@@ -458,26 +430,24 @@ bench_status bench_import_add_kolada_json(bench_import *imp, const char *data, s
         return BENCH_EINVAL;
     bench_db *db = imp->ji.db;
     error_clear(&db->err);
-    if (imp->ji.failed) { /* the first error stands */
+    if (imp->ji.txn.failed) { /* the first error stands */
         db->err = imp->first;
         return (bench_status)imp->first.code;
     }
     json_import *ji = &imp->ji;
-    ji->name = name ? name : imp->name;
+    ji->txn.name = name ? name : imp->name;
     if (!data && len) {
-        json_error(ji, BENCH_EINVAL, 0, 0, "bench_import_add_kolada_json: data is NULL");
+        IMPORT_ERROR(&ji->txn, BENCH_EINVAL, 0, 0, "bench_import_add_kolada_json: data is NULL");
         return import_failed(imp);
     }
-    if (import_check_size(&ji->rep, db, ji->name, len)) {
-        ji->failed = true;
+    if (import_check_size(&ji->txn, len))
         return import_failed(imp);
-    }
     if (imp->n_entries > UINT32_MAX) {
-        json_error(ji, BENCH_ELIMIT, 0, 0, "more than %u entries of \"values\" in one import", UINT32_MAX);
+        IMPORT_ERROR(&ji->txn, BENCH_ELIMIT, 0, 0, "more than %u entries of \"values\" in one import", UINT32_MAX);
         return import_failed(imp);
     }
     if (!grow_array(&imp->part_start, &imp->parts_cap, imp->n_parts, sizeof *imp->part_start)) {
-        json_error(ji, BENCH_ENOMEM, 0, 0, "out of memory");
+        IMPORT_ERROR(&ji->txn, BENCH_ENOMEM, 0, 0, "out of memory");
         return import_failed(imp);
     }
     imp->part_start[imp->n_parts++] = (uint32_t)imp->n_entries;
@@ -485,41 +455,42 @@ bench_status bench_import_add_kolada_json(bench_import *imp, const char *data, s
     /* data rows one at a time, without the whole tree; anything else -- metadata, malformed
      * JSON anywhere in the text, a duplicate top-level key -- is undone and read again as a
      * whole, which reports it */
-    stream_state ss = {ji, 0, db_mark_take(db), ji->staged.n, ji->rep, false};
+    stream_state ss = {ji, 0, db_mark_take(db), ji->staged.n, ji->txn.rep, false};
     if (json_stream_values(data, len, db->opts.max_json_depth, db->opts.max_rows, stream_row, &ss)) {
         /* well-formed to the end: a bad row's error is the one the whole tree would give */
-        ji->name = imp->name;
-        if (ji->failed)
+        ji->txn.name = imp->name;
+        if (ji->txn.failed)
             return import_failed(imp);
         imp->n_entries += ss.rows;
         return BENCH_OK;
     }
     ji->staged.n = ss.staged;
-    ji->rep = ss.rep;
+    ji->txn.rep = ss.rep;
     db_mark_rollback(db, ss.mark);
     error_clear(&db->err);
-    ji->failed = false;
+    ji->txn.failed = ji->txn.stop = false;
+    ji->txn.code = 0;
     json_failure fail;
     cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
     const cJSON *list = NULL;
     if (!root) {
         if (len)
-            json_error(ji, fail.code, fail.line, fail.column, "%s", fail.what);
+            IMPORT_ERROR(&ji->txn, fail.code, fail.line, fail.column, "%s", fail.what);
         else
-            json_error(ji, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
+            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
     } else {
         list = cJSON_IsArray(root) ? root : field(root, "values");
         const char *twice = cJSON_IsObject(root) ? repeated_key(root) : NULL;
         if (twice)
-            json_error(ji, BENCH_EPARSE, 1, 1, "the top-level key \"%.40s\" appears twice: which one is meant?", twice);
+            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1, "the top-level key \"%.40s\" appears twice: which one is meant?", twice);
         else if (!cJSON_IsArray(list))
-            json_error(ji, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
+            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
         else
             import_list(imp, list);
     }
     cJSON_Delete(root);
-    ji->name = imp->name;
-    return ji->failed ? import_failed(imp) : BENCH_OK;
+    ji->txn.name = imp->name;
+    return ji->txn.failed ? import_failed(imp) : BENCH_OK;
 }
 
 /* The part and entry of a tag, as "values[3]" (one part) or "part 2 (name?) values[3]". */
@@ -555,58 +526,34 @@ bench_status bench_import_commit(bench_import_report *out, bench_import *imp)
     if (!imp)
         return BENCH_EINVAL;
     json_import *ji = &imp->ji;
-    bench_db *db = ji->db;
-    error_clear(&db->err);
-    if (ji->failed) {
-        db->err = imp->first;
-    } else if (ji->staged.n) {
-        size_t n = ji->staged.n; /* the merge may take the staged columns */
-        merge_conflict twice;
-        bench_status st = db_merge(db, &ji->staged, ji->rows, &ji->rep.replaced, &twice);
-        if (st == BENCH_EPARSE) {
-            char later[64], earlier[64];
-            tag_text(imp, twice.later, later, sizeof later);
-            tag_text(imp, twice.earlier, earlier, sizeof earlier);
-            json_error(ji, st, 0, 0,
-                       "%s: the same kpi, municipality, period and gender as %s, with another value: which one is "
-                       "meant?", later, earlier);
-        } else if (st) {
-            json_error(ji, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
-        } else {
-            ji->rep.accepted += n;
-        }
+    error_clear(&ji->db->err);
+    if (ji->txn.failed)
+        ji->db->err = imp->first;
+    merge_conflict twice;
+    if (import_merge(&ji->txn, &ji->staged, ji->rows, &twice) == BENCH_EPARSE && !ji->txn.failed) {
+        char later[64], earlier[64];
+        tag_text(imp, twice.later, later, sizeof later);
+        tag_text(imp, twice.earlier, earlier, sizeof earlier);
+        IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 0, 0,
+                     "%s: the same kpi, municipality, period and gender as %s, with another value: which one is "
+                     "meant?", later, earlier);
     }
-    bench_status result = BENCH_OK;
-    if (ji->failed) {
-        result = (bench_status)db->err.code;
-        if (imp->have_copy)
-            db_catalogue_copy_restore(db, &imp->copy);
-        db_mark_rollback(db, imp->mark);
-        ji->rep.accepted = 0;
-        ji->rep.missing = 0;
-    } else if (imp->have_copy) {
-        db_catalogue_copy_free(&imp->copy);
-    }
-    ji->rep.skipped = ji->rep.skipped_deleted + ji->rep.skipped_filtered;
-    if (out)
-        *out = ji->rep;
+    bench_status st = import_end(out, &ji->txn);
     import_release(imp);
-    return result;
+    return st;
 }
 
 void bench_import_rollback(bench_import *imp)
 {
     if (!imp)
         return;
-    if (imp->have_copy)
-        db_catalogue_copy_restore(imp->ji.db, &imp->copy);
-    db_mark_rollback(imp->ji.db, imp->mark);
+    import_rollback(&imp->ji.txn);
     import_release(imp);
 }
 
 /* ---- one buffer: a transaction of one part ------------------------------------------------------ */
 
-bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, const char *data, size_t len,
+bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                       const char *name, const bench_json_options *opts)
 {
     if (out)
@@ -621,9 +568,7 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
         return DB_FAIL(db, BENCH_EINVAL, "bench_json_options.version is %u, expected %u", opts->version,
                        BENCH_JSON_OPTIONS_VERSION);
     if (!data && len)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json: data is NULL");
-    if (import_check_size(out, db, name ? name : "<buffer>", len))
-        return BENCH_ELIMIT;
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json_buffer: data is NULL");
     bench_import *imp;
     bench_status st = bench_import_begin(&imp, db, name, opts);
     if (st) {
@@ -633,14 +578,14 @@ bench_status bench_import_kolada_json(bench_import_report *out, bench_db *db, co
         }
         return st;
     }
-    bench_import_add_kolada_json(imp, data, len, NULL);
+    bench_import_add_kolada_json(imp, data, len, NULL); /* a failed part fails the commit */
     return bench_import_commit(out, imp);
 }
 
 static bench_status json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                 const char *name, const void *opts)
 {
-    return bench_import_kolada_json(out, db, data, len, name, opts);
+    return bench_import_kolada_json_buffer(out, db, data, len, name, opts);
 }
 
 bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db, const char *path,

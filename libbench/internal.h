@@ -430,12 +430,60 @@ bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n);
 
 /* ---- what the importers share (import.c) ---------------------------------------- */
 
-/* Record an error: in the report (the first BENCH_IMPORT_MAX_ERRORS) and in the db (the
- * first of the call wins). */
-void import_errorv(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
-                   long column, const char *fmt, va_list ap);
-void import_errorf(bench_import_report *rep, bench_error *db_err, const char *name, int code, long line,
-                   long column, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* One import, all or nothing.  Every importer runs the same sequence: check its options,
+ * import_begin() (size, mark, source), read and stage its rows (errors through IMPORT_ERROR),
+ * import_merge() the staged rows, import_end().  A failed transaction's end puts the database
+ * back as it was at its beginning (codes, and the catalogue when import_keep_catalogue() kept
+ * it) and fills the report.  The Kolada JSON transaction of many parts (bench_import_begin)
+ * holds one open across calls. */
+typedef struct import_txn {
+    bench_db *db;
+    bench_error *err;          /* where the first error goes: the db's (a CSV part read on a second
+                                  thread: its own, joined later) */
+    const char *name;          /* the file, buffer or document named in errors */
+    bench_import_report rep;
+    db_mark mark;              /* the codes at the beginning */
+    db_catalogue_copy copy;    /* the catalogue before the import first edited it */
+    bool have_copy;
+    bool failed;               /* an error was recorded: the end rolls back */
+    bool stop;                 /* reading on is pointless: an error other than malformed input, or
+                                  BENCH_IMPORT_MAX_ERRORS of them */
+    int code;                  /* the first error's status */
+    /* NULL, or where an error's position (line, column as the importer counts them) stands in
+     * the document: the cell import turns a field of a record into the cell's own place */
+    void (*place)(long *line, long *column, const void *payload);
+    const void *place_payload;
+} import_txn;
+
+/* Begin a transaction on `db`: the codes are marked; `len` bytes (the input's size) beyond
+ * max_input_bytes are refused (BENCH_ELIMIT); with `out_source`, the source label (`source`, or
+ * from `name` as import_source() makes it) is interned.  A failure is recorded in the
+ * transaction and returned; end the transaction with import_end() in every case. */
+bench_status import_begin(import_txn *t, bench_db *db, const char *name, size_t len, const char *source,
+                          uint16_t *out_source);
+/* BENCH_ELIMIT (recorded) when `len` exceeds max_input_bytes: one more part of an import. */
+bench_status import_check_size(import_txn *t, size_t len);
+/* Keep a copy of the catalogue, once, before the import edits entries that exist; a failed
+ * import puts every one back.  BENCH_ENOMEM is recorded. */
+bench_status import_keep_catalogue(import_txn *t);
+/* Record an error: in the report (the first BENCH_IMPORT_MAX_ERRORS) and where t->err points
+ * (the first of the call wins), raised at src_file:src_line.  The transaction has failed. */
+void import_error_at(import_txn *t, const char *src_file, int src_line, int code, long line, long column,
+                     const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* The one way an importer records an error, naming the C line that raised it. */
+#define IMPORT_ERROR(t, code, line, column, ...) \
+    import_error_at((t), __FILE__, __LINE__, (code), (line), (column), __VA_ARGS__)
+/* Store the staged rows, unless the transaction failed (its first status is returned).  A key
+ * staged twice with different values (with `tags` and `conflict`, see db_merge) returns
+ * BENCH_EPARSE with *conflict, and the importer records the error naming both rows; any other
+ * failure is recorded here.  On success the staged rows count as accepted. */
+bench_status import_merge(import_txn *t, obs_columns *staged, uint32_t *tags, merge_conflict *conflict);
+/* End the transaction: when it failed, the database as it was at import_begin() (accepted and
+ * missing 0) and its first status returned; else BENCH_OK.  `out` (may be NULL) gets the report,
+ * its `skipped` the sum of the reasons. */
+bench_status import_end(bench_import_report *out, import_txn *t);
+/* Undo everything since import_begin() without a report. */
+void import_rollback(import_txn *t);
 /* The import's source label: opts->source when given (BENCH_EINVAL unless 1 to IMPORT_SOURCE_MAX
  * bytes of UTF-8 text without control characters, so every label survives a snapshot), else the
  * base name of `name` made into such text. */
@@ -447,8 +495,6 @@ typedef bench_status (*buffer_importer)(bench_import_report *out, bench_db *db, 
                                         const char *name, const void *opts);
 bench_status import_file(bench_import_report *out, bench_db *db, const char *path, const void *opts,
                          buffer_importer importer, const char *function);
-/* BENCH_ELIMIT (recorded in `rep` and the database's error) when `len` exceeds max_input_bytes. */
-bench_status import_check_size(bench_import_report *rep, bench_db *db, const char *name, size_t len);
 
 /* ---- JSON ------------------------------------------------------------------ */
 

@@ -19,10 +19,9 @@ typedef struct accumulator {
 } accumulator;
 
 typedef struct pop_import {
+    import_txn txn;
     bench_db *db;
     const bench_population_options *opts;
-    const char *name;
-    bench_import_report rep;
     uint16_t source;
     accumulator acc;
     /* every cell seen, by what it means after normalizing (indicator, area, period, gender and the
@@ -33,20 +32,7 @@ typedef struct pop_import {
     const char **cell_key;   /* sparse JSON-stat: the index text; NULL otherwise */
     size_t cell_cap, key_cap;
     size_t nmeasures;        /* PxWeb v1: values per row (to name data[r].values[m]) */
-    bool failed;
 } pop_import;
-
-static void pop_error(pop_import *pi, int code, long line, long column, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void pop_error(pop_import *pi, int code, long line, long column, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    import_errorv(&pi->rep, &pi->db->err, pi->name, code, line, column, fmt, ap);
-    va_end(ap);
-    pi->failed = true;
-}
 
 static uint64_t acc_key(uint32_t ind, uint32_t area, uint32_t period, int gender)
 {
@@ -157,7 +143,7 @@ static bool cell_first_time(pop_import *pi, const cell *c, uint64_t key, const c
         len += strlen(c->sum[k]) + 1;
     char small[256], *id = len <= sizeof small ? small : bench_malloc(len);
     if (!id) {
-        pop_error(pi, BENCH_ENOMEM, 0, 0, "%s: out of memory", where);
+        IMPORT_ERROR(&pi->txn, BENCH_ENOMEM, 0, 0, "%s: out of memory", where);
         return false;
     }
     memcpy(id, &key, sizeof key);
@@ -176,7 +162,7 @@ static bool cell_first_time(pop_import *pi, const cell *c, uint64_t key, const c
          !grow_array(&pi->cell_key, &pi->key_cap, code, sizeof *pi->cell_key)))
         st = BENCH_ENOMEM;
     if (st) {
-        pop_error(pi, st, 0, 0, "%s: %s", where, bench_strerror(st));
+        IMPORT_ERROR(&pi->txn, st, 0, 0, "%s: %s", where, bench_strerror(st));
         return false;
     }
     if (code >= before) {
@@ -186,7 +172,7 @@ static bool cell_first_time(pop_import *pi, const cell *c, uint64_t key, const c
     }
     char earlier[64];
     where_of(pi, pi->cell_pos[code], pi->cell_key[code], earlier, sizeof earlier);
-    pop_error(pi, BENCH_EPARSE, 0, 0,
+    IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
               "%s: the same cell as %s (region %s, tid %s, kön %s), given twice: which one is meant? "
               "(it is not summed)",
               where, earlier, c->area ? c->area : "-", c->period ? c->period : "-", c->gender ? c->gender : "-");
@@ -201,7 +187,7 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
     uint32_t ind, area, period;
     const char *base = pi->opts->indicator ? pi->opts->indicator : c->measure;
     if (!base) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: the table has no ContentsCode; give the indicator id as an option", where);
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: the table has no ContentsCode; give the indicator id as an option", where);
         return false;
     }
     char id[200];
@@ -210,20 +196,20 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
     else
         snprintf(id, sizeof id, "%s", base);
     if (!indicator_id_normalize(id, strlen(id), buf, &len)) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: \"%.60s\" is no indicator id", where, id);
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: \"%.60s\" is no indicator id", where, id);
         return false;
     }
     bench_status st = db_intern_indicator(db, buf, len, &ind);
     const char *acode = c->area ? c->area : "0000";
     if (!st && !area_code_normalize(acode, strlen(acode), buf, &len)) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected a region code such as 00, 14 or 1490, found \"%.40s\"", where, acode);
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected a region code such as 00, 14 or 1490, found \"%.40s\"", where, acode);
         return false;
     }
     if (!st)
         st = db_intern_area(db, buf, len, &area);
     int64_t key;
     if (!st && (!c->period || !period_parse(c->period, strlen(c->period), buf, &len, &key))) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected a period (Tid) such as 2024, found \"%.40s\"", where,
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected a period (Tid) such as 2024, found \"%.40s\"", where,
                   c->period ? c->period : "(none)");
         return false;
     }
@@ -236,13 +222,13 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
         else if (strcmp(c->gender, "2") == 0)
             gender = BENCH_GENDER_K;
         else if ((gender = gender_parse(c->gender, strlen(c->gender))) < 0) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected kön 1 (män), 2 (kvinnor) or 1+2, found \"%.40s\"",
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected kön 1 (män), 2 (kvinnor) or 1+2, found \"%.40s\"",
                       where, c->gender);
             return false;
         }
     }
-    if (++pi->rep.rows_read > pi->db->opts.max_rows) {
-        pop_error(pi, BENCH_ELIMIT, 0, 0, "%s: more than %zu cells (max_rows)", where, pi->db->opts.max_rows);
+    if (++pi->txn.rep.rows_read > pi->db->opts.max_rows) {
+        IMPORT_ERROR(&pi->txn, BENCH_ELIMIT, 0, 0, "%s: more than %zu cells (max_rows)", where, pi->db->opts.max_rows);
         return false;
     }
     if (!st && !cell_first_time(pi, c, acc_key(ind, area, period, gender), where))
@@ -250,7 +236,7 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
     if (!st)
         st = acc_add(&pi->acc, acc_key(ind, area, period, gender), value, status);
     if (st) {
-        pop_error(pi, st, 0, 0, "%s: %s", where, bench_strerror(st));
+        IMPORT_ERROR(&pi->txn, st, 0, 0, "%s: %s", where, bench_strerror(st));
         return false;
     }
     return true;
@@ -266,7 +252,7 @@ static bool cell_value(pop_import *pi, const cJSON *v, double *out, uint8_t *sta
     if (!cell_value_any(pi, v, out, status, where))
         return false;
     if (*status == BENCH_OBS_OK && *out < 0) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "%s: a negative population (%g): expected a number of people", where, *out);
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: a negative population (%g): expected a number of people", where, *out);
         return false;
     }
     return true;
@@ -281,7 +267,7 @@ static bool cell_value_any(pop_import *pi, const cJSON *v, double *out, uint8_t 
     }
     if (cJSON_IsNumber(v)) {
         if (!isfinite(v->valuedouble)) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "%s: not a finite number", where);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: not a finite number", where);
             return false;
         }
         *out = v->valuedouble;
@@ -300,7 +286,7 @@ static bool cell_value_any(pop_import *pi, const cJSON *v, double *out, uint8_t 
             return true;
         }
     }
-    pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected a number, a number as text or a missing marker (\"..\")", where);
+    IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected a number, a number as text or a missing marker (\"..\")", where);
     return false;
 }
 
@@ -416,7 +402,7 @@ static void read_v1(pop_import *pi, const cJSON *root)
     const cJSON *columns = cJSON_GetObjectItemCaseSensitive(root, "columns");
     const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
     if (!cJSON_IsArray(columns) || !cJSON_IsArray(data)) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "expected arrays \"columns\" and \"data\" (PxWeb v1)");
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "expected arrays \"columns\" and \"data\" (PxWeb v1)");
         return;
     }
     enum dim_role key_roles[MAX_DIMS];
@@ -427,7 +413,7 @@ static void read_v1(pop_import *pi, const cJSON *root)
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(col, "code");
         const cJSON *type = cJSON_GetObjectItemCaseSensitive(col, "type");
         if (!cJSON_IsString(code) || (type && !cJSON_IsString(type))) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "columns[%zu]: expected a string \"code\" and \"type\"", i);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "columns[%zu]: expected a string \"code\" and \"type\"", i);
             return;
         }
         enum dim_role r = role_of(code->valuestring, type ? type->valuestring : NULL);
@@ -440,7 +426,7 @@ static void read_v1(pop_import *pi, const cJSON *root)
             const cJSON *pt = cJSON_GetObjectItemCaseSensitive(prev, "type");
             enum dim_role pr = role_of(pc->valuestring, cJSON_IsString(pt) ? pt->valuestring : NULL);
             if (strcmp(pc->valuestring, code->valuestring) == 0 || (pr == r && r != D_SUM && r != D_MEASURE)) {
-                pop_error(pi, BENCH_EPARSE, 0, 0,
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
                           "columns[%zu]: the column \"%.40s\" %s \"%.40s\" (columns[%zu]): each cell would be given twice",
                           i, code->valuestring, strcmp(pc->valuestring, code->valuestring) == 0 ? "repeats" : "means the same as",
                           pc->valuestring, j - 1);
@@ -448,7 +434,7 @@ static void read_v1(pop_import *pi, const cJSON *root)
             }
         }
         if (nkeys >= MAX_DIMS || nmeasures >= MAX_DIMS) {
-            pop_error(pi, BENCH_ELIMIT, 0, 0, "more than %d columns", MAX_DIMS);
+            IMPORT_ERROR(&pi->txn, BENCH_ELIMIT, 0, 0, "more than %d columns", MAX_DIMS);
             return;
         }
         if (r == D_MEASURE)
@@ -458,7 +444,7 @@ static void read_v1(pop_import *pi, const cJSON *root)
         i++;
     }
     if (!nmeasures) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "columns: no column of type \"c\" (the measure, e.g. BE0101N1)");
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "columns: no column of type \"c\" (the measure, e.g. BE0101N1)");
         return;
     }
     pi->nmeasures = nmeasures;
@@ -479,7 +465,7 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
         const cJSON *key = cJSON_GetObjectItemCaseSensitive(row, "key");
         const cJSON *values = cJSON_GetObjectItemCaseSensitive(row, "values");
         if (!cJSON_IsArray(key) || !cJSON_IsArray(values)) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "%s: expected arrays \"key\" and \"values\"", where);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected arrays \"key\" and \"values\"", where);
             return;
         }
         cell c = {0};
@@ -487,22 +473,22 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
         const cJSON *kv;
         cJSON_ArrayForEach(kv, key) {
             if (k >= nkeys || !cJSON_IsString(kv)) {
-                pop_error(pi, BENCH_EPARSE, 0, 0, "%s.key: expected %zu strings", where, nkeys);
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s.key: expected %zu strings", where, nkeys);
                 return;
             }
             set_role(&c, key_roles[k++], kv->valuestring);
         }
         if (k != nkeys) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "%s.key: expected %zu strings, found %zu", where, nkeys, k);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s.key: expected %zu strings, found %zu", where, nkeys, k);
             return;
         }
         size_t earlier;
         if (seen_add(seen, key, r, &earlier) != BENCH_OK) {
-            pop_error(pi, BENCH_ENOMEM, 0, 0, "%s: out of memory", where);
+            IMPORT_ERROR(&pi->txn, BENCH_ENOMEM, 0, 0, "%s: out of memory", where);
             return;
         }
         if (earlier != SIZE_MAX) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "%s: the same key as data[%zu], a cell given twice (which one is meant?)",
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: the same key as data[%zu], a cell given twice (which one is meant?)",
                       where, earlier);
             return;
         }
@@ -510,7 +496,7 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
         const cJSON *v;
         cJSON_ArrayForEach(v, values) {
             if (m >= nmeasures) {
-                pop_error(pi, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values", where, nmeasures);
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values", where, nmeasures);
                 return;
             }
             char vwhere[96];
@@ -523,7 +509,7 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
                 return;
         }
         if (m != nmeasures) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values, found %zu", where, nmeasures, m);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values, found %zu", where, nmeasures, m);
             return;
         }
         r++;
@@ -546,7 +532,7 @@ static bool read_categories(pop_import *pi, const cJSON *dim, const char *id, jd
     const cJSON *label = cat ? cJSON_GetObjectItemCaseSensitive(cat, "label") : NULL;
     d->codes = bench_calloc(d->size ? d->size : 1, sizeof *d->codes);
     if (!d->codes) {
-        pop_error(pi, BENCH_ENOMEM, 0, 0, "out of memory");
+        IMPORT_ERROR(&pi->txn, BENCH_ENOMEM, 0, 0, "out of memory");
         return false;
     }
     const cJSON *e;
@@ -554,7 +540,7 @@ static bool read_categories(pop_import *pi, const cJSON *dim, const char *id, jd
         size_t i = 0;
         cJSON_ArrayForEach(e, index) {
             if (!cJSON_IsString(e) || i >= d->size) {
-                pop_error(pi, BENCH_EPARSE, 0, 0, "dimension.%s.category.index: expected %zu strings", id, d->size);
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "dimension.%s.category.index: expected %zu strings", id, d->size);
                 return false;
             }
             d->codes[i++] = e->valuestring;
@@ -563,7 +549,7 @@ static bool read_categories(pop_import *pi, const cJSON *dim, const char *id, jd
         cJSON_ArrayForEach(e, index) {
             double pos = cJSON_IsNumber(e) ? e->valuedouble : -1;
             if (pos < 0 || pos >= (double)d->size || pos != floor(pos) || d->codes[(size_t)pos]) {
-                pop_error(pi, BENCH_EPARSE, 0, 0, "dimension.%s.category.index.%s: expected a distinct position below %zu",
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "dimension.%s.category.index.%s: expected a distinct position below %zu",
                           id, e->string, d->size);
                 return false;
             }
@@ -574,7 +560,7 @@ static bool read_categories(pop_import *pi, const cJSON *dim, const char *id, jd
     }
     for (size_t i = 0; i < d->size; i++)
         if (!d->codes[i]) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "dimension.%s.category: position %zu has no code", id, i);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "dimension.%s.category: position %zu has no code", id, i);
             return false;
         }
     return true;
@@ -598,7 +584,7 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
     const cJSON *role = cJSON_GetObjectItemCaseSensitive(root, "role");
     if (!cJSON_IsArray(ids) || !cJSON_IsArray(sizes) || !cJSON_IsObject(dims) ||
         !(cJSON_IsArray(values) || cJSON_IsObject(values))) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "expected \"id\", \"size\", \"dimension\" and \"value\" (JSON-stat 2 dataset)");
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "expected \"id\", \"size\", \"dimension\" and \"value\" (JSON-stat 2 dataset)");
         return;
     }
     jdim d[MAX_DIMS];
@@ -607,23 +593,23 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
     const cJSON *id = ids->child, *sz = sizes->child;
     for (; id && sz; id = id->next, sz = sz->next) {
         if (nd >= MAX_DIMS) {
-            pop_error(pi, BENCH_ELIMIT, 0, 0, "more than %d dimensions", MAX_DIMS);
+            IMPORT_ERROR(&pi->txn, BENCH_ELIMIT, 0, 0, "more than %d dimensions", MAX_DIMS);
             goto done;
         }
         if (!cJSON_IsString(id) || !cJSON_IsNumber(sz) || sz->valuedouble < 1 || sz->valuedouble > 1e7 ||
             sz->valuedouble != floor(sz->valuedouble)) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "id[%zu]/size[%zu]: expected a dimension name and a size from 1 to 10 000 000", nd, nd);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "id[%zu]/size[%zu]: expected a dimension name and a size from 1 to 10 000 000", nd, nd);
             goto done;
         }
         d[nd].size = (size_t)sz->valuedouble;
         if (total > (size_t)1e8 / d[nd].size) {
-            pop_error(pi, BENCH_ELIMIT, 0, 0, "the table claims more than 100 000 000 cells");
+            IMPORT_ERROR(&pi->txn, BENCH_ELIMIT, 0, 0, "the table claims more than 100 000 000 cells");
             goto done;
         }
         total *= d[nd].size;
         const cJSON *dim = cJSON_GetObjectItemCaseSensitive(dims, id->valuestring);
         if (!cJSON_IsObject(dim)) {
-            pop_error(pi, BENCH_EPARSE, 0, 0, "dimension.%s: missing", id->valuestring);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "dimension.%s: missing", id->valuestring);
             goto done;
         }
         d[nd].role = role_of(id->valuestring, NULL);
@@ -634,7 +620,7 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
         for (size_t k = 0; k < nd; k++) {
             const char *other = d[k].id;
             if (strcmp(other, id->valuestring) == 0 || (d[k].role == d[nd].role && d[k].role != D_SUM)) {
-                pop_error(pi, BENCH_EPARSE, 0, 0,
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
                           "id[%zu]: the dimension \"%.40s\" %s \"%.40s\" (id[%zu]): each cell would be given twice",
                           nd, id->valuestring, strcmp(other, id->valuestring) == 0 ? "repeats" : "means the same as",
                           other, k);
@@ -649,7 +635,7 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
         nd++;
     }
     if (id || sz) {
-        pop_error(pi, BENCH_EPARSE, 0, 0, "\"id\" and \"size\" differ in length");
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "\"id\" and \"size\" differ in length");
         goto done;
     }
     size_t pos[MAX_DIMS] = {0};
@@ -658,7 +644,7 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
         const cJSON *v;
         cJSON_ArrayForEach(v, values) {
             if (i >= total) {
-                pop_error(pi, BENCH_EPARSE, 0, 0, "value: more than the %zu cells the sizes give", total);
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "value: more than the %zu cells the sizes give", total);
                 goto done;
             }
             cell c = {0};
@@ -679,7 +665,7 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
             i++;
         }
         if (i != total)
-            pop_error(pi, BENCH_EPARSE, 0, 0, "value: %zu cells, the sizes give %zu", i, total);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "value: %zu cells, the sizes give %zu", i, total);
     } else { /* sparse: {"index": value} */
         const cJSON *v;
         cJSON_ArrayForEach(v, values) {
@@ -688,7 +674,7 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
             if (*v->string >= '0' && *v->string <= '9') /* digits only: no sign, space or hex */
                 idx = strtoull(v->string, &end, 10);
             if (*end || end == v->string || idx >= total) {
-                pop_error(pi, BENCH_EPARSE, 0, 0, "value.%.20s: expected a cell index below %zu", v->string, total);
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "value.%.20s: expected a cell index below %zu", v->string, total);
                 goto done;
             }
             cell c = {0};
@@ -737,58 +723,50 @@ static bench_status add_totals(accumulator *a)
     return BENCH_OK;
 }
 
-bench_status bench_import_population(bench_import_report *out, bench_db *db, const char *data, size_t len,
-                                     const char *name, const bench_population_options *opts)
+bench_status bench_import_population_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                            const char *name, const bench_population_options *opts)
 {
     if (out)
         memset(out, 0, sizeof *out);
     if (!db)
         return BENCH_EINVAL;
     error_clear(&db->err);
-    bench_population_options defaults = BENCH_POPULATION_INIT;
+    bench_population_options defaults = BENCH_POPULATION_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
-    if (opts->version != BENCH_POPULATION_VERSION)
+    if (opts->version != BENCH_POPULATION_OPTIONS_VERSION)
         return DB_FAIL(db, BENCH_EINVAL, "bench_population_options.version is %u, expected %u",
-                       opts->version, BENCH_POPULATION_VERSION);
+                       opts->version, BENCH_POPULATION_OPTIONS_VERSION);
     if (!data && len)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_import_population: data is NULL");
-    if (import_check_size(out, db, name ? name : "<buffer>", len))
-        return BENCH_ELIMIT;
+        return DB_FAIL(db, BENCH_EINVAL, "bench_import_population_buffer: data is NULL");
     pop_import pi;
     memset(&pi, 0, sizeof pi);
     pi.db = db;
     pi.opts = opts;
-    pi.name = name ? name : "<buffer>";
     pool_init(&pi.cells, UINT32_MAX);
-    db_mark mark = db_mark_take(db);
     obs_columns staged = {0};
-    size_t staged_n = 0;
-    json_failure fail;
-    cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
-    if (!root) {
-        if (len)
-            pop_error(&pi, fail.code, fail.line, fail.column, "%s", fail.what);
-        else
-            pop_error(&pi, BENCH_EPARSE, 1, 1, "the file is empty: expected a JSON object");
-    } else if (!cJSON_IsObject(root)) {
-        pop_error(&pi, BENCH_EPARSE, 1, 1, "expected a JSON object (a PxWeb v1 response or a JSON-stat 2 dataset)");
-    } else {
-        bench_status st = import_source(db, opts->source, pi.name, &pi.source);
-        if (st)
-            pop_error(&pi, st, 0, 0, "cannot add source: %s", import_source_problem(st));
-        if (!pi.failed) {
-            if (cJSON_GetObjectItemCaseSensitive(root, "columns"))
-                read_v1(&pi, root);
-            else if (cJSON_GetObjectItemCaseSensitive(root, "dimension"))
-                read_jsonstat(&pi, root);
+    if (!import_begin(&pi.txn, db, name, len, opts->source, &pi.source)) {
+        json_failure fail;
+        cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
+        if (!root) {
+            if (len)
+                IMPORT_ERROR(&pi.txn, fail.code, fail.line, fail.column, "%s", fail.what);
             else
-                pop_error(&pi, BENCH_EPARSE, 1, 1,
-                          "neither a PxWeb v1 response (\"columns\", \"data\") nor a JSON-stat 2 dataset (\"dimension\")");
+                IMPORT_ERROR(&pi.txn, BENCH_EPARSE, 1, 1, "the file is empty: expected a JSON object");
+        } else if (!cJSON_IsObject(root)) {
+            IMPORT_ERROR(&pi.txn, BENCH_EPARSE, 1, 1,
+                         "expected a JSON object (a PxWeb v1 response or a JSON-stat 2 dataset)");
+        } else if (cJSON_GetObjectItemCaseSensitive(root, "columns")) {
+            read_v1(&pi, root);
+        } else if (cJSON_GetObjectItemCaseSensitive(root, "dimension")) {
+            read_jsonstat(&pi, root);
+        } else {
+            IMPORT_ERROR(&pi.txn, BENCH_EPARSE, 1, 1,
+                         "neither a PxWeb v1 response (\"columns\", \"data\") nor a JSON-stat 2 dataset (\"dimension\")");
         }
+        cJSON_Delete(root);
     }
-    cJSON_Delete(root);
-    if (!pi.failed) {
+    if (!pi.txn.failed) {
         bench_status st = add_totals(&pi.acc);
         for (size_t i = 0; !st && i < pi.acc.cap; i++) {
             uint64_t key = pi.acc.keys[i];
@@ -799,37 +777,25 @@ bench_status bench_import_population(bench_import_report *out, bench_db *db, con
             st = obs_append(&staged, (uint32_t)(key >> 40), (uint32_t)(key >> 24) & 0xffff,
                             (uint32_t)(key >> 8) & 0xffff, pi.source, (int)(key & 0xff), BENCH_KIND_UTFALL,
                             status ? NAN : pi.acc.sum[i], status ? 0 : 1, status);
-            pi.rep.missing += status != BENCH_OBS_OK;
+            pi.txn.rep.missing += status != BENCH_OBS_OK;
         }
-        staged_n = staged.n; /* the merge may take the staged columns */
-        if (!st)
-            st = db_merge(db, &staged, NULL, &pi.rep.replaced, NULL);
         if (st)
-            pop_error(&pi, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
-    }
-    bench_status result = BENCH_OK;
-    if (pi.failed) {
-        result = (bench_status)db->err.code;
-        db_mark_rollback(db, mark);
-        pi.rep.accepted = 0;
-        pi.rep.missing = 0;
-    } else {
-        pi.rep.accepted = staged_n;
+            IMPORT_ERROR(&pi.txn, st, 0, 0, "cannot store the values: %s", bench_strerror(st));
+        else
+            import_merge(&pi.txn, &staged, NULL, NULL);
     }
     acc_free(&pi.acc);
     pool_free(&pi.cells);
     bench_free(pi.cell_pos);
     bench_free(pi.cell_key);
     obs_free(&staged);
-    if (out)
-        *out = pi.rep;
-    return result;
+    return import_end(out, &pi.txn);
 }
 
 static bench_status population_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                       const char *name, const void *opts)
 {
-    return bench_import_population(out, db, data, len, name, opts);
+    return bench_import_population_buffer(out, db, data, len, name, opts);
 }
 
 bench_status bench_import_population_file(bench_import_report *out, bench_db *db, const char *path,

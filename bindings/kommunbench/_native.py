@@ -54,8 +54,9 @@ def check(status, db_ptr=None, err=None, **extra):
         err = lib.bench_db_last_error(db_ptr)
     if err is None:
         raise error(status, text(lib.bench_strerror(status)), **extra)
-    raise error(status, text(err.message) or text(lib.bench_strerror(status)), file=text(err.file) or None,
-                line=int(err.line) or None, column=int(err.column) or None, **extra)
+    message = text(err.message) or text(lib.bench_strerror(status))
+    raise error(status, message, file=text(err.file) or None, line=int(err.line) or None,
+                column=int(err.column) or None, text=text(err.text) or message, **extra)
 
 
 HANDLE = object()  # stands for the database handle among the arguments of Database._call

@@ -307,7 +307,7 @@ class Database:
         if isinstance(path, str) and "\n" in path:  # CSV text given directly
             path = path.encode("utf-8")
         return self._import_bytes_or_path(path, source, opts, lib.bench_import_csv_buffer,
-                                          lib.bench_import_csv)
+                                          lib.bench_import_csv_file)
 
     def import_kolada_json(self, path_or_bytes, source=None, include_deleted=False):
         """Import a Kolada API response (v2 or v3), from a path or bytes: data responses
@@ -320,7 +320,7 @@ class Database:
         keep = CStrings()
         opts.source = keep(source)
         opts.include_deleted = 1 if include_deleted else 0
-        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json,
+        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json_buffer,
                                           lib.bench_import_kolada_json_file)
 
     def import_kolada_pages(self, pages, source=None, include_deleted=False, name=None):
@@ -413,11 +413,7 @@ class Database:
             rows = reports.tab_tables(text, str(area), name, prefix, ids, skipped)
         if not rows:
             raise error(lib.BENCH_EPARSE, f"{name}: no {format} table with indicator values found", file=name)
-        data, places = reports.report_rows(rows, name)
-        try:
-            report = self.import_csv(data, layout="kolada", source=name, source_column="source")
-        except ParseError as e:
-            raise reports.translate(e, places, name) from None
+        report = reports.import_rows(self, rows, name)
         report.source = name
         report.skipped += len(skipped)  # lines of words, not numbers
         report.skipped_text = skipped
@@ -434,11 +430,7 @@ class Database:
             limits = self.limits
         sheet_rows = reports.read_sheet(path, sheet, limits["max_input_bytes"], limits["max_rows"])
         rows = reports.oj_rows(sheet_rows, name, period, prefix, self.areas())
-        data, places = reports.report_rows(rows, name)
-        try:
-            return self.import_csv(data, layout="kolada", source=name, source_column="source")
-        except ParseError as e:
-            raise reports.translate(e, places, name) from None
+        return reports.import_rows(self, rows, name)
 
     def prefer_source(self, source):
         """Make `source` the most recent: comparisons and per-capita use its values where
@@ -458,10 +450,10 @@ class Database:
         is added where only K and M are given.  For Kolada's population (N01951, N01952-
         N01957) use import_csv or import_kolada_json."""
         opts = ffi.new("bench_population_options *")
-        opts.version = lib.BENCH_POPULATION_VERSION
+        opts.version = lib.BENCH_POPULATION_OPTIONS_VERSION
         keep = CStrings()
         opts.source, opts.indicator = keep(source), keep(indicator)
-        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_population,
+        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_population_buffer,
                                           lib.bench_import_population_file)
 
     # ---- catalogue ----------------------------------------------------------

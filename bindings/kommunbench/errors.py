@@ -9,14 +9,15 @@ class BenchError(Exception):
     """Base of all kommunbench errors.
 
     Attributes: code (the C status), file, line, column (where known; line and column are
-    1-based), errors (list of (line, column, message) for imports) and report (the
-    ImportReport of a failed import).
+    1-based), text (the message without its "file:line:column: "), errors (list of (line,
+    column, message) for imports) and report (the ImportReport of a failed import).
     """
 
     def __init__(self, message, code=None, file=None, line=None, column=None, errors=None,
-                 report=None):
+                 report=None, text=None):
         super().__init__(message)
         self.message = message
+        self.text = message if text is None else text
         self.code = code
         self.file = file
         self.line = line

@@ -1,5 +1,6 @@
 """A nämnd's own report tables and Öppna jämförelser sheets, turned into the report layout
-and imported by the C core (all or nothing; errors point into the original document).
+and handed to the C core cell by cell (all or nothing; each cell carries its line and column in
+the original document, so errors point there).
 
 The report layout is the KOLADA CSV layout with optional columns:
 
@@ -21,7 +22,7 @@ from html.parser import HTMLParser
 from ._native import error, kind_name, lib
 from .errors import BenchError, FileError, InvalidArgumentError, LimitError, ParseError
 
-__all__ = ["report_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
+__all__ = ["import_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
 
 REPORT_COLUMNS = ["kpi", "municipality", "period", "gender", "kind", "value", "unit", "title", "source"]
 # "Utfall Apr 2017" is the first tertial (jan-apr), "Aug" the second (jan-aug)
@@ -138,7 +139,7 @@ class _Tables(HTMLParser):
             if t["row"] is None:  # a cell outside a row opens one
                 t["row"] = {"cells": [], "line": line, "all_th": True}
             t["row"]["all_th"] &= tag == "th"
-            t["cell"] = []
+            t["cell"], t["cell_line"] = [], line
             span = dict(attrs).get("colspan") or "1"
             t["span"] = int(span) if span.strip().isdigit() and 1 < int(span) <= 1000 else 1
 
@@ -199,6 +200,8 @@ class _Tables(HTMLParser):
                 else:
                     t["row"].setdefault("spans", []).append((len(t["row"]["cells"]), span, text))
                     t["row"]["cells"] += [""] * (span - 1)
+            lines = t["row"].setdefault("lines", [])  # the line each cell starts on
+            lines += [t.get("cell_line") or t["row"]["line"]] * (len(t["row"]["cells"]) - len(lines))
             t["cell"], t["span"] = None, 1
 
     def _end_row(self, t):
@@ -236,6 +239,7 @@ def html_tables(text, area, name, prefix="", ids=None):
         kpi = (ids or {}).get(title) or indicator_id(title, prefix)
         for r in t["rows"]:
             line, period = r["line"], r["cells"][0]
+            lines = r.get("lines") or [line] * len(r["cells"])
             for column, span, text in r.get("spans", []):
                 if text and column > 1:
                     problems.append((line, column, f"the value {text!r} spans {span} columns (colspan): "
@@ -254,11 +258,12 @@ def html_tables(text, area, name, prefix="", ids=None):
                                      f"{first['line']} and on line {line}"))
                 rows.append({"kpi": kpi, "municipality": area, "period": period, "gender": "T",
                              "kind": kinds[j], "value": cell, "unit": unit_of(head[j]) or unit_of(title),
-                             "title": title, "source": f"{name}:{line}", "_place": (line, j + 1)})
+                             "title": title, "source": f"{name}:{line}", "_place": (lines[j], j + 1),
+                             "_places": {"period": (lines[0], 1)}})
     if problems:
         line, column, message = min(problems, key=lambda p: p[:2])  # the first in the document
         raise ParseError(f"{name}:{line}:{column}: {message}", code=int(lib.BENCH_EPARSE), file=name,
-                         line=line, column=column)
+                         line=line, column=column, text=message)
     return rows
 
 
@@ -341,8 +346,10 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
     rows = []
     for k, cells in enumerate(body, start=header_at + 2):
         code = cells[code_col] if code_col is not None else ""
+        code_at = (k, code_col + 1) if code else None
         if not code and name_col is not None:
             code = codes.get(cells[name_col].lower(), "")
+            code_at = (k, name_col + 1)
         if not code:
             if any(cells[j] for j in value_cols) and name_col is not None and cells[name_col] \
                     and cells[name_col].lower() not in ("riket", "samtliga kommuner", "totalt"):
@@ -355,7 +362,8 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
                 value, unit = YES_NO.get(value.casefold(), value), "ja/nej"
             rows.append({"kpi": indicator_id(header[j], prefix), "municipality": code, "period": str(period),
                          "gender": "T", "kind": "utfall", "value": value, "unit": unit,
-                         "title": header[j], "source": f"{name}:{k}", "_place": (k, j + 1)})
+                         "title": header[j], "source": f"{name}:{k}", "_place": (k, j + 1),
+                         "_places": {"municipality": code_at}})
     return rows
 
 
@@ -375,27 +383,47 @@ def _yes_no_columns(body, value_cols):
     return out
 
 
-def report_rows(rows, name):
-    """The report-layout CSV text of `rows`, and the place in the document of each line."""
-    out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    places = [None, (1, 1)]  # line 1 is the header
+def import_rows(db, rows, name):
+    """Import rows of the report layout into the Database `db`: handed to the C core cell by
+    cell (bench_import_cells), each cell with its place in the document, so the CSV importer's
+    own reading and checks apply and an error names the document's line and column.  Returns
+    the ImportReport; all or nothing."""
+    from ._native import check, ctext, ffi
+    from .database import ImportReport
+    texts, places = [], []
     for r in rows:
-        w.writerow(r)
-        places.append(r.get("_place"))
-    return out.getvalue().encode("utf-8"), places
-
-
-def translate(error, places, name):
-    """An import error on the generated CSV, re-pointed to the line and cell of the document."""
-    if error.line and error.line < len(places) and places[error.line]:
-        line, column = places[error.line]
-        message = re.sub(r"^[^:]*:\d+(:\d+)?: ", "", error.message)
-        error.message = f"{name}:{line}:{column}: {message}"
-        error.file, error.line, error.column = name, line, column
-        error.args = (error.message,)
-    return error
+        own = r.get("_places", {})
+        for column in REPORT_COLUMNS:
+            value = r.get(column)
+            texts.append("" if value is None else str(value))
+            places.append(own.get(column) or r.get("_place") or (0, 0))
+    n_columns = len(REPORT_COLUMNS)
+    header = [c.encode() for c in REPORT_COLUMNS]  # the layout's header: not in the document
+    encoded = header + [t.encode("utf-8", "surrogatepass") for t in texts]
+    blob = ffi.new("char[]", b"".join(encoded) or b"\0")
+    cells = ffi.new("bench_cell[]", max(1, len(encoded)))
+    at = 0
+    for i, raw in enumerate(encoded):
+        cell = cells[i]
+        cell.text, cell.len = blob + at, len(raw)
+        cell.row, cell.col = divmod(i, n_columns)
+        if i >= n_columns:
+            cell.line, cell.column = places[i - n_columns]
+        at += len(raw)
+    opts = ffi.new("bench_csv_options *")
+    opts.version = lib.BENCH_CSV_OPTIONS_VERSION
+    opts.layout = lib.BENCH_CSV_KOLADA
+    opts.kind = lib.BENCH_KIND_UTFALL
+    label = ffi.new("char[]", ctext(name))
+    source_column = ffi.new("char[]", b"source")
+    opts.source, opts.source_column = label, source_column
+    rep = ffi.new("bench_import_report *")
+    with db._lock:
+        ptr = db._db()
+        status = lib.bench_import_cells(rep, ptr, cells, len(encoded), label, opts)
+        report = ImportReport._from_c(name, rep)
+        check(status, ptr, errors=report.errors, report=report)
+    return report
 
 
 def label_of(name):

@@ -39,7 +39,7 @@ static int frame_result(int st, bench_frame *f)
 
 static int op_import(bench_db *db) { return import_text(db, CSV, NULL, NULL); }
 
-static int op_import_file(bench_db *db) { return bench_import_csv(NULL, db, csv_path, NULL); }
+static int op_import_file(bench_db *db) { return bench_import_csv_file(NULL, db, csv_path, NULL); }
 
 static int op_import_wide(bench_db *db)
 {
@@ -47,6 +47,25 @@ static int op_import_wide(bench_db *db)
     o.layout = BENCH_CSV_WIDE;
     o.source = "wide";
     return bench_import_csv_buffer(NULL, db, WIDE_CSV, strlen(WIDE_CSV), "wide.csv", &o);
+}
+
+/* the CSV table above given cell by cell (a cell left out, a line per row) */
+static int op_import_cells(bench_db *db)
+{
+    static const char *const rows[][7] = {
+        {"kpi", "municipality", "period", "gender", "value", "title", "unit"},
+        {"NEWX", "1490", "2021", "T", "1", "Ny indikator", "st"},
+        {"NEWX", "0138", "2021", "T", "2", NULL, ""},
+        {"NEWX", "9901", "2021", "K", "..", "", ""},
+        {"N01951", "9901", "2021", "K", "400", "", ""},
+        {"X", "1490", "2022", "T", "6", "", ""}};
+    bench_cell cells[6 * 7];
+    size_t n = 0;
+    for (size_t r = 0; r < 6; r++)
+        for (size_t c = 0; c < 7; c++)
+            if (rows[r][c])
+                cells[n++] = (bench_cell){rows[r][c], strlen(rows[r][c]), r, c, (long)r + 5, (long)c + 1};
+    return bench_import_cells(NULL, db, cells, n, "cells.html", NULL);
 }
 
 static int op_per_capita(bench_db *db)
@@ -237,7 +256,7 @@ static int op_json(bench_db *db)
 {
     const char *json = "{\"values\":[{\"kpi\":\"NEWJ\",\"municipality\":\"9903\",\"period\":2022,"
                        "\"values\":[{\"gender\":\"T\",\"value\":1.5,\"count\":1}]}]}";
-    return bench_import_kolada_json(NULL, db, json, strlen(json), "j", NULL);
+    return bench_import_kolada_json_buffer(NULL, db, json, strlen(json), "j", NULL);
 }
 
 /* a transaction of three parts: data, metadata (edits an existing catalogue entry), data */
@@ -268,7 +287,7 @@ static int op_population(bench_db *db)
                        "{\"code\":\"Tid\",\"type\":\"t\"},{\"code\":\"BE0101N1\",\"type\":\"c\"}],"
                        "\"data\":[{\"key\":[\"1490\",\"1\",\"2022\"],\"values\":[\"57000\"]},"
                        "{\"key\":[\"1490\",\"2\",\"2022\"],\"values\":[\"58000\"]}]}";
-    return bench_import_population(NULL, db, json, strlen(json), "p", NULL);
+    return bench_import_population_buffer(NULL, db, json, strlen(json), "p", NULL);
 }
 
 static char snapshot_path[512];
@@ -353,6 +372,7 @@ static void test_import_csv_file(void)
 }
 
 static void test_import_wide(void) { walk("import_csv (wide)", op_import_wide); }
+static void test_import_cells(void) { walk("import_cells", op_import_cells); }
 static void test_per_capita(void) { walk("per_capita", op_per_capita); }
 static void test_per_capita_band(void) { walk("per_capita (age band)", op_per_capita_band); }
 static void test_per_capita_store(void) { walk("per_capita (store_as)", op_per_capita_store); }
@@ -480,6 +500,7 @@ int register_alloc_suite(void)
            !CU_add_test(s, "import_csv (buffer)", test_import_csv) ||
            !CU_add_test(s, "import_csv (file)", test_import_csv_file) ||
            !CU_add_test(s, "import_csv (wide)", test_import_wide) ||
+           !CU_add_test(s, "import_cells", test_import_cells) ||
            !CU_add_test(s, "per_capita", test_per_capita) ||
            !CU_add_test(s, "per_capita (age band)", test_per_capita_band) ||
            !CU_add_test(s, "per_capita (store_as)", test_per_capita_store) ||

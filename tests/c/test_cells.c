@@ -16,7 +16,7 @@ static void expect_twice(const char *json, const char *first, const char *second
     bench_db *db = new_db();
     fingerprint before = take_fingerprint(db);
     bench_import_report rep;
-    int st = bench_import_population(&rep, db, json, strlen(json), "scb.json", NULL);
+    int st = bench_import_population_buffer(&rep, db, json, strlen(json), "scb.json", NULL);
     CU_ASSERT_EQUAL(st, BENCH_EPARSE);
     const char *msg = bench_db_last_error(db)->message;
     if (st != BENCH_EPARSE || !strstr(msg, first) || !strstr(msg, second))
@@ -75,7 +75,7 @@ static void test_scb_cell_given_twice(void)
         const char *neg = V1_HEAD "{\"key\":[\"0138\",\"1\",\"2024\"],\"values\":[\"-25000\"]}]}";
         bench_db *d = new_db();
         bench_import_report r;
-        CU_ASSERT_EQUAL(bench_import_population(&r, d, neg, strlen(neg), "scb.json", NULL), BENCH_EPARSE);
+        CU_ASSERT_EQUAL(bench_import_population_buffer(&r, d, neg, strlen(neg), "scb.json", NULL), BENCH_EPARSE);
         CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(d)->message, "negative"));
         bench_db_free(d);
     }
@@ -85,7 +85,7 @@ static void test_scb_cell_given_twice(void)
     for (size_t i = 0; i < 2; i++) {
         bench_db *db = new_db();
         bench_import_report rep;
-        CU_ASSERT_EQUAL(bench_import_population(&rep, db, odd[i], strlen(odd[i]), "scb.json", NULL), BENCH_EPARSE);
+        CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, odd[i], strlen(odd[i]), "scb.json", NULL), BENCH_EPARSE);
         bench_db_free(db);
     }
     /* summed dimensions still sum (civilstånd OG + G), and distinct cells stay distinct */
@@ -96,7 +96,7 @@ static void test_scb_cell_given_twice(void)
                      "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}},"
                      "\"value\":{\"0\": 1, \"1\": 2, \"2\": 10, \"3\": 20}}";
     bench_import_report rep;
-    CU_ASSERT_EQUAL(bench_import_population(&rep, db, ok, strlen(ok), "scb.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, ok, strlen(ok), "scb.json", NULL), BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1", "0138", "2024", BENCH_GENDER_M), 11);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1", "0138", "2024", BENCH_GENDER_K), 22);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1", "0138", "2024", BENCH_GENDER_T), 33);
@@ -141,7 +141,7 @@ static void expect_meta_unchanged(bench_db *db, const char *json, int code)
 {
     char *before = catalogue_text(db);
     bench_import_report rep;
-    int st = bench_import_kolada_json(&rep, db, json, strlen(json), "meta.json", NULL);
+    int st = bench_import_kolada_json_buffer(&rep, db, json, strlen(json), "meta.json", NULL);
     CU_ASSERT_EQUAL(st, code);
     CU_ASSERT_EQUAL(rep.accepted, 0);
     char *after = catalogue_text(db);
@@ -155,7 +155,7 @@ static bench_db *groups_db(void)
     bench_db *db = new_db();
     bench_import_report rep;
     const char *groups = "{\"values\":[{\"id\":\"GTWO\",\"title\":\"Två\",\"members\":[{\"id\":\"0180\"},{\"id\":\"1480\"}]}]}";
-    CU_ASSERT_EQUAL_FATAL(bench_import_kolada_json(&rep, db, groups, strlen(groups), "g.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_import_kolada_json_buffer(&rep, db, groups, strlen(groups), "g.json", NULL), BENCH_OK);
     return db;
 }
 
@@ -170,7 +170,7 @@ static void walk_meta(const char *json)
         bench_alloc_calls = 0;
         bench_alloc_fail_at = k;
         bench_import_report rep;
-        int st = bench_import_kolada_json(&rep, db, json, strlen(json), "meta.json", NULL);
+        int st = bench_import_kolada_json_buffer(&rep, db, json, strlen(json), "meta.json", NULL);
         long calls = bench_alloc_calls;
         bench_alloc_fail_at = 0;
         if (st == BENCH_OK) {
@@ -255,24 +255,24 @@ static void test_json_values_bounded_by_max_rows(void)
     CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
     fingerprint before = take_fingerprint(db);
     bench_import_report rep;
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, zeros, len, "zeros.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, zeros, len, "zeros.json", NULL), BENCH_ELIMIT);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "max_rows"));
     CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 1);
     CU_ASSERT(bench_db_last_error(db)->column > 1 && bench_db_last_error(db)->column < 2 * 70000);
-    CU_ASSERT_EQUAL(bench_import_population(&rep, db, zeros, len, "zeros.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, zeros, len, "zeros.json", NULL), BENCH_ELIMIT);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "max_rows"));
     /* within the limit it is read (and refused for what it is) */
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     lim.max_rows = 1000000;
     CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, zeros, len, "zeros.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, zeros, len, "zeros.json", NULL), BENCH_EPARSE);
     /* a real response of 3 rows passes with max_rows = 3 */
     lim.max_rows = 3;
     CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
     const char *ok = "{\"values\":[{\"kpi\":\"N01951\",\"municipality\":\"1490\",\"period\":2024,\"values\":["
                      "{\"gender\":\"T\",\"status\":\"\",\"value\":1},{\"gender\":\"K\",\"status\":\"\",\"value\":2},"
                      "{\"gender\":\"M\",\"status\":\"\",\"value\":3}]}]}";
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, ok, strlen(ok), "ok.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, ok, strlen(ok), "ok.json", NULL), BENCH_OK);
     free(zeros);
     bench_db_free(db);
 }
@@ -282,7 +282,7 @@ static void test_json_values_bounded_by_max_rows(void)
 static int kolada_json(bench_db *db, const char *json)
 {
     bench_import_report rep;
-    return bench_import_kolada_json(&rep, db, json, strlen(json), "k.json", NULL);
+    return bench_import_kolada_json_buffer(&rep, db, json, strlen(json), "k.json", NULL);
 }
 
 #define ROW(kpi, value, extra) \
@@ -308,7 +308,7 @@ static void test_kolada_json_smaller_cases(void)
     const char *pop = "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Tid\",\"type\":\"t\"},"
                       "{\"code\":\"BE0101N1\",\"type\":\"c\"}],\"data\":[{\"key\":[\"1490\",\"2024\"],\"values\":[1e-400]}]}";
     bench_import_report rep;
-    CU_ASSERT_EQUAL(bench_import_population(&rep, db, pop, strlen(pop), "p.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, pop, strlen(pop), "p.json", NULL), BENCH_EPARSE);
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "0e-999", "") "," ROW("U2", "1e-300", "") "]}"), BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "U1", "1490", "2022", BENCH_GENDER_T), 0);
@@ -325,7 +325,7 @@ static void test_kolada_json_smaller_cases(void)
     for (size_t k = 0; k < n; k++)
         len += (size_t)snprintf(big + len, cap - len, "\"k%zu\":0,", k);
     len += (size_t)snprintf(big + len, cap - len, "\"k77\":1,\"values\":[]}]}");
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, len, "big.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, big, len, "big.json", NULL), BENCH_EPARSE);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "\"k77\" appears twice"));
     free(big);
     bench_db_free(db);

@@ -342,7 +342,7 @@ static void test_sources(void)
     char path[512];
     const char *text = "kpi,municipality,period,value\nS2,1490,2022,2\n";
     CU_ASSERT_EQUAL_FATAL(write_temp_file(path, sizeof path, "ifo tertial 2.csv", text, strlen(text)), 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, path, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 1);
     CU_ASSERT_EQUAL(lookup(db, "S2", "1490", "2022", BENCH_GENDER_T, BENCH_KIND_UTFALL, &o), 1);
     CU_ASSERT_STRING_EQUAL(o.source, "ifo tertial 2.csv");
@@ -725,19 +725,19 @@ static void test_header_only_and_file_errors(void)
     char path[512];
     const char *header = "kpi,municipality,period,value\r\n";
     CU_ASSERT_EQUAL_FATAL(write_temp_file(path, sizeof path, "header.csv", header, strlen(header)), 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, path, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_OK);
     CU_ASSERT_EQUAL(rep.rows_read, 0);
     remove(path);
     /* an empty file */
     CU_ASSERT_EQUAL_FATAL(write_temp_file(path, sizeof path, "empty.csv", "", 0), 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, path, NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_EPARSE);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "empty"));
     CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 1);
     remove(path);
     /* a failed file whose rows had new area codes leaves no code behind */
     const char *bad = "kpi,municipality,period,value\nNEWKPI,9901,2022,5\nNEWKPI,9902,2022,6\nNEWKPI,9903,2022,x\n";
     CU_ASSERT_EQUAL_FATAL(write_temp_file(path, sizeof path, "bad rows.csv", bad, strlen(bad)), 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, path, NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_EPARSE);
     char where[600];
     snprintf(where, sizeof where, "%s:4:4: ", path);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, where));
@@ -749,11 +749,11 @@ static void test_header_only_and_file_errors(void)
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "NEWKPI"), BENCH_ENOTFOUND);
     remove(path);
     /* a path that does not exist, and a directory */
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, "/nonexistent/x.csv", NULL), BENCH_EIO);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, "/nonexistent/x.csv", NULL), BENCH_EIO);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_EIO);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "/nonexistent/x.csv"));
     CU_ASSERT_EQUAL(rep.accepted, 0);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, temp_dir(), NULL), BENCH_EIO);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, temp_dir(), NULL), BENCH_EIO);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, temp_dir()));
     char *after = dump_values(db);
     CU_ASSERT_STRING_EQUAL(after, before);
@@ -821,8 +821,8 @@ static void test_limits(void)
     CU_ASSERT_EQUAL(rep.n_errors, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "201 bytes, more than the limit of 200"));
     CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, "big.csv");
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
-    CU_ASSERT_EQUAL(bench_import_population(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, big, 201, "big.json", NULL), BENCH_ELIMIT);
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
 
     /* set_limits: 0 keeps a limit, the rest change; a bad depth or version is refused */
@@ -1120,11 +1120,11 @@ static void test_bad_options(void)
         CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_EINVAL);
         CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, cases[i].needle));
         CU_ASSERT_EQUAL(rep.accepted, 0);
-        CU_ASSERT_EQUAL(bench_import_csv(&rep, db, "/nonexistent.csv", &cases[i].o), BENCH_EINVAL);
+        CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, "/nonexistent.csv", &cases[i].o), BENCH_EINVAL);
     }
     CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, NULL, csv, strlen(csv), "o.csv", NULL), BENCH_EINVAL);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, NULL, "x.csv", NULL), BENCH_EINVAL);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, NULL, NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, NULL, "x.csv", NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, NULL, NULL), BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, NULL, 5, "x", NULL), BENCH_EINVAL);
     char *after = dump_values(db);
@@ -1133,6 +1133,49 @@ static void test_bad_options(void)
     free(before);
     /* the report may be NULL */
     CU_ASSERT_EQUAL(bench_import_csv_buffer(NULL, db, csv, strlen(csv), "o.csv", NULL), BENCH_OK);
+    bench_db_free(db);
+}
+
+/* An import error names the C code that raised it: the importer's own file and a line in it,
+ * not the shared code that records it (libbench/import.c). */
+static void expect_raised_in(bench_status st, const bench_import_report *rep, bench_db *db, const char *file)
+{
+    const bench_error *e = bench_db_last_error(db);
+    CU_ASSERT_EQUAL(st, BENCH_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e->source_file);
+    size_t n = strlen(e->source_file), k = strlen(file);
+    CU_ASSERT_TRUE(n >= k && strcmp(e->source_file + n - k, file) == 0);
+    CU_ASSERT_TRUE(e->source_line > 0);
+    if (n < k || strcmp(e->source_file + n - k, file) != 0)
+        fprintf(stderr, "\n  expected an error raised in %s: %s:%d\n", file, e->source_file, e->source_line);
+    /* the report's copy says the same */
+    CU_ASSERT_EQUAL_FATAL(rep->n_errors, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rep->errors[0].source_file);
+    CU_ASSERT_STRING_EQUAL(rep->errors[0].source_file, e->source_file);
+    CU_ASSERT_EQUAL(rep->errors[0].source_line, e->source_line);
+}
+
+static void test_error_names_its_raiser(void)
+{
+    bench_db *db = new_db();
+    bench_import_report rep;
+    const char *csv = "kpi,municipality,period,value\nX,1490,2022,tolv\n";
+    expect_raised_in(bench_import_csv_buffer(&rep, db, csv, strlen(csv), "r.csv", NULL), &rep, db, "import_csv.c");
+    int csv_line = bench_db_last_error(db)->source_line;
+    const char *json = "{\"values\":[{\"kpi\":\"X\",\"municipality\":\"1490\",\"period\":2022,"
+                       "\"values\":[{\"gender\":\"Q\",\"value\":1}]}]}";
+    expect_raised_in(bench_import_kolada_json_buffer(&rep, db, json, strlen(json), "k.json", NULL), &rep, db,
+                     "import_json.c");
+    const char *pop = "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Tid\",\"type\":\"t\"},"
+                      "{\"code\":\"BE0101N1\",\"type\":\"c\"}],"
+                      "\"data\":[{\"key\":[\"1490\",\"2022\"],\"values\":[\"-5\"]}]}";
+    expect_raised_in(bench_import_population_buffer(&rep, db, pop, strlen(pop), "p.json", NULL), &rep, db,
+                     "population.c");
+    /* two different checks of one importer name two different lines */
+    const char *csv2 = "kpi,municipality,period,value\nX,1490,20x2,1\n";
+    expect_raised_in(bench_import_csv_buffer(&rep, db, csv2, strlen(csv2), "r.csv", NULL), &rep, db, "import_csv.c");
+    CU_ASSERT_NOT_EQUAL(bench_db_last_error(db)->source_line, csv_line);
+    CU_ASSERT_EQUAL(bench_db_count(db), 0);
     bench_db_free(db);
 }
 
@@ -1161,5 +1204,6 @@ int register_csv_suite(void)
            !CU_add_test(s, "a large file in two halves on two threads", test_two_halves) ||
            !CU_add_test(s, "one key twice in a file", test_key_twice_in_a_file) ||
            !CU_add_test(s, "many errors listed in order", test_many_errors_listed_in_order) ||
-           !CU_add_test(s, "bad options", test_bad_options);
+           !CU_add_test(s, "bad options", test_bad_options) ||
+           !CU_add_test(s, "an import error names the importer's line that raised it", test_error_names_its_raiser);
 }

@@ -279,7 +279,7 @@ static void test_real_kr_series(void)
     bench_db *db = new_db();
     bench_csv_options c = BENCH_CSV_OPTIONS_INIT;
     c.layout = BENCH_CSV_WIDE;
-    CU_ASSERT_EQUAL_FATAL(bench_import_csv(NULL, db, path, &c), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_import_csv_file(NULL, db, path, &c), BENCH_OK);
     const char *years[] = {"2012", "2022"};
     const double kpi[] = {314.20, 371.91};
     bench_deflate_options o = BENCH_DEFLATE_INIT;

@@ -154,14 +154,14 @@ static void test_special_files(void)
     fingerprint before = take_fingerprint(db);
     bench_import_report rep;
     /* no importer opens a FIFO for reading (that would block with no writer) */
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, fifo, NULL), BENCH_EIO);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, fifo, NULL), BENCH_EIO);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "FIFO"));
     CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, fifo);
     CU_ASSERT_EQUAL(bench_import_kolada_json_file(&rep, db, fifo, NULL), BENCH_EIO);
     CU_ASSERT_EQUAL(bench_import_population_file(&rep, db, fifo, NULL), BENCH_EIO);
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, "/dev/zero", NULL), BENCH_EIO);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, "/dev/zero", NULL), BENCH_EIO);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "character device"));
-    CU_ASSERT_EQUAL(bench_import_csv(&rep, db, temp_dir(), NULL), BENCH_EIO);
+    CU_ASSERT_EQUAL(bench_import_csv_file(&rep, db, temp_dir(), NULL), BENCH_EIO);
     bench_db *other = NULL;
     bench_error err;
     CU_ASSERT_EQUAL(bench_db_open(&other, fifo, &err), BENCH_EIO);
@@ -202,7 +202,7 @@ static void round_trip_file_label(const char *base, const char *expected)
     snprintf(snap, sizeof snap, "%s/labels.kbsnap", temp_dir());
     bench_db *db = new_db();
     bench_import_report rep;
-    CU_ASSERT_EQUAL_FATAL(bench_import_csv(&rep, db, path, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_import_csv_file(&rep, db, path, NULL), BENCH_OK);
     char *want = dump_values(db);
     CU_ASSERT_EQUAL_FATAL(bench_db_save(db, snap), BENCH_OK);
     bench_db *back = NULL;
@@ -243,7 +243,7 @@ static void test_source_labels_round_trip(void)
         bench_import_report rep;
         CU_ASSERT_EQUAL(import_text(db, CSV_A, &o, &rep), BENCH_EINVAL);
         CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "source label"));
-        CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, "{\"values\": []}", 14, "x.json",
+        CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, "{\"values\": []}", 14, "x.json",
                                                  &(bench_json_options){BENCH_JSON_OPTIONS_VERSION, bad[i], 0}),
                         BENCH_EINVAL);
     }

@@ -4,7 +4,7 @@
 
 static int json(bench_db *db, const char *text, bench_import_report *rep)
 {
-    return bench_import_kolada_json(rep, db, text, strlen(text), "k.json", NULL);
+    return bench_import_kolada_json_buffer(rep, db, text, strlen(text), "k.json", NULL);
 }
 
 static void test_kolada_data(void)
@@ -34,7 +34,7 @@ static void test_kolada_data(void)
     CU_ASSERT_EQUAL(value_of(db, "N00945", "1860", "2009", BENCH_GENDER_T), 1.5);
     bench_json_options o = BENCH_JSON_OPTIONS_INIT;
     o.include_deleted = 1;
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, v3, strlen(v3), "k.json", &o), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, v3, strlen(v3), "k.json", &o), BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "U33401", "1490", "2022", BENCH_GENDER_M), 75);
     bench_db_free(db);
 }
@@ -144,7 +144,7 @@ static void test_kolada_errors(void)
     CU_ASSERT_EQUAL(bench_import_kolada_json_file(NULL, db, "/nonexistent.json", NULL), BENCH_EIO);
     bench_json_options o = BENCH_JSON_OPTIONS_INIT;
     o.version = 0;
-    CU_ASSERT_EQUAL(bench_import_kolada_json(NULL, db, "{}", 2, "x", &o), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(NULL, db, "{}", 2, "x", &o), BENCH_EINVAL);
     bench_db_free(db);
 }
 
@@ -327,7 +327,7 @@ static void test_kolada_rows_streamed(void)
     p += sprintf(p, "],\"x\":[\"]\"]}");
     bench_db *db = new_db();
     bench_import_report rep;
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, strlen(big), "big.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, big, strlen(big), "big.json", NULL), BENCH_OK);
     CU_ASSERT_EQUAL(rep.rows_read, 2 * N);
     CU_ASSERT_EQUAL(rep.accepted, 2 * N);
     CU_ASSERT_EQUAL(rep.missing, N);
@@ -344,7 +344,7 @@ static void test_kolada_rows_streamed(void)
     gender[10] = 'Q';
     char *late = strstr(big + strlen(big) / 2, "\"count\":1}");
     memcpy(late, "\"count\":1 ", 10);
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
     const bench_error *e = bench_db_last_error(db);
     CU_ASSERT_PTR_NOT_NULL(strstr(e->message, "malformed JSON"));
     CU_ASSERT_TRUE(e->line > N / 2);
@@ -352,13 +352,13 @@ static void test_kolada_rows_streamed(void)
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     /* the bad row alone: its path */
     memcpy(late, "\"count\":1}", 10);
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "values[0].values[0].gender"));
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     /* a top-level key given twice after the rows */
     gender[10] = 'T';
     strcpy(big + strlen(big) - 1, ",\"count\":3}");
-    CU_ASSERT_EQUAL(bench_import_kolada_json(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, big, strlen(big), "big.json", NULL), BENCH_EPARSE);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "the top-level key \"count\" appears twice"));
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     free(big);
@@ -377,7 +377,7 @@ static void test_population(void)
                      "{\"key\":[\"1490\",\"G\",\"17\",\"1\",\"2022\"],\"values\":[\"1\"]},"
                      "{\"key\":[\"1490\",\"OG\",\"17\",\"2\",\"2022\"],\"values\":[\"650\"]},"
                      "{\"key\":[\"14\",\"OG\",\"tot\",\"2\",\"2022\"],\"values\":[\"..\"]}]}";
-    CU_ASSERT_EQUAL_FATAL(bench_import_population(&rep, db, v1, strlen(v1), "scb.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_import_population_buffer(&rep, db, v1, strlen(v1), "scb.json", NULL), BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_M), 701); /* civilstånd summed */
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_K), 650);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_T), 1351); /* T = K + M */
@@ -388,7 +388,7 @@ static void test_population(void)
                      "\"Alder\":{\"category\":{\"index\":{\"0\":0,\"1\":1}}},\"Kon\":{\"category\":{\"index\":{\"1\":0}}},"
                      "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},"
                      "\"Tid\":{\"category\":{\"index\":[\"2023\",\"2024\"]}}},\"value\":[10,11,20,null]}";
-    CU_ASSERT_EQUAL_FATAL(bench_import_population(&rep, db, js, strlen(js), "scb2.json", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(bench_import_population_buffer(&rep, db, js, strlen(js), "scb2.json", NULL), BENCH_OK);
     CU_ASSERT_EQUAL(rep.rows_read, 4);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:0", "0000", "2024", BENCH_GENDER_M), 11);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:1", "0000", "2023", BENCH_GENDER_M), 20);
@@ -401,7 +401,7 @@ static void test_population(void)
                          "\"data\":[{\"key\":[\"2022\"],\"values\":[\"abc\"]}]}",
                          "{\"class\":\"dataset\",\"id\":[\"Tid\"],\"size\":[1e12],\"dimension\":{},\"value\":[]}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        CU_ASSERT_NOT_EQUAL(bench_import_population(&rep, db, bad[i], strlen(bad[i]), "bad.json", NULL), BENCH_OK);
+        CU_ASSERT_NOT_EQUAL(bench_import_population_buffer(&rep, db, bad[i], strlen(bad[i]), "bad.json", NULL), BENCH_OK);
         CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     }
     char path[512];

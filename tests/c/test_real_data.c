@@ -26,7 +26,7 @@ static bench_status import_wide(bench_db *db, const char *path, bench_import_rep
 {
     bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
     o.layout = BENCH_CSV_WIDE;
-    bench_status st = bench_import_csv(rep, db, path, &o);
+    bench_status st = bench_import_csv_file(rep, db, path, &o);
     if (st)
         fprintf(stderr, "\n  import %s: %s\n", path, bench_db_last_error(db)->message);
     return st;

@@ -1,4 +1,4 @@
-"""Fuzz target of the HTML report-table import (Python's parser, then the C CSV importer),
+"""Fuzz target of the HTML report-table import (Python's parser, then the C core's cell import),
 run by `make fuzz` through atheris (libFuzzer for Python).
 
     python tests/fuzz/fuzz_report.py CORPUS_DIR [SEED_DIR...] -max_total_time=N

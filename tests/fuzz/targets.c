@@ -191,7 +191,7 @@ int fuzz_csv(const uint8_t *data, size_t len)
 static bench_status json_import(bench_import_report *rep, bench_db *db, const char *data, size_t len,
                                 const void *opts)
 {
-    return bench_import_kolada_json(rep, db, data, len, "fuzz.json", opts);
+    return bench_import_kolada_json_buffer(rep, db, data, len, "fuzz.json", opts);
 }
 
 int fuzz_json(const uint8_t *data, size_t len)
@@ -203,7 +203,7 @@ int fuzz_json(const uint8_t *data, size_t len)
 static bench_status population_import(bench_import_report *rep, bench_db *db, const char *data, size_t len,
                                       const void *opts)
 {
-    return bench_import_population(rep, db, data, len, "fuzz-scb.json", opts);
+    return bench_import_population_buffer(rep, db, data, len, "fuzz-scb.json", opts);
 }
 
 int fuzz_population(const uint8_t *data, size_t len)

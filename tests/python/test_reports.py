@@ -126,6 +126,46 @@ def test_html_table_errors_point_into_the_document(body, line, column, said):
         assert len(db) == 1  # all or nothing
 
 
+@pytest.mark.parametrize("bad, line, column, said", [
+    ("<td>2024</td>\n<td>14</td>\n<td>elva</td>", 13, 3, "column value: expected a number such as 12,5"),
+    ("<td>20x4</td>\n<td>14</td>\n<td>11</td>", 11, 1, "column period: expected a period such as 2022"),
+], ids=["value", "period"])
+def test_html_bad_cell_is_named_at_its_own_line_and_column(bad, line, column, said):
+    """The C core reads the table cell by cell: a cell it refuses is named at its own line (a
+    row written over several lines) and column in the HTML, with the core's own message; the
+    message without the place is kept apart as `text`."""
+    doc = (HEAD + "<tr>\n<td>2023</td>\n<td>12</td>\n<td>10</td>\n</tr>\n"
+           "<tr>\n" + bad + "\n</tr>\n</tbody></table>\n")
+    with kb.Database() as db:
+        db.import_csv(b"kpi,municipality,period,gender,value\nU33401,1490,2022,T,70\n")
+        with pytest.raises(kb.ParseError) as e:
+            db.import_report(doc, format="html", area="1490", source="r.html")
+        assert (e.value.file, e.value.line, e.value.column) == ("r.html", line, column)
+        assert str(e.value) == f"r.html:{line}:{column}: {e.value.text}"
+        assert e.value.text.startswith(said)
+        assert e.value.errors[0][:2] == (line, column) and e.value.report.accepted == 0
+        assert len(db) == 1  # all or nothing
+
+
+def test_error_text_is_the_message_without_its_place():
+    with kb.Database() as db:
+        with pytest.raises(kb.ParseError) as e:
+            db.import_csv(b"kpi,municipality,period,value\nX,1490,2022,tolv\n", source="r.csv")
+        assert str(e.value) == "r.csv:2:4: " + e.value.text
+        assert e.value.text.startswith("column value: expected a number")
+
+
+def test_report_cells_keep_quotes_commas_and_newlines():
+    """Cells reach the core as they are: no CSV text in between to quote them."""
+    doc = ('<table><caption>Data for Indikator 1: Andel "nöjda", %</caption>\n'
+           "<tr><th>År</th><th>Utfall</th></tr>\n<tr><td>2024</td><td>7,5</td></tr></table>\n")
+    with kb.Database() as db:
+        assert db.import_report(doc, format="html", area="1490", source="r.html").accepted == 1
+        ind = db.indicators().set_index("id")
+        assert ind.loc["ANDEL_NOJDA", "title"] == 'Andel "nöjda", %'
+        assert series(db, "ANDEL_NOJDA") == {"2024": 7.5}
+
+
 def test_html_year_twice_in_two_tables_of_one_indicator():
     second = ("<table><caption>Data for Indikator 2: Väntetid, dagar</caption>\n"
               "<tr><th>År</th><th>Utfall</th></tr>\n<tr><td>2023</td><td>14</td></tr></table>\n")
