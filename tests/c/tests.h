@@ -29,6 +29,7 @@ int register_real_data_suite(void);
 int register_files_suite(void);
 int register_cells_suite(void);
 int register_deflate_suite(void);
+int register_uncertainty_suite(void);
 
 /* helpers (tests/c/helpers.c) */
 typedef struct fingerprint { size_t count, areas, indicators; unsigned long long hash; } fingerprint;
