@@ -833,10 +833,12 @@ BENCH_EXPORT bench_status bench_ratio(bench_frame **out, bench_db *db, const ben
  * every title of Kolada's catalogue, tests/python/test_uncertainty.py):
  *
  *   - Titles are compared normalized: runs of spaces, tabs, line breaks and
- *     no-break spaces count as one space, none at either end or before a
- *     comma; ASCII and Latin-1 capitals (A-Z, À-Þ) as lower case.  Nothing
- *     else: a word more or less ("Andel invånare ..." against "Invånare
- *     ..."), another age band or a typing error is not the same title.
+ *     no-break spaces count as one space, none at either end nor before ",",
+ *     "(" or ")" ("andel(%)" is "andel (%)"); a run of commas counts as one
+ *     (",," is ","); ASCII and Latin-1 capitals (A-Z, À-Þ) as lower case.
+ *     Nothing else: a word more or less ("Andel invånare ..." against
+ *     "Invånare ..."), another age band or a misspelt word ("bibilotek") is
+ *     not the same title.
  *   - An osäkerhetstal is an imported indicator (not a stored result) with
  *     utfall values whose normalized title begins "osäkerhetstal - "; the rest
  *     is the title X sought.
@@ -954,7 +956,8 @@ BENCH_EXPORT bench_status bench_db_open(bench_db **out, const char *path, bench_
  * Significance colours (colours = BENCH_COLOURS_SIGNIFICANCE, the rule of
  * England's Fingertips): each value's confidence interval, read from the
  * indicators "<id>:ci_low" and "<id>:ci_high" (stored by per_capita or ratio
- * with ci), is held against a reference -- the ovägt medel, or `reference`,
+ * with ci, or paired from a Kolada osäkerhetstal by bench_uncertainty_pair()),
+ * is held against a reference -- the ovägt medel, or `reference`,
  * or the value of `reference_area` (e.g. Riket 0000).  Green when the whole
  * interval lies on the better side, red when on the worse side, yellow when
  * it holds the reference; an indicator without a direction gets the neutral

@@ -326,7 +326,8 @@ bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_
 /* ---- Kolada's osäkerhetstal (uncertainty.c) --------------------------------------------- */
 
 /* A title as pairing compares it (the rule in bench.h): runs of spaces, tabs, line breaks and no-break
- * spaces as one space, none at either end or before a comma, ASCII and Latin-1 capitals in lower case.
+ * spaces as one space, none at either end nor before ",", "(" or ")", a run of commas as one, ASCII and
+ * Latin-1 capitals in lower case.
  * `out` holds len + 1 bytes; returns the length written (NUL-terminated). */
 size_t title_normalize(char *out, const char *s, size_t len);
 

@@ -45,9 +45,11 @@ size_t title_normalize(char *out, const char *s, size_t len)
             space = true;
             continue;
         }
-        if (space && w && c != ',')
+        if (space && w && c != ',' && c != '(' && c != ')')
             out[w++] = ' ';
         space = false;
+        if (c == ',' && w && out[w - 1] == ',') /* ",," as "," */
+            continue;
         if (c >= 'A' && c <= 'Z') {
             c = (unsigned char)(c + 32);
         } else if (c == 0xC3 && i + 1 < len) { /* Latin-1 letters À-Þ (not ×) to à-þ */

@@ -36,12 +36,16 @@ static int status_of(bench_db *db, const char *indicator, const char *area, cons
 static void test_normalize(void)
 {
     char out[128];
-    const char *in = "  Osäkerhetstal -\t INVÅNARE\r\n16-84 år\xc2\xa0\xc2\xa0med ÅÄÖ×É , andel (%)  ";
+    const char *in = "  Osäkerhetstal -\t INVÅNARE\r\n16-84 år\xc2\xa0\xc2\xa0med ÅÄÖ×É ,, andel ( % )  ";
     size_t n = title_normalize(out, in, strlen(in));
-    CU_ASSERT_STRING_EQUAL(out, "osäkerhetstal - invånare 16-84 år med åäö×é, andel (%)");
+    CU_ASSERT_STRING_EQUAL(out, "osäkerhetstal - invånare 16-84 år med åäö×é, andel( %)");
     CU_ASSERT_EQUAL(n, strlen(out));
     CU_ASSERT_EQUAL(title_normalize(out, "   ", 3), 0);
     CU_ASSERT_STRING_EQUAL(out, "");
+    char other[128];
+    title_normalize(out, "Trygg, andel(%)", strlen("Trygg, andel(%)"));
+    title_normalize(other, "Trygg,, andel  (%)", strlen("Trygg,, andel  (%)"));
+    CU_ASSERT_STRING_EQUAL(out, other);
     /* a dash is not a hyphen, a word is not dropped */
     title_normalize(out, "A – b", strlen("A – b"));
     CU_ASSERT_STRING_EQUAL(out, "a – b");
