@@ -80,6 +80,11 @@ def test_every_kolada_osakerhetstal(kpis):
         assert ind.loc["N01452:ci_low", "title"] == (title["N01452"] + ", nedre gräns (± osäkerhetstal N01453)")
         assert ind.loc["N01452:ci_high", "derived"] == "N01452 ± N01453 (Kolada osäkerhetstal); övre gräns"
         assert ind.loc["N01452", "title"] == title["N01452"]  # the measure is as it was
+        # the README's way to pair one that differs in wording, when the pair is known
+        db.set_indicator("U01402", title="Andel invånare 16-84 år som röker dagligen, andel (%)")
+        again = db.pair_uncertainty().set_index("uncertainty")
+        assert again.loc["U01508", "measure"] == "U01402" and again.loc["U01508", "status"] == "paired"
+        assert (again["status"] == "paired").sum() == 193
 
 
 def test_kolada_describes_the_margin(kpis):
