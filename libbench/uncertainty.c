@@ -78,62 +78,91 @@ static bool prefixed_title(const char *t, size_t tlen, const char *x, size_t xle
     return true;
 }
 
-/* The bounds of one measure by its margin, staged as parts PART_LOW and PART_HIGH; *out_ok counts the
- * keys with both bounds. */
+static uint64_t key_of(const obs_columns *o, uint32_t r)
+{
+    return (uint64_t)o->area[r] << 32 | (uint64_t)o->period[r] << 16 | (uint64_t)o->gender[r];
+}
+
+/* The bounds of one measure by its margin, staged as parts PART_LOW and PART_HIGH, from the utfall rows
+ * of each (`mrows`, `urows`: store order); *out_ok counts the keys with both bounds. */
 static bench_status stage_pair(obs_columns staged[MAX_PARTS], int32_t *out_ok, const bench_db *db,
-                               const ranks_t *rk, uint32_t measure, uint32_t margin)
+                               const ranks_t *rk, const uint32_t *mrows, size_t nm, const uint32_t *urows,
+                               size_t nu)
 {
     const obs_columns *o = &db->obs;
-    size_t n = 0;
-    for (size_t r = 0; r < o->n; r++)
-        n += o->indicator[r] == measure && o->kind[r] == BENCH_KIND_UTFALL;
-    denominator d;
-    bench_status st = denominator_build(&d, db, &margin, 1, BENCH_DENOMINATOR_SAME);
-    if (st)
-        return st;
+    size_t n = nm > nu ? nm : nu;
     uint64_t *keys = bench_malloc((n ? n : 1) * sizeof *keys);
     uint32_t *rows = bench_malloc((n ? n : 1) * sizeof *rows);
-    uint32_t *status = bench_malloc((n ? n : 1) * sizeof *status);
-    double *lo = bench_malloc((n ? n : 1) * sizeof *lo);
-    double *hi = bench_malloc((n ? n : 1) * sizeof *hi);
-    if (!keys || !rows || !status || !lo || !hi)
-        st = BENCH_ENOMEM;
+    uint64_t *ukeys = bench_malloc((nu ? nu : 1) * sizeof *ukeys);
+    uint32_t *urow = bench_malloc((nu ? nu : 1) * sizeof *urow);
+    uint32_t *status = bench_malloc((nm ? nm : 1) * sizeof *status);
+    double *lo = bench_malloc((nm ? nm : 1) * sizeof *lo);
+    double *hi = bench_malloc((nm ? nm : 1) * sizeof *hi);
+    bench_status st = keys && rows && ukeys && urow && status && lo && hi ? BENCH_OK : BENCH_ENOMEM;
+    /* the margins by key, the most recent source of each */
+    size_t nk = 0;
     if (!st) {
-        size_t k = 0;
-        for (size_t r = 0; r < o->n; r++) {
-            if (o->indicator[r] != measure || o->kind[r] != BENCH_KIND_UTFALL)
-                continue;
-            keys[k] = (uint64_t)rk->area[o->area[r]] << 32 | (uint64_t)rk->period[o->period[r]] << 16 |
-                      (uint64_t)o->gender[r] << 12 | (uint64_t)rk->source[o->source[r]];
-            rows[k++] = (uint32_t)r;
+        for (size_t i = 0; i < nu; i++) {
+            keys[i] = key_of(o, urows[i]);
+            rows[i] = urows[i];
         }
-        st = sort_pairs(keys, rows, n);
+        st = sort_pairs(keys, rows, nu);
+    }
+    for (size_t i = 0; i < nu && !st; i++) {
+        if (nk && ukeys[nk - 1] == keys[i]) {
+            if (source_newer(db, o->source[rows[i]], o->source[urow[nk - 1]]))
+                urow[nk - 1] = rows[i];
+            continue;
+        }
+        ukeys[nk] = keys[i];
+        urow[nk++] = rows[i];
+    }
+    /* the measure's rows with the rows of one key together (stage_result keeps the most recent) */
+    if (!st) {
+        for (size_t i = 0; i < nm; i++) {
+            uint32_t r = mrows[i];
+            keys[i] = (uint64_t)rk->area[o->area[r]] << 32 | (uint64_t)rk->period[o->period[r]] << 16 |
+                      (uint64_t)o->gender[r] << 12 | (uint64_t)rk->source[o->source[r]];
+            rows[i] = r;
+        }
+        st = sort_pairs(keys, rows, nm);
     }
     if (!st) {
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < nm; i++) {
             uint32_t r = rows[i];
             status[i] = o->status[r];
             lo[i] = hi[i] = NAN;
-            /* the margin of the same period only (never the year's for a tertial), and a margin of 0 or more */
-            double m = d.period_of[o->period[r]] == o->period[r]
-                           ? denominator_of(&d, db, o->area[r], o->period[r], o->gender[r]) : NAN;
+            /* the margin of the same key: area, period (never the year's for a tertial) and gender */
+            uint64_t key = key_of(o, r);
+            size_t first = 0, last = nk;
+            while (first < last) {
+                size_t mid = first + (last - first) / 2;
+                if (ukeys[mid] < key)
+                    first = mid + 1;
+                else
+                    last = mid;
+            }
+            double m = NAN;
+            if (first < nk && ukeys[first] == key && o->status[urow[first]] == BENCH_OBS_OK)
+                m = o->value[urow[first]];
             if (o->status[r] == BENCH_OBS_OK && m >= 0 && isfinite(m)) {
                 lo[i] = o->value[r] - m;
                 hi[i] = o->value[r] + m;
             }
         }
-        st = stage_result(&staged[PART_LOW], db, rows, n, lo, status);
+        st = stage_result(&staged[PART_LOW], db, rows, nm, lo, status);
     }
     if (!st)
-        st = stage_result(&staged[PART_HIGH], db, rows, n, hi, status);
+        st = stage_result(&staged[PART_HIGH], db, rows, nm, hi, status);
     if (!st) {
         *out_ok = 0;
         for (size_t i = 0; i < staged[PART_LOW].n; i++)
             *out_ok += staged[PART_LOW].status[i] == BENCH_OBS_OK;
     }
-    denominator_free(&d);
     bench_free(keys);
     bench_free(rows);
+    bench_free(ukeys);
+    bench_free(urow);
     bench_free(status);
     bench_free(lo);
     bench_free(hi);
@@ -162,6 +191,8 @@ static bench_status pair_all(bench_frame **out, bench_db *db)
     obs_columns *staged = NULL;
     char (*interval)[200] = NULL;
     char (*derived)[300] = NULL;
+    size_t *start = NULL, *fill = NULL; /* rows of indicator k: by_ind[start[k] .. start[k + 1]) */
+    uint32_t *by_ind = NULL;
     ranks_t rk = {0};
     bench_frame *f = NULL;
     size_t npairs = 0, nstore = 0;
@@ -259,11 +290,41 @@ static bench_status pair_all(bench_frame **out, bench_db *db)
         if (!results || !staged || !interval || !derived)
             st = BENCH_ENOMEM;
     }
+    /* the utfall rows of every measure and margin paired, by indicator, in one pass over the store */
+    if (!st && nstore) {
+        uint8_t *wanted = has; /* `has` is read no more: now it marks the indicators to stage */
+        memset(wanted, 0, n_ind);
+        start = bench_calloc((size_t)n_ind + 1, sizeof *start);
+        st = start ? BENCH_OK : BENCH_ENOMEM;
+        for (size_t i = 0; i < npairs && !st; i++)
+            if (pairs[i].status == PAIR_PAIRED)
+                wanted[pairs[i].measure] = wanted[pairs[i].margin] = 1;
+        size_t total = 0;
+        for (size_t r = 0; r < o->n && !st; r++)
+            if (o->kind[r] == BENCH_KIND_UTFALL && wanted[o->indicator[r]]) {
+                start[o->indicator[r] + 1]++;
+                total++;
+            }
+        for (uint32_t k = 0; k < n_ind && !st; k++)
+            start[k + 1] += start[k];
+        by_ind = st ? NULL : bench_malloc((total ? total : 1) * sizeof *by_ind);
+        fill = st ? NULL : bench_malloc(((size_t)n_ind + 1) * sizeof *fill);
+        if (!st && (!by_ind || !fill))
+            st = BENCH_ENOMEM;
+        if (!st) {
+            memcpy(fill, start, ((size_t)n_ind + 1) * sizeof *fill);
+            for (size_t r = 0; r < o->n; r++)
+                if (o->kind[r] == BENCH_KIND_UTFALL && wanted[o->indicator[r]])
+                    by_ind[fill[o->indicator[r]]++] = (uint32_t)r;
+        }
+    }
     for (size_t i = 0, j = 0; i < npairs && !st; i++) {
         pairing *p = &pairs[i];
         if (p->status != PAIR_PAIRED)
             continue;
-        st = stage_pair(&staged[j * MAX_PARTS], &p->ok, db, &rk, p->measure, p->margin);
+        st = stage_pair(&staged[j * MAX_PARTS], &p->ok, db, &rk, by_ind + start[p->measure],
+                        start[p->measure + 1] - start[p->measure], by_ind + start[p->margin],
+                        start[p->margin + 1] - start[p->margin]);
         if (st)
             break;
         p->rows = (int32_t)staged[j * MAX_PARTS + PART_LOW].n;
@@ -309,6 +370,9 @@ static bench_status pair_all(bench_frame **out, bench_db *db)
     bench_free(norm);
     bench_free(norm_len);
     bench_free(claims);
+    bench_free(start);
+    bench_free(fill);
+    bench_free(by_ind);
     bench_free(pairs);
     bench_free(keys);
     bench_free(order);
