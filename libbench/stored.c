@@ -1,5 +1,6 @@
-/* stored.c -- a computed result stored as an indicator (per capita, ratio, fixed prices): its rows,
- * its interval companions "<id>:ci_low" and "<id>:ci_high", and its catalogue entry. */
+/* stored.c -- a computed result stored as an indicator (per capita, ratio, fixed prices, the bounds
+ * of a Kolada osäkerhetstal): its rows, its interval companions "<id>:ci_low" and "<id>:ci_high",
+ * and its catalogue entry; many results in one transaction. */
 #include "internal.h"
 
 #include <math.h>
@@ -85,8 +86,8 @@ bench_status store_results(bench_db *db, const stored_result *r, size_t nresults
     uint32_t *all = bench_malloc((nslots ? 2 * nslots : 1) * sizeof *all);
     obs_columns *adds = bench_calloc(nslots ? 2 * nslots : 1, sizeof *adds);
     bench_status st = texts && inds && srcs && all && adds ? BENCH_OK : BENCH_ENOMEM;
-    /* the parts of result i are staged[i * MAX_PARTS + p], p from `first` (bounds only: an
-     * imported measure keeps its own rows and entry) */
+    /* the parts of result i are staged[i * MAX_PARTS + p]; with bounds_only p starts at PART_LOW
+     * (an imported measure keeps its own rows and entry) */
     for (size_t i = 0; i < nresults && !st; i++)
         for (size_t p = r[i].bounds_only ? PART_LOW : PART_RESULT; p < nparts && !st; p++)
             st = part_texts(texts[i * MAX_PARTS + p], &r[i], p);
