@@ -921,6 +921,80 @@ typedef struct bench_ratio_options {
 BENCH_EXPORT bench_status bench_ratio(bench_frame **out, bench_db *db, const bench_ratio_options *opts);
 
 /* ------------------------------------------------------------------ */
+/* Kolada's osäkerhetstal                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Kolada publishes the uncertainty of survey measures as indicators of their
+ * own (211 in the /kpi catalogue), titled "Osäkerhetstal - <the measure's
+ * title>" and valued as a ± margin: "med punktskattning +- osäkerhetstalet
+ * kan man med stor sannolikhet säga att det sanna medelvärdet finns inom
+ * intervallet".  Kolada names no confidence level (kolada.se, "Osäkra data":
+ * "med hög sannolikhet"), so the bounds are titled by the osäkerhetstal
+ * ("± osäkerhetstal N01453"), never by a percentage.  Brå's margins (NTU,
+ * N07648-N07695) are the larger distance from the point estimate to an
+ * asymmetric interval: value ± margin covers Brå's own interval and is wider
+ * than it on one side.
+ *
+ * The rule of pairing (tested in tests/c/test_uncertainty.c and, against
+ * every title of Kolada's catalogue, tests/python/test_uncertainty.py):
+ *
+ *   - Titles are compared normalized: runs of spaces, tabs, line breaks and
+ *     no-break spaces count as one space, none at either end nor before ",",
+ *     "(" or ")" ("andel(%)" is "andel (%)"); a run of commas counts as one
+ *     (",," is ","); ASCII and Latin-1 capitals (A-Z, À-Þ) as lower case.
+ *     Nothing else: a word more or less ("Andel invånare ..." against
+ *     "Invånare ..."), another age band or a misspelt word ("bibilotek") is
+ *     not the same title.
+ *   - An osäkerhetstal is an imported indicator (not a stored result) with
+ *     utfall values whose normalized title begins "osäkerhetstal - "; the rest
+ *     is the title X sought.
+ *   - Its measure is the one other indicator of the catalogue (not an
+ *     osäkerhetstal, not a stored result) titled X; else the one titled
+ *     "<P> - X" with a prefix P holding no " - " itself (Kolada prefixes the
+ *     survey: "NTU - ", "Medborgarundersökningen - ").  Two such titles, or a
+ *     measure claimed by two osäkerhetstal, pair nothing ("ambiguous"): the
+ *     whole catalogue is searched, so import the /kpi metadata before relying
+ *     on a pair.
+ *   - Per area, period and gender of the measure's utfall values (the most
+ *     recent source of each, as everywhere): "<measure>:ci_low" = value -
+ *     margin and "<measure>:ci_high" = value + margin, the margin being the
+ *     osäkerhetstal's most recent value of the same key and the same period
+ *     (never a year's margin for a tertial).  Where the value is missing, the
+ *     bounds keep its status; where the margin is missing, not ok or negative,
+ *     the bounds are missing.  They are stored results (see bench_ratio):
+ *     titled "<measure's title>, nedre gräns (± osäkerhetstal N01453)" and
+ *     "..., övre gräns (...)", with the measure's unit and direction, "derived"
+ *     "N01452 ± N01453 (Kolada osäkerhetstal); nedre gräns" and the source
+ *     "Bearbetning: N01452 ± N01453 (Kolada osäkerhetstal)".  bench_compare()
+ *     with BENCH_COLOURS_SIGNIFICANCE uses them as it uses per_capita's.
+ *   - The measure's own values and catalogue entry are not changed, and bounds
+ *     that hold imported values are not overwritten ("bounds_imported").
+ *
+ * When: the C library pairs only when asked (bench_uncertainty_pair()), as the
+ * importers import only what they are given.  The Python binding pairs
+ * after every successful Database.import_kolada_json() and
+ * import_kolada_pages() (and so after every kommunbench.kolada fetch into a
+ * Database), whichever of measure, osäkerhetstal and /kpi metadata arrives
+ * last; a re-import of either part is followed by new bounds.  Pairs are
+ * stored like any result: a snapshot keeps them.
+ */
+
+/**
+ * Pair every imported osäkerhetstal with its measure and store the measure's
+ * bounds (the rule above), replacing bounds paired before; all or nothing:
+ * on error (BENCH_ENOMEM, BENCH_ELIMIT when the ids do not fit) the database
+ * is as it was.  The frame has one row per osäkerhetstal with values, by id:
+ * uncertainty, measure (CODE; "" when none was found), status (CODE:
+ * "paired", "no_measure", "ambiguous", "measure_without_values" or
+ * "bounds_imported"), rows (I32: keys stored per bound) and intervals (I32:
+ * of them, keys with both bounds).  `out` may be NULL when the frame is not
+ * wanted; otherwise the caller owns *out and releases it with
+ * bench_frame_free().
+ */
+BENCH_EXPORT bench_status bench_uncertainty_pair(bench_frame **out, bench_db *db);
+
+/* ------------------------------------------------------------------ */
 /* Snapshots                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -989,7 +1063,8 @@ BENCH_EXPORT bench_status bench_db_open(bench_db **out, const char *path, bench_
  * Significance colours (colours = BENCH_COLOURS_SIGNIFICANCE, the rule of
  * England's Fingertips): each value's confidence interval, read from the
  * indicators "<id>:ci_low" and "<id>:ci_high" (stored by per_capita or ratio
- * with ci), is held against a reference -- the ovägt medel, or `reference`,
+ * with ci, or paired from a Kolada osäkerhetstal by bench_uncertainty_pair()),
+ * is held against a reference -- the ovägt medel, or `reference`,
  * or the value of `reference_area` (e.g. Riket 0000).  Green when the whole
  * interval lies on the better side, red when on the worse side, yellow when
  * it holds the reference; an indicator without a direction gets the neutral

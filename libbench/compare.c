@@ -249,7 +249,8 @@ static bench_status significance_colours(bench_db *db, const bench_compare_optio
         bounds[b] = len < (int)sizeof id ? indicator_find(db, id, (size_t)len) : -1;
         if (bounds[b] < 0)
             return DB_FAIL(db, BENCH_ENOTFOUND,
-                           "%s has no confidence interval (%s): store it with per_capita or ratio and ci", 
+                           "%s has no confidence interval (%s): store it with per_capita or ratio and ci, or "
+                           "pair a Kolada osäkerhetstal (bench_uncertainty_pair)",
                            db->indicators.strs[ind], id);
     }
     double reference = mean;

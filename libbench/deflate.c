@@ -219,8 +219,8 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     bench_free(rows);
     ranks_free(&rk);
     if (!st && opts->store_as) {
-        int direction = opts->direction != BENCH_DIRECTION_DEFAULT ? opts->direction : nm->direction;
-        stored_result r = {store_id, store_len, out_title, out_unit, derived, direction, 0, NULL};
+        bench_direction direction = opts->direction != BENCH_DIRECTION_DEFAULT ? opts->direction : nm->direction;
+        stored_result r = {store_id, store_len, out_title, out_unit, derived, direction, 0, NULL, NULL, false};
         st = store_result(db, &r, &staged, 1);
     }
     obs_free(&staged);

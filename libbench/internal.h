@@ -396,6 +396,10 @@ typedef struct stored_result {
     bench_direction direction;
     double ci;                 /* the intervals' level when there are three parts, else 0 */
     const char *ci_method;     /* "Garwood" or "Wilson" with intervals */
+    const char *interval;      /* or how the bounds' titles name an interval without a stated level
+                                  ("± osäkerhetstal N01453"); NULL: by ci */
+    bool bounds_only;          /* store the bounds alone: `id` is an imported measure, its rows and
+                                  catalogue entry stay as they are (three parts) */
 } stored_result;
 
 /* The rows of a result: per key the row of the value's most recent source (the rows sorted so
@@ -407,6 +411,10 @@ bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *
  * their catalogue entries, replacing what was stored under the id before (intervals included);
  * all or nothing. */
 bench_status store_result(bench_db *db, const stored_result *r, obs_columns *staged, size_t nparts);
+/* The same for `nresults` results in one transaction: result i's parts are staged[i * MAX_PARTS + p];
+ * all are stored, or none. */
+bench_status store_results(bench_db *db, const stored_result *r, size_t nresults, obs_columns *staged,
+                           size_t nparts);
 /* The CODE columns of a computed result's frame (indicator, area, period, gender at 0-3,
  * status and source at 7 and 8, as per_capita, ratio and deflate lay it out) as dictionaries. */
 bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_t *rk);
@@ -422,6 +430,14 @@ typedef struct result_columns {
     double *value, *middle, *result, *low, *high;
 } result_columns;
 bench_status result_frame_new(bench_frame **out, result_columns *c, size_t n, const char *middle, bool intervals);
+
+/* ---- Kolada's osäkerhetstal (uncertainty.c) --------------------------------------------- */
+
+/* A title as pairing compares it (the rule in bench.h): runs of spaces, tabs, line breaks and no-break
+ * spaces as one space, none at either end nor before ",", "(" or ")", a run of commas as one, ASCII and
+ * Latin-1 capitals in lower case.
+ * `out` holds len + 1 bytes; returns the length written (NUL-terminated). */
+size_t title_normalize(char *out, const char *s, size_t len);
 
 /* ---- sorting ------------------------------------------------------------- */
 

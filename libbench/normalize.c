@@ -445,7 +445,7 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
         int direction = s->direction != BENCH_DIRECTION_DEFAULT ? s->direction : db->ind_meta[num].direction;
         stored_result r = {store_id, store_len, s->title ? s->title : texts->title,
                            s->unit ? s->unit : texts->unit, texts->derived, direction, s->ci,
-                           s->scale == 100 ? "Wilson" : "Garwood"};
+                           s->scale == 100 ? "Wilson" : "Garwood", NULL, false};
         st = store_result(db, &r, staged, nparts);
     }
     for (size_t p = 0; p < MAX_PARTS; p++)

@@ -1,5 +1,6 @@
-/* stored.c -- a computed result stored as an indicator (per capita, ratio, fixed prices): its rows,
- * its interval companions "<id>:ci_low" and "<id>:ci_high", and its catalogue entry. */
+/* stored.c -- a computed result stored as an indicator (per capita, ratio, fixed prices, the bounds
+ * of a Kolada osäkerhetstal): its rows, its interval companions "<id>:ci_low" and "<id>:ci_high",
+ * and its catalogue entry; many results in one transaction. */
 #include "internal.h"
 
 #include <math.h>
@@ -46,90 +47,119 @@ bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *
     return BENCH_OK;
 }
 
+/* The catalogue texts of one part of a stored result: title, unit and formula (owned). */
+static bench_status part_texts(char *texts[3], const stored_result *r, size_t p)
+{
+    static const char *const bound[] = {"", "nedre", "övre"};
+    char part_title[1200], part_derived[MAX_DERIVED + 96];
+    if (!p) {
+        snprintf(part_title, sizeof part_title, "%s", r->title);
+        snprintf(part_derived, sizeof part_derived, "%s", r->derived);
+    } else if (r->interval) {
+        snprintf(part_title, sizeof part_title, "%s, %s gräns (%s)", r->title, bound[p], r->interval);
+        snprintf(part_derived, sizeof part_derived, "%s; %s gräns", r->derived, bound[p]);
+    } else {
+        snprintf(part_title, sizeof part_title, "%s, %s gräns (%g %% konfidensintervall)", r->title, bound[p],
+                 r->ci * 100);
+        snprintf(part_derived, sizeof part_derived, "%s; %s gräns av %g %% konfidensintervall (%s)", r->derived,
+                 bound[p], r->ci * 100, r->ci_method);
+    }
+    texts[0] = bench_strndup(part_title, strlen(part_title));
+    texts[1] = r->unit ? bench_strndup(r->unit, strlen(r->unit)) : NULL;
+    texts[2] = bench_strndup(part_derived, strlen(part_derived));
+    return !texts[0] || (r->unit && !texts[1]) || !texts[2] ? BENCH_ENOMEM : BENCH_OK;
+}
+
 bench_status store_result(bench_db *db, const stored_result *r, obs_columns *staged, size_t nparts)
 {
-    const char *id = r->id, *title = r->title, *unit = r->unit;
-    size_t id_len = r->id_len;
-    char source[4200];
-    int source_len = snprintf(source, sizeof source, "Bearbetning: %s", r->derived);
-    if (source_len >= 4096) /* a source label is at most 4 096 bytes */
-        source_len = 4096;
+    return store_results(db, r, 1, staged, nparts);
+}
+
+bench_status store_results(bench_db *db, const stored_result *r, size_t nresults, obs_columns *staged,
+                           size_t nparts)
+{
     static const char *const suffix[] = {"", ":ci_low", ":ci_high"};
-    static const char *const bound[] = {"", "nedre", "övre"};
-    char *texts[MAX_PARTS][3] = {{NULL}};
-    uint32_t inds[MAX_PARTS];
-    bench_status st = BENCH_OK;
-    for (size_t p = 0; p < nparts && !st; p++) {
-        char part_title[1200], part_derived[MAX_DERIVED + 96];
-        snprintf(part_title, sizeof part_title, p ? "%s, %s gräns (%g %% konfidensintervall)" : "%s", title,
-                 bound[p], r->ci * 100);
-        snprintf(part_derived, sizeof part_derived, p ? "%s; %s gräns av %g %% konfidensintervall (%s)" : "%s",
-                 r->derived, bound[p], r->ci * 100, r->ci_method);
-        texts[p][0] = bench_strndup(part_title, strlen(part_title));
-        texts[p][1] = unit ? bench_strndup(unit, strlen(unit)) : NULL;
-        texts[p][2] = bench_strndup(part_derived, strlen(part_derived));
-        if (!texts[p][0] || (unit && !texts[p][1]) || !texts[p][2])
-            st = BENCH_ENOMEM;
-    }
+    size_t nslots = nresults * MAX_PARTS;
+    char *(*texts)[3] = bench_calloc(nslots ? nslots : 1, sizeof *texts);
+    uint32_t *inds = bench_calloc(nslots ? nslots : 1, sizeof *inds);
+    uint32_t *srcs = bench_calloc(nresults ? nresults : 1, sizeof *srcs);
+    uint32_t *all = bench_malloc((nslots ? 2 * nslots : 1) * sizeof *all);
+    obs_columns *adds = bench_calloc(nslots ? 2 * nslots : 1, sizeof *adds);
+    bench_status st = texts && inds && srcs && all && adds ? BENCH_OK : BENCH_ENOMEM;
+    /* the parts of result i are staged[i * MAX_PARTS + p]; with bounds_only p starts at PART_LOW
+     * (an imported measure keeps its own rows and entry) */
+    for (size_t i = 0; i < nresults && !st; i++)
+        for (size_t p = r[i].bounds_only ? PART_LOW : PART_RESULT; p < nparts && !st; p++)
+            st = part_texts(texts[i * MAX_PARTS + p], &r[i], p);
     db_mark mark = db_mark_take(db);
-    uint32_t src = 0;
-    for (size_t p = 0; p < nparts && !st; p++) {
-        char part_id[160];
-        int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
-        st = len > 128 ? BENCH_EINVAL : db_intern_indicator(db, part_id, (size_t)len, &inds[p]);
+    size_t nall = 0;
+    for (size_t i = 0; i < nresults && !st; i++) {
+        const char *id = r[i].id;
+        int id_len = (int)r[i].id_len;
+        char source[4200];
+        int source_len = snprintf(source, sizeof source, "Bearbetning: %s", r[i].derived);
+        if (source_len >= 4096) /* a source label is at most 4 096 bytes */
+            source_len = 4096;
+        for (size_t p = r[i].bounds_only ? PART_LOW : PART_RESULT; p < nparts && !st; p++) {
+            char part_id[160];
+            int len = snprintf(part_id, sizeof part_id, "%.*s%s", id_len, id, suffix[p]);
+            st = len > 128 ? BENCH_EINVAL : db_intern_indicator(db, part_id, (size_t)len, &inds[i * MAX_PARTS + p]);
+            all[nall] = inds[i * MAX_PARTS + p];
+            adds[nall++] = staged[i * MAX_PARTS + p];
+        }
+        /* storing again without intervals: the earlier intervals go too */
+        for (size_t p = nparts; p < MAX_PARTS && !st && nparts == 1; p++) {
+            char part_id[160];
+            int len = snprintf(part_id, sizeof part_id, "%.*s%s", id_len, id, suffix[p]);
+            int64_t k = indicator_find(db, part_id, (size_t)len);
+            if (k >= 0 && db->ind_meta[k].derived) {
+                all[nall] = (uint32_t)k;
+                memset(&adds[nall++], 0, sizeof *adds);
+            }
+        }
+        if (!st)
+            st = pool_intern(&db->sources, source, (size_t)source_len, &srcs[i]);
     }
-    /* storing again without intervals: the earlier intervals go too */
-    obs_columns none[MAX_PARTS] = {{0}};
-    size_t nstale = 0;
-    uint32_t stale[MAX_PARTS];
-    for (size_t p = nparts; p < MAX_PARTS && !st && nparts == 1; p++) {
-        char part_id[160];
-        int len = snprintf(part_id, sizeof part_id, "%.*s%s", (int)id_len, id, suffix[p]);
-        int64_t k = indicator_find(db, part_id, (size_t)len);
-        if (k >= 0 && db->ind_meta[k].derived)
-            stale[nstale++] = (uint32_t)k;
-    }
-    if (!st)
-        st = pool_intern(&db->sources, source, (size_t)source_len, &src);
     if (!st)
         st = db_sync_meta(db);
     if (!st) {
-        for (size_t p = 0; p < nparts; p++)
-            for (size_t i = 0; i < staged[p].n; i++) {
-                staged[p].indicator[i] = (uint16_t)inds[p];
-                staged[p].source[i] = (uint16_t)src;
+        for (size_t i = 0; i < nresults; i++)
+            for (size_t p = r[i].bounds_only ? PART_LOW : PART_RESULT; p < nparts; p++) {
+                obs_columns *c = &staged[i * MAX_PARTS + p];
+                for (size_t j = 0; j < c->n; j++) {
+                    c->indicator[j] = (uint16_t)inds[i * MAX_PARTS + p];
+                    c->source[j] = (uint16_t)srcs[i];
+                }
             }
-        uint32_t all[2 * MAX_PARTS];
-        obs_columns adds[2 * MAX_PARTS];
-        for (size_t p = 0; p < nparts; p++) {
-            all[p] = inds[p];
-            adds[p] = staged[p];
-        }
-        for (size_t p = 0; p < nstale; p++) {
-            all[nparts + p] = stale[p];
-            adds[nparts + p] = none[p];
-        }
-        st = db_replace_indicators(db, all, adds, nparts + nstale);
+        /* the copies in `adds` share the columns just written */
+        st = db_replace_indicators(db, all, adds, nall);
     }
     if (st) {
         db_mark_rollback(db, mark);
-        for (size_t p = 0; p < nparts; p++)
-            for (int k = 0; k < 3; k++)
-                bench_free(texts[p][k]);
-        return st;
+        for (size_t k = 0; texts && k < nslots; k++)
+            for (int t = 0; t < 3; t++)
+                bench_free(texts[k][t]);
+    } else {
+        for (size_t i = 0; i < nresults; i++) {
+            for (size_t p = r[i].bounds_only ? PART_LOW : PART_RESULT; p < nparts; p++) {
+                indicator_meta *m = &db->ind_meta[inds[i * MAX_PARTS + p]];
+                bench_free(m->title);
+                bench_free(m->unit);
+                bench_free(m->derived);
+                m->title = texts[i * MAX_PARTS + p][0];
+                m->unit = texts[i * MAX_PARTS + p][1];
+                m->derived = texts[i * MAX_PARTS + p][2];
+                m->direction = (uint8_t)r[i].direction;
+            }
+            db->source_seq[srcs[i]] = ++db->import_seq;
+        }
     }
-    for (size_t p = 0; p < nparts; p++) {
-        indicator_meta *m = &db->ind_meta[inds[p]];
-        bench_free(m->title);
-        bench_free(m->unit);
-        bench_free(m->derived);
-        m->title = texts[p][0];
-        m->unit = texts[p][1];
-        m->derived = texts[p][2];
-        m->direction = (uint8_t)r->direction;
-    }
-    db->source_seq[src] = ++db->import_seq;
-    return BENCH_OK;
+    bench_free(texts);
+    bench_free(inds);
+    bench_free(srcs);
+    bench_free(all);
+    bench_free(adds);
+    return st;
 }
 
 bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_t *rk)

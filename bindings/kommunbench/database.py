@@ -320,8 +320,10 @@ class Database:
         keep = CStrings()
         opts.source = keep(source)
         opts.include_deleted = 1 if include_deleted else 0
-        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json_buffer,
-                                          lib.bench_import_kolada_json_file)
+        report = self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json_buffer,
+                                            lib.bench_import_kolada_json_file)
+        self._pair_uncertainty()  # Kolada's osäkerhetstal beside their measures: see pair_uncertainty
+        return report
 
     def import_kolada_pages(self, pages, source=None, include_deleted=False, name=None):
         """Import the pages of one Kolada download in one all-or-nothing import.
@@ -358,7 +360,34 @@ class Database:
             status = lib.bench_import_commit(rep, imp)
             report = ImportReport._from_c(label, rep)
             check(status, db, errors=report.errors, report=report)
+        self._pair_uncertainty()  # Kolada's osäkerhetstal beside their measures: see pair_uncertainty
         return report
+
+    def pair_uncertainty(self):
+        """Pair Kolada's osäkerhetstal with their measures and store the measures' intervals.
+
+        Kolada publishes the margin of a survey measure as a KPI of its own, "Osäkerhetstal -
+        <the measure's title>" (e.g. N01453 for N01452): the true value lies within value ±
+        margin "med stor sannolikhet" (Kolada names no confidence level).  Each imported
+        osäkerhetstal finds its measure by title -- compared with runs of whitespace as one
+        space, none before a comma, capitals as lower case, and allowing one survey prefix on the
+        measure ("NTU - ", "Medborgarundersökningen - "), nothing looser -- and the measure gets
+        "<id>:ci_low" = value - margin and "<id>:ci_high" = value + margin per area, period and
+        gender, as per_capita(..., ci=, store_as=) stores them, so compare(...,
+        colours="significance") colours it.  import_kolada_json and import_kolada_pages (so every
+        kommunbench.kolada fetch into a Database) do this after each import; call it after other
+        imports.  Returns a DataFrame with one row per osäkerhetstal that has values: uncertainty,
+        measure ("" when none), status ("paired", "no_measure", "ambiguous",
+        "measure_without_values", "bounds_imported"), rows and intervals (keys with both bounds).
+        """
+        df = self._frame(lib.bench_uncertainty_pair, _DB).to_pandas()
+        for column in ("uncertainty", "measure", "status"):
+            df[column] = df[column].astype(str)
+        df.attrs["caption"] = PROCESSED_CAPTION
+        return df
+
+    def _pair_uncertainty(self):
+        self._call(lib.bench_uncertainty_pair, ffi.NULL, _DB)
 
     def _import_bytes_or_path(self, path_or_bytes, source, opts, from_bytes, from_path):
         rep = ffi.new("bench_import_report *")

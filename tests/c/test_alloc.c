@@ -22,6 +22,11 @@ static bench_db *base_db(void)
                                       NULL, NULL), BENCH_OK);
     const char *members[] = {"1490", "0138", "0180"};
     CU_ASSERT_EQUAL_FATAL(bench_group_set(db, "GTRE", "Tre", members, 3), BENCH_OK);
+    /* a Kolada osäkerhetstal of X, paired by title */
+    CU_ASSERT_EQUAL_FATAL(bench_indicator_set(db, "X", "Nöjda, andel (%)", "%", BENCH_DIRECTION_DEFAULT), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value,title\n"
+                                          "XS,1490,2022,T,1.5,\"Osäkerhetstal - Nöjda, andel (%)\"\nXS,0138,2022,T,2,\n",
+                                      NULL, NULL), BENCH_OK);
     return db;
 }
 
@@ -133,6 +138,14 @@ static int op_deflate_store(bench_db *db)
     o.store_as = "XFP";
     bench_frame *f = (bench_frame *)db;
     int st = bench_deflate(&f, db, &o);
+    return frame_result(st, f);
+}
+
+/* Kolada's osäkerhetstal paired: both bounds of every pair stored, or nothing */
+static int op_uncertainty_pair(bench_db *db)
+{
+    bench_frame *f = (bench_frame *)db;
+    int st = bench_uncertainty_pair(&f, db);
     return frame_result(st, f);
 }
 
@@ -349,6 +362,7 @@ static void walk(const char *name, operation op)
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XPC"), BENCH_ENOTFOUND); /* store_as */
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XR"), BENCH_ENOTFOUND);
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XFP"), BENCH_ENOTFOUND); /* deflate */
+            CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "X:ci_low"), BENCH_ENOTFOUND); /* pairing */
             /* and still usable: the operation itself now succeeds, and an import works */
             CU_ASSERT_EQUAL(op(db), BENCH_OK);
             CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nY,1490,2022,1\n", NULL, NULL), BENCH_OK);
@@ -379,6 +393,7 @@ static void test_per_capita_store(void) { walk("per_capita (store_as)", op_per_c
 static void test_ratio_store(void) { walk("ratio (store_as)", op_ratio_store); }
 static void test_deflate_store(void) { walk("deflate (store_as)", op_deflate_store); }
 static void test_compare(void) { walk("compare", op_compare); }
+static void test_uncertainty_pair(void) { walk("uncertainty_pair", op_uncertainty_pair); }
 static void test_similar(void) { walk("similar", op_similar); }
 static void test_compare_group(void) { walk("compare (groups)", op_compare_group); }
 static void test_compare_all(void) { walk("compare_all", op_compare_all); }
@@ -506,6 +521,7 @@ int register_alloc_suite(void)
            !CU_add_test(s, "per_capita (store_as)", test_per_capita_store) ||
            !CU_add_test(s, "ratio (store_as)", test_ratio_store) ||
            !CU_add_test(s, "deflate (store_as)", test_deflate_store) ||
+           !CU_add_test(s, "uncertainty_pair", test_uncertainty_pair) ||
            !CU_add_test(s, "similar", test_similar) ||
            !CU_add_test(s, "compare", test_compare) ||
            !CU_add_test(s, "compare (groups)", test_compare_group) ||

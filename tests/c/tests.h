@@ -30,6 +30,7 @@ int register_files_suite(void);
 int register_cells_suite(void);
 int register_deflate_suite(void);
 int register_import_cells_suite(void);
+int register_uncertainty_suite(void);
 
 /* helpers (tests/c/helpers.c) */
 typedef struct fingerprint { size_t count, areas, indicators; unsigned long long hash; } fingerprint;
