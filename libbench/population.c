@@ -10,12 +10,14 @@
 
 enum dim_role { D_SUM, D_AREA, D_PERIOD, D_GENDER, D_AGE, D_MEASURE };
 
-/* Observations summed over the dimensions nobody asked for (e.g. civilstånd). */
+/* Observations summed over the dimensions nobody asked for (e.g. civilstånd): one entry per key,
+ * in the order the keys were first seen. */
 typedef struct accumulator {
-    uint64_t *keys;   /* key + 1, 0 = empty */
+    hash_index index; /* key -> entry */
+    uint64_t *keys;   /* per entry: its key (acc_key) */
     double *sum;
     uint8_t *status;  /* first non-ok status of a term, else ok */
-    size_t cap, n;
+    size_t keys_cap, sum_cap, status_cap;
 } accumulator;
 
 typedef struct pop_import {
@@ -39,69 +41,47 @@ static uint64_t acc_key(uint32_t ind, uint32_t area, uint32_t period, int gender
     return ((uint64_t)ind << 40 | (uint64_t)area << 24 | (uint64_t)period << 8 | (uint64_t)gender) + 1;
 }
 
-static size_t acc_slot(const accumulator *a, uint64_t key)
-{
-    size_t mask = a->cap - 1;
-    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & mask;
-    while (a->keys[i] && a->keys[i] != key)
-        i = (i + 1) & mask;
-    return i;
-}
+static uint64_t key_of_entry(const void *keys, uint32_t e) { return ((const uint64_t *)keys)[e]; }
 
-static bench_status acc_grow(accumulator *a)
+/* The entry of a key, or -1. */
+static int64_t acc_find(const accumulator *a, uint64_t key)
 {
-    accumulator b = {0};
-    b.cap = a->cap ? a->cap * 2 : 256;
-    b.keys = bench_calloc(b.cap, sizeof *b.keys);
-    b.sum = bench_malloc(b.cap * sizeof *b.sum);
-    b.status = bench_malloc(b.cap);
-    if (!b.keys || !b.sum || !b.status) {
-        bench_free(b.keys);
-        bench_free(b.sum);
-        bench_free(b.status);
-        return BENCH_ENOMEM;
-    }
-    for (size_t i = 0; i < a->cap; i++) {
-        if (!a->keys[i])
-            continue;
-        size_t j = acc_slot(&b, a->keys[i]);
-        b.keys[j] = a->keys[i];
-        b.sum[j] = a->sum[i];
-        b.status[j] = a->status[i];
-    }
-    b.n = a->n;
-    bench_free(a->keys);
-    bench_free(a->sum);
-    bench_free(a->status);
-    *a = b;
-    return BENCH_OK;
+    if (!a->index.slots)
+        return -1;
+    const hash_slot *slot = hash_index_slot(&a->index, hash_of(key), key, key_of_entry, a->keys);
+    return slot->entry ? (int64_t)slot->entry - 1 : -1;
 }
 
 static bench_status acc_add(accumulator *a, uint64_t key, double value, uint8_t status)
 {
-    if ((a->n + 1) * 2 > a->cap) {
-        bench_status st = acc_grow(a);
-        if (st)
-            return st;
+    size_t n = a->index.n;
+    bench_status st = a->index.slots ? hash_index_reserve(&a->index, n + 1, key_of_entry, a->keys)
+                                     : hash_index_init(&a->index, 256);
+    if (st || !grow_array(&a->keys, &a->keys_cap, n, sizeof *a->keys) ||
+        !grow_array(&a->sum, &a->sum_cap, n, sizeof *a->sum) ||
+        !grow_array(&a->status, &a->status_cap, n, sizeof *a->status))
+        return BENCH_ENOMEM;
+    uint64_t h = hash_of(key);
+    hash_slot *slot = hash_index_slot(&a->index, h, key, key_of_entry, a->keys);
+    if (!slot->entry) {
+        a->keys[n] = key;
+        a->sum[n] = 0;
+        a->status[n] = BENCH_OBS_OK;
+        hash_index_add(&a->index, slot, h, (uint32_t)n);
     }
-    size_t i = acc_slot(a, key);
-    if (!a->keys[i]) {
-        a->keys[i] = key;
-        a->sum[i] = 0;
-        a->status[i] = BENCH_OBS_OK;
-        a->n++;
-    }
+    size_t e = slot->entry - 1;
     if (status != BENCH_OBS_OK) {
-        if (a->status[i] == BENCH_OBS_OK)
-            a->status[i] = status;
+        if (a->status[e] == BENCH_OBS_OK)
+            a->status[e] = status;
     } else {
-        a->sum[i] += value;
+        a->sum[e] += value;
     }
     return BENCH_OK;
 }
 
 static void acc_free(accumulator *a)
 {
+    hash_index_free(&a->index);
     bench_free(a->keys);
     bench_free(a->sum);
     bench_free(a->status);
@@ -703,22 +683,19 @@ done:
 /* Where K and M exist but T does not, T = K + M. */
 static bench_status add_totals(accumulator *a)
 {
-    size_t cap = a->cap;
-    for (size_t i = 0; i < cap; i++) {
+    for (size_t i = 0; i < a->index.n; i++) { /* the totals added on the way are T: passed over */
         uint64_t key = a->keys[i];
-        if (!key || ((key - 1) & 0xff) != BENCH_GENDER_K)
+        if (((key - 1) & 0xff) != BENCH_GENDER_K)
             continue;
         uint64_t base = key - BENCH_GENDER_K;
-        size_t m = acc_slot(a, base + BENCH_GENDER_M);
-        if (!a->keys[m] || a->keys[acc_slot(a, base + BENCH_GENDER_T)])
+        int64_t m = acc_find(a, base + BENCH_GENDER_M);
+        if (m < 0 || acc_find(a, base + BENCH_GENDER_T) >= 0)
             continue;
         double sum = a->sum[i] + a->sum[m];
         uint8_t status = a->status[i] ? a->status[i] : a->status[m];
         bench_status st = acc_add(a, base + BENCH_GENDER_T, sum, status);
         if (st)
             return st;
-        if (a->cap != cap) /* the table grew: start over, totals already added are found */
-            return add_totals(a);
     }
     return BENCH_OK;
 }
@@ -768,11 +745,8 @@ bench_status bench_import_population_buffer(bench_import_report *out, bench_db *
     }
     if (!pi.txn.failed) {
         bench_status st = add_totals(&pi.acc);
-        for (size_t i = 0; !st && i < pi.acc.cap; i++) {
-            uint64_t key = pi.acc.keys[i];
-            if (!key)
-                continue;
-            key -= 1;
+        for (size_t i = 0; !st && i < pi.acc.index.n; i++) {
+            uint64_t key = pi.acc.keys[i] - 1;
             uint8_t status = pi.acc.status[i];
             st = obs_append(&staged, (uint32_t)(key >> 40), (uint32_t)(key >> 24) & 0xffff,
                             (uint32_t)(key >> 8) & 0xffff, pi.source, (int)(key & 0xff), BENCH_KIND_UTFALL,
