@@ -180,11 +180,7 @@ const char *import_source_problem(bench_status st)
 bench_status import_file(bench_import_report *out, bench_db *db, const char *path, const void *opts,
                          buffer_importer importer, const char *function)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
+    IMPORT_CALL_BEGIN(out, db);
     if (!path)
         return DB_FAIL(db, BENCH_EINVAL, "%s: path is NULL", function);
     const char *data;

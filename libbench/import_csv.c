@@ -1319,22 +1319,16 @@ static bool blank_row(const bench_cell *cells, size_t from, size_t to)
     return true;
 }
 
-static bench_status check_options(bench_db *db, const bench_csv_options *opts);
+static bench_status csv_options(bench_db *db, const bench_csv_options **opts, bench_csv_options *defaults);
 
 bench_status bench_import_cells(bench_import_report *out, bench_db *db, const bench_cell *cells, size_t n_cells,
                                 const char *name, const bench_csv_options *opts)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
+    IMPORT_CALL_BEGIN(out, db);
     if (!cells && n_cells)
         return DB_FAIL(db, BENCH_EINVAL, "bench_import_cells: cells is NULL");
-    bench_csv_options defaults = BENCH_CSV_OPTIONS_INIT;
-    if (!opts)
-        opts = &defaults;
-    bench_status st = check_options(db, opts);
+    bench_csv_options defaults;
+    bench_status st = csv_options(db, &opts, &defaults);
     if (st)
         return st;
     size_t total = 0; /* the input's size: the cells' bytes */
@@ -1400,20 +1394,24 @@ static bench_status check_options(bench_db *db, const bench_csv_options *opts)
     return BENCH_OK;
 }
 
+/* The options given, or the defaults when NULL, checked. */
+static bench_status csv_options(bench_db *db, const bench_csv_options **opts, bench_csv_options *defaults)
+{
+    if (!*opts) {
+        *defaults = (bench_csv_options)BENCH_CSV_OPTIONS_INIT;
+        *opts = defaults;
+    }
+    return check_options(db, *opts);
+}
+
 bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                      const char *name, const bench_csv_options *opts)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
+    IMPORT_CALL_BEGIN(out, db);
     if (!data && len)
         return DB_FAIL(db, BENCH_EINVAL, "bench_import_csv_buffer: data is NULL");
-    bench_csv_options defaults = BENCH_CSV_OPTIONS_INIT;
-    if (!opts)
-        opts = &defaults;
-    bench_status st = check_options(db, opts);
+    bench_csv_options defaults;
+    bench_status st = csv_options(db, &opts, &defaults);
     if (st)
         return st;
     return import_text(out, db, data ? data : "", len, name, opts);

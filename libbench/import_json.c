@@ -346,6 +346,19 @@ static bench_status import_failed(bench_import *imp)
     return (bench_status)imp->ji.txn.code;
 }
 
+/* The options given, or the defaults when NULL, checked. */
+static bench_status json_options(bench_db *db, const bench_json_options **opts, bench_json_options *defaults)
+{
+    if (!*opts) {
+        *defaults = (bench_json_options)BENCH_JSON_OPTIONS_INIT;
+        *opts = defaults;
+    }
+    if ((*opts)->version != BENCH_JSON_OPTIONS_VERSION)
+        return DB_FAIL(db, BENCH_EINVAL, "bench_json_options.version is %u, expected %u", (*opts)->version,
+                       BENCH_JSON_OPTIONS_VERSION);
+    return BENCH_OK;
+}
+
 bench_status bench_import_begin(bench_import **out, bench_db *db, const char *name, const bench_json_options *opts)
 {
     if (!out)
@@ -354,12 +367,9 @@ bench_status bench_import_begin(bench_import **out, bench_db *db, const char *na
     if (!db)
         return BENCH_EINVAL;
     error_clear(&db->err);
-    bench_json_options defaults = BENCH_JSON_OPTIONS_INIT;
-    if (!opts)
-        opts = &defaults;
-    if (opts->version != BENCH_JSON_OPTIONS_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_json_options.version is %u, expected %u", opts->version,
-                       BENCH_JSON_OPTIONS_VERSION);
+    bench_json_options defaults;
+    if (json_options(db, &opts, &defaults))
+        return (bench_status)db->err.code;
     bench_import *imp = bench_calloc(1, sizeof *imp);
     if (!imp)
         return DB_FAIL(db, BENCH_ENOMEM, "out of memory");
@@ -556,17 +566,10 @@ void bench_import_rollback(bench_import *imp)
 bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                       const char *name, const bench_json_options *opts)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
-    bench_json_options defaults = BENCH_JSON_OPTIONS_INIT;
-    if (!opts)
-        opts = &defaults;
-    if (opts->version != BENCH_JSON_OPTIONS_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_json_options.version is %u, expected %u", opts->version,
-                       BENCH_JSON_OPTIONS_VERSION);
+    IMPORT_CALL_BEGIN(out, db);
+    bench_json_options defaults;
+    if (json_options(db, &opts, &defaults))
+        return (bench_status)db->err.code;
     if (!data && len)
         return DB_FAIL(db, BENCH_EINVAL, "bench_import_kolada_json_buffer: data is NULL");
     bench_import *imp;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- allocation (alloc.c: one place, so a test hook can make it fail) ---------- */
 
@@ -40,6 +41,17 @@ void error_set(bench_error *err, int code, const char *file, long line, long col
 
 #define DB_FAIL(db, code, ...) \
     (error_set(&(db)->err, (code), "", 0, 0, __FILE__, __LINE__, __VA_ARGS__), (bench_status)(code))
+
+/* The start of every import call: the report zeroed; without a database BENCH_EINVAL (there is
+ * no handle to hold an error), else its error cleared. */
+#define IMPORT_CALL_BEGIN(out, db)                                                                \
+    do {                                                                                        \
+        if (out)                                                                                \
+            memset((out), 0, sizeof *(out));                                                    \
+        if (!(db))                                                                              \
+            return BENCH_EINVAL;                                                                \
+        error_clear(&(db)->err);                                                                \
+    } while (0)
 
 /* The start of every call that answers with a frame: without a database BENCH_EINVAL (there is
  * no handle to hold an error), else its error cleared, `out` and `opts` required, *out NULL. */

@@ -703,11 +703,7 @@ static bench_status add_totals(accumulator *a)
 bench_status bench_import_population_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
                                             const char *name, const bench_population_options *opts)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!db)
-        return BENCH_EINVAL;
-    error_clear(&db->err);
+    IMPORT_CALL_BEGIN(out, db);
     bench_population_options defaults = BENCH_POPULATION_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
