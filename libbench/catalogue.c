@@ -413,9 +413,8 @@ bench_status bench_indicator_link(bench_db *db, const char *id, const char *kola
     error_clear(&db->err);
     char kbuf[129];
     size_t klen;
-    int64_t k = db_find(db, CODE_INDICATOR, id);
-    if (k < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", id ? id : "(null)");
+    uint32_t k;
+    DB_REQUIRE(&k, db, CODE_INDICATOR, id, "indicator");
     char *copy = NULL;
     if (kolada_id) {
         if (!indicator_id_normalize(kolada_id, strlen(kolada_id), kbuf, &klen))
@@ -446,9 +445,8 @@ bench_status bench_indicator_info(const char **out_title, const char **out_unit,
     if (!db)
         return BENCH_EINVAL;
     error_clear(&db->err);
-    int64_t k = db_find(db, CODE_INDICATOR, id);
-    if (k < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", id ? id : "(null)");
+    uint32_t k;
+    DB_REQUIRE(&k, db, CODE_INDICATOR, id, "indicator");
     const indicator_meta *m = &db->ind_meta[k];
     if (out_title)
         *out_title = m->title ? m->title : "";

@@ -311,20 +311,12 @@ typedef struct compare_request {
 
 static bench_status compare_request_make(compare_request *q, bench_db *db, const bench_compare_options *opts)
 {
-    if (opts->version < 1 || opts->version > BENCH_COMPARE_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_options.version is %u, expected %u",
-                       opts->version, BENCH_COMPARE_VERSION);
+    CHECK_VERSION(db, opts, 1, BENCH_COMPARE_VERSION, "bench_compare_options");
     if (!valid_direction(opts->direction) || (unsigned)opts->gender > BENCH_GENDER_M ||
         (unsigned)opts->kind > BENCH_KIND_PROGNOS)
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: bad direction, gender or kind");
-    int64_t ind = db_find(db, CODE_INDICATOR, opts->indicator);
-    if (ind < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database",
-                       opts->indicator ? opts->indicator : "(null)");
-    int64_t period = db_find(db, CODE_PERIOD, opts->period);
-    if (period < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "period \"%s\" is not in the database",
-                       opts->period ? opts->period : "(null)");
+    DB_REQUIRE(&q->ind, db, CODE_INDICATOR, opts->indicator, "indicator");
+    DB_REQUIRE(&q->period, db, CODE_PERIOD, opts->period, "period");
     /* the weights: one population indicator, or (version 2) several summed */
     const char *const *weight_ids = opts->weight ? &opts->weight : NULL;
     q->n_weights = opts->weight ? 1 : 0;
@@ -345,15 +337,8 @@ static bench_status compare_request_make(compare_request *q, bench_db *db, const
     if (q->n_weights > 128 ||
         (q->weight_period != BENCH_DENOMINATOR_SAME && q->weight_period != BENCH_DENOMINATOR_PREVIOUS))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare: 1 to 128 weights, and weight_period same or previous");
-    for (size_t j = 0; j < q->n_weights; j++) {
-        int64_t k = db_find(db, CODE_INDICATOR, weight_ids[j]);
-        if (k < 0)
-            return DB_FAIL(db, BENCH_ENOTFOUND, "population indicator \"%s\" is not in the database",
-                           weight_ids[j] ? weight_ids[j] : "(null)");
-        q->weights[j] = (uint32_t)k;
-    }
-    q->ind = (uint32_t)ind;
-    q->period = (uint32_t)period;
+    for (size_t j = 0; j < q->n_weights; j++)
+        DB_REQUIRE(&q->weights[j], db, CODE_INDICATOR, weight_ids[j], "population indicator");
     q->direction = indicator_direction(db, q->ind, opts->direction);
     return BENCH_OK;
 }
@@ -800,9 +785,7 @@ bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *cons
 bench_status bench_compare_all_ext(bench_frame **out, bench_db *db, const bench_compare_all_options *opts)
 {
     FRAME_CALL_BEGIN(db, out, opts, "bench_compare_all");
-    if (opts->version != BENCH_COMPARE_ALL_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all_options.version is %u, expected %u", opts->version,
-                       BENCH_COMPARE_ALL_VERSION);
+    CHECK_VERSION(db, opts, BENCH_COMPARE_ALL_VERSION, BENCH_COMPARE_ALL_VERSION, "bench_compare_all_options");
     int direction = opts->direction;
     if (!valid_direction(direction))
         return DB_FAIL(db, BENCH_EINVAL, "bench_compare_all: bad direction %d", direction);

@@ -37,9 +37,7 @@ bench_status bench_db_set_limits(bench_db *db, const bench_db_options *opts)
     error_clear(&db->err);
     if (!opts)
         return DB_FAIL(db, BENCH_EINVAL, "bench_db_set_limits: opts is NULL");
-    if (opts->version != 1 && opts->version != BENCH_DB_OPTIONS_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_db_options.version is %u, expected %u", opts->version,
-                       BENCH_DB_OPTIONS_VERSION);
+    CHECK_VERSION(db, opts, 1, BENCH_DB_OPTIONS_VERSION, "bench_db_options");
     if (opts->version >= 2 && (opts->max_json_depth < 0 || opts->max_json_depth > JSON_DEPTH_LIMIT))
         return DB_FAIL(db, BENCH_EINVAL, "max_json_depth is %d, expected 1..%d", opts->max_json_depth,
                        JSON_DEPTH_LIMIT);

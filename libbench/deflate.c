@@ -87,9 +87,7 @@ static bench_status index_by_year(double *by_year, bench_db *db, const bench_def
 
 static bench_status check_options(bench_db *db, const bench_deflate_options *o)
 {
-    if (o->version != BENCH_DEFLATE_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_deflate_options.version is %u, expected %u", o->version,
-                       BENCH_DEFLATE_VERSION);
+    CHECK_VERSION(db, o, BENCH_DEFLATE_VERSION, BENCH_DEFLATE_VERSION, "bench_deflate_options");
     if (!o->indicator)
         return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: indicator is required");
     if (!o->base || !is_year(o->base))
@@ -119,9 +117,8 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     bench_status st = check_options(db, opts);
     if (st)
         return st;
-    int64_t num = db_find(db, CODE_INDICATOR, opts->indicator);
-    if (num < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database", opts->indicator);
+    uint32_t num;
+    DB_REQUIRE(&num, db, CODE_INDICATOR, opts->indicator, "indicator");
     double by_year[YEARS];
     int64_t index_ind;
     st = index_by_year(by_year, db, opts, &index_ind);

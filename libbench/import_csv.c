@@ -1380,9 +1380,7 @@ bench_status bench_import_cells(bench_import_report *out, bench_db *db, const be
 
 static bench_status check_options(bench_db *db, const bench_csv_options *opts)
 {
-    if (opts->version != BENCH_CSV_OPTIONS_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_csv_options.version is %u, expected %u", opts->version,
-                       BENCH_CSV_OPTIONS_VERSION);
+    CHECK_VERSION(db, opts, BENCH_CSV_OPTIONS_VERSION, BENCH_CSV_OPTIONS_VERSION, "bench_csv_options");
     if ((unsigned)opts->layout > BENCH_CSV_WIDE)
         return DB_FAIL(db, BENCH_EINVAL, "unknown CSV layout %d", (int)opts->layout);
     if (opts->delimiter && !strchr(",;\t|", opts->delimiter))

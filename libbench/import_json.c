@@ -353,9 +353,7 @@ static bench_status json_options(bench_db *db, const bench_json_options **opts, 
         *defaults = (bench_json_options)BENCH_JSON_OPTIONS_INIT;
         *opts = defaults;
     }
-    if ((*opts)->version != BENCH_JSON_OPTIONS_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_json_options.version is %u, expected %u", (*opts)->version,
-                       BENCH_JSON_OPTIONS_VERSION);
+    CHECK_VERSION(db, (*opts), BENCH_JSON_OPTIONS_VERSION, BENCH_JSON_OPTIONS_VERSION, "bench_json_options");
     return BENCH_OK;
 }
 

@@ -42,6 +42,26 @@ void error_set(bench_error *err, int code, const char *file, long line, long col
 #define DB_FAIL(db, code, ...) \
     (error_set(&(db)->err, (code), "", 0, 0, __FILE__, __LINE__, __VA_ARGS__), (bench_status)(code))
 
+/* BENCH_EINVAL unless opts->version is one this library reads, `oldest` to `current`. */
+#define CHECK_VERSION(db, opts, oldest, current, struct_name)                                   \
+    do {                                                                                        \
+        if ((opts)->version < (oldest) || (opts)->version > (current))                          \
+            return DB_FAIL(db, BENCH_EINVAL, "%s.version is %u, expected %u", struct_name,       \
+                           (unsigned)(opts)->version, (unsigned)(current));                     \
+    } while (0)
+
+/* *out = the code of `text` (CODE_INDICATOR, CODE_AREA, CODE_PERIOD) as db_find finds it; when
+ * there is none, BENCH_ENOTFOUND: '<what> "<text>" is not in the database'. */
+#define DB_REQUIRE(out, db, kind, text, what)                                                   \
+    do {                                                                                        \
+        const char *text_ = (text);                                                             \
+        int64_t code_ = db_find(db, kind, text_);                                               \
+        if (code_ < 0)                                                                          \
+            return DB_FAIL(db, BENCH_ENOTFOUND, "%s \"%s\" is not in the database", what,         \
+                           text_ ? text_ : "(null)");                                           \
+        *(out) = (uint32_t)code_;                                                               \
+    } while (0)
+
 /* The start of every import call: the report zeroed; without a database BENCH_EINVAL (there is
  * no handle to hold an error), else its error cleared. */
 #define IMPORT_CALL_BEGIN(out, db)                                                                \

@@ -462,9 +462,7 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
 bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_capita_options *opts)
 {
     FRAME_CALL_BEGIN(db, out, opts, "bench_per_capita");
-    if (opts->version != 1 && opts->version != BENCH_PER_CAPITA_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_per_capita_options.version is %u, expected %u",
-                       opts->version, BENCH_PER_CAPITA_VERSION);
+    CHECK_VERSION(db, opts, 1, BENCH_PER_CAPITA_VERSION, "bench_per_capita_options");
     static const char *const default_population[] = {"N01951"};
     bool v2 = opts->version >= 2;
     norm_spec s = {
@@ -481,9 +479,7 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
 bench_status bench_ratio(bench_frame **out, bench_db *db, const bench_ratio_options *opts)
 {
     FRAME_CALL_BEGIN(db, out, opts, "bench_ratio");
-    if (opts->version != BENCH_RATIO_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_ratio_options.version is %u, expected %u", opts->version,
-                       BENCH_RATIO_VERSION);
+    CHECK_VERSION(db, opts, BENCH_RATIO_VERSION, BENCH_RATIO_VERSION, "bench_ratio_options");
     if (!opts->numerator || !opts->denominator)
         return DB_FAIL(db, BENCH_EINVAL, "bench_ratio: numerator and denominator are required");
     const char *const terms[] = {opts->denominator};

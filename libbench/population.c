@@ -707,9 +707,7 @@ bench_status bench_import_population_buffer(bench_import_report *out, bench_db *
     bench_population_options defaults = BENCH_POPULATION_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
-    if (opts->version != BENCH_POPULATION_OPTIONS_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_population_options.version is %u, expected %u",
-                       opts->version, BENCH_POPULATION_OPTIONS_VERSION);
+    CHECK_VERSION(db, opts, BENCH_POPULATION_OPTIONS_VERSION, BENCH_POPULATION_OPTIONS_VERSION, "bench_population_options");
     if (!data && len)
         return DB_FAIL(db, BENCH_EINVAL, "bench_import_population_buffer: data is NULL");
     pop_import pi;

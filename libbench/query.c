@@ -91,9 +91,7 @@ bench_status bench_values(bench_frame **out, bench_db *db, const bench_query *q)
     bench_query all = BENCH_QUERY_INIT;
     if (!q)
         q = &all;
-    if (q->version != BENCH_QUERY_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_query.version is %u, expected %u", q->version,
-                       BENCH_QUERY_VERSION);
+    CHECK_VERSION(db, q, BENCH_QUERY_VERSION, BENCH_QUERY_VERSION, "bench_query");
     uint8_t *f_ind = NULL, *f_area = NULL, *f_period = NULL;
     uint64_t *keys = NULL;
     uint32_t *rows = NULL;

@@ -26,29 +26,20 @@ static int cmp_neighbour(const void *a, const void *b)
 bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_options *opts)
 {
     FRAME_CALL_BEGIN(db, out, opts, "bench_similar");
-    if (opts->version != BENCH_SIMILAR_VERSION)
-        return DB_FAIL(db, BENCH_EINVAL, "bench_similar_options.version is %u, expected %u", opts->version,
-                       BENCH_SIMILAR_VERSION);
+    CHECK_VERSION(db, opts, BENCH_SIMILAR_VERSION, BENCH_SIMILAR_VERSION, "bench_similar_options");
     size_t m = opts->n_indicators;
     if (!opts->indicators || m == 0 || m > MAX_SIMILAR_INDICATORS)
         return DB_FAIL(db, BENCH_EINVAL, "bench_similar: 1 to %d indicators are needed", MAX_SIMILAR_INDICATORS);
     if ((unsigned)opts->gender > BENCH_GENDER_M)
         return DB_FAIL(db, BENCH_EINVAL, "bench_similar: bad gender %d", (int)opts->gender);
-    int64_t focus = db_find(db, CODE_AREA, opts->focus);
-    if (focus < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "focus area \"%s\" is not in the database",
-                       opts->focus ? opts->focus : "(null)");
-    int64_t period = db_find(db, CODE_PERIOD, opts->period);
-    if (period < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "period \"%s\" is not in the database",
-                       opts->period ? opts->period : "(null)");
+    uint32_t focus, period;
+    DB_REQUIRE(&focus, db, CODE_AREA, opts->focus, "focus area");
+    DB_REQUIRE(&period, db, CODE_PERIOD, opts->period, "period");
     uint32_t ind[MAX_SIMILAR_INDICATORS];
     double w[MAX_SIMILAR_INDICATORS], wsum = 0;
     for (size_t j = 0; j < m; j++) {
-        int64_t k = db_find(db, CODE_INDICATOR, opts->indicators[j]);
-        if (k < 0)
-            return DB_FAIL(db, BENCH_ENOTFOUND, "indicator \"%s\" is not in the database",
-                           opts->indicators[j] ? opts->indicators[j] : "(null)");
+        uint32_t k;
+        DB_REQUIRE(&k, db, CODE_INDICATOR, opts->indicators[j], "indicator");
         for (size_t i = 0; i < j; i++)
             if (ind[i] == (uint32_t)k)
                 return DB_FAIL(db, BENCH_EINVAL, "bench_similar: indicator %s is given twice",
@@ -97,7 +88,7 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
             if (j < 0 || o->period[r] != period || o->gender[r] != opts->gender || o->kind[r] != BENCH_KIND_UTFALL)
                 continue;
             uint32_t a = o->area[r];
-            if (!set[a] && a != (uint32_t)focus)
+            if (!set[a] && a != focus)
                 continue;
             int32_t *have = &row_of[a * m + (size_t)j];
             if (row_wins(db, r, *have))
@@ -105,7 +96,7 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
         }
         /* candidates: the areas of the set (and the focus) with every indicator */
         for (uint32_t a = 0; a < na; a++) {
-            if (!set[a] && a != (uint32_t)focus)
+            if (!set[a] && a != focus)
                 continue;
             bool all = true;
             for (size_t j = 0; j < m && all; j++) {
@@ -116,7 +107,7 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
             }
             if (all)
                 cand[nc++] = a;
-            else if (a == (uint32_t)focus) {
+            else if (a == focus) {
                 size_t j = 0;
                 while (j < m && row_of[a * m + j] >= 0 && o->status[row_of[a * m + j]] == BENCH_OBS_OK)
                     j++;
@@ -145,7 +136,7 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
         }
         for (size_t c = 0; c < nc; c++) {
             uint32_t a = cand[c];
-            if (a == (uint32_t)focus)
+            if (a == focus)
                 continue;
             double d2 = 0;
             for (size_t j = 0; j < m; j++) {
