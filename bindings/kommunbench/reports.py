@@ -20,7 +20,7 @@ import zipfile
 from html.parser import HTMLParser
 
 from ._native import error, kind_name, lib
-from .errors import BenchError, FileError, InvalidArgumentError, LimitError, ParseError
+from .errors import BenchError, InvalidArgumentError
 
 __all__ = ["import_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
 
@@ -262,7 +262,7 @@ def html_tables(text, area, name, prefix="", ids=None):
                              "_places": {"period": (lines[0], 1)}})
     if problems:
         line, column, message = min(problems, key=lambda p: p[:2])  # the first in the document
-        raise ParseError(f"{name}:{line}:{column}: {message}", code=int(lib.BENCH_EPARSE), file=name,
+        raise error(lib.BENCH_EPARSE, f"{name}:{line}:{column}: {message}", file=name,
                          line=line, column=column, text=message)
     return rows
 
@@ -448,13 +448,11 @@ def regular_file(path):
     try:
         st = os.stat(path)
     except OSError as e:
-        raise FileError(f"{os.fsdecode(path)}: cannot open: {e.strerror}", code=int(lib.BENCH_EIO),
-                        file=os.fsdecode(path)) from None
+        raise error(lib.BENCH_EIO, f"{os.fsdecode(path)}: cannot open: {e.strerror}", file=os.fsdecode(path)) from None
     if not stat.S_ISREG(st.st_mode):
         what = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
                 else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a special file")
-        raise FileError(f"{os.fsdecode(path)}: not a regular file: it is {what}", code=int(lib.BENCH_EIO),
-                        file=os.fsdecode(path))
+        raise error(lib.BENCH_EIO, f"{os.fsdecode(path)}: not a regular file: it is {what}", file=os.fsdecode(path))
     return path
 
 
@@ -466,15 +464,13 @@ def read_bounded(path, max_bytes=None):
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         with os.fdopen(fd, "rb") as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped meanwhile
-                raise FileError(f"{os.fsdecode(path)}: not a regular file", code=int(lib.BENCH_EIO),
-                                file=os.fsdecode(path))
+                raise error(lib.BENCH_EIO, f"{os.fsdecode(path)}: not a regular file", file=os.fsdecode(path))
             data = f.read() if max_bytes is None else f.read(max_bytes + 1)
     except OSError as e:
-        raise FileError(f"{os.fsdecode(path)}: cannot read: {e.strerror}", code=int(lib.BENCH_EIO),
-                        file=os.fsdecode(path)) from None
+        raise error(lib.BENCH_EIO, f"{os.fsdecode(path)}: cannot read: {e.strerror}", file=os.fsdecode(path)) from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
-                         "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
+        raise error(lib.BENCH_ELIMIT, f"{name}: the document is larger than the limit of {max_bytes} bytes "
+                         "(max_input_bytes)", file=name)
     return data
 
 
@@ -490,15 +486,15 @@ def read_document(path_or_text, max_bytes=None):
         name = os.path.basename(os.fsdecode(path))
         data = read_bounded(path, max_bytes)
     if max_bytes is not None and len(data) > max_bytes:
-        raise LimitError(f"{name}: the document is larger than the limit of {max_bytes} bytes "
-                         "(max_input_bytes)", code=int(lib.BENCH_ELIMIT), file=name)
+        raise error(lib.BENCH_ELIMIT, f"{name}: the document is larger than the limit of {max_bytes} bytes "
+                         "(max_input_bytes)", file=name)
     try:
         return data.decode("utf-8-sig"), name
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         column = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode("utf-8", "replace")) + 1
-        raise ParseError(f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[e.start]:02X}); save the "
-                         "document as UTF-8", code=int(lib.BENCH_EPARSE), file=name, line=line,
+        raise error(lib.BENCH_EPARSE, f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[e.start]:02X}); save the "
+                         "document as UTF-8", file=name, line=line,
                          column=column) from None
 
 
@@ -515,23 +511,20 @@ def check_xlsx(path, max_bytes, max_rows=None):
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as e:
-        raise ParseError(f"{name}: not a readable .xlsx (zip) file: {e}", code=int(lib.BENCH_EPARSE),
-                         file=name) from None
+        raise error(lib.BENCH_EPARSE, f"{name}: not a readable .xlsx (zip) file: {e}", file=name) from None
     except OSError as e:
-        raise FileError(f"{name}: cannot read: {e.strerror or e}", code=int(lib.BENCH_EIO), file=name) from None
+        raise error(lib.BENCH_EIO, f"{name}: cannot read: {e.strerror or e}", file=name) from None
     if max_rows is not None and len(infos) > 10000:
-        raise LimitError(f"{name}: {len(infos)} parts in the .xlsx, more than 10000", code=int(lib.BENCH_ELIMIT),
-                         file=name)
+        raise error(lib.BENCH_ELIMIT, f"{name}: {len(infos)} parts in the .xlsx, more than 10000", file=name)
     total = sum(i.file_size for i in infos)
     packed = max(1, os.path.getsize(path))
     if total > BOMB_FLOOR and total > BOMB_RATIO * packed:
-        raise LimitError(f"{name}: the .xlsx unpacks to {total} bytes, {total // packed} times its size: "
-                         "refused as a zip bomb", code=int(lib.BENCH_ELIMIT), file=name)
+        raise error(lib.BENCH_ELIMIT, f"{name}: the .xlsx unpacks to {total} bytes, {total // packed} times its size: "
+                         "refused as a zip bomb", file=name)
     if max_bytes is not None and total > max_bytes:
         biggest = max(infos, key=lambda i: i.file_size)
-        raise LimitError(f"{name}: the .xlsx unpacks to {total} bytes ({biggest.filename}: {biggest.file_size}), "
-                         f"more than the limit of {max_bytes} bytes (max_input_bytes)",
-                         code=int(lib.BENCH_ELIMIT), file=name)
+        raise error(lib.BENCH_ELIMIT, f"{name}: the .xlsx unpacks to {total} bytes ({biggest.filename}: {biggest.file_size}), "
+                         f"more than the limit of {max_bytes} bytes (max_input_bytes)", file=name)
 
 
 def _no_formula_without_value(openpyxl, path, sheet, blanks, name):
@@ -546,9 +539,8 @@ def _no_formula_without_value(openpyxl, path, sheet, blanks, name):
             for c in r:
                 if getattr(c, "data_type", None) == "f" and (getattr(c, "row", None), getattr(c, "column", None)) in blanks:
                     ref = f"{openpyxl.utils.get_column_letter(c.column)}{c.row}"
-                    raise ParseError(f"{name}:{c.row}:{c.column}: the cell {ref} holds a formula ({c.value}) "
-                                     "without a calculated value; open and save the file in Excel",
-                                     code=int(lib.BENCH_EPARSE), file=name, line=c.row, column=c.column)
+                    raise error(lib.BENCH_EPARSE, f"{name}:{c.row}:{c.column}: the cell {ref} holds a formula ({c.value}) "
+                                     "without a calculated value; open and save the file in Excel", file=name, line=c.row, column=c.column)
     finally:
         wb.close()
 
@@ -561,7 +553,7 @@ def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
     name = os.path.basename(os.fsdecode(path))
 
     def too_many():
-        return LimitError(f"{name}: more than {max_rows} rows (max_rows)", code=int(lib.BENCH_ELIMIT), file=name)
+        return error(lib.BENCH_ELIMIT, f"{name}: more than {max_rows} rows (max_rows)", file=name)
 
     if os.fsdecode(path).lower().endswith((".xlsx", ".xlsm")):
         try:
@@ -569,8 +561,7 @@ def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
         except ImportError as e:  # pragma: no cover
             raise BenchError("reading .xlsx needs openpyxl: pip install openpyxl") from e
         if max_bytes is not None and os.path.getsize(path) > max_bytes:
-            raise LimitError(f"{name}: the file is larger than the limit of {max_bytes} bytes (max_input_bytes)",
-                             code=int(lib.BENCH_ELIMIT), file=name)
+            raise error(lib.BENCH_ELIMIT, f"{name}: the file is larger than the limit of {max_bytes} bytes (max_input_bytes)", file=name)
         check_xlsx(path, max_bytes, max_rows)
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -601,12 +592,10 @@ def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
         except BenchError:
             raise
         except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, EOFError) as e:
-            raise ParseError(f"{name}: not a readable .xlsx file: {e}", code=int(lib.BENCH_EPARSE),
-                             file=name) from None
+            raise error(lib.BENCH_EPARSE, f"{name}: not a readable .xlsx file: {e}", file=name) from None
         except Exception as e:  # XML errors from the parser openpyxl uses
             if type(e).__name__ in ("ParseError", "XMLSyntaxError", "ExpatError"):
-                raise ParseError(f"{name}: not a readable .xlsx file: {e}", code=int(lib.BENCH_EPARSE),
-                                 file=name) from None
+                raise error(lib.BENCH_EPARSE, f"{name}: not a readable .xlsx file: {e}", file=name) from None
             raise
         return rows
     data = read_bounded(path, max_bytes)
@@ -614,8 +603,7 @@ def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise ParseError(f"{name}:{line}: not UTF-8 (byte 0x{data[e.start]:02X}); save the sheet as UTF-8",
-                         code=int(lib.BENCH_EPARSE), file=name, line=line) from None
+        raise error(lib.BENCH_EPARSE, f"{name}:{line}: not UTF-8 (byte 0x{data[e.start]:02X}); save the sheet as UTF-8", file=name, line=line) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -628,4 +616,4 @@ def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
             rows.append(r)
         return rows
     except csv.Error as e:
-        raise ParseError(f"{name}: not a readable CSV sheet: {e}", code=int(lib.BENCH_EPARSE), file=name) from None
+        raise error(lib.BENCH_EPARSE, f"{name}: not a readable CSV sheet: {e}", file=name) from None
