@@ -108,7 +108,7 @@ install: all
 # ---- lint ----------------------------------------------------------------------
 
 C_SOURCES = $(filter-out libbench/datasets_data.c,$(wildcard libbench/*.c libbench/*.h include/*.h tests/c/*.c \
-              tests/c/*.h tests/fuzz/*.c tests/fuzz/*.h bench/*.c))
+              tests/c/*.h tests/fuzz/*.c tests/fuzz/*.h bench/*.c examples/*.c))
 PY_SOURCES = bindings tests/python tests/fuzz bench datasets examples
 
 lint: deps venv

@@ -6,8 +6,19 @@
 #include <time.h>
 
 static size_t fields, rows;
-static void on_field(void *s, size_t len, void *data) { (void)s; (void)len; (void)data; fields++; }
-static void on_row(int c, void *data) { (void)c; (void)data; rows++; }
+static void on_field(void *s, size_t len, void *data)
+{
+    (void)s;
+    (void)len;
+    (void)data;
+    fields++;
+}
+static void on_row(int c, void *data)
+{
+    (void)c;
+    (void)data;
+    rows++;
+}
 
 int main(int argc, char **argv)
 {

@@ -16,12 +16,12 @@ kolada_<N>.json     the observations of both CSV files as one Kolada API v2 data
 
     python bench/generate.py [SIZE ...]     (default: $BENCH_SIZES or "1000000 10000000")
 """
+
 import os
 import sys
 
-import numpy as np
-
 import kommunbench as kb
+import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
@@ -69,10 +69,15 @@ def observations(n_target, areas):
 
 def json_rows(kpi, text, heads):
     """One Kolada data row per (area, period): its T, K and M values."""
-    cells = [f'{{"gender":"{g}","status":"","value":{v},"count":1}}' if v else
-             f'{{"gender":"{g}","status":"","value":null,"count":0}}' for g, v in zip(GENDERS * len(heads), text)]
-    return ",".join(f'{{"kpi":"{kpi}",{h}{cells[3 * i]},{cells[3 * i + 1]},{cells[3 * i + 2]}]}}'
-                    for i, h in enumerate(heads))
+    cells = [
+        f'{{"gender":"{g}","status":"","value":{v},"count":1}}'
+        if v
+        else f'{{"gender":"{g}","status":"","value":null,"count":0}}'
+        for g, v in zip(GENDERS * len(heads), text)
+    ]
+    return ",".join(
+        f'{{"kpi":"{kpi}",{h}{cells[3 * i]},{cells[3 * i + 1]},{cells[3 * i + 2]}]}}' for i, h in enumerate(heads)
+    )
 
 
 def generate(n_target):
@@ -98,8 +103,10 @@ def generate(n_target):
     if "json" in files:
         files["json"].write("]}\n")
     if "directions" in files:
-        files["directions"].write("id,direction\n" + "".join(
-            f"{k},{'lower' if i % 2 else 'higher'}\n" for i, k in enumerate(indicators(n_target, len(areas)))))
+        files["directions"].write(
+            "id,direction\n"
+            + "".join(f"{k},{'lower' if i % 2 else 'higher'}\n" for i, k in enumerate(indicators(n_target, len(areas))))
+        )
     for k, f in files.items():
         f.close()
         os.replace(p[k] + ".tmp", p[k])
@@ -114,5 +121,8 @@ if __name__ == "__main__":
     for n in sizes_from_argv():
         p, made = generate(n)
         mb = sum(os.path.getsize(x) for x in p.values()) / 1e6
-        print(f"{n:>10,}: " + (f"generated {', '.join(os.path.basename(p[k]) for k in made)}" if made else "present")
-              + f"; {len(p)} files, {mb:.0f} MB")
+        print(
+            f"{n:>10,}: "
+            + (f"generated {', '.join(os.path.basename(p[k]) for k in made)}" if made else "present")
+            + f"; {len(p)} files, {mb:.0f} MB"
+        )

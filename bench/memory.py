@@ -16,6 +16,7 @@ figure is (peak - baseline) / observations stored.
 The results are printed and merged into bench/results.json under "memory_per_observation" (BENCH_RESULTS to
 write elsewhere).
 """
+
 import json
 import os
 import resource
@@ -49,7 +50,7 @@ def page_files(n):
         rows = json.load(f)["values"]
     pages = (len(rows) + PAGE_ROWS - 1) // PAGE_ROWS
     for k in range(pages):
-        doc = {"values": rows[k * PAGE_ROWS:(k + 1) * PAGE_ROWS], "count": len(rows)}
+        doc = {"values": rows[k * PAGE_ROWS : (k + 1) * PAGE_ROWS], "count": len(rows)}
         if k + 1 < pages:
             doc["next_url"] = f"/v3/data/kpi/X?page={k + 2}"
         with open(os.path.join(out, f"page_{k + 1}.json"), "w") as f:
@@ -85,6 +86,7 @@ def measure(kind, n):
     """In this (fresh) process: one step, then print its figures as JSON."""
     import kommunbench as kb
     from kommunbench import kolada
+
     path = os.path.join(DATA, f"kolada_{n}.json")
     body = None
     if kind == "json_buffer":
@@ -103,14 +105,23 @@ def measure(kind, n):
         rep = db.last_report
     seconds = time.perf_counter() - start
     peak = maxrss() - base
-    print(json.dumps({"observations": rep.accepted, "peak_bytes": peak, "seconds": round(seconds, 3),
-                      "bytes_per_observation": round(peak / max(rep.accepted, 1), 1),
-                      "held_bytes_per_observation": round((rss_now() - base) / max(rep.accepted, 1), 1)}))
+    print(
+        json.dumps(
+            {
+                "observations": rep.accepted,
+                "peak_bytes": peak,
+                "seconds": round(seconds, 3),
+                "bytes_per_observation": round(peak / max(rep.accepted, 1), 1),
+                "held_bytes_per_observation": round((rss_now() - base) / max(rep.accepted, 1), 1),
+            }
+        )
+    )
 
 
 def run(kind, n, *extra):
-    out = subprocess.run([sys.executable, __file__, "--measure", kind, str(n), *extra], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", kind, str(n), *extra], check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -121,8 +132,9 @@ def main(sizes):
             print(f"memory: no bench/data/kolada_{n}.json (bench/generate.py {n}); skipped")
             continue
         figures = {"json_file": run("json_file", n), "json_buffer": run("json_buffer", n)}
-        server = subprocess.Popen([sys.executable, __file__, "--serve", page_files(n)], stdout=subprocess.PIPE,
-                                  text=True)
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", page_files(n)], stdout=subprocess.PIPE, text=True
+        )
         try:
             port = server.stdout.readline().strip()
             figures["paged_fetch"] = run("paged_fetch", n, port)
@@ -133,17 +145,21 @@ def main(sizes):
         results[str(n)] = figures
         print(f"\npeak memory above the baseline, per observation stored (N = {n}):")
         for k, f in figures.items():
-            print(f"  {k:12s} {f['bytes_per_observation']:7.1f} B/obs  ({f['observations']} observations, "
-                  f"peak {f['peak_bytes'] / 2**20:.0f} MiB, {f['seconds']:.2f} s; held after: "
-                  f"{f['held_bytes_per_observation']:.1f} B/obs)")
+            print(
+                f"  {k:12s} {f['bytes_per_observation']:7.1f} B/obs  ({f['observations']} observations, "
+                f"peak {f['peak_bytes'] / 2**20:.0f} MiB, {f['seconds']:.2f} s; held after: "
+                f"{f['held_bytes_per_observation']:.1f} B/obs)"
+            )
     if results:
         doc = {}
         if os.path.isfile(RESULTS):
             with open(RESULTS) as f:
                 doc = json.load(f)
-        doc["memory_per_observation"] = {"command": "python bench/memory.py " + " ".join(map(str, sizes)),
-                         "baseline": "resident memory after import kommunbench and an empty Database",
-                         "sizes": results}
+        doc["memory_per_observation"] = {
+            "command": "python bench/memory.py " + " ".join(map(str, sizes)),
+            "baseline": "resident memory after import kommunbench and an empty Database",
+            "sizes": results,
+        }
         with open(RESULTS, "w") as f:
             json.dump(doc, f, indent=2)
             f.write("\n")

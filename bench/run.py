@@ -23,6 +23,7 @@ is printed (exit 1 with the first differing rows otherwise).
     BENCH_RESULTS=/tmp/r.json ...        (where the results go; default bench/results.json)
     BENCH_JSON_MAX=1000000 ...           (the json step only up to this size; default 10 M)
 """
+
 import glob
 import importlib
 import json
@@ -45,8 +46,16 @@ TOOLS = ["kommunbench", "pandas", "polars", "duckdb"]
 PEERS = TOOLS[1:]
 STEPS = ["csv", "per_capita", "compare", "total", "json", "reload"]  # total: the first three
 # kommunbench's parts of the steps, reported beside the table
-KB_DETAILS = ["csv_values", "csv_population", "per_capita_concat", "compare_c", "compare_to_pandas",
-              "compare_mean", "reload_open", "reload_all_values"]
+KB_DETAILS = [
+    "csv_values",
+    "csv_population",
+    "per_capita_concat",
+    "compare_c",
+    "compare_to_pandas",
+    "compare_mean",
+    "reload_open",
+    "reload_all_values",
+]
 RESULTS = os.environ.get("BENCH_RESULTS") or os.path.join(HERE, "results.json")
 GENDER_CODE = {"T": 0, "K": 1, "M": 2}
 COLOUR_CODE = {"green": 0, "yellow": 1, "red": 2, "grey": 3, "": 4}
@@ -70,9 +79,11 @@ def maxrss():
 # indicator "U10012" -> 10012, area "0114" -> 114, gender T/K/M -> 0/1/2.  Done after the
 # timed steps, in every worker the same way.
 
+
 def _coded(values, parse):
     """A column of strings (pandas, polars or pyarrow) as an int array via its distinct values."""
     import pandas as pd
+
     if not isinstance(values, pd.Series):
         values = pd.Series(values.to_pandas() if hasattr(values, "to_pandas") else values)
     codes, uniques = pd.factorize(values)
@@ -115,15 +126,17 @@ def ints(column):
 
 def save_outputs(tool, n, pc, cmp):
     """pc and cmp: dicts of columns (pandas Series or arrays).  Written to bench/data/out_*.npz."""
-    np.savez(out_path(tool, n),
-             pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
-             pc_result=np.asarray(pc["result"], dtype=np.float64),
-             key=encode_keys(cmp["indicator"], cmp["period"], cmp["gender"], cmp["area"]),
-             rank=ints(cmp["rank"]),
-             n=ints(cmp["n"]),
-             percentile=np.asarray(cmp["percentile"], dtype=np.float64),
-             colour=_coded(cmp["colour"], COLOUR_CODE.__getitem__),
-             mean=np.asarray(cmp["mean"], dtype=np.float64))
+    np.savez(
+        out_path(tool, n),
+        pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
+        pc_result=np.asarray(pc["result"], dtype=np.float64),
+        key=encode_keys(cmp["indicator"], cmp["period"], cmp["gender"], cmp["area"]),
+        rank=ints(cmp["rank"]),
+        n=ints(cmp["n"]),
+        percentile=np.asarray(cmp["percentile"], dtype=np.float64),
+        colour=_coded(cmp["colour"], COLOUR_CODE.__getitem__),
+        mean=np.asarray(cmp["mean"], dtype=np.float64),
+    )
 
 
 def peer_colour(rmin, rmax, n):
@@ -135,12 +148,14 @@ def peer_colour(rmin, rmax, n):
 
 # ---- workers: one process per tool and size -----------------------------------------------
 
+
 def numpy_means(frame):
     """Ovägt medel of each row's (indicator, period, gender) group from a compare_all Frame."""
     dims = ("indicator", "period", "gender")
     size = [len(frame.dictionary(c)) for c in dims]
-    group = ((frame.column("indicator").astype(np.int64) * size[1] + frame.column("period")) * size[2]
-             + frame.column("gender"))
+    group = (frame.column("indicator").astype(np.int64) * size[1] + frame.column("period")) * size[2] + frame.column(
+        "gender"
+    )
     ranked = frame.column("rank") > 0
     groups = size[0] * size[1] * size[2]
     sums = np.bincount(group[ranked], weights=frame.column("value")[ranked], minlength=groups)
@@ -150,8 +165,9 @@ def numpy_means(frame):
 
 
 def work_kommunbench(n, p, t, save):
-    import pandas as pd
     import kommunbench as kb
+    import pandas as pd
+
     db = kb.Database()
     held0 = rss_now()
     start = time.perf_counter()
@@ -197,8 +213,10 @@ def work_kommunbench(n, p, t, save):
         same = (np.abs(mean - column) <= 1e-9 * np.abs(column)) | (np.isnan(mean) & np.isnan(column))
         if not same.all():
             i = int(np.argmax(~same))
-            raise SystemExit(f"compare_all's mean column differs from numpy's group mean at row {i}: "
-                             f"{column[i]!r} vs {mean[i]!r}\n{cmp.iloc[i]}")
+            raise SystemExit(
+                f"compare_all's mean column differs from numpy's group mean at row {i}: "
+                f"{column[i]!r} vs {mean[i]!r}\n{cmp.iloc[i]}"
+            )
     if save:
         cmp = cmp[cmp["indicator"] != "N01951"]  # compare_all ranks the population too; the peers don't
         save_outputs("kommunbench", n, pc, cmp)
@@ -208,6 +226,7 @@ def work_kommunbench_one_call(n, p, t, save):
     """Not in the table: per_capita called once per indicator, as an analyst might loop."""
     import kommunbench as kb
     import pandas as pd
+
     db = kb.Database()
     db.import_csv(p["values"], layout="kolada")
     db.import_csv(p["population"], layout="kolada")
@@ -217,13 +236,16 @@ def work_kommunbench_one_call(n, p, t, save):
     t["per_capita"] = time.perf_counter() - start
     t["peak_rss"] = maxrss()
     if save:
-        np.savez(out_path("kommunbench_one_call", n),
-                 pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
-                 pc_result=pc["result"].to_numpy(np.float64))
+        np.savez(
+            out_path("kommunbench_one_call", n),
+            pc_key=encode_keys(pc["indicator"], pc["period"], pc["gender"], pc["area"]),
+            pc_result=pc["result"].to_numpy(np.float64),
+        )
 
 
 def work_pandas(n, p, t, save):
     import pandas as pd
+
     held0 = rss_now()
     dtype = {"municipality": str, "period": str}
     start = time.perf_counter()
@@ -254,14 +276,22 @@ def work_pandas(n, p, t, save):
     ranked = ~np.isnan(rmin)
     with np.errstate(invalid="ignore", divide="ignore"):
         percentile = np.where(ranked, np.where(cnt > 1, 100.0 * (cnt - rmax) / (cnt - 1), 100.0), np.nan)
-    cmp = pd.DataFrame({"indicator": v["kpi"], "period": v["period"], "gender": v["gender"],
-                        "area": v["municipality"], "value": v["value"],
-                        "rank": np.where(ranked, rmin, 0).astype(np.int32), "n": cnt.astype(np.int32),
-                        "percentile": percentile,
-                        "colour": pd.Categorical.from_codes(
-                            np.where(ranked, peer_colour(rmin, rmax, cnt), COLOUR_CODE["grey"]),
-                            list(COLOUR_CODE)),
-                        "mean": mean})
+    cmp = pd.DataFrame(
+        {
+            "indicator": v["kpi"],
+            "period": v["period"],
+            "gender": v["gender"],
+            "area": v["municipality"],
+            "value": v["value"],
+            "rank": np.where(ranked, rmin, 0).astype(np.int32),
+            "n": cnt.astype(np.int32),
+            "percentile": percentile,
+            "colour": pd.Categorical.from_codes(
+                np.where(ranked, peer_colour(rmin, rmax, cnt), COLOUR_CODE["grey"]), list(COLOUR_CODE)
+            ),
+            "mean": mean,
+        }
+    )
     t["compare"] = time.perf_counter() - start
     t["peak_rss"] = maxrss()
     if save:
@@ -270,6 +300,7 @@ def work_pandas(n, p, t, save):
 
 def work_polars(n, p, t, save):
     import polars as pl
+
     held0 = rss_now()
     codes = {"municipality": pl.String, "period": pl.String}
     start = time.perf_counter()
@@ -285,39 +316,63 @@ def work_polars(n, p, t, save):
     start = time.perf_counter()
     keys = ["municipality", "period", "gender"]
     pc = v.join(pop.select(*keys, pl.col("value").alias("population")), on=keys, how="left").with_columns(
-        (pl.col("value") / pl.col("population") * SCALE).alias("result"))
+        (pl.col("value") / pl.col("population") * SCALE).alias("result")
+    )
     t["per_capita"] = time.perf_counter() - start
 
     start = time.perf_counter()
     grp = ["kpi", "period", "gender"]
-    sign = dirs.select(pl.col("id").alias("kpi"),
-                       pl.when(pl.col("direction") == "higher").then(-1.0).otherwise(1.0).alias("sign"))
+    sign = dirs.select(
+        pl.col("id").alias("kpi"), pl.when(pl.col("direction") == "higher").then(-1.0).otherwise(1.0).alias("sign")
+    )
     x = v.join(sign, on="kpi", how="left").with_columns((pl.col("value") * pl.col("sign")).alias("s"))
-    x = x.with_columns(pl.col("s").rank("min").over(grp).alias("rmin"),
-                       pl.col("s").rank("max").over(grp).alias("rmax"),
-                       pl.col("s").count().over(grp).alias("n"),
-                       pl.col("value").mean().over(grp).alias("mean"))
+    x = x.with_columns(
+        pl.col("s").rank("min").over(grp).alias("rmin"),
+        pl.col("s").rank("max").over(grp).alias("rmax"),
+        pl.col("s").count().over(grp).alias("n"),
+        pl.col("value").mean().over(grp).alias("mean"),
+    )
     b, w, q = pl.col("rmin") - 1, pl.col("n") - pl.col("rmax"), pl.col("n") / 4
     missing = pl.col("rmin").is_null()
     cmp = x.select(
-        pl.col("kpi").alias("indicator"), "period", "gender", pl.col("municipality").alias("area"), "value",
-        pl.col("rmin").fill_null(0).cast(pl.Int32).alias("rank"), pl.col("n").cast(pl.Int32),
-        pl.when(missing).then(None).when(pl.col("n") > 1).then(100.0 * w / (pl.col("n") - 1))
-        .otherwise(100.0).alias("percentile"),
-        pl.when(missing).then(pl.lit("grey")).when((b < q) == (w < q)).then(pl.lit("yellow"))
-        .when(b < q).then(pl.lit("green")).otherwise(pl.lit("red")).alias("colour"),
-        "mean")
+        pl.col("kpi").alias("indicator"),
+        "period",
+        "gender",
+        pl.col("municipality").alias("area"),
+        "value",
+        pl.col("rmin").fill_null(0).cast(pl.Int32).alias("rank"),
+        pl.col("n").cast(pl.Int32),
+        pl.when(missing)
+        .then(None)
+        .when(pl.col("n") > 1)
+        .then(100.0 * w / (pl.col("n") - 1))
+        .otherwise(100.0)
+        .alias("percentile"),
+        pl.when(missing)
+        .then(pl.lit("grey"))
+        .when((b < q) == (w < q))
+        .then(pl.lit("yellow"))
+        .when(b < q)
+        .then(pl.lit("green"))
+        .otherwise(pl.lit("red"))
+        .alias("colour"),
+        "mean",
+    )
     t["compare"] = time.perf_counter() - start
     t["peak_rss"] = maxrss()
     if save:
         pc = pc.rename({"kpi": "indicator", "municipality": "area"})
-        save_outputs("polars", n, {c: pc[c] for c in pc.columns},
-                     {c: cmp[c].to_numpy() if c in ("rank", "n", "percentile", "mean") else cmp[c]
-                      for c in cmp.columns})
+        save_outputs(
+            "polars",
+            n,
+            {c: pc[c] for c in pc.columns},
+            {c: cmp[c].to_numpy() if c in ("rank", "n", "percentile", "mean") else cmp[c] for c in cmp.columns},
+        )
 
 
 def work_duckdb(n, p, t, save):
     import duckdb
+
     con = duckdb.connect()
     held0 = rss_now()
     start = time.perf_counter()
@@ -369,13 +424,17 @@ def work_duckdb(n, p, t, save):
     t["peak_rss"] = maxrss()
     if save:
         num = ("rank", "n", "percentile", "mean", "result")
-        save_outputs("duckdb", n,
-                     {c: pc[c].to_numpy() if c in num else pc[c] for c in pc.column_names},
-                     {c: cmp[c].to_numpy() if c in num else cmp[c] for c in cmp.column_names})
+        save_outputs(
+            "duckdb",
+            n,
+            {c: pc[c].to_numpy() if c in num else pc[c] for c in pc.column_names},
+            {c: cmp[c].to_numpy() if c in num else cmp[c] for c in cmp.column_names},
+        )
 
 
 # ---- json and reload: one timed call per tool, in a worker of its own ---------------------------
 # Each reader returns a function that gives its table (len() = rows) after the timer stopped.
+
 
 def json_kommunbench(db, path, t):
     db.import_kolada_json(path)
@@ -386,8 +445,13 @@ def json_pandas(pd, path, t):
     """json.load, then the row fields repeated for each cell (json_normalize takes twice as long)."""
     with open(path, "rb") as f:
         rows = json.load(f)["values"]
-    keys = pd.DataFrame({"indicator": [r["kpi"] for r in rows], "area": [r["municipality"] for r in rows],
-                         "period": [r["period"] for r in rows]})
+    keys = pd.DataFrame(
+        {
+            "indicator": [r["kpi"] for r in rows],
+            "area": [r["municipality"] for r in rows],
+            "period": [r["period"] for r in rows],
+        }
+    )
     keys = keys.iloc[np.repeat(np.arange(len(rows)), [len(r["values"]) for r in rows])].reset_index(drop=True)
     cells = pd.DataFrame([c for r in rows for c in r["values"]], columns=["gender", "value"])
     table = keys.assign(gender=cells["gender"], value=cells["value"].astype(np.float64))
@@ -397,10 +461,14 @@ def json_pandas(pd, path, t):
 def json_polars(pl, path, t):
     cell = pl.Struct({"gender": pl.String, "value": pl.Float64})
     row = pl.Struct({"kpi": pl.String, "municipality": pl.String, "period": pl.Int64, "values": pl.List(cell)})
-    table = (pl.read_json(path, schema={"values": pl.List(row)})
-             .explode("values").unnest("values").explode("values").unnest("values")
-             .select(pl.col("kpi").alias("indicator"), pl.col("municipality").alias("area"), "period", "gender",
-                     "value"))
+    table = (
+        pl.read_json(path, schema={"values": pl.List(row)})
+        .explode("values")
+        .unnest("values")
+        .explode("values")
+        .unnest("values")
+        .select(pl.col("kpi").alias("indicator"), pl.col("municipality").alias("area"), "period", "gender", "value")
+    )
     return lambda: table
 
 
@@ -415,6 +483,7 @@ def json_duckdb(con, path, t):
 
 def reload_kommunbench(db, path, t):
     import kommunbench as kb
+
     start = time.perf_counter()
     snapshot = kb.Database.open(path)
     t["reload_open"] = time.perf_counter() - start
@@ -425,6 +494,7 @@ def reload_kommunbench(db, path, t):
         snapshot.values_frame(gender=None).column("value").sum()
         t["reload_all_values"] = time.perf_counter() - start
         return snapshot  # len(): its observations
+
     return table
 
 
@@ -443,25 +513,33 @@ def reload_duckdb(con, path, t):
     return lambda: con.sql("SELECT value FROM reload_t").to_arrow_table()
 
 
-READERS = {"json": {"kommunbench": json_kommunbench, "pandas": json_pandas, "polars": json_polars,
-                    "duckdb": json_duckdb},
-           "reload": {"kommunbench": reload_kommunbench, "pandas": reload_pandas, "polars": reload_polars,
-                      "duckdb": reload_duckdb}}
+READERS = {
+    "json": {"kommunbench": json_kommunbench, "pandas": json_pandas, "polars": json_polars, "duckdb": json_duckdb},
+    "reload": {
+        "kommunbench": reload_kommunbench,
+        "pandas": reload_pandas,
+        "polars": reload_polars,
+        "duckdb": reload_duckdb,
+    },
+}
 
 
 def reload_files(n):
-    return {"snapshot": os.path.join(DATA, f"snapshot_{n}.kbdb"),
-            "parquet": os.path.join(DATA, f"observations_{n}.parquet")}
+    return {
+        "snapshot": os.path.join(DATA, f"snapshot_{n}.kbdb"),
+        "parquet": os.path.join(DATA, f"observations_{n}.parquet"),
+    }
 
 
 def prepare_reload(n, p, t):
     """Not timed, once per size: kommunbench's snapshot of values + population, and the same
     observations as one Parquet file (pyarrow's defaults; kpi, municipality, period as text as in
     the csv step) that the three peers read."""
+    import kommunbench as kb
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
-    import kommunbench as kb
+
     files = reload_files(n)
     with kb.Database() as db:
         for k in ("values", "population"):
@@ -469,8 +547,10 @@ def prepare_reload(n, p, t):
         db.save(files["snapshot"])
     types = {"municipality": pa.string(), "period": pa.string(), "value": pa.float64()}
     text = pacsv.ConvertOptions(column_types=types)
-    pq.write_table(pa.concat_tables([pacsv.read_csv(p[k], convert_options=text) for k in ("values", "population")]),
-                   files["parquet"])
+    pq.write_table(
+        pa.concat_tables([pacsv.read_csv(p[k], convert_options=text) for k in ("values", "population")]),
+        files["parquet"],
+    )
     t.update({f"{k}_bytes": os.path.getsize(x) for k, x in files.items()})
 
 
@@ -479,6 +559,7 @@ def setup(tool):
     empty Database, a DuckDB connection, or the library."""
     if tool == "kommunbench":
         import kommunbench as kb
+
         return kb.Database()
     lib = importlib.import_module(tool)
     return lib.connect() if tool == "duckdb" else lib
@@ -487,8 +568,7 @@ def setup(tool):
 def work_step(tool, step, n, t, save):
     """The json or reload step: the timed call, the worker's peak memory, the table's rows."""
     ctx = setup(tool)
-    source = paths(n)["json"] if step == "json" else \
-        reload_files(n)["snapshot" if tool == "kommunbench" else "parquet"]
+    source = paths(n)["json"] if step == "json" else reload_files(n)["snapshot" if tool == "kommunbench" else "parquet"]
     start = time.perf_counter()
     table = READERS[step][tool](ctx, source, t)
     t[step] = time.perf_counter() - start
@@ -496,12 +576,20 @@ def work_step(tool, step, n, t, save):
     table = table()
     t[step + "_rows"] = len(table)
     if save and step == "json":
-        np.savez(out_path(f"{tool}_json", n), value=floats(table["value"]),
-                 key=encode_keys(*(table[c] for c in ("indicator", "period", "gender", "area"))))
+        np.savez(
+            out_path(f"{tool}_json", n),
+            value=floats(table["value"]),
+            key=encode_keys(*(table[c] for c in ("indicator", "period", "gender", "area"))),
+        )
 
 
-WORKERS = {"kommunbench": work_kommunbench, "pandas": work_pandas, "polars": work_polars,
-           "duckdb": work_duckdb, "kommunbench_one_call": work_kommunbench_one_call}
+WORKERS = {
+    "kommunbench": work_kommunbench,
+    "pandas": work_pandas,
+    "polars": work_polars,
+    "duckdb": work_duckdb,
+    "kommunbench_one_call": work_kommunbench_one_call,
+}
 
 
 def job_name(tool, part):
@@ -524,6 +612,7 @@ def worker(tool, part, n, save):
 
 # ---- the driver ------------------------------------------------------------------------------
 
+
 def run_worker(tool, part, n, save):
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", tool, part, str(n)] + (["--save"] if save else [])
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -531,7 +620,7 @@ def run_worker(tool, part, n, save):
         sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
         raise SystemExit(f"{job_name(tool, part)} failed at {n:,} observations (exit {proc.returncode})")
     line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
-    return json.loads(line[len("RESULT "):])
+    return json.loads(line[len("RESULT ") :])
 
 
 def parts(n):
@@ -547,16 +636,24 @@ def first_difference(tool, n, what, key, i, ref, other, order_ref, order_other, 
             vals = {c: d[c][order[j]] for c in columns}
             if "colour" in vals:
                 vals["colour"] = COLOUR_NAME[int(vals["colour"])]
-            rows.append(f"  {'*' if j == i else ' '} {name:<12} {' '.join(code)}  " +
-                        "  ".join(f"{c}={v}" for c, v in vals.items()))
-    return (f"{tool} differs from kommunbench in {what} at row {i:,} of {len(order_ref):,} "
-            f"(size {n:,}, sorted by indicator, period, gender, area):\n" + "\n".join(rows))
+            rows.append(
+                f"  {'*' if j == i else ' '} {name:<12} {' '.join(code)}  "
+                + "  ".join(f"{c}={v}" for c, v in vals.items())
+            )
+    return (
+        f"{tool} differs from kommunbench in {what} at row {i:,} of {len(order_ref):,} "
+        f"(size {n:,}, sorted by indicator, period, gender, area):\n" + "\n".join(rows)
+    )
 
 
 # per worker part: (what, key, columns, tools) checked against kommunbench's output of that part
-CHECKS = {"pipeline": [("compare", "key", ["rank", "n", "percentile", "colour", "mean"], PEERS),
-                       ("per_capita", "pc_key", ["pc_result"], PEERS + ["kommunbench_one_call"])],
-          "json": [("json", "key", ["value"], PEERS)]}
+CHECKS = {
+    "pipeline": [
+        ("compare", "key", ["rank", "n", "percentile", "colour", "mean"], PEERS),
+        ("per_capita", "pc_key", ["pc_result"], PEERS + ["kommunbench_one_call"]),
+    ],
+    "json": [("json", "key", ["value"], PEERS)],
+}
 WORST = {"mean": "mean", "pc_result": "per_capita", "value": "json"}  # float column -> summary name
 
 
@@ -566,10 +663,12 @@ def check(tool, n, what, key, columns, ref, other, o_ref, worst):
     o_oth = np.argsort(other[key], kind="stable")
     a, b = ref[key][o_ref], other[key][o_oth]
     if len(a) != len(b) or not np.array_equal(a, b):
-        i = int(np.argmax(a[:min(len(a), len(b))] != b[:min(len(a), len(b))])) if len(a) == len(b) else 0
-        raise SystemExit(f"{tool}: {what} has {len(b):,} rows, kommunbench {len(a):,}; "
-                         f"first different key at sorted row {i:,}: "
-                         f"{decode_key(a[i]) if i < len(a) else '-'} vs {decode_key(b[i]) if i < len(b) else '-'}")
+        i = int(np.argmax(a[: min(len(a), len(b))] != b[: min(len(a), len(b))])) if len(a) == len(b) else 0
+        raise SystemExit(
+            f"{tool}: {what} has {len(b):,} rows, kommunbench {len(a):,}; "
+            f"first different key at sorted row {i:,}: "
+            f"{decode_key(a[i]) if i < len(a) else '-'} vs {decode_key(b[i]) if i < len(b) else '-'}"
+        )
     bad = np.zeros(len(a), dtype=bool)
     for c in columns:
         x, y = ref[c][o_ref], other[c][o_oth]
@@ -610,8 +709,10 @@ def verify(n, runs):
     for part in parts(n)[1:]:
         rows = {(t, r[f"{part}_rows"]) for t in TOOLS for r in runs[job_name(t, part)]}
         if {x for _, x in rows} != {observations}:
-            raise SystemExit(f"{part}: the tables' rows {sorted(rows)} are not the {observations:,} observations "
-                             f"kommunbench imported from the CSV files (size {n:,})")
+            raise SystemExit(
+                f"{part}: the tables' rows {sorted(rows)} are not the {observations:,} observations "
+                f"kommunbench imported from the CSV files (size {n:,})"
+            )
         summary[f"{part}_rows"] = observations
     summary.update({f"max_relative_difference_{k}": v for k, v in worst.items()})
     for path in glob.glob(os.path.join(DATA, f"out_*_{n}.npz")):
@@ -622,8 +723,10 @@ def verify(n, runs):
 def csv_baseline(n, repeat):
     """libcsv alone on one core over values_<N>.csv: fields and rows counted, nothing converted."""
     exe = os.path.join(ROOT, "build", "csv_baseline")
-    runs = [json.loads(subprocess.run([exe, paths(n)["values"]], capture_output=True, text=True,
-                                      check=True).stdout) for _ in range(max(repeat, 3))]
+    runs = [
+        json.loads(subprocess.run([exe, paths(n)["values"]], capture_output=True, text=True, check=True).stdout)
+        for _ in range(max(repeat, 3))
+    ]
     best = min(runs, key=lambda r: r["seconds"])
     return {"csv_values": best["seconds"], "rows": best["rows"], "fields": best["fields"]}
 
@@ -639,8 +742,11 @@ def best_of(runs):
     """Per key: the minimum of the runs for times, the maximum for memory, else the first."""
     out = {}
     for k, v in runs[0].items():
-        if isinstance(v, (int, float)) and not k.startswith(("observations", "store_bytes")) \
-                and not k.endswith("_rows"):
+        if (
+            isinstance(v, (int, float))
+            and not k.startswith(("observations", "store_bytes"))
+            and not k.endswith("_rows")
+        ):
             vals = [r[k] for r in runs]
             out[k] = max(vals) if k.startswith(("peak_rss", "rss_")) else min(vals)
         else:
@@ -654,52 +760,77 @@ def fmt_s(x):
 
 def report(n, res):
     kb = res["times"]["kommunbench"]
-    print(f"\n== {n:,} observations requested: {kb['observations']:,} stored by kommunbench "
-          f"(values + population); outputs agree ==")
+    print(
+        f"\n== {n:,} observations requested: {kb['observations']:,} stored by kommunbench "
+        f"(values + population); outputs agree =="
+    )
     print("seconds".ljust(12) + "".join(t.rjust(14) for t in TOOLS))
     for step in STEPS:
         print(step.ljust(12) + "".join(fmt_s(res["times"][t].get(step)).rjust(14) for t in TOOLS))
     print("\nratio peer ÷ kommunbench (>1: kommunbench is faster)")
     print("".ljust(12) + "".join(t.rjust(14) for t in PEERS))
     for step in STEPS:
-        print(step.ljust(12) + "".join((f"{res['ratios'][t][step]:.2f}" if step in res["ratios"][t] else "–").rjust(14)
-                                       for t in PEERS))
+        print(
+            step.ljust(12)
+            + "".join((f"{res['ratios'][t][step]:.2f}" if step in res["ratios"][t] else "–").rjust(14) for t in PEERS)
+        )
     if "json" not in kb:
         print(f"json: not run at {n:,} observations (sizes up to BENCH_JSON_MAX = {JSON_MAX:,} only)")
     print("\nmemory".ljust(17) + "".join(t.rjust(14) for t in TOOLS))
-    rows = [("peak MiB", "peak_rss_mib", "{:.0f}"),
-            ("json peak MiB", "peak_rss_mib_json", "{:.0f}"),
-            ("reload peak MiB", "peak_rss_mib_reload", "{:.0f}"),
-            ("import peak B/obs", "rss_growth_per_observation", "{:.0f}"),
-            ("import held B/obs", "rss_held_per_observation", "{:.0f}"),
-            ("tables B/obs", "bytes_per_observation", "{:.1f}")]
+    rows = [
+        ("peak MiB", "peak_rss_mib", "{:.0f}"),
+        ("json peak MiB", "peak_rss_mib_json", "{:.0f}"),
+        ("reload peak MiB", "peak_rss_mib_reload", "{:.0f}"),
+        ("import peak B/obs", "rss_growth_per_observation", "{:.0f}"),
+        ("import held B/obs", "rss_held_per_observation", "{:.0f}"),
+        ("tables B/obs", "bytes_per_observation", "{:.1f}"),
+    ]
     for label, k, f in rows:
-        print(label.ljust(16) + "".join((f.format(res["memory"][t][k]) if res["memory"][t].get(k) is not None
-                                         else "–").rjust(14) for t in TOOLS))
-    print("  (peak: ru_maxrss of the worker that runs csv..compare; json, reload peak: of the worker that runs\n"
-          "   only that step; import peak: ru_maxrss after the csv step minus resident memory before it;\n"
-          "   import held: resident memory after it minus before; tables: the tool's own count of\n"
-          "   the bytes its tables hold: db.memory(), memory_usage(deep), estimated_size(), duckdb_memory())")
+        print(
+            label.ljust(16)
+            + "".join(
+                (f.format(res["memory"][t][k]) if res["memory"][t].get(k) is not None else "–").rjust(14) for t in TOOLS
+            )
+        )
+    print(
+        "  (peak: ru_maxrss of the worker that runs csv..compare; json, reload peak: of the worker that runs\n"
+        "   only that step; import peak: ru_maxrss after the csv step minus resident memory before it;\n"
+        "   import held: resident memory after it minus before; tables: the tool's own count of\n"
+        "   the bytes its tables hold: db.memory(), memory_usage(deep), estimated_size(), duckdb_memory())"
+    )
     base = res["baseline"]
     one = res["times"]["kommunbench_one_call"]["per_capita"]
-    print(f"\nkommunbench csv: values {kb['csv_values']:.3f} s + population {kb['csv_population']:.3f} s; "
-          f"values import ÷ libcsv alone on one core ({base['csv_values']:.3f} s) = "
-          f"{kb['csv_values'] / base['csv_values']:.2f}")
-    print(f"kommunbench per_capita: one call for all indicators (indicator=None) {kb['per_capita']:.3f} s; "
-          f"a loop of {res['n_indicators']} calls, one per indicator, with pd.concat: {one:.3f} s "
-          f"({one / kb['per_capita']:.1f}x slower: each call scans the whole store)")
-    print(f"kommunbench compare: C call {kb['compare_c']:.3f} s + DataFrame {kb['compare_to_pandas']:.3f} s "
-          f"+ means {kb['compare_mean']:.3f} s ({kb['mean_from']})"
-          + (f"; the numpy bincount mean would take {kb['compare_mean_numpy']:.3f} s"
-             if "compare_mean_numpy" in kb else ""))
+    print(
+        f"\nkommunbench csv: values {kb['csv_values']:.3f} s + population {kb['csv_population']:.3f} s; "
+        f"values import ÷ libcsv alone on one core ({base['csv_values']:.3f} s) = "
+        f"{kb['csv_values'] / base['csv_values']:.2f}"
+    )
+    print(
+        f"kommunbench per_capita: one call for all indicators (indicator=None) {kb['per_capita']:.3f} s; "
+        f"a loop of {res['n_indicators']} calls, one per indicator, with pd.concat: {one:.3f} s "
+        f"({one / kb['per_capita']:.1f}x slower: each call scans the whole store)"
+    )
+    print(
+        f"kommunbench compare: C call {kb['compare_c']:.3f} s + DataFrame {kb['compare_to_pandas']:.3f} s "
+        f"+ means {kb['compare_mean']:.3f} s ({kb['mean_from']})"
+        + (
+            f"; the numpy bincount mean would take {kb['compare_mean_numpy']:.3f} s"
+            if "compare_mean_numpy" in kb
+            else ""
+        )
+    )
     files = res["files"]
     if "json" in kb:
-        print(f"json: kolada_{n}.json is {files['json_bytes'] / 1e6:.0f} MB (the CSV files "
-              f"{files['csv_bytes'] / 1e6:.0f} MB)")
-    print(f"kommunbench reload: Database.open {kb['reload_open']:.3f} s of {kb['reload']:.3f} s (then N01951's "
-          f"values); the value column of every observation (values_frame, not in the step) takes "
-          f"{kb['reload_all_values']:.3f} s more; snapshot {files['snapshot_bytes'] / 1e6:.0f} MB, "
-          f"Parquet {files['parquet_bytes'] / 1e6:.0f} MB")
+        print(
+            f"json: kolada_{n}.json is {files['json_bytes'] / 1e6:.0f} MB (the CSV files "
+            f"{files['csv_bytes'] / 1e6:.0f} MB)"
+        )
+    print(
+        f"kommunbench reload: Database.open {kb['reload_open']:.3f} s of {kb['reload']:.3f} s (then N01951's "
+        f"values); the value column of every observation (values_frame, not in the step) takes "
+        f"{kb['reload_all_values']:.3f} s more; snapshot {files['snapshot_bytes'] / 1e6:.0f} MB, "
+        f"Parquet {files['parquet_bytes'] / 1e6:.0f} MB"
+    )
 
 
 def growth(results):
@@ -709,15 +840,21 @@ def growth(results):
     a, b = sizes[0], sizes[-1]
     obs = lambda s: results["observations"][s]  # noqa: E731
     factor = obs(b) / obs(a)
-    print(f"\ngrowth from {int(a):,} to {int(b):,} (x{factor:.2f} observations); "
-          f"linear = within 0.75..1.33 of that:")
+    print(f"\ngrowth from {int(a):,} to {int(b):,} (x{factor:.2f} observations); linear = within 0.75..1.33 of that:")
     out = {}
     for tool in TOOLS:
-        sec, mem = (results["seconds"][a][tool], results["seconds"][b][tool]), \
-            (results["memory"][a][tool], results["memory"][b][tool])
+        sec, mem = (
+            (results["seconds"][a][tool], results["seconds"][b][tool]),
+            (results["memory"][a][tool], results["memory"][b][tool]),
+        )
         row = {step: sec[1][step] / sec[0][step] for step in STEPS if step in sec[0] and step in sec[1]}
-        row.update({"peak_memory" + k[len("peak_rss_mib"):]: mem[1][k] / mem[0][k]
-                    for k in ("peak_rss_mib", "peak_rss_mib_json", "peak_rss_mib_reload") if k in mem[0] and k in mem[1]})
+        row.update(
+            {
+                "peak_memory" + k[len("peak_rss_mib") :]: mem[1][k] / mem[0][k]
+                for k in ("peak_rss_mib", "peak_rss_mib_json", "peak_rss_mib_reload")
+                if k in mem[0] and k in mem[1]
+            }
+        )
         out[tool] = row
         words = []
         for k, g in row.items():
@@ -730,11 +867,13 @@ def growth(results):
 
 def library_source():
     """The git commit the package was built from, and the library files changed since."""
+
     def git(*args):
         try:
             return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True, timeout=10).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
+
     changed = git("status", "--porcelain", "--", "libbench", "include", "bindings", "setup.py", "pyproject.toml")
     return {"commit": git("rev-parse", "HEAD"), "changed_since_commit": [x[3:] for x in changed.splitlines()]}
 
@@ -744,11 +883,15 @@ def notes(results):
     for key in results["seconds"]:
         d, kb = results["kommunbench_details"][key], results["seconds"][key]["kommunbench"]
         one, loop = kb["per_capita"], d["per_capita_loop"]
-        out.append(f"{int(key):,}: kommunbench's per_capita loop (one call per indicator) takes {loop:.2f} s, "
-                   f"one call for every indicator (indicator=None) {one:.2f} s: the loop is {loop / one:.1f}x slower, "
-                   f"because each call scans the whole store")
-        out.append(f"{int(key):,}: kommunbench's values import is {results['baseline'][key]['kommunbench_csv_values_ratio']:.1f}x "
-                   f"libcsv alone on one core ({results['baseline'][key]['csv_values']:.2f} s)")
+        out.append(
+            f"{int(key):,}: kommunbench's per_capita loop (one call per indicator) takes {loop:.2f} s, "
+            f"one call for every indicator (indicator=None) {one:.2f} s: the loop is {loop / one:.1f}x slower, "
+            f"because each call scans the whole store"
+        )
+        out.append(
+            f"{int(key):,}: kommunbench's values import is {results['baseline'][key]['kommunbench_csv_values_ratio']:.1f}x "
+            f"libcsv alone on one core ({results['baseline'][key]['csv_values']:.2f} s)"
+        )
         if "json" not in kb:
             out.append(f"{int(key):,}: the json step was not run (sizes up to BENCH_JSON_MAX = {JSON_MAX:,} only)")
     out.append(f"kommunbench's group means: {results['mean_from']}")
@@ -758,11 +901,13 @@ def notes(results):
 def memory(t, n):
     """The results.json memory entry of one tool's best-of times."""
     obs = t["observations"]
-    out = {"peak_rss_mib": t["peak_rss"] / 2 ** 20,
-           "rss_growth_per_observation": t["rss_growth_import"] / obs,
-           "rss_held_per_observation": t["rss_held_import"] / obs,
-           "bytes_per_observation": t["store_bytes"] / obs if t.get("store_bytes") else None}
-    out.update({f"peak_rss_mib_{part}": t[f"peak_rss_{part}"] / 2 ** 20 for part in parts(n)[1:]})
+    out = {
+        "peak_rss_mib": t["peak_rss"] / 2**20,
+        "rss_growth_per_observation": t["rss_growth_import"] / obs,
+        "rss_held_per_observation": t["rss_held_import"] / obs,
+        "bytes_per_observation": t["store_bytes"] / obs if t.get("store_bytes") else None,
+    }
+    out.update({f"peak_rss_mib_{part}": t[f"peak_rss_{part}"] / 2**20 for part in parts(n)[1:]})
     return out
 
 
@@ -773,26 +918,52 @@ def main():
     sizes = sizes_from_argv()
     repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
     import duckdb
+    import kommunbench
     import pandas
     import polars
     import pyarrow
-    import kommunbench
+
     results = {
-        "command": "make bench BENCH_SIZES=\"" + " ".join(map(str, sizes)) + f"\"  (bench/run.py with BENCH_REPEAT={repeat})",
-        "machine": {"platform": platform.platform(), "machine": platform.machine(),
-                    "processor": platform.processor(), "cpus": os.cpu_count(),
-                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30, 1),
-                    "python": platform.python_version(), "load_average_at_start": os.getloadavg()},
-        "versions": {"kommunbench": kommunbench.__version__, "pandas": pandas.__version__,
-                     "polars": polars.__version__, "duckdb": duckdb.__version__,
-                     "pyarrow": pyarrow.__version__, "numpy": np.__version__},
-        "threads": {"kommunbench": "2 (CSV import of a file over 8 MB and its merge, compare_all and per_capita over a million rows), else 1", "pandas": "1 (pyarrow's CSV reader uses all cores)",
-                    "polars": polars.thread_pool_size(),
-                    "duckdb": duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]},
+        "command": "make bench BENCH_SIZES=\""
+        + " ".join(map(str, sizes))
+        + f"\"  (bench/run.py with BENCH_REPEAT={repeat})",
+        "machine": {
+            "platform": platform.platform(),
+            "machine": platform.machine(),
+            "processor": platform.processor(),
+            "cpus": os.cpu_count(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg(),
+        },
+        "versions": {
+            "kommunbench": kommunbench.__version__,
+            "pandas": pandas.__version__,
+            "polars": polars.__version__,
+            "duckdb": duckdb.__version__,
+            "pyarrow": pyarrow.__version__,
+            "numpy": np.__version__,
+        },
+        "threads": {
+            "kommunbench": "2 (CSV import of a file over 8 MB and its merge, compare_all and per_capita over a million rows), else 1",
+            "pandas": "1 (pyarrow's CSV reader uses all cores)",
+            "polars": polars.thread_pool_size(),
+            "duckdb": duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0],
+        },
         "kommunbench_source": library_source(),
-        "repeat": repeat, "sizes": sizes, "steps": STEPS,
-        "seconds": {}, "ratios": {}, "memory": {}, "kommunbench_details": {}, "baseline": {},
-        "observations": {}, "verification": {}, "mean_from": None, "files": {}, "json_max": JSON_MAX,
+        "repeat": repeat,
+        "sizes": sizes,
+        "steps": STEPS,
+        "seconds": {},
+        "ratios": {},
+        "memory": {},
+        "kommunbench_details": {},
+        "baseline": {},
+        "observations": {},
+        "verification": {},
+        "mean_from": None,
+        "files": {},
+        "json_max": JSON_MAX,
     }
     for n in sizes:
         warm_page_cache(n)
@@ -815,12 +986,18 @@ def main():
         results["seconds"][key] = {t: {s: times[t][s] for s in STEPS if s in times[t]} for t in TOOLS}
         results["ratios"][key] = {t: {s: times[t][s] / kb[s] for s in STEPS if s in kb} for t in PEERS}
         results["memory"][key] = {t: memory(times[t], n) for t in TOOLS}
-        files.update({"csv_bytes": os.path.getsize(paths(n)["values"]) + os.path.getsize(paths(n)["population"]),
-                      "json_bytes": os.path.getsize(paths(n)["json"]) if "json" in paths(n) else None})
+        files.update(
+            {
+                "csv_bytes": os.path.getsize(paths(n)["values"]) + os.path.getsize(paths(n)["population"]),
+                "json_bytes": os.path.getsize(paths(n)["json"]) if "json" in paths(n) else None,
+            }
+        )
         results["files"][key] = files
         results["observations"][key] = kb["observations"]
         results["baseline"][key] = csv_baseline(n, repeat)
-        results["baseline"][key]["kommunbench_csv_values_ratio"] = kb["csv_values"] / results["baseline"][key]["csv_values"]
+        results["baseline"][key]["kommunbench_csv_values_ratio"] = (
+            kb["csv_values"] / results["baseline"][key]["csv_values"]
+        )
         results["kommunbench_details"][key] = {k: kb[k] for k in KB_DETAILS + ["compare_mean_numpy"] if k in kb}
         results["kommunbench_details"][key]["per_capita_loop"] = times["kommunbench_one_call"]["per_capita"]
         results["kommunbench_details"][key]["csv_values_peers"] = {t: times[t]["csv_values"] for t in PEERS}
@@ -828,9 +1005,14 @@ def main():
         results["verification"][key] = summary
         results["all_runs"] = results.get("all_runs", {})
         results["all_runs"][key] = runs
-        res = {"times": times, "ratios": results["ratios"][key], "memory": results["memory"][key],
-               "baseline": results["baseline"][key], "files": files,
-               "n_indicators": len(open(paths(n)["directions"]).read().splitlines()) - 1}
+        res = {
+            "times": times,
+            "ratios": results["ratios"][key],
+            "memory": results["memory"][key],
+            "baseline": results["baseline"][key],
+            "files": files,
+            "n_indicators": len(open(paths(n)["directions"]).read().splitlines()) - 1,
+        }
         report(n, res)
     results["growth"] = growth(results)
     results["notes"] = notes(results)

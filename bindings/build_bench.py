@@ -10,6 +10,7 @@ function prototypes of this text with gcc, so a drifted declaration is a
 compiled twice in C11; cffi itself checks their layout and values when it
 builds in API mode.)
 """
+
 import glob
 import os
 import re
@@ -55,8 +56,9 @@ def cdef_from_header(text):
     body = body.replace("BENCH_EXPORT ", "")
     for name, value in macros.items():
         body = re.sub(r"\[\s*%s\s*\]" % name, "[%s]" % value, body)
-    defines = "\n".join(["#define %s ..." % name for name in macros] +
-                        ["static const double %s;" % name for name in floats])
+    defines = "\n".join(
+        ["#define %s ..." % name for name in macros] + ["static const double %s;" % name for name in floats]
+    )
     body = re.sub(r"\n\s*\n+", "\n", body)
     return defines + "\n" + body
 

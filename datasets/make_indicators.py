@@ -8,13 +8,40 @@ one implementation of that rule.  The direction is set only
 where the measure says which way is better: KKiK's väntetider and utredningstider (lower),
 brukarbedömningar, behörighet and valdeltagande (higher).  Population counts have none.
 """
+
 import csv
 import sys
 
-KPIS = ["N00938", "N01817", "N01921", "N01926", "N01927", "N01951", "N01952", "N01953", "N01954",
-        "N01955", "N01956", "N01957", "N01960", "N01976", "N01994", "N02832", "N02833", "N05401",
-        "N15428", "N31807", "U07451", "U21401", "U21468", "U23401", "U23471", "U31402", "U33401",
-        "U35400"]
+KPIS = [
+    "N00938",
+    "N01817",
+    "N01921",
+    "N01926",
+    "N01927",
+    "N01951",
+    "N01952",
+    "N01953",
+    "N01954",
+    "N01955",
+    "N01956",
+    "N01957",
+    "N01960",
+    "N01976",
+    "N01994",
+    "N02832",
+    "N02833",
+    "N05401",
+    "N15428",
+    "N31807",
+    "U07451",
+    "U21401",
+    "U21468",
+    "U23401",
+    "U23471",
+    "U31402",
+    "U33401",
+    "U35400",
+]
 
 DIRECTION = {
     "U33401": "lower",  # utredningstid barn och unga (KKiK)

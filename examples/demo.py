@@ -8,6 +8,7 @@ population, so that the rankings, scorecards, trends and maps have every kommun 
 
     .venv/bin/python examples/demo.py --out out
 """
+
 import argparse
 import os
 from pathlib import Path
@@ -34,16 +35,22 @@ def main():
             # as Kolada divides its N01993 (invånare 31/12 the year before)
             db.import_csv(ddf / "ddf--datapoints--n01990--by--geo--year.csv", layout="wide")
             db.set_indicator("N01990", title="Asylsökande/inskrivna i Migrationsverkets mottagningssystem, antal")
-            db.per_capita("N01990", scale=1000, population_period="previous", store_as="ASYL1000",
-                          title="Asylsökande per 1 000 invånare (31/12 året före)")
+            db.per_capita(
+                "N01990",
+                scale=1000,
+                population_period="previous",
+                store_as="ASYL1000",
+                title="Asylsökande per 1 000 invånare (31/12 året före)",
+            )
         else:
             print(f"{ddf} is absent: the demo shows the shipped report figures only")
         # the KKiK measures of individ- och familjeomsorgen first, then the others with a direction,
         # then the per-capita figure
         order = ["U33401", "U35400", "U31402", "U23401", "U21401", "U21468", "U23471", "N15428", "ASYL1000"]
         known = set(db.indicators()["id"])
-        summary = build_focus_pack(db, args.focus.split(","), args.out,
-                                   indicators=[i for i in order if i in known] if ddf.is_dir() else None)
+        summary = build_focus_pack(
+            db, args.focus.split(","), args.out, indicators=[i for i in order if i in known] if ddf.is_dir() else None
+        )
     print(summary_text(summary))
 
 

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
     }
     printf("%zu rows read, %zu observations\n", rep.rows_read, rep.accepted);
 
-    const char *areas[] = {"1490"};
+    const char *areas[] = { "1490" };
     bench_query q = BENCH_QUERY_INIT;
     q.areas = areas;
     q.n_areas = 1;

@@ -69,15 +69,15 @@ BENCH_EXPORT int bench_version_number(void);
 /* ------------------------------------------------------------------ */
 
 typedef enum bench_status {
-    BENCH_OK = 0,             /**< success */
-    BENCH_ENOMEM = -1,        /**< out of memory; nothing was changed */
-    BENCH_EINVAL = -2,        /**< invalid argument (NULL, bad option) */
-    BENCH_EIO = -3,           /**< file cannot be opened or read */
-    BENCH_EPARSE = -4,        /**< malformed input; see file, line, column */
-    BENCH_ENOTFOUND = -5,     /**< an indicator, area or column is unknown */
-    BENCH_ELIMIT = -6,        /**< a size limit was exceeded */
-    BENCH_ECORRUPT = -7,      /**< a snapshot file is damaged or foreign */
-    BENCH_EVERSION = -8       /**< a snapshot of an unsupported version */
+    BENCH_OK = 0,         /**< success */
+    BENCH_ENOMEM = -1,    /**< out of memory; nothing was changed */
+    BENCH_EINVAL = -2,    /**< invalid argument (NULL, bad option) */
+    BENCH_EIO = -3,       /**< file cannot be opened or read */
+    BENCH_EPARSE = -4,    /**< malformed input; see file, line, column */
+    BENCH_ENOTFOUND = -5, /**< an indicator, area or column is unknown */
+    BENCH_ELIMIT = -6,    /**< a size limit was exceeded */
+    BENCH_ECORRUPT = -7,  /**< a snapshot file is damaged or foreign */
+    BENCH_EVERSION = -8   /**< a snapshot of an unsupported version */
 } bench_status;
 
 /** Static English text for a status code (never NULL, never freed). */
@@ -92,15 +92,15 @@ BENCH_EXPORT const char *bench_strerror(int status);
  * `source_file`/`source_line` name the C code that raised it.
  */
 typedef struct bench_error {
-    int code;                                 /**< a bench_status */
-    char message[BENCH_ERROR_MESSAGE_SIZE];   /**< "file:line:column: what was expected" */
-    char text[BENCH_ERROR_MESSAGE_SIZE];      /**< "what was expected": the message without
+    int code;                               /**< a bench_status */
+    char message[BENCH_ERROR_MESSAGE_SIZE]; /**< "file:line:column: what was expected" */
+    char text[BENCH_ERROR_MESSAGE_SIZE];    /**< "what was expected": the message without
                                                    its "file:line:column: " */
-    char file[BENCH_ERROR_FILE_SIZE];         /**< data file name or buffer name, "" if none */
+    char file[BENCH_ERROR_FILE_SIZE];       /**< data file name or buffer name, "" if none */
     long line;
     long column;
-    const char *source_file;                  /**< __FILE__ of the raiser (static) */
-    int source_line;                          /**< __LINE__ of the raiser */
+    const char *source_file; /**< __FILE__ of the raiser (static) */
+    int source_line;         /**< __LINE__ of the raiser */
 } bench_error;
 
 /* ------------------------------------------------------------------ */
@@ -109,9 +109,9 @@ typedef struct bench_error {
 
 /** Gender of a series; totalt, kvinnor and män are separate series. */
 typedef enum bench_gender {
-    BENCH_GENDER_T = 0,  /**< totalt */
-    BENCH_GENDER_K = 1,  /**< kvinnor */
-    BENCH_GENDER_M = 2   /**< män */
+    BENCH_GENDER_T = 0, /**< totalt */
+    BENCH_GENDER_K = 1, /**< kvinnor */
+    BENCH_GENDER_M = 2  /**< män */
 } bench_gender;
 
 /** What a value is: an outcome, a target, a budget or a forecast. */
@@ -124,13 +124,13 @@ typedef enum bench_kind {
 
 /** Why a value is (or is not) there.  Only BENCH_OBS_OK carries a number. */
 typedef enum bench_obs_status {
-    BENCH_OBS_OK = 0,               /**< a value */
-    BENCH_OBS_MISSING = 1,          /**< empty, "NA" or null: no value */
-    BENCH_OBS_BORTFALL = 2,         /**< "-": bortfall, no answer */
-    BENCH_OBS_EJ_TILLAMPLIG = 3,    /**< ".": not applicable */
-    BENCH_OBS_SEKRETESS = 4,        /**< "..": suppressed for secrecy */
-    BENCH_OBS_NO_DENOMINATOR = 5,   /**< normalized: the denominator is missing */
-    BENCH_OBS_ZERO_DENOMINATOR = 6  /**< normalized: the denominator is 0 */
+    BENCH_OBS_OK = 0,              /**< a value */
+    BENCH_OBS_MISSING = 1,         /**< empty, "NA" or null: no value */
+    BENCH_OBS_BORTFALL = 2,        /**< "-": bortfall, no answer */
+    BENCH_OBS_EJ_TILLAMPLIG = 3,   /**< ".": not applicable */
+    BENCH_OBS_SEKRETESS = 4,       /**< "..": suppressed for secrecy */
+    BENCH_OBS_NO_DENOMINATOR = 5,  /**< normalized: the denominator is missing */
+    BENCH_OBS_ZERO_DENOMINATOR = 6 /**< normalized: the denominator is 0 */
 } bench_obs_status;
 
 /*
@@ -172,10 +172,10 @@ BENCH_EXPORT const char *bench_obs_status_name(int status);
 /** Unit suffix found after a number. */
 typedef enum bench_unit {
     BENCH_UNIT_NONE = 0,
-    BENCH_UNIT_PERCENT = 1,  /**< "%" */
-    BENCH_UNIT_KR = 2,       /**< "kr" */
-    BENCH_UNIT_TKR = 3,      /**< "tkr": thousands of kronor */
-    BENCH_UNIT_MNKR = 4      /**< "mnkr" or "mkr": millions of kronor */
+    BENCH_UNIT_PERCENT = 1, /**< "%" */
+    BENCH_UNIT_KR = 2,      /**< "kr" */
+    BENCH_UNIT_TKR = 3,     /**< "tkr": thousands of kronor */
+    BENCH_UNIT_MNKR = 4     /**< "mnkr" or "mkr": millions of kronor */
 } bench_unit;
 
 /**
@@ -191,8 +191,7 @@ typedef enum bench_unit {
  * BENCH_ENOMEM when the C locale for a long or exponent form cannot be had.
  * No error detail is kept (there is no handle).
  */
-BENCH_EXPORT bench_status bench_parse_number(double *out_value, bench_unit *out_unit,
-                                             const char *text, size_t len);
+BENCH_EXPORT bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const char *text, size_t len);
 
 /**
  * Classify a missing-value marker (surrounding spaces ignored, case
@@ -231,21 +230,23 @@ typedef struct bench_db bench_db;
  * it was.  Version 1 (the first four fields) is still accepted.
  */
 typedef struct bench_db_options {
-    unsigned int version;        /**< BENCH_DB_OPTIONS_VERSION */
-    int load_catalogue;          /**< 1: load the embedded areas and indicators (default) */
-    size_t max_field_bytes;      /**< longest field an importer accepts (default 1 MiB;
+    unsigned int version;   /**< BENCH_DB_OPTIONS_VERSION */
+    int load_catalogue;     /**< 1: load the embedded areas and indicators (default) */
+    size_t max_field_bytes; /**< longest field an importer accepts (default 1 MiB;
                                       at most SIZE_MAX / 8, else BENCH_EINVAL) */
-    size_t max_columns;          /**< most columns in a CSV file (default 4096) */
+    size_t max_columns;     /**< most columns in a CSV file (default 4096) */
     /* version 2 */
-    size_t max_rows;             /**< most data rows one import reads: CSV records, Kolada
+    size_t max_rows;        /**< most data rows one import reads: CSV records, Kolada
                                       value entries, population cells (default 200 000 000) */
-    size_t max_input_bytes;      /**< largest file or buffer an importer reads (default 8 GiB) */
-    int max_json_depth;          /**< deepest JSON nesting of arrays and objects (default 64,
+    size_t max_input_bytes; /**< largest file or buffer an importer reads (default 8 GiB) */
+    int max_json_depth;     /**< deepest JSON nesting of arrays and objects (default 64,
                                       at most 1000) */
 } bench_db_options;
 
-#define BENCH_DB_OPTIONS_INIT { BENCH_DB_OPTIONS_VERSION, 1, 1048576, 4096, 200000000, \
-                                (size_t)8 << 30, 64 }
+#define BENCH_DB_OPTIONS_INIT                                                      \
+    {                                                                              \
+        BENCH_DB_OPTIONS_VERSION, 1, 1048576, 4096, 200000000, (size_t)8 << 30, 64 \
+    }
 
 /**
  * The limits of `db` (a copy of its options, with defaults filled in) into *out.
@@ -264,8 +265,7 @@ BENCH_EXPORT bench_status bench_db_set_limits(bench_db *db, const bench_db_optio
  * *out is NULL and `err` (may be NULL) tells why.
  * The caller owns *out and releases it with bench_db_free().
  */
-BENCH_EXPORT bench_status bench_db_new(bench_db **out, const bench_db_options *opts,
-                                       bench_error *err);
+BENCH_EXPORT bench_status bench_db_new(bench_db **out, const bench_db_options *opts, bench_error *err);
 
 /** Release a database and everything it owns.  NULL is a no-op. */
 BENCH_EXPORT void bench_db_free(bench_db *db);
@@ -306,9 +306,9 @@ typedef enum bench_direction {
     BENCH_DIRECTION_DEFAULT = -1, /**< as a request: the direction the call would choose itself --
                                       the catalogue's (bench_compare), the numerator's (a stored
                                       result), the one held (bench_indicator_set) */
-    BENCH_DIRECTION_NONE = 0,    /**< unknown or neutral: ranks, but no colours */
-    BENCH_DIRECTION_HIGHER = 1,  /**< higher is better */
-    BENCH_DIRECTION_LOWER = 2    /**< lower is better */
+    BENCH_DIRECTION_NONE = 0,     /**< unknown or neutral: ranks, but no colours */
+    BENCH_DIRECTION_HIGHER = 1,   /**< higher is better */
+    BENCH_DIRECTION_LOWER = 2     /**< lower is better */
 } bench_direction;
 
 /** Static name of an area type ("unknown", "riket", "region", "kommun",
@@ -349,17 +349,15 @@ BENCH_EXPORT size_t bench_area_count(const bench_db *db);
  * or "") and `out_kommungrupp` ("G92790" or "") may each be NULL.
  * Returns BENCH_ENOTFOUND for an unknown code.
  */
-BENCH_EXPORT bench_status bench_area_info(bench_area_type *out_type, const char **out_name,
-                                          const char **out_lan, const char **out_kommungrupp,
-                                          bench_db *db, const char *code);
+BENCH_EXPORT bench_status bench_area_info(bench_area_type *out_type, const char **out_name, const char **out_lan,
+                                          const char **out_kommungrupp, bench_db *db, const char *code);
 
 /**
  * Set (or add) an area's catalogue entry.  `name`, `lan` and `kommungrupp`
  * may be NULL to leave them as they are.  Strings are copied.
  */
-BENCH_EXPORT bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type,
-                                         const char *name, const char *lan,
-                                         const char *kommungrupp);
+BENCH_EXPORT bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type, const char *name,
+                                         const char *lan, const char *kommungrupp);
 
 /**
  * Set an indicator's catalogue entry; `title` and `unit` may be NULL to
@@ -369,8 +367,8 @@ BENCH_EXPORT bench_status bench_area_set(bench_db *db, const char *code, bench_a
  * "dagar", "Index" -> "index".  Strings are copied.  The indicator need not
  * have values yet.
  */
-BENCH_EXPORT bench_status bench_indicator_set(bench_db *db, const char *id, const char *title,
-                                              const char *unit, bench_direction direction);
+BENCH_EXPORT bench_status bench_indicator_set(bench_db *db, const char *id, const char *title, const char *unit,
+                                              bench_direction direction);
 
 /**
  * Link an own indicator to the Kolada KPI it corresponds to (e.g. a report's
@@ -394,9 +392,8 @@ BENCH_EXPORT bench_status bench_source_prefer(bench_db *db, const char *source);
  * for, a group code stands for its members; a kommungrupp without listed
  * members stands for the kommuner of that kommungrupp in the catalogue.
  */
-BENCH_EXPORT bench_status bench_group_set(bench_db *db, const char *id, const char *title,
-                                          const char *const *members, size_t n_members);
-
+BENCH_EXPORT bench_status bench_group_set(bench_db *db, const char *id, const char *title, const char *const *members,
+                                          size_t n_members);
 
 /**
  * Describe one indicator.  Strings are owned by `db` and valid until the
@@ -404,8 +401,7 @@ BENCH_EXPORT bench_status bench_group_set(bench_db *db, const char *id, const ch
  * be NULL.  Returns BENCH_ENOTFOUND for an unknown id.
  */
 BENCH_EXPORT bench_status bench_indicator_info(const char **out_title, const char **out_unit,
-                                               bench_direction *out_direction, bench_db *db,
-                                               const char *id);
+                                               bench_direction *out_direction, bench_db *db, const char *id);
 
 /* ------------------------------------------------------------------ */
 /* Frames: result tables                                                */
@@ -416,9 +412,9 @@ typedef struct bench_frame bench_frame;
 
 /** Column types.  A CODE column holds uint32 indices into its dictionary. */
 typedef enum bench_column_type {
-    BENCH_COLUMN_F64 = 0,   /**< double; NaN only where the value is missing */
-    BENCH_COLUMN_I32 = 1,   /**< int32_t */
-    BENCH_COLUMN_CODE = 2   /**< uint32_t index into the column's dictionary */
+    BENCH_COLUMN_F64 = 0, /**< double; NaN only where the value is missing */
+    BENCH_COLUMN_I32 = 1, /**< int32_t */
+    BENCH_COLUMN_CODE = 2 /**< uint32_t index into the column's dictionary */
 } bench_column_type;
 
 /** Release a frame.  NULL is a no-op. */
@@ -436,9 +432,8 @@ BENCH_EXPORT size_t bench_frame_columns(const bench_frame *frame);
  * valid until bench_frame_free(frame).  Any out-pointer may be NULL.
  * Returns BENCH_EINVAL when `index` is out of range.
  */
-BENCH_EXPORT bench_status bench_frame_column(const char **out_name, bench_column_type *out_type,
-                                             const void **out_data, const bench_frame *frame,
-                                             size_t index);
+BENCH_EXPORT bench_status bench_frame_column(const char **out_name, bench_column_type *out_type, const void **out_data,
+                                             const bench_frame *frame, size_t index);
 
 /**
  * The dictionary of CODE column `index`: *out_strings[i] is the text of
@@ -488,8 +483,7 @@ BENCH_EXPORT bench_status bench_group_members(bench_frame **out, bench_db *db, c
  * and the other calls that take a list of areas take the codes this returns.
  * The caller owns *out and releases it with bench_frame_free().
  */
-BENCH_EXPORT bench_status bench_area_set_resolve(bench_frame **out, bench_db *db,
-                                                 const char *const *names, size_t n);
+BENCH_EXPORT bench_status bench_area_set_resolve(bench_frame **out, bench_db *db, const char *const *names, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Queries                                                              */
@@ -505,15 +499,21 @@ BENCH_EXPORT bench_status bench_area_set_resolve(bench_frame **out, bench_db *db
  * bit (1 << BENCH_GENDER_T) etc.; 0 means all.
  */
 typedef struct bench_query {
-    unsigned int version;              /**< BENCH_QUERY_VERSION */
-    const char *const *indicators; size_t n_indicators;
-    const char *const *areas; size_t n_areas;
-    const char *const *periods; size_t n_periods;
+    unsigned int version; /**< BENCH_QUERY_VERSION */
+    const char *const *indicators;
+    size_t n_indicators;
+    const char *const *areas;
+    size_t n_areas;
+    const char *const *periods;
+    size_t n_periods;
     unsigned int gender_mask;
     unsigned int kind_mask;
 } bench_query;
 
-#define BENCH_QUERY_INIT { BENCH_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0 }
+#define BENCH_QUERY_INIT                                     \
+    {                                                        \
+        BENCH_QUERY_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0 \
+    }
 
 /**
  * Select observations as a frame with columns indicator, area, period
@@ -577,25 +577,28 @@ typedef enum bench_csv_layout {
  * "kvinnor", "män").
  */
 typedef struct bench_csv_options {
-    unsigned int version;        /**< BENCH_CSV_OPTIONS_VERSION */
+    unsigned int version; /**< BENCH_CSV_OPTIONS_VERSION */
     bench_csv_layout layout;
-    char delimiter;              /**< ',', ';', '\t' or 0 to detect from the header */
-    const char *source;          /**< source label (1-4096 bytes of UTF-8 text, no control
+    char delimiter;            /**< ',', ';', '\t' or 0 to detect from the header */
+    const char *source;        /**< source label (1-4096 bytes of UTF-8 text, no control
                                       characters; else BENCH_EINVAL); NULL: the file's base name,
                                       its tabs, control and non-UTF-8 bytes as U+FFFD */
-    const char *area_column;     /**< NULL: found by name */
-    const char *period_column;   /**< NULL: found by name */
-    const char *gender_column;   /**< NULL: found by name; absent means all T */
-    const char *const *value_columns; size_t n_value_columns; /**< WIDE: NULL = all others */
-    const char *indicator;       /**< WIDE with one value column: its indicator id */
-    bench_kind kind;             /**< kind when there is no kind column */
-    unsigned int gender_mask;    /**< genders to keep (bits); 0 = all; others are skipped */
-    const char *source_column;   /**< a column naming each row's source; NULL: none */
+    const char *area_column;   /**< NULL: found by name */
+    const char *period_column; /**< NULL: found by name */
+    const char *gender_column; /**< NULL: found by name; absent means all T */
+    const char *const *value_columns;
+    size_t n_value_columns;    /**< WIDE: NULL = all others */
+    const char *indicator;     /**< WIDE with one value column: its indicator id */
+    bench_kind kind;           /**< kind when there is no kind column */
+    unsigned int gender_mask;  /**< genders to keep (bits); 0 = all; others are skipped */
+    const char *source_column; /**< a column naming each row's source; NULL: none */
 } bench_csv_options;
 
-#define BENCH_CSV_OPTIONS_INIT \
-    { BENCH_CSV_OPTIONS_VERSION, BENCH_CSV_KOLADA, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, \
-      BENCH_KIND_UTFALL, 0, NULL }
+#define BENCH_CSV_OPTIONS_INIT                                                                                       \
+    {                                                                                                                \
+        BENCH_CSV_OPTIONS_VERSION, BENCH_CSV_KOLADA, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, BENCH_KIND_UTFALL, 0, \
+            NULL                                                                                                     \
+    }
 
 /**
  * Import a CSV file (UTF-8 with or without BOM; LF, CRLF or CR; quoted
@@ -606,16 +609,15 @@ typedef struct bench_csv_options {
  * counts as replaced).  A file of more than 8 MB is read in two halves on two
  * threads when it can be split at a line end between records.
  */
-BENCH_EXPORT bench_status bench_import_csv_file(bench_import_report *out, bench_db *db,
-                                           const char *path, const bench_csv_options *opts);
+BENCH_EXPORT bench_status bench_import_csv_file(bench_import_report *out, bench_db *db, const char *path,
+                                                const bench_csv_options *opts);
 
 /**
  * Import CSV text from memory; `name` labels it in errors and as default
  * source.  Otherwise as bench_import_csv_file().  `data` is not retained.
  */
-BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db,
-                                                  const char *data, size_t len, const char *name,
-                                                  const bench_csv_options *opts);
+BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
+                                                  const char *name, const bench_csv_options *opts);
 
 /**
  * One cell of a table read from a document (an HTML table, a sheet, a
@@ -623,12 +625,12 @@ BENCH_EXPORT bench_status bench_import_csv_buffer(bench_import_report *out, benc
  * table and its place in the document.
  */
 typedef struct bench_cell {
-    const char *text;            /**< UTF-8, `len` bytes (no NUL needed); may be NULL when len is 0 */
+    const char *text; /**< UTF-8, `len` bytes (no NUL needed); may be NULL when len is 0 */
     size_t len;
-    size_t row;                  /**< row in the table, 0-based */
-    size_t col;                  /**< column in the table, 0-based */
-    long line;                   /**< where the cell stands in the document: line, 1-based (0: unknown) */
-    long column;                 /**< and column, 1-based, as the document counts them (0: unknown) */
+    size_t row;  /**< row in the table, 0-based */
+    size_t col;  /**< column in the table, 0-based */
+    long line;   /**< where the cell stands in the document: line, 1-based (0: unknown) */
+    long column; /**< and column, 1-based, as the document counts them (0: unknown) */
 } bench_cell;
 
 /**
@@ -667,12 +669,15 @@ BENCH_EXPORT bench_status bench_dataset(const char **out_data, size_t *out_len, 
 
 /** Options for the Kolada JSON importer. */
 typedef struct bench_json_options {
-    unsigned int version;        /**< BENCH_JSON_OPTIONS_VERSION */
-    const char *source;          /**< source label, as in bench_csv_options; NULL: the file name */
-    int include_deleted;         /**< 1: keep rows flagged deleted; default 0 skips and counts them */
+    unsigned int version; /**< BENCH_JSON_OPTIONS_VERSION */
+    const char *source;   /**< source label, as in bench_csv_options; NULL: the file name */
+    int include_deleted;  /**< 1: keep rows flagged deleted; default 0 skips and counts them */
 } bench_json_options;
 
-#define BENCH_JSON_OPTIONS_INIT { BENCH_JSON_OPTIONS_VERSION, NULL, 0 }
+#define BENCH_JSON_OPTIONS_INIT             \
+    {                                       \
+        BENCH_JSON_OPTIONS_VERSION, NULL, 0 \
+    }
 
 /**
  * Import a Kolada API response (v2 or v3), or a JSON array of its rows:
@@ -691,13 +696,11 @@ typedef struct bench_json_options {
  * All or nothing, as the CSV importer; errors name line and column for
  * syntax and a JSON path (values[3].values[0].value) for content.
  */
-BENCH_EXPORT bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db *db,
-                                                   const char *data, size_t len, const char *name,
-                                                   const bench_json_options *opts);
+BENCH_EXPORT bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db *db, const char *data,
+                                                          size_t len, const char *name, const bench_json_options *opts);
 
 /** As bench_import_kolada_json_buffer(), reading the file at `path`. */
-BENCH_EXPORT bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db,
-                                                        const char *path,
+BENCH_EXPORT bench_status bench_import_kolada_json_file(bench_import_report *out, bench_db *db, const char *path,
                                                         const bench_json_options *opts);
 
 /**
@@ -765,12 +768,15 @@ BENCH_EXPORT void bench_import_rollback(bench_import *imp);
 
 /** Options for the SCB population importer. */
 typedef struct bench_population_options {
-    unsigned int version;        /**< BENCH_POPULATION_OPTIONS_VERSION */
-    const char *source;          /**< source label, as in bench_csv_options; NULL: the file name */
-    const char *indicator;       /**< base indicator id; NULL: the table's ContentsCode (BE0101N1) */
+    unsigned int version;  /**< BENCH_POPULATION_OPTIONS_VERSION */
+    const char *source;    /**< source label, as in bench_csv_options; NULL: the file name */
+    const char *indicator; /**< base indicator id; NULL: the table's ContentsCode (BE0101N1) */
 } bench_population_options;
 
-#define BENCH_POPULATION_OPTIONS_INIT { BENCH_POPULATION_OPTIONS_VERSION, NULL, NULL }
+#define BENCH_POPULATION_OPTIONS_INIT                \
+    {                                                \
+        BENCH_POPULATION_OPTIONS_VERSION, NULL, NULL \
+    }
 
 /**
  * Import an SCB PxWeb response: API v1 JSON ({columns, data, metadata}) or
@@ -785,13 +791,12 @@ typedef struct bench_population_options {
  * term is missing, never a smaller number.  All or nothing, as the CSV
  * importer; JSON syntax errors name line and column.
  */
-BENCH_EXPORT bench_status bench_import_population_buffer(bench_import_report *out, bench_db *db,
-                                                  const char *data, size_t len, const char *name,
-                                                  const bench_population_options *opts);
+BENCH_EXPORT bench_status bench_import_population_buffer(bench_import_report *out, bench_db *db, const char *data,
+                                                         size_t len, const char *name,
+                                                         const bench_population_options *opts);
 
 /** As bench_import_population_buffer(), reading the file at `path`. */
-BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out, bench_db *db,
-                                                       const char *path,
+BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out, bench_db *db, const char *path,
                                                        const bench_population_options *opts);
 
 /* ------------------------------------------------------------------ */
@@ -805,8 +810,8 @@ BENCH_EXPORT bench_status bench_import_population_file(bench_import_report *out,
  * (population counts are given for 31 December).
  */
 typedef enum bench_denominator_period {
-    BENCH_DENOMINATOR_SAME = 0,     /**< the same period (or its year): "invånare 31/12 år T" */
-    BENCH_DENOMINATOR_PREVIOUS = 1  /**< the year before the period's year: "invånare 31/12 år T-1",
+    BENCH_DENOMINATOR_SAME = 0,    /**< the same period (or its year): "invånare 31/12 år T" */
+    BENCH_DENOMINATOR_PREVIOUS = 1 /**< the year before the period's year: "invånare 31/12 år T-1",
                                          as Kolada divides e.g. N01993 asylsökande per 1 000 inv */
 } bench_denominator_period;
 
@@ -824,22 +829,26 @@ typedef enum bench_denominator_period {
  * "Stored results" below).
  */
 typedef struct bench_per_capita_options {
-    unsigned int version;                  /**< BENCH_PER_CAPITA_VERSION */
-    const char *indicator;                 /**< the numerator; NULL: every indicator but the population */
-    const char *const *population; size_t n_population; /**< NULL: {"N01951"}; 1 to 128 terms */
-    double scale;                          /**< 1, 100 (%), 1000, 10000, 100000 */
-    const char *population_label;          /**< e.g. "invånare 0-19 år"; NULL: derived */
+    unsigned int version;  /**< BENCH_PER_CAPITA_VERSION */
+    const char *indicator; /**< the numerator; NULL: every indicator but the population */
+    const char *const *population;
+    size_t n_population;          /**< NULL: {"N01951"}; 1 to 128 terms */
+    double scale;                 /**< 1, 100 (%), 1000, 10000, 100000 */
+    const char *population_label; /**< e.g. "invånare 0-19 år"; NULL: derived */
     /* version 2 */
-    int population_period;                 /**< a bench_denominator_period */
-    const char *store_as;                  /**< store the result under this id; NULL: do not store */
-    const char *title;                     /**< stored title; NULL: made from the parts */
-    const char *unit;                      /**< stored unit; NULL: made from the parts */
-    bench_direction direction;             /**< BENCH_DIRECTION_DEFAULT: the numerator's */
-    double ci;                             /**< confidence level of intervals, e.g. 0.95; 0: none */
+    int population_period;     /**< a bench_denominator_period */
+    const char *store_as;      /**< store the result under this id; NULL: do not store */
+    const char *title;         /**< stored title; NULL: made from the parts */
+    const char *unit;          /**< stored unit; NULL: made from the parts */
+    bench_direction direction; /**< BENCH_DIRECTION_DEFAULT: the numerator's */
+    double ci;                 /**< confidence level of intervals, e.g. 0.95; 0: none */
 } bench_per_capita_options;
 
-#define BENCH_PER_CAPITA_INIT { BENCH_PER_CAPITA_VERSION, NULL, NULL, 0, 1.0, NULL, \
-                                BENCH_DENOMINATOR_SAME, NULL, NULL, NULL, BENCH_DIRECTION_DEFAULT, 0 }
+#define BENCH_PER_CAPITA_INIT                                                                         \
+    {                                                                                                 \
+        BENCH_PER_CAPITA_VERSION, NULL, NULL, 0, 1.0, NULL, BENCH_DENOMINATOR_SAME, NULL, NULL, NULL, \
+            BENCH_DIRECTION_DEFAULT, 0                                                                \
+    }
 
 /**
  * Normalize one indicator.  The frame has columns indicator, area, period,
@@ -869,8 +878,7 @@ typedef struct bench_per_capita_options {
  * empties them).
  * The caller owns *out and releases it with bench_frame_free().
  */
-BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db,
-                                           const bench_per_capita_options *opts);
+BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_capita_options *opts);
 
 #define BENCH_RATIO_VERSION 1
 
@@ -881,20 +889,22 @@ BENCH_EXPORT bench_status bench_per_capita(bench_frame **out, bench_db *db,
  * utfall values are used.
  */
 typedef struct bench_ratio_options {
-    unsigned int version;                  /**< BENCH_RATIO_VERSION */
+    unsigned int version; /**< BENCH_RATIO_VERSION */
     const char *numerator;
     const char *denominator;
-    double scale;                          /**< 1 (a plain quotient), 100 (%), 1000, ... */
-    int denominator_period;                /**< a bench_denominator_period */
-    const char *store_as;                  /**< store the result under this id; NULL: do not store */
-    const char *title;                     /**< stored title; NULL: made from the parts */
-    const char *unit;                      /**< stored unit; NULL: made from the parts */
-    bench_direction direction;             /**< BENCH_DIRECTION_DEFAULT: the numerator's */
-    double ci;                             /**< confidence level of intervals, e.g. 0.95; 0: none */
+    double scale;              /**< 1 (a plain quotient), 100 (%), 1000, ... */
+    int denominator_period;    /**< a bench_denominator_period */
+    const char *store_as;      /**< store the result under this id; NULL: do not store */
+    const char *title;         /**< stored title; NULL: made from the parts */
+    const char *unit;          /**< stored unit; NULL: made from the parts */
+    bench_direction direction; /**< BENCH_DIRECTION_DEFAULT: the numerator's */
+    double ci;                 /**< confidence level of intervals, e.g. 0.95; 0: none */
 } bench_ratio_options;
 
-#define BENCH_RATIO_INIT { BENCH_RATIO_VERSION, NULL, NULL, 1.0, BENCH_DENOMINATOR_SAME, NULL, NULL, \
-                           NULL, BENCH_DIRECTION_DEFAULT, 0 }
+#define BENCH_RATIO_INIT                                                                                           \
+    {                                                                                                              \
+        BENCH_RATIO_VERSION, NULL, NULL, 1.0, BENCH_DENOMINATOR_SAME, NULL, NULL, NULL, BENCH_DIRECTION_DEFAULT, 0 \
+    }
 
 /**
  * Divide one indicator by another.  The frame is as bench_per_capita()'s,
@@ -1076,10 +1086,10 @@ BENCH_EXPORT bench_status bench_db_open(bench_db **out, const char *path, bench_
 
 /** Statistics of one comparison; NaN where there is no value. */
 typedef struct bench_compare_stats {
-    size_t n;                /**< areas with a value */
-    size_t n_areas;          /**< areas in the set */
-    double unweighted_mean;  /**< ovägt medel */
-    double weighted_mean;    /**< population-weighted mean, or NaN */
+    size_t n;               /**< areas with a value */
+    size_t n_areas;         /**< areas in the set */
+    double unweighted_mean; /**< ovägt medel */
+    double weighted_mean;   /**< population-weighted mean, or NaN */
     double median, q1, q3, min, max;
 } bench_compare_stats;
 
@@ -1096,38 +1106,41 @@ typedef struct bench_compare_stats {
 
 /** How bench_compare colours (the rule in "Significance colours" above). */
 typedef enum bench_colours {
-    BENCH_COLOURS_RANK = 0,         /**< KKiK: by rank, best 25 % green, worst 25 % red */
-    BENCH_COLOURS_SIGNIFICANCE = 1  /**< by the confidence interval against a reference */
+    BENCH_COLOURS_RANK = 0,        /**< KKiK: by rank, best 25 % green, worst 25 % red */
+    BENCH_COLOURS_SIGNIFICANCE = 1 /**< by the confidence interval against a reference */
 } bench_colours;
 
 /** What to compare.  Versions 1 (up to `weight`) and 2 (up to `weight_period`)
  *  are still accepted; they rank whatever has a value (min_coverage 0). */
 typedef struct bench_compare_options {
-    unsigned int version;          /**< BENCH_COMPARE_VERSION */
+    unsigned int version; /**< BENCH_COMPARE_VERSION */
     const char *indicator;
-    const char *period;            /**< "2022", "2024-T1", ... */
+    const char *period; /**< "2022", "2024-T1", ... */
     bench_gender gender;
     bench_kind kind;
-    const char *const *areas; size_t n_areas; /**< the set; NULL: all kommuner */
-    bench_direction direction;     /**< BENCH_DIRECTION_DEFAULT: the catalogue's */
-    const char *weight;            /**< population indicator for the weighted mean, or NULL */
+    const char *const *areas;
+    size_t n_areas;            /**< the set; NULL: all kommuner */
+    bench_direction direction; /**< BENCH_DIRECTION_DEFAULT: the catalogue's */
+    const char *weight;        /**< population indicator for the weighted mean, or NULL */
     /* version 2 */
-    const char *const *weights; size_t n_weights; /**< or several, summed as per-capita's terms
+    const char *const *weights;
+    size_t n_weights;  /**< or several, summed as per-capita's terms
                                                      (used when `weight` is NULL) */
-    int weight_period;             /**< a bench_denominator_period for the weights */
+    int weight_period; /**< a bench_denominator_period for the weights */
     /* version 3 */
-    double min_coverage;           /**< rank only when this share (0..1) of the set has a value,
+    double min_coverage;        /**< rank only when this share (0..1) of the set has a value,
                                         and at least two areas do; 0: always */
-    int colours;                   /**< BENCH_COLOURS_RANK (KKiK) or BENCH_COLOURS_SIGNIFICANCE */
-    double reference;              /**< significance: the value to hold intervals against;
+    int colours;                /**< BENCH_COLOURS_RANK (KKiK) or BENCH_COLOURS_SIGNIFICANCE */
+    double reference;           /**< significance: the value to hold intervals against;
                                         NaN: the ovägt medel */
-    const char *reference_area;    /**< significance: or an area's own value, e.g. "0000" Riket */
+    const char *reference_area; /**< significance: or an area's own value, e.g. "0000" Riket */
 } bench_compare_options;
 
-#define BENCH_COMPARE_INIT \
-    { BENCH_COMPARE_VERSION, NULL, NULL, BENCH_GENDER_T, BENCH_KIND_UTFALL, NULL, 0, \
-      BENCH_DIRECTION_DEFAULT, NULL, NULL, 0, BENCH_DENOMINATOR_SAME, BENCH_MIN_COVERAGE_DEFAULT, \
-      BENCH_COLOURS_RANK, NAN, NULL }
+#define BENCH_COMPARE_INIT                                                                                            \
+    {                                                                                                                 \
+        BENCH_COMPARE_VERSION, NULL, NULL, BENCH_GENDER_T, BENCH_KIND_UTFALL, NULL, 0, BENCH_DIRECTION_DEFAULT, NULL, \
+            NULL, 0, BENCH_DENOMINATOR_SAME, BENCH_MIN_COVERAGE_DEFAULT, BENCH_COLOURS_RANK, NAN, NULL                \
+    }
 
 /**
  * Compare one indicator, period and gender over a set of areas.  The frame
@@ -1142,8 +1155,8 @@ typedef struct bench_compare_options {
  * Returns BENCH_ENOTFOUND for an unknown indicator or period.
  * The caller owns *out and releases it with bench_frame_free().
  */
-BENCH_EXPORT bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats,
-                                        bench_db *db, const bench_compare_options *opts);
+BENCH_EXPORT bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, bench_db *db,
+                                        const bench_compare_options *opts);
 
 /**
  * Rank and colour every (indicator, period, gender) group of utfall values
@@ -1155,22 +1168,24 @@ BENCH_EXPORT bench_status bench_compare(bench_frame **out, bench_compare_stats *
  * a value are kept (rank 0, grey).
  * The caller owns *out and releases it with bench_frame_free().
  */
-BENCH_EXPORT bench_status bench_compare_all(bench_frame **out, bench_db *db,
-                                            const char *const *areas, size_t n_areas,
+BENCH_EXPORT bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas, size_t n_areas,
                                             bench_direction direction);
 
 #define BENCH_COMPARE_ALL_VERSION 1
 
 /** What bench_compare_all_ext() ranks. */
 typedef struct bench_compare_all_options {
-    unsigned int version;          /**< BENCH_COMPARE_ALL_VERSION */
-    const char *const *areas; size_t n_areas; /**< the set; NULL: all kommuner */
-    bench_direction direction;     /**< BENCH_DIRECTION_DEFAULT: the catalogue's */
-    double min_coverage;           /**< as in bench_compare_options, per group */
+    unsigned int version; /**< BENCH_COMPARE_ALL_VERSION */
+    const char *const *areas;
+    size_t n_areas;            /**< the set; NULL: all kommuner */
+    bench_direction direction; /**< BENCH_DIRECTION_DEFAULT: the catalogue's */
+    double min_coverage;       /**< as in bench_compare_options, per group */
 } bench_compare_all_options;
 
-#define BENCH_COMPARE_ALL_INIT \
-    { BENCH_COMPARE_ALL_VERSION, NULL, 0, BENCH_DIRECTION_DEFAULT, BENCH_MIN_COVERAGE_DEFAULT }
+#define BENCH_COMPARE_ALL_INIT                                                                  \
+    {                                                                                           \
+        BENCH_COMPARE_ALL_VERSION, NULL, 0, BENCH_DIRECTION_DEFAULT, BENCH_MIN_COVERAGE_DEFAULT \
+    }
 
 /**
  * As bench_compare_all() (which ranks every group, min_coverage 0), with the
@@ -1178,8 +1193,7 @@ typedef struct bench_compare_all_options {
  * than two areas) have a value is not ranked (rank 0, grey), its n and mean
  * still given.  The caller owns *out and releases it with bench_frame_free().
  */
-BENCH_EXPORT bench_status bench_compare_all_ext(bench_frame **out, bench_db *db,
-                                                const bench_compare_all_options *opts);
+BENCH_EXPORT bench_status bench_compare_all_ext(bench_frame **out, bench_db *db, const bench_compare_all_options *opts);
 
 /* ------------------------------------------------------------------ */
 /* Similar kommuner (likhetsutsökning)                                  */
@@ -1207,17 +1221,22 @@ BENCH_EXPORT bench_status bench_compare_all_ext(bench_frame **out, bench_db *db,
 
 /** What bench_similar() looks for. */
 typedef struct bench_similar_options {
-    unsigned int version;          /**< BENCH_SIMILAR_VERSION */
-    const char *focus;             /**< the kommun, e.g. "1490" */
-    const char *const *indicators; size_t n_indicators; /**< 1 to 64, none twice */
-    const double *weights;         /**< n_indicators weights >= 0, or NULL for equal weights */
+    unsigned int version; /**< BENCH_SIMILAR_VERSION */
+    const char *focus;    /**< the kommun, e.g. "1490" */
+    const char *const *indicators;
+    size_t n_indicators;   /**< 1 to 64, none twice */
+    const double *weights; /**< n_indicators weights >= 0, or NULL for equal weights */
     const char *period;
     bench_gender gender;
-    const char *const *areas; size_t n_areas; /**< the candidates' set; NULL: all kommuner */
-    size_t k;                      /**< how many (0: 7, as Kolada's groups) */
+    const char *const *areas;
+    size_t n_areas; /**< the candidates' set; NULL: all kommuner */
+    size_t k;       /**< how many (0: 7, as Kolada's groups) */
 } bench_similar_options;
 
-#define BENCH_SIMILAR_INIT { BENCH_SIMILAR_VERSION, NULL, NULL, 0, NULL, NULL, BENCH_GENDER_T, NULL, 0, 7 }
+#define BENCH_SIMILAR_INIT                                                           \
+    {                                                                                \
+        BENCH_SIMILAR_VERSION, NULL, NULL, 0, NULL, NULL, BENCH_GENDER_T, NULL, 0, 7 \
+    }
 
 /**
  * The k areas most similar to the focus.  The frame has area (CODE), distance
@@ -1246,22 +1265,24 @@ BENCH_EXPORT bench_status bench_similar(bench_frame **out, bench_db *db, const b
  * arrays alive for the call only.
  */
 typedef struct bench_deflate_options {
-    unsigned int version;                  /**< BENCH_DEFLATE_VERSION */
-    const char *indicator;                 /**< the series in current prices, e.g. "N31001" */
-    const char *index;                     /**< an indicator holding the index; NULL: the series below */
-    const char *const *index_periods;      /**< years of a given series ("2006" ... "2023") */
-    const double *index_values;            /**< its values, each > 0 */
-    size_t n_index;                        /**< entries of both arrays (1 to 1000) */
-    const char *index_label;               /**< how texts name the index, e.g. "KPI"; NULL: its id */
-    const char *base;                      /**< the base year, e.g. "2022": results in its prices */
-    const char *store_as;                  /**< store the result under this id; NULL: do not store */
-    const char *title;                     /**< stored title; NULL: "<title>, fasta priser (<base>)" */
-    const char *unit;                      /**< stored unit; NULL: the indicator's */
-    bench_direction direction;             /**< BENCH_DIRECTION_DEFAULT: the numerator's */
+    unsigned int version;             /**< BENCH_DEFLATE_VERSION */
+    const char *indicator;            /**< the series in current prices, e.g. "N31001" */
+    const char *index;                /**< an indicator holding the index; NULL: the series below */
+    const char *const *index_periods; /**< years of a given series ("2006" ... "2023") */
+    const double *index_values;       /**< its values, each > 0 */
+    size_t n_index;                   /**< entries of both arrays (1 to 1000) */
+    const char *index_label;          /**< how texts name the index, e.g. "KPI"; NULL: its id */
+    const char *base;                 /**< the base year, e.g. "2022": results in its prices */
+    const char *store_as;             /**< store the result under this id; NULL: do not store */
+    const char *title;                /**< stored title; NULL: "<title>, fasta priser (<base>)" */
+    const char *unit;                 /**< stored unit; NULL: the indicator's */
+    bench_direction direction;        /**< BENCH_DIRECTION_DEFAULT: the numerator's */
 } bench_deflate_options;
 
-#define BENCH_DEFLATE_INIT { BENCH_DEFLATE_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, \
-                             NULL, BENCH_DIRECTION_DEFAULT }
+#define BENCH_DEFLATE_INIT                                                                                      \
+    {                                                                                                           \
+        BENCH_DEFLATE_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, BENCH_DIRECTION_DEFAULT \
+    }
 
 /**
  * Fixed prices: result = value × index[base] / index[year], where year is the

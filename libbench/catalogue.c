@@ -37,7 +37,6 @@ bench_status bench_dataset(const char **out_data, size_t *out_len, const char *n
     return BENCH_OK;
 }
 
-
 /* Copies of two optional texts (NULL stays NULL); false, with neither kept, when out of memory.
  * Copied first, interned last: a failure leaves the catalogue as it was. */
 static bool copy_optional(char **a, const char *text_a, char **b, const char *text_b)
@@ -66,8 +65,8 @@ static bench_status intern_or_undo(bench_db *db, bench_status (*intern)(bench_db
     return st;
 }
 
-bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type, const char *name,
-                            const char *lan, const char *kommungrupp)
+bench_status bench_area_set(bench_db *db, const char *code, bench_area_type type, const char *name, const char *lan,
+                            const char *kommungrupp)
 {
     if (!db)
         return BENCH_EINVAL;
@@ -185,10 +184,7 @@ static void mark_members(const bench_db *db, uint32_t g, uint8_t *set)
             set[a] = 1;
 }
 
-static bool is_group(const area_meta *m)
-{
-    return m->members || m->type == BENCH_AREA_KOMMUNGRUPP;
-}
+static bool is_group(const area_meta *m) { return m->members || m->type == BENCH_AREA_KOMMUNGRUPP; }
 
 bench_status area_selection(uint8_t **out, bench_db *db, const char *const *areas, size_t n, bool strict)
 {
@@ -267,7 +263,7 @@ bench_status bench_group_members(bench_frame **out, bench_db *db, const char *id
 /* Mark the areas one name of a selection stands for (see bench_area_set_resolve). */
 static bench_status mark_selection(bench_db *db, const char *name, uint8_t *set)
 {
-    static const char *const all_kommuner[] = {"kommuner", "alla kommuner", "all"};
+    static const char *const all_kommuner[] = { "kommuner", "alla kommuner", "all" };
     const char *s = name;
     size_t len = strlen(s);
     trim(&s, &len);
@@ -285,7 +281,7 @@ static bench_status mark_selection(bench_db *db, const char *name, uint8_t *set)
         }
     }
     if ((len == 1 || len == 2) && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[len - 1])) {
-        char lan[3] = {len == 1 ? '0' : s[0], s[len - 1], '\0'};
+        char lan[3] = { len == 1 ? '0' : s[0], s[len - 1], '\0' };
         bool any = false;
         for (uint32_t a = 0; a < db->areas.n; a++)
             if (db->area_meta[a].type == BENCH_AREA_KOMMUN && strcmp(db->area_meta[a].lan, lan) == 0) {
@@ -297,8 +293,10 @@ static bench_status mark_selection(bench_db *db, const char *name, uint8_t *set)
     }
     int64_t k = db_find(db, CODE_AREA, name);
     if (k < 0)
-        return DB_FAIL(db, BENCH_ENOTFOUND, "area \"%s\" is no area code, group, kommungrupp, län "
-                       "code or \"kommuner\" known to the catalogue or the data", name);
+        return DB_FAIL(db, BENCH_ENOTFOUND,
+                       "area \"%s\" is no area code, group, kommungrupp, län "
+                       "code or \"kommuner\" known to the catalogue or the data",
+                       name);
     if (is_group(&db->area_meta[k]))
         mark_members(db, (uint32_t)k, set);
     else
@@ -359,9 +357,11 @@ bench_status bench_area_info(bench_area_type *out_type, const char **out_name, c
 /* The unit a Kolada title announces, or NULL. */
 static const char *unit_from_title(const char *title)
 {
-    static const struct { const char *needle; const char *unit; } rules[] = {
-        {"(%)", "%"}, {"kr/inv", "kr/inv"}, {", antal", "antal"}, {"antal personal", "antal"},
-        {"dagar", "dagar"}, {"index", "index"}};
+    static const struct {
+        const char *needle;
+        const char *unit;
+    } rules[] = { { "(%)", "%" },       { "kr/inv", "kr/inv" }, { ", antal", "antal" }, { "antal personal", "antal" },
+                  { "dagar", "dagar" }, { "index", "index" } };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (strcasestr(title, rules[i].needle))
             return rules[i].unit;
@@ -439,8 +439,8 @@ bench_status bench_source_prefer(bench_db *db, const char *source)
     return BENCH_OK;
 }
 
-bench_status bench_indicator_info(const char **out_title, const char **out_unit,
-                                  bench_direction *out_direction, bench_db *db, const char *id)
+bench_status bench_indicator_info(const char **out_title, const char **out_unit, bench_direction *out_direction,
+                                  bench_db *db, const char *id)
 {
     if (!db)
         return BENCH_EINVAL;
@@ -459,11 +459,13 @@ bench_status bench_indicator_info(const char **out_title, const char **out_unit,
 
 /* ---- the embedded catalogue (datasets/areas.csv, datasets/indicators.csv) ---- */
 
-enum { MAX_FIELDS = 5 };
+enum {
+    MAX_FIELDS = 5
+};
 
 typedef struct catalogue_reader {
     bench_db *db;
-    size_t want;                 /* fields per row */
+    size_t want; /* fields per row */
     bench_status (*apply)(bench_db *db, char **fields);
     char *fields[MAX_FIELDS];
     size_t nfields;
@@ -525,7 +527,7 @@ static bench_status load_table(bench_db *db, const unsigned char *data, size_t l
         return BENCH_ENOMEM;
     csv_set_realloc_func(&p, bench_realloc);
     csv_set_free_func(&p, bench_free);
-    catalogue_reader r = {.db = db, .want = want, .apply = apply};
+    catalogue_reader r = { .db = db, .want = want, .apply = apply };
     if (csv_parse(&p, data, len, catalogue_field, catalogue_row, &r) != len)
         r.st = csv_error(&p) == CSV_ENOMEM ? BENCH_ENOMEM : BENCH_ECORRUPT;
     else if (csv_fini(&p, catalogue_field, catalogue_row, &r) != 0 && !r.st)
@@ -585,8 +587,8 @@ static const char *area_group_text(const void *db_ptr, uint32_t code)
  * and holds texts[c] of each code (column 0 the code itself); a NULL text leaves column c to
  * the caller. */
 typedef const char *(*code_text_fn)(const void *ctx, uint32_t code);
-static bench_status catalogue_columns(bench_frame *f, size_t ncols, const char *const *names,
-                                      const code_text_fn *texts, const pool *codes, const bench_db *db)
+static bench_status catalogue_columns(bench_frame *f, size_t ncols, const char *const *names, const code_text_fn *texts,
+                                      const pool *codes, const bench_db *db)
 {
     bench_status st = BENCH_OK;
     for (size_t c = 0; !st && c < ncols; c++) {
@@ -614,9 +616,8 @@ bench_status bench_areas_frame(bench_frame **out, bench_db *db)
     bench_frame *f = NULL;
     size_t n = db->areas.n;
     bench_status st = frame_new(&f, 5, n);
-    static const char *const names[] = {"code", "name", "type", "lan", "kommungrupp"};
-    static const code_text_fn texts[] = {pool_text, area_name_text, area_type_text, area_lan_text,
-                                         area_group_text};
+    static const char *const names[] = { "code", "name", "type", "lan", "kommungrupp" };
+    static const code_text_fn texts[] = { pool_text, area_name_text, area_type_text, area_lan_text, area_group_text };
     if (!st)
         st = catalogue_columns(f, 5, names, texts, &db->areas, db);
     if (st) {
@@ -668,9 +669,9 @@ bench_status bench_indicators_frame(bench_frame **out, bench_db *db)
     size_t n = db->indicators.n;
     bench_status st = frame_new(&f, 7, n);
     /* id, title, unit, direction (CODE), n (I32), link, derived (CODE) */
-    static const char *const names[] = {"id", "title", "unit", "direction", "", "link", "derived"};
-    static const code_text_fn texts[] = {pool_text, ind_title_text, ind_unit_text, ind_direction_text,
-                                         NULL, ind_link_text, ind_derived_text};
+    static const char *const names[] = { "id", "title", "unit", "direction", "", "link", "derived" };
+    static const code_text_fn texts[] = { pool_text, ind_title_text, ind_unit_text,   ind_direction_text,
+                                          NULL,      ind_link_text,  ind_derived_text };
     if (!st)
         st = catalogue_columns(f, 7, names, texts, &db->indicators, db);
     if (!st) {

@@ -90,26 +90,24 @@ static int word_find(const word *table, size_t n, const char *s, size_t len)
     return -1;
 }
 
-static const word gender_words[] = {
-    {"T", BENCH_GENDER_T},     {"totalt", BENCH_GENDER_T}, {"total", BENCH_GENDER_T},
-    {"alla", BENCH_GENDER_T},  {"K", BENCH_GENDER_K},      {"kvinnor", BENCH_GENDER_K},
-    {"kvinna", BENCH_GENDER_K}, {"M", BENCH_GENDER_M},     {"män", BENCH_GENDER_M},
-    {"man", BENCH_GENDER_M}};
-static const char *const gender_captions[] = {"totalt", "kvinnor", "män"};
+static const word gender_words[] = { { "T", BENCH_GENDER_T },      { "totalt", BENCH_GENDER_T },
+                                     { "total", BENCH_GENDER_T },  { "alla", BENCH_GENDER_T },
+                                     { "K", BENCH_GENDER_K },      { "kvinnor", BENCH_GENDER_K },
+                                     { "kvinna", BENCH_GENDER_K }, { "M", BENCH_GENDER_M },
+                                     { "män", BENCH_GENDER_M },    { "man", BENCH_GENDER_M } };
+static const char *const gender_captions[] = { "totalt", "kvinnor", "män" };
 
-static const word kind_words[] = {
-    {"utfall", BENCH_KIND_UTFALL},     {"bokslut", BENCH_KIND_UTFALL},
-    {"målvärde", BENCH_KIND_MALVARDE}, {"malvarde", BENCH_KIND_MALVARDE},
-    {"mål", BENCH_KIND_MALVARDE},      {"mal", BENCH_KIND_MALVARDE},
-    {"budget", BENCH_KIND_BUDGET},     {"prognos", BENCH_KIND_PROGNOS}};
+static const word kind_words[] = { { "utfall", BENCH_KIND_UTFALL },     { "bokslut", BENCH_KIND_UTFALL },
+                                   { "målvärde", BENCH_KIND_MALVARDE }, { "malvarde", BENCH_KIND_MALVARDE },
+                                   { "mål", BENCH_KIND_MALVARDE },      { "mal", BENCH_KIND_MALVARDE },
+                                   { "budget", BENCH_KIND_BUDGET },     { "prognos", BENCH_KIND_PROGNOS } };
 
-static const char *const area_type_names[] = {"unknown", "riket", "region", "kommun",
-                                              "kommungrupp", "group"};
-static const char *const direction_names[] = {"none", "higher", "lower"};
-static const char *const gender_names[] = {"T", "K", "M"};
-static const char *const kind_names[] = {"utfall", "målvärde", "budget", "prognos"};
-static const char *const status_names[] = {"ok", "missing", "bortfall", "ej_tillämplig",
-                                           "sekretess", "no_denominator", "zero_denominator"};
+static const char *const area_type_names[] = { "unknown", "riket", "region", "kommun", "kommungrupp", "group" };
+static const char *const direction_names[] = { "none", "higher", "lower" };
+static const char *const gender_names[] = { "T", "K", "M" };
+static const char *const kind_names[] = { "utfall", "målvärde", "budget", "prognos" };
+static const char *const status_names[] = { "ok",        "missing",        "bortfall",        "ej_tillämplig",
+                                            "sekretess", "no_denominator", "zero_denominator" };
 
 #define NAME_OF(table, i) ((i) >= 0 && (size_t)(i) < N_OF(table) ? table[i] : NULL)
 
@@ -117,9 +115,21 @@ const char *bench_gender_name(int gender) { return NAME_OF(gender_names, gender)
 const char *bench_kind_name(int kind) { return NAME_OF(kind_names, kind); }
 const char *bench_obs_status_name(int status) { return NAME_OF(status_names, status); }
 
-const char *gender_text(const void *unused, uint32_t code) { (void)unused; return bench_gender_name((int)code); }
-const char *kind_text(const void *unused, uint32_t code) { (void)unused; return bench_kind_name((int)code); }
-const char *status_text(const void *unused, uint32_t code) { (void)unused; return bench_obs_status_name((int)code); }
+const char *gender_text(const void *unused, uint32_t code)
+{
+    (void)unused;
+    return bench_gender_name((int)code);
+}
+const char *kind_text(const void *unused, uint32_t code)
+{
+    (void)unused;
+    return bench_kind_name((int)code);
+}
+const char *status_text(const void *unused, uint32_t code)
+{
+    (void)unused;
+    return bench_obs_status_name((int)code);
+}
 
 /* The index of s[0..len) among names (trimmed, case ignored), or -1. */
 static int name_find(const char *const *names, size_t n, const char *s, size_t len)
@@ -133,20 +143,14 @@ static int name_find(const char *const *names, size_t n, const char *s, size_t l
     return -1;
 }
 
-int bench_gender_parse(const char *text, size_t len)
-{
-    return word_find(gender_words, N_OF(gender_words), text, len);
-}
+int bench_gender_parse(const char *text, size_t len) { return word_find(gender_words, N_OF(gender_words), text, len); }
 
 const char *bench_gender_word(int gender)
 {
     return gender >= 0 && (size_t)gender < N_OF(gender_captions) ? gender_captions[gender] : NULL;
 }
 
-int bench_kind_parse(const char *text, size_t len)
-{
-    return word_find(kind_words, N_OF(kind_words), text, len);
-}
+int bench_kind_parse(const char *text, size_t len) { return word_find(kind_words, N_OF(kind_words), text, len); }
 
 const char *bench_area_type_name(int type)
 {
@@ -160,8 +164,7 @@ int bench_area_type_parse(const char *text, size_t len)
 
 const char *bench_direction_name(int direction)
 {
-    return direction >= 0 && (size_t)direction < N_OF(direction_names) ? direction_names[direction]
-                                                                      : NULL;
+    return direction >= 0 && (size_t)direction < N_OF(direction_names) ? direction_names[direction] : NULL;
 }
 
 int bench_direction_parse(const char *text, size_t len)
@@ -224,22 +227,17 @@ static bench_status grow_zeroed(void *arr, size_t *cap, size_t need, size_t size
 
 bench_status db_sync_meta(bench_db *db)
 {
-    bench_status st = grow_zeroed(&db->area_meta, &db->area_meta_cap, db->areas.n,
-                                  sizeof *db->area_meta);
+    bench_status st = grow_zeroed(&db->area_meta, &db->area_meta_cap, db->areas.n, sizeof *db->area_meta);
     if (!st)
-        st = grow_zeroed(&db->ind_meta, &db->ind_meta_cap, db->indicators.n,
-                         sizeof *db->ind_meta);
+        st = grow_zeroed(&db->ind_meta, &db->ind_meta_cap, db->indicators.n, sizeof *db->ind_meta);
     if (!st)
-        st = grow_zeroed(&db->period_keys, &db->period_keys_cap, db->periods.n,
-                         sizeof *db->period_keys);
+        st = grow_zeroed(&db->period_keys, &db->period_keys_cap, db->periods.n, sizeof *db->period_keys);
     if (!st)
-        st = grow_zeroed(&db->source_seq, &db->source_seq_cap, db->sources.n,
-                         sizeof *db->source_seq);
+        st = grow_zeroed(&db->source_seq, &db->source_seq_cap, db->sources.n, sizeof *db->source_seq);
     return st;
 }
 
-bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64_t key,
-                              uint32_t *out)
+bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64_t key, uint32_t *out)
 {
     bench_status st = pool_intern(&db->periods, label, len, out);
     if (!st)
@@ -251,7 +249,7 @@ bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64
 
 db_mark db_mark_take(const bench_db *db)
 {
-    db_mark m = {db->indicators.n, db->areas.n, db->periods.n, db->sources.n};
+    db_mark m = { db->indicators.n, db->areas.n, db->periods.n, db->sources.n };
     return m;
 }
 

@@ -7,12 +7,22 @@
 #include <string.h>
 
 /* rank colours, then the significance colours of an indicator without a direction */
-enum colour { C_GREEN, C_YELLOW, C_RED, C_GREY, C_NONE, C_HIGHER, C_LOWER, C_SIMILAR, N_COLOURS };
+enum colour {
+    C_GREEN,
+    C_YELLOW,
+    C_RED,
+    C_GREY,
+    C_NONE,
+    C_HIGHER,
+    C_LOWER,
+    C_SIMILAR,
+    N_COLOURS
+};
 
 static const char *colour_text(const void *unused, uint32_t code)
 {
     (void)unused;
-    static const char *const names[] = {"green", "yellow", "red", "grey", "", "higher", "lower", "similar"};
+    static const char *const names[] = { "green", "yellow", "red", "grey", "", "higher", "lower", "similar" };
     return code < N_COLOURS ? names[code] : "";
 }
 
@@ -23,8 +33,7 @@ static inline bool better(double a, double b, int direction)
 }
 
 /* Ranks, percentiles and colours of n values sorted best first. */
-static void rank_sorted(const double *v, size_t n, int direction, int32_t *rank, double *pct,
-                        uint32_t *colour)
+static void rank_sorted(const double *v, size_t n, int direction, int32_t *rank, double *pct, uint32_t *colour)
 {
     size_t i = 0;
     while (i < n) {
@@ -72,10 +81,7 @@ static void unrank(int32_t *rank, double *pct, uint32_t *colour, size_t n)
     }
 }
 
-static bool valid_coverage(double c)
-{
-    return c >= 0 && c <= 1;
-}
+static bool valid_coverage(double c) { return c >= 0 && c <= 1; }
 
 /* The mean of n finite values: their sum / n, or, when the sum overflows, the sum of each
  * value / n, which stays finite (between the smallest and largest value). */
@@ -182,13 +188,17 @@ static int indicator_direction(const bench_db *db, uint32_t ind, int direction)
 
 static bool valid_direction(int d)
 {
-    return d == BENCH_DIRECTION_DEFAULT || d == BENCH_DIRECTION_NONE ||
-           d == BENCH_DIRECTION_HIGHER || d == BENCH_DIRECTION_LOWER;
+    return d == BENCH_DIRECTION_DEFAULT || d == BENCH_DIRECTION_NONE || d == BENCH_DIRECTION_HIGHER ||
+           d == BENCH_DIRECTION_LOWER;
 }
 
 /* ---- one cross-section --------------------------------------------------------- */
 
-typedef struct ranked { double v; uint32_t area; uint32_t source; } ranked;
+typedef struct ranked {
+    double v;
+    uint32_t area;
+    uint32_t source;
+} ranked;
 
 static int cmp_lower(const void *a, const void *b)
 {
@@ -214,8 +224,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* The value of each area for `ind` in the cross-section (the most recent source), NaN where
  * there is none or it is not ok; `v` holds db->areas.n entries. */
-static bench_status cross_section(double *v, const bench_db *db, uint32_t ind, uint32_t period, int gender,
-                                  int kind)
+static bench_status cross_section(double *v, const bench_db *db, uint32_t ind, uint32_t period, int gender, int kind)
 {
     const obs_columns *o = &db->obs;
     int64_t *row = (int64_t *)bench_malloc((db->areas.n ? db->areas.n : 1) * sizeof *row);
@@ -237,13 +246,12 @@ static bench_status cross_section(double *v, const bench_db *db, uint32_t ind, u
 }
 
 /* Colours by the interval of each value against a reference (the rule in bench.h). */
-static bench_status significance_colours(bench_db *db, const bench_compare_options *opts, uint32_t ind,
-                                         uint32_t period, int direction, double mean, const ranked *val, size_t n,
-                                         uint32_t *colour)
+static bench_status significance_colours(bench_db *db, const bench_compare_options *opts, uint32_t ind, uint32_t period,
+                                         int direction, double mean, const ranked *val, size_t n, uint32_t *colour)
 {
     char id[160];
     int64_t bounds[2];
-    static const char *const suffix[] = {":ci_low", ":ci_high"};
+    static const char *const suffix[] = { ":ci_low", ":ci_high" };
     for (int b = 0; b < 2; b++) {
         int len = snprintf(id, sizeof id, "%s%s", db->indicators.strs[ind], suffix[b]);
         bounds[b] = len < (int)sizeof id ? indicator_find(db, id, (size_t)len) : -1;
@@ -269,8 +277,8 @@ static bench_status significance_colours(bench_db *db, const bench_compare_optio
         if (st)
             st = DB_FAIL(db, st, "out of memory");
         else if (isnan(reference))
-            st = DB_FAIL(db, BENCH_ENOTFOUND, "reference area \"%s\" has no value of %s for %s",
-                         opts->reference_area, db->indicators.strs[ind], db->periods.strs[period]);
+            st = DB_FAIL(db, BENCH_ENOTFOUND, "reference area \"%s\" has no value of %s for %s", opts->reference_area,
+                         db->indicators.strs[ind], db->periods.strs[period]);
     } else if (isfinite(opts->reference)) {
         reference = opts->reference;
     }
@@ -283,11 +291,13 @@ static bench_status significance_colours(bench_db *db, const bench_compare_optio
             if (isnan(l) || isnan(h))
                 colour[i] = C_GREY; /* a value without an interval: no judgement */
             else if (l > reference)
-                colour[i] = direction == BENCH_DIRECTION_HIGHER ? C_GREEN
-                            : direction == BENCH_DIRECTION_LOWER ? C_RED : C_HIGHER;
+                colour[i] = direction == BENCH_DIRECTION_HIGHER  ? C_GREEN
+                            : direction == BENCH_DIRECTION_LOWER ? C_RED
+                                                                 : C_HIGHER;
             else if (h < reference)
-                colour[i] = direction == BENCH_DIRECTION_HIGHER ? C_RED
-                            : direction == BENCH_DIRECTION_LOWER ? C_GREEN : C_LOWER;
+                colour[i] = direction == BENCH_DIRECTION_HIGHER  ? C_RED
+                            : direction == BENCH_DIRECTION_LOWER ? C_GREEN
+                                                                 : C_LOWER;
             else
                 colour[i] = direction == BENCH_DIRECTION_NONE ? C_SIMILAR : C_YELLOW;
         }
@@ -302,8 +312,8 @@ static bench_status significance_colours(bench_db *db, const bench_compare_optio
 /* What a bench_compare call asks, checked and found in the database. */
 typedef struct compare_request {
     uint32_t ind, period;
-    int direction;              /* resolved from the catalogue when asked */
-    uint32_t weights[128];      /* population indicators summed for the weighted mean */
+    int direction;         /* resolved from the catalogue when asked */
+    uint32_t weights[128]; /* population indicators summed for the weighted mean */
     size_t n_weights;
     int weight_period;
     double min_coverage;
@@ -345,11 +355,11 @@ static bench_status compare_request_make(compare_request *q, bench_db *db, const
 
 /* One comparison's working arrays: the values of the set best first, their ranks and colours. */
 typedef struct comparison {
-    uint8_t *set;        /* per area: in the set */
-    uint8_t *has_value;  /* per area: has a value */
-    size_t n_set, n;     /* areas in the set, of them with a value */
-    ranked *val;         /* n values, best first */
-    double *sorted;      /* the values, sorted as val, then ascending for the statistics */
+    uint8_t *set;       /* per area: in the set */
+    uint8_t *has_value; /* per area: has a value */
+    size_t n_set, n;    /* areas in the set, of them with a value */
+    ranked *val;        /* n values, best first */
+    double *sorted;     /* the values, sorted as val, then ascending for the statistics */
     int32_t *rank;
     double *pct;
     uint32_t *colour;
@@ -398,7 +408,7 @@ static bench_status comparison_values(comparison *c, const bench_db *db, const c
         uint32_t r = rows[i];
         if ((win && !win[r]) || o->status[r] != BENCH_OBS_OK)
             continue;
-        c->val[c->n] = (ranked){o->value[r], o->area[r], o->source[r]};
+        c->val[c->n] = (ranked){ o->value[r], o->area[r], o->source[r] };
         c->has_value[o->area[r]] = 1;
         c->n++;
     }
@@ -472,7 +482,7 @@ static bench_status comparison_frame(bench_frame **out, const bench_db *db, cons
     double *pc = frame_add(f, 3, "percentile", BENCH_COLUMN_F64);
     uint32_t *col = frame_add(f, 4, "colour", BENCH_COLUMN_CODE);
     uint32_t *src = frame_add(f, 5, "source", BENCH_COLUMN_CODE);
-    ranks_t rks = {0};
+    ranks_t rks = { 0 };
     uint32_t *rest = bench_malloc((c->n_set - c->n + 1) * sizeof *rest);
     uint64_t *keys = bench_malloc((c->n_set - c->n + 1) * sizeof *keys);
     if (!area || !value || !rk || !pc || !col || !src || !rest || !keys)
@@ -533,7 +543,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
     bench_status st = compare_request_make(&q, db, opts);
     if (st)
         return st;
-    comparison c = {0};
+    comparison c = { 0 };
     st = area_selection(&c.set, db, opts->areas, opts->n_areas, true);
     if (st)
         return st;
@@ -541,7 +551,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
         c.n_set += c.set[a];
     st = comparison_values(&c, db, &q, opts);
     bool ranked_ok = enough_to_rank(c.n, c.n_set, q.min_coverage);
-    bench_compare_stats stats = {c.n, c.n_set, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    bench_compare_stats stats = { c.n, c.n_set, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
     if (!st) {
         for (size_t i = 0; i < c.n; i++)
             c.sorted[i] = c.val[i].v;
@@ -552,8 +562,7 @@ bench_status bench_compare(bench_frame **out, bench_compare_stats *out_stats, be
         st = weighted_mean(&stats.weighted_mean, db, &q, opts->gender, c.val, c.n);
     }
     if (!st && opts->version >= 3 && opts->colours == BENCH_COLOURS_SIGNIFICANCE && ranked_ok)
-        st = significance_colours(db, opts, q.ind, q.period, q.direction, stats.unweighted_mean, c.val, c.n,
-                                  c.colour);
+        st = significance_colours(db, opts, q.ind, q.period, q.direction, stats.unweighted_mean, c.val, c.n, c.colour);
     if (!st && out_stats)
         *out_stats = stats;
     if (!st)
@@ -580,8 +589,8 @@ static inline uint32_t order_key32(double v, int direction)
 /* Sort a group's rows best first: an LSD radix sort on the 32-bit keys over the bytes that
  * vary, then an insertion pass on the exact values, which only moves rows whose doubles
  * rounded to the same float.  Scratch buffers hold at least n entries. */
-static void sort_group(uint32_t *keys, uint32_t *rows, size_t n, const double *value, int direction,
-                       uint32_t *sk, uint32_t *sr)
+static void sort_group(uint32_t *keys, uint32_t *rows, size_t n, const double *value, int direction, uint32_t *sk,
+                       uint32_t *sr)
 {
     uint32_t all_or = 0, all_and = ~0u;
     for (size_t a = 0; a < n; a++) {
@@ -593,7 +602,7 @@ static void sort_group(uint32_t *keys, uint32_t *rows, size_t n, const double *v
     for (int shift = 0; shift < 32; shift += 8) {
         if (!((varying >> shift) & 0xff))
             continue;
-        size_t count[256] = {0};
+        size_t count[256] = { 0 };
         for (size_t a = 0; a < n; a++)
             count[(src_k[a] >> shift) & 0xff]++;
         size_t sum = 0;
@@ -607,8 +616,12 @@ static void sort_group(uint32_t *keys, uint32_t *rows, size_t n, const double *v
             dst_k[pos] = src_k[a];
             dst_r[pos] = src_r[a];
         }
-        uint32_t *t = src_k; src_k = dst_k; dst_k = t;
-        t = src_r; src_r = dst_r; dst_r = t;
+        uint32_t *t = src_k;
+        src_k = dst_k;
+        dst_k = t;
+        t = src_r;
+        src_r = dst_r;
+        dst_r = t;
     }
     if (src_r != rows)
         memcpy(rows, src_r, n * sizeof *rows);
@@ -628,7 +641,10 @@ static uint64_t group_key(const obs_columns *o, uint32_t r)
     return (uint64_t)o->indicator[r] << 32 | (uint64_t)o->period[r] << 8 | o->gender[r];
 }
 
-typedef struct group_of_ctx { const obs_columns *o; const uint32_t *rows; } group_of_ctx;
+typedef struct group_of_ctx {
+    const obs_columns *o;
+    const uint32_t *rows;
+} group_of_ctx;
 
 static uint64_t key_of_group(const void *ctx, uint32_t i)
 {
@@ -639,8 +655,8 @@ static uint64_t key_of_group(const void *ctx, uint32_t i)
 /* Order rows by (indicator, period, gender) group with a counting sort; *out_start[g] is
  * where group g begins (ngroups + 1 entries).  Group numbers are dense when the code pools
  * are small; otherwise they are first numbered through a hash of the groups present. */
-static bench_status group_rows(uint32_t **out_start, size_t *out_ngroups, const bench_db *db,
-                               uint32_t *rows, uint64_t *scratch, size_t n)
+static bench_status group_rows(uint32_t **out_start, size_t *out_ngroups, const bench_db *db, uint32_t *rows,
+                               uint64_t *scratch, size_t n)
 {
     const obs_columns *o = &db->obs;
     uint64_t dense = (uint64_t)db->indicators.n * db->periods.n * 3;
@@ -654,7 +670,7 @@ static bench_status group_rows(uint32_t **out_start, size_t *out_ngroups, const 
         ngroups = (size_t)dense;
     } else {
         /* a group is numbered by the first of its rows (an index into rows) */
-        group_of_ctx ctx = {o, rows};
+        group_of_ctx ctx = { o, rows };
         hash_index index;
         if (hash_index_init(&index, n))
             return BENCH_ENOMEM;
@@ -771,8 +787,8 @@ static void *rank_groups(void *arg)
     return NULL;
 }
 
-bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas,
-                               size_t n_areas, bench_direction direction)
+bench_status bench_compare_all(bench_frame **out, bench_db *db, const char *const *areas, size_t n_areas,
+                               bench_direction direction)
 {
     bench_compare_all_options o = BENCH_COMPARE_ALL_INIT;
     o.areas = areas;
@@ -804,7 +820,7 @@ bench_status bench_compare_all_ext(bench_frame **out, bench_db *db, const bench_
     uint32_t *rows = bench_malloc((o->n ? o->n : 1) * sizeof *rows);
     uint32_t *gstart = NULL; /* rows of group g are rows[gstart[g] .. gstart[g + 1]) */
     bench_frame *f = NULL;
-    ranks_t rk = {0};
+    ranks_t rk = { 0 };
     size_t n = 0, ngroups = 0;
     if (!keys || !rows)
         st = BENCH_ENOMEM;
@@ -845,16 +861,17 @@ bench_status bench_compare_all_ext(bench_frame **out, bench_db *db, const bench_
         percentile = frame_add(f, 7, "percentile", BENCH_COLUMN_F64);
         colour = frame_add(f, 8, "colour", BENCH_COLUMN_CODE);
         mean = frame_add(f, 9, "mean", BENCH_COLUMN_F64);
-        if (!ind || !period || !gender || !area || !value || !rank || !count || !percentile || !colour ||
-            !mean)
+        if (!ind || !period || !gender || !area || !value || !rank || !count || !percentile || !colour || !mean)
             st = BENCH_ENOMEM;
     }
     if (!st) {
         /* two threads each take about half the rows, in whole groups */
         group_work w[2];
         for (int t = 0; t < 2; t++)
-            w[t] = (group_work){db, o, direction, n_set, opts->min_coverage, rows, gstart, 0, ngroups, largest,
-                                ind, period, gender, area, colour, value, percentile, mean, rank, count, BENCH_OK};
+            w[t] = (group_work){
+                db,     o,    direction, n_set, opts->min_coverage, rows, gstart, 0,     ngroups, largest, ind, period,
+                gender, area, colour,    value, percentile,         mean, rank,   count, BENCH_OK
+            };
         size_t half = ngroups;
         if (n >= PARALLEL_MIN_ROWS)
             for (half = 0; half < ngroups && gstart[half] < n / 2; half++)

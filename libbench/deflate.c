@@ -24,10 +24,7 @@ static long label_year(const char *label)
 }
 
 /* Whether a label is a year and nothing else ("2022", not "2022-T1"). */
-static bool is_year(const char *label)
-{
-    return label_year(label) >= 0 && label[4] == '\0';
-}
+static bool is_year(const char *label) { return label_year(label) >= 0 && label[4] == '\0'; }
 
 /* The index by year (NaN where there is none) from the options. */
 static bench_status index_by_year(double *by_year, bench_db *db, const bench_deflate_options *o, int64_t *out_ind)
@@ -43,8 +40,8 @@ static bench_status index_by_year(double *by_year, bench_db *db, const bench_def
         int64_t riket = db_find(db, CODE_AREA, "0000");
         const obs_columns *c = &db->obs;
         bool any = false;
-        uint16_t have_source[YEARS] = {0};
-        bool have[YEARS] = {false};
+        uint16_t have_source[YEARS] = { 0 };
+        bool have[YEARS] = { false };
         for (size_t r = 0; r < c->n; r++) {
             if (c->indicator[r] != k || (int64_t)c->area[r] != riket || c->gender[r] != BENCH_GENDER_T ||
                 c->kind[r] != BENCH_KIND_UTFALL)
@@ -75,8 +72,7 @@ static bench_status index_by_year(double *by_year, bench_db *db, const bench_def
                            label ? label : "(null)");
         double v = o->index_values[i];
         if (!(isfinite(v) && v > 0))
-            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: index value %g for %s is not a positive number", v,
-                           label);
+            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: index value %g for %s is not a positive number", v, label);
         size_t y = (size_t)(label_year(label) - FIRST_YEAR);
         if (!isnan(by_year[y]))
             return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: the index has %s twice", label);
@@ -103,10 +99,11 @@ static bench_status check_options(bench_db *db, const bench_deflate_options *o)
     if (o->direction != BENCH_DIRECTION_DEFAULT &&
         (o->direction < BENCH_DIRECTION_NONE || o->direction > BENCH_DIRECTION_LOWER))
         return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: bad direction %d", o->direction);
-    const char *texts[] = {o->index_label, o->title, o->unit};
+    const char *texts[] = { o->index_label, o->title, o->unit };
     for (size_t i = 0; i < 3; i++)
         if (texts[i] && (strlen(texts[i]) > 1000 || !utf8_valid_multiline(texts[i], strlen(texts[i]))))
-            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: index_label, title or unit is not UTF-8 text of "
+            return DB_FAIL(db, BENCH_EINVAL,
+                           "bench_deflate: index_label, title or unit is not UTF-8 text of "
                            "at most 1 000 bytes");
     return BENCH_OK;
 }
@@ -129,7 +126,8 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     long base_year = label_year(opts->base);
     double base_index = by_year[base_year - FIRST_YEAR];
     const char *label = opts->index_label ? opts->index_label
-                        : index_ind >= 0 ? db->indicators.strs[index_ind] : "index";
+                        : index_ind >= 0  ? db->indicators.strs[index_ind]
+                                          : "index";
     if (isnan(base_index))
         return DB_FAIL(db, BENCH_ENOTFOUND, "bench_deflate: the index (%s) has no value for the base year %s", label,
                        opts->base);
@@ -139,8 +137,10 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     size_t store_len = 0;
     if (opts->store_as) {
         if (!indicator_id_normalize(opts->store_as, strlen(opts->store_as), store_id, &store_len))
-            return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: store_as \"%s\" is not an indicator id (text of 1 to "
-                           "128 bytes)", opts->store_as);
+            return DB_FAIL(db, BENCH_EINVAL,
+                           "bench_deflate: store_as \"%s\" is not an indicator id (text of 1 to "
+                           "128 bytes)",
+                           opts->store_as);
         int64_t k = indicator_find(db, store_id, store_len);
         if (k >= 0 && (k == num || k == index_ind))
             return DB_FAIL(db, BENCH_EINVAL, "bench_deflate: cannot store the result as %s, a part of it",
@@ -165,10 +165,10 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     const char *out_title = opts->title ? opts->title : title;
     const char *out_unit = opts->unit ? opts->unit : nm->unit;
 
-    ranks_t rk = {0};
+    ranks_t rk = { 0 };
     uint32_t *rows = NULL;
     bench_frame *f = NULL;
-    obs_columns staged = {0};
+    obs_columns staged = { 0 };
     size_t n = 0;
     st = ranks_make(&rk, db);
     if (!st)
@@ -207,9 +207,13 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
             st = stage_result(&staged, db, rows, n, result, status);
         if (!st)
             st = result_frame_codes(f, db, &rk);
-        const char *const meta[][2] = {{"method", method}, {"base", opts->base}, {"index", label},
-                                       {"base_index", base_text}, {"derived", derived}, {"title", out_title},
-                                       {"unit", out_unit ? out_unit : ""}};
+        const char *const meta[][2] = { { "method", method },
+                                        { "base", opts->base },
+                                        { "index", label },
+                                        { "base_index", base_text },
+                                        { "derived", derived },
+                                        { "title", out_title },
+                                        { "unit", out_unit ? out_unit : "" } };
         for (size_t i = 0; !st && i < sizeof meta / sizeof meta[0]; i++)
             st = frame_set_meta(f, meta[i][0], meta[i][1]);
     }
@@ -217,7 +221,7 @@ bench_status bench_deflate(bench_frame **out, bench_db *db, const bench_deflate_
     ranks_free(&rk);
     if (!st && opts->store_as) {
         bench_direction direction = opts->direction != BENCH_DIRECTION_DEFAULT ? opts->direction : nm->direction;
-        stored_result r = {store_id, store_len, out_title, out_unit, derived, direction, 0, NULL, NULL, false};
+        stored_result r = { store_id, store_len, out_title, out_unit, derived, direction, 0, NULL, NULL, false };
         st = store_result(db, &r, &staged, 1);
     }
     obs_free(&staged);

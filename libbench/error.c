@@ -11,16 +11,26 @@ int bench_version_number(void) { return BENCH_VERSION_NUMBER; }
 const char *bench_strerror(int status)
 {
     switch (status) {
-    case BENCH_OK: return "success";
-    case BENCH_ENOMEM: return "out of memory";
-    case BENCH_EINVAL: return "invalid argument";
-    case BENCH_EIO: return "cannot read file";
-    case BENCH_EPARSE: return "malformed input";
-    case BENCH_ENOTFOUND: return "not found";
-    case BENCH_ELIMIT: return "limit exceeded";
-    case BENCH_ECORRUPT: return "corrupt or foreign snapshot";
-    case BENCH_EVERSION: return "unsupported snapshot version";
-    default: return "unknown status";
+    case BENCH_OK:
+        return "success";
+    case BENCH_ENOMEM:
+        return "out of memory";
+    case BENCH_EINVAL:
+        return "invalid argument";
+    case BENCH_EIO:
+        return "cannot read file";
+    case BENCH_EPARSE:
+        return "malformed input";
+    case BENCH_ENOTFOUND:
+        return "not found";
+    case BENCH_ELIMIT:
+        return "limit exceeded";
+    case BENCH_ECORRUPT:
+        return "corrupt or foreign snapshot";
+    case BENCH_EVERSION:
+        return "unsupported snapshot version";
+    default:
+        return "unknown status";
     }
 }
 
@@ -31,8 +41,8 @@ void error_clear(bench_error *err)
     memset(err, 0, sizeof *err);
 }
 
-void error_setv(bench_error *err, int code, const char *file, long line, long column,
-                const char *src_file, int src_line, const char *fmt, va_list ap)
+void error_setv(bench_error *err, int code, const char *file, long line, long column, const char *src_file,
+                int src_line, const char *fmt, va_list ap)
 {
     if (!err || err->code != BENCH_OK)
         return; /* the first error of a call wins */
@@ -60,8 +70,8 @@ void error_setv(bench_error *err, int code, const char *file, long line, long co
         text_format(err->message, sizeof err->message, "%s", what);
 }
 
-void error_set(bench_error *err, int code, const char *file, long line, long column,
-               const char *src_file, int src_line, const char *fmt, ...)
+void error_set(bench_error *err, int code, const char *file, long line, long column, const char *src_file, int src_line,
+               const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

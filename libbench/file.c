@@ -38,8 +38,8 @@ static bench_status check_path(bench_error *err, const char *path)
     return BENCH_OK;
 }
 
-bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path,
-                       size_t max_bytes, bool copy)
+bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path, size_t max_bytes,
+                       bool copy)
 {
     *out_data = NULL;
     *out_len = 0;

@@ -54,7 +54,7 @@ void *frame_add(bench_frame *f, size_t i, const char *name, bench_column_type ty
     return c->data;
 }
 
-const int64_t enum_rank[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+const int64_t enum_rank[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 
 typedef struct rank_ctx {
     const int64_t *rank;
@@ -72,8 +72,8 @@ static int by_rank(const void *a, const void *b, void *arg)
 }
 
 bench_status frame_compact_codes(bench_frame *f, size_t i, size_t n_universe,
-                                 const char *(*text)(const void *ctx, uint32_t code),
-                                 const void *ctx, const int64_t *rank)
+                                 const char *(*text)(const void *ctx, uint32_t code), const void *ctx,
+                                 const int64_t *rank)
 {
     frame_col *c = &f->cols[i];
     uint32_t *codes = c->data;
@@ -100,7 +100,7 @@ bench_status frame_compact_codes(bench_frame *f, size_t i, size_t n_universe,
             used[k++] = (uint32_t)u;
             blob_len += strlen(text(ctx, (uint32_t)u)) + 1;
         }
-    rank_ctx rc = {rank, text, ctx};
+    rank_ctx rc = { rank, text, ctx };
     qsort_r(used, nused, sizeof *used, by_rank, &rc);
     char *blob = bench_malloc(blob_len ? blob_len : 1);
     if (!blob) {
@@ -154,8 +154,8 @@ bench_status frame_set_meta(bench_frame *f, const char *key, const char *value)
 size_t bench_frame_rows(const bench_frame *f) { return f ? f->rows : 0; }
 size_t bench_frame_columns(const bench_frame *f) { return f ? f->ncols : 0; }
 
-bench_status bench_frame_column(const char **out_name, bench_column_type *out_type,
-                                const void **out_data, const bench_frame *f, size_t index)
+bench_status bench_frame_column(const char **out_name, bench_column_type *out_type, const void **out_data,
+                                const bench_frame *f, size_t index)
 {
     if (!f || index >= f->ncols)
         return BENCH_EINVAL;
@@ -168,8 +168,8 @@ bench_status bench_frame_column(const char **out_name, bench_column_type *out_ty
     return BENCH_OK;
 }
 
-bench_status bench_frame_dictionary(const char *const **out_strings, size_t *out_count,
-                                    const bench_frame *f, size_t index)
+bench_status bench_frame_dictionary(const char *const **out_strings, size_t *out_count, const bench_frame *f,
+                                    size_t index)
 {
     if (!f || index >= f->ncols || f->cols[index].type != BENCH_COLUMN_CODE)
         return BENCH_EINVAL;

@@ -31,7 +31,7 @@ bench_status hash_index_reserve(hash_index *x, size_t n, hash_key_fn key_of, con
     size_t cap = capacity_for(n);
     if (cap <= x->mask + 1)
         return BENCH_OK;
-    hash_index bigger = {bench_calloc(cap, sizeof *bigger.slots), cap - 1, x->n};
+    hash_index bigger = { bench_calloc(cap, sizeof *bigger.slots), cap - 1, x->n };
     if (!bigger.slots)
         return BENCH_ENOMEM;
     for (size_t i = 0; i <= x->mask; i++) {
@@ -39,7 +39,7 @@ bench_status hash_index_reserve(hash_index *x, size_t n, hash_key_fn key_of, con
         if (!entry)
             continue;
         uint64_t h = hash_of(key_of(ctx, entry - 1));
-        *hash_index_empty_slot(&bigger, h) = (hash_slot){(uint32_t)(h >> 32), entry};
+        *hash_index_empty_slot(&bigger, h) = (hash_slot){ (uint32_t)(h >> 32), entry };
     }
     bench_free(x->slots);
     *x = bigger;

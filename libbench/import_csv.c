@@ -8,11 +8,24 @@
 #include <string.h>
 #include <strings.h>
 
-enum role { R_IGNORE, R_INDICATOR, R_AREA, R_PERIOD, R_GENDER, R_KIND, R_VALUE, R_COUNT, R_STATUS,
-            R_SOURCE, R_TITLE, R_UNIT, R_WIDE };
+enum role {
+    R_IGNORE,
+    R_INDICATOR,
+    R_AREA,
+    R_PERIOD,
+    R_GENDER,
+    R_KIND,
+    R_VALUE,
+    R_COUNT,
+    R_STATUS,
+    R_SOURCE,
+    R_TITLE,
+    R_UNIT,
+    R_WIDE
+};
 
 /* The text of a bench_unit: in messages, and (from "%" on) as an indicator's catalogue unit. */
-static const char *const unit_text[] = {"no unit", "%", "kr", "tkr", "mnkr"};
+static const char *const unit_text[] = { "no unit", "%", "kr", "tkr", "mnkr" };
 
 /* The last text seen in a code column and the code it gave: files repeat the same
  * area, period and indicator row after row, and a byte compare is cheaper than a lookup. */
@@ -32,18 +45,18 @@ typedef struct local_codes {
 } local_codes;
 
 typedef struct csv_import {
-    import_txn txn;              /* its errors go to the db's error, or (a part) to the part's own */
+    import_txn txn; /* its errors go to the db's error, or (a part) to the part's own */
     bench_db *db;
-    local_codes *local;          /* NULL: codes go straight into the database */
-    char eol;                    /* '\n', or '\r' in a file of CR-only line ends */
+    local_codes *local; /* NULL: codes go straight into the database */
+    char eol;           /* '\n', or '\r' in a file of CR-only line ends */
     const bench_csv_options *opts;
     struct csv_parser parser;
-    long line;                   /* physical line being read, 1-based */
-    long rec_line;               /* line where the current record began */
+    long line;     /* physical line being read, 1-based */
+    long rec_line; /* line where the current record began */
     /* fields of the current record, copied into one buffer */
     char *buf;
     size_t buf_len, buf_cap;
-    char shown[320];             /* a field quoted for an error message */
+    char shown[320]; /* a field quoted for an error message */
     size_t *offs, *lens;
     size_t nf, nf_cap;
     /* the header */
@@ -51,26 +64,26 @@ typedef struct csv_import {
     size_t ncols;
     char **header;
     uint8_t *role;
-    uint16_t *wide_ind;          /* indicator code of each WIDE value column */
-    int col[R_WIDE];             /* column of each role, -1 if absent */
+    uint16_t *wide_ind; /* indicator code of each WIDE value column */
+    int col[R_WIDE];    /* column of each role, -1 if absent */
     uint16_t source;
-    uint8_t *unit_seen;          /* per indicator code: bench_unit + 1, 0 if none yet */
+    uint8_t *unit_seen; /* per indicator code: bench_unit + 1, 0 if none yet */
     size_t unit_seen_cap;
-    char **titles, **units;      /* per indicator code: from title/unit columns, or NULL */
+    char **titles, **units; /* per indicator code: from title/unit columns, or NULL */
     size_t titles_cap;
     obs_columns staged;
-    uint32_t *lines;             /* the line of each staged row (for a repeated key) */
-    long (*sep)[4];              /* per column: first line reading '.' as decimal, '.' as group,
+    uint32_t *lines; /* the line of each staged row (for a repeated key) */
+    long (*sep)[4];  /* per column: first line reading '.' as decimal, '.' as group,
                                     ',' as decimal, ',' as group (0: not yet) */
     size_t sep_cap;
     size_t lines_cap;
-    code_cache cache[R_WIDE];    /* per role */
+    code_cache cache[R_WIDE]; /* per role */
     /* a table given cell by cell (bench_import_cells), else cells is NULL */
     const bench_cell *cells;
-    size_t *field_cell;          /* per field of the current record: its cell, or NO_CELL */
+    size_t *field_cell; /* per field of the current record: its cell, or NO_CELL */
     size_t field_cell_cap;
-    size_t nf_cells;             /* the fields of the current record that field_cell holds */
-    size_t rec_cell;             /* the first cell of the current record */
+    size_t nf_cells; /* the fields of the current record that field_cell holds */
+    size_t rec_cell; /* the first cell of the current record */
 } csv_import;
 
 #define NO_CELL SIZE_MAX
@@ -112,31 +125,30 @@ static void on_field(void *data, size_t len, void *arg)
     if (ci->txn.stop)
         return;
     if (len > ci->db->opts.max_field_bytes) {
-        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "field of %zu bytes is longer than the limit of %zu",
-                     len, ci->db->opts.max_field_bytes);
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1,
+                     "field of %zu bytes is longer than the limit of %zu", len, ci->db->opts.max_field_bytes);
         return;
     }
     if (ci->buf_len + len > record_limit(ci)) {
-        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "record longer than the limit of %zu bytes (4 x max_field_bytes)",
-                     record_limit(ci));
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1,
+                     "record longer than the limit of %zu bytes (4 x max_field_bytes)", record_limit(ci));
         return;
     }
     if (ci->nf >= ci->db->opts.max_columns) {
-        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "more than %zu columns", ci->db->opts.max_columns);
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "more than %zu columns",
+                     ci->db->opts.max_columns);
         return;
     }
     if (ci->nf == ci->nf_cap) {
         size_t cap = ci->nf_cap ? ci->nf_cap * 2 : 16;
         size_t *o = bench_reallocarray(ci->offs, cap, sizeof *o);
-        if (!o)
-        {
+        if (!o) {
             OOM(ci);
             return;
         }
         ci->offs = o;
         size_t *l = bench_reallocarray(ci->lens, cap, sizeof *l);
-        if (!l)
-        {
+        if (!l) {
             OOM(ci);
             return;
         }
@@ -148,8 +160,7 @@ static void on_field(void *data, size_t len, void *arg)
         while (cap < ci->buf_len + len + 1)
             cap *= 2;
         char *b = bench_realloc(ci->buf, cap);
-        if (!b)
-        {
+        if (!b) {
             OOM(ci);
             return;
         }
@@ -177,23 +188,23 @@ static bool name_in(const char *name, const char *const *names)
     return false;
 }
 
-static const char *const indicator_names[] = {"kpi", "kpi_id", "indicator", "indikator", NULL};
+static const char *const indicator_names[] = { "kpi", "kpi_id", "indicator", "indikator", NULL };
 /* the first name found wins: municipality_id holds the code where rKolada
  * tables also have a municipality (name) column */
-static const char *const area_names[] = {"municipality_id", "municipality", "area", "geo", "kommun",
-                                         "kommunkod", "region", NULL};
-static const char *const period_names[] = {"period", "year", "år", "ar", "tid", NULL};
-static const char *const gender_names[] = {"gender", "kön", "kon", "sex", NULL};
-static const char *const kind_names[] = {"kind", "värdetyp", "vardetyp", NULL};
-static const char *const value_names[] = {"value", "värde", "varde", NULL};
-static const char *const count_names[] = {"count", NULL};
-static const char *const status_names[] = {"status", NULL};
-static const char *const title_names[] = {"title", "kpi_title", "titel", NULL};
-static const char *const unit_names[] = {"unit", "enhet", NULL};
-static const char *const no_names[] = {NULL};
+static const char *const area_names[] = { "municipality_id", "municipality", "area",   "geo",
+                                          "kommun",          "kommunkod",    "region", NULL };
+static const char *const period_names[] = { "period", "year", "år", "ar", "tid", NULL };
+static const char *const gender_names[] = { "gender", "kön", "kon", "sex", NULL };
+static const char *const kind_names[] = { "kind", "värdetyp", "vardetyp", NULL };
+static const char *const value_names[] = { "value", "värde", "varde", NULL };
+static const char *const count_names[] = { "count", NULL };
+static const char *const status_names[] = { "status", NULL };
+static const char *const title_names[] = { "title", "kpi_title", "titel", NULL };
+static const char *const unit_names[] = { "unit", "enhet", NULL };
+static const char *const no_names[] = { NULL };
 /* descriptive columns that WIDE files carry beside the values */
-static const char *const label_names[] = {"name", "namn", "municipality", "municipality_type",
-                                          "kpi_title", "title", "titel", NULL};
+static const char *const label_names[] = { "name",      "namn",  "municipality", "municipality_type",
+                                           "kpi_title", "title", "titel",        NULL };
 
 static int find_column(csv_import *ci, const char *explicit_name, const char *const *names)
 {
@@ -210,8 +221,8 @@ static int find_column(csv_import *ci, const char *explicit_name, const char *co
     return -1;
 }
 
-static bool assign(csv_import *ci, enum role r, const char *explicit_name, const char *const *names,
-                   bool required, const char *expected)
+static bool assign(csv_import *ci, enum role r, const char *explicit_name, const char *const *names, bool required,
+                   const char *expected)
 {
     int c = find_column(ci, explicit_name, names);
     if (c == -2) {
@@ -261,15 +272,14 @@ static void read_header(csv_import *ci)
                          "the header is not valid UTF-8 text (a Latin-1/Windows-1252 file? save it as UTF-8)");
             return;
         }
-        if (!(ci->header[c] = bench_strndup(s, len)))
-        {
+        if (!(ci->header[c] = bench_strndup(s, len))) {
             OOM(ci);
             return;
         }
         for (size_t d = 0; d < c && len; d++) /* unnamed columns may repeat: they are ignored */
             if (strcasecmp(ci->header[d], ci->header[c]) == 0) {
-                IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column \"%s\" appears twice in the header",
-                             ci->header[c]);
+                IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
+                             "column \"%s\" appears twice in the header", ci->header[c]);
                 return;
             }
     }
@@ -299,12 +309,14 @@ static void read_header(csv_import *ci)
         if (ci->role[c] == R_IGNORE && known_value_column(o, ci->header[c]))
             nwide++;
     if (nwide == 0) {
-        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, 0, "the header has no value column: a wide file needs one column per indicator, e.g. geo,year,u33401");
+        IMPORT_ERROR(
+            &ci->txn, BENCH_EPARSE, ci->rec_line, 0,
+            "the header has no value column: a wide file needs one column per indicator, e.g. geo,year,u33401");
         return;
     }
     if (o->indicator && nwide != 1) {
-        IMPORT_ERROR(&ci->txn, BENCH_EINVAL, ci->rec_line, 0, "option indicator=\"%s\" needs exactly one value column, found %zu",
-                     o->indicator, nwide);
+        IMPORT_ERROR(&ci->txn, BENCH_EINVAL, ci->rec_line, 0,
+                     "option indicator=\"%s\" needs exactly one value column, found %zu", o->indicator, nwide);
         return;
     }
     for (size_t c = 0; c < ci->ncols; c++) {
@@ -315,12 +327,14 @@ static void read_header(csv_import *ci)
         size_t len;
         uint32_t k;
         if (!indicator_id_normalize(id, strlen(id), buf, &len)) {
-            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column \"%s\" is no indicator id", ci->header[c]);
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column \"%s\" is no indicator id",
+                         ci->header[c]);
             return;
         }
         bench_status st = db_intern_indicator(ci->db, buf, len, &k);
         if (st) {
-            IMPORT_ERROR(&ci->txn, st, ci->rec_line, (long)c + 1, "cannot add indicator %s: %s", buf, bench_strerror(st));
+            IMPORT_ERROR(&ci->txn, st, ci->rec_line, (long)c + 1, "cannot add indicator %s: %s", buf,
+                         bench_strerror(st));
             return;
         }
         ci->role[c] = R_WIDE;
@@ -389,10 +403,10 @@ static const char *shown(csv_import *ci, size_t c)
     }
     out[o++] = '"';
     out[o] = '\0';
-    const char *why = nul ? " (a NUL byte, U+0000: binary data or a damaged file)"
-                    : control ? " (a control character: a damaged file?)"
-                    : bom ? " (a byte order mark, U+FEFF, inside the file: files joined together? remove it)"
-                    : "";
+    const char *why = nul       ? " (a NUL byte, U+0000: binary data or a damaged file)"
+                      : control ? " (a control character: a damaged file?)"
+                      : bom     ? " (a byte order mark, U+FEFF, inside the file: files joined together? remove it)"
+                                : "";
     snprintf(out + o, sizeof ci->shown - o, "%s", why);
     return out;
 }
@@ -420,8 +434,14 @@ static unsigned separator_roles(const char *s, size_t len)
 {
     size_t n_dot = 0, n_comma = 0, last_dot = 0, last_comma = 0;
     for (size_t i = 0; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
-        if (s[i] == '.') { n_dot++; last_dot = i; }
-        if (s[i] == ',') { n_comma++; last_comma = i; }
+        if (s[i] == '.') {
+            n_dot++;
+            last_dot = i;
+        }
+        if (s[i] == ',') {
+            n_comma++;
+            last_comma = i;
+        }
     }
     char decimal = n_dot && n_comma ? (last_comma > last_dot ? ',' : '.') : n_dot == 1 ? '.' : n_comma == 1 ? ',' : 0;
     unsigned roles = 0;
@@ -432,8 +452,8 @@ static unsigned separator_roles(const char *s, size_t len)
     return roles;
 }
 
-static const char *const SEP_ROLE[4] = {"'.' as the decimal point", "'.' as a thousands separator",
-                                        "',' as the decimal comma", "',' as a thousands separator"};
+static const char *const SEP_ROLE[4] = { "'.' as the decimal point", "'.' as a thousands separator",
+                                         "',' as the decimal comma", "',' as a thousands separator" };
 
 /* One reading of '.' and ',' per column: 1.234 beside 1.234.567 would be read as 1,234 and as
  * 1 234 567; the column is refused instead, naming the line that read it the other way. */
@@ -453,8 +473,8 @@ static bool one_reading(csv_import *ci, size_t c, const char *s, size_t len)
         if (other) {
             IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "column %s: %s reads %s, but line %ld of this column reads %s: one column, one "
-                         "reading (write 1234 or 1 234)", column_label(ci, c), shown(ci, c), SEP_ROLE[r], other,
-                         SEP_ROLE[r ^ 1]);
+                         "reading (write 1234 or 1 234)",
+                         column_label(ci, c), shown(ci, c), SEP_ROLE[r], other, SEP_ROLE[r ^ 1]);
             return false;
         }
         if (!ci->sep[c][r])
@@ -477,9 +497,10 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
         return true;
     }
     if (!number) {
-        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
-                     "column %s: expected a number such as 12,5 or 1 234 or a missing marker (empty, NA, .., ., -), found %s",
-                     column_label(ci, c), shown(ci, c));
+        IMPORT_ERROR(
+            &ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
+            "column %s: expected a number such as 12,5 or 1 234 or a missing marker (empty, NA, .., ., -), found %s",
+            column_label(ci, c), shown(ci, c));
         return false;
     }
     *status = BENCH_OBS_OK;
@@ -493,7 +514,8 @@ static bool read_value(csv_import *ci, size_t c, uint32_t indicator, double *val
      * rather than guessing what the bare number means */
     uint8_t seen = ci->unit_seen[indicator];
     if (seen && seen != unit + 1) {
-        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: unit %s differs from %s earlier in the file for the same indicator",
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
+                     "column %s: unit %s differs from %s earlier in the file for the same indicator",
                      column_label(ci, c), unit_text[unit], unit_text[seen - 1]);
         return false;
     }
@@ -529,12 +551,13 @@ static bool row_source(csv_import *ci, uint16_t *out)
     if (!len)
         return true;
     if (!utf8_valid_text(s, len)) {
-        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: not valid UTF-8 text", column_label(ci, c));
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: not valid UTF-8 text",
+                     column_label(ci, c));
         return false;
     }
     if (len > IMPORT_SOURCE_MAX) { /* a snapshot keeps labels up to this length */
-        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: a source label longer than %d bytes",
-                     column_label(ci, c), IMPORT_SOURCE_MAX);
+        IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
+                     "column %s: a source label longer than %d bytes", column_label(ci, c), IMPORT_SOURCE_MAX);
         return false;
     }
     uint32_t k;
@@ -556,8 +579,8 @@ static bool row_labels(csv_import *ci, uint32_t ind)
         OOM(ci);
         return false;
     }
-    char **slots[2] = {&ci->titles[ind], &ci->units[ind]};
-    int cols[2] = {ci->col[R_TITLE], ci->col[R_UNIT]};
+    char **slots[2] = { &ci->titles[ind], &ci->units[ind] };
+    int cols[2] = { ci->col[R_TITLE], ci->col[R_UNIT] };
     for (int i = 0; i < 2; i++) {
         if (cols[i] < 0 || *slots[i])
             continue;
@@ -568,7 +591,8 @@ static bool row_labels(csv_import *ci, uint32_t ind)
             continue;
         if (!utf8_valid_multiline(s, len)) {
             const char *nul = memchr(s, '\0', len);
-            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, cols[i] + 1, "column %s: %s", column_label(ci, (size_t)cols[i]),
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, cols[i] + 1, "column %s: %s",
+                         column_label(ci, (size_t)cols[i]),
                          nul ? "a NUL byte (U+0000) in the text: binary data or a damaged file"
                              : "not valid UTF-8 text (a Latin-1 file? save it as UTF-8)");
             return false;
@@ -635,7 +659,8 @@ static void read_row(csv_import *ci)
         return;
     }
     if (++ci->txn.rep.rows_read > ci->db->opts.max_rows) {
-        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, 0, "more than %zu data rows (max_rows)", ci->db->opts.max_rows);
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, 0, "more than %zu data rows (max_rows)",
+                     ci->db->opts.max_rows);
         return;
     }
     if (ci->nf != ci->ncols) {
@@ -651,8 +676,8 @@ static void read_row(csv_import *ci)
     if (!cached(ci, R_AREA, c, &area)) {
         if (!area_code_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
             IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
-                         "column %s: expected an area code such as 0138, 1490 or G92790, found %s",
-                         column_label(ci, c), shown(ci, c));
+                         "column %s: expected an area code such as 0138, 1490 or G92790, found %s", column_label(ci, c),
+                         shown(ci, c));
             return;
         }
         if (!intern_or_fail(ci, intern_area(ci, buf, len, &area), c, "area"))
@@ -680,8 +705,8 @@ static void read_row(csv_import *ci)
         if ((gender = gender_parse(FIELD(ci, c), ci->lens[c])) >= 0)
             remember(ci, R_GENDER, c, (uint32_t)gender);
         if (gender < 0) {
-            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: expected gender T, K or M, found %s",
-                         column_label(ci, c), shown(ci, c));
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
+                         "column %s: expected gender T, K or M, found %s", column_label(ci, c), shown(ci, c));
             return;
         }
     }
@@ -694,8 +719,8 @@ static void read_row(csv_import *ci)
         c = (size_t)ci->col[R_KIND];
         if ((kind = kind_parse(FIELD(ci, c), ci->lens[c])) < 0) {
             IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
-                         "column %s: expected utfall, målvärde, budget or prognos, found %s",
-                         column_label(ci, c), shown(ci, c));
+                         "column %s: expected utfall, målvärde, budget or prognos, found %s", column_label(ci, c),
+                         shown(ci, c));
             return;
         }
     }
@@ -714,8 +739,9 @@ static void read_row(csv_import *ci)
     c = (size_t)ci->col[R_INDICATOR];
     if (!cached(ci, R_INDICATOR, c, &ind)) {
         if (!indicator_id_normalize(FIELD(ci, c), ci->lens[c], buf, &len)) {
-            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: expected an indicator id such as U33401, found %s",
-                         column_label(ci, c), shown(ci, c));
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
+                         "column %s: expected an indicator id such as U33401, found %s", column_label(ci, c),
+                         shown(ci, c));
             return;
         }
         if (!intern_or_fail(ci, intern_indicator(ci, buf, len, &ind), c, "indicator"))
@@ -736,10 +762,10 @@ static void read_row(csv_import *ci)
         double n;
         if (bench_missing_marker(FIELD(ci, c), ci->lens[c]) == BENCH_OBS_MISSING) {
             /* no count given: keep the default */
-        } else if (bench_parse_number(&n, NULL, FIELD(ci, c), ci->lens[c]) != BENCH_OK || n < 0 ||
-                   n > INT32_MAX || n != floor(n)) {
-            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1, "column %s: expected a whole number of members, found %s",
-                         column_label(ci, c), shown(ci, c));
+        } else if (bench_parse_number(&n, NULL, FIELD(ci, c), ci->lens[c]) != BENCH_OK || n < 0 || n > INT32_MAX ||
+                   n != floor(n)) {
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
+                         "column %s: expected a whole number of members, found %s", column_label(ci, c), shown(ci, c));
             return;
         } else {
             count = (int32_t)n;
@@ -815,16 +841,17 @@ static bool feed_line(csv_import *ci, const char *p, size_t n)
             if (csv_error(&ci->parser) == CSV_ENOMEM)
                 OOM(ci);
             else
-                IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)ci->nf + 1,
-                             "misplaced quote: a field with a quote must be enclosed in quotes, with inner quotes doubled");
+                IMPORT_ERROR(
+                    &ci->txn, BENCH_EPARSE, ci->rec_line, (long)ci->nf + 1,
+                    "misplaced quote: a field with a quote must be enclosed in quotes, with inner quotes doubled");
             return false;
         }
         done += k;
         if (ci->txn.stop)
             return false;
         if (ci->parser.entry_pos > ci->db->opts.max_field_bytes) {
-            IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "field longer than the limit of %zu bytes (max_field_bytes)",
-                         ci->db->opts.max_field_bytes);
+            IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1,
+                         "field longer than the limit of %zu bytes (max_field_bytes)", ci->db->opts.max_field_bytes);
             return false;
         }
     }
@@ -852,8 +879,8 @@ static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum par
             if (ci->parser.pstate == 0)
                 ci->rec_line = ci->line;
             if (feed_line(ci, p, window))
-                IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1, "line longer than the limit of %zu bytes",
-                             limit);
+                IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, (long)ci->nf + 1,
+                             "line longer than the limit of %zu bytes", limit);
             return len;
         }
         const char *next = nl ? nl + 1 : end;
@@ -880,7 +907,8 @@ static size_t parse_lines(csv_import *ci, const char *data, size_t len, enum par
         if (csv_error(&ci->parser) == CSV_ENOMEM)
             OOM(ci);
         else
-            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)ci->nf + 1, "a quoted field is not closed before the end of the file");
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)ci->nf + 1,
+                         "a quoted field is not closed before the end of the file");
     }
     return len;
 }
@@ -906,7 +934,7 @@ static size_t split_point(const csv_import *ci, const char *data, size_t len)
 
 typedef struct part_job {
     csv_import *ci;
-    const char *before;      /* the data before the part, whose lines are counted first */
+    const char *before; /* the data before the part, whose lines are counted first */
     size_t before_len;
     const char *data;
     size_t len;
@@ -915,8 +943,7 @@ typedef struct part_job {
 static void *read_part(void *arg)
 {
     part_job *job = arg;
-    for (const char *p = job->before, *end = p + job->before_len; (p = memchr(p, job->ci->eol, (size_t)(end - p)));
-         p++)
+    for (const char *p = job->before, *end = p + job->before_len; (p = memchr(p, job->ci->eol, (size_t)(end - p))); p++)
         job->ci->line++;
     parse_lines(job->ci, job->data, job->len, TO_END);
     return NULL;
@@ -987,7 +1014,7 @@ static bench_status part_init(csv_import *part, local_codes *local, bench_error 
 /* Local codes of `l` as database codes, into remap tables (caller frees). */
 static bench_status remap_codes(bench_db *db, const local_codes *l, uint32_t *maps[4])
 {
-    const pool *pools[4] = {&l->indicators, &l->areas, &l->periods, &l->sources};
+    const pool *pools[4] = { &l->indicators, &l->areas, &l->periods, &l->sources };
     for (int k = 0; k < 4; k++)
         if (!(maps[k] = bench_malloc((pools[k]->n ? pools[k]->n : 1) * sizeof *maps[k])))
             return BENCH_ENOMEM;
@@ -1026,10 +1053,11 @@ static void join_part(csv_import *ci, csv_import *part)
     if (a->n_errors)
         return;
     if (a->rows_read > ci->db->opts.max_rows) {
-        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, 0, "more than %zu data rows (max_rows)", ci->db->opts.max_rows);
+        IMPORT_ERROR(&ci->txn, BENCH_ELIMIT, ci->rec_line, 0, "more than %zu data rows (max_rows)",
+                     ci->db->opts.max_rows);
         return;
     }
-    uint32_t *maps[4] = {NULL, NULL, NULL, NULL};
+    uint32_t *maps[4] = { NULL, NULL, NULL, NULL };
     bench_status st = remap_codes(ci->db, part->local, maps);
     const obs_columns *s = &part->staged;
     if (!st)
@@ -1064,7 +1092,8 @@ static void join_part(csv_import *ci, csv_import *part)
             break;
         }
         if (ci->unit_seen[ind] && ci->unit_seen[ind] != seen)
-            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, 0, "indicator %s: unit %s in the second half of the file differs from %s in the first",
+            IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, 0,
+                         "indicator %s: unit %s in the second half of the file differs from %s in the first",
                          ci->db->indicators.strs[ind], unit_text[seen - 1], unit_text[ci->unit_seen[ind] - 1]);
         ci->unit_seen[ind] = seen;
     }
@@ -1080,8 +1109,8 @@ static void join_part(csv_import *ci, csv_import *part)
                 ci->rec_line = part->sep[c][r];
                 IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                              "column %s: this line reads %s, but line %ld of this column reads %s: one column, "
-                             "one reading (write 1234 or 1 234)", column_label(ci, c), SEP_ROLE[r],
-                             ci->sep[c][r ^ 1], SEP_ROLE[r ^ 1]);
+                             "one reading (write 1234 or 1 234)",
+                             column_label(ci, c), SEP_ROLE[r], ci->sep[c][r ^ 1], SEP_ROLE[r ^ 1]);
             } else if (!ci->sep[c][r])
                 ci->sep[c][r] = part->sep[c][r];
         }
@@ -1101,7 +1130,7 @@ static void parse_body(csv_import *ci, const char *data, const char *rest, size_
     pthread_t thread;
     bool started = false;
     if (split && part_init(&part, &local, &part_err, ci) == BENCH_OK) {
-        part_job job = {&part, data, (size_t)(rest + split - data), rest + split, rest_len - split};
+        part_job job = { &part, data, (size_t)(rest + split - data), rest + split, rest_len - split };
         started = pthread_create(&thread, NULL, read_part, &job) == 0;
         if (started) {
             parse_lines(ci, rest, split, TO_SPLIT);
@@ -1228,24 +1257,27 @@ static void name_conflict(csv_import *ci, const merge_conflict *twice)
         ci->txn.place = NULL;
         IMPORT_ERROR(&ci->txn, BENCH_EPARSE, later->line, later->column,
                      "the same indicator, area, period, gender and kind as line %ld, with another value: "
-                     "which one is meant? (a table gives each key once)", earlier->line);
+                     "which one is meant? (a table gives each key once)",
+                     earlier->line);
         return;
     }
     ci->rec_line = twice->later;
     IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, ci->col[R_VALUE] + 1,
                  "the same indicator, area, period, gender and kind as line %u, with another value: "
-                 "which one is meant? (a file gives each key once)", (unsigned)twice->earlier);
+                 "which one is meant? (a file gives each key once)",
+                 (unsigned)twice->earlier);
 }
 
-static bench_status import_text(bench_import_report *out, bench_db *db, const char *data, size_t len,
-                                const char *name, const bench_csv_options *opts)
+static bench_status import_text(bench_import_report *out, bench_db *db, const char *data, size_t len, const char *name,
+                                const bench_csv_options *opts)
 {
     csv_import ci;
     if (reader_begin(&ci, db, len, name, opts))
         return reader_end(out, &ci);
     if (utf16_bom(data, len)) {
         ci.rec_line = 1;
-        IMPORT_ERROR(&ci.txn, BENCH_EPARSE, ci.rec_line, 1, "the file is UTF-16; save it as UTF-8 (with or without BOM)");
+        IMPORT_ERROR(&ci.txn, BENCH_EPARSE, ci.rec_line, 1,
+                     "the file is UTF-16; save it as UTF-8 (with or without BOM)");
         return reader_end(out, &ci);
     }
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -1339,7 +1371,8 @@ bench_status bench_import_cells(bench_import_report *out, bench_db *db, const be
         if (i && (c->row < c[-1].row || (c->row == c[-1].row && c->col <= c[-1].col)))
             return DB_FAIL(db, BENCH_EINVAL,
                            "bench_import_cells: cells[%zu] (row %zu, column %zu) is out of order: cells go by row "
-                           "and, within a row, by column, each once", i, c->row, c->col);
+                           "and, within a row, by column, each once",
+                           i, c->row, c->col);
         total = total > SIZE_MAX - c->len ? SIZE_MAX : total + c->len;
     }
     csv_import ci;
@@ -1415,14 +1448,14 @@ bench_status bench_import_csv_buffer(bench_import_report *out, bench_db *db, con
     return import_text(out, db, data ? data : "", len, name, opts);
 }
 
-static bench_status csv_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
-                               const char *name, const void *opts)
+static bench_status csv_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len, const char *name,
+                               const void *opts)
 {
     return bench_import_csv_buffer(out, db, data, len, name, opts);
 }
 
 bench_status bench_import_csv_file(bench_import_report *out, bench_db *db, const char *path,
-                              const bench_csv_options *opts)
+                                   const bench_csv_options *opts)
 {
     if (out)
         memset(out, 0, sizeof *out);

@@ -11,12 +11,12 @@
 typedef struct json_import {
     import_txn txn;
     bench_db *db;
-    uint32_t *rows;              /* per staged observation: its entry i of "values" */
+    uint32_t *rows; /* per staged observation: its entry i of "values" */
     size_t rows_cap;
     const bench_json_options *opts;
     uint16_t source;
     obs_columns staged;
-    uint64_t row_base;           /* the tag of this part's values[0] (parts before it) */
+    uint64_t row_base; /* the tag of this part's values[0] (parts before it) */
 } json_import;
 
 #define FAIL(ji, ...) (IMPORT_ERROR(&(ji)->txn, BENCH_EPARSE, 0, 0, __VA_ARGS__), false)
@@ -30,15 +30,9 @@ static bool count_row(json_import *ji)
     return false;
 }
 
-static const cJSON *field(const cJSON *obj, const char *name)
-{
-    return cJSON_GetObjectItemCaseSensitive(obj, name);
-}
+static const cJSON *field(const cJSON *obj, const char *name) { return cJSON_GetObjectItemCaseSensitive(obj, name); }
 
-static int by_key(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+static int by_key(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 /* The first key that an object gives twice, or NULL: cJSON keeps both, and which one a
  * reader takes is a guess.  Objects here have a handful of keys; a large one is checked by
@@ -119,8 +113,8 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
         return FAIL(ji, "values[%zu].municipality: expected a code such as \"1490\" or \"G92790\"", i);
     if (!st)
         st = db_intern_area(db, buf, len, &area);
-    if (!st && (!code_text(field(row, "period"), text, sizeof text) ||
-                !period_parse(text, strlen(text), buf, &len, &key)))
+    if (!st &&
+        (!code_text(field(row, "period"), text, sizeof text) || !period_parse(text, strlen(text), buf, &len, &key)))
         return FAIL(ji, "values[%zu].period: expected a year such as 2022", i);
     if (!st)
         st = db_intern_period(db, buf, len, key, &period);
@@ -134,7 +128,8 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
         return FAIL(ji, "values[%zu].values: expected an array of {gender, value, count, status}", i);
     const cJSON *v;
     size_t j = 0;
-    cJSON_ArrayForEach(v, values) {
+    cJSON_ArrayForEach(v, values)
+    {
         if (!count_row(ji))
             return false;
         if (!cJSON_IsObject(v))
@@ -178,8 +173,7 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
                 return FAIL(ji, "values[%zu].values[%zu].value: expected a number or null, found \"%.40s\"", i, j,
                             val->valuestring);
         } else if (cJSON_IsNumber(val)) { /* cJSON reads 1e400 as infinity */
-            return FAIL(ji, "values[%zu].values[%zu].value: a number out of range (1e400?): not a finite double",
-                        i, j);
+            return FAIL(ji, "values[%zu].values[%zu].value: a number out of range (1e400?): not a finite double", i, j);
         } else {
             return FAIL(ji, "values[%zu].values[%zu].value: expected a number or null", i, j);
         }
@@ -192,8 +186,7 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
             count = (int32_t)c->valuedouble;
         }
         if (!grow_array(&ji->rows, &ji->rows_cap, ji->staged.n, sizeof *ji->rows) ||
-            obs_append(&ji->staged, ind, area, period, ji->source, gender, BENCH_KIND_UTFALL, value, count,
-                       status)) {
+            obs_append(&ji->staged, ind, area, period, ji->source, gender, BENCH_KIND_UTFALL, value, count, status)) {
             IMPORT_ERROR(&ji->txn, BENCH_ENOMEM, 0, 0, "out of memory");
             return false;
         }
@@ -206,7 +199,13 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
 
 /* ---- metadata ---------------------------------------------------------------------- */
 
-enum kind_of_list { L_DATA, L_KPI, L_MUNICIPALITY, L_MUNICIPALITY_GROUPS, L_KPI_GROUPS };
+enum kind_of_list {
+    L_DATA,
+    L_KPI,
+    L_MUNICIPALITY,
+    L_MUNICIPALITY_GROUPS,
+    L_KPI_GROUPS
+};
 
 static enum kind_of_list classify(const cJSON *first)
 {
@@ -233,7 +232,8 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
 {
     const cJSON *item;
     size_t i = 0;
-    cJSON_ArrayForEach(item, list) {
+    cJSON_ArrayForEach(item, list)
+    {
         char text[160], buf[160];
         size_t len;
         if (!cJSON_IsObject(item) || !code_text(field(item, "id"), text, sizeof text))
@@ -246,14 +246,16 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
         bool ok = kind == L_KPI ? indicator_id_normalize(text, strlen(text), buf, &len)
                                 : area_code_normalize(text, strlen(text), buf, &len);
         if (!ok && kind != L_KPI_GROUPS)
-            return FAIL(ji, "values[%zu].id: \"%.40s\" is no %s", i, text, kind == L_KPI ? "indicator id" : "area code");
+            return FAIL(ji, "values[%zu].id: \"%.40s\" is no %s", i, text,
+                        kind == L_KPI ? "indicator id" : "area code");
         if (kind == L_MUNICIPALITY) {
             const char *type = string_field(item, "type");
             if (!type || (strcmp(type, "K") && strcmp(type, "L")))
                 return FAIL(ji, "values[%zu].type: expected \"K\" (kommun) or \"L\" (region)", i);
         }
         if (i >= ji->db->opts.max_rows) {
-            IMPORT_ERROR(&ji->txn, BENCH_ELIMIT, 0, 0, "values[%zu]: more than %zu entries (max_rows)", i, ji->db->opts.max_rows);
+            IMPORT_ERROR(&ji->txn, BENCH_ELIMIT, 0, 0, "values[%zu]: more than %zu entries (max_rows)", i,
+                         ji->db->opts.max_rows);
             return false;
         }
         if (kind == L_MUNICIPALITY_GROUPS) {
@@ -266,8 +268,10 @@ static bool check_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
             if (!cJSON_IsArray(members))
                 return FAIL(ji, "values[%zu].members: expected an array", i);
             size_t j = 0;
-            cJSON_ArrayForEach(m, members) {
-                if (!code_text(field(m, "id"), text, sizeof text) || !area_code_normalize(text, strlen(text), buf, &len))
+            cJSON_ArrayForEach(m, members)
+            {
+                if (!code_text(field(m, "id"), text, sizeof text) ||
+                    !area_code_normalize(text, strlen(text), buf, &len))
                     return FAIL(ji, "values[%zu].members[%zu].id: expected an area code", i, j);
                 j++;
             }
@@ -281,7 +285,8 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
 {
     const cJSON *item;
     size_t i = 0;
-    cJSON_ArrayForEach(item, list) {
+    cJSON_ArrayForEach(item, list)
+    {
         char id[160];
         code_text(field(item, "id"), id, sizeof id);
         const char *title = string_field(item, "title");
@@ -290,18 +295,20 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
             st = bench_indicator_set(ji->db, id, title, NULL, BENCH_DIRECTION_DEFAULT);
         } else if (kind == L_MUNICIPALITY) {
             bool kommun = strcmp(string_field(item, "type"), "K") == 0;
-            bench_area_type type = kommun ? BENCH_AREA_KOMMUN
-                                          : strcmp(id, "0000") == 0 ? BENCH_AREA_RIKET : BENCH_AREA_REGION;
+            bench_area_type type = kommun                    ? BENCH_AREA_KOMMUN
+                                   : strcmp(id, "0000") == 0 ? BENCH_AREA_RIKET
+                                                             : BENCH_AREA_REGION;
             st = bench_area_set(ji->db, id, type, title, NULL, NULL);
         } else if (kind == L_MUNICIPALITY_GROUPS) {
             const cJSON *members = field(item, "members"), *m;
             size_t n = (size_t)cJSON_GetArraySize(members), j = 0;
-            char (*codes)[40] = bench_malloc((n ? n : 1) * sizeof *codes);
+            char(*codes)[40] = bench_malloc((n ? n : 1) * sizeof *codes);
             const char **ptrs = bench_malloc((n ? n : 1) * sizeof *ptrs);
             if (!codes || !ptrs) {
                 st = BENCH_ENOMEM;
             } else {
-                cJSON_ArrayForEach(m, members) {
+                cJSON_ArrayForEach(m, members)
+                {
                     code_text(field(m, "id"), codes[j], sizeof codes[j]);
                     ptrs[j] = codes[j];
                     j++;
@@ -330,12 +337,12 @@ static bool apply_meta(json_import *ji, const cJSON *list, enum kind_of_list kin
 /* ---- transactions of many parts ------------------------------------------------------------ */
 
 struct bench_import {
-    json_import ji;              /* its transaction (ji.txn) spans every part */
-    bench_json_options opts;     /* the caller's, its source already interned */
-    uint32_t *part_start;        /* per part: the tag of its values[0] */
+    json_import ji;          /* its transaction (ji.txn) spans every part */
+    bench_json_options opts; /* the caller's, its source already interned */
+    uint32_t *part_start;    /* per part: the tag of its values[0] */
     size_t n_parts, parts_cap;
-    uint64_t n_entries;          /* entries of "values" over all parts: the next part's first tag */
-    bench_error first;           /* the error that failed the transaction */
+    uint64_t n_entries; /* entries of "values" over all parts: the next part's first tag */
+    bench_error first;  /* the error that failed the transaction */
     char name[BENCH_ERROR_FILE_SIZE];
 };
 
@@ -389,11 +396,11 @@ bench_status bench_import_begin(bench_import **out, bench_db *db, const char *na
 /* A part read row by row (json_stream_values), and what to put back when it is read again whole. */
 typedef struct stream_state {
     json_import *ji;
-    size_t rows;                 /* entries of "values" read */
-    db_mark mark;                /* the codes before this part */
-    size_t staged;               /* the staged observations before this part */
-    bench_import_report rep;     /* the report before this part */
-    bool bad_row;                /* a row was refused: its error stands if the text is well-formed */
+    size_t rows;             /* entries of "values" read */
+    db_mark mark;            /* the codes before this part */
+    size_t staged;           /* the staged observations before this part */
+    bench_import_report rep; /* the report before this part */
+    bool bad_row;            /* a row was refused: its error stands if the text is well-formed */
 } stream_state;
 
 static bool stream_row(void *payload, const cJSON *row, size_t i)
@@ -420,7 +427,8 @@ static void import_list(bench_import *imp, const cJSON *list)
     if (kind == L_DATA) {
         const cJSON *row;
         size_t i = 0;
-        cJSON_ArrayForEach(row, list) {
+        cJSON_ArrayForEach(row, list)
+        {
             if (!read_data_row(ji, row, i++))
                 return;
         }
@@ -463,7 +471,7 @@ bench_status bench_import_add_kolada_json(bench_import *imp, const char *data, s
     /* data rows one at a time, without the whole tree; anything else -- metadata, malformed
      * JSON anywhere in the text, a duplicate top-level key -- is undone and read again as a
      * whole, which reports it */
-    stream_state ss = {ji, 0, db_mark_take(db), ji->staged.n, ji->txn.rep, false};
+    stream_state ss = { ji, 0, db_mark_take(db), ji->staged.n, ji->txn.rep, false };
     if (json_stream_values(data, len, db->opts.max_json_depth, db->opts.max_rows, stream_row, &ss)) {
         /* well-formed to the end: a bad row's error is the one the whole tree would give */
         ji->txn.name = imp->name;
@@ -485,14 +493,17 @@ bench_status bench_import_add_kolada_json(bench_import *imp, const char *data, s
         if (len)
             IMPORT_ERROR(&ji->txn, fail.code, fail.line, fail.column, "%s", fail.what);
         else
-            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1, "the file is empty: expected a Kolada response {\"values\": [...]}");
+            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1,
+                         "the file is empty: expected a Kolada response {\"values\": [...]}");
     } else {
         list = cJSON_IsArray(root) ? root : field(root, "values");
         const char *twice = cJSON_IsObject(root) ? repeated_key(root) : NULL;
         if (twice)
-            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1, "the top-level key \"%.40s\" appears twice: which one is meant?", twice);
+            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1, "the top-level key \"%.40s\" appears twice: which one is meant?",
+                         twice);
         else if (!cJSON_IsArray(list))
-            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1, "expected a Kolada response {\"values\": [...]} or an array of rows");
+            IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 1, 1,
+                         "expected a Kolada response {\"values\": [...]} or an array of rows");
         else
             import_list(imp, list);
     }
@@ -544,7 +555,8 @@ bench_status bench_import_commit(bench_import_report *out, bench_import *imp)
         tag_text(imp, twice.earlier, earlier, sizeof earlier);
         IMPORT_ERROR(&ji->txn, BENCH_EPARSE, 0, 0,
                      "%s: the same kpi, municipality, period and gender as %s, with another value: which one is "
-                     "meant?", later, earlier);
+                     "meant?",
+                     later, earlier);
     }
     bench_status st = import_end(out, &ji->txn);
     import_release(imp);
@@ -562,7 +574,7 @@ void bench_import_rollback(bench_import *imp)
 /* ---- one buffer: a transaction of one part ------------------------------------------------------ */
 
 bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
-                                      const char *name, const bench_json_options *opts)
+                                             const char *name, const bench_json_options *opts)
 {
     IMPORT_CALL_BEGIN(out, db);
     bench_json_options defaults;
@@ -583,8 +595,8 @@ bench_status bench_import_kolada_json_buffer(bench_import_report *out, bench_db 
     return bench_import_commit(out, imp);
 }
 
-static bench_status json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len,
-                                const char *name, const void *opts)
+static bench_status json_buffer(bench_import_report *out, bench_db *db, const char *data, size_t len, const char *name,
+                                const void *opts)
 {
     return bench_import_kolada_json_buffer(out, db, data, len, name, opts);
 }

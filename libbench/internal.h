@@ -33,56 +33,54 @@ bool grow_array(void *array, size_t *cap, size_t i, size_t size);
 
 void error_clear(bench_error *err);
 /* Fill `err` unless it already holds an error (first error wins). */
-void error_setv(bench_error *err, int code, const char *file, long line, long column,
-                const char *src_file, int src_line, const char *fmt, va_list ap);
-void error_set(bench_error *err, int code, const char *file, long line, long column,
-               const char *src_file, int src_line, const char *fmt, ...)
-    __attribute__((format(printf, 8, 9)));
+void error_setv(bench_error *err, int code, const char *file, long line, long column, const char *src_file,
+                int src_line, const char *fmt, va_list ap);
+void error_set(bench_error *err, int code, const char *file, long line, long column, const char *src_file, int src_line,
+               const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
 #define DB_FAIL(db, code, ...) \
     (error_set(&(db)->err, (code), "", 0, 0, __FILE__, __LINE__, __VA_ARGS__), (bench_status)(code))
 
 /* BENCH_EINVAL unless opts->version is one this library reads, `oldest` to `current`. */
-#define CHECK_VERSION(db, opts, oldest, current, struct_name)                                   \
-    do {                                                                                        \
-        if ((opts)->version < (oldest) || (opts)->version > (current))                          \
-            return DB_FAIL(db, BENCH_EINVAL, "%s.version is %u, expected %u", struct_name,       \
-                           (unsigned)(opts)->version, (unsigned)(current));                     \
+#define CHECK_VERSION(db, opts, oldest, current, struct_name)                                                         \
+    do {                                                                                                              \
+        if ((opts)->version < (oldest) || (opts)->version > (current))                                                \
+            return DB_FAIL(db, BENCH_EINVAL, "%s.version is %u, expected %u", struct_name, (unsigned)(opts)->version, \
+                           (unsigned)(current));                                                                      \
     } while (0)
 
 /* *out = the code of `text` (CODE_INDICATOR, CODE_AREA, CODE_PERIOD) as db_find finds it; when
  * there is none, BENCH_ENOTFOUND: '<what> "<text>" is not in the database'. */
-#define DB_REQUIRE(out, db, kind, text, what)                                                   \
-    do {                                                                                        \
-        const char *text_ = (text);                                                             \
-        int64_t code_ = db_find(db, kind, text_);                                               \
-        if (code_ < 0)                                                                          \
-            return DB_FAIL(db, BENCH_ENOTFOUND, "%s \"%s\" is not in the database", what,         \
-                           text_ ? text_ : "(null)");                                           \
-        *(out) = (uint32_t)code_;                                                               \
+#define DB_REQUIRE(out, db, kind, text, what)                                                                        \
+    do {                                                                                                             \
+        const char *text_ = (text);                                                                                  \
+        int64_t code_ = db_find(db, kind, text_);                                                                    \
+        if (code_ < 0)                                                                                               \
+            return DB_FAIL(db, BENCH_ENOTFOUND, "%s \"%s\" is not in the database", what, text_ ? text_ : "(null)"); \
+        *(out) = (uint32_t)code_;                                                                                    \
     } while (0)
 
 /* The start of every import call: the report zeroed; without a database BENCH_EINVAL (there is
  * no handle to hold an error), else its error cleared. */
-#define IMPORT_CALL_BEGIN(out, db)                                                                \
-    do {                                                                                        \
-        if (out)                                                                                \
-            memset((out), 0, sizeof *(out));                                                    \
-        if (!(db))                                                                              \
-            return BENCH_EINVAL;                                                                \
-        error_clear(&(db)->err);                                                                \
+#define IMPORT_CALL_BEGIN(out, db)           \
+    do {                                     \
+        if (out)                             \
+            memset((out), 0, sizeof *(out)); \
+        if (!(db))                           \
+            return BENCH_EINVAL;             \
+        error_clear(&(db)->err);             \
     } while (0)
 
 /* The start of every call that answers with a frame: without a database BENCH_EINVAL (there is
  * no handle to hold an error), else its error cleared, `out` and `opts` required, *out NULL. */
-#define FRAME_CALL_BEGIN(db, out, opts, function)                                                 \
-    do {                                                                                        \
-        if (!(db))                                                                              \
-            return BENCH_EINVAL;                                                                \
-        error_clear(&(db)->err);                                                                \
-        if (!(out) || !(opts))                                                                  \
-            return DB_FAIL(db, BENCH_EINVAL, "%s: out and opts are required", function);         \
-        *(out) = NULL;                                                                          \
+#define FRAME_CALL_BEGIN(db, out, opts, function)                                        \
+    do {                                                                                 \
+        if (!(db))                                                                       \
+            return BENCH_EINVAL;                                                         \
+        error_clear(&(db)->err);                                                         \
+        if (!(out) || !(opts))                                                           \
+            return DB_FAIL(db, BENCH_EINVAL, "%s: out and opts are required", function); \
+        *(out) = NULL;                                                                   \
     } while (0)
 
 /* ---- the hash index (hash.c): 64-bit keys to 32-bit entries ------------------------------ */
@@ -159,16 +157,16 @@ static inline void hash_index_add(hash_index *x, hash_slot *slot, uint64_t hash,
  * had; else both here, one after the other.  Returns when both are done. */
 void run_pair(void *(*work)(void *), void *first, void *second, bool parallel);
 
-#define CODE_LIMIT 65535u   /* codes are stored as uint16_t */
-#define SOURCE_LIMIT 4096u  /* sources take 12 bits of the sort key */
+#define CODE_LIMIT 65535u  /* codes are stored as uint16_t */
+#define SOURCE_LIMIT 4096u /* sources take 12 bits of the sort key */
 
 typedef struct pool {
-    char **strs;      /* strs[i] is code i, NUL-terminated, owned */
+    char **strs; /* strs[i] is code i, NUL-terminated, owned */
     uint32_t *lens;
     uint32_t n, cap;
-    uint32_t *slots;  /* open addressing; 0 = empty, else index + 1 */
-    uint32_t nslots;  /* power of two, > 2 * n */
-    uint32_t limit;   /* most codes this pool may hold */
+    uint32_t *slots; /* open addressing; 0 = empty, else index + 1 */
+    uint32_t nslots; /* power of two, > 2 * n */
+    uint32_t limit;  /* most codes this pool may hold */
 } pool;
 
 void pool_init(pool *p, uint32_t limit);
@@ -219,39 +217,38 @@ bench_status obs_reserve(obs_columns *c, size_t cap);
 /* Give back spare capacity (a column that cannot shrink keeps its block). */
 void obs_shrink(obs_columns *c);
 void obs_free(obs_columns *c);
-bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint32_t period,
-                        uint32_t source, int gender, int kind, double value, int32_t count,
-                        uint8_t status);
+bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint32_t period, uint32_t source, int gender,
+                        int kind, double value, int32_t count, uint8_t status);
 
 typedef struct area_meta {
-    char *name;          /* owned; NULL when not catalogued */
-    char lan[3];         /* "14" or "" */
-    char *kommungrupp;   /* owned group code, or NULL */
-    uint16_t *members;   /* owned: member area codes of a group, or NULL */
+    char *name;        /* owned; NULL when not catalogued */
+    char lan[3];       /* "14" or "" */
+    char *kommungrupp; /* owned group code, or NULL */
+    uint16_t *members; /* owned: member area codes of a group, or NULL */
     uint32_t n_members;
-    uint8_t type;        /* bench_area_type */
+    uint8_t type; /* bench_area_type */
 } area_meta;
 
 typedef struct indicator_meta {
-    char *title;         /* owned or NULL */
-    char *unit;          /* owned or NULL */
-    char *link;          /* owned: the Kolada id an own indicator corresponds to, or NULL */
-    char *derived;       /* owned: the formula of a stored result (bench_ratio), or NULL */
-    uint8_t direction;   /* bench_direction */
+    char *title;       /* owned or NULL */
+    char *unit;        /* owned or NULL */
+    char *link;        /* owned: the Kolada id an own indicator corresponds to, or NULL */
+    char *derived;     /* owned: the formula of a stored result (bench_ratio), or NULL */
+    uint8_t direction; /* bench_direction */
 } indicator_meta;
 
 struct bench_db {
     bench_error err;
     bench_db_options opts;
     pool indicators, areas, periods, sources;
-    int64_t *period_keys;        /* chronological key per period code */
-    area_meta *area_meta;        /* parallel to areas, areas.cap entries */
-    indicator_meta *ind_meta;    /* parallel to indicators */
+    int64_t *period_keys;     /* chronological key per period code */
+    area_meta *area_meta;     /* parallel to areas, areas.cap entries */
+    indicator_meta *ind_meta; /* parallel to indicators */
     size_t area_meta_cap, ind_meta_cap, period_keys_cap, source_seq_cap;
-    uint32_t *source_seq;        /* per source: when it was last imported (higher = later) */
-    uint32_t import_seq;         /* the last number given out */
+    uint32_t *source_seq; /* per source: when it was last imported (higher = later) */
+    uint32_t import_seq;  /* the last number given out */
     obs_columns obs;
-    const char *map;             /* a snapshot read by bench_db_open: obs columns point into it */
+    const char *map; /* a snapshot read by bench_db_open: obs columns point into it */
     size_t map_len;
 };
 
@@ -261,11 +258,12 @@ bench_status db_own_columns(bench_db *db);
 /* Grow the meta arrays after interning (zero-filled). */
 bench_status db_sync_meta(bench_db *db);
 /* Intern a period label; sets its chronological key. */
-bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64_t key,
-                              uint32_t *out);
+bench_status db_intern_period(bench_db *db, const char *label, size_t len, int64_t key, uint32_t *out);
 
 /* State to undo a failed import: pool sizes at its start. */
-typedef struct db_mark { uint32_t n_ind, n_area, n_period, n_source; } db_mark;
+typedef struct db_mark {
+    uint32_t n_ind, n_area, n_period, n_source;
+} db_mark;
 db_mark db_mark_take(const bench_db *db);
 void db_mark_rollback(bench_db *db, db_mark m);
 
@@ -322,8 +320,7 @@ double normal_quantile(double p);
 /* The `level` (e.g. 0.95) confidence interval of count / denominator * scale: Wilson's score
  * interval when `share` and count <= denominator, else the exact Poisson (Garwood) one.  False
  * (and NaN) for a negative count or a denominator that is not positive. */
-bool interval_of(double *lo, double *hi, double count, double denominator, double scale, double level,
-                 bool share);
+bool interval_of(double *lo, double *hi, double count, double denominator, double scale, double level, bool share);
 
 /* ---- denominators (normalize.c): sums of terms by area, period and gender ------------ */
 
@@ -337,8 +334,7 @@ typedef struct denominator {
 
 /* Index the utfall values of `terms` (with several sources for a key, the most recent
  * wins) and map each period to the denominator's period by `rule` (bench_denominator_period). */
-bench_status denominator_build(denominator *d, const bench_db *db, const uint32_t *terms, size_t nterms,
-                               int rule);
+bench_status denominator_build(denominator *d, const bench_db *db, const uint32_t *terms, size_t nterms, int rule);
 /* The sum of the terms for a value's area, period and gender; NaN when a term is missing
  * or not ok. */
 double denominator_of(const denominator *d, const bench_db *db, uint32_t area, uint32_t period, int gender);
@@ -370,7 +366,7 @@ typedef struct frame_col {
     char *name;
     bench_column_type type;
     void *data;
-    char **dict;      /* CODE only: pointers into dict_blob */
+    char **dict; /* CODE only: pointers into dict_blob */
     char *dict_blob;
     size_t ndict;
 } frame_col;
@@ -378,7 +374,7 @@ typedef struct frame_col {
 struct bench_frame {
     size_t rows, ncols;
     frame_col *cols;
-    char **meta;      /* key, value, key, value ... */
+    char **meta; /* key, value, key, value ... */
     size_t nmeta;
 };
 
@@ -388,8 +384,8 @@ void *frame_add(bench_frame *f, size_t i, const char *name, bench_column_type ty
 /* Turn column i (already holding uint32 "universe" codes < n_universe) into a
  * compact dictionary of the codes used, ordered by rank[] (NULL: by text). */
 bench_status frame_compact_codes(bench_frame *f, size_t i, size_t n_universe,
-                                 const char *(*text)(const void *ctx, uint32_t code),
-                                 const void *ctx, const int64_t *rank);
+                                 const char *(*text)(const void *ctx, uint32_t code), const void *ctx,
+                                 const int64_t *rank);
 /* rank of an enum code is the code itself (T, K, M order) */
 extern const int64_t enum_rank[8];
 bench_status frame_set_meta(bench_frame *f, const char *key, const char *value);
@@ -402,7 +398,11 @@ const char *status_text(const void *unused, uint32_t code);
 /* Find a code as the importers store it ("138" -> 0138, "u33401" -> U33401,
  * "2023T1" -> 2023-T1): its index, or -1 when `text` is NULL, no such code or
  * not in the database. */
-enum code_kind { CODE_INDICATOR, CODE_AREA, CODE_PERIOD };
+enum code_kind {
+    CODE_INDICATOR,
+    CODE_AREA,
+    CODE_PERIOD
+};
 int64_t db_find(const bench_db *db, enum code_kind kind, const char *text);
 
 /* rank of each code in output order: ids and areas by text, periods by time */
@@ -416,45 +416,49 @@ void ranks_free(ranks_t *r);
 
 /* A stored result's parts: the result, and with intervals its lower and upper bounds as the
  * indicators "<id>:ci_low" and "<id>:ci_high". */
-enum { PART_RESULT, PART_LOW, PART_HIGH, MAX_PARTS };
+enum {
+    PART_RESULT,
+    PART_LOW,
+    PART_HIGH,
+    MAX_PARTS
+};
 #define MAX_DERIVED (128 * 130 + 256) /* the longest formula a result's "derived" text holds */
 
 /* What a result is stored as. */
 typedef struct stored_result {
-    const char *id;            /* normalized indicator id */
+    const char *id; /* normalized indicator id */
     size_t id_len;
-    const char *title, *unit;  /* unit may be NULL */
-    const char *derived;       /* the formula; the rows' source is "Bearbetning: " and it */
+    const char *title, *unit; /* unit may be NULL */
+    const char *derived;      /* the formula; the rows' source is "Bearbetning: " and it */
     bench_direction direction;
-    double ci;                 /* the intervals' level when there are three parts, else 0 */
-    const char *ci_method;     /* "Garwood" or "Wilson" with intervals */
-    const char *interval;      /* or how the bounds' titles name an interval without a stated level
+    double ci;             /* the intervals' level when there are three parts, else 0 */
+    const char *ci_method; /* "Garwood" or "Wilson" with intervals */
+    const char *interval;  /* or how the bounds' titles name an interval without a stated level
                                   ("± osäkerhetstal N01453"); NULL: by ci */
-    bool bounds_only;          /* store the bounds alone: `id` is an imported measure, its rows and
+    bool bounds_only;      /* store the bounds alone: `id` is an imported measure, its rows and
                                   catalogue entry stay as they are (three parts) */
 } stored_result;
 
 /* The rows of a result: per key the row of the value's most recent source (the rows sorted so
  * that the rows of one key are together).  `values` are the results (or an interval's bounds);
  * a row whose status is ok but has no such value is missing.  The caller frees *out. */
-bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
-                          const double *values, const uint32_t *status);
+bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n, const double *values,
+                          const uint32_t *status);
 /* Store the staged parts (1, or 3 with intervals) as indicator r->id and its companions, with
  * their catalogue entries, replacing what was stored under the id before (intervals included);
  * all or nothing. */
 bench_status store_result(bench_db *db, const stored_result *r, obs_columns *staged, size_t nparts);
 /* The same for `nresults` results in one transaction: result i's parts are staged[i * MAX_PARTS + p];
  * all are stored, or none. */
-bench_status store_results(bench_db *db, const stored_result *r, size_t nresults, obs_columns *staged,
-                           size_t nparts);
+bench_status store_results(bench_db *db, const stored_result *r, size_t nresults, obs_columns *staged, size_t nparts);
 /* The CODE columns of a computed result's frame (indicator, area, period, gender at 0-3,
  * status and source at 7 and 8, as per_capita, ratio and deflate lay it out) as dictionaries. */
 bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_t *rk);
 /* The utfall rows of a computed result, in output order (indicator, area, period, gender,
  * source): of `indicator`, or when it is -1 of every indicator but those marked in `skip`
  * (may be NULL).  The caller frees *out_rows. */
-bench_status result_rows(uint32_t **out_rows, size_t *out_n, const bench_db *db, const ranks_t *rk,
-                         int64_t indicator, const uint8_t *skip);
+bench_status result_rows(uint32_t **out_rows, size_t *out_n, const bench_db *db, const ranks_t *rk, int64_t indicator,
+                         const uint8_t *skip);
 /* A computed result's frame of n rows: indicator, area, period, gender, value, `middle` (the
  * denominator, the index), result, status, source, and with intervals ci_low and ci_high. */
 typedef struct result_columns {
@@ -486,17 +490,17 @@ bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n);
  * holds one open across calls. */
 typedef struct import_txn {
     bench_db *db;
-    bench_error *err;          /* where the first error goes: the db's (a CSV part read on a second
+    bench_error *err; /* where the first error goes: the db's (a CSV part read on a second
                                   thread: its own, joined later) */
-    const char *name;          /* the file, buffer or document named in errors */
+    const char *name; /* the file, buffer or document named in errors */
     bench_import_report rep;
-    db_mark mark;              /* the codes at the beginning */
-    db_catalogue_copy copy;    /* the catalogue before the import first edited it */
+    db_mark mark;           /* the codes at the beginning */
+    db_catalogue_copy copy; /* the catalogue before the import first edited it */
     bool have_copy;
-    bool failed;               /* an error was recorded: the end rolls back */
-    bool stop;                 /* reading on is pointless: an error other than malformed input, or
+    bool failed; /* an error was recorded: the end rolls back */
+    bool stop;   /* reading on is pointless: an error other than malformed input, or
                                   BENCH_IMPORT_MAX_ERRORS of them */
-    int code;                  /* the first error's status */
+    int code;    /* the first error's status */
     /* NULL, or where an error's position (line, column as the importer counts them) stands in
      * the document: the cell import turns a field of a record into the cell's own place */
     void (*place)(long *line, long *column, const void *payload);
@@ -552,8 +556,8 @@ bench_status import_file(bench_import_report *out, bench_db *db, const char *pat
 struct cJSON;
 /* Why a JSON text was refused, and where. */
 typedef struct json_failure {
-    int code;            /* BENCH_EPARSE (syntax) or BENCH_ELIMIT (nesting) */
-    long line, column;   /* 1-based */
+    int code;          /* BENCH_EPARSE (syntax) or BENCH_ELIMIT (nesting) */
+    long line, column; /* 1-based */
     char what[96];
 } json_failure;
 /* Parse JSON text (a UTF-8 BOM is skipped: *data and *len are moved past it).
@@ -570,8 +574,7 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t m
  * the limits of json_parse; false when a row returned false or the text is anything else (then
  * json_parse on the same text finds the problem and its place, as it would have). */
 typedef bool (*json_row_fn)(void *payload, const struct cJSON *row, size_t index);
-bool json_stream_values(const char *data, size_t len, int max_depth, size_t max_rows, json_row_fn row,
-                        void *payload);
+bool json_stream_values(const char *data, size_t len, int max_depth, size_t max_rows, json_row_fn row, void *payload);
 
 /* ---- files -------------------------------------------------------------- */
 
@@ -580,8 +583,8 @@ bool json_stream_values(const char *data, size_t len, int max_depth, size_t max_
  * the caller: file_release() with the same `copy`.  Not a regular file: refused before it is
  * opened.  Larger than max_bytes: BENCH_ELIMIT with *out_len its size and no error set (the
  * caller reports it). */
-bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path,
-                       size_t max_bytes, bool copy);
+bench_status file_load(const char **out_data, size_t *out_len, bench_error *err, const char *path, size_t max_bytes,
+                       bool copy);
 void file_release(const char *data, size_t len, bool copy);
 
 #endif

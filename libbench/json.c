@@ -30,7 +30,13 @@ static void place_of(const char *data, size_t offset, long *line, long *column)
  * string, an object or an array (*open).  Brackets inside strings do not count; a malformed text
  * is left to cJSON to report.  Values are counted as commas and opening brackets (at least one
  * per value), so cJSON, at about 64 bytes a value, is never handed more than max_values. */
-enum scan_problem { SCAN_OK, SCAN_DEEP, SCAN_TOO_MANY, SCAN_NUL, SCAN_UNDERFLOW };
+enum scan_problem {
+    SCAN_OK,
+    SCAN_DEEP,
+    SCAN_TOO_MANY,
+    SCAN_NUL,
+    SCAN_UNDERFLOW
+};
 
 /* A number token at data[i]: its end, and whether it underflows a double (1e-400 would become 0,
  * a silent change of value; overflow, read as infinity, is reported where the value is used).
@@ -119,8 +125,8 @@ static size_t scan(const char *data, size_t len, int max_depth, size_t max_value
 struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t max_rows, json_failure *fail)
 {
     /* every row of a Kolada or SCB response is a few dozen values at most */
-    size_t max_values = max_rows > (SIZE_MAX - 65536) / JSON_VALUES_PER_ROW ? SIZE_MAX
-                                                                            : max_rows * JSON_VALUES_PER_ROW + 65536;
+    size_t max_values =
+        max_rows > (SIZE_MAX - 65536) / JSON_VALUES_PER_ROW ? SIZE_MAX : max_rows * JSON_VALUES_PER_ROW + 65536;
     if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
         *data += 3;
         *len -= 3;
@@ -141,16 +147,14 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t m
         fail->code = problem == SCAN_DEEP || problem == SCAN_TOO_MANY ? BENCH_ELIMIT : BENCH_EPARSE;
         place_of(*data, at, &fail->line, &fail->column);
         if (problem == SCAN_TOO_MANY)
-            snprintf(fail->what, sizeof fail->what,
-                     "more than %zu JSON values, too many for max_rows %zu", max_values, max_rows);
+            snprintf(fail->what, sizeof fail->what, "more than %zu JSON values, too many for max_rows %zu", max_values,
+                     max_rows);
         else if (problem == SCAN_DEEP)
-            snprintf(fail->what, sizeof fail->what, "JSON nested deeper than %d levels (max_json_depth)",
-                     max_depth);
+            snprintf(fail->what, sizeof fail->what, "JSON nested deeper than %d levels (max_json_depth)", max_depth);
         else if (problem == SCAN_NUL)
             snprintf(fail->what, sizeof fail->what, "a \\u0000 (NUL) in a string: not text");
         else
-            snprintf(fail->what, sizeof fail->what,
-                     "a number too small for a double (1e-400?): it would read as 0");
+            snprintf(fail->what, sizeof fail->what, "a number too small for a double (1e-400?): it would read as 0");
         return NULL;
     }
     /* cJSON_ParseWithLengthOpts keeps the error position in its end pointer
@@ -180,8 +184,8 @@ struct cJSON *json_parse(const char **data, size_t *len, int max_depth, size_t m
     while (offset + n < *len && n < 16 && (*data)[offset + n] != '\n' && (*data)[offset + n] != '\r')
         n++;
     snprintf(fail->what, sizeof fail->what,
-             "malformed JSON: found \"%.*s\", expected a value, a comma, a colon or a closing bracket",
-             (int)n, *data + offset);
+             "malformed JSON: found \"%.*s\", expected a value, a comma, a colon or a closing bracket", (int)n,
+             *data + offset);
     return NULL;
 }
 
@@ -280,11 +284,10 @@ static bool stream_array(const char *d, size_t len, size_t *at, json_row_fn row,
 
 #define STREAM_MAX_KEYS 64 /* a response with more top-level keys is left to the tree */
 
-bool json_stream_values(const char *data, size_t len, int max_depth, size_t max_rows, json_row_fn row,
-                        void *payload)
+bool json_stream_values(const char *data, size_t len, int max_depth, size_t max_rows, json_row_fn row, void *payload)
 {
-    size_t max_values = max_rows > (SIZE_MAX - 65536) / JSON_VALUES_PER_ROW ? SIZE_MAX
-                                                                            : max_rows * JSON_VALUES_PER_ROW + 65536;
+    size_t max_values =
+        max_rows > (SIZE_MAX - 65536) / JSON_VALUES_PER_ROW ? SIZE_MAX : max_rows * JSON_VALUES_PER_ROW + 65536;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3;
         len -= 3;

@@ -41,7 +41,9 @@ static void *link_rows(void *arg)
 {
     const link_job *j = arg;
     const obs_columns *st = j->staged;
-    enum { BATCH = 16 };
+    enum {
+        BATCH = 16
+    };
     uint64_t hashes[BATCH];
     for (size_t s0 = 0; s0 < st->n; s0 += BATCH) {
         size_t nb = st->n - s0 < BATCH ? st->n - s0 : BATCH;
@@ -85,7 +87,7 @@ static void links_free(links *l)
 static bool links_alloc(links *l, const obs_columns *staged)
 {
     memset(l, 0, sizeof *l);
-    size_t half[2] = {0, 0}; /* rows per half of the keys, to size each half's table */
+    size_t half[2] = { 0, 0 }; /* rows per half of the keys, to size each half's table */
     for (size_t s = 0; s < staged->n; s++)
         half[hash_of(packed_key(staged, s)) >> 63]++;
     bench_status st = hash_index_init(&l->tables[0], half[0]);
@@ -101,7 +103,7 @@ static bool links_alloc(links *l, const obs_columns *staged)
 /* Fill l->link, on two threads for a large import, each owning half of the keys. */
 static void links_make(links *l, const obs_columns *staged)
 {
-    link_job jobs[2] = {{staged, l->link, &l->tables[0], 0}, {staged, l->link, &l->tables[1], 1}};
+    link_job jobs[2] = { { staged, l->link, &l->tables[0], 0 }, { staged, l->link, &l->tables[1], 1 } };
     run_pair(link_rows, &jobs[0], &jobs[1], staged->n >= PARALLEL_MIN_ROWS);
 }
 
@@ -184,7 +186,9 @@ static void merge_rows(obs_columns *o, const obs_columns *staged, hash_index *in
     size_t existing = o->n, n = o->n, replaced = 0;
     /* Rows are hashed a batch ahead of their lookup, with the slot prefetched: the table is
      * far larger than the cache and each lookup would otherwise wait for memory. */
-    enum { BATCH = 16 };
+    enum {
+        BATCH = 16
+    };
     uint64_t hashes[BATCH];
     for (size_t r0 = 0; r0 < existing; r0 += BATCH) {
         size_t nb = existing - r0 < BATCH ? existing - r0 : BATCH;
@@ -233,8 +237,7 @@ static void merge_rows(obs_columns *o, const obs_columns *staged, hash_index *in
     *out_replaced = replaced;
 }
 
-bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t *out_replaced,
-                      merge_conflict *conflict)
+bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t *out_replaced, merge_conflict *conflict)
 {
     size_t need = db->obs.n + staged->n;
     if (need >= UINT32_MAX)
@@ -252,8 +255,8 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     if (st)
         return st;
     /* all memory first: from the tables on, nothing can fail but a conflict */
-    hash_index index = {0};
-    links l = {0};
+    hash_index index = { 0 };
+    links l = { 0 };
     uint8_t *touched = NULL;
     bool ok;
     if (steal) {

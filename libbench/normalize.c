@@ -29,13 +29,9 @@ static uint32_t year_period(const bench_db *db, long year)
 }
 
 /* Canonical period labels begin with their year: 2024, 2024-T1, 2024-Q3, 2024-03. */
-static long year_of(const bench_db *db, uint32_t period)
-{
-    return strtol(db->periods.strs[period], NULL, 10);
-}
+static long year_of(const bench_db *db, uint32_t period) { return strtol(db->periods.strs[period], NULL, 10); }
 
-bench_status denominator_build(denominator *d, const bench_db *db, const uint32_t *terms, size_t nterms,
-                               int rule)
+bench_status denominator_build(denominator *d, const bench_db *db, const uint32_t *terms, size_t nterms, int rule)
 {
     memset(d, 0, sizeof *d);
     const obs_columns *o = &db->obs;
@@ -121,17 +117,17 @@ double denominator_of(const denominator *d, const bench_db *db, uint32_t area, u
 /* ---- one routine for per capita and ratio ------------------------------------------------- */
 
 typedef struct norm_spec {
-    const char *function;         /* for messages */
-    bool ratio;                   /* any indicator over another (else: a population) */
-    const char *indicator;        /* numerator; NULL: every indicator but the terms (per capita) */
+    const char *function;  /* for messages */
+    bool ratio;            /* any indicator over another (else: a population) */
+    const char *indicator; /* numerator; NULL: every indicator but the terms (per capita) */
     const char *const *terms;
     size_t nterms;
     double scale;
-    const char *label;            /* who the denominator counts, e.g. "invånare 0-19 år" */
-    int period_rule;              /* bench_denominator_period */
+    const char *label; /* who the denominator counts, e.g. "invånare 0-19 år" */
+    int period_rule;   /* bench_denominator_period */
     const char *store_as, *title, *unit;
     int direction;
-    double ci;                    /* confidence level of intervals (0.95), or 0 for none */
+    double ci; /* confidence level of intervals (0.95), or 0 for none */
 } norm_spec;
 
 /* Rows [begin, end) of a result: what one thread writes. */
@@ -206,7 +202,7 @@ static void describe(char *buf, size_t size, double scale, const char *who)
 
 static bool is_money(const char *unit)
 {
-    static const char *const money[] = {"kr", "tkr", "mnkr", "mkr", "kronor"};
+    static const char *const money[] = { "kr", "tkr", "mnkr", "mkr", "kronor" };
     for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
         if (strcasecmp(unit, money[i]) == 0)
             return true;
@@ -218,17 +214,17 @@ static bool already_a_rate(const indicator_meta *m)
 {
     const char *u = m->unit ? m->unit : "";
     const char *t = m->title ? m->title : "";
-    static const char *const units[] = {"%", "dagar", "index", "procent", "kvot"};
+    static const char *const units[] = { "%", "dagar", "index", "procent", "kvot" };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (strcasecmp(u, units[i]) == 0)
             return true;
-    static const char *const in_unit[] = {"per ", "/inv", "/1000", "/10 000", "/100 000"};
+    static const char *const in_unit[] = { "per ", "/inv", "/1000", "/10 000", "/100 000" };
     for (size_t i = 0; i < sizeof in_unit / sizeof in_unit[0]; i++)
         if (strcasestr(u, in_unit[i]))
             return true;
-    static const char *const in_title[] = {"medelvärde", "median", "andel", "/1000 inv", "/10 000 inv",
-                                           "/100 000 inv", "per 1 000", "per 10 000", "per 100 000",
-                                           "kr/inv", "per invånare", "(%)"};
+    static const char *const in_title[] = { "medelvärde",  "median",       "andel",        "/1000 inv",
+                                            "/10 000 inv", "/100 000 inv", "per 1 000",    "per 10 000",
+                                            "per 100 000", "kr/inv",       "per invånare", "(%)" };
     for (size_t i = 0; i < sizeof in_title / sizeof in_title[0]; i++)
         if (strcasestr(t, in_title[i]))
             return true;
@@ -239,7 +235,7 @@ static bool already_a_rate(const indicator_meta *m)
 typedef struct norm_texts {
     char terms[MAX_TERMS * 130]; /* "N01951" or "N01952+N01953" */
     char method[768];            /* "per 1 000 invånare (N01951)", for captions */
-    char derived[MAX_DERIVED]; /* "N01990 / N01951 × 1000, nämnare 31/12 året före" */
+    char derived[MAX_DERIVED];   /* "N01990 / N01951 × 1000, nämnare 31/12 året före" */
     char title[1024];            /* "<numerator's title>, per 1 000 invånare" */
     char unit[160];              /* "per 1 000 inv", "%", "kr/inv" */
     char warning[512];           /* "" or why the result is probably a mistake */
@@ -272,8 +268,7 @@ static void make_texts(norm_texts *t, const bench_db *db, const norm_spec *s, in
     if (s->scale == 1)
         snprintf(t->derived, sizeof t->derived, "%s / %s%s%s%s", num_id, paren, t->terms, close, when);
     else
-        snprintf(t->derived, sizeof t->derived, "%s / %s%s%s × %g%s", num_id, paren, t->terms, close, s->scale,
-                 when);
+        snprintf(t->derived, sizeof t->derived, "%s / %s%s%s × %g%s", num_id, paren, t->terms, close, s->scale, when);
 
     const indicator_meta *nm = num >= 0 ? &db->ind_meta[num] : NULL;
     const char *num_title = nm && nm->title ? nm->title : num_id;
@@ -301,7 +296,6 @@ static void make_texts(norm_texts *t, const bench_db *db, const norm_spec *s, in
                  num_id, num_unit);
 }
 
-
 static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *s)
 {
     const char *fn = s->function;
@@ -310,14 +304,16 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     if (s->nterms == 0 || s->nterms > MAX_TERMS)
         return DB_FAIL(db, BENCH_EINVAL, "%s: the denominator needs 1 to %d indicators", fn, MAX_TERMS);
     if (s->period_rule != BENCH_DENOMINATOR_SAME && s->period_rule != BENCH_DENOMINATOR_PREVIOUS)
-        return DB_FAIL(db, BENCH_EINVAL, "%s: the denominator's period is %d, expected BENCH_DENOMINATOR_SAME or "
-                       "BENCH_DENOMINATOR_PREVIOUS", fn, s->period_rule);
+        return DB_FAIL(db, BENCH_EINVAL,
+                       "%s: the denominator's period is %d, expected BENCH_DENOMINATOR_SAME or "
+                       "BENCH_DENOMINATOR_PREVIOUS",
+                       fn, s->period_rule);
     if (s->direction != BENCH_DIRECTION_DEFAULT &&
         (s->direction < BENCH_DIRECTION_NONE || s->direction > BENCH_DIRECTION_LOWER))
         return DB_FAIL(db, BENCH_EINVAL, "%s: bad direction %d", fn, s->direction);
     if (!(s->ci == 0 || (s->ci > 0 && s->ci < 1)))
-        return DB_FAIL(db, BENCH_EINVAL, "%s: ci is %g, expected a confidence level such as 0.95 (or 0 for none)",
-                       fn, s->ci);
+        return DB_FAIL(db, BENCH_EINVAL, "%s: ci is %g, expected a confidence level such as 0.95 (or 0 for none)", fn,
+                       s->ci);
     if ((s->title && !utf8_valid_multiline(s->title, strlen(s->title))) ||
         (s->unit && !utf8_valid_multiline(s->unit, strlen(s->unit))))
         return DB_FAIL(db, BENCH_EINVAL, "%s: title or unit is not valid UTF-8 text", fn);
@@ -332,7 +328,8 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
                            s->terms[j] ? s->terms[j] : "(null)");
         if (k < 0)
             return DB_FAIL(db, BENCH_ENOTFOUND,
-                           "population indicator \"%s\" is not in the database: import it first (e.g. Kolada N01951, invånare totalt)",
+                           "population indicator \"%s\" is not in the database: import it first (e.g. Kolada N01951, "
+                           "invånare totalt)",
                            s->terms[j] ? s->terms[j] : "(null)");
         terms[j] = (uint32_t)k;
     }
@@ -347,9 +344,10 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
             return DB_FAIL(db, BENCH_ENOTFOUND, "denominator %s has no values: import it first",
                            db->indicators.strs[terms[j]]);
         if (r == o->n)
-            return DB_FAIL(db, BENCH_ENOTFOUND,
-                           "population indicator %s has no values: import it first (e.g. Kolada N01951, invånare totalt)",
-                           db->indicators.strs[terms[j]]);
+            return DB_FAIL(
+                db, BENCH_ENOTFOUND,
+                "population indicator %s has no values: import it first (e.g. Kolada N01951, invånare totalt)",
+                db->indicators.strs[terms[j]]);
     }
     /* where a stored result goes: a new id, or one this routine stored before */
     char store_id[129];
@@ -358,8 +356,8 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
         if (num < 0)
             return DB_FAIL(db, BENCH_EINVAL, "%s: store_as needs one indicator to normalize", fn);
         if (!indicator_id_normalize(s->store_as, strlen(s->store_as), store_id, &store_len))
-            return DB_FAIL(db, BENCH_EINVAL, "%s: store_as \"%s\" is not an indicator id (text of 1 to 128 bytes)",
-                           fn, s->store_as);
+            return DB_FAIL(db, BENCH_EINVAL, "%s: store_as \"%s\" is not an indicator id (text of 1 to 128 bytes)", fn,
+                           s->store_as);
         int64_t k = db_find(db, CODE_INDICATOR, store_id);
         bool part = k == num;
         for (size_t j = 0; j < s->nterms; j++)
@@ -370,18 +368,17 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
         if (k >= 0 && !db->ind_meta[k].derived)
             for (size_t r = 0; r < o->n; r++)
                 if (o->indicator[r] == k)
-                    return DB_FAIL(db, BENCH_EINVAL,
-                                   "%s: %s holds imported values; store the result under another id", fn,
-                                   db->indicators.strs[k]);
+                    return DB_FAIL(db, BENCH_EINVAL, "%s: %s holds imported values; store the result under another id",
+                                   fn, db->indicators.strs[k]);
     }
 
     norm_texts *texts = bench_malloc(sizeof *texts);
-    denominator den = {0};
+    denominator den = { 0 };
     uint32_t *rows = NULL;
     bench_frame *f = NULL;
-    obs_columns staged[MAX_PARTS] = {{0}};
+    obs_columns staged[MAX_PARTS] = { { 0 } };
     size_t nparts = s->ci > 0 ? 3 : 1;
-    ranks_t rk = {0};
+    ranks_t rk = { 0 };
     uint8_t *is_term = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
     if (!is_term || !texts) {
         bench_free(is_term);
@@ -407,13 +404,13 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
         if (!st) {
             fill_part parts[2];
             for (int t = 0; t < 2; t++)
-                parts[t] = (fill_part){db, &den, rows, s->scale, 0, n, ind, area, period, gender, source, status,
-                                       value, denom, result, lo, hi, s->ci, s->scale == 100};
+                parts[t] = (fill_part){ db,     &den,   rows,  s->scale, 0,      n,  ind, area,  period,         gender,
+                                        source, status, value, denom,    result, lo, hi,  s->ci, s->scale == 100 };
             /* two threads, each half of the rows, for a large result */
             bool two = n >= PARALLEL_MIN_ROWS;
             parts[0].end = parts[1].begin = two ? n / 2 : n;
             run_pair(fill_rows, &parts[0], &parts[1], two);
-            const double *part_values[MAX_PARTS] = {result, lo, hi};
+            const double *part_values[MAX_PARTS] = { result, lo, hi };
             for (size_t p = 0; s->store_as && !st && p < nparts; p++) /* before status becomes a dictionary */
                 st = stage_result(&staged[p], db, rows, n, part_values[p], status);
         }
@@ -421,11 +418,14 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
             st = result_frame_codes(f, db, &rk);
         char scale_text[32];
         snprintf(scale_text, sizeof scale_text, "%g", s->scale);
-        const char *const meta[][2] = {
-            {"method", texts->method}, {"population", texts->terms}, {"scale", scale_text},
-            {"denominator_period", s->period_rule == BENCH_DENOMINATOR_PREVIOUS ? "previous" : "same"},
-            {"derived", texts->derived}, {"title", s->title ? s->title : texts->title},
-            {"unit", s->unit ? s->unit : texts->unit}};
+        const char *const meta[][2] = { { "method", texts->method },
+                                        { "population", texts->terms },
+                                        { "scale", scale_text },
+                                        { "denominator_period",
+                                          s->period_rule == BENCH_DENOMINATOR_PREVIOUS ? "previous" : "same" },
+                                        { "derived", texts->derived },
+                                        { "title", s->title ? s->title : texts->title },
+                                        { "unit", s->unit ? s->unit : texts->unit } };
         for (size_t i = 0; !st && i < sizeof meta / sizeof meta[0]; i++)
             st = frame_set_meta(f, meta[i][0], meta[i][1]);
         if (!st && texts->warning[0])
@@ -443,9 +443,16 @@ static bench_status normalize(bench_frame **out, bench_db *db, const norm_spec *
     ranks_free(&rk);
     if (!st && s->store_as) {
         int direction = s->direction != BENCH_DIRECTION_DEFAULT ? s->direction : db->ind_meta[num].direction;
-        stored_result r = {store_id, store_len, s->title ? s->title : texts->title,
-                           s->unit ? s->unit : texts->unit, texts->derived, direction, s->ci,
-                           s->scale == 100 ? "Wilson" : "Garwood", NULL, false};
+        stored_result r = { store_id,
+                            store_len,
+                            s->title ? s->title : texts->title,
+                            s->unit ? s->unit : texts->unit,
+                            texts->derived,
+                            direction,
+                            s->ci,
+                            s->scale == 100 ? "Wilson" : "Garwood",
+                            NULL,
+                            false };
         st = store_result(db, &r, staged, nparts);
     }
     for (size_t p = 0; p < MAX_PARTS; p++)
@@ -463,16 +470,21 @@ bench_status bench_per_capita(bench_frame **out, bench_db *db, const bench_per_c
 {
     FRAME_CALL_BEGIN(db, out, opts, "bench_per_capita");
     CHECK_VERSION(db, opts, 1, BENCH_PER_CAPITA_VERSION, "bench_per_capita_options");
-    static const char *const default_population[] = {"N01951"};
+    static const char *const default_population[] = { "N01951" };
     bool v2 = opts->version >= 2;
-    norm_spec s = {
-        "bench_per_capita", false, opts->indicator,
-        opts->population ? opts->population : default_population,
-        opts->population ? opts->n_population : 1,
-        opts->scale, opts->population_label,
-        v2 ? opts->population_period : BENCH_DENOMINATOR_SAME,
-        v2 ? opts->store_as : NULL, v2 ? opts->title : NULL, v2 ? opts->unit : NULL,
-        v2 ? opts->direction : BENCH_DIRECTION_DEFAULT, v2 ? opts->ci : 0};
+    norm_spec s = { "bench_per_capita",
+                    false,
+                    opts->indicator,
+                    opts->population ? opts->population : default_population,
+                    opts->population ? opts->n_population : 1,
+                    opts->scale,
+                    opts->population_label,
+                    v2 ? opts->population_period : BENCH_DENOMINATOR_SAME,
+                    v2 ? opts->store_as : NULL,
+                    v2 ? opts->title : NULL,
+                    v2 ? opts->unit : NULL,
+                    v2 ? opts->direction : BENCH_DIRECTION_DEFAULT,
+                    v2 ? opts->ci : 0 };
     return normalize(out, db, &s);
 }
 
@@ -482,8 +494,19 @@ bench_status bench_ratio(bench_frame **out, bench_db *db, const bench_ratio_opti
     CHECK_VERSION(db, opts, BENCH_RATIO_VERSION, BENCH_RATIO_VERSION, "bench_ratio_options");
     if (!opts->numerator || !opts->denominator)
         return DB_FAIL(db, BENCH_EINVAL, "bench_ratio: numerator and denominator are required");
-    const char *const terms[] = {opts->denominator};
-    norm_spec s = {"bench_ratio", true, opts->numerator, terms, 1, opts->scale, NULL,
-                   opts->denominator_period, opts->store_as, opts->title, opts->unit, opts->direction, opts->ci};
+    const char *const terms[] = { opts->denominator };
+    norm_spec s = { "bench_ratio",
+                    true,
+                    opts->numerator,
+                    terms,
+                    1,
+                    opts->scale,
+                    NULL,
+                    opts->denominator_period,
+                    opts->store_as,
+                    opts->title,
+                    opts->unit,
+                    opts->direction,
+                    opts->ci };
     return normalize(out, db, &s);
 }

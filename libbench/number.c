@@ -15,8 +15,7 @@ static size_t space_at(const char *s, size_t len)
         return 1;
     if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
         return 2;
-    if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-        (unsigned char)s[2] == 0xAF)
+    if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0xAF)
         return 3;
     return 0;
 }
@@ -52,20 +51,18 @@ static void trim_spaces(const char **s, size_t *len)
     }
 }
 
-
 static bool ends_with_ci(const char *s, size_t len, const char *suffix)
 {
     size_t n = strlen(suffix);
     return len >= n && strncasecmp(s + len - n, suffix, n) == 0;
 }
 
-static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static const double pow10_exact[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 
 /* Exact conversion of normalized ASCII "[-]digits[.digits][e[-]digits]". */
-static bench_status to_double(double *out, const char *buf, size_t len, uint64_t mantissa,
-                              int ndigits, int exp10, bool negative)
+static bench_status to_double(double *out, const char *buf, size_t len, uint64_t mantissa, int ndigits, int exp10,
+                              bool negative)
 {
     /* Clinger's fast path: both operands exact, so one rounding. */
     if (ndigits <= 19 && mantissa < (1ull << 53) && exp10 >= -22 && exp10 <= 22) {
@@ -98,9 +95,14 @@ static bench_status to_double(double *out, const char *buf, size_t len, uint64_t
 /* A unit written after the number ("12 kr", "3,5 %", "1 200 tkr"): removed from the text. */
 static bench_unit strip_unit(const char **s, size_t *len)
 {
-    static const struct { const char *suffix; bench_unit unit; } units[] = {
-        {"mnkr", BENCH_UNIT_MNKR}, {"mkr", BENCH_UNIT_MNKR}, {"tkr", BENCH_UNIT_TKR},
-        {"kr", BENCH_UNIT_KR},     {"%", BENCH_UNIT_PERCENT}};
+    static const struct {
+        const char *suffix;
+        bench_unit unit;
+    } units[] = { { "mnkr", BENCH_UNIT_MNKR },
+                  { "mkr", BENCH_UNIT_MNKR },
+                  { "tkr", BENCH_UNIT_TKR },
+                  { "kr", BENCH_UNIT_KR },
+                  { "%", BENCH_UNIT_PERCENT } };
     char last = *len ? (*s)[*len - 1] : 0;
     if (last != '%' && last != 'r' && last != 'R')
         return BENCH_UNIT_NONE;
@@ -137,8 +139,14 @@ static bool find_separators(const char *s, size_t end, char *decimal, char *grou
 {
     size_t n_comma = 0, n_dot = 0, last_comma = 0, last_dot = 0;
     for (size_t i = 0; i < end; i++) {
-        if (s[i] == ',') { n_comma++; last_comma = i; }
-        if (s[i] == '.') { n_dot++; last_dot = i; }
+        if (s[i] == ',') {
+            n_comma++;
+            last_comma = i;
+        }
+        if (s[i] == '.') {
+            n_dot++;
+            last_dot = i;
+        }
     }
     *decimal = 0;
     if (n_comma && n_dot)
@@ -161,10 +169,10 @@ static bool find_separators(const char *s, size_t end, char *decimal, char *grou
 typedef struct plain_number {
     char buf[400];
     size_t b;
-    uint64_t mantissa;    /* the first 19 significant digits, or UINT64_MAX for the slow path */
-    int ndigits;          /* significant digits */
+    uint64_t mantissa; /* the first 19 significant digits, or UINT64_MAX for the slow path */
+    int ndigits;       /* significant digits */
     int frac_digits;
-    int exp10;            /* the written exponent */
+    int exp10; /* the written exponent */
 } plain_number;
 
 /* The digits of s[0..end) with their thousands groups (1-3 digits before the first separator,
@@ -247,8 +255,7 @@ static bool read_exponent(plain_number *p, const char *s, size_t len)
     return true;
 }
 
-bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const char *text,
-                                size_t len)
+bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const char *text, size_t len)
 {
     if (!out_value || (!text && len))
         return BENCH_EINVAL;
@@ -292,7 +299,7 @@ int bench_missing_marker(const char *text, size_t len)
     trim_spaces(&s, &len);
     if (len == 0)
         return BENCH_OBS_MISSING;
-    static const char *const missing[] = {"NA", "N/A", "NaN", "null", "None", "#N/A"};
+    static const char *const missing[] = { "NA", "N/A", "NaN", "null", "None", "#N/A" };
     for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++)
         if (len == strlen(missing[i]) && strncasecmp(s, missing[i], len) == 0)
             return BENCH_OBS_MISSING;

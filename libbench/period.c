@@ -21,10 +21,7 @@ static int num(const char *s, size_t len)
 
 /* Key: year, end month of the period, then a type so that months, quarters,
  * tertials and the year that end in the same month sort in that order. */
-static int64_t period_key(int year, int end_month, int type)
-{
-    return (int64_t)year * 10000 + end_month * 100 + type;
-}
+static int64_t period_key(int year, int end_month, int type) { return (int64_t)year * 10000 + end_month * 100 + type; }
 
 bool period_parse(const char *s, size_t len, char *buf, size_t *out_len, int64_t *out_key)
 {
@@ -42,8 +39,7 @@ bool period_parse(const char *s, size_t len, char *buf, size_t *out_len, int64_t
         if (s[i] == '-' || s[i] == ' ' || s[i] == ':')
             i++;
         year = num(s, 4);
-        if (i < len && strchr("TtQqKkMm", s[i]) && all_digits(s + i + 1, len - i - 1) &&
-            len - i - 1 <= 2) {
+        if (i < len && strchr("TtQqKkMm", s[i]) && all_digits(s + i + 1, len - i - 1) && len - i - 1 <= 2) {
             letter = s[i];
             sub = num(s + i + 1, len - i - 1);
         } else if (len - i == 2 && i == 5 && s[4] == '-' && all_digits(s + i, 2)) {
@@ -79,16 +75,22 @@ bool period_parse(const char *s, size_t len, char *buf, size_t *out_len, int64_t
         *out_len = 4;
         *out_key = period_key(year, 12, 4);
         return true;
-    case 'T': case 't':
-        if (sub < 1 || sub > 3) return false;
+    case 'T':
+    case 't':
+        if (sub < 1 || sub > 3)
+            return false;
         memcpy(o + 4, "-T", 2);
         o[6] = (char)('0' + sub);
         o[7] = '\0';
         *out_len = 7;
         *out_key = period_key(year, sub * 4, 3);
         return true;
-    case 'Q': case 'q': case 'K': case 'k':
-        if (sub < 1 || sub > 4) return false;
+    case 'Q':
+    case 'q':
+    case 'K':
+    case 'k':
+        if (sub < 1 || sub > 4)
+            return false;
         memcpy(o + 4, "-Q", 2);
         o[6] = (char)('0' + sub);
         o[7] = '\0';
@@ -96,7 +98,8 @@ bool period_parse(const char *s, size_t len, char *buf, size_t *out_len, int64_t
         *out_key = period_key(year, sub * 3, 2);
         return true;
     default: /* month */
-        if (sub < 1 || sub > 12) return false;
+        if (sub < 1 || sub > 12)
+            return false;
         o[4] = '-';
         o[5] = (char)('0' + sub / 10);
         o[6] = (char)('0' + sub % 10);

@@ -8,7 +8,14 @@
 #include <string.h>
 #include <strings.h>
 
-enum dim_role { D_SUM, D_AREA, D_PERIOD, D_GENDER, D_AGE, D_MEASURE };
+enum dim_role {
+    D_SUM,
+    D_AREA,
+    D_PERIOD,
+    D_GENDER,
+    D_AGE,
+    D_MEASURE
+};
 
 /* Observations summed over the dimensions nobody asked for (e.g. civilstånd): one entry per key,
  * in the order the keys were first seen. */
@@ -16,7 +23,7 @@ typedef struct accumulator {
     hash_index index; /* key -> entry */
     uint64_t *keys;   /* per entry: its key (acc_key) */
     double *sum;
-    uint8_t *status;  /* first non-ok status of a term, else ok */
+    uint8_t *status; /* first non-ok status of a term, else ok */
     size_t keys_cap, sum_cap, status_cap;
 } accumulator;
 
@@ -30,10 +37,10 @@ typedef struct pop_import {
      * codes of the dimensions that are summed): one cell named two ways ("1" and "01", 138 and 0138,
      * kön 1 and "män") is an error, never a sum */
     pool cells;
-    size_t *cell_pos;        /* per cell: where it was given, for the error naming both */
-    const char **cell_key;   /* sparse JSON-stat: the index text; NULL otherwise */
+    size_t *cell_pos;      /* per cell: where it was given, for the error naming both */
+    const char **cell_key; /* sparse JSON-stat: the index text; NULL otherwise */
     size_t cell_cap, key_cap;
-    size_t nmeasures;        /* PxWeb v1: values per row (to name data[r].values[m]) */
+    size_t nmeasures; /* PxWeb v1: values per row (to name data[r].values[m]) */
 } pop_import;
 
 static uint64_t acc_key(uint32_t ind, uint32_t area, uint32_t period, int gender)
@@ -55,8 +62,8 @@ static int64_t acc_find(const accumulator *a, uint64_t key)
 static bench_status acc_add(accumulator *a, uint64_t key, double value, uint8_t status)
 {
     size_t n = a->index.n;
-    bench_status st = a->index.slots ? hash_index_reserve(&a->index, n + 1, key_of_entry, a->keys)
-                                     : hash_index_init(&a->index, 256);
+    bench_status st =
+        a->index.slots ? hash_index_reserve(&a->index, n + 1, key_of_entry, a->keys) : hash_index_init(&a->index, 256);
     if (st || !grow_array(&a->keys, &a->keys_cap, n, sizeof *a->keys) ||
         !grow_array(&a->sum, &a->sum_cap, n, sizeof *a->sum) ||
         !grow_array(&a->status, &a->status_cap, n, sizeof *a->status))
@@ -95,8 +102,8 @@ typedef struct cell {
     const char *area, *period, *gender, *age, *measure; /* NULL when the table has no such dimension */
     const char *sum[MAX_DIMS];                          /* codes of the dimensions summed over */
     size_t nsum;
-    size_t pos;                                         /* where: data row * values + value, or value index */
-    const char *key;                                    /* sparse JSON-stat: the index as given */
+    size_t pos;      /* where: data row * values + value, or value index */
+    const char *key; /* sparse JSON-stat: the index as given */
 } cell;
 
 static bool is_total(const char *s)
@@ -153,9 +160,9 @@ static bool cell_first_time(pop_import *pi, const cell *c, uint64_t key, const c
     char earlier[64];
     where_of(pi, pi->cell_pos[code], pi->cell_key[code], earlier, sizeof earlier);
     IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
-              "%s: the same cell as %s (region %s, tid %s, kön %s), given twice: which one is meant? "
-              "(it is not summed)",
-              where, earlier, c->area ? c->area : "-", c->period ? c->period : "-", c->gender ? c->gender : "-");
+                 "%s: the same cell as %s (region %s, tid %s, kön %s), given twice: which one is meant? "
+                 "(it is not summed)",
+                 where, earlier, c->area ? c->area : "-", c->period ? c->period : "-", c->gender ? c->gender : "-");
     return false;
 }
 
@@ -167,7 +174,8 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
     uint32_t ind, area, period;
     const char *base = pi->opts->indicator ? pi->opts->indicator : c->measure;
     if (!base) {
-        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: the table has no ContentsCode; give the indicator id as an option", where);
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
+                     "%s: the table has no ContentsCode; give the indicator id as an option", where);
         return false;
     }
     char id[200];
@@ -182,7 +190,8 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
     bench_status st = db_intern_indicator(db, buf, len, &ind);
     const char *acode = c->area ? c->area : "0000";
     if (!st && !area_code_normalize(acode, strlen(acode), buf, &len)) {
-        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected a region code such as 00, 14 or 1490, found \"%.40s\"", where, acode);
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected a region code such as 00, 14 or 1490, found \"%.40s\"",
+                     where, acode);
         return false;
     }
     if (!st)
@@ -190,7 +199,7 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
     int64_t key;
     if (!st && (!c->period || !period_parse(c->period, strlen(c->period), buf, &len, &key))) {
         IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected a period (Tid) such as 2024, found \"%.40s\"", where,
-                  c->period ? c->period : "(none)");
+                     c->period ? c->period : "(none)");
         return false;
     }
     if (!st)
@@ -203,7 +212,7 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
             gender = BENCH_GENDER_K;
         else if ((gender = gender_parse(c->gender, strlen(c->gender))) < 0) {
             IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected kön 1 (män), 2 (kvinnor) or 1+2, found \"%.40s\"",
-                      where, c->gender);
+                         where, c->gender);
             return false;
         }
     }
@@ -232,7 +241,8 @@ static bool cell_value(pop_import *pi, const cJSON *v, double *out, uint8_t *sta
     if (!cell_value_any(pi, v, out, status, where))
         return false;
     if (*status == BENCH_OBS_OK && *out < 0) {
-        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: a negative population (%g): expected a number of people", where, *out);
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: a negative population (%g): expected a number of people", where,
+                     *out);
         return false;
     }
     return true;
@@ -266,7 +276,8 @@ static bool cell_value_any(pop_import *pi, const cJSON *v, double *out, uint8_t 
             return true;
         }
     }
-    IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected a number, a number as text or a missing marker (\"..\")", where);
+    IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected a number, a number as text or a missing marker (\"..\")",
+                 where);
     return false;
 }
 
@@ -292,11 +303,21 @@ static enum dim_role role_of(const char *code, const char *type)
 static void set_role(cell *c, enum dim_role role, const char *value)
 {
     switch (role) {
-    case D_AREA: c->area = value; break;
-    case D_PERIOD: c->period = value; break;
-    case D_GENDER: c->gender = value; break;
-    case D_AGE: c->age = value; break;
-    case D_MEASURE: c->measure = value; break;
+    case D_AREA:
+        c->area = value;
+        break;
+    case D_PERIOD:
+        c->period = value;
+        break;
+    case D_GENDER:
+        c->gender = value;
+        break;
+    case D_AGE:
+        c->age = value;
+        break;
+    case D_MEASURE:
+        c->measure = value;
+        break;
     case D_SUM:
         if (c->nsum < MAX_DIMS)
             c->sum[c->nsum++] = value;
@@ -338,7 +359,7 @@ static bench_status seen_add(seen_keys *s, const cJSON *key, size_t row, size_t 
 {
     *earlier = SIZE_MAX;
     if (2 * (s->n + 1) > s->cap) {
-        seen_keys bigger = {0};
+        seen_keys bigger = { 0 };
         bigger.cap = s->cap ? s->cap * 2 : 256;
         bigger.keys = bench_calloc(bigger.cap, sizeof *bigger.keys);
         bigger.rows = bench_malloc(bigger.cap * sizeof *bigger.rows);
@@ -389,7 +410,8 @@ static void read_v1(pop_import *pi, const cJSON *root)
     const char *measures[MAX_DIMS];
     size_t nkeys = 0, nmeasures = 0, i = 0;
     const cJSON *col;
-    cJSON_ArrayForEach(col, columns) {
+    cJSON_ArrayForEach(col, columns)
+    {
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(col, "code");
         const cJSON *type = cJSON_GetObjectItemCaseSensitive(col, "type");
         if (!cJSON_IsString(code) || (type && !cJSON_IsString(type))) {
@@ -399,17 +421,20 @@ static void read_v1(pop_import *pi, const cJSON *root)
         enum dim_role r = role_of(code->valuestring, type ? type->valuestring : NULL);
         size_t j = 0;
         const cJSON *prev;
-        cJSON_ArrayForEach(prev, columns) {
+        cJSON_ArrayForEach(prev, columns)
+        {
             if (j++ == i)
                 break;
             const cJSON *pc = cJSON_GetObjectItemCaseSensitive(prev, "code");
             const cJSON *pt = cJSON_GetObjectItemCaseSensitive(prev, "type");
             enum dim_role pr = role_of(pc->valuestring, cJSON_IsString(pt) ? pt->valuestring : NULL);
             if (strcmp(pc->valuestring, code->valuestring) == 0 || (pr == r && r != D_SUM && r != D_MEASURE)) {
-                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
-                          "columns[%zu]: the column \"%.40s\" %s \"%.40s\" (columns[%zu]): each cell would be given twice",
-                          i, code->valuestring, strcmp(pc->valuestring, code->valuestring) == 0 ? "repeats" : "means the same as",
-                          pc->valuestring, j - 1);
+                IMPORT_ERROR(
+                    &pi->txn, BENCH_EPARSE, 0, 0,
+                    "columns[%zu]: the column \"%.40s\" %s \"%.40s\" (columns[%zu]): each cell would be given twice", i,
+                    code->valuestring,
+                    strcmp(pc->valuestring, code->valuestring) == 0 ? "repeats" : "means the same as", pc->valuestring,
+                    j - 1);
                 return;
             }
         }
@@ -428,7 +453,7 @@ static void read_v1(pop_import *pi, const cJSON *root)
         return;
     }
     pi->nmeasures = nmeasures;
-    seen_keys seen = {0};
+    seen_keys seen = { 0 };
     read_v1_rows(pi, data, key_roles, nkeys, measures, nmeasures, &seen);
     bench_free(seen.keys);
     bench_free(seen.rows);
@@ -439,7 +464,8 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
 {
     const cJSON *row;
     size_t r = 0;
-    cJSON_ArrayForEach(row, data) {
+    cJSON_ArrayForEach(row, data)
+    {
         char where[64];
         snprintf(where, sizeof where, "data[%zu]", r);
         const cJSON *key = cJSON_GetObjectItemCaseSensitive(row, "key");
@@ -448,10 +474,11 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
             IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected arrays \"key\" and \"values\"", where);
             return;
         }
-        cell c = {0};
+        cell c = { 0 };
         size_t k = 0;
         const cJSON *kv;
-        cJSON_ArrayForEach(kv, key) {
+        cJSON_ArrayForEach(kv, key)
+        {
             if (k >= nkeys || !cJSON_IsString(kv)) {
                 IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s.key: expected %zu strings", where, nkeys);
                 return;
@@ -468,13 +495,14 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
             return;
         }
         if (earlier != SIZE_MAX) {
-            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: the same key as data[%zu], a cell given twice (which one is meant?)",
-                      where, earlier);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
+                         "%s: the same key as data[%zu], a cell given twice (which one is meant?)", where, earlier);
             return;
         }
         size_t m = 0;
         const cJSON *v;
-        cJSON_ArrayForEach(v, values) {
+        cJSON_ArrayForEach(v, values)
+        {
             if (m >= nmeasures) {
                 IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values", where, nmeasures);
                 return;
@@ -489,7 +517,8 @@ static void read_v1_rows(pop_import *pi, const cJSON *data, const enum dim_role 
                 return;
         }
         if (m != nmeasures) {
-            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values, found %zu", where, nmeasures, m);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s.values: expected %zu values, found %zu", where, nmeasures,
+                         m);
             return;
         }
         r++;
@@ -518,19 +547,23 @@ static bool read_categories(pop_import *pi, const cJSON *dim, const char *id, jd
     const cJSON *e;
     if (cJSON_IsArray(index)) {
         size_t i = 0;
-        cJSON_ArrayForEach(e, index) {
+        cJSON_ArrayForEach(e, index)
+        {
             if (!cJSON_IsString(e) || i >= d->size) {
-                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "dimension.%s.category.index: expected %zu strings", id, d->size);
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "dimension.%s.category.index: expected %zu strings", id,
+                             d->size);
                 return false;
             }
             d->codes[i++] = e->valuestring;
         }
     } else if (cJSON_IsObject(index)) {
-        cJSON_ArrayForEach(e, index) {
+        cJSON_ArrayForEach(e, index)
+        {
             double pos = cJSON_IsNumber(e) ? e->valuedouble : -1;
             if (pos < 0 || pos >= (double)d->size || pos != floor(pos) || d->codes[(size_t)pos]) {
-                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "dimension.%s.category.index.%s: expected a distinct position below %zu",
-                          id, e->string, d->size);
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
+                             "dimension.%s.category.index.%s: expected a distinct position below %zu", id, e->string,
+                             d->size);
                 return false;
             }
             d->codes[(size_t)pos] = e->string;
@@ -549,9 +582,7 @@ static bool read_categories(pop_import *pi, const cJSON *dim, const char *id, jd
 static bool in_list(const cJSON *list, const char *id)
 {
     const cJSON *e;
-    cJSON_ArrayForEach(e, list)
-        if (cJSON_IsString(e) && strcmp(e->valuestring, id) == 0)
-            return true;
+    cJSON_ArrayForEach(e, list) if (cJSON_IsString(e) && strcmp(e->valuestring, id) == 0) return true;
     return false;
 }
 
@@ -564,7 +595,8 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
     const cJSON *role = cJSON_GetObjectItemCaseSensitive(root, "role");
     if (!cJSON_IsArray(ids) || !cJSON_IsArray(sizes) || !cJSON_IsObject(dims) ||
         !(cJSON_IsArray(values) || cJSON_IsObject(values))) {
-        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "expected \"id\", \"size\", \"dimension\" and \"value\" (JSON-stat 2 dataset)");
+        IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
+                     "expected \"id\", \"size\", \"dimension\" and \"value\" (JSON-stat 2 dataset)");
         return;
     }
     jdim d[MAX_DIMS];
@@ -578,7 +610,8 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
         }
         if (!cJSON_IsString(id) || !cJSON_IsNumber(sz) || sz->valuedouble < 1 || sz->valuedouble > 1e7 ||
             sz->valuedouble != floor(sz->valuedouble)) {
-            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "id[%zu]/size[%zu]: expected a dimension name and a size from 1 to 10 000 000", nd, nd);
+            IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
+                         "id[%zu]/size[%zu]: expected a dimension name and a size from 1 to 10 000 000", nd, nd);
             goto done;
         }
         d[nd].size = (size_t)sz->valuedouble;
@@ -601,9 +634,9 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
             const char *other = d[k].id;
             if (strcmp(other, id->valuestring) == 0 || (d[k].role == d[nd].role && d[k].role != D_SUM)) {
                 IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0,
-                          "id[%zu]: the dimension \"%.40s\" %s \"%.40s\" (id[%zu]): each cell would be given twice",
-                          nd, id->valuestring, strcmp(other, id->valuestring) == 0 ? "repeats" : "means the same as",
-                          other, k);
+                             "id[%zu]: the dimension \"%.40s\" %s \"%.40s\" (id[%zu]): each cell would be given twice",
+                             nd, id->valuestring, strcmp(other, id->valuestring) == 0 ? "repeats" : "means the same as",
+                             other, k);
                 goto done;
             }
         }
@@ -618,16 +651,17 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
         IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "\"id\" and \"size\" differ in length");
         goto done;
     }
-    size_t pos[MAX_DIMS] = {0};
+    size_t pos[MAX_DIMS] = { 0 };
     if (cJSON_IsArray(values)) {
         size_t i = 0;
         const cJSON *v;
-        cJSON_ArrayForEach(v, values) {
+        cJSON_ArrayForEach(v, values)
+        {
             if (i >= total) {
                 IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "value: more than the %zu cells the sizes give", total);
                 goto done;
             }
-            cell c = {0};
+            cell c = { 0 };
             c.pos = i;
             for (size_t k = 0; k < nd; k++)
                 set_role(&c, d[k].role, d[k].codes[pos[k]]);
@@ -648,16 +682,18 @@ static void read_jsonstat(pop_import *pi, const cJSON *root)
             IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "value: %zu cells, the sizes give %zu", i, total);
     } else { /* sparse: {"index": value} */
         const cJSON *v;
-        cJSON_ArrayForEach(v, values) {
+        cJSON_ArrayForEach(v, values)
+        {
             char *end = v->string;
             unsigned long long idx = 0;
             if (*v->string >= '0' && *v->string <= '9') /* digits only: no sign, space or hex */
                 idx = strtoull(v->string, &end, 10);
             if (*end || end == v->string || idx >= total) {
-                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "value.%.20s: expected a cell index below %zu", v->string, total);
+                IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "value.%.20s: expected a cell index below %zu", v->string,
+                             total);
                 goto done;
             }
-            cell c = {0};
+            cell c = { 0 };
             c.pos = (size_t)idx;
             c.key = v->string;
             for (size_t k = 0, rest = (size_t)idx, div = total; k < nd; k++) { /* in dimension order */
@@ -707,7 +743,8 @@ bench_status bench_import_population_buffer(bench_import_report *out, bench_db *
     bench_population_options defaults = BENCH_POPULATION_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
-    CHECK_VERSION(db, opts, BENCH_POPULATION_OPTIONS_VERSION, BENCH_POPULATION_OPTIONS_VERSION, "bench_population_options");
+    CHECK_VERSION(db, opts, BENCH_POPULATION_OPTIONS_VERSION, BENCH_POPULATION_OPTIONS_VERSION,
+                  "bench_population_options");
     if (!data && len)
         return DB_FAIL(db, BENCH_EINVAL, "bench_import_population_buffer: data is NULL");
     pop_import pi;
@@ -715,7 +752,7 @@ bench_status bench_import_population_buffer(bench_import_report *out, bench_db *
     pi.db = db;
     pi.opts = opts;
     pool_init(&pi.cells, UINT32_MAX);
-    obs_columns staged = {0};
+    obs_columns staged = { 0 };
     if (!import_begin(&pi.txn, db, name, len, opts->source, &pi.source)) {
         json_failure fail;
         cJSON *root = json_parse(&data, &len, db->opts.max_json_depth, db->opts.max_rows, &fail);
@@ -732,8 +769,9 @@ bench_status bench_import_population_buffer(bench_import_report *out, bench_db *
         } else if (cJSON_GetObjectItemCaseSensitive(root, "dimension")) {
             read_jsonstat(&pi, root);
         } else {
-            IMPORT_ERROR(&pi.txn, BENCH_EPARSE, 1, 1,
-                         "neither a PxWeb v1 response (\"columns\", \"data\") nor a JSON-stat 2 dataset (\"dimension\")");
+            IMPORT_ERROR(
+                &pi.txn, BENCH_EPARSE, 1, 1,
+                "neither a PxWeb v1 response (\"columns\", \"data\") nor a JSON-stat 2 dataset (\"dimension\")");
         }
         cJSON_Delete(root);
     }

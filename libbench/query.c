@@ -63,7 +63,10 @@ static bench_status filter_set(uint8_t **out, const bench_db *db, const pool *p,
 
 void ranks_free(ranks_t *r)
 {
-    bench_free(r->ind); bench_free(r->area); bench_free(r->period); bench_free(r->source);
+    bench_free(r->ind);
+    bench_free(r->area);
+    bench_free(r->period);
+    bench_free(r->source);
     memset(r, 0, sizeof *r);
 }
 
@@ -96,7 +99,7 @@ bench_status bench_values(bench_frame **out, bench_db *db, const bench_query *q)
     uint64_t *keys = NULL;
     uint32_t *rows = NULL;
     bench_frame *f = NULL;
-    ranks_t rk = {0};
+    ranks_t rk = { 0 };
     bench_status st = filter_set(&f_ind, db, &db->indicators, CODE_INDICATOR, q->indicators, q->n_indicators);
     if (!st)
         st = filter_set(&f_area, db, &db->areas, CODE_AREA, q->areas, q->n_areas);
@@ -117,11 +120,9 @@ bench_status bench_values(bench_frame **out, bench_db *db, const bench_query *q)
         unsigned kmask = q->kind_mask ? q->kind_mask : 15u;
         for (size_t r = 0; r < o->n; r++) {
             if ((f_ind && !f_ind[o->indicator[r]]) || (f_area && !f_area[o->area[r]]) ||
-                (f_period && !f_period[o->period[r]]) || !(gmask >> o->gender[r] & 1) ||
-                !(kmask >> o->kind[r] & 1))
+                (f_period && !f_period[o->period[r]]) || !(gmask >> o->gender[r] & 1) || !(kmask >> o->kind[r] & 1))
                 continue;
-            keys[n] = (uint64_t)rk.ind[o->indicator[r]] << 48 |
-                      (uint64_t)rk.area[o->area[r]] << 32 |
+            keys[n] = (uint64_t)rk.ind[o->indicator[r]] << 48 | (uint64_t)rk.area[o->area[r]] << 32 |
                       (uint64_t)rk.period[o->period[r]] << 16 | (uint64_t)o->gender[r] << 14 |
                       (uint64_t)o->kind[r] << 12 | (uint64_t)rk.source[o->source[r]];
             rows[n++] = (uint32_t)r;
@@ -140,8 +141,7 @@ bench_status bench_values(bench_frame **out, bench_db *db, const bench_query *q)
         int32_t *count = frame_add(f, 6, "count", BENCH_COLUMN_I32);
         uint32_t *status = frame_add(f, 7, "status", BENCH_COLUMN_CODE);
         uint32_t *source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
-        if (!ind || !area || !period || !gender || !kind || !value || !count || !status ||
-            !source) {
+        if (!ind || !area || !period || !gender || !kind || !value || !count || !status || !source) {
             st = BENCH_ENOMEM;
         } else {
             for (size_t i = 0; i < n; i++) {

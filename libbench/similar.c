@@ -42,8 +42,7 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
         DB_REQUIRE(&k, db, CODE_INDICATOR, opts->indicators[j], "indicator");
         for (size_t i = 0; i < j; i++)
             if (ind[i] == (uint32_t)k)
-                return DB_FAIL(db, BENCH_EINVAL, "bench_similar: indicator %s is given twice",
-                               db->indicators.strs[k]);
+                return DB_FAIL(db, BENCH_EINVAL, "bench_similar: indicator %s is given twice", db->indicators.strs[k]);
         ind[j] = (uint32_t)k;
         w[j] = opts->weights ? opts->weights[j] : 1.0;
         if (!(w[j] >= 0) || !isfinite(w[j]))
@@ -62,13 +61,13 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
         return st;
     size_t na = db->areas.n;
     const obs_columns *o = &db->obs;
-    double *x = bench_malloc((na ? na : 1) * m * sizeof *x);       /* x[a * m + j] */
+    double *x = bench_malloc((na ? na : 1) * m * sizeof *x);            /* x[a * m + j] */
     int32_t *row_of = bench_malloc((na ? na : 1) * m * sizeof *row_of); /* the row used, -1 none */
     int16_t *slot = bench_malloc((db->indicators.n ? db->indicators.n : 1) * sizeof *slot);
     neighbour *nb = bench_malloc((na ? na : 1) * sizeof *nb);
     uint32_t *cand = bench_malloc((na ? na : 1) * sizeof *cand);
     double *z = bench_malloc((na ? na : 1) * m * sizeof *z);
-    ranks_t rk = {0};
+    ranks_t rk = { 0 };
     bench_frame *f = NULL;
     if (!x || !row_of || !slot || !nb || !cand || !z)
         st = BENCH_ENOMEM;
@@ -113,8 +112,8 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
                     j++;
                 st = BENCH_ENOTFOUND;
                 error_set(&db->err, st, "", 0, 0, __FILE__, __LINE__,
-                          "focus %s has no value of %s for %s: it cannot be compared on it",
-                          db->areas.strs[focus], db->indicators.strs[ind[j]], db->periods.strs[period]);
+                          "focus %s has no value of %s for %s: it cannot be compared on it", db->areas.strs[focus],
+                          db->indicators.strs[ind[j]], db->periods.strs[period]);
                 break;
             }
         }
@@ -143,7 +142,7 @@ bench_status bench_similar(bench_frame **out, bench_db *db, const bench_similar_
                 double d = z[a * m + j] - z[focus * m + j];
                 d2 += w[j] * d * d;
             }
-            nb[nn++] = (neighbour){sqrt(d2), a, rk.area[a]};
+            nb[nn++] = (neighbour){ sqrt(d2), a, rk.area[a] };
         }
         qsort(nb, nn, sizeof *nb, cmp_neighbour);
         if (nn > k_wanted)

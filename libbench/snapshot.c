@@ -10,17 +10,30 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char MAGIC[8] = {'K', 'B', 'S', 'N', 'A', 'P', '\r', '\n'};
+static const char MAGIC[8] = { 'K', 'B', 'S', 'N', 'A', 'P', '\r', '\n' };
 #define BYTE_ORDER_MARK 0x01020304u
 #define HEADER_SIZE 64
 #define MAX_SECTIONS 64
 #define ALIGN 64
 
 enum section_kind {
-    S_POOL_IND = 1, S_POOL_AREA, S_POOL_PERIOD, S_POOL_SOURCE, S_PERIOD_KEYS, S_AREA_META, S_IND_META,
+    S_POOL_IND = 1,
+    S_POOL_AREA,
+    S_POOL_PERIOD,
+    S_POOL_SOURCE,
+    S_PERIOD_KEYS,
+    S_AREA_META,
+    S_IND_META,
     S_SOURCE_SEQ,
-    S_COL_IND = 10, S_COL_AREA, S_COL_PERIOD, S_COL_SOURCE, S_COL_GENDER, S_COL_KIND, S_COL_STATUS,
-    S_COL_VALUE, S_COL_COUNT
+    S_COL_IND = 10,
+    S_COL_AREA,
+    S_COL_PERIOD,
+    S_COL_SOURCE,
+    S_COL_GENDER,
+    S_COL_KIND,
+    S_COL_STATUS,
+    S_COL_VALUE,
+    S_COL_COUNT
 };
 
 typedef struct header {
@@ -45,7 +58,7 @@ static uint64_t checksum(uint64_t seed, const void *data, size_t len)
 {
     const unsigned char *p = data;
     const uint64_t P1 = 0x9E3779B185EBCA87ull, P2 = 0xC2B2AE3D27D4EB4Full;
-    uint64_t lane[4] = {seed ^ P1, seed ^ P2, seed + P1, seed - P2};
+    uint64_t lane[4] = { seed ^ P1, seed ^ P2, seed + P1, seed - P2 };
     size_t i = 0;
     for (; i + 32 <= len; i += 32)
         for (int k = 0; k < 4; k++) {
@@ -203,8 +216,10 @@ bench_status bench_db_save(bench_db *db, const char *path)
     if (!path)
         return DB_FAIL(db, BENCH_EINVAL, "bench_db_save: path is NULL");
     /* the small sections are built in memory first */
-    enum { NMETA = 8 };
-    buffer meta[NMETA] = {{0}};
+    enum {
+        NMETA = 8
+    };
+    buffer meta[NMETA] = { { 0 } };
     pool_blob(&meta[0], &db->indicators);
     pool_blob(&meta[1], &db->areas);
     pool_blob(&meta[2], &db->periods);
@@ -234,11 +249,17 @@ bench_status bench_db_save(bench_db *db, const char *path)
             st = BENCH_ENOMEM;
     const obs_columns *o = &db->obs;
     size_t n = o->n;
-    struct { uint32_t kind; const void *data; size_t width; } cols[] = {
-        {S_COL_IND, o->indicator, 2}, {S_COL_AREA, o->area, 2}, {S_COL_PERIOD, o->period, 2},
-        {S_COL_SOURCE, o->source, 2}, {S_COL_GENDER, o->gender, 1}, {S_COL_KIND, o->kind, 1},
-        {S_COL_STATUS, o->status, 1}, {S_COL_VALUE, o->value, 8}, {S_COL_COUNT, o->count, 4}};
-    enum { NCOLS = sizeof cols / sizeof cols[0], NSEC = NMETA + NCOLS };
+    struct {
+        uint32_t kind;
+        const void *data;
+        size_t width;
+    } cols[] = { { S_COL_IND, o->indicator, 2 }, { S_COL_AREA, o->area, 2 },     { S_COL_PERIOD, o->period, 2 },
+                 { S_COL_SOURCE, o->source, 2 }, { S_COL_GENDER, o->gender, 1 }, { S_COL_KIND, o->kind, 1 },
+                 { S_COL_STATUS, o->status, 1 }, { S_COL_VALUE, o->value, 8 },   { S_COL_COUNT, o->count, 4 } };
+    enum {
+        NCOLS = sizeof cols / sizeof cols[0],
+        NSEC = NMETA + NCOLS
+    };
     section table[NSEC];
     uint64_t pos = HEADER_SIZE + sizeof table;
     for (int i = 0; i < NSEC; i++) {
@@ -249,7 +270,7 @@ bench_status bench_db_save(bench_db *db, const char *path)
         table[i].length = i < NMETA ? meta[i].len : n * cols[i - NMETA].width;
         pos += table[i].length;
     }
-    header h = {{0}, BENCH_SNAPSHOT_VERSION, BYTE_ORDER_MARK, HEADER_SIZE, NSEC, pos, n, 0, {0, 0}};
+    header h = { { 0 }, BENCH_SNAPSHOT_VERSION, BYTE_ORDER_MARK, HEADER_SIZE, NSEC, pos, n, 0, { 0, 0 } };
     memcpy(h.magic, MAGIC, sizeof MAGIC);
     uint64_t sum = checksum(0, table, sizeof table);
     for (int i = 0; i < NSEC; i++)
@@ -257,7 +278,7 @@ bench_status bench_db_save(bench_db *db, const char *path)
     h.checksum = sum;
 
     char tmp[4096];
-    writer w = {0};
+    writer w = { 0 };
     int fd = -1;
     if (!st)
         st = save_target_check(db, path);
@@ -348,14 +369,13 @@ typedef struct snap {
 
 static bench_status corrupt(snap *s, const char *what)
 {
-    error_set(s->err, BENCH_ECORRUPT, s->path, 0, 0, __FILE__, __LINE__,
-              "not a valid kommunbench snapshot: %s", what);
+    error_set(s->err, BENCH_ECORRUPT, s->path, 0, 0, __FILE__, __LINE__, "not a valid kommunbench snapshot: %s", what);
     return BENCH_ECORRUPT;
 }
 
 static reader section_reader(const snap *s, int kind)
 {
-    reader r = {(const unsigned char *)s->data + s->sec[kind]->offset, (size_t)s->sec[kind]->length, 0, false};
+    reader r = { (const unsigned char *)s->data + s->sec[kind]->offset, (size_t)s->sec[kind]->length, 0, false };
     return r;
 }
 
@@ -420,7 +440,8 @@ static bench_status load_catalogues(snap *s, bench_db *db)
         }
         if (nm) {
             if (!(m->members = bench_malloc(nm * sizeof *m->members)))
-                return (error_set(s->err, BENCH_ENOMEM, s->path, 0, 0, __FILE__, __LINE__, "out of memory"), BENCH_ENOMEM);
+                return (error_set(s->err, BENCH_ENOMEM, s->path, 0, 0, __FILE__, __LINE__, "out of memory"),
+                        BENCH_ENOMEM);
             take(&r, m->members, nm * sizeof *m->members);
             m->n_members = nm;
             for (uint32_t i = 0; i < nm; i++)
@@ -496,7 +517,7 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         return BENCH_EINVAL;
     }
     *out = NULL;
-    snap s = {path, err, NULL, 0, {0}, 0};
+    snap s = { path, err, NULL, 0, { 0 }, 0 };
     bench_status st = file_load(&s.data, &s.len, err, path, SIZE_MAX, true);
     if (st)
         return st;
@@ -543,9 +564,12 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         if (!why && sum != h.checksum)
             why = "checksum mismatch (the file is damaged)";
     }
-    static const struct { int kind; size_t width; } widths[] = {
-        {S_COL_IND, 2}, {S_COL_AREA, 2}, {S_COL_PERIOD, 2}, {S_COL_SOURCE, 2}, {S_COL_GENDER, 1},
-        {S_COL_KIND, 1}, {S_COL_STATUS, 1}, {S_COL_VALUE, 8}, {S_COL_COUNT, 4}};
+    static const struct {
+        int kind;
+        size_t width;
+    } widths[] = { { S_COL_IND, 2 },    { S_COL_AREA, 2 },   { S_COL_PERIOD, 2 },
+                   { S_COL_SOURCE, 2 }, { S_COL_GENDER, 1 }, { S_COL_KIND, 1 },
+                   { S_COL_STATUS, 1 }, { S_COL_VALUE, 8 },  { S_COL_COUNT, 4 } };
     for (int k = S_POOL_IND; !why && k <= S_SOURCE_SEQ; k++)
         if (!s.sec[k])
             why = "a section is missing";

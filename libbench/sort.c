@@ -21,7 +21,9 @@ bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n)
         bench_free(r2);
         return BENCH_ENOMEM;
     }
-    enum { radix_bits = 11 }; /* 6 passes over 64 bits at most: digits that never vary are skipped; 2048 buckets keep the scatter within the caches */
+    enum {
+        radix_bits = 11
+    }; /* 6 passes over 64 bits at most: digits that never vary are skipped; 2048 buckets keep the scatter within the caches */
     const size_t buckets = (size_t)1 << radix_bits;
     size_t *counts = bench_malloc(buckets * sizeof *counts);
     if (!counts) {
@@ -55,8 +57,12 @@ bench_status sort_pairs(uint64_t *keys, uint32_t *rows, size_t n)
             dst_k[pos] = src_k[i];
             dst_r[pos] = src_r[i];
         }
-        uint64_t *tk = src_k; src_k = dst_k; dst_k = tk;
-        uint32_t *tr = src_r; src_r = dst_r; dst_r = tr;
+        uint64_t *tk = src_k;
+        src_k = dst_k;
+        dst_k = tk;
+        uint32_t *tr = src_r;
+        src_r = dst_r;
+        dst_r = tr;
     }
     if (src_k != keys) {
         memcpy(keys, src_k, n * sizeof *keys);

@@ -15,23 +15,29 @@ bench_status obs_reserve(obs_columns *c, size_t cap)
     size_t n = c->cap ? c->cap : 1024;
     while (n < cap)
         n = n * 2;
-#define GROW(field)                                                         \
-    do {                                                                    \
-        void *p = bench_reallocarray(c->field, n, sizeof *c->field);        \
-        if (!p)                                                             \
-            return BENCH_ENOMEM;                                            \
-        c->field = p;                                                       \
+#define GROW(field)                                                  \
+    do {                                                             \
+        void *p = bench_reallocarray(c->field, n, sizeof *c->field); \
+        if (!p)                                                      \
+            return BENCH_ENOMEM;                                     \
+        c->field = p;                                                \
     } while (0)
-    GROW(indicator); GROW(area); GROW(period); GROW(source);
-    GROW(gender); GROW(kind); GROW(status); GROW(value); GROW(count);
+    GROW(indicator);
+    GROW(area);
+    GROW(period);
+    GROW(source);
+    GROW(gender);
+    GROW(kind);
+    GROW(status);
+    GROW(value);
+    GROW(count);
 #undef GROW
     c->cap = n;
     return BENCH_OK;
 }
 
-bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint32_t period,
-                        uint32_t source, int gender, int kind, double value, int32_t count,
-                        uint8_t status)
+bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint32_t period, uint32_t source, int gender,
+                        int kind, double value, int32_t count, uint8_t status)
 {
     if (c->n == c->cap) {
         bench_status st = obs_reserve(c, c->n + 1);
@@ -53,9 +59,15 @@ bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint3
 
 void obs_free(obs_columns *c)
 {
-    bench_free(c->indicator); bench_free(c->area); bench_free(c->period);
-    bench_free(c->source); bench_free(c->gender); bench_free(c->kind);
-    bench_free(c->status); bench_free(c->value); bench_free(c->count);
+    bench_free(c->indicator);
+    bench_free(c->area);
+    bench_free(c->period);
+    bench_free(c->source);
+    bench_free(c->gender);
+    bench_free(c->kind);
+    bench_free(c->status);
+    bench_free(c->value);
+    bench_free(c->count);
     memset(c, 0, sizeof *c);
 }
 
@@ -65,14 +77,21 @@ void obs_shrink(obs_columns *c)
 {
     if (!c->n || c->cap <= c->n + c->n / 16)
         return;
-#define SHRINK(field)                                                       \
-    do {                                                                    \
-        void *p = bench_reallocarray(c->field, c->n, sizeof *c->field);     \
-        if (p)                                                              \
-            c->field = p;                                                   \
+#define SHRINK(field)                                                   \
+    do {                                                                \
+        void *p = bench_reallocarray(c->field, c->n, sizeof *c->field); \
+        if (p)                                                          \
+            c->field = p;                                               \
     } while (0)
-    SHRINK(indicator); SHRINK(area); SHRINK(period); SHRINK(source);
-    SHRINK(gender); SHRINK(kind); SHRINK(status); SHRINK(value); SHRINK(count);
+    SHRINK(indicator);
+    SHRINK(area);
+    SHRINK(period);
+    SHRINK(source);
+    SHRINK(gender);
+    SHRINK(kind);
+    SHRINK(status);
+    SHRINK(value);
+    SHRINK(count);
 #undef SHRINK
     c->cap = c->n;
 }
@@ -121,9 +140,18 @@ bench_status db_replace_indicators(bench_db *db, const uint32_t *inds, const obs
     bench_free(gone);
     for (size_t i = 0; i < n; i++) {
         const obs_columns *add = &adds[i];
-#define APPEND(field) if (add->n) memcpy(o->field + w, add->field, add->n * sizeof *o->field)
-        APPEND(indicator); APPEND(area); APPEND(period); APPEND(source);
-        APPEND(gender); APPEND(kind); APPEND(status); APPEND(value); APPEND(count);
+#define APPEND(field) \
+    if (add->n)       \
+    memcpy(o->field + w, add->field, add->n * sizeof *o->field)
+        APPEND(indicator);
+        APPEND(area);
+        APPEND(period);
+        APPEND(source);
+        APPEND(gender);
+        APPEND(kind);
+        APPEND(status);
+        APPEND(value);
+        APPEND(count);
 #undef APPEND
         w += add->n;
     }
@@ -136,7 +164,7 @@ bench_status db_own_columns(bench_db *db)
 {
     if (!db->map)
         return BENCH_OK;
-    obs_columns own = {0};
+    obs_columns own = { 0 };
     bench_status st = obs_reserve(&own, db->obs.n ? db->obs.n : 1);
     if (st) {
         obs_free(&own);
@@ -144,8 +172,15 @@ bench_status db_own_columns(bench_db *db)
     }
     size_t n = db->obs.n;
 #define COPY(field) memcpy(own.field, db->obs.field, n * sizeof *own.field)
-    COPY(indicator); COPY(area); COPY(period); COPY(source);
-    COPY(gender); COPY(kind); COPY(status); COPY(value); COPY(count);
+    COPY(indicator);
+    COPY(area);
+    COPY(period);
+    COPY(source);
+    COPY(gender);
+    COPY(kind);
+    COPY(status);
+    COPY(value);
+    COPY(count);
 #undef COPY
     own.n = n;
     file_release(db->map, db->map_len, true);

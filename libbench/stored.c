@@ -10,8 +10,8 @@
 /* The rows of a stored result: per key the row of the value's most recent source.  The
  * frame's rows are sorted so that the rows of one key are together.  `values` are the results
  * (or an interval's bounds); a row whose result is ok but has no such value is missing. */
-bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n,
-                          const double *values, const uint32_t *status)
+bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *rows, size_t n, const double *values,
+                          const uint32_t *status)
 {
     const obs_columns *o = &db->obs;
     memset(out, 0, sizeof *out);
@@ -50,7 +50,7 @@ bench_status stage_result(obs_columns *out, const bench_db *db, const uint32_t *
 /* The catalogue texts of one part of a stored result: title, unit and formula (owned). */
 static bench_status part_texts(char *texts[3], const stored_result *r, size_t p)
 {
-    static const char *const bound[] = {"", "nedre", "övre"};
+    static const char *const bound[] = { "", "nedre", "övre" };
     char part_title[1200], part_derived[MAX_DERIVED + 96];
     if (!p) {
         snprintf(part_title, sizeof part_title, "%s", r->title);
@@ -75,10 +75,9 @@ bench_status store_result(bench_db *db, const stored_result *r, obs_columns *sta
     return store_results(db, r, 1, staged, nparts);
 }
 
-bench_status store_results(bench_db *db, const stored_result *r, size_t nresults, obs_columns *staged,
-                           size_t nparts)
+bench_status store_results(bench_db *db, const stored_result *r, size_t nresults, obs_columns *staged, size_t nparts)
 {
-    static const char *const suffix[] = {"", ":ci_low", ":ci_high"};
+    static const char *const suffix[] = { "", ":ci_low", ":ci_high" };
     size_t nslots = nresults * MAX_PARTS;
     char *(*texts)[3] = bench_calloc(nslots ? nslots : 1, sizeof *texts);
     uint32_t *inds = bench_calloc(nslots ? nslots : 1, sizeof *inds);
@@ -178,8 +177,8 @@ bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_
     return st;
 }
 
-bench_status result_rows(uint32_t **out_rows, size_t *out_n, const bench_db *db, const ranks_t *rk,
-                         int64_t indicator, const uint8_t *skip)
+bench_status result_rows(uint32_t **out_rows, size_t *out_n, const bench_db *db, const ranks_t *rk, int64_t indicator,
+                         const uint8_t *skip)
 {
     const obs_columns *o = &db->obs;
     *out_n = 0;
@@ -228,8 +227,8 @@ bench_status result_frame_new(bench_frame **out, result_columns *c, size_t n, co
     c->source = frame_add(f, 8, "source", BENCH_COLUMN_CODE);
     c->low = intervals ? frame_add(f, 9, "ci_low", BENCH_COLUMN_F64) : NULL;
     c->high = intervals ? frame_add(f, 10, "ci_high", BENCH_COLUMN_F64) : NULL;
-    if (!c->indicator || !c->area || !c->period || !c->gender || !c->value || !c->middle || !c->result ||
-        !c->status || !c->source || (intervals && (!c->low || !c->high))) {
+    if (!c->indicator || !c->area || !c->period || !c->gender || !c->value || !c->middle || !c->result || !c->status ||
+        !c->source || (intervals && (!c->low || !c->high))) {
         bench_frame_free(f);
         return BENCH_ENOMEM;
     }

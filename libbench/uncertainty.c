@@ -13,13 +13,20 @@ static const char uncertainty_prefix[] = "osäkerhetstal - ";
 /* a measure's id and ":ci_high" fit an indicator id (128 bytes) */
 #define MEASURE_ID_MAX 120
 
-enum pair_status { PAIR_PAIRED, PAIR_NO_MEASURE, PAIR_AMBIGUOUS, PAIR_NO_VALUES, PAIR_BOUNDS_IMPORTED, N_PAIR };
+enum pair_status {
+    PAIR_PAIRED,
+    PAIR_NO_MEASURE,
+    PAIR_AMBIGUOUS,
+    PAIR_NO_VALUES,
+    PAIR_BOUNDS_IMPORTED,
+    N_PAIR
+};
 
 static const char *pair_text(const void *unused, uint32_t code)
 {
     (void)unused;
-    static const char *const names[] = {"paired", "no_measure", "ambiguous", "measure_without_values",
-                                        "bounds_imported"};
+    static const char *const names[] = { "paired", "no_measure", "ambiguous", "measure_without_values",
+                                         "bounds_imported" };
     return code < N_PAIR ? names[code] : "";
 }
 
@@ -85,9 +92,8 @@ static uint64_t key_of(const obs_columns *o, uint32_t r)
 
 /* The bounds of one measure by its margin, staged as parts PART_LOW and PART_HIGH, from the utfall rows
  * of each (`mrows`, `urows`: store order); *out_ok counts the keys with both bounds. */
-static bench_status stage_pair(obs_columns staged[MAX_PARTS], int32_t *out_ok, const bench_db *db,
-                               const ranks_t *rk, const uint32_t *mrows, size_t nm, const uint32_t *urows,
-                               size_t nu)
+static bench_status stage_pair(obs_columns staged[MAX_PARTS], int32_t *out_ok, const bench_db *db, const ranks_t *rk,
+                               const uint32_t *mrows, size_t nm, const uint32_t *urows, size_t nu)
 {
     const obs_columns *o = &db->obs;
     size_t n = nm > nu ? nm : nu;
@@ -189,11 +195,11 @@ static bench_status pair_all(bench_frame **out, bench_db *db)
     uint32_t *order = NULL;
     stored_result *results = NULL;
     obs_columns *staged = NULL;
-    char (*interval)[200] = NULL;
-    char (*derived)[300] = NULL;
+    char(*interval)[200] = NULL;
+    char(*derived)[300] = NULL;
     size_t *start = NULL, *fill = NULL; /* rows of indicator k: by_ind[start[k] .. start[k + 1]) */
     uint32_t *by_ind = NULL;
-    ranks_t rk = {0};
+    ranks_t rk = { 0 };
     bench_frame *f = NULL;
     size_t npairs = 0, nstore = 0;
     bench_status st = has && norm && norm_len && claims ? BENCH_OK : BENCH_ENOMEM;
@@ -225,8 +231,8 @@ static bench_status pair_all(bench_frame **out, bench_db *db)
     if (!st) {
         size_t i = 0;
         for (uint32_t k = 0; k < n_ind; k++)
-            if (norm[k] && norm_len[k] > PREFIX_LEN && memcmp(norm[k], uncertainty_prefix, PREFIX_LEN) == 0 &&
-                has[k] && !db->ind_meta[k].derived) {
+            if (norm[k] && norm_len[k] > PREFIX_LEN && memcmp(norm[k], uncertainty_prefix, PREFIX_LEN) == 0 && has[k] &&
+                !db->ind_meta[k].derived) {
                 keys[i] = (uint64_t)rk.ind[k];
                 order[i++] = k;
             }
@@ -260,8 +266,8 @@ static bench_status pair_all(bench_frame **out, bench_db *db)
             p->status = PAIR_NO_MEASURE;
         } else {
             p->measure = n_exact ? exact : prefixed;
-            p->status = !has[p->measure] || strlen(db->indicators.strs[p->measure]) > MEASURE_ID_MAX
-                            ? PAIR_NO_VALUES : PAIR_PAIRED;
+            p->status = !has[p->measure] || strlen(db->indicators.strs[p->measure]) > MEASURE_ID_MAX ? PAIR_NO_VALUES
+                                                                                                     : PAIR_PAIRED;
         }
         if (p->status == PAIR_PAIRED) {
             /* bounds that hold imported values are not overwritten */
@@ -332,8 +338,8 @@ static bench_status pair_all(bench_frame **out, bench_db *db)
         const indicator_meta *m = &db->ind_meta[p->measure];
         snprintf(interval[j], sizeof *interval, "± osäkerhetstal %s", margin);
         snprintf(derived[j], sizeof *derived, "%s ± %s (Kolada osäkerhetstal)", measure, margin);
-        results[j] = (stored_result){measure, strlen(measure), m->title, m->unit, derived[j], m->direction, 0,
-                                     NULL, interval[j], true};
+        results[j] = (stored_result){ measure, strlen(measure), m->title, m->unit, derived[j], m->direction, 0,
+                                      NULL,    interval[j],     true };
         j++;
     }
     /* the frame before the bounds are interned: codes past n_ind are not yet ids */

@@ -1,23 +1,63 @@
 """The one place that imports the compiled module: status codes, errors, C strings, frames and
 the vocabulary (genders, kinds, directions, area types and codes as the C core reads them)."""
+
 import enum
 
 import numpy as np
 import pandas as pd
 
 from ._bench import ffi, lib
-from .errors import (BenchError, ClosedError, CorruptError, FileError, InvalidArgumentError,
-                     LimitError, NotFoundError, OutOfMemoryError, ParseError, VersionError)
+from .errors import (
+    BenchError,
+    CorruptError,
+    FileError,
+    InvalidArgumentError,
+    LimitError,
+    NotFoundError,
+    OutOfMemoryError,
+    ParseError,
+    VersionError,
+)
 
-__all__ = ["ffi", "lib", "Status", "check", "error", "Frame", "text", "ctext", "CStrings", "HANDLE",
-           "gender_code", "gender_name", "gender_word", "kind_code", "kind_name", "direction_code", "direction_name",
-           "area_type_name", "area_code"]
+__all__ = [
+    "ffi",
+    "lib",
+    "Status",
+    "check",
+    "error",
+    "Frame",
+    "text",
+    "ctext",
+    "CStrings",
+    "HANDLE",
+    "gender_code",
+    "gender_name",
+    "gender_word",
+    "kind_code",
+    "kind_name",
+    "direction_code",
+    "direction_name",
+    "area_type_name",
+    "area_code",
+]
 
-Status = enum.IntEnum("Status", {
-    name[len("BENCH_"):]: getattr(lib, name)
-    for name in ("BENCH_OK", "BENCH_ENOMEM", "BENCH_EINVAL", "BENCH_EIO", "BENCH_EPARSE",
-                 "BENCH_ENOTFOUND", "BENCH_ELIMIT", "BENCH_ECORRUPT", "BENCH_EVERSION")
-})
+Status = enum.IntEnum(
+    "Status",
+    {
+        name[len("BENCH_") :]: getattr(lib, name)
+        for name in (
+            "BENCH_OK",
+            "BENCH_ENOMEM",
+            "BENCH_EINVAL",
+            "BENCH_EIO",
+            "BENCH_EPARSE",
+            "BENCH_ENOTFOUND",
+            "BENCH_ELIMIT",
+            "BENCH_ECORRUPT",
+            "BENCH_EVERSION",
+        )
+    },
+)
 
 _EXCEPTIONS = {
     Status.ENOMEM: OutOfMemoryError,
@@ -55,8 +95,15 @@ def check(status, db_ptr=None, err=None, **extra):
     if err is None:
         raise error(status, text(lib.bench_strerror(status)), **extra)
     message = text(err.message) or text(lib.bench_strerror(status))
-    raise error(status, message, file=text(err.file) or None, line=int(err.line) or None,
-                column=int(err.column) or None, text=text(err.text) or message, **extra)
+    raise error(
+        status,
+        message,
+        file=text(err.file) or None,
+        line=int(err.line) or None,
+        column=int(err.column) or None,
+        text=text(err.text) or message,
+        **extra,
+    )
 
 
 HANDLE = object()  # stands for the database handle among the arguments of Database._call
@@ -97,6 +144,7 @@ class CStrings:
 
 
 # ---- the vocabulary: the C core's words for genders, kinds, directions and area types --------
+
 
 def _names(name_of):
     """The names a C name function gives for 0, 1, 2 ... until NULL."""
@@ -158,7 +206,7 @@ def direction_code(value, what="direction", also=()):
 
 
 def direction_name(code):
-    """"higher" or "lower" for a bench_direction; None when there is none."""
+    """ "higher" or "lower" for a bench_direction; None when there is none."""
     return None if code == lib.BENCH_DIRECTION_NONE else text(lib.bench_direction_name(code))
 
 
@@ -237,8 +285,9 @@ class Frame:
         if ctype == lib.BENCH_COLUMN_CODE:
             # the C codes index the frame's dictionary by construction: read as int32 in place
             # (codes stay far below 2**31) and not checked again
-            return pd.Categorical.from_codes(values.view(np.int32), self.dictionary(name),
-                                             ordered=name == "period", validate=False)
+            return pd.Categorical.from_codes(
+                values.view(np.int32), self.dictionary(name), ordered=name == "period", validate=False
+            )
         return values
 
     def to_arrow(self):
@@ -250,7 +299,7 @@ class Frame:
         import pyarrow as pa
 
         arrays, names = [], []
-        for name, (index, ctype, data) in self._columns.items():
+        for name, (_index, ctype, data) in self._columns.items():
             width = 8 if ctype == lib.BENCH_COLUMN_F64 else 4
             address = int(ffi.cast("uintptr_t", data))
             buf = pa.foreign_buffer(address, self.rows * width, base=self)

@@ -5,6 +5,7 @@ DataFrame, the indicator's direction); the Database methods of the same names fe
 from the C core and call them, so nothing here calls back into a Database.  The rules are
 written here and in the README, and tested in tests/python/test_analysis.py.
 """
+
 import math
 
 import numpy as np
@@ -40,16 +41,22 @@ def peers(comparisons):
         row = c.focus_row()
         value = float(row["value"]) if row is not None else math.nan
         s = c.stats
-        rows.append({
-            "peer_set": label, "n": s["n"], "n_areas": s["n_areas"], "value": value,
-            "rank": row["rank"] if row is not None else pd.NA,
-            "colour": row["colour"] if row is not None else "grey",
-            "unweighted_mean": s["unweighted_mean"], "weighted_mean": s["weighted_mean"],
-            "median": s["median"],
-            "diff_unweighted_mean": value - s["unweighted_mean"],
-            "diff_weighted_mean": value - s["weighted_mean"],
-            "diff_median": value - s["median"],
-        })
+        rows.append(
+            {
+                "peer_set": label,
+                "n": s["n"],
+                "n_areas": s["n_areas"],
+                "value": value,
+                "rank": row["rank"] if row is not None else pd.NA,
+                "colour": row["colour"] if row is not None else "grey",
+                "unweighted_mean": s["unweighted_mean"],
+                "weighted_mean": s["weighted_mean"],
+                "median": s["median"],
+                "diff_unweighted_mean": value - s["unweighted_mean"],
+                "diff_weighted_mean": value - s["weighted_mean"],
+                "diff_median": value - s["median"],
+            }
+        )
     out = pd.DataFrame(rows)
     out["rank"] = out["rank"].astype("Int32")
     return out
@@ -68,8 +75,12 @@ def changes(values, periods=1):
     df = df.sort_values(["indicator", "gender", "area", "_pos"])
     prev = df.copy()
     prev["_pos"] = prev["_pos"] + periods
-    merged = df.merge(prev[["indicator", "gender", "area", "_pos", "value", "period"]],
-                      on=["indicator", "gender", "area", "_pos"], how="left", suffixes=("", "_before"))
+    merged = df.merge(
+        prev[["indicator", "gender", "area", "_pos", "value", "period"]],
+        on=["indicator", "gender", "area", "_pos"],
+        how="left",
+        suffixes=("", "_before"),
+    )
     merged["change"] = merged["value"] - merged["value_before"]
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = 100.0 * merged["change"] / merged["value_before"].abs()
@@ -137,8 +148,9 @@ def targets(values, direction, tolerance=0.10):
     target = wide["målvärde"] if "målvärde" in wide else pd.Series(np.nan, index=wide.index)
     prev = utfall.shift(1)
     status = [target_status(u, t, dirn, tolerance, p) for u, t, p in zip(utfall, target, prev)]
-    return pd.DataFrame({"period": wide.index, "utfall": utfall.to_numpy(),
-                         "målvärde": target.to_numpy(), "status": status})
+    return pd.DataFrame(
+        {"period": wide.index, "utfall": utfall.to_numpy(), "målvärde": target.to_numpy(), "status": status}
+    )
 
 
 def gender_gap(values):
@@ -156,5 +168,3 @@ def gender_gap(values):
 
 def _missing(v):
     return v is None or (isinstance(v, float) and math.isnan(v))
-
-

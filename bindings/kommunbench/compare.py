@@ -1,4 +1,5 @@
 """Comparison of one indicator across areas: ranks, KKiK colours, ovägt medel, peer sets."""
+
 import html
 import math
 
@@ -8,17 +9,32 @@ from ._native import HANDLE as _DB
 from ._native import CStrings, area_code, error, gender_word, lib
 from .errors import InvalidArgumentError
 
-__all__ = ["Comparison", "resolve_areas", "resolve_area", "position_text", "swedish_number", "KOLADA_CAPTION",
-           "PROCESSED_CAPTION"]
+__all__ = [
+    "Comparison",
+    "resolve_areas",
+    "resolve_area",
+    "position_text",
+    "swedish_number",
+    "KOLADA_CAPTION",
+    "PROCESSED_CAPTION",
+]
 
 # Kolada's terms of use: unprocessed values are credited "Källa: Kolada"; values processed by the
 # user (normalized, combined) must not be credited to Kolada itself.
 KOLADA_CAPTION = "Källa: Kolada"
 PROCESSED_CAPTION = "Bearbetning av data från Kolada"
 
-COLOURS = {"green": "#3a9d23", "yellow": "#f2c12e", "red": "#d7301f", "grey": "#bdbdbd", "": "#ffffff",
-           # significance without a direction (Fingertips' neutral scale)
-           "higher": "#08519c", "lower": "#9ecae1", "similar": "#f2c12e"}
+COLOURS = {
+    "green": "#3a9d23",
+    "yellow": "#f2c12e",
+    "red": "#d7301f",
+    "grey": "#bdbdbd",
+    "": "#ffffff",
+    # significance without a direction (Fingertips' neutral scale)
+    "higher": "#08519c",
+    "lower": "#9ecae1",
+    "similar": "#f2c12e",
+}
 
 
 def resolve_areas(db, areas):
@@ -52,8 +68,9 @@ def resolve_area(db, area):
     if len(by_name):
         kommun = by_name[by_name["type"] == "kommun"]
         return str((kommun if len(kommun) else by_name)["code"].iloc[0])
-    raise error(lib.BENCH_ENOTFOUND, f"area {area!r} is neither a code nor a name in the catalogue "
-                "(e.g. \"1490\" or \"Borås\")")
+    raise error(
+        lib.BENCH_ENOTFOUND, f"area {area!r} is neither a code nor a name in the catalogue (e.g. \"1490\" or \"Borås\")"
+    )
 
 
 def swedish_number(v, decimals=1, thousands="\u202f"):
@@ -75,13 +92,18 @@ def position_text(rank, n, colour, name, significance=False):
     """The focus kommun's place in words for a report."""
     if rank is None or pd.isna(rank) or not rank:
         return f"{name} har inget värde."
-    band = {"green": "bland de 25 % bästa", "red": "bland de 25 % sämsta",
-            "yellow": "bland de 50 % i mitten"}.get(colour)
+    band = {"green": "bland de 25 % bästa", "red": "bland de 25 % sämsta", "yellow": "bland de 50 % i mitten"}.get(
+        colour
+    )
     if significance:
-        band = {"green": "signifikant bättre än jämförelsevärdet", "red": "signifikant sämre än jämförelsevärdet",
-                "yellow": "inte säkert skild från jämförelsevärdet",
-                "higher": "signifikant högre än jämförelsevärdet", "lower": "signifikant lägre än jämförelsevärdet",
-                "similar": "inte säkert skild från jämförelsevärdet"}.get(colour)
+        band = {
+            "green": "signifikant bättre än jämförelsevärdet",
+            "red": "signifikant sämre än jämförelsevärdet",
+            "yellow": "inte säkert skild från jämförelsevärdet",
+            "higher": "signifikant högre än jämförelsevärdet",
+            "lower": "signifikant lägre än jämförelsevärdet",
+            "similar": "inte säkert skild från jämförelsevärdet",
+        }.get(colour)
     text = f"{name} har plats {rank} av {n}"
     return f"{text}, {band}." if band else f"{text}."
 
@@ -115,23 +137,30 @@ class Comparison:
         if not self.params.get("ranked", True):
             s = self.stats
             have = "" if pd.isna(row["value"]) else f"{name} har värdet {_fmt(row['value'])}, men "
-            text = (f"för få redovisar för en rangordning: {s['n']} av {s['n_areas']} "
-                    f"({100 * self.params.get('coverage', 0):.0f} %).")
+            text = (
+                f"för få redovisar för en rangordning: {s['n']} av {s['n_areas']} "
+                f"({100 * self.params.get('coverage', 0):.0f} %)."
+            )
             return (have + text) if have else text[0].upper() + text[1:]
-        return position_text(row["rank"], int(row["n"]), row["colour"], name,
-                             self.params.get("colours") == "significance")
+        return position_text(
+            row["rank"], int(row["n"]), row["colour"], name, self.params.get("colours") == "significance"
+        )
 
     def caption(self):
         """A caption for a chart or table built from the parameters."""
         title = self.params.get("title") or self.indicator
         source = PROCESSED_CAPTION if self.params.get("derived") else KOLADA_CAPTION
-        return (f"{title}, {self.period}, {gender_word(self.gender)}; "
-                f"{self.stats['n']} av {self.stats['n_areas']} områden har värde. {source}")
+        return (
+            f"{title}, {self.period}, {gender_word(self.gender)}; "
+            f"{self.stats['n']} av {self.stats['n_areas']} områden har värde. {source}"
+        )
 
     def __repr__(self):
         s = self.stats
-        head = (f"<Comparison {self.indicator} {self.period} {self.gender}: n={s['n']}, "
-                f"ovägt medel={_fmt(s['unweighted_mean'])}, median={_fmt(s['median'])}>")
+        head = (
+            f"<Comparison {self.indicator} {self.period} {self.gender}: n={s['n']}, "
+            f"ovägt medel={_fmt(s['unweighted_mean'])}, median={_fmt(s['median'])}>"
+        )
         return head if self.focus is None else f"{head}\n{self.focus_text}"
 
     def _repr_html_(self):
@@ -142,12 +171,17 @@ class Comparison:
             rows.append(
                 f"<tr style='{bold}'><td>{'' if pd.isna(r.rank) else r.rank}</td><td>{html.escape(r.area)}</td>"
                 f"<td>{html.escape(r.name or '')}</td><td style='text-align:right'>{_fmt(r.value)}</td>"
-                f"<td style='{style}'>&nbsp;&nbsp;&nbsp;</td></tr>")
+                f"<td style='{style}'>&nbsp;&nbsp;&nbsp;</td></tr>"
+            )
         s = self.stats
-        stats = (f"n = {s['n']} av {s['n_areas']}, ovägt medel {_fmt(s['unweighted_mean'])}, "
-                 f"vägt medel {_fmt(s['weighted_mean'])}, median {_fmt(s['median'])}, "
-                 f"min {_fmt(s['min'])}, max {_fmt(s['max'])}")
+        stats = (
+            f"n = {s['n']} av {s['n_areas']}, ovägt medel {_fmt(s['unweighted_mean'])}, "
+            f"vägt medel {_fmt(s['weighted_mean'])}, median {_fmt(s['median'])}, "
+            f"min {_fmt(s['min'])}, max {_fmt(s['max'])}"
+        )
         focus = f"<p>{html.escape(self.focus_text)}</p>" if self.focus_text else ""
-        return (f"<div><b>{html.escape(self.caption())}</b>{focus}<p>{stats}</p>"
-                f"<table><tr><th>Rank</th><th>Kod</th><th>Namn</th><th>Värde</th><th></th></tr>"
-                f"{''.join(rows)}</table></div>")
+        return (
+            f"<div><b>{html.escape(self.caption())}</b>{focus}<p>{stats}</p>"
+            f"<table><tr><th>Rank</th><th>Kod</th><th>Namn</th><th>Värde</th><th></th></tr>"
+            f"{''.join(rows)}</table></div>"
+        )

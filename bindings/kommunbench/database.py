@@ -1,4 +1,5 @@
 """Database: the store of observations, with importers, queries and normalization."""
+
 import os
 import threading
 import warnings
@@ -7,10 +8,25 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ._native import HANDLE as _DB
-from ._native import (CStrings, Frame, area_code, area_type_name, check, ctext, direction_code,
-                      direction_name, error, ffi, gender_code, gender_name, kind_code, lib, text)
-from .errors import ClosedError, InvalidArgumentError, ParseError, UnitWarning
+from ._native import (
+    CStrings,
+    Frame,
+    area_code,
+    area_type_name,
+    check,
+    ctext,
+    direction_code,
+    direction_name,
+    error,
+    ffi,
+    gender_code,
+    gender_name,
+    kind_code,
+    lib,
+    text,
+)
 from .compare import PROCESSED_CAPTION, Comparison, resolve_area, resolve_areas
+from .errors import ClosedError, InvalidArgumentError, UnitWarning
 from .population import population_terms, single_year_terms
 
 __all__ = ["Database", "ImportReport"]
@@ -35,16 +51,29 @@ class ImportReport:
 
     @classmethod
     def _from_c(cls, source, rep):
-        errors = [(int(e.line) or None, int(e.column) or None, text(e.message))
-                  for e in list(rep.errors)[:min(rep.n_errors, lib.BENCH_IMPORT_MAX_ERRORS)]]
-        return cls(source, int(rep.rows_read), int(rep.accepted), int(rep.replaced),
-                   int(rep.skipped), int(rep.skipped_blank), int(rep.skipped_filtered),
-                   int(rep.skipped_deleted), int(rep.missing), errors)
+        errors = [
+            (int(e.line) or None, int(e.column) or None, text(e.message))
+            for e in list(rep.errors)[: min(rep.n_errors, lib.BENCH_IMPORT_MAX_ERRORS)]
+        ]
+        return cls(
+            source,
+            int(rep.rows_read),
+            int(rep.accepted),
+            int(rep.replaced),
+            int(rep.skipped),
+            int(rep.skipped_blank),
+            int(rep.skipped_filtered),
+            int(rep.skipped_deleted),
+            int(rep.missing),
+            errors,
+        )
 
     def __str__(self):
-        lines = [f"{self.source}: {self.rows_read} rows read, {self.accepted} observations "
-                 f"accepted ({self.missing} without a value, {self.replaced} replaced), "
-                 f"{self.skipped} rows skipped"]
+        lines = [
+            f"{self.source}: {self.rows_read} rows read, {self.accepted} observations "
+            f"accepted ({self.missing} without a value, {self.replaced} replaced), "
+            f"{self.skipped} rows skipped"
+        ]
         lines += [f"  line {line}, column {column}: {message}" for line, column, message in self.errors]
         return "\n".join(lines)
 
@@ -80,8 +109,9 @@ _DENOMINATOR_PERIODS = {"same": lib.BENCH_DENOMINATOR_SAME, "previous": lib.BENC
 
 def _denominator_period(value, name):
     if value not in _DENOMINATOR_PERIODS:
-        raise InvalidArgumentError(f"{name} must be 'same' (31/12 the same year) or 'previous' "
-                                   f"(31/12 the year before), not {value!r}")
+        raise InvalidArgumentError(
+            f"{name} must be 'same' (31/12 the same year) or 'previous' (31/12 the year before), not {value!r}"
+        )
     return _DENOMINATOR_PERIODS[value]
 
 
@@ -188,6 +218,7 @@ class Database:
         self.last_report = None  # the ImportReport of the last kolada.fetch_* into this Database
         if with_datasets:
             from .datasets import load_seed_datasets
+
             load_seed_datasets(self)
 
     @classmethod
@@ -270,9 +301,22 @@ class Database:
 
     # ---- import -------------------------------------------------------------
 
-    def import_csv(self, path, layout="kolada", *, source=None, delimiter=None, area=None,
-                   period=None, gender=None, values=None, indicator=None, kind="utfall",
-                   genders=None, source_column=None):
+    def import_csv(
+        self,
+        path,
+        layout="kolada",
+        *,
+        source=None,
+        delimiter=None,
+        area=None,
+        period=None,
+        gender=None,
+        values=None,
+        indicator=None,
+        kind="utfall",
+        genders=None,
+        source_column=None,
+    ):
         """Import a CSV file (path) or CSV text (bytes or str containing a newline).
 
         layout="kolada": columns kpi, municipality, period, gender, value, count, status.
@@ -306,8 +350,7 @@ class Database:
             opts.gender_mask = _mask(genders, gender_code, "genders")
         if isinstance(path, str) and "\n" in path:  # CSV text given directly
             path = path.encode("utf-8")
-        return self._import_bytes_or_path(path, source, opts, lib.bench_import_csv_buffer,
-                                          lib.bench_import_csv_file)
+        return self._import_bytes_or_path(path, source, opts, lib.bench_import_csv_buffer, lib.bench_import_csv_file)
 
     def import_kolada_json(self, path_or_bytes, source=None, include_deleted=False):
         """Import a Kolada API response (v2 or v3), from a path or bytes: data responses
@@ -320,8 +363,9 @@ class Database:
         keep = CStrings()
         opts.source = keep(source)
         opts.include_deleted = 1 if include_deleted else 0
-        report = self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_kolada_json_buffer,
-                                            lib.bench_import_kolada_json_file)
+        report = self._import_bytes_or_path(
+            path_or_bytes, source, opts, lib.bench_import_kolada_json_buffer, lib.bench_import_kolada_json_file
+        )
         self._pair_uncertainty()  # Kolada's osäkerhetstal beside their measures: see pair_uncertainty
         return report
 
@@ -405,8 +449,7 @@ class Database:
             check(status, db, errors=report.errors, report=report)
         return report
 
-    def import_report(self, path_or_text, format="csv", area=None, prefix="", ids=None,
-                      source=None):
+    def import_report(self, path_or_text, format="csv", area=None, prefix="", ids=None, source=None):
         """Import a nämnd's own report tables.
 
         format="csv": the report layout (kpi, municipality, period, gender, kind, value, unit,
@@ -417,16 +460,19 @@ class Database:
         titles (with `prefix`) unless `ids` maps a title to an id.  Every figure keeps the
         document and line it came from as its source; errors name the document's line."""
         from . import reports
+
         if format == "csv":
             if isinstance(path_or_text, (bytes, str)) and not os.path.exists(str(path_or_text)[:4096]):
                 data = path_or_text.encode() if isinstance(path_or_text, str) else path_or_text
                 has_source = b"source" in data.split(b"\n", 1)[0]
-                return self.import_csv(data, layout="kolada", source=source,
-                                       source_column="source" if has_source else None)
+                return self.import_csv(
+                    data, layout="kolada", source=source, source_column="source" if has_source else None
+                )
             with open(reports.regular_file(path_or_text), "rb") as f:  # a FIFO is refused unopened
                 has_source = b"source" in f.readline(1 << 20)
-            return self.import_csv(path_or_text, layout="kolada", source=source,
-                                   source_column="source" if has_source else None)
+            return self.import_csv(
+                path_or_text, layout="kolada", source=source, source_column="source" if has_source else None
+            )
         if format not in ("html", "tab"):
             raise InvalidArgumentError("format must be 'csv', 'html' or 'tab'")
         if not area:
@@ -454,6 +500,7 @@ class Database:
         indicator, then one row per kommun.  Indicator names and units are kept as titles;
         the year is read from the header block unless `period` is given."""
         from . import reports
+
         name = source or reports.label_of(os.path.basename(os.fsdecode(_cpath(path))))
         with self._lock:
             limits = self.limits
@@ -482,8 +529,9 @@ class Database:
         opts.version = lib.BENCH_POPULATION_OPTIONS_VERSION
         keep = CStrings()
         opts.source, opts.indicator = keep(source), keep(indicator)
-        return self._import_bytes_or_path(path_or_bytes, source, opts, lib.bench_import_population_buffer,
-                                          lib.bench_import_population_file)
+        return self._import_bytes_or_path(
+            path_or_bytes, source, opts, lib.bench_import_population_buffer, lib.bench_import_population_file
+        )
 
     # ---- catalogue ----------------------------------------------------------
 
@@ -498,8 +546,13 @@ class Database:
         name, lan, group = ffi.new("const char **"), ffi.new("const char **"), ffi.new("const char **")
         with self._lock:
             self._call(lib.bench_area_info, t, name, lan, group, _DB, ctext(code))
-            return {"code": area_code(code), "name": text(name[0]), "type": area_type_name(t[0]),
-                    "lan": text(lan[0]), "kommungrupp": text(group[0])}
+            return {
+                "code": area_code(code),
+                "name": text(name[0]),
+                "type": area_type_name(t[0]),
+                "lan": text(lan[0]),
+                "kommungrupp": text(group[0]),
+            }
 
     def indicators(self):
         """The indicator catalogue: id, title, unit, direction, n (observations), link (the
@@ -508,7 +561,8 @@ class Database:
         "" for imported indicators)."""
         df = self._frame(lib.bench_indicators_frame, _DB).to_pandas()
         return df.astype({c: str for c in ("id", "title", "unit", "direction", "link", "derived")}).sort_values(
-            "id", ignore_index=True)
+            "id", ignore_index=True
+        )
 
     def set_indicator(self, id, title=None, unit=None, direction="keep"):
         """Set an indicator's title, unit and direction ("higher", "lower", None for unknown,
@@ -547,8 +601,7 @@ class Database:
         q.kind_mask = _mask(kind, kind_code, "kind")
         return self._frame(lib.bench_values, _DB, q)
 
-    def values(self, indicator=None, area=None, period=None, gender="T", kind="utfall",
-               as_arrow=False):
+    def values(self, indicator=None, area=None, period=None, gender="T", kind="utfall", as_arrow=False):
         """Observations as a DataFrame: indicator, area, period, gender, kind, value, count,
         status, source.  Each filter takes one code or a list; None means all.  period is a
         label ("2022", "2024-T1") or an int year; gender=None gives T, K and M.
@@ -573,9 +626,20 @@ class Database:
                 out[column] = codes.map(ind[column]).fillna("")
         return out
 
-    def per_capita(self, indicator, population="N01951", scale=1000, age=None, label=None,
-                   population_period="same", store_as=None, title=None, unit=None, direction="inherit",
-                   ci=None):
+    def per_capita(
+        self,
+        indicator,
+        population="N01951",
+        scale=1000,
+        age=None,
+        label=None,
+        population_period="same",
+        store_as=None,
+        title=None,
+        unit=None,
+        direction="inherit",
+        ci=None,
+    ):
         """Normalize an indicator: value / population * scale, matched on area, period and gender.
         indicator=None normalizes every indicator except the population itself, in one pass.
 
@@ -620,8 +684,18 @@ class Database:
         opts.ci = _level(ci)
         return self._normalized(lib.bench_per_capita, opts, scale, keep)
 
-    def ratio(self, numerator, denominator, scale=1, denominator_period="same", store_as=None,
-              title=None, unit=None, direction="inherit", ci=None):
+    def ratio(
+        self,
+        numerator,
+        denominator,
+        scale=1,
+        denominator_period="same",
+        store_as=None,
+        title=None,
+        unit=None,
+        direction="inherit",
+        ci=None,
+    ):
         """Any indicator over any other: numerator / denominator * scale, matched on area,
         period and gender (kronor per brukare, a count as a share of another count).
 
@@ -642,10 +716,16 @@ class Database:
     def _normalized(self, function, opts, scale, keep):
         frame = self._frame(function, _DB, opts)  # keep: the strings opts points to
         df = frame.to_pandas()
-        df.attrs.update(method=frame.meta("method"), population=frame.meta("population"),
-                        scale=float(scale), denominator_period=frame.meta("denominator_period"),
-                        derived=frame.meta("derived"), title=frame.meta("title"), unit=frame.meta("unit"),
-                        caption=PROCESSED_CAPTION)
+        df.attrs.update(
+            method=frame.meta("method"),
+            population=frame.meta("population"),
+            scale=float(scale),
+            denominator_period=frame.meta("denominator_period"),
+            derived=frame.meta("derived"),
+            title=frame.meta("title"),
+            unit=frame.meta("unit"),
+            caption=PROCESSED_CAPTION,
+        )
         if frame.meta("ci"):
             df.attrs.update(ci=float(frame.meta("ci")), ci_method=frame.meta("ci_method"))
         warning = frame.meta("warning")
@@ -656,9 +736,21 @@ class Database:
 
     # ---- comparison -------------------------------------------------------------
 
-    def compare(self, indicator, period, gender="T", areas=None, direction=None, focus=None,
-                weight="N01951", kind="utfall", population_period="same", min_coverage=None,
-                colours="rank", reference=None):
+    def compare(
+        self,
+        indicator,
+        period,
+        gender="T",
+        areas=None,
+        direction=None,
+        focus=None,
+        weight="N01951",
+        kind="utfall",
+        population_period="same",
+        min_coverage=None,
+        colours="rank",
+        reference=None,
+    ):
         """Where does each area stand for one indicator, period and gender?
 
         areas: None or "kommuner" (all 290), a list of codes, a group or kommungrupp id or name
@@ -720,18 +812,33 @@ class Database:
         table.insert(1, "name", table["area"].map(names).fillna(""))
         table.insert(4, "n", int(stats.n))
         if focus is not None and focus not in set(table["area"]):
-            raise error(lib.BENCH_ENOTFOUND, f"focus {names.get(focus, focus)} ({focus}) is not in the area set "
-                        f"{areas if areas is not None else 'kommuner'!r}")
-        s = {k: getattr(stats, k) for k in ("unweighted_mean", "weighted_mean", "median", "q1",
-                                            "q3", "min", "max")}
+            raise error(
+                lib.BENCH_ENOTFOUND,
+                f"focus {names.get(focus, focus)} ({focus}) is not in the area set "
+                f"{areas if areas is not None else 'kommuner'!r}",
+            )
+        s = {k: getattr(stats, k) for k in ("unweighted_mean", "weighted_mean", "median", "q1", "q3", "min", "max")}
         s = {"n": int(stats.n), "n_areas": int(stats.n_areas), **{k: float(v) for k, v in s.items()}}
         derived = self._derived(indicator)
-        params = {"indicator": str(indicator), "period": str(period), "gender": gender,
-                  "areas": areas, "direction": direction if direction else catalogue_direction,
-                  "focus": focus, "weight": weight, "population_period": population_period,
-                  "kind": kind, "title": title or None, "unit": unit or None, "derived": derived or None,
-                  "ranked": ranked, "coverage": coverage, "min_coverage": opts.min_coverage,
-                  "colours": colours, "reference": reference}
+        params = {
+            "indicator": str(indicator),
+            "period": str(period),
+            "gender": gender,
+            "areas": areas,
+            "direction": direction if direction else catalogue_direction,
+            "focus": focus,
+            "weight": weight,
+            "population_period": population_period,
+            "kind": kind,
+            "title": title or None,
+            "unit": unit or None,
+            "derived": derived or None,
+            "ranked": ranked,
+            "coverage": coverage,
+            "min_coverage": opts.min_coverage,
+            "colours": colours,
+            "reference": reference,
+        }
         return Comparison(table, s, params, names)
 
     def _derived(self, indicator):
@@ -769,6 +876,7 @@ class Database:
         (default MIN_COVERAGE, a quarter; and at least two areas) has a value: the year to
         rank.  None when no period has enough."""
         from .periods import period_key
+
         share = _coverage(min_coverage)
         members = self.group_members(areas) if areas is not None else self.group_members("kommuner")
         v = self.values(indicator, area=members, gender=gender)
@@ -777,8 +885,7 @@ class Database:
         good = [p for p, n in counts.items() if n >= 2 and n >= share * len(members) - 1e-9]
         return max(good, key=period_key) if good else None
 
-    def similar(self, focus, indicators, period, k=7, weights=None, areas="kommuner", gender="T",
-                store_as=None):
+    def similar(self, focus, indicators, period, k=7, weights=None, areas="kommuner", gender="T", store_as=None):
         """The k kommuner most similar to `focus` on `indicators` in `period` (likhetsutsökning).
 
         The published CIPFA method, computed in the C core: each indicator standardized over the
@@ -819,9 +926,16 @@ class Database:
         df["area"] = df["area"].astype(str)
         names = self.areas().set_index("code")["name"]
         df.insert(1, "name", df["area"].map(names).fillna(""))
-        df.attrs.update(focus=focus, period=str(period), candidates=int(frame.meta("candidates")),
-                        areas=areas, gender=gender, weights=weights,
-                        indicators=[c for c in df.columns[3:]], method="CIPFA: standardiserade avstånd")
+        df.attrs.update(
+            focus=focus,
+            period=str(period),
+            candidates=int(frame.meta("candidates")),
+            areas=areas,
+            gender=gender,
+            weights=weights,
+            indicators=[c for c in df.columns[3:]],
+            method="CIPFA: standardiserade avstånd",
+        )
         if store_as is not None:
             title = f"Liknande kommuner, {names.get(focus, focus)}, {period} ({', '.join(df.attrs['indicators'])})"
             self.set_group(store_as, [focus] + list(df["area"]), title)
@@ -841,42 +955,49 @@ class Database:
         sets: list of (label, areas) pairs; any selection compare accepts works as areas, e.g.
         a list of "liknande kommuner" (the focus is added to a list)."""
         from .analysis import peer_sets, peers
+
         focus = resolve_area(self, focus)
         comparisons = []
-        for label, areas in (sets or peer_sets(self.area(focus), self.areas())):
+        for label, areas in sets or peer_sets(self.area(focus), self.areas()):
             if not isinstance(areas, str):
                 areas = list(dict.fromkeys([str(a) for a in areas] + [focus]))
-            comparisons.append((label, self.compare(indicator, period, gender=gender, areas=areas,
-                                                    direction=direction, focus=focus)))
+            comparisons.append(
+                (label, self.compare(indicator, period, gender=gender, areas=areas, direction=direction, focus=focus))
+            )
         return peers(comparisons)
 
     def changes(self, indicator, area=None, gender="T", periods=1):
         """Change per area from `periods` periods earlier, absolute and in %."""
         from .analysis import changes
+
         return changes(self.values(indicator, area=area, gender=gender), periods)
 
     def trend_marks(self, indicator, gender="T", areas="kommuner", last=3, direction=None):
         """KKiK-style marks: "*" better than ovägt medel in each of the last three periods,
         "#" worse in each of them (direction None: the catalogue's)."""
         from .analysis import trend_marks
+
         table = self.compare_all(areas=areas, direction=direction)
-        return trend_marks(table, indicator, gender_name(gender), last,
-                           direction or self._catalogue_direction(indicator))
+        return trend_marks(
+            table, indicator, gender_name(gender), last, direction or self._catalogue_direction(indicator)
+        )
 
     def targets(self, indicator, area, gender="T", direction=None, tolerance=0.10):
         """Utfall against målvärde per period: uppfyllt / delvis uppfyllt / ej uppfyllt
         (direction None: the catalogue's)."""
         from .analysis import targets
+
         values = self.values(indicator, area=area, gender=gender, kind=["utfall", "målvärde"])
         return targets(values, direction or self._catalogue_direction(indicator), tolerance)
 
     def gender_gap(self, indicator, period=None, area=None):
         """K − M gap and K/M ratio per area and period."""
         from .analysis import gender_gap
+
         return gender_gap(self.values(indicator, area=area, period=period, gender=["K", "M"]))
 
     def _catalogue_direction(self, indicator):
-        """"higher" or "lower" as the catalogue says for an indicator; None when it says
+        """ "higher" or "lower" as the catalogue says for an indicator; None when it says
         nothing or does not know the indicator."""
         dirn = ffi.new("bench_direction *")
         with self._lock:
@@ -890,11 +1011,11 @@ class Database:
         published it.  "KPI": SCB's konsumentprisindex, annual averages, 1980=100.  "PKV" is not
         shipped (NotFoundError says why); import it as an indicator and give its id to deflate."""
         from .prices import price_index
+
         self._db()  # a closed Database says so, as every method does
         return price_index(name)
 
-    def deflate(self, indicator, index, base, store_as=None, title=None, unit=None,
-                direction="inherit"):
+    def deflate(self, indicator, index, base, store_as=None, title=None, unit=None, direction="inherit"):
         """Fixed prices: value × index[base] / index[year], the year being the one a value's
         period begins with (a tertial uses its year's index).
 
@@ -921,8 +1042,10 @@ class Database:
         elif isinstance(index, str):
             opts.index = keep(index)
         else:
-            raise InvalidArgumentError(f"index: expected an indicator id, \"KPI\" or a DataFrame of "
-                                       f"period and value, got {type(index).__name__}")
+            raise InvalidArgumentError(
+                f"index: expected an indicator id, \"KPI\" or a DataFrame of "
+                f"period and value, got {type(index).__name__}"
+            )
         if series is not None:
             if not {"period", "value"} <= set(series.columns):
                 raise InvalidArgumentError("index: a DataFrame needs the columns period and value")
@@ -939,9 +1062,16 @@ class Database:
         opts.direction = _stored_direction(direction)
         frame = self._frame(lib.bench_deflate, _DB, opts)
         df = frame.to_pandas()
-        df.attrs.update(method=frame.meta("method"), base=frame.meta("base"), index=frame.meta("index"),
-                        base_index=float(frame.meta("base_index")), derived=frame.meta("derived"),
-                        title=frame.meta("title"), unit=frame.meta("unit"), caption=PROCESSED_CAPTION)
+        df.attrs.update(
+            method=frame.meta("method"),
+            base=frame.meta("base"),
+            index=frame.meta("index"),
+            base_index=float(frame.meta("base_index")),
+            derived=frame.meta("derived"),
+            title=frame.meta("title"),
+            unit=frame.meta("unit"),
+            caption=PROCESSED_CAPTION,
+        )
         if series is not None and series.attrs.get("source"):
             df.attrs["index_source"] = series.attrs["source"]
         return df

@@ -1,4 +1,5 @@
 """The datasets embedded in libbench: the area catalogue and the seed figures."""
+
 from ._native import check, ffi, lib
 
 __all__ = ["dataset_bytes", "load_seed_datasets", "SEED_SOURCE"]
@@ -17,5 +18,4 @@ def dataset_bytes(name):
 def load_seed_datasets(db):
     """Import the seed figures (Borås and Tyresö reports) into `db`; each row keeps its
     source document and line as its source."""
-    return db.import_csv(dataset_bytes("seed_figures"), layout="kolada", source=SEED_SOURCE,
-                         source_column="source")
+    return db.import_csv(dataset_bytes("seed_figures"), layout="kolada", source=SEED_SOURCE, source_column="source")

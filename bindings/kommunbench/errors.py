@@ -1,8 +1,19 @@
 """Exceptions.  Every error of the C core is a BenchError carrying file, line and column
 where known; subclasses also inherit the matching builtin, so `except ValueError` works."""
 
-__all__ = ["BenchError", "OutOfMemoryError", "InvalidArgumentError", "FileError", "ParseError",
-           "NotFoundError", "LimitError", "CorruptError", "VersionError", "ClosedError", "UnitWarning"]
+__all__ = [
+    "BenchError",
+    "OutOfMemoryError",
+    "InvalidArgumentError",
+    "FileError",
+    "ParseError",
+    "NotFoundError",
+    "LimitError",
+    "CorruptError",
+    "VersionError",
+    "ClosedError",
+    "UnitWarning",
+]
 
 
 class BenchError(Exception):
@@ -13,8 +24,7 @@ class BenchError(Exception):
     column, message) for imports) and report (the ImportReport of a failed import).
     """
 
-    def __init__(self, message, code=None, file=None, line=None, column=None, errors=None,
-                 report=None, text=None):
+    def __init__(self, message, code=None, file=None, line=None, column=None, errors=None, report=None, text=None):
         super().__init__(message)
         self.message = message
         self.text = message if text is None else text

@@ -23,6 +23,7 @@ fetch are one all-or-nothing import, so a failed page or download leaves the Dat
 and memory stays near the store's own (one page at a time besides the staged values).
 Write "Källa: Kolada" under the values you show.
 """
+
 import hashlib
 import http.client
 import json
@@ -39,16 +40,25 @@ from pathlib import Path
 
 from .errors import BenchError, InvalidArgumentError
 
-__all__ = ["KoladaClient", "KoladaError", "cache_dir", "clear_cache", "fetch_values", "fetch_kpis",
-           "fetch_municipalities", "fetch_groups", "DEFAULT_BASE_URL"]
+__all__ = [
+    "KoladaClient",
+    "KoladaError",
+    "cache_dir",
+    "clear_cache",
+    "fetch_values",
+    "fetch_kpis",
+    "fetch_municipalities",
+    "fetch_groups",
+    "DEFAULT_BASE_URL",
+]
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
-CHUNK = 25                      # ids per path segment
+CHUNK = 25  # ids per path segment
 MAX_RESPONSE_BYTES = 256 << 20  # a Kolada page is far smaller; anything bigger is refused
 RETRY_STATUS = {429, 500, 502, 503, 504}
-MAX_WAIT = 60.0                 # the longest single wait, whatever Retry-After says
-DEADLINE = 600.0                # seconds for one fetch (all its requests, pages and waits)
-MAX_PAGES = 10000               # pages of one query
+MAX_WAIT = 60.0  # the longest single wait, whatever Retry-After says
+DEADLINE = 600.0  # seconds for one fetch (all its requests, pages and waits)
+MAX_PAGES = 10000  # pages of one query
 _ENTRY = re.compile(r"[0-9a-f]{32}\.json")
 _ID = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -84,7 +94,7 @@ def clear_cache(directory=None):
 
 def _chunks(ids):
     ids = list(ids)
-    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)] or [[]]
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)] or [[]]
 
 
 def _ids(value, name):
@@ -105,9 +115,21 @@ class KoladaClient:
     cache: "use" (read a cached answer, else fetch and keep it), "refresh" (fetch and keep),
     "offline" (cache only; a missing answer is an error) or None (no cache)."""
 
-    def __init__(self, base_url=DEFAULT_BASE_URL, cache="use", cache_directory=None, timeout=10.0,
-                 retries=5, backoff=1.0, max_bytes=MAX_RESPONSE_BYTES, progress=True,
-                 allow_http=False, deadline=DEADLINE, max_wait=MAX_WAIT, max_pages=MAX_PAGES):
+    def __init__(
+        self,
+        base_url=DEFAULT_BASE_URL,
+        cache="use",
+        cache_directory=None,
+        timeout=10.0,
+        retries=5,
+        backoff=1.0,
+        max_bytes=MAX_RESPONSE_BYTES,
+        progress=True,
+        allow_http=False,
+        deadline=DEADLINE,
+        max_wait=MAX_WAIT,
+        max_pages=MAX_PAGES,
+    ):
         if cache not in ("use", "refresh", "offline", None):
             raise InvalidArgumentError("cache must be 'use', 'refresh', 'offline' or None")
         parsed = urllib.parse.urlparse(base_url)
@@ -117,7 +139,7 @@ class KoladaClient:
         self.base_url = base_url.rstrip("/")
         self.cache = cache
         self.cache_directory = Path(cache_directory) if cache_directory else cache_dir()
-        self.timeout = timeout      # for the connection and for each read
+        self.timeout = timeout  # for the connection and for each read
         self.retries = retries
         self.backoff = backoff
         self.max_bytes = max_bytes
@@ -147,8 +169,12 @@ class KoladaClient:
             st = os.lstat(path)
         except OSError:
             return None
-        bad = (not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes or
-               (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022)
+        bad = (
+            not stat.S_ISREG(st.st_mode)
+            or st.st_size > self.max_bytes
+            or (hasattr(os, "getuid") and st.st_uid != os.getuid())
+            or st.st_mode & 0o022
+        )
         body = None
         if not bad:
             try:
@@ -190,12 +216,11 @@ class KoladaClient:
         return body
 
     def _download(self, url):
-        request = urllib.request.Request(url, headers={"Accept": "application/json",
-                                                       "User-Agent": "kommunbench"})
+        request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "kommunbench"})
         # a request outside a fetch has the deadline to itself; inside one, the fetch's is kept too
         give_up = time.monotonic() + self.deadline if self.deadline else None
         for attempt in range(self.retries + 1):
-            wait = self.backoff * (2 ** attempt)
+            wait = self.backoff * (2**attempt)
             left = give_up - time.monotonic() if give_up else self.timeout
             if left <= 0:
                 raise KoladaError(f"{url}: no answer within {self.deadline:g} s")
@@ -222,8 +247,9 @@ class KoladaClient:
             except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as e:
                 reason = getattr(e, "reason", e)
                 if isinstance(reason, socket.gaierror):  # no network or no such name: retrying won't help
-                    raise KoladaError(f"{url}: cannot resolve {urllib.parse.urlparse(url).hostname} "
-                                      f"(no network?): {reason}") from None
+                    raise KoladaError(
+                        f"{url}: cannot resolve {urllib.parse.urlparse(url).hostname} (no network?): {reason}"
+                    ) from None
                 if isinstance(reason, (TimeoutError, socket.timeout)) or isinstance(e, TimeoutError):
                     raise KoladaError(f"{url}: no answer within {timeout:g} s") from None
                 if attempt == self.retries:
@@ -232,8 +258,10 @@ class KoladaClient:
                 raise KoladaError(f"{url!r}: not a URL that can be fetched ({e})") from None
             wait = min(wait, self.max_wait)
             if wait >= self._remaining(url) or (give_up and time.monotonic() + wait > give_up):
-                raise KoladaError(f"{url}: no answer within {self.deadline:g} s: the next try, after a wait "
-                                  f"of {wait:.0f} s, would pass the deadline")
+                raise KoladaError(
+                    f"{url}: no answer within {self.deadline:g} s: the next try, after a wait "
+                    f"of {wait:.0f} s, would pass the deadline"
+                )
             time.sleep(wait)
         raise KoladaError(f"{url}: no answer")  # pragma: no cover
 
@@ -265,8 +293,7 @@ class KoladaClient:
             if url:
                 parts = urllib.parse.urlsplit(url)
                 if (parts.scheme, parts.netloc) != (self._scheme, self._host) or any(c in url for c in " \r\n\t"):
-                    raise KoladaError(f"{url!r}: the next page is not on {self._scheme}://{self._host}; "
-                                      "not followed")
+                    raise KoladaError(f"{url!r}: the next page is not on {self._scheme}://{self._host}; not followed")
 
     def _collect(self, queries, description):
         """The body of each page of the queries, as (name, bytes), in order, with a progress bar;
@@ -281,7 +308,7 @@ class KoladaClient:
                         raise KoladaError(f"{path}: expected a list of values")
                     del page, values  # only the bytes are read again, by the C core
                     yield url, body
-                    if k:              # a query of many pages: the bar grows with them
+                    if k:  # a query of many pages: the bar grows with them
                         bar.total = (bar.total or 0) + 1
                     bar.update(1)
         finally:
@@ -290,8 +317,7 @@ class KoladaClient:
 
     # ---- endpoints ----------------------------------------------------------
 
-    def fetch_values(self, kpi, municipality=None, years=None, from_date=None, db=None,
-                     include_deleted=False):
+    def fetch_values(self, kpi, municipality=None, years=None, from_date=None, db=None, include_deleted=False):
         """Values of one or more KPIs (all kommuner and regions unless `municipality` is
         given), for `years` (all when None); imported into `db` (a new Database if None).
         Returns the Database."""
@@ -313,20 +339,21 @@ class KoladaClient:
 
     def fetch_kpis(self, ids=None, title=None, db=None):
         """KPI metadata (titles; units are read from them) into `db`."""
-        queries = [("kpi/" + ",".join(c), {}) for c in _chunks(_ids(ids, "ids"))] if ids \
-            else [("kpi", {"title": title})]
+        queries = (
+            [("kpi/" + ",".join(c), {}) for c in _chunks(_ids(ids, "ids"))] if ids else [("kpi", {"title": title})]
+        )
         return _into(db, self._collect(queries, "Kolada KPIs"), "Kolada API /kpi")
 
     def fetch_municipalities(self, db=None):
         """Kommuner and regions (id, title, type) into `db`."""
-        return _into(db, self._collect([("municipality", {})], "Kolada municipalities"),
-                     "Kolada API /municipality")
+        return _into(db, self._collect([("municipality", {})], "Kolada municipalities"), "Kolada API /municipality")
 
     def fetch_groups(self, db=None):
         """Municipality groups (SKR kommungrupper, liknande kommuner, ...) into `db`, where
         they work as area sets in compare()."""
-        return _into(db, self._collect([("municipality_groups", {})], "Kolada groups"),
-                     "Kolada API /municipality_groups")
+        return _into(
+            db, self._collect([("municipality_groups", {})], "Kolada groups"), "Kolada API /municipality_groups"
+        )
 
 
 def _into(db, pages, source, include_deleted=False):
@@ -334,6 +361,7 @@ def _into(db, pages, source, include_deleted=False):
     page leaves `db` as it was)."""
     if db is None:
         from .database import Database
+
         db = Database()
     db.last_report = db.import_kolada_pages(pages, source=source, include_deleted=include_deleted)
     return db

@@ -1,4 +1,5 @@
 """Period labels: "2022", "2024-T1" (tertial), "2024-Q3" (quarter), "2024-03" (month)."""
+
 from ._native import ctext, error, ffi, lib
 
 __all__ = ["period_label", "period_key"]

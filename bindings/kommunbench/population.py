@@ -9,6 +9,7 @@ request is refused with the bands that do exist, never approximated.
 SCB's table BE0101 gives single-year ages (imported by Database.import_population as
 "BE0101N1:0" ... "BE0101N1:100+"); from those any band can be built exactly.
 """
+
 from .errors import InvalidArgumentError
 
 __all__ = ["KOLADA_AGE_BANDS", "population_terms", "single_year_terms"]
@@ -17,9 +18,18 @@ OPEN = 200  # upper limit of an open band such as 80+
 
 # (first age, last age, Kolada id)
 KOLADA_AGE_BANDS = [
-    (0, 0, "N01817"), (1, 5, "N01926"), (0, 5, "N01952"), (6, 15, "N01953"), (16, 19, "N01954"),
-    (20, 64, "N01955"), (65, 79, "N01956"), (80, OPEN, "N01957"), (0, 12, "N01921"),
-    (13, 18, "N01927"), (20, 44, "N02832"), (45, 64, "N02833"),
+    (0, 0, "N01817"),
+    (1, 5, "N01926"),
+    (0, 5, "N01952"),
+    (6, 15, "N01953"),
+    (16, 19, "N01954"),
+    (20, 64, "N01955"),
+    (65, 79, "N01956"),
+    (80, OPEN, "N01957"),
+    (0, 12, "N01921"),
+    (13, 18, "N01927"),
+    (20, 44, "N02832"),
+    (45, 64, "N02833"),
 ]
 
 
@@ -63,7 +73,8 @@ def population_terms(band):
     have = ", ".join(f"{_label(a, b)} ({k})" for a, b, k in KOLADA_AGE_BANDS)
     raise InvalidArgumentError(
         f"age band {_label(lo, hi)} cannot be built from Kolada's bands without guessing; "
-        f"bands that exist: {have}. Import single-year ages (SCB BE0101) for other bands.")
+        f"bands that exist: {have}. Import single-year ages (SCB BE0101) for other bands."
+    )
 
 
 def single_year_terms(base, band, oldest=100):

@@ -6,6 +6,7 @@ kommunal verksamhet) is not shipped: SKR publishes it as yearly percentage chang
 that are revised with each skatteunderlagsprognos, and no published figures could be sourced
 here; import it yourself (as an indicator for Riket, 0000) and pass its id to deflate().
 """
+
 import csv
 import io
 
@@ -20,15 +21,18 @@ PRICE_INDEXES = {
 }
 
 NOT_SHIPPED = {
-    "PKV": ("PKV (SKR:s prisindex för kommunal verksamhet) is not shipped: SKR publishes it as "
-            "yearly changes in Excel files revised with each skatteunderlagsprognos, and no "
-            "published figures could be sourced for the dataset.  Import the figures you use "
-            "as an indicator for Riket (0000) and pass its id: db.deflate(ind, \"MYPKV\", base)."),
+    "PKV": (
+        "PKV (SKR:s prisindex för kommunal verksamhet) is not shipped: SKR publishes it as "
+        "yearly changes in Excel files revised with each skatteunderlagsprognos, and no "
+        "published figures could be sourced for the dataset.  Import the figures you use "
+        "as an indicator for Riket (0000) and pass its id: db.deflate(ind, \"MYPKV\", base)."
+    ),
 }
 
 
 def _rows():
     from .datasets import dataset_bytes
+
     text = dataset_bytes("price_index").decode("utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -43,9 +47,13 @@ def price_index(name="KPI"):
     rows = [r for r in _rows() if r["series"] == key]
     if not rows:
         raise NotFoundError(f"no shipped price index {name!r}; shipped: {', '.join(PRICE_INDEXES)}")
-    df = pd.DataFrame({"period": [r["period"] for r in rows],
-                       "value": [float(r["value"]) for r in rows]})
+    df = pd.DataFrame({"period": [r["period"] for r in rows], "value": [float(r["value"]) for r in rows]})
     sources = sorted({r["source"] for r in rows})
-    df.attrs.update(name=key, title=PRICE_INDEXES.get(key, key), source="; ".join(sources),
-                    base=rows[0]["base"], as_of=max(r["as_of"] for r in rows))
+    df.attrs.update(
+        name=key,
+        title=PRICE_INDEXES.get(key, key),
+        source="; ".join(sources),
+        base=rows[0]["base"],
+        as_of=max(r["as_of"] for r in rows),
+    )
     return df

@@ -10,6 +10,7 @@ The report layout is the KOLADA CSV layout with optional columns:
 kind is utfall, målvärde, budget or prognos; period 2024, 2024-T1 (jan–apr), 2024-T2
 (jan–aug), 2024-Q3 or 2024-03; source says where the figure stands.
 """
+
 import csv
 import io
 import os
@@ -117,8 +118,18 @@ class _Tables(HTMLParser):
                 t["nested"].append((line, len(t["row"]["cells"]) + 1))
             elif t is not None:
                 self._end_table()  # a <table> in a table but outside a cell ends that table
-            t = {"caption": "", "header": [], "rows": [], "line": line, "nested": [], "ended_in": None,
-                 "row": None, "cell": None, "in_caption": False, "in_head": False}
+            t = {
+                "caption": "",
+                "header": [],
+                "rows": [],
+                "line": line,
+                "nested": [],
+                "ended_in": None,
+                "row": None,
+                "cell": None,
+                "in_caption": False,
+                "in_head": False,
+            }
             self.tables.append(t)
             self.open.append(t)
         elif t is None:
@@ -185,8 +196,7 @@ class _Tables(HTMLParser):
         while self.open:  # the document ends inside these tables
             t = self.open[-1]
             row = t["row"]
-            t["ended_in"] = ((row["line"], len(row["cells"]) + (t["cell"] is not None) or 1) if row
-                             else (t["line"], 1))
+            t["ended_in"] = (row["line"], len(row["cells"]) + (t["cell"] is not None) or 1) if row else (t["line"], 1)
             self._end_table()
 
     def _end_cell(self, t):
@@ -226,54 +236,82 @@ def html_tables(text, area, name, prefix="", ids=None):
     for t in parser.tables:
         title = re.sub(r"^\s*Data for Indikator\s*\d*\s*:\s*", "", t["caption"]).strip()
         if title and t["ended_in"]:
-            problems.append(t["ended_in"] + (f"the document ends inside the table {title!r}; "
-                                             "is the file cut off?",))
+            problems.append(t["ended_in"] + (f"the document ends inside the table {title!r}; is the file cut off?",))
         if not title or not t["header"]:
             continue
         head = t["header"][0]["cells"]
         kinds = [(kind_name(h.split()[0]) if h.split() else None) for h in head]
         if not any(kinds[1:]):
             continue  # no Utfall, Målvärde, ... column: no indicator table
-        problems += [(line, column, f"a table inside a cell is not read (in the table {title!r}); "
-                      "move it out of the cell") for line, column in t["nested"]]
+        problems += [
+            (line, column, f"a table inside a cell is not read (in the table {title!r}); move it out of the cell")
+            for line, column in t["nested"]
+        ]
         kpi = (ids or {}).get(title) or indicator_id(title, prefix)
         for r in t["rows"]:
             line, period = r["line"], r["cells"][0]
             lines = r.get("lines") or [line] * len(r["cells"])
             for column, span, text in r.get("spans", []):
                 if text and column > 1:
-                    problems.append((line, column, f"the value {text!r} spans {span} columns (colspan): "
-                                     "which column is meant?"))
+                    problems.append(
+                        (line, column, f"the value {text!r} spans {span} columns (colspan): which column is meant?")
+                    )
             for j, cell in enumerate(r["cells"][1:], start=1):
                 if j >= len(kinds):
                     if cell:
-                        problems.append((line, j + 1, f"the cell {cell!r} stands under no header column "
-                                         f"(the table {title!r} has {len(kinds)} columns)"))
+                        problems.append(
+                            (
+                                line,
+                                j + 1,
+                                f"the cell {cell!r} stands under no header column "
+                                f"(the table {title!r} has {len(kinds)} columns)",
+                            )
+                        )
                     continue
                 if not kinds[j]:
                     continue
                 first = seen.setdefault((kpi, period, kinds[j]), r)
                 if first is not r:
-                    problems.append((line, 1, f"the year {period} stands twice for {title!r}, on line "
-                                     f"{first['line']} and on line {line}"))
-                rows.append({"kpi": kpi, "municipality": area, "period": period, "gender": "T",
-                             "kind": kinds[j], "value": cell, "unit": unit_of(head[j]) or unit_of(title),
-                             "title": title, "source": f"{name}:{line}", "_place": (lines[j], j + 1),
-                             "_places": {"period": (lines[0], 1)}})
+                    problems.append(
+                        (
+                            line,
+                            1,
+                            f"the year {period} stands twice for {title!r}, on line {first['line']} and on line {line}",
+                        )
+                    )
+                rows.append(
+                    {
+                        "kpi": kpi,
+                        "municipality": area,
+                        "period": period,
+                        "gender": "T",
+                        "kind": kinds[j],
+                        "value": cell,
+                        "unit": unit_of(head[j]) or unit_of(title),
+                        "title": title,
+                        "source": f"{name}:{line}",
+                        "_place": (lines[j], j + 1),
+                        "_places": {"period": (lines[0], 1)},
+                    }
+                )
     if problems:
         line, column, message = min(problems, key=lambda p: p[:2])  # the first in the document
-        raise error(lib.BENCH_EPARSE, f"{name}:{line}:{column}: {message}", file=name,
-                         line=line, column=column, text=message)
+        raise error(
+            lib.BENCH_EPARSE, f"{name}:{line}:{column}: {message}", file=name, line=line, column=column, text=message
+        )
     return rows
 
 
 def is_value(text):
     """A number as libbench reads it ("7,1", "2 594", "12 %") or a missing marker ("..")."""
     from ._native import ffi, lib
+
     raw = text.encode("utf-8")
     value = ffi.new("double *")
-    return (lib.bench_parse_number(value, ffi.NULL, raw, len(raw)) == lib.BENCH_OK
-            or lib.bench_missing_marker(raw, len(raw)) >= 0)
+    return (
+        lib.bench_parse_number(value, ffi.NULL, raw, len(raw)) == lib.BENCH_OK
+        or lib.bench_missing_marker(raw, len(raw)) >= 0
+    )
 
 
 def tab_tables(text, area, name, prefix="", ids=None, skipped=None):
@@ -295,8 +333,9 @@ def tab_tables(text, area, name, prefix="", ids=None, skipped=None):
         while i < len(lines) and lines[i].strip() and "\t" in lines[i]:
             row = lines[i].rstrip("\r").split("\t")
             title = re.sub(r"^[■◆\s]+", "", row[0]).strip().rstrip(".")
-            words = [row[j].strip() for j in columns if j < len(row) and row[j].strip()
-                     and not is_value(row[j].strip())]
+            words = [
+                row[j].strip() for j in columns if j < len(row) and row[j].strip() and not is_value(row[j].strip())
+            ]
             if words and skipped is not None:
                 skipped.append((i + 1, title))
             if title and not title.startswith("<") and not words:
@@ -305,9 +344,20 @@ def tab_tables(text, area, name, prefix="", ids=None, skipped=None):
                     value = row[j].strip() if j < len(row) else ""
                     if not value:
                         continue  # an empty cell: nothing reported for that column
-                    rows.append({"kpi": kpi, "municipality": area, "period": period, "gender": "T",
-                                 "kind": kind, "value": value, "unit": unit_of(title), "title": title,
-                                 "source": f"{name}:{i + 1}", "_place": (i + 1, j + 1)})
+                    rows.append(
+                        {
+                            "kpi": kpi,
+                            "municipality": area,
+                            "period": period,
+                            "gender": "T",
+                            "kind": kind,
+                            "value": value,
+                            "unit": unit_of(title),
+                            "title": title,
+                            "source": f"{name}:{i + 1}",
+                            "_place": (i + 1, j + 1),
+                        }
+                    )
             i += 1
     return rows
 
@@ -328,8 +378,7 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
             header_at = k
             break
     if header_at is None:
-        raise error(lib.BENCH_EPARSE, f"{name}: no header row naming the kommun column (Kommun, Kommunkod)",
-                    file=name)
+        raise error(lib.BENCH_EPARSE, f"{name}: no header row naming the kommun column (Kommun, Kommunkod)", file=name)
     if period is None:
         years = re.findall(r"\b(19\d\d|20\d\d)\b", " ".join(str(c) for r in table[:header_at] for c in r if c))
         if not years:
@@ -340,8 +389,7 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
     code_col = next((j for j, h in enumerate(lower) if h in ("kommunkod", "kod")), None)
     name_col = next((j for j, h in enumerate(lower) if h in ("kommun", "kommunnamn", "område")), None)
     value_cols = [j for j, h in enumerate(header) if h and j not in (code_col, name_col)]
-    body = [[("" if c is None else str(c).strip()) for c in row] + [""] * len(header)
-            for row in table[header_at + 1:]]
+    body = [[("" if c is None else str(c).strip()) for c in row] + [""] * len(header) for row in table[header_at + 1 :]]
     yes_no = _yes_no_columns(body, value_cols)
     rows = []
     for k, cells in enumerate(body, start=header_at + 2):
@@ -351,19 +399,35 @@ def oj_rows(table, name, period=None, prefix="OJ_", catalogue=None):
             code = codes.get(cells[name_col].lower(), "")
             code_at = (k, name_col + 1)
         if not code:
-            if any(cells[j] for j in value_cols) and name_col is not None and cells[name_col] \
-                    and cells[name_col].lower() not in ("riket", "samtliga kommuner", "totalt"):
-                raise error(lib.BENCH_EPARSE, f"{name}:{k}: {cells[name_col]!r} is no kommun name or code",
-                            file=name, line=k)
+            if (
+                any(cells[j] for j in value_cols)
+                and name_col is not None
+                and cells[name_col]
+                and cells[name_col].lower() not in ("riket", "samtliga kommuner", "totalt")
+            ):
+                raise error(
+                    lib.BENCH_EPARSE, f"{name}:{k}: {cells[name_col]!r} is no kommun name or code", file=name, line=k
+                )
             continue  # a blank or summary row
         for j in value_cols:
             value, unit = cells[j], unit_of(header[j])
             if j in yes_no:  # as Kolada reads them: Ja = 1, Nej = 0
                 value, unit = YES_NO.get(value.casefold(), value), "ja/nej"
-            rows.append({"kpi": indicator_id(header[j], prefix), "municipality": code, "period": str(period),
-                         "gender": "T", "kind": "utfall", "value": value, "unit": unit,
-                         "title": header[j], "source": f"{name}:{k}", "_place": (k, j + 1),
-                         "_places": {"municipality": code_at}})
+            rows.append(
+                {
+                    "kpi": indicator_id(header[j], prefix),
+                    "municipality": code,
+                    "period": str(period),
+                    "gender": "T",
+                    "kind": "utfall",
+                    "value": value,
+                    "unit": unit,
+                    "title": header[j],
+                    "source": f"{name}:{k}",
+                    "_place": (k, j + 1),
+                    "_places": {"municipality": code_at},
+                }
+            )
     return rows
 
 
@@ -390,6 +454,7 @@ def import_rows(db, rows, name):
     the ImportReport; all or nothing."""
     from ._native import check, ctext, ffi
     from .database import ImportReport
+
     texts, places = [], []
     for r in rows:
         own = r.get("_places", {})
@@ -429,8 +494,13 @@ def import_rows(db, rows, name):
 def label_of(name):
     """A document's name as a source label a snapshot keeps: tabs, newlines, other control
     characters and undecodable bytes become U+FFFD, at most 4 000 bytes (the line is added)."""
-    text = "".join("\ufffd" if ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufeff"
-                   else ch for ch in str(name)) or "<unnamed>"
+    text = (
+        "".join(
+            "\ufffd" if ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufeff" else ch
+            for ch in str(name)
+        )
+        or "<unnamed>"
+    )
     return text.encode("utf-8")[:4000].decode("utf-8", "ignore")
 
 
@@ -450,8 +520,15 @@ def regular_file(path):
     except OSError as e:
         raise error(lib.BENCH_EIO, f"{os.fsdecode(path)}: cannot open: {e.strerror}", file=os.fsdecode(path)) from None
     if not stat.S_ISREG(st.st_mode):
-        what = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
-                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a special file")
+        what = (
+            "a directory"
+            if stat.S_ISDIR(st.st_mode)
+            else "a FIFO (named pipe)"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a special file"
+        )
         raise error(lib.BENCH_EIO, f"{os.fsdecode(path)}: not a regular file: it is {what}", file=os.fsdecode(path))
     return path
 
@@ -469,8 +546,11 @@ def read_bounded(path, max_bytes=None):
     except OSError as e:
         raise error(lib.BENCH_EIO, f"{os.fsdecode(path)}: cannot read: {e.strerror}", file=os.fsdecode(path)) from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise error(lib.BENCH_ELIMIT, f"{name}: the document is larger than the limit of {max_bytes} bytes "
-                         "(max_input_bytes)", file=name)
+        raise error(
+            lib.BENCH_ELIMIT,
+            f"{name}: the document is larger than the limit of {max_bytes} bytes (max_input_bytes)",
+            file=name,
+        )
     return data
 
 
@@ -486,20 +566,27 @@ def read_document(path_or_text, max_bytes=None):
         name = os.path.basename(os.fsdecode(path))
         data = read_bounded(path, max_bytes)
     if max_bytes is not None and len(data) > max_bytes:
-        raise error(lib.BENCH_ELIMIT, f"{name}: the document is larger than the limit of {max_bytes} bytes "
-                         "(max_input_bytes)", file=name)
+        raise error(
+            lib.BENCH_ELIMIT,
+            f"{name}: the document is larger than the limit of {max_bytes} bytes (max_input_bytes)",
+            file=name,
+        )
     try:
         return data.decode("utf-8-sig"), name
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        column = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode("utf-8", "replace")) + 1
-        raise error(lib.BENCH_EPARSE, f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[e.start]:02X}); save the "
-                         "document as UTF-8", file=name, line=line,
-                         column=column) from None
+        column = len(data[data.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8", "replace")) + 1
+        raise error(
+            lib.BENCH_EPARSE,
+            f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[e.start]:02X}); save the document as UTF-8",
+            file=name,
+            line=line,
+            column=column,
+        ) from None
 
 
 BOMB_FLOOR = 64 << 20  # an .xlsx may unpack to this much whatever its ratio
-BOMB_RATIO = 100       # real sheets compress 5 to 20 times
+BOMB_RATIO = 100  # real sheets compress 5 to 20 times
 
 
 def check_xlsx(path, max_bytes, max_rows=None):
@@ -519,12 +606,19 @@ def check_xlsx(path, max_bytes, max_rows=None):
     total = sum(i.file_size for i in infos)
     packed = max(1, os.path.getsize(path))
     if total > BOMB_FLOOR and total > BOMB_RATIO * packed:
-        raise error(lib.BENCH_ELIMIT, f"{name}: the .xlsx unpacks to {total} bytes, {total // packed} times its size: "
-                         "refused as a zip bomb", file=name)
+        raise error(
+            lib.BENCH_ELIMIT,
+            f"{name}: the .xlsx unpacks to {total} bytes, {total // packed} times its size: refused as a zip bomb",
+            file=name,
+        )
     if max_bytes is not None and total > max_bytes:
         biggest = max(infos, key=lambda i: i.file_size)
-        raise error(lib.BENCH_ELIMIT, f"{name}: the .xlsx unpacks to {total} bytes ({biggest.filename}: {biggest.file_size}), "
-                         f"more than the limit of {max_bytes} bytes (max_input_bytes)", file=name)
+        raise error(
+            lib.BENCH_ELIMIT,
+            f"{name}: the .xlsx unpacks to {total} bytes ({biggest.filename}: {biggest.file_size}), "
+            f"more than the limit of {max_bytes} bytes (max_input_bytes)",
+            file=name,
+        )
 
 
 def _no_formula_without_value(openpyxl, path, sheet, blanks, name):
@@ -537,10 +631,19 @@ def _no_formula_without_value(openpyxl, path, sheet, blanks, name):
             ws.reset_dimensions()
         for r in ws.iter_rows():
             for c in r:
-                if getattr(c, "data_type", None) == "f" and (getattr(c, "row", None), getattr(c, "column", None)) in blanks:
+                if (
+                    getattr(c, "data_type", None) == "f"
+                    and (getattr(c, "row", None), getattr(c, "column", None)) in blanks
+                ):
                     ref = f"{openpyxl.utils.get_column_letter(c.column)}{c.row}"
-                    raise error(lib.BENCH_EPARSE, f"{name}:{c.row}:{c.column}: the cell {ref} holds a formula ({c.value}) "
-                                     "without a calculated value; open and save the file in Excel", file=name, line=c.row, column=c.column)
+                    raise error(
+                        lib.BENCH_EPARSE,
+                        f"{name}:{c.row}:{c.column}: the cell {ref} holds a formula ({c.value}) "
+                        "without a calculated value; open and save the file in Excel",
+                        file=name,
+                        line=c.row,
+                        column=c.column,
+                    )
     finally:
         wb.close()
 
@@ -561,7 +664,11 @@ def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
         except ImportError as e:  # pragma: no cover
             raise BenchError("reading .xlsx needs openpyxl: pip install openpyxl") from e
         if max_bytes is not None and os.path.getsize(path) > max_bytes:
-            raise error(lib.BENCH_ELIMIT, f"{name}: the file is larger than the limit of {max_bytes} bytes (max_input_bytes)", file=name)
+            raise error(
+                lib.BENCH_ELIMIT,
+                f"{name}: the file is larger than the limit of {max_bytes} bytes (max_input_bytes)",
+                file=name,
+            )
         check_xlsx(path, max_bytes, max_rows)
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -603,7 +710,12 @@ def read_sheet(path, sheet=None, max_bytes=None, max_rows=None):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise error(lib.BENCH_EPARSE, f"{name}:{line}: not UTF-8 (byte 0x{data[e.start]:02X}); save the sheet as UTF-8", file=name, line=line) from None
+        raise error(
+            lib.BENCH_EPARSE,
+            f"{name}:{line}: not UTF-8 (byte 0x{data[e.start]:02X}); save the sheet as UTF-8",
+            file=name,
+            line=line,
+        ) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

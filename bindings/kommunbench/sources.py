@@ -12,6 +12,7 @@ says is resolved to the organisation or document behind it.
     caption(["Borås Stad, ..., Tertialrapport 1 2018 | 001_x.txt:133"])
                                                    -> "Källa: Borås Stad, ..., Tertialrapport 1 2018"
 """
+
 import os
 import re
 
@@ -20,7 +21,7 @@ __all__ = ["caption", "origin", "is_derived", "derived_from", "indicator_caption
 KOLADA = "Kolada"
 SCB = "SCB"
 OJ = "Öppna jämförelser"
-PROCESSED_MARK = "bearbetning"   # a source label that says its values were computed
+PROCESSED_MARK = "bearbetning"  # a source label that says its values were computed
 
 _KOLADA_ID = re.compile(r"^[NU]\d{5}$", re.I)
 _SCB_WORDS = re.compile(r"scb|pxweb|befolkning|be0101|tab\d{3,}|statistikdatabasen", re.I)
@@ -32,7 +33,7 @@ def origin(source, indicator=None):
     s = str(source or "").strip()
     if not s or s in ("nan", "None"):
         return None
-    if " | " in s:                     # "<document title> | <file>:<line>" (the seed figures)
+    if " | " in s:  # "<document title> | <file>:<line>" (the seed figures)
         return s.split(" | ", 1)[0].strip()
     if s.lower().startswith(PROCESSED_MARK):
         return KOLADA if "kolada" in s.lower() or not _SCB_WORDS.search(s) else SCB
@@ -43,7 +44,7 @@ def origin(source, indicator=None):
     if indicator is not None and str(indicator).upper().startswith("OJ_"):
         return OJ
     if indicator is not None and _KOLADA_ID.match(str(indicator)):
-        return KOLADA                  # a Kolada KPI id read from bytes or a renamed file
+        return KOLADA  # a Kolada KPI id read from bytes or a renamed file
     # a file name of the user's own: its name without folder, line and extension
     stem = os.path.basename(s).split(":")[0]
     stem = re.sub(r"\.(csv|json|xlsx|xls|html?|txt|tsv)$", "", stem, flags=re.I)

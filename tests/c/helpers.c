@@ -31,7 +31,7 @@ int file_exists(const char *path) { return access(path, R_OK) == 0; }
 /* A fingerprint of everything a query can see: counts and a hash of all observations. */
 fingerprint take_fingerprint(bench_db *db)
 {
-    fingerprint fp = {bench_db_count(db), bench_area_count(db), 0, 0};
+    fingerprint fp = { bench_db_count(db), bench_area_count(db), 0, 0 };
     bench_frame *f = NULL;
     bench_frame *ind = NULL;
     if (bench_indicators_frame(&ind, db) == BENCH_OK)
@@ -113,7 +113,7 @@ int status_code(const char *name)
 int lookup(bench_db *db, const char *indicator, const char *area, const char *period, int gender, int kind,
            observation *out)
 {
-    const char *ind[] = {indicator}, *ar[] = {area}, *per[] = {period};
+    const char *ind[] = { indicator }, *ar[] = { area }, *per[] = { period };
     bench_query q = BENCH_QUERY_INIT;
     q.indicators = ind;
     q.n_indicators = 1;

@@ -7,11 +7,11 @@ int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
-    int (*suites[])(void) = {register_number_suite,    register_csv_suite,     register_store_suite,
-                             register_catalogue_suite, register_normalize_suite, register_compare_suite,
-                             register_json_suite,      register_alloc_suite,   register_real_data_suite,
-                             register_files_suite,     register_cells_suite,   register_deflate_suite,
-                             register_import_cells_suite, register_uncertainty_suite};
+    int (*suites[])(void) = { register_number_suite,       register_csv_suite,        register_store_suite,
+                              register_catalogue_suite,    register_normalize_suite,  register_compare_suite,
+                              register_json_suite,         register_alloc_suite,      register_real_data_suite,
+                              register_files_suite,        register_cells_suite,      register_deflate_suite,
+                              register_import_cells_suite, register_uncertainty_suite };
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
         if (suites[i]() != 0) {
             fprintf(stderr, "cannot register suite %zu: %s\n", i, CU_get_error_msg());

@@ -15,18 +15,22 @@ static char csv_path[512];
 static bench_db *base_db(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\nX,1490,2022,T,5\nX,0138,2022,T,7\n"
-                                          "X,0180,2022,T,..\nX,1490,2022,K,3\nX,1490,2021,T,4\n"
-                                          "N01951,1490,2022,T,100\nN01951,0138,2022,T,200\nN01951,1490,2022,K,50\n"
-                                          "N01952,1490,2022,T,10\nN01953,1490,2022,T,20\n",
-                                      NULL, NULL), BENCH_OK);
-    const char *members[] = {"1490", "0138", "0180"};
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,value\nX,1490,2022,T,5\nX,0138,2022,T,7\n"
+                                      "X,0180,2022,T,..\nX,1490,2022,K,3\nX,1490,2021,T,4\n"
+                                      "N01951,1490,2022,T,100\nN01951,0138,2022,T,200\nN01951,1490,2022,K,50\n"
+                                      "N01952,1490,2022,T,10\nN01953,1490,2022,T,20\n",
+                                      NULL, NULL),
+                          BENCH_OK);
+    const char *members[] = { "1490", "0138", "0180" };
     CU_ASSERT_EQUAL_FATAL(bench_group_set(db, "GTRE", "Tre", members, 3), BENCH_OK);
     /* a Kolada osäkerhetstal of X, paired by title */
     CU_ASSERT_EQUAL_FATAL(bench_indicator_set(db, "X", "Nöjda, andel (%)", "%", BENCH_DIRECTION_DEFAULT), BENCH_OK);
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value,title\n"
-                                          "XS,1490,2022,T,1.5,\"Osäkerhetstal - Nöjda, andel (%)\"\nXS,0138,2022,T,2,\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,value,title\n"
+                                      "XS,1490,2022,T,1.5,\"Osäkerhetstal - Nöjda, andel (%)\"\nXS,0138,2022,T,2,\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     return db;
 }
 
@@ -57,19 +61,18 @@ static int op_import_wide(bench_db *db)
 /* the CSV table above given cell by cell (a cell left out, a line per row) */
 static int op_import_cells(bench_db *db)
 {
-    static const char *const rows[][7] = {
-        {"kpi", "municipality", "period", "gender", "value", "title", "unit"},
-        {"NEWX", "1490", "2021", "T", "1", "Ny indikator", "st"},
-        {"NEWX", "0138", "2021", "T", "2", NULL, ""},
-        {"NEWX", "9901", "2021", "K", "..", "", ""},
-        {"N01951", "9901", "2021", "K", "400", "", ""},
-        {"X", "1490", "2022", "T", "6", "", ""}};
+    static const char *const rows[][7] = { { "kpi", "municipality", "period", "gender", "value", "title", "unit" },
+                                           { "NEWX", "1490", "2021", "T", "1", "Ny indikator", "st" },
+                                           { "NEWX", "0138", "2021", "T", "2", NULL, "" },
+                                           { "NEWX", "9901", "2021", "K", "..", "", "" },
+                                           { "N01951", "9901", "2021", "K", "400", "", "" },
+                                           { "X", "1490", "2022", "T", "6", "", "" } };
     bench_cell cells[6 * 7];
     size_t n = 0;
     for (size_t r = 0; r < 6; r++)
         for (size_t c = 0; c < 7; c++)
             if (rows[r][c])
-                cells[n++] = (bench_cell){rows[r][c], strlen(rows[r][c]), r, c, (long)r + 5, (long)c + 1};
+                cells[n++] = (bench_cell){ rows[r][c], strlen(rows[r][c]), r, c, (long)r + 5, (long)c + 1 };
     return bench_import_cells(NULL, db, cells, n, "cells.html", NULL);
 }
 
@@ -85,7 +88,7 @@ static int op_per_capita(bench_db *db)
 
 static int op_per_capita_band(bench_db *db)
 {
-    const char *band[] = {"N01952", "N01953"};
+    const char *band[] = { "N01952", "N01953" };
     bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
     o.indicator = "X";
     o.population = band;
@@ -126,8 +129,8 @@ static int op_ratio_store(bench_db *db)
 /* fixed prices with a given index series, stored: all or nothing */
 static int op_deflate_store(bench_db *db)
 {
-    const char *years[] = {"2021", "2022"};
-    const double kpi[] = {343.19, 371.91};
+    const char *years[] = { "2021", "2022" };
+    const double kpi[] = { 343.19, 371.91 };
     bench_deflate_options o = BENCH_DEFLATE_INIT;
     o.indicator = "X";
     o.index_periods = years;
@@ -151,7 +154,7 @@ static int op_uncertainty_pair(bench_db *db)
 
 static int op_similar(bench_db *db)
 {
-    const char *inds[] = {"X", "N01951"};
+    const char *inds[] = { "X", "N01951" };
     bench_similar_options o = BENCH_SIMILAR_INIT;
     o.focus = "1490";
     o.indicators = inds;
@@ -176,7 +179,7 @@ static int op_compare(bench_db *db)
 
 static int op_compare_group(bench_db *db)
 {
-    const char *set[] = {"GTRE", "G92790"};
+    const char *set[] = { "GTRE", "G92790" };
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "X";
     o.period = "2022";
@@ -198,7 +201,7 @@ static int op_compare_all(bench_db *db)
 
 static int op_compare_all_set(bench_db *db)
 {
-    const char *set[] = {"GTRE", "0000"};
+    const char *set[] = { "GTRE", "0000" };
     bench_frame *f = (bench_frame *)db;
     int st = bench_compare_all(&f, db, set, 2, BENCH_DIRECTION_HIGHER);
     return frame_result(st, f);
@@ -213,7 +216,7 @@ static int op_values(bench_db *db)
 
 static int op_values_filtered(bench_db *db)
 {
-    const char *ind[] = {"X", "NOPE"}, *areas[] = {"1490"}, *periods[] = {"2022", "2021"};
+    const char *ind[] = { "X", "NOPE" }, *areas[] = { "1490" }, *periods[] = { "2022", "2021" };
     bench_query q = BENCH_QUERY_INIT;
     q.indicators = ind;
     q.n_indicators = 2;
@@ -246,7 +249,7 @@ static int op_catalogue_frames(bench_db *db)
     st = frame_result(st, f);
     if (st)
         return st;
-    const char *names[] = {"Större stad", "14", "0138"};
+    const char *names[] = { "Större stad", "14", "0138" };
     f = (bench_frame *)db;
     st = bench_area_set_resolve(&f, db, names, 3);
     return frame_result(st, f);
@@ -261,7 +264,7 @@ static int op_indicator_set(bench_db *db)
 
 static int op_group_set(bench_db *db)
 {
-    const char *members[] = {"9906", "1490", "9907"};
+    const char *members[] = { "9906", "1490", "9907" };
     return bench_group_set(db, "GNY", "Ny grupp", members, 3);
 }
 
@@ -361,7 +364,7 @@ static void walk(const char *name, operation op)
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "NEWX"), BENCH_ENOTFOUND);
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XPC"), BENCH_ENOTFOUND); /* store_as */
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XR"), BENCH_ENOTFOUND);
-            CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XFP"), BENCH_ENOTFOUND); /* deflate */
+            CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "XFP"), BENCH_ENOTFOUND);      /* deflate */
             CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "X:ci_low"), BENCH_ENOTFOUND); /* pairing */
             /* and still usable: the operation itself now succeeds, and an import works */
             CU_ASSERT_EQUAL(op(db), BENCH_OK);
@@ -442,8 +445,7 @@ static void test_db_new(void)
         CU_ASSERT_PTR_NULL(db);
         CU_ASSERT_EQUAL(err.code, BENCH_ENOMEM);
         if (st != BENCH_ENOMEM || db)
-            fprintf(stderr, "\n  bench_db_new: allocation %ld: status %d, db %p: %s\n", k, st, (void *)db,
-                    err.message);
+            fprintf(stderr, "\n  bench_db_new: allocation %ld: status %d, db %p: %s\n", k, st, (void *)db, err.message);
         if (db && db != (bench_db *)&k)
             bench_db_free(db);
     }
@@ -481,8 +483,8 @@ static void test_frame_out_on_failure(void)
 {
     bench_db *db = base_db();
     typedef int (*frame_call)(bench_frame **, bench_db *);
-    frame_call calls[] = {bench_areas_frame, bench_indicators_frame};
-    const char *names[] = {"bench_areas_frame", "bench_indicators_frame"};
+    frame_call calls[] = { bench_areas_frame, bench_indicators_frame };
+    const char *names[] = { "bench_areas_frame", "bench_indicators_frame" };
     for (int i = 0; i < 2; i++) {
         bench_frame *f = (bench_frame *)db; /* anything but a frame */
         bench_alloc_calls = 0;
@@ -515,24 +517,18 @@ int register_alloc_suite(void)
            !CU_add_test(s, "import_csv (buffer)", test_import_csv) ||
            !CU_add_test(s, "import_csv (file)", test_import_csv_file) ||
            !CU_add_test(s, "import_csv (wide)", test_import_wide) ||
-           !CU_add_test(s, "import_cells", test_import_cells) ||
-           !CU_add_test(s, "per_capita", test_per_capita) ||
+           !CU_add_test(s, "import_cells", test_import_cells) || !CU_add_test(s, "per_capita", test_per_capita) ||
            !CU_add_test(s, "per_capita (age band)", test_per_capita_band) ||
            !CU_add_test(s, "per_capita (store_as)", test_per_capita_store) ||
            !CU_add_test(s, "ratio (store_as)", test_ratio_store) ||
            !CU_add_test(s, "deflate (store_as)", test_deflate_store) ||
-           !CU_add_test(s, "uncertainty_pair", test_uncertainty_pair) ||
-           !CU_add_test(s, "similar", test_similar) ||
-           !CU_add_test(s, "compare", test_compare) ||
-           !CU_add_test(s, "compare (groups)", test_compare_group) ||
+           !CU_add_test(s, "uncertainty_pair", test_uncertainty_pair) || !CU_add_test(s, "similar", test_similar) ||
+           !CU_add_test(s, "compare", test_compare) || !CU_add_test(s, "compare (groups)", test_compare_group) ||
            !CU_add_test(s, "compare_all", test_compare_all) ||
-           !CU_add_test(s, "compare_all (set)", test_compare_all_set) ||
-           !CU_add_test(s, "values", test_values) ||
+           !CU_add_test(s, "compare_all (set)", test_compare_all_set) || !CU_add_test(s, "values", test_values) ||
            !CU_add_test(s, "values (filtered)", test_values_filtered) ||
-           !CU_add_test(s, "catalogue frames", test_catalogue_frames) ||
-           !CU_add_test(s, "area_set", test_area_set) ||
-           !CU_add_test(s, "indicator_set", test_indicator_set) ||
-           !CU_add_test(s, "group_set", test_group_set) ||
+           !CU_add_test(s, "catalogue frames", test_catalogue_frames) || !CU_add_test(s, "area_set", test_area_set) ||
+           !CU_add_test(s, "indicator_set", test_indicator_set) || !CU_add_test(s, "group_set", test_group_set) ||
            !CU_add_test(s, "import_kolada_json", test_json) ||
            !CU_add_test(s, "import transaction (Kolada JSON parts)", test_json_parts) ||
            !CU_add_test(s, "import_population", test_population) ||

@@ -218,9 +218,13 @@ static void test_indicator_set(void)
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, &d, db, "OWN"), BENCH_OK);
     CU_ASSERT_EQUAL(d, BENCH_DIRECTION_NONE);
     /* units from title conventions */
-    struct { const char *title, *unit; } conventions[] = {
-        {"Kostnad ekonomiskt bistånd, kr/inv", "kr/inv"}, {"Anmälningar, antal", "antal"},
-        {"Utredningstid, dagar", "dagar"}, {"Nöjd Medborgar-Index", "index"}, {"Något annat", ""}};
+    struct {
+        const char *title, *unit;
+    } conventions[] = { { "Kostnad ekonomiskt bistånd, kr/inv", "kr/inv" },
+                        { "Anmälningar, antal", "antal" },
+                        { "Utredningstid, dagar", "dagar" },
+                        { "Nöjd Medborgar-Index", "index" },
+                        { "Något annat", "" } };
     for (size_t i = 0; i < sizeof conventions / sizeof conventions[0]; i++) {
         char id[16];
         snprintf(id, sizeof id, "CONV%zu", i);
@@ -264,7 +268,7 @@ static void test_catalogue_frames(void)
     CU_ASSERT_EQUAL_FATAL(bench_areas_frame(&f, db), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), bench_area_count(db));
     CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 5);
-    const char *area_cols[] = {"code", "name", "type", "lan", "kommungrupp"};
+    const char *area_cols[] = { "code", "name", "type", "lan", "kommungrupp" };
     for (size_t c = 0; c < 5; c++) {
         const char *name;
         bench_column_type type;
@@ -284,13 +288,15 @@ static void test_catalogue_frames(void)
     bench_frame_free(f);
 
     /* indicators: n counts observations, missing ones included */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nOWN,1490,2022,1\nOWN,0138,2022,2\nOWN,0180,2022,..\n"
-                                    "U33401,1490,2022,77\n",
-                                NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db,
+                                "kpi,municipality,period,value\nOWN,1490,2022,1\nOWN,0138,2022,2\nOWN,0180,2022,..\n"
+                                "U33401,1490,2022,77\n",
+                                NULL, NULL),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_set(db, "EMPTY", "Inga värden", "st", BENCH_DIRECTION_HIGHER), BENCH_OK);
     CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, db), BENCH_OK);
     CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 7);
-    const char *ind_cols[] = {"id", "title", "unit", "direction", "n", "link"};
+    const char *ind_cols[] = { "id", "title", "unit", "direction", "n", "link" };
     for (size_t c = 0; c < 6; c++) {
         const char *name;
         bench_column_type type;
@@ -332,7 +338,7 @@ static void test_catalogue_frames(void)
 static void test_groups(void)
 {
     bench_db *db = new_db();
-    const char *members[] = {"0126", "0136", "1290"};
+    const char *members[] = { "0126", "0136", "1290" };
     CU_ASSERT_EQUAL(bench_group_set(db, "G36468", "Liknande kommuner IFO, Borås, 2024", members, 3), BENCH_OK);
     bench_frame *f;
     CU_ASSERT_EQUAL_FATAL(bench_group_members(&f, db, "G36468"), BENCH_OK);
@@ -360,7 +366,7 @@ static void test_groups(void)
     CU_ASSERT_EQUAL(bench_group_members(&f, db, "1490"), BENCH_ENOTFOUND);
     CU_ASSERT_EQUAL(bench_group_members(&f, db, "GNOPE"), BENCH_ENOTFOUND);
     CU_ASSERT_EQUAL(bench_group_members(NULL, db, "G92790"), BENCH_EINVAL);
-    const char *bad[] = {"0126", "x y"};
+    const char *bad[] = { "0126", "x y" };
     size_t areas = bench_area_count(db);
     CU_ASSERT_EQUAL(bench_group_set(db, "GNEW", NULL, bad, 2), BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_area_count(db), areas);
@@ -433,7 +439,7 @@ static void test_links_and_source_preference(void)
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\n", &o, NULL), BENCH_OK);
     o.source = "B";
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,2\n", &o, NULL), BENCH_OK);
-    const char *set[] = {"1490"};
+    const char *set[] = { "1490" };
     bench_compare_options c = BENCH_COMPARE_INIT;
     c.indicator = "X";
     c.period = "2022";
@@ -464,9 +470,10 @@ static void test_all_kommuner_group(void)
     CU_ASSERT_EQUAL_FATAL(bench_group_members(&f, db, "G2328"), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 290);
     bench_frame_free(f);
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\nX,0000,2022,5\nX,0014,2022,4\n",
-                                NULL, NULL), BENCH_OK);
-    const char *all[] = {"G2328"};
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\nX,0000,2022,5\nX,0014,2022,4\n", NULL, NULL),
+        BENCH_OK);
+    const char *all[] = { "G2328" };
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "X";
     o.period = "2022";
@@ -484,17 +491,32 @@ static void test_all_kommuner_group(void)
  * written as the frames write them; every reader refuses what is no such word. */
 static void test_vocabulary(void)
 {
-    const struct { const char *text; int gender; } genders[] = {
-        {"T", BENCH_GENDER_T}, {"t", BENCH_GENDER_T}, {" totalt ", BENCH_GENDER_T}, {"Alla", BENCH_GENDER_T},
-        {"K", BENCH_GENDER_K}, {"kvinnor", BENCH_GENDER_K}, {"Kvinnor", BENCH_GENDER_K},
-        {"KVINNA", BENCH_GENDER_K}, {"M", BENCH_GENDER_M}, {"män", BENCH_GENDER_M}, {"Män", BENCH_GENDER_M},
-        {"MÄN", BENCH_GENDER_M}, {"man", BENCH_GENDER_M}, {"X", -1}, {"", -1}, {"kvinnorna", -1},
-        {"mä", -1}, {"TK", -1}};
+    const struct {
+        const char *text;
+        int gender;
+    } genders[] = { { "T", BENCH_GENDER_T },
+                    { "t", BENCH_GENDER_T },
+                    { " totalt ", BENCH_GENDER_T },
+                    { "Alla", BENCH_GENDER_T },
+                    { "K", BENCH_GENDER_K },
+                    { "kvinnor", BENCH_GENDER_K },
+                    { "Kvinnor", BENCH_GENDER_K },
+                    { "KVINNA", BENCH_GENDER_K },
+                    { "M", BENCH_GENDER_M },
+                    { "män", BENCH_GENDER_M },
+                    { "Män", BENCH_GENDER_M },
+                    { "MÄN", BENCH_GENDER_M },
+                    { "man", BENCH_GENDER_M },
+                    { "X", -1 },
+                    { "", -1 },
+                    { "kvinnorna", -1 },
+                    { "mä", -1 },
+                    { "TK", -1 } };
     for (size_t i = 0; i < sizeof genders / sizeof genders[0]; i++)
         CU_ASSERT_EQUAL(bench_gender_parse(genders[i].text, strlen(genders[i].text)), genders[i].gender);
     CU_ASSERT_EQUAL(bench_gender_parse("Kvinnor och män", 7), BENCH_GENDER_K); /* len bytes are read */
     CU_ASSERT_EQUAL(bench_gender_parse(NULL, 3), -1);
-    const char *names[] = {"T", "K", "M"}, *words[] = {"totalt", "kvinnor", "män"};
+    const char *names[] = { "T", "K", "M" }, *words[] = { "totalt", "kvinnor", "män" };
     for (int g = 0; g < 3; g++) {
         CU_ASSERT_STRING_EQUAL(bench_gender_name(g), names[g]);
         CU_ASSERT_STRING_EQUAL(bench_gender_word(g), words[g]);
@@ -503,12 +525,24 @@ static void test_vocabulary(void)
     CU_ASSERT_PTR_NULL(bench_gender_word(3));
     CU_ASSERT_PTR_NULL(bench_gender_word(-1));
 
-    const struct { const char *text; int kind; } kinds[] = {
-        {"utfall", BENCH_KIND_UTFALL}, {"Utfall", BENCH_KIND_UTFALL}, {"bokslut", BENCH_KIND_UTFALL},
-        {"målvärde", BENCH_KIND_MALVARDE}, {"Målvärde", BENCH_KIND_MALVARDE}, {"MÅLVÄRDE", BENCH_KIND_MALVARDE},
-        {"malvarde", BENCH_KIND_MALVARDE}, {"mål", BENCH_KIND_MALVARDE}, {"Mål", BENCH_KIND_MALVARDE},
-        {"mal", BENCH_KIND_MALVARDE}, {"budget", BENCH_KIND_BUDGET}, {"\tprognos ", BENCH_KIND_PROGNOS},
-        {"", -1}, {"utfal", -1}, {"mål 2024", -1}};
+    const struct {
+        const char *text;
+        int kind;
+    } kinds[] = { { "utfall", BENCH_KIND_UTFALL },
+                  { "Utfall", BENCH_KIND_UTFALL },
+                  { "bokslut", BENCH_KIND_UTFALL },
+                  { "målvärde", BENCH_KIND_MALVARDE },
+                  { "Målvärde", BENCH_KIND_MALVARDE },
+                  { "MÅLVÄRDE", BENCH_KIND_MALVARDE },
+                  { "malvarde", BENCH_KIND_MALVARDE },
+                  { "mål", BENCH_KIND_MALVARDE },
+                  { "Mål", BENCH_KIND_MALVARDE },
+                  { "mal", BENCH_KIND_MALVARDE },
+                  { "budget", BENCH_KIND_BUDGET },
+                  { "\tprognos ", BENCH_KIND_PROGNOS },
+                  { "", -1 },
+                  { "utfal", -1 },
+                  { "mål 2024", -1 } };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         CU_ASSERT_EQUAL(bench_kind_parse(kinds[i].text, strlen(kinds[i].text)), kinds[i].kind);
     CU_ASSERT_EQUAL(bench_kind_parse(NULL, 0), -1);
@@ -516,7 +550,7 @@ static void test_vocabulary(void)
         CU_ASSERT_EQUAL(bench_kind_parse(bench_kind_name(k), strlen(bench_kind_name(k))), k);
     CU_ASSERT_PTR_NULL(bench_kind_name(4));
 
-    const char *types[] = {"unknown", "riket", "region", "kommun", "kommungrupp", "group"};
+    const char *types[] = { "unknown", "riket", "region", "kommun", "kommungrupp", "group" };
     for (int t = 0; t < 6; t++) {
         CU_ASSERT_STRING_EQUAL(bench_area_type_name(t), types[t]);
         CU_ASSERT_EQUAL(bench_area_type_parse(types[t], strlen(types[t])), t);
@@ -527,7 +561,7 @@ static void test_vocabulary(void)
     CU_ASSERT_PTR_NULL(bench_area_type_name(6));
     CU_ASSERT_PTR_NULL(bench_area_type_name(-1));
 
-    const char *dirs[] = {"none", "higher", "lower"};
+    const char *dirs[] = { "none", "higher", "lower" };
     for (int d = 0; d < 3; d++) {
         CU_ASSERT_STRING_EQUAL(bench_direction_name(d), dirs[d]);
         CU_ASSERT_EQUAL(bench_direction_parse(dirs[d], strlen(dirs[d])), d);
@@ -544,16 +578,22 @@ static void test_vocabulary(void)
 /* Area codes are read in one place: 1-3 digits padded, group ids kept, the rest refused. */
 static void test_area_code_normalize(void)
 {
-    const struct { const char *text, *code; } good[] = {
-        {"138", "0138"}, {"0138", "0138"}, {" 1490 ", "1490"}, {"0", "0000"}, {"14", "0014"},
-        {"G92790", "G92790"}, {"V15E144001301", "V15E144001301"}};
+    const struct {
+        const char *text, *code;
+    } good[] = { { "138", "0138" },
+                 { "0138", "0138" },
+                 { " 1490 ", "1490" },
+                 { "0", "0000" },
+                 { "14", "0014" },
+                 { "G92790", "G92790" },
+                 { "V15E144001301", "V15E144001301" } };
     char out[BENCH_AREA_CODE_SIZE];
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         CU_ASSERT_EQUAL(bench_area_code_normalize(out, good[i].text), BENCH_OK);
         CU_ASSERT_STRING_EQUAL(out, good[i].code);
     }
-    const char *bad[] = {"", "  ", "01380", "Borås", "Boras", "G", "g92790", "14 90", "1490-",
-                         "G123456789012345678901234567890123"};
+    const char *bad[] = { "",  "  ",     "01380", "Borås", "Boras",
+                          "G", "g92790", "14 90", "1490-", "G123456789012345678901234567890123" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CU_ASSERT_EQUAL(bench_area_code_normalize(out, bad[i]), BENCH_EPARSE);
     CU_ASSERT_EQUAL(bench_area_code_normalize(out, NULL), BENCH_EPARSE);
@@ -574,7 +614,7 @@ static const char *set_codes(char *buf, size_t size, bench_frame *f)
 static size_t resolved_rows(bench_db *db, const char *name)
 {
     bench_frame *f = NULL;
-    const char *names[] = {name};
+    const char *names[] = { name };
     CU_ASSERT_EQUAL_FATAL(bench_area_set_resolve(&f, db, names, 1), BENCH_OK);
     size_t n = bench_frame_rows(f);
     bench_frame_free(f);
@@ -601,19 +641,19 @@ static void test_area_set_resolve(void)
     CU_ASSERT_EQUAL(resolved_rows(db, "14"), 49);
     CU_ASSERT_EQUAL(resolved_rows(db, "1"), 26);
     CU_ASSERT_EQUAL(resolved_rows(db, "01"), 26);
-    const char *region[] = {"0014"};
+    const char *region[] = { "0014" };
     CU_ASSERT_EQUAL_FATAL(bench_area_set_resolve(&f, db, region, 1), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(set_codes(buf, sizeof buf, f), "0014");
     bench_frame_free(f);
     /* a list: the union, sorted, each once; codes padded */
-    const char *list[] = {"1490", "138", "0138", "Riket"};
+    const char *list[] = { "1490", "138", "0138", "Riket" };
     CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, list, 3), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(set_codes(buf, sizeof buf, f), "0138,1490");
     bench_frame_free(f);
     /* a group of one's own, by id and by title */
-    const char *members[] = {"1490", "0138", "1280"};
+    const char *members[] = { "1490", "0138", "1280" };
     CU_ASSERT_EQUAL_FATAL(bench_group_set(db, "GMINA", "Mina jämförelsekommuner", members, 3), BENCH_OK);
-    const char *mine[] = {"mina jämförelsekommuner", "0000"};
+    const char *mine[] = { "mina jämförelsekommuner", "0000" };
     CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, mine, 2), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(set_codes(buf, sizeof buf, f), "0000,0138,1280,1490");
     bench_frame_free(f);
@@ -627,21 +667,21 @@ static void test_area_set_resolve(void)
     CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, list, 4), BENCH_ENOTFOUND);
     CU_ASSERT_PTR_NULL(f);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "\"Riket\""));
-    const char *unknown[] = {"9999", "99", "Borås"};
+    const char *unknown[] = { "9999", "99", "Borås" };
     for (size_t i = 0; i < 3; i++) {
         CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, unknown + i, 1), BENCH_ENOTFOUND);
         CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, unknown[i]));
     }
     CU_ASSERT_EQUAL(bench_area_count(db), before);
-    const char *with_null[] = {"1490", NULL};
+    const char *with_null[] = { "1490", NULL };
     CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, with_null, 2), BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_area_set_resolve(&f, db, NULL, 2), BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_area_set_resolve(NULL, db, list, 1), BENCH_EINVAL);
     CU_ASSERT_EQUAL(bench_area_set_resolve(&f, NULL, list, 1), BENCH_EINVAL);
     /* the codes it returns are what bench_compare takes */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\nX,0138,2022,5\n", NULL,
-                                NULL), BENCH_OK);
-    const char *lan14[] = {"14"};
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\nX,0138,2022,5\n", NULL, NULL),
+                    BENCH_OK);
+    const char *lan14[] = { "14" };
     CU_ASSERT_EQUAL_FATAL(bench_area_set_resolve(&f, db, lan14, 1), BENCH_OK);
     const char *const *dict;
     const uint32_t *codes;
@@ -679,8 +719,7 @@ int register_catalogue_suite(void)
            !CU_add_test(s, "areas and indicators frames", test_catalogue_frames) ||
            !CU_add_test(s, "groups", test_groups) ||
            !CU_add_test(s, "G2328 is all kommuner", test_all_kommuner_group) ||
-           !CU_add_test(s, "datasets", test_datasets) ||
-           !CU_add_test(s, "vocabulary", test_vocabulary) ||
+           !CU_add_test(s, "datasets", test_datasets) || !CU_add_test(s, "vocabulary", test_vocabulary) ||
            !CU_add_test(s, "bench_area_code_normalize", test_area_code_normalize) ||
            !CU_add_test(s, "bench_area_set_resolve", test_area_set_resolve);
 }

@@ -2,12 +2,13 @@
  * metadata responses are all or nothing. */
 #include "tests.h"
 
-#define V1_HEAD "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Kon\",\"type\":\"d\"}," \
-                "{\"code\":\"Tid\",\"type\":\"t\"},{\"code\":\"BE0101N1\",\"type\":\"c\"}],\"data\":["
-#define JS_HEAD(region, kon) \
-    "{\"class\":\"dataset\",\"id\":[\"Region\",\"Kon\",\"ContentsCode\",\"Tid\"],\"size\":[1,2,1,1]," \
-    "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"" region "\":0}}}," \
-    "\"Kon\":{\"category\":{\"index\":" kon "}}," \
+#define V1_HEAD                                                                             \
+    "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Kon\",\"type\":\"d\"}," \
+    "{\"code\":\"Tid\",\"type\":\"t\"},{\"code\":\"BE0101N1\",\"type\":\"c\"}],\"data\":["
+#define JS_HEAD(region, kon)                                                                                         \
+    "{\"class\":\"dataset\",\"id\":[\"Region\",\"Kon\",\"ContentsCode\",\"Tid\"],\"size\":[1,2,1,1],"                \
+    "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"" region "\":0}}},"                                       \
+    "\"Kon\":{\"category\":{\"index\":" kon "}},"                                                                    \
     "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}}," \
     "\"value\":"
 
@@ -58,18 +59,20 @@ static void test_scb_cell_given_twice(void)
     expect_twice(JS_HEAD("0138", "{\"1\":0,\"2\":1}") "{\"1\": 100, \"01\": 100}}", "value.01", "value.1");
     expect_twice(JS_HEAD("0138", "{\"1\":0,\"2\":1}") "{\"0\": 100, \"00\": 100}}", "value.00", "value.0");
     /* a dimension id given twice */
-    expect_twice("{\"class\":\"dataset\",\"id\":[\"Region\",\"Region\",\"ContentsCode\",\"Tid\"],\"size\":[1,1,1,1],"
-                 "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"0138\":0}}},"
-                 "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}},"
-                 "\"value\":[1]}",
-                 "id[1]", "id[0]");
+    expect_twice(
+        "{\"class\":\"dataset\",\"id\":[\"Region\",\"Region\",\"ContentsCode\",\"Tid\"],\"size\":[1,1,1,1],"
+        "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"0138\":0}}},"
+        "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}},"
+        "\"value\":[1]}",
+        "id[1]", "id[0]");
     /* a summed dimension (civilstånd) with one code at two positions */
-    expect_twice("{\"class\":\"dataset\",\"id\":[\"Region\",\"Civilstand\",\"ContentsCode\",\"Tid\"],\"size\":[1,2,1,1],"
-                 "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"0138\":0}}},"
-                 "\"Civilstand\":{\"category\":{\"index\":[\"OG\",\"OG\"]}},"
-                 "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}},"
-                 "\"value\":[1, 2]}",
-                 "value[1]", "value[0]");
+    expect_twice(
+        "{\"class\":\"dataset\",\"id\":[\"Region\",\"Civilstand\",\"ContentsCode\",\"Tid\"],\"size\":[1,2,1,1],"
+        "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"0138\":0}}},"
+        "\"Civilstand\":{\"category\":{\"index\":[\"OG\",\"OG\"]}},"
+        "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}},"
+        "\"value\":[1, 2]}",
+        "value[1]", "value[0]");
     /* a negative population */
     {
         const char *neg = V1_HEAD "{\"key\":[\"0138\",\"1\",\"2024\"],\"values\":[\"-25000\"]}]}";
@@ -80,21 +83,23 @@ static void test_scb_cell_given_twice(void)
         bench_db_free(d);
     }
     /* an index with a sign or a space is no index */
-    const char *odd[] = {JS_HEAD("0138", "{\"1\":0,\"2\":1}") "{\"+1\": 100}}",
-                         JS_HEAD("0138", "{\"1\":0,\"2\":1}") "{\" 1\": 100}}"};
+    const char *odd[] = { JS_HEAD("0138", "{\"1\":0,\"2\":1}") "{\"+1\": 100}}",
+                          JS_HEAD("0138", "{\"1\":0,\"2\":1}") "{\" 1\": 100}}" };
     for (size_t i = 0; i < 2; i++) {
         bench_db *db = new_db();
         bench_import_report rep;
-        CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, odd[i], strlen(odd[i]), "scb.json", NULL), BENCH_EPARSE);
+        CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, odd[i], strlen(odd[i]), "scb.json", NULL),
+                        BENCH_EPARSE);
         bench_db_free(db);
     }
     /* summed dimensions still sum (civilstånd OG + G), and distinct cells stay distinct */
     bench_db *db = new_db();
-    const char *ok = "{\"class\":\"dataset\",\"id\":[\"Region\",\"Civilstand\",\"Kon\",\"ContentsCode\",\"Tid\"],"
-                     "\"size\":[1,2,2,1,1],\"dimension\":{\"Region\":{\"category\":{\"index\":{\"0138\":0}}},"
-                     "\"Civilstand\":{\"category\":{\"index\":[\"OG\",\"G\"]}},\"Kon\":{\"category\":{\"index\":[\"1\",\"2\"]}},"
-                     "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}},"
-                     "\"value\":{\"0\": 1, \"1\": 2, \"2\": 10, \"3\": 20}}";
+    const char *ok =
+        "{\"class\":\"dataset\",\"id\":[\"Region\",\"Civilstand\",\"Kon\",\"ContentsCode\",\"Tid\"],"
+        "\"size\":[1,2,2,1,1],\"dimension\":{\"Region\":{\"category\":{\"index\":{\"0138\":0}}},"
+        "\"Civilstand\":{\"category\":{\"index\":[\"OG\",\"G\"]}},\"Kon\":{\"category\":{\"index\":[\"1\",\"2\"]}},"
+        "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},\"Tid\":{\"category\":{\"index\":{\"2024\":0}}}},"
+        "\"value\":{\"0\": 1, \"1\": 2, \"2\": 10, \"3\": 20}}";
     bench_import_report rep;
     CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, ok, strlen(ok), "scb.json", NULL), BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1", "0138", "2024", BENCH_GENDER_M), 11);
@@ -126,7 +131,7 @@ static char *catalogue_text(bench_db *db)
             }
         bench_frame_free(f);
     }
-    const char *groups[] = {"G92790", "GTWO"};
+    const char *groups[] = { "G92790", "GTWO" };
     for (int g = 0; g < 2; g++) {
         if (bench_group_members(&f, db, groups[g]) != BENCH_OK)
             continue;
@@ -154,7 +159,8 @@ static bench_db *groups_db(void)
 {
     bench_db *db = new_db();
     bench_import_report rep;
-    const char *groups = "{\"values\":[{\"id\":\"GTWO\",\"title\":\"Två\",\"members\":[{\"id\":\"0180\"},{\"id\":\"1480\"}]}]}";
+    const char *groups =
+        "{\"values\":[{\"id\":\"GTWO\",\"title\":\"Två\",\"members\":[{\"id\":\"0180\"},{\"id\":\"1480\"}]}]}";
     CU_ASSERT_EQUAL_FATAL(bench_import_kolada_json_buffer(&rep, db, groups, strlen(groups), "g.json", NULL), BENCH_OK);
     return db;
 }
@@ -213,10 +219,11 @@ static void test_kolada_metadata_all_or_nothing(void)
                           "{\"id\":\"0138\",\"title\":\"Renamed too\",\"type\":\"K\"},"
                           "{\"id\":\"0180\",\"title\":\"And this\",\"type\":\"K\"}]}",
                           BENCH_ELIMIT);
-    expect_meta_unchanged(db,
-                          "{\"values\":[{\"id\":\"U33401\",\"title\":\"Overwritten\"},{\"id\":\"N01951\",\"title\":\"x\"},"
-                          "{\"id\":\"U00002\",\"title\":\"y\"}]}",
-                          BENCH_ELIMIT);
+    expect_meta_unchanged(
+        db,
+        "{\"values\":[{\"id\":\"U33401\",\"title\":\"Overwritten\"},{\"id\":\"N01951\",\"title\":\"x\"},"
+        "{\"id\":\"U00002\",\"title\":\"y\"}]}",
+        BENCH_ELIMIT);
     expect_meta_unchanged(db,
                           "{\"values\":[{\"id\":\"GTWO\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
                           "{\"id\":\"G2\",\"members\":[]},{\"id\":\"G3\",\"members\":[]}]}",
@@ -230,11 +237,13 @@ static void test_kolada_metadata_all_or_nothing(void)
                           BENCH_EPARSE);
     bench_db_free(db);
     /* an allocation failing anywhere while the entries are applied: all put back */
-    walk_meta("{\"values\":[{\"id\":\"1490\",\"title\":\"Omdöpt\",\"type\":\"K\"},"
-              "{\"id\":\"0138\",\"title\":\"Ny\",\"type\":\"K\"},{\"id\":\"9990\",\"title\":\"Nyby\",\"type\":\"K\"}]}");
+    walk_meta(
+        "{\"values\":[{\"id\":\"1490\",\"title\":\"Omdöpt\",\"type\":\"K\"},"
+        "{\"id\":\"0138\",\"title\":\"Ny\",\"type\":\"K\"},{\"id\":\"9990\",\"title\":\"Nyby\",\"type\":\"K\"}]}");
     walk_meta("{\"values\":[{\"id\":\"GTWO\",\"title\":\"cut\",\"members\":[{\"id\":\"0180\"}]},"
               "{\"id\":\"GNEW\",\"title\":\"Ny\",\"members\":[{\"id\":\"0114\"},{\"id\":\"9991\"}]}]}");
-    walk_meta("{\"values\":[{\"id\":\"U33401\",\"title\":\"Overwritten, dagar\"},{\"id\":\"UNEW1\",\"title\":\"Ny, %\"}]}");
+    walk_meta(
+        "{\"values\":[{\"id\":\"U33401\",\"title\":\"Overwritten, dagar\"},{\"id\":\"UNEW1\",\"title\":\"Ny, %\"}]}");
 }
 
 /* ---- limits bound memory: max_rows is applied before cJSON builds its nodes ---------------- */
@@ -286,7 +295,8 @@ static int kolada_json(bench_db *db, const char *json)
 }
 
 #define ROW(kpi, value, extra) \
-    "{\"kpi\":\"" kpi "\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\",\"value\":" value extra "}]}"
+    "{\"kpi\":\"" kpi          \
+    "\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\",\"value\":" value extra "}]}"
 
 static void test_kolada_json_smaller_cases(void)
 {
@@ -305,23 +315,27 @@ static void test_kolada_json_smaller_cases(void)
     CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "1e-400", "") "]}"), BENCH_EPARSE);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "too small"));
     CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "-2.5E-999", "") "]}"), BENCH_EPARSE);
-    const char *pop = "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Tid\",\"type\":\"t\"},"
-                      "{\"code\":\"BE0101N1\",\"type\":\"c\"}],\"data\":[{\"key\":[\"1490\",\"2024\"],\"values\":[1e-400]}]}";
+    const char *pop =
+        "{\"columns\":[{\"code\":\"Region\",\"type\":\"d\"},{\"code\":\"Tid\",\"type\":\"t\"},"
+        "{\"code\":\"BE0101N1\",\"type\":\"c\"}],\"data\":[{\"key\":[\"1490\",\"2024\"],\"values\":[1e-400]}]}";
     bench_import_report rep;
     CU_ASSERT_EQUAL(bench_import_population_buffer(&rep, db, pop, strlen(pop), "p.json", NULL), BENCH_EPARSE);
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
-    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "0e-999", "") "," ROW("U2", "1e-300", "") "]}"), BENCH_OK);
+    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U1", "0e-999", "") "," ROW("U2", "1e-300", "") "]}"),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "U1", "1490", "2022", BENCH_GENDER_T), 0);
     CU_ASSERT_EQUAL(value_of(db, "U2", "1490", "2022", BENCH_GENDER_T), 1e-300);
     /* "isdeleted": "true" as text is honoured like true */
-    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U3", "1", ",\"isdeleted\":\"true\"") ","
-                                    ROW("U4", "1", ",\"isdeleted\":\"false\"") "]}"), BENCH_OK);
+    CU_ASSERT_EQUAL(kolada_json(db, "{\"values\":[" ROW("U3", "1", ",\"isdeleted\":\"true\"") "," ROW(
+                                        "U4", "1", ",\"isdeleted\":\"false\"") "]}"),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "U3", "1490", "2022", BENCH_GENDER_T), -1e300); /* absent: skipped */
     CU_ASSERT_EQUAL(value_of(db, "U4", "1490", "2022", BENCH_GENDER_T), 1);
     /* a row of 160 000 keys, one given twice: found (by sorting, not pair by pair) */
     size_t n = 160000, cap = n * 16 + 256, len = 0;
     char *big = malloc(cap);
-    len += (size_t)snprintf(big + len, cap - len, "{\"values\":[{\"kpi\":\"U5\",\"municipality\":\"1490\",\"period\":2022,");
+    len += (size_t)snprintf(big + len, cap - len,
+                            "{\"values\":[{\"kpi\":\"U5\",\"municipality\":\"1490\",\"period\":2022,");
     for (size_t k = 0; k < n; k++)
         len += (size_t)snprintf(big + len, cap - len, "\"k%zu\":0,", k);
     len += (size_t)snprintf(big + len, cap - len, "\"k77\":1,\"values\":[]}]}");
@@ -338,23 +352,30 @@ static void test_one_separator_reading_per_column(void)
     bench_db *db = new_db();
     fingerprint before = take_fingerprint(db);
     bench_import_report rep;
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nU1,1490,2022,\"1.234\"\nU1,0138,2022,\"1.234.567\"\n",
-                                NULL, &rep), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(import_text(db,
+                                "kpi,municipality,period,value\nU1,1490,2022,\"1.234\"\nU1,0138,2022,\"1.234.567\"\n",
+                                NULL, &rep),
+                    BENCH_EPARSE);
     const bench_error *e = bench_db_last_error(db);
     CU_ASSERT_EQUAL(e->line, 3);
     CU_ASSERT_EQUAL(e->column, 4);
     CU_ASSERT_PTR_NOT_NULL(strstr(e->message, "line 2"));
     /* the other order too, and with the comma */
-    CU_ASSERT_EQUAL(import_text(db, "kpi;municipality;period;value\nU1;1490;2022;1,234,567\nU1;0138;2022;7,5\n",
-                                NULL, &rep), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi;municipality;period;value\nU1;1490;2022;1,234,567\nU1;0138;2022;7,5\n", NULL, &rep),
+        BENCH_EPARSE);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 3);
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     /* consistent columns are read: '.' groups and ',' is the decimal, or '.' is the decimal throughout */
-    CU_ASSERT_EQUAL(import_text(db, "kpi;municipality;period;value\nU1;1490;2022;1.234.567\nU1;0138;2022;7,5\n"
-                                    "U1;0180;2022;1.234,5\n", NULL, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db,
+                                "kpi;municipality;period;value\nU1;1490;2022;1.234.567\nU1;0138;2022;7,5\n"
+                                "U1;0180;2022;1.234,5\n",
+                                NULL, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "U1", "0180", "2022", BENCH_GENDER_T), 1234.5);
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nU2,1490,2022,1.5\nU2,0138,2022,\"1,234.5\"\n",
-                                NULL, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,value\nU2,1490,2022,1.5\nU2,0138,2022,\"1,234.5\"\n", NULL, &rep),
+        BENCH_OK);
     /* a file read in two halves: the second half reads '.' the other way */
     size_t rows = 400000, cap = rows * 40 + 128, len = 0;
     char *big = malloc(cap);

@@ -4,8 +4,8 @@
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static const char *K[] = {"0114", "0115", "0117", "0120", "0123", "0125", "0126", "0127", "0128", "0136",
-                          "0138", "0139", "0140", "0160", "0162", "0163", "0180", "0181", "0182", "0183"};
+static const char *K[] = { "0114", "0115", "0117", "0120", "0123", "0125", "0126", "0127", "0128", "0136",
+                           "0138", "0139", "0140", "0160", "0162", "0163", "0180", "0181", "0182", "0183" };
 
 /* Import v[i] for codes[i] (NAN = "..", sekretess) as `indicator` 2022, T, from `source`. */
 static void put(bench_db *db, const char *indicator, const char *const *codes, const double *v, size_t n,
@@ -54,7 +54,7 @@ static int run_set(bench_db *db, const char *indicator, const char *const *areas
         return st;
     out->rows = bench_frame_rows(f);
     CU_ASSERT_EQUAL(bench_frame_columns(f), 6);
-    const char *names[] = {"area", "value", "rank", "percentile", "colour", "source"};
+    const char *names[] = { "area", "value", "rank", "percentile", "colour", "source" };
     for (size_t c = 0; c < 6; c++) {
         const char *name;
         CU_ASSERT_EQUAL(bench_frame_column(&name, NULL, NULL, f, c), BENCH_OK);
@@ -76,10 +76,7 @@ static int run(bench_db *db, size_t n_areas, int direction, result *out)
     return run_set(db, "X", K, n_areas, direction, out);
 }
 
-static bool better(double a, double b, int direction)
-{
-    return direction == BENCH_DIRECTION_LOWER ? a < b : a > b;
-}
+static bool better(double a, double b, int direction) { return direction == BENCH_DIRECTION_LOWER ? a < b : a > b; }
 
 /* The rules of bench.h computed by brute force, for the ranked rows of a result:
  * rank = 1 + #better, percentile = 100 w / (n - 1), colour by b < n/4 and w < n/4. */
@@ -91,8 +88,8 @@ static int check_rules(const result *r, int direction, const char *what)
     int failures = 0;
     for (size_t i = 0; i < r->rows; i++) {
         if (i >= n) { /* no value: rank 0, grey, NaN */
-            failures += r->rank[i] != 0 || strcmp(r->colour[i], "grey") != 0 || !isnan(r->value[i]) ||
-                        !isnan(r->pct[i]);
+            failures +=
+                r->rank[i] != 0 || strcmp(r->colour[i], "grey") != 0 || !isnan(r->value[i]) || !isnan(r->pct[i]);
             continue;
         }
         size_t b = 0, w = 0;
@@ -103,10 +100,10 @@ static int check_rules(const result *r, int direction, const char *what)
         double pct = n > 1 ? 100.0 * (double)w / (double)(n - 1) : 100.0;
         double quarter = (double)n / 4;
         const char *colour = direction == BENCH_DIRECTION_NONE ? ""
-                             : (b < quarter && w < quarter) ? "yellow"
-                             : b < quarter                  ? "green"
-                             : w < quarter                  ? "red"
-                                                            : "yellow";
+                             : (b < quarter && w < quarter)    ? "yellow"
+                             : b < quarter                     ? "green"
+                             : w < quarter                     ? "red"
+                                                               : "yellow";
         int bad = r->rank[i] != (int)(b + 1) || fabs(r->pct[i] - pct) > 1e-9 || strcmp(r->colour[i], colour) != 0;
         if (i > 0) /* best first */
             bad |= r->rank[i] < r->rank[i - 1] || better(r->value[i], r->value[i - 1], direction);
@@ -142,15 +139,15 @@ static double type7(const double *a, size_t n, double q)
 static void test_ties_and_percentiles(void)
 {
     bench_db *db = new_db();
-    double v[] = {20, 10, 40, 20, NAN};
+    double v[] = { 20, 10, 40, 20, NAN };
     put_values(db, v, 5);
     result r;
     /* lower is better: 10, 20, 20, 40 -> ranks 1, 2, 2, 4 */
     CU_ASSERT_EQUAL_FATAL(run(db, 6, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.rows, 6); /* 4 ranked, 1 missing, 1 area without a row */
-    int ranks[] = {1, 2, 2, 4, 0, 0};
-    double values[] = {10, 20, 20, 40};
-    double pct[] = {100, 100.0 / 3, 100.0 / 3, 0};
+    int ranks[] = { 1, 2, 2, 4, 0, 0 };
+    double values[] = { 10, 20, 20, 40 };
+    double pct[] = { 100, 100.0 / 3, 100.0 / 3, 0 };
     for (int i = 0; i < 6; i++)
         CU_ASSERT_EQUAL(r.rank[i], ranks[i]);
     for (int i = 0; i < 4; i++) {
@@ -175,7 +172,7 @@ static void test_ties_and_percentiles(void)
     CU_ASSERT_EQUAL(check_rules(&r, BENCH_DIRECTION_LOWER, "lower"), 0);
     /* higher is better: 40, 20, 20, 10 -> ranks 1, 2, 2, 4 */
     CU_ASSERT_EQUAL_FATAL(run(db, 6, BENCH_DIRECTION_HIGHER, &r), BENCH_OK);
-    double hvalues[] = {40, 20, 20, 10};
+    double hvalues[] = { 40, 20, 20, 10 };
     for (int i = 0; i < 6; i++)
         CU_ASSERT_EQUAL(r.rank[i], ranks[i]);
     for (int i = 0; i < 4; i++) {
@@ -202,7 +199,7 @@ static void test_ties_and_percentiles(void)
 static void test_direction_from_catalogue(void)
 {
     bench_db *db = new_db();
-    double v[] = {3, 1, 2};
+    double v[] = { 3, 1, 2 };
     put(db, "U33401", K, v, 3, "s"); /* lower is better in the catalogue */
     put(db, "OWNX", K, v, 3, "s");   /* no direction known */
     result r;
@@ -230,13 +227,13 @@ static void test_colours_small_sets(void)
 {
     /* green when b < n/4, red when w < n/4: n = 1: yellow; 2: green, red; 3: green, yellow, red;
      * 4: g y y r; 5: g g y r r (b = 1 < 1.25); 8: g g y y y y r r */
-    const char *expected[][8] = {{"yellow"},
-                                 {"green", "red"},
-                                 {"green", "yellow", "red"},
-                                 {"green", "yellow", "yellow", "red"},
-                                 {"green", "green", "yellow", "red", "red"},
-                                 {"green", "green", "yellow", "yellow", "yellow", "yellow", "red", "red"}};
-    size_t sizes[] = {1, 2, 3, 4, 5, 8};
+    const char *expected[][8] = { { "yellow" },
+                                  { "green", "red" },
+                                  { "green", "yellow", "red" },
+                                  { "green", "yellow", "yellow", "red" },
+                                  { "green", "green", "yellow", "red", "red" },
+                                  { "green", "green", "yellow", "yellow", "yellow", "yellow", "red", "red" } };
+    size_t sizes[] = { 1, 2, 3, 4, 5, 8 };
     for (size_t c = 0; c < 6; c++) {
         for (int dir = BENCH_DIRECTION_HIGHER; dir <= BENCH_DIRECTION_LOWER; dir++) {
             bench_db *db = new_db();
@@ -268,7 +265,7 @@ static void test_colour_ties(void)
     result r;
     /* a tie at the green cut-off takes the better colour: n = 8, ranks 1, 2, 2, 4, ... */
     bench_db *db = new_db();
-    double tie[] = {1, 2, 2, 3, 4, 5, 6, 7};
+    double tie[] = { 1, 2, 2, 3, 4, 5, 6, 7 };
     put_values(db, tie, 8);
     CU_ASSERT_EQUAL_FATAL(run(db, 8, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(r.colour[0], "green");
@@ -280,7 +277,7 @@ static void test_colour_ties(void)
     bench_db_free(db);
     /* the same with higher is better */
     db = new_db();
-    double tie_h[] = {9, 8, 8, 7, 6, 5, 4, 3};
+    double tie_h[] = { 9, 8, 8, 7, 6, 5, 4, 3 };
     put_values(db, tie_h, 8);
     CU_ASSERT_EQUAL_FATAL(run(db, 8, BENCH_DIRECTION_HIGHER, &r), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(r.colour[2], "green");
@@ -291,7 +288,7 @@ static void test_colour_ties(void)
      * their rank", which holds at the green cut-off only; the library and the pandas reference
      * (tests/python/test_compare_properties.py) follow the formula, tested here. */
     db = new_db();
-    double tie_red[] = {1, 2, 3, 4, 5, 6, 6, 8};
+    double tie_red[] = { 1, 2, 3, 4, 5, 6, 6, 8 };
     put_values(db, tie_red, 8);
     CU_ASSERT_EQUAL_FATAL(run(db, 8, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.rank[5], 6);
@@ -304,7 +301,7 @@ static void test_colour_ties(void)
     bench_db_free(db);
     /* all equal: all rank 1, all yellow, percentile 100 */
     db = new_db();
-    double same[] = {5, 5, 5, 5, 5};
+    double same[] = { 5, 5, 5, 5, 5 };
     put_values(db, same, 5);
     CU_ASSERT_EQUAL_FATAL(run(db, 5, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     for (size_t i = 0; i < 5; i++) {
@@ -316,7 +313,7 @@ static void test_colour_ties(void)
     bench_db_free(db);
     /* a tie group spanning the middle is yellow: 1, 2, 2, 2, 3 (n = 5) */
     db = new_db();
-    double middle[] = {1, 2, 2, 2, 3};
+    double middle[] = { 1, 2, 2, 2, 3 };
     put_values(db, middle, 5);
     CU_ASSERT_EQUAL_FATAL(run(db, 5, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(r.colour[0], "green");
@@ -449,12 +446,16 @@ static void test_rules_random(void)
 
 static void test_statistics(void)
 {
-    struct { double v[6]; size_t n; double mean, median, q1, q3, min, max; } cases[] = {
-        {{20, 10, 40, 20}, 4, 22.5, 20, 17.5, 25, 10, 40},
-        {{3, 1, 4, 1, 5}, 5, 2.8, 3, 1, 4, 1, 5},
-        {{2, 7}, 2, 4.5, 4.5, 3.25, 5.75, 2, 7},
-        {{5}, 1, 5, 5, 5, 5, 5, 5},
-        {{-1.5, 0, 2.5, 10, 100, 1}, 6, 112.0 / 6, 1.75, 0.25, 8.125, -1.5, 100},
+    struct {
+        double v[6];
+        size_t n;
+        double mean, median, q1, q3, min, max;
+    } cases[] = {
+        { { 20, 10, 40, 20 }, 4, 22.5, 20, 17.5, 25, 10, 40 },
+        { { 3, 1, 4, 1, 5 }, 5, 2.8, 3, 1, 4, 1, 5 },
+        { { 2, 7 }, 2, 4.5, 4.5, 3.25, 5.75, 2, 7 },
+        { { 5 }, 1, 5, 5, 5, 5, 5, 5 },
+        { { -1.5, 0, 2.5, 10, 100, 1 }, 6, 112.0 / 6, 1.75, 0.25, 8.125, -1.5, 100 },
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         bench_db *db = new_db();
@@ -477,7 +478,7 @@ static void test_statistics(void)
     }
     /* no value at all: n = 0, NaN statistics, everyone grey */
     bench_db *db = new_db();
-    double none[] = {NAN, NAN};
+    double none[] = { NAN, NAN };
     put_values(db, none, 2);
     result r;
     CU_ASSERT_EQUAL_FATAL(run(db, 3, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
@@ -503,14 +504,16 @@ static void test_statistics(void)
 static void test_weighted_mean(void)
 {
     bench_db *db = new_db();
-    double v[] = {30, 20, 10, 50};
+    double v[] = { 30, 20, 10, 50 };
     put_values(db, v, 4);
     /* 0114: 1000, 0115: 3000, 0117: none, 0120: 0 (left out); another gender and a target are not used */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,gender,kind,value\n"
-                                    "N01951,0114,2022,T,utfall,1000\nN01951,0115,2022,T,utfall,3000\n"
-                                    "N01951,0120,2022,T,utfall,0\nN01951,0117,2022,K,utfall,500\n"
-                                    "N01951,0117,2022,T,målvärde,9999\nN01951,0114,2021,T,utfall,7\n",
-                                NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db,
+                                "kpi,municipality,period,gender,kind,value\n"
+                                "N01951,0114,2022,T,utfall,1000\nN01951,0115,2022,T,utfall,3000\n"
+                                "N01951,0120,2022,T,utfall,0\nN01951,0117,2022,K,utfall,500\n"
+                                "N01951,0117,2022,T,målvärde,9999\nN01951,0114,2021,T,utfall,7\n",
+                                NULL, NULL),
+                    BENCH_OK);
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "X";
     o.period = "2022";
@@ -543,7 +546,7 @@ static void test_weighted_mean(void)
 static void test_source_precedence(void)
 {
     bench_db *db = new_db();
-    double a[] = {10, 5}, b[] = {20};
+    double a[] = { 10, 5 }, b[] = { 20 };
     put(db, "X", K, a, 2, "A");
     put(db, "X", K, b, 1, "B"); /* a second source for 0114: imported later, used */
     result r;
@@ -554,7 +557,7 @@ static void test_source_precedence(void)
     CU_ASSERT_EQUAL(r.value[1], 20);
     CU_ASSERT_DOUBLE_EQUAL(r.stats.unweighted_mean, 12.5, 1e-12);
     /* the later source's missing value hides the earlier value: no value, grey */
-    double c[] = {NAN};
+    double c[] = { NAN };
     put(db, "X", K + 1, c, 1, "C");
     CU_ASSERT_EQUAL_FATAL(run(db, 2, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.stats.n, 1);
@@ -570,7 +573,7 @@ static void test_source_precedence(void)
 static void test_source_precedence_after_reimport(void)
 {
     bench_db *db = new_db();
-    double a[] = {10, 5}, b[] = {20}, a2[] = {30};
+    double a[] = { 10, 5 }, b[] = { 20 }, a2[] = { 30 };
     put(db, "X", K, a, 2, "A");
     put(db, "X", K, b, 1, "B");
     put(db, "X", K, a2, 1, "A"); /* A again, latest */
@@ -596,9 +599,9 @@ static void test_source_precedence_after_reimport(void)
 static void test_source_precedence_by_source(void)
 {
     bench_db *db = new_db();
-    double a[] = {10, 5}, b[] = {20}, a2[] = {6};
-    put(db, "X", K, a, 2, "A");      /* 0114: 10, 0115: 5 */
-    put(db, "X", K, b, 1, "B");      /* 0114: 20, B is the most recent */
+    double a[] = { 10, 5 }, b[] = { 20 }, a2[] = { 6 };
+    put(db, "X", K, a, 2, "A"); /* 0114: 10, 0115: 5 */
+    put(db, "X", K, b, 1, "B"); /* 0114: 20, B is the most recent */
     result r;
     CU_ASSERT_EQUAL_FATAL(run(db, 2, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.value[1], 20);
@@ -609,8 +612,9 @@ static void test_source_precedence_by_source(void)
     CU_ASSERT_STRING_EQUAL(r.area[1], "0114");
     CU_ASSERT_EQUAL(r.value[1], 10); /* A's value for 0114, from its first import */
     /* the weighted mean takes the population of the most recent source too */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nN01951,0114,2022,1000\nN01951,0115,2022,1000\n",
-                                NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,value\nN01951,0114,2022,1000\nN01951,0115,2022,1000\n", NULL, NULL),
+        BENCH_OK);
     bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
     o.source = "SCB";
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nN01951,0114,2022,3000\n", &o, NULL), BENCH_OK);
@@ -652,11 +656,11 @@ static void test_source_precedence_by_source(void)
 static void test_area_sets(void)
 {
     bench_db *db = new_db();
-    double v[] = {3, 1, 2, 4};
+    double v[] = { 3, 1, 2, 4 };
     put_values(db, v, 4);
     result r;
     /* a list */
-    const char *list[] = {"0117", "0114", "1490"};
+    const char *list[] = { "0117", "0114", "1490" };
     CU_ASSERT_EQUAL_FATAL(run_set(db, "X", list, 3, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.rows, 3);
     CU_ASSERT_EQUAL(r.stats.n_areas, 3);
@@ -667,19 +671,19 @@ static void test_area_sets(void)
     CU_ASSERT_STRING_EQUAL(r.colour[2], "grey");
     CU_ASSERT_EQUAL(r.rank[2], 0);
     /* a code written without its leading zero */
-    const char *short_code[] = {"114", "115"};
+    const char *short_code[] = { "114", "115" };
     CU_ASSERT_EQUAL_FATAL(run_set(db, "X", short_code, 2, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.stats.n, 2);
     /* a group stands for its members */
-    const char *members[] = {"0114", "0115", "0117"};
+    const char *members[] = { "0114", "0115", "0117" };
     CU_ASSERT_EQUAL(bench_group_set(db, "GTRE", "Tre", members, 3), BENCH_OK);
-    const char *set[] = {"GTRE"};
+    const char *set[] = { "GTRE" };
     CU_ASSERT_EQUAL_FATAL(run_set(db, "X", set, 1, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.stats.n_areas, 3);
     CU_ASSERT_EQUAL(r.stats.n, 3);
     CU_ASSERT_EQUAL(r.value[0], 1);
     /* a kommungrupp by the catalogue: the 23 "större städer" (Borås among them) */
-    const char *kg[] = {"G92790"};
+    const char *kg[] = { "G92790" };
     CU_ASSERT_EQUAL_FATAL(run_set(db, "X", kg, 1, BENCH_DIRECTION_LOWER, &r), BENCH_OK);
     CU_ASSERT_EQUAL(r.stats.n_areas, 23);
     CU_ASSERT_EQUAL(r.stats.n, 0);
@@ -693,14 +697,14 @@ static void test_area_sets(void)
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "X";
     o.period = "2022";
-    const char *unknown[] = {"0114", "9999"};
+    const char *unknown[] = { "0114", "9999" };
     o.areas = unknown;
     o.n_areas = 2;
     bench_frame *f = (bench_frame *)db;
     CU_ASSERT_EQUAL(bench_compare(&f, NULL, db, &o), BENCH_ENOTFOUND);
     CU_ASSERT_PTR_NULL(f);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "9999"));
-    const char *bad[] = {"Borås"};
+    const char *bad[] = { "Borås" };
     o.areas = bad;
     o.n_areas = 1;
     CU_ASSERT_EQUAL(bench_compare(&f, NULL, db, &o), BENCH_ENOTFOUND);
@@ -710,11 +714,13 @@ static void test_area_sets(void)
 static void test_genders_and_kinds(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,gender,kind,value\n"
-                                    "X,0114,2022,T,utfall,5\nX,0115,2022,T,utfall,6\n"
-                                    "X,0114,2022,K,utfall,9\nX,0115,2022,K,utfall,1\n"
-                                    "X,0114,2022,T,målvärde,100\n",
-                                NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db,
+                                "kpi,municipality,period,gender,kind,value\n"
+                                "X,0114,2022,T,utfall,5\nX,0115,2022,T,utfall,6\n"
+                                "X,0114,2022,K,utfall,9\nX,0115,2022,K,utfall,1\n"
+                                "X,0114,2022,T,målvärde,100\n",
+                                NULL, NULL),
+                    BENCH_OK);
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "X";
     o.period = "2022";
@@ -748,7 +754,7 @@ static void test_genders_and_kinds(void)
 static void test_errors(void)
 {
     bench_db *db = new_db();
-    double v[] = {1, 2};
+    double v[] = { 1, 2 };
     put_values(db, v, 2);
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nY,0114,2024-T1,1\n", NULL, NULL), BENCH_OK);
     char *before = dump_values(db);
@@ -817,22 +823,24 @@ static void test_compare_all(void)
 {
     bench_db *db = new_db();
     /* U33401 (lower is better) and OWN (higher, set below) over two periods and two genders */
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,kind,value\n"
-                                          "U33401,0114,2022,T,utfall,80\nU33401,0115,2022,T,utfall,70\n"
-                                          "U33401,0117,2022,T,utfall,70\nU33401,0120,2022,T,utfall,..\n"
-                                          "U33401,0114,2022,K,utfall,10\nU33401,0115,2022,K,utfall,20\n"
-                                          "U33401,0114,2021,T,utfall,5\nU33401,0115,2021,T,utfall,6\n"
-                                          "U33401,0117,2021,T,utfall,7\nU33401,0120,2021,T,utfall,8\n"
-                                          "U33401,0123,2021,T,utfall,9\n"
-                                          "U33401,0114,2022,T,målvärde,1\n"
-                                          "OWN,0114,2022,T,utfall,1\nOWN,0115,2022,T,utfall,2\nOWN,0117,2022,T,utfall,3\n"
-                                          "OWN,0000,2022,T,utfall,99\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,kind,value\n"
+                                      "U33401,0114,2022,T,utfall,80\nU33401,0115,2022,T,utfall,70\n"
+                                      "U33401,0117,2022,T,utfall,70\nU33401,0120,2022,T,utfall,..\n"
+                                      "U33401,0114,2022,K,utfall,10\nU33401,0115,2022,K,utfall,20\n"
+                                      "U33401,0114,2021,T,utfall,5\nU33401,0115,2021,T,utfall,6\n"
+                                      "U33401,0117,2021,T,utfall,7\nU33401,0120,2021,T,utfall,8\n"
+                                      "U33401,0123,2021,T,utfall,9\n"
+                                      "U33401,0114,2022,T,målvärde,1\n"
+                                      "OWN,0114,2022,T,utfall,1\nOWN,0115,2022,T,utfall,2\nOWN,0117,2022,T,utfall,3\n"
+                                      "OWN,0000,2022,T,utfall,99\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_set(db, "OWN", NULL, NULL, BENCH_DIRECTION_HIGHER), BENCH_OK);
     bench_frame *f;
     CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     CU_ASSERT_TRUE_FATAL(bench_frame_columns(f) >= 9); /* the nine documented columns first */
-    const char *names[] = {"indicator", "period", "gender", "area", "value", "rank", "n", "percentile", "colour"};
+    const char *names[] = { "indicator", "period", "gender", "area", "value", "rank", "n", "percentile", "colour" };
     for (size_t c = 0; c < 9; c++) {
         const char *name;
         CU_ASSERT_EQUAL(bench_frame_column(&name, NULL, NULL, f, c), BENCH_OK);
@@ -842,9 +850,14 @@ static void test_compare_all(void)
     size_t rows = bench_frame_rows(f);
     CU_ASSERT_EQUAL(rows, 14);
     /* each group contiguous, ranked on its own and as bench_compare ranks it */
-    struct { const char *ind, *period, *gender; size_t rows; int n; } groups[] = {
-        {"U33401", "2022", "T", 4, 3}, {"U33401", "2022", "K", 2, 2}, {"U33401", "2021", "T", 5, 5},
-        {"OWN", "2022", "T", 3, 3}};
+    struct {
+        const char *ind, *period, *gender;
+        size_t rows;
+        int n;
+    } groups[] = { { "U33401", "2022", "T", 4, 3 },
+                   { "U33401", "2022", "K", 2, 2 },
+                   { "U33401", "2021", "T", 5, 5 },
+                   { "OWN", "2022", "T", 3, 3 } };
     for (size_t g = 0; g < 4; g++) {
         static result from_all;
         memset(&from_all, 0, sizeof from_all);
@@ -895,7 +908,7 @@ static void test_compare_all(void)
     }
     bench_frame_free(f);
     /* a direction for all, and a set of areas (unknown codes ignored here) */
-    const char *set[] = {"0114", "0115", "9999"};
+    const char *set[] = { "0114", "0115", "9999" };
     CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, set, 3, BENCH_DIRECTION_NONE), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 2 + 2 + 2 + 2);
     for (size_t i = 0; i < bench_frame_rows(f); i++) {
@@ -907,7 +920,7 @@ static void test_compare_all(void)
     }
     bench_frame_free(f);
     /* Riket as a set */
-    const char *riket[] = {"0000"};
+    const char *riket[] = { "0000" };
     CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, riket, 1, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 1);
     CU_ASSERT_EQUAL(i32_at(f, 5, 0), 1);
@@ -971,8 +984,8 @@ static void test_compare_all_close_values(void)
 static void test_compare_all_random(void)
 {
     uint64_t seed = 987654321;
-    const char *inds[] = {"U33401", "N01994", "OWNA"}; /* lower, none, higher (set below) */
-    const char *periods[] = {"2021", "2022", "2023-T1"};
+    const char *inds[] = { "U33401", "N01994", "OWNA" }; /* lower, none, higher (set below) */
+    const char *periods[] = { "2021", "2022", "2023-T1" };
     const char *genders = "TKM";
     for (int round = 0; round < 8; round++) {
         bench_db *db = new_db();
@@ -1031,11 +1044,12 @@ static void test_compare_all_random(void)
                 g.stats.n = (size_t)i32_at(f, 6, i);
                 const char *ind = code_at(f, 0, i);
                 int d = dir != BENCH_DIRECTION_DEFAULT ? dir
-                        : !strcmp(ind, "U33401")              ? BENCH_DIRECTION_LOWER
-                        : !strcmp(ind, "OWNA")                ? BENCH_DIRECTION_HIGHER
-                                                              : BENCH_DIRECTION_NONE;
+                        : !strcmp(ind, "U33401")       ? BENCH_DIRECTION_LOWER
+                        : !strcmp(ind, "OWNA")         ? BENCH_DIRECTION_HIGHER
+                                                       : BENCH_DIRECTION_NONE;
                 char what[96];
-                snprintf(what, sizeof what, "compare_all %s %s %s dir %d", ind, code_at(f, 1, i), code_at(f, 2, i), dir);
+                snprintf(what, sizeof what, "compare_all %s %s %s dir %d", ind, code_at(f, 1, i), code_at(f, 2, i),
+                         dir);
                 CU_ASSERT_EQUAL(check_rules(&g, d, what), 0);
                 /* the same group through bench_compare */
                 const char *areas[20];
@@ -1110,7 +1124,7 @@ static void test_compare_all_two_threads(void)
     CU_ASSERT_EQUAL_FATAL(bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_HIGHER), BENCH_OK);
     size_t n = bench_frame_rows(f);
     CU_ASSERT_TRUE_FATAL(n > 1000000);
-    size_t probes[] = {0, n / 2 - 2000, n / 2 - 1, n / 2, n / 2 + 1, n / 2 + 2000, n - 1};
+    size_t probes[] = { 0, n / 2 - 2000, n / 2 - 1, n / 2, n / 2 + 1, n / 2 + 2000, n - 1 };
     for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
         size_t i = probes[p];
         while (i > 0 && !strcmp(code_at(f, 0, i - 1), code_at(f, 0, probes[p])) &&
@@ -1142,10 +1156,12 @@ static void test_compare_all_two_threads(void)
 static void test_coverage_rule(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1\nX,0138,2022,2\n"
-                                          "X,0180,2022,..\nY,1490,2022,5\n",
-                                      NULL, NULL), BENCH_OK);
-    const char *eight[] = {"1490", "0138", "0180", "0114", "0115", "0117", "0120", "0123"};
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,value\nX,1490,2022,1\nX,0138,2022,2\n"
+                                      "X,0180,2022,..\nY,1490,2022,5\n",
+                                      NULL, NULL),
+                          BENCH_OK);
+    const char *eight[] = { "1490", "0138", "0180", "0114", "0115", "0117", "0120", "0123" };
     bench_compare_options o = BENCH_COMPARE_INIT;
     CU_ASSERT_EQUAL(o.min_coverage, BENCH_MIN_COVERAGE_DEFAULT);
     o.indicator = "X";
@@ -1176,7 +1192,7 @@ static void test_coverage_rule(void)
     CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "ranked"), "no");
     bench_frame_free(f);
     /* one value is never "plats 1 av 1", whatever the share */
-    const char *one[] = {"1490"};
+    const char *one[] = { "1490" };
     o.indicator = "Y";
     o.areas = one;
     o.n_areas = 1;
@@ -1224,12 +1240,14 @@ static void test_coverage_rule(void)
 static void test_similar(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\n"
-                                          "A,1490,2022,1\nA,0138,2022,2\nA,0180,2022,3\nA,0114,2022,4\nA,0115,2022,5\n"
-                                          "B,1490,2022,10\nB,0138,2022,10\nB,0180,2022,10\nB,0114,2022,10\nB,0115,2022,10\n"
-                                          "A,0117,2022,9\nB,0117,2022,..\n",
-                                      NULL, NULL), BENCH_OK);
-    const char *inds[] = {"A", "B"};
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,value\n"
+                                      "A,1490,2022,1\nA,0138,2022,2\nA,0180,2022,3\nA,0114,2022,4\nA,0115,2022,5\n"
+                                      "B,1490,2022,10\nB,0138,2022,10\nB,0180,2022,10\nB,0114,2022,10\nB,0115,2022,10\n"
+                                      "A,0117,2022,9\nB,0117,2022,..\n",
+                                      NULL, NULL),
+                          BENCH_OK);
+    const char *inds[] = { "A", "B" };
     bench_similar_options o = BENCH_SIMILAR_INIT;
     o.focus = "0180";
     o.indicators = inds;
@@ -1254,13 +1272,13 @@ static void test_similar(void)
     CU_ASSERT_STRING_EQUAL(name, "B");
     bench_frame_free(f);
     /* weights and errors */
-    double w[] = {0, 1};
+    double w[] = { 0, 1 };
     o.weights = w;
     CU_ASSERT_EQUAL_FATAL(bench_similar(&f, db, &o), BENCH_OK);
     CU_ASSERT_EQUAL(f64_at(f, 1, 0), 0); /* only B, equal everywhere: distance 0, share = weight */
     CU_ASSERT_EQUAL(f64_at(f, 3, 0), 1);
     bench_frame_free(f);
-    double zero[] = {0, 0}, negative[] = {-1, 1};
+    double zero[] = { 0, 0 }, negative[] = { -1, 1 };
     o.weights = zero;
     CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_EINVAL);
     o.weights = negative;
@@ -1272,7 +1290,7 @@ static void test_similar(void)
     o.focus = "9999";
     CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_ENOTFOUND);
     o.focus = "0180";
-    const char *twice[] = {"A", "a"};
+    const char *twice[] = { "A", "a" };
     o.indicators = twice;
     CU_ASSERT_EQUAL(bench_similar(&f, db, &o), BENCH_EINVAL);
     o.indicators = inds;
@@ -1293,10 +1311,12 @@ static void test_similar(void)
 static void test_mean_does_not_overflow(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1.5e308\nX,0138,2022,1.7e308\n"
-                                          "N01951,1490,2022,1e308\nN01951,0138,2022,1e308\n",
-                                      NULL, NULL), BENCH_OK);
-    const char *two[] = {"1490", "0138"};
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,value\nX,1490,2022,1.5e308\nX,0138,2022,1.7e308\n"
+                                      "N01951,1490,2022,1e308\nN01951,0138,2022,1e308\n",
+                                      NULL, NULL),
+                          BENCH_OK);
+    const char *two[] = { "1490", "0138" };
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "X";
     o.period = "2022";
@@ -1326,19 +1346,16 @@ int register_compare_suite(void)
            !CU_add_test(s, "colours with ties", test_colour_ties) ||
            !CU_add_test(s, "all kommuner: 73 green, 73 red", test_all_kommuner) ||
            !CU_add_test(s, "random sets against the rules", test_rules_random) ||
-           !CU_add_test(s, "statistics", test_statistics) ||
-           !CU_add_test(s, "weighted mean", test_weighted_mean) ||
+           !CU_add_test(s, "statistics", test_statistics) || !CU_add_test(s, "weighted mean", test_weighted_mean) ||
            !CU_add_test(s, "source precedence", test_source_precedence) ||
            !CU_add_test(s, "source precedence after a re-import (BUG)", test_source_precedence_after_reimport) ||
            !CU_add_test(s, "source precedence by source, in snapshots", test_source_precedence_by_source) ||
            !CU_add_test(s, "area sets", test_area_sets) ||
-           !CU_add_test(s, "genders and kinds", test_genders_and_kinds) ||
-           !CU_add_test(s, "errors", test_errors) ||
+           !CU_add_test(s, "genders and kinds", test_genders_and_kinds) || !CU_add_test(s, "errors", test_errors) ||
            !CU_add_test(s, "compare_all", test_compare_all) ||
            !CU_add_test(s, "compare_all with close values", test_compare_all_close_values) ||
            !CU_add_test(s, "compare_all on random groups", test_compare_all_random) ||
            !CU_add_test(s, "compare_all on two threads", test_compare_all_two_threads) ||
-           !CU_add_test(s, "coverage rule", test_coverage_rule) ||
-           !CU_add_test(s, "similar kommuner", test_similar) ||
+           !CU_add_test(s, "coverage rule", test_coverage_rule) || !CU_add_test(s, "similar kommuner", test_similar) ||
            !CU_add_test(s, "a mean does not overflow", test_mean_does_not_overflow);
 }

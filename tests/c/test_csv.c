@@ -79,12 +79,14 @@ static void test_wide_layouts(void)
     CU_ASSERT_EQUAL(rep.accepted, 3);
     CU_ASSERT_EQUAL(value_of(db, "U33401", "1490", "2021", BENCH_GENDER_T), 74);
     CU_ASSERT_EQUAL(value_of(db, "U33401", "0138", "2022", BENCH_GENDER_T), 71);
-    CU_ASSERT_EQUAL(value_of(db, "U33401", "0014", "2022", BENCH_GENDER_T), 80); /* "14" -> "0014" */
+    CU_ASSERT_EQUAL(value_of(db, "U33401", "0014", "2022", BENCH_GENDER_T), 80);     /* "14" -> "0014" */
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "u33401"), BENCH_OK); /* found as U33401 */
     /* geo,gender,year,<kpi> with lower-case k and m */
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "geo,gender,year,n01951\n0,k,2020,5000000\n0,m,2020,5100000\n14,m,2020,800000\n"
-                                          "1490,k,2020,57000\n1490,m,2020,56714\n",
-                                      &o, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "geo,gender,year,n01951\n0,k,2020,5000000\n0,m,2020,5100000\n14,m,2020,800000\n"
+                                      "1490,k,2020,57000\n1490,m,2020,56714\n",
+                                      &o, &rep),
+                          BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 5);
     CU_ASSERT_EQUAL(value_of(db, "N01951", "0000", "2020", BENCH_GENDER_K), 5000000); /* "0" is Riket */
     CU_ASSERT_EQUAL(value_of(db, "N01951", "0000", "2020", BENCH_GENDER_M), 5100000);
@@ -96,7 +98,8 @@ static void test_wide_layouts(void)
     CU_ASSERT_EQUAL(bench_area_info(&t, NULL, NULL, NULL, db, "0000"), BENCH_OK);
     CU_ASSERT_EQUAL(t, BENCH_AREA_RIKET);
     /* several value columns, ';' detected, a label column ignored */
-    CU_ASSERT_EQUAL(import_text(db, "area;year;name;a1;b2\n1490;2021;Borås;1;2\n0138;2021;Tyresö;3;\n", &o, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db, "area;year;name;a1;b2\n1490;2021;Borås;1;2\n0138;2021;Tyresö;3;\n", &o, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 4);
     CU_ASSERT_EQUAL(rep.missing, 1);
     CU_ASSERT_EQUAL(value_of(db, "a1", "1490", "2021", BENCH_GENDER_T), 1);
@@ -110,7 +113,7 @@ static void test_wide_layouts(void)
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "x"), BENCH_ENOTFOUND);
     /* value_columns chooses the indicator columns */
     o.indicator = NULL;
-    const char *cols[] = {"c3"};
+    const char *cols[] = { "c3" };
     o.value_columns = cols;
     o.n_value_columns = 1;
     CU_ASSERT_EQUAL(import_text(db, "geo,year,c3,note\n1490,2021,9,fritext\n", &o, &rep), BENCH_OK);
@@ -139,8 +142,9 @@ static void test_rkolada_columns(void)
     CU_ASSERT_EQUAL(bench_area_count(db), areas); /* no area named after the municipality column */
     CU_ASSERT_EQUAL(bench_area_info(NULL, NULL, NULL, NULL, db, "Stockholm"), BENCH_ENOTFOUND);
     /* the area comes from municipality_id also when the name column comes first */
-    CU_ASSERT_EQUAL(import_text(db, "municipality,kpi,year,value,municipality_id\nStockholm,N00946,2001,4,0180\n", NULL,
-                                &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(
+        import_text(db, "municipality,kpi,year,value,municipality_id\nStockholm,N00946,2001,4,0180\n", NULL, &rep),
+        BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "N00946", "0180", "2001", BENCH_GENDER_T), 4);
     CU_ASSERT_EQUAL(bench_area_count(db), areas);
     bench_db_free(db);
@@ -152,7 +156,8 @@ static void test_delimiters(void)
     bench_import_report rep;
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nD1,1490,2022,5\n", NULL, &rep), BENCH_OK);
     CU_ASSERT_EQUAL(import_text(db, "kpi;municipality;period;value\nD2;1490;2022;5,5\n", NULL, &rep), BENCH_OK);
-    CU_ASSERT_EQUAL(import_text(db, "kpi\tmunicipality\tperiod\tvalue\nD3\t1490\t2022\t1 234,5\n", NULL, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db, "kpi\tmunicipality\tperiod\tvalue\nD3\t1490\t2022\t1 234,5\n", NULL, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "D1", "1490", "2022", BENCH_GENDER_T), 5);
     CU_ASSERT_EQUAL(value_of(db, "D2", "1490", "2022", BENCH_GENDER_T), 5.5);
     CU_ASSERT_EQUAL(value_of(db, "D3", "1490", "2022", BENCH_GENDER_T), 1234.5);
@@ -175,18 +180,21 @@ static void test_bom_crlf_quotes(void)
 {
     bench_db *db = new_db();
     bench_import_report rep;
-    const char *csv = "\xEF\xBB\xBF" "kpi;municipality;period;value\r\n"
+    const char *csv = "\xEF\xBB\xBF"
+                      "kpi;municipality;period;value\r\n"
                       "U1;1490;2022;\"1 234,5\"\r\n"
                       "\"U 2; x\";1490;2022;\"7,1\"\r\n";
     CU_ASSERT_EQUAL_FATAL(import_text(db, csv, NULL, &rep), BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 2);
-    CU_ASSERT_EQUAL(value_of(db, "U1", "1490", "2022", BENCH_GENDER_T), 1234.5); /* "kpi" found despite the BOM */
+    CU_ASSERT_EQUAL(value_of(db, "U1", "1490", "2022", BENCH_GENDER_T), 1234.5);  /* "kpi" found despite the BOM */
     CU_ASSERT_EQUAL(value_of(db, "U 2; x", "1490", "2022", BENCH_GENDER_T), 7.1); /* embedded delimiter */
     /* a quoted field spanning lines, and doubled quotes */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value,title\r\n"
-                                    "U4,1490,2022,6,\"a \"\"b\"\"\nc, d\"\r\n"
-                                    "U5,1490,2022,7,\"x\"\r\n",
-                                NULL, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db,
+                                "kpi,municipality,period,value,title\r\n"
+                                "U4,1490,2022,6,\"a \"\"b\"\"\nc, d\"\r\n"
+                                "U5,1490,2022,7,\"x\"\r\n",
+                                NULL, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 2);
     const char *title = "";
     CU_ASSERT_EQUAL(bench_indicator_info(&title, NULL, NULL, db, "U4"), BENCH_OK);
@@ -219,7 +227,8 @@ static void test_blank_lines(void)
     CU_ASSERT_EQUAL(rep.skipped_filtered, 0);
     CU_ASSERT_EQUAL(bench_db_count(db), 2);
     /* ';' files: lines of only ';' as spreadsheets leave them */
-    CU_ASSERT_EQUAL(import_text(db, "kpi;municipality;period;value\n;;;\nB2;1490;2022;3\n;;;\r\n", NULL, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db, "kpi;municipality;period;value\n;;;\nB2;1490;2022;3\n;;;\r\n", NULL, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(rep.skipped_blank, 2);
     CU_ASSERT_EQUAL(rep.accepted, 1);
     bench_db_free(db);
@@ -234,10 +243,13 @@ static void test_missing_markers_kept(void)
     CU_ASSERT_EQUAL_FATAL(import_text(db, csv, NULL, &rep), BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 8);
     CU_ASSERT_EQUAL(rep.missing, 7);
-    struct { const char *area; int status; } expected[] = {
-        {"0114", BENCH_OBS_MISSING},   {"0115", BENCH_OBS_SEKRETESS}, {"0117", BENCH_OBS_EJ_TILLAMPLIG},
-        {"0120", BENCH_OBS_BORTFALL},  {"0123", BENCH_OBS_MISSING},   {"0125", BENCH_OBS_BORTFALL},
-        {"0127", BENCH_OBS_MISSING}};
+    struct {
+        const char *area;
+        int status;
+    } expected[] = { { "0114", BENCH_OBS_MISSING },       { "0115", BENCH_OBS_SEKRETESS },
+                     { "0117", BENCH_OBS_EJ_TILLAMPLIG }, { "0120", BENCH_OBS_BORTFALL },
+                     { "0123", BENCH_OBS_MISSING },       { "0125", BENCH_OBS_BORTFALL },
+                     { "0127", BENCH_OBS_MISSING } };
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
         observation o;
         CU_ASSERT_EQUAL(lookup(db, "U1", expected[i].area, "2022", BENCH_GENDER_T, BENCH_KIND_UTFALL, &o), 1);
@@ -286,14 +298,16 @@ static void test_gender_filter(void)
     CU_ASSERT_EQUAL(value_of(db, "G1", "0138", "2022", BENCH_GENDER_T), -1e300);
     /* a filtered row is not read further: its bad value is no error */
     o.gender_mask = 1u << BENCH_GENDER_T;
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,gender,value\nG2,1490,2022,K,x\nG2,1490,2022,T,7\n", &o, &rep),
-                    BENCH_OK);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,gender,value\nG2,1490,2022,K,x\nG2,1490,2022,T,7\n", &o, &rep),
+        BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 1);
     CU_ASSERT_EQUAL(rep.skipped_filtered, 1);
     /* the wide layout filters too */
     o.layout = BENCH_CSV_WIDE;
     o.gender_mask = 1u << BENCH_GENDER_M;
-    CU_ASSERT_EQUAL(import_text(db, "geo,gender,year,n01951\n1490,k,2020,57000\n1490,m,2020,56714\n", &o, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db, "geo,gender,year,n01951\n1490,k,2020,57000\n1490,m,2020,56714\n", &o, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 1);
     CU_ASSERT_EQUAL(rep.skipped_filtered, 1);
     CU_ASSERT_EQUAL(value_of(db, "N01951", "1490", "2020", BENCH_GENDER_K), -1e300);
@@ -308,7 +322,7 @@ static void test_kinds(void)
                       "K1,1490,2024,budget,3\nK1,1490,2024,prognos,4\n";
     CU_ASSERT_EQUAL_FATAL(import_text(db, csv, NULL, &rep), BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 4);
-    double expected[] = {1, 2, 3, 4};
+    double expected[] = { 1, 2, 3, 4 };
     for (int k = 0; k < 4; k++) {
         observation o;
         CU_ASSERT_EQUAL(lookup(db, "K1", "1490", "2024", BENCH_GENDER_T, k, &o), 1);
@@ -323,7 +337,8 @@ static void test_kinds(void)
     CU_ASSERT_EQUAL(ob.value, 10);
     CU_ASSERT_EQUAL(lookup(db, "K2", "1490", "2024", BENCH_GENDER_T, BENCH_KIND_UTFALL, &ob), 0);
     /* a kind column wins over opts.kind */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,kind,value\nK3,1490,2024,prognos,11\n", &o, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,kind,value\nK3,1490,2024,prognos,11\n", &o, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(lookup(db, "K3", "1490", "2024", BENCH_GENDER_T, BENCH_KIND_PROGNOS, &ob), 1);
     CU_ASSERT_EQUAL(lookup(db, "K3", "1490", "2024", BENCH_GENDER_T, BENCH_KIND_BUDGET, &ob), 0);
     bench_db_free(db);
@@ -355,8 +370,9 @@ static void test_sources(void)
     CU_ASSERT_STRING_EQUAL(o.source, "Tertialrapport 1 2018");
     /* a source column; an empty cell falls back to the import's source */
     opts.source_column = "src";
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value,src\nS4,1490,2022,4,doc.txt:12\nS4,0138,2022,5,\n",
-                                &opts, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,value,src\nS4,1490,2022,4,doc.txt:12\nS4,0138,2022,5,\n", &opts, &rep),
+        BENCH_OK);
     CU_ASSERT_EQUAL(lookup(db, "S4", "1490", "2022", BENCH_GENDER_T, BENCH_KIND_UTFALL, &o), 1);
     CU_ASSERT_STRING_EQUAL(o.source, "doc.txt:12");
     CU_ASSERT_EQUAL(lookup(db, "S4", "0138", "2022", BENCH_GENDER_T, BENCH_KIND_UTFALL, &o), 1);
@@ -374,7 +390,7 @@ static void test_titles_and_units(void)
     bench_import_report rep;
     const char *csv = "kpi,municipality,period,value,title,unit\n"
                       "T1,1490,2022,5,\"Andel nöjda, andel (%)\",%\n"
-                      "T1,0138,2022,6,another title,kr\n"   /* the first title and unit are kept */
+                      "T1,0138,2022,6,another title,kr\n"      /* the first title and unit are kept */
                       "U33401,1490,2022,77,Ny titel,veckor\n"; /* the catalogue has an entry: kept */
     CU_ASSERT_EQUAL_FATAL(import_text(db, csv, NULL, &rep), BENCH_OK);
     const char *title = NULL, *unit = NULL;
@@ -388,11 +404,13 @@ static void test_titles_and_units(void)
     CU_ASSERT_STRING_EQUAL(unit, "dagar");
     CU_ASSERT_EQUAL(d, BENCH_DIRECTION_LOWER);
     /* a unit suffix in the values sets the unit */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nT2,1490,2022,12 %\nT2,0138,2022,\"13,5 %\"\n"
-                                    "T3,1490,2022,350 tkr\nT4,1490,2022,\"4,5 mnkr\"\nT5,1490,2022,120 kr\n",
-                                NULL, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db,
+                                "kpi,municipality,period,value\nT2,1490,2022,12 %\nT2,0138,2022,\"13,5 %\"\n"
+                                "T3,1490,2022,350 tkr\nT4,1490,2022,\"4,5 mnkr\"\nT5,1490,2022,120 kr\n",
+                                NULL, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "T2", "0138", "2022", BENCH_GENDER_T), 13.5);
-    const char *units[][2] = {{"T2", "%"}, {"T3", "tkr"}, {"T4", "mnkr"}, {"T5", "kr"}};
+    const char *units[][2] = { { "T2", "%" }, { "T3", "tkr" }, { "T4", "mnkr" }, { "T5", "kr" } };
     for (int i = 0; i < 4; i++) {
         CU_ASSERT_EQUAL(bench_indicator_info(NULL, &unit, NULL, db, units[i][0]), BENCH_OK);
         CU_ASSERT_STRING_EQUAL(unit, units[i][1]);
@@ -416,8 +434,9 @@ static void test_mixed_units(void)
     char *before = dump_values(db);
     size_t areas = bench_area_count(db);
     bench_import_report rep;
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nM1,9901,2022,5 tkr\nM1,1491,2022,5 kr\n", NULL, &rep),
-                    BENCH_EPARSE);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,value\nM1,9901,2022,5 tkr\nM1,1491,2022,5 kr\n", NULL, &rep),
+        BENCH_EPARSE);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 3);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->column, 4);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "unit"));
@@ -429,7 +448,8 @@ static void test_mixed_units(void)
     int st = import_text(db, "kpi,municipality,period,value\nM3,1490,2022,13\nM3,0138,2022,12 %\n", NULL, &rep);
     CU_ASSERT_EQUAL(st, BENCH_EPARSE);
     if (st == BENCH_OK)
-        fprintf(stderr, "\n  BUG: \"13\" then \"12 %%\" in one indicator was accepted (the reverse order is refused)\n");
+        fprintf(stderr,
+                "\n  BUG: \"13\" then \"12 %%\" in one indicator was accepted (the reverse order is refused)\n");
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "M1"), BENCH_ENOTFOUND);
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "M2"), BENCH_ENOTFOUND);
     if (st != BENCH_OK) { /* only then is the store expected to be unchanged */
@@ -488,11 +508,13 @@ static void test_replace_and_sources(void)
     bench_import_report rep;
     bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
     o.source = "rapport A";
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nR1,1490,2022,5\nR1,0138,2022,6\n", &o, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nR1,1490,2022,5\nR1,0138,2022,6\n", &o, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(rep.replaced, 0);
     CU_ASSERT_EQUAL(bench_db_count(db), 2);
     /* the same key from the same source replaces */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nR1,1490,2022,7\nR1,0180,2022,8\n", &o, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nR1,1490,2022,7\nR1,0180,2022,8\n", &o, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 2);
     CU_ASSERT_EQUAL(rep.replaced, 1);
     CU_ASSERT_EQUAL(bench_db_count(db), 3);
@@ -514,9 +536,11 @@ static void test_replace_and_sources(void)
     CU_ASSERT_EQUAL(lookup(db, "R1", "1490", "2022", BENCH_GENDER_T, BENCH_KIND_UTFALL, NULL), 2);
     /* other genders and kinds are other keys */
     o.source = "rapport A";
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,gender,kind,value\nR1,1490,2022,K,utfall,1\n"
-                                    "R1,1490,2022,T,målvärde,2\n",
-                                &o, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db,
+                                "kpi,municipality,period,gender,kind,value\nR1,1490,2022,K,utfall,1\n"
+                                "R1,1490,2022,T,målvärde,2\n",
+                                &o, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(rep.replaced, 0);
     CU_ASSERT_EQUAL(bench_db_count(db), 6);
     bench_db_free(db);
@@ -531,7 +555,7 @@ static void test_indicator_ids(void)
     CU_ASSERT_EQUAL_FATAL(import_text(db, csv, NULL, &rep), BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 7);
     bench_frame *f;
-    const char *periods[] = {"2030"};
+    const char *periods[] = { "2030" };
     bench_query q = BENCH_QUERY_INIT;
     q.periods = periods;
     q.n_periods = 1;
@@ -540,7 +564,7 @@ static void test_indicator_ids(void)
     size_t n;
     CU_ASSERT_EQUAL(bench_frame_dictionary(&dict, &n, f, 0), BENCH_OK);
     /* Kolada ids upper case; other ids as written; sorted */
-    const char *expected[] = {"Borås_ifo_1", "N01951", "U33401", "U35400", "X12345", "own_kpi", "u3340"};
+    const char *expected[] = { "Borås_ifo_1", "N01951", "U33401", "U35400", "X12345", "own_kpi", "u3340" };
     CU_ASSERT_EQUAL_FATAL(n, 7);
     for (size_t i = 0; i < n; i++)
         CU_ASSERT_STRING_EQUAL(dict[i], expected[i]);
@@ -553,8 +577,9 @@ static void test_indicator_ids(void)
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "BORÅS_IFO_1"), BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_info(NULL, NULL, NULL, db, "own_kpi2"), BENCH_ENOTFOUND);
     size_t before = bench_db_count(db);
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nOWN_KPI,1490,2030,8\nbORÅS_IFO_1,1490,2031,9\n",
-                                NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,value\nOWN_KPI,1490,2030,8\nbORÅS_IFO_1,1490,2031,9\n", NULL, NULL),
+        BENCH_OK);
     CU_ASSERT_EQUAL(bench_db_count(db), before + 1); /* one replaced, one added to Borås_ifo_1 */
     CU_ASSERT_EQUAL(value_of(db, "own_kpi", "1490", "2030", BENCH_GENDER_T), 8);
     CU_ASSERT_EQUAL(value_of(db, "Borås_ifo_1", "1490", "2031", BENCH_GENDER_T), 9);
@@ -570,14 +595,16 @@ static void test_indicator_ids(void)
 
 /* ---- errors ------------------------------------------------------------------------ */
 
-enum { SMALL_LIMITS = 1 };
+enum {
+    SMALL_LIMITS = 1
+};
 
 typedef struct error_case {
     const char *csv;
-    size_t len;              /* 0: strlen */
+    size_t len; /* 0: strlen */
     int code;
     long line, column;
-    const char *needle;      /* in the message */
+    const char *needle; /* in the message */
     int layout;
     const char *indicator;   /* opts.indicator */
     const char *area_column; /* opts.area_column */
@@ -588,60 +615,68 @@ typedef struct error_case {
 #define GOOD "NEWKPI,9901,2022,5\nU33401,9902,2022,6\n" /* new codes before the failing line */
 
 static const error_case error_cases[] = {
-    {H GOOD "U1,1490,2022\n", 0, BENCH_EPARSE, 4, 4, "expected 4 fields", .limits = 0},
-    {H GOOD "U1,1490,2022,5,6\n", 0, BENCH_EPARSE, 4, 5, "found 5", .limits = 0},
-    {H GOOD "U1,Borås,2022,5\n", 0, BENCH_EPARSE, 4, 2, "area code", .limits = 0},
-    {H GOOD "U1,14 90,2022,5\n", 0, BENCH_EPARSE, 4, 2, "area code", .limits = 0},
-    {H GOOD "U1,,2022,5\n", 0, BENCH_EPARSE, 4, 2, "area code", .limits = 0},
-    {H GOOD "U1,1490,20x2,5\n", 0, BENCH_EPARSE, 4, 3, "period", .limits = 0},
-    {H GOOD "U1,1490,2024-T4,5\n", 0, BENCH_EPARSE, 4, 3, "2024-T4", .limits = 0},
-    {"kpi,municipality,period,gender,value\nNEWKPI,9901,2022,T,5\nU1,1490,2022,X,5\n", 0, BENCH_EPARSE, 3, 4, "gender", .limits = 0},
-    {"kpi,municipality,period,kind,value\nNEWKPI,9901,2022,utfall,5\nU1,1490,2022,mål?,5\n", 0, BENCH_EPARSE, 3, 4,
-     "utfall", .limits = 0},
-    {H GOOD "U1,1490,2022,\"7,1,2\"\n", 0, BENCH_EPARSE, 4, 4, "expected a number", .limits = 0},
-    {H GOOD "U1,1490,2022,NaNa\n", 0, BENCH_EPARSE, 4, 4, "NaNa", .limits = 0},
-    {H GOOD "U1,1490,2022,inf\n", 0, BENCH_EPARSE, 4, 4, "number", .limits = 0},
-    {H GOOD "U1,1490,2022,1e400\n", 0, BENCH_EPARSE, 4, 4, "number", .limits = 0},
-    {H GOOD "U1,1490,2022,12 34\n", 0, BENCH_EPARSE, 4, 4, "number", .limits = 0},
-    {"kpi,municipality,period,value,count\nNEWKPI,9901,2022,5,1\nU1,1490,2022,5,1.5\n", 0, BENCH_EPARSE, 3, 5,
-     "whole number", .limits = 0},
-    {"kpi,municipality,period,value,count\nNEWKPI,9901,2022,5,1\nU1,1490,2022,5,-1\n", 0, BENCH_EPARSE, 3, 5,
-     "whole number", .limits = 0},
-    {"kpi,municipality,period,value,count\nNEWKPI,9901,2022,5,1\nU1,1490,2022,5,x\n", 0, BENCH_EPARSE, 3, 5,
-     "whole number", .limits = 0},
-    {"municipality,period,value\n9901,2022,5\n", 0, BENCH_EPARSE, 1, 0, "kpi", .limits = 0},
-    {"kpi,municipality,period\nNEWKPI,9901,2022\n", 0, BENCH_EPARSE, 1, 0, "value", .limits = 0},
-    {"kpi,municipality,value\nNEWKPI,9901,5\n", 0, BENCH_EPARSE, 1, 0, "period", .limits = 0},
-    {"kpi,period,value\nNEWKPI,2022,5\n", 0, BENCH_EPARSE, 1, 0, "municipality", .limits = 0},
-    {"kpi,municipality,period,value,Value\nNEWKPI,9901,2022,5,6\n", 0, BENCH_EPARSE, 1, 5, "twice", .limits = 0},
-    {"geo,year\n9901,2022\n", 0, BENCH_EPARSE, 1, 0, "no value column", BENCH_CSV_WIDE, .limits = 0},
-    {"geo,year,name\n9901,2022,Ny\n", 0, BENCH_EPARSE, 1, 0, "no value column", BENCH_CSV_WIDE, .limits = 0},
-    {"geo,year,a,b\n9901,2022,1,2\n", 0, BENCH_EINVAL, 1, 0, "exactly one value column", BENCH_CSV_WIDE, "X", .limits = 0},
-    {"geo,year,u33401\n9901,2022,5\n9902,2022,x\n", 0, BENCH_EPARSE, 3, 3, "number", BENCH_CSV_WIDE, .limits = 0},
-    {H GOOD "U1,1490,2022,\"5\n", 0, BENCH_EPARSE, 4, 4, "not closed", .limits = 0},
-    {H GOOD "U1,1490,2022,\"5\nU1,1490,2023,6\n", 0, BENCH_EPARSE, 4, 4, "not closed", .limits = 0},
-    {H GOOD "U1,1490,2022,5\"x\n", 0, BENCH_EPARSE, 4, 4, "quote", .limits = 0},
-    {H GOOD "U1,14\"9\"0,2022,5\n", 0, BENCH_EPARSE, 4, 2, "quote", .limits = 0},
-    {"", 0, BENCH_EPARSE, 1, 0, "empty", .limits = 0},
-    {"\n\n  \n", 0, BENCH_EPARSE, 1, 0, "empty", .limits = 0},
-    {"\xEF\xBB\xBF", 0, BENCH_EPARSE, 1, 0, "empty", .limits = 0},
-    {"\xFF\xFEk\0p\0i\0", 8, BENCH_EPARSE, 1, 1, "UTF-16", .limits = 0},
-    {"\xFE\xFF\0k\0p\0i", 8, BENCH_EPARSE, 1, 1, "UTF-16", .limits = 0},
-    {"kpi,municipality,\xe5r,value\nNEWKPI,9901,2022,5\n", 0, BENCH_EPARSE, 1, 3, "UTF-8", .limits = 0},
-    {"kpi,\xEF\xBB\xBFmunicipality,period,value\nNEWKPI,9901,2022,5\n", 0, BENCH_EPARSE, 1, 2, "UTF-8", .limits = 0},
-    {H GOOD "U1,\xEF\xBB\xBF" "1490,2022,5\n", 0, BENCH_EPARSE, 4, 2, "area code", .limits = 0},
-    {H GOOD "L\xe5n,1490,2022,5\n", 0, BENCH_EPARSE, 4, 1, "indicator id", .limits = 0},
-    {H GOOD "U1,1490,2022,12345678901234567890\n", 0, BENCH_ELIMIT, 4, 4, "longer than", 0, NULL, NULL, SMALL_LIMITS},
-    {"a,b,c,d,e,f,g,h,i,j\n", 0, BENCH_ELIMIT, 1, 9, "more than 8 columns", 0, NULL, NULL, SMALL_LIMITS},
-    {H GOOD "U1,1490,2022,5,1,2,3,4,5,6\n", 0, BENCH_ELIMIT, 4, 9, "more than 8 columns", 0, NULL, NULL, SMALL_LIMITS},
-    {H GOOD "M1,9903,2022,5 tkr\nM1,1491,2022,5 kr\n", 0, BENCH_EPARSE, 5, 4, "unit", .limits = 0},
+    { H GOOD "U1,1490,2022\n", 0, BENCH_EPARSE, 4, 4, "expected 4 fields", .limits = 0 },
+    { H GOOD "U1,1490,2022,5,6\n", 0, BENCH_EPARSE, 4, 5, "found 5", .limits = 0 },
+    { H GOOD "U1,Borås,2022,5\n", 0, BENCH_EPARSE, 4, 2, "area code", .limits = 0 },
+    { H GOOD "U1,14 90,2022,5\n", 0, BENCH_EPARSE, 4, 2, "area code", .limits = 0 },
+    { H GOOD "U1,,2022,5\n", 0, BENCH_EPARSE, 4, 2, "area code", .limits = 0 },
+    { H GOOD "U1,1490,20x2,5\n", 0, BENCH_EPARSE, 4, 3, "period", .limits = 0 },
+    { H GOOD "U1,1490,2024-T4,5\n", 0, BENCH_EPARSE, 4, 3, "2024-T4", .limits = 0 },
+    { "kpi,municipality,period,gender,value\nNEWKPI,9901,2022,T,5\nU1,1490,2022,X,5\n", 0, BENCH_EPARSE, 3, 4, "gender",
+      .limits = 0 },
+    { "kpi,municipality,period,kind,value\nNEWKPI,9901,2022,utfall,5\nU1,1490,2022,mål?,5\n", 0, BENCH_EPARSE, 3, 4,
+      "utfall", .limits = 0 },
+    { H GOOD "U1,1490,2022,\"7,1,2\"\n", 0, BENCH_EPARSE, 4, 4, "expected a number", .limits = 0 },
+    { H GOOD "U1,1490,2022,NaNa\n", 0, BENCH_EPARSE, 4, 4, "NaNa", .limits = 0 },
+    { H GOOD "U1,1490,2022,inf\n", 0, BENCH_EPARSE, 4, 4, "number", .limits = 0 },
+    { H GOOD "U1,1490,2022,1e400\n", 0, BENCH_EPARSE, 4, 4, "number", .limits = 0 },
+    { H GOOD "U1,1490,2022,12 34\n", 0, BENCH_EPARSE, 4, 4, "number", .limits = 0 },
+    { "kpi,municipality,period,value,count\nNEWKPI,9901,2022,5,1\nU1,1490,2022,5,1.5\n", 0, BENCH_EPARSE, 3, 5,
+      "whole number", .limits = 0 },
+    { "kpi,municipality,period,value,count\nNEWKPI,9901,2022,5,1\nU1,1490,2022,5,-1\n", 0, BENCH_EPARSE, 3, 5,
+      "whole number", .limits = 0 },
+    { "kpi,municipality,period,value,count\nNEWKPI,9901,2022,5,1\nU1,1490,2022,5,x\n", 0, BENCH_EPARSE, 3, 5,
+      "whole number", .limits = 0 },
+    { "municipality,period,value\n9901,2022,5\n", 0, BENCH_EPARSE, 1, 0, "kpi", .limits = 0 },
+    { "kpi,municipality,period\nNEWKPI,9901,2022\n", 0, BENCH_EPARSE, 1, 0, "value", .limits = 0 },
+    { "kpi,municipality,value\nNEWKPI,9901,5\n", 0, BENCH_EPARSE, 1, 0, "period", .limits = 0 },
+    { "kpi,period,value\nNEWKPI,2022,5\n", 0, BENCH_EPARSE, 1, 0, "municipality", .limits = 0 },
+    { "kpi,municipality,period,value,Value\nNEWKPI,9901,2022,5,6\n", 0, BENCH_EPARSE, 1, 5, "twice", .limits = 0 },
+    { "geo,year\n9901,2022\n", 0, BENCH_EPARSE, 1, 0, "no value column", BENCH_CSV_WIDE, .limits = 0 },
+    { "geo,year,name\n9901,2022,Ny\n", 0, BENCH_EPARSE, 1, 0, "no value column", BENCH_CSV_WIDE, .limits = 0 },
+    { "geo,year,a,b\n9901,2022,1,2\n", 0, BENCH_EINVAL, 1, 0, "exactly one value column", BENCH_CSV_WIDE, "X",
+      .limits = 0 },
+    { "geo,year,u33401\n9901,2022,5\n9902,2022,x\n", 0, BENCH_EPARSE, 3, 3, "number", BENCH_CSV_WIDE, .limits = 0 },
+    { H GOOD "U1,1490,2022,\"5\n", 0, BENCH_EPARSE, 4, 4, "not closed", .limits = 0 },
+    { H GOOD "U1,1490,2022,\"5\nU1,1490,2023,6\n", 0, BENCH_EPARSE, 4, 4, "not closed", .limits = 0 },
+    { H GOOD "U1,1490,2022,5\"x\n", 0, BENCH_EPARSE, 4, 4, "quote", .limits = 0 },
+    { H GOOD "U1,14\"9\"0,2022,5\n", 0, BENCH_EPARSE, 4, 2, "quote", .limits = 0 },
+    { "", 0, BENCH_EPARSE, 1, 0, "empty", .limits = 0 },
+    { "\n\n  \n", 0, BENCH_EPARSE, 1, 0, "empty", .limits = 0 },
+    { "\xEF\xBB\xBF", 0, BENCH_EPARSE, 1, 0, "empty", .limits = 0 },
+    { "\xFF\xFEk\0p\0i\0", 8, BENCH_EPARSE, 1, 1, "UTF-16", .limits = 0 },
+    { "\xFE\xFF\0k\0p\0i", 8, BENCH_EPARSE, 1, 1, "UTF-16", .limits = 0 },
+    { "kpi,municipality,\xe5r,value\nNEWKPI,9901,2022,5\n", 0, BENCH_EPARSE, 1, 3, "UTF-8", .limits = 0 },
+    { "kpi,\xEF\xBB\xBFmunicipality,period,value\nNEWKPI,9901,2022,5\n", 0, BENCH_EPARSE, 1, 2, "UTF-8", .limits = 0 },
+    { H GOOD "U1,\xEF\xBB\xBF"
+             "1490,2022,5\n",
+      0, BENCH_EPARSE, 4, 2, "area code", .limits = 0 },
+    { H GOOD "L\xe5n,1490,2022,5\n", 0, BENCH_EPARSE, 4, 1, "indicator id", .limits = 0 },
+    { H GOOD "U1,1490,2022,12345678901234567890\n", 0, BENCH_ELIMIT, 4, 4, "longer than", 0, NULL, NULL, SMALL_LIMITS },
+    { "a,b,c,d,e,f,g,h,i,j\n", 0, BENCH_ELIMIT, 1, 9, "more than 8 columns", 0, NULL, NULL, SMALL_LIMITS },
+    { H GOOD "U1,1490,2022,5,1,2,3,4,5,6\n", 0, BENCH_ELIMIT, 4, 9, "more than 8 columns", 0, NULL, NULL,
+      SMALL_LIMITS },
+    { H GOOD "M1,9903,2022,5 tkr\nM1,1491,2022,5 kr\n", 0, BENCH_EPARSE, 5, 4, "unit", .limits = 0 },
     /* line numbers are physical lines: after a field spanning lines, with CRLF, after a BOM */
-    {"kpi,municipality,period,value,title\nNEWKPI,9901,2022,5,\"two\nlines\"\nU1,1490,20x2,5,t\n", 0, BENCH_EPARSE, 4,
-     3, "period", .limits = 0},
-    {"kpi,municipality,period,value\r\nNEWKPI,9901,2022,5\r\n\r\nU1,1490,2022,x\r\n", 0, BENCH_EPARSE, 4, 4, "number", .limits = 0},
-    {"\xEF\xBB\xBFkpi,municipality,period,value\nNEWKPI,9901,2022,5\nU1,1490,2022,x\n", 0, BENCH_EPARSE, 3, 4, "number", .limits = 0},
-    {"kpi;municipality;period;value\nNEWKPI;9901;2022;5\nU1;1490;2022;7,1,2\n", 0, BENCH_EPARSE, 3, 4, "number", .limits = 0},
-    {H GOOD "U1,1490,2022,5\n", 0, BENCH_ENOTFOUND, 1, 0, "kommunkod_x", 0, NULL, "kommunkod_x", .limits = 0},
+    { "kpi,municipality,period,value,title\nNEWKPI,9901,2022,5,\"two\nlines\"\nU1,1490,20x2,5,t\n", 0, BENCH_EPARSE, 4,
+      3, "period", .limits = 0 },
+    { "kpi,municipality,period,value\r\nNEWKPI,9901,2022,5\r\n\r\nU1,1490,2022,x\r\n", 0, BENCH_EPARSE, 4, 4, "number",
+      .limits = 0 },
+    { "\xEF\xBB\xBFkpi,municipality,period,value\nNEWKPI,9901,2022,5\nU1,1490,2022,x\n", 0, BENCH_EPARSE, 3, 4,
+      "number", .limits = 0 },
+    { "kpi;municipality;period;value\nNEWKPI;9901;2022;5\nU1;1490;2022;7,1,2\n", 0, BENCH_EPARSE, 3, 4, "number",
+      .limits = 0 },
+    { H GOOD "U1,1490,2022,5\n", 0, BENCH_ENOTFOUND, 1, 0, "kommunkod_x", 0, NULL, "kommunkod_x", .limits = 0 },
 };
 
 static void test_errors_leave_store_unchanged(void)
@@ -772,15 +807,17 @@ static void test_limit_boundaries(void)
     bench_db *db = NULL;
     CU_ASSERT_EQUAL_FATAL(bench_db_new(&db, &dbo, NULL), BENCH_OK);
     bench_import_report rep;
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nL1,1490,2022,1234567890123456\n", NULL, &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nL1,1490,2022,1234567890123456\n", NULL, &rep),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "L1", "1490", "2022", BENCH_GENDER_T), 1234567890123456.0);
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nL2,1490,2022,12345678901234567\n", NULL, &rep),
                     BENCH_ELIMIT);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 2);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->column, 4);
     /* quoted, and in the header */
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value,title\nL3,1490,2022,5,\"12345678901234567\"\n", NULL,
-                                &rep), BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,value,title\nL3,1490,2022,5,\"12345678901234567\"\n", NULL, &rep),
+        BENCH_ELIMIT);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->column, 5);
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value,abcdefghijklmnopq\nL4,1490,2022,5,1\n", NULL, &rep),
                     BENCH_ELIMIT);
@@ -809,7 +846,8 @@ static void test_limits(void)
     CU_ASSERT_EQUAL(import_text(db, two, NULL, &rep), BENCH_OK);
     fingerprint before = take_fingerprint(db);
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nL2,1490,2022,1\n\nL2,0138,2022,2\nL2,0180,2022,3\n",
-                                NULL, &rep), BENCH_ELIMIT);
+                                NULL, &rep),
+                    BENCH_ELIMIT);
     CU_ASSERT_EQUAL(rep.errors[0].line, 5);
     CU_ASSERT_PTR_NOT_NULL(strstr(rep.errors[0].message, "more than 2 data rows (max_rows)"));
     CU_ASSERT_EQUAL(rep.accepted, 0);
@@ -826,7 +864,7 @@ static void test_limits(void)
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
 
     /* set_limits: 0 keeps a limit, the rest change; a bad depth or version is refused */
-    bench_db_options change = {0};
+    bench_db_options change = { 0 };
     change.version = BENCH_DB_OPTIONS_VERSION;
     change.max_rows = 1000;
     change.max_input_bytes = 1 << 24;
@@ -887,8 +925,7 @@ static void test_limits(void)
 /* A file of about 12 MB (above the size read on two threads): rows of 60 indicators over
  * kommuner, years and T/K/M, a title and unit column, and `special` rows placed in the second
  * half.  *out_len receives its length; the caller frees. */
-static char *big_csv(size_t *out_len, const char *early, const char *special, const char *quote_title,
-                     bool straddle)
+static char *big_csv(size_t *out_len, const char *early, const char *special, const char *quote_title, bool straddle)
 {
     size_t cap = (size_t)16 << 20, len = 0;
     char *text = malloc(cap);
@@ -905,11 +942,12 @@ static char *big_csv(size_t *out_len, const char *early, const char *special, co
             /* a title of 600 kB over many lines around the middle: the split falls inside it */
             len += (size_t)sprintf(text + len, "U1,0114,1991,T,2,\"");
             for (int k = 0; k < 6000; k++)
-                len += (size_t)sprintf(text + len, "rad %05d i en lång titel som går över många rader, rad för rad\n", k);
+                len +=
+                    (size_t)sprintf(text + len, "rad %05d i en lång titel som går över många rader, rad för rad\n", k);
             len += (size_t)sprintf(text + len, "\",\n");
         }
-        len += (size_t)sprintf(text + len, "U%d,%04d,%d,%c,%d.5,,\n", i % 60, 114 + (i / 3 / 30) % 300, 1990 + (i / 3) % 30,
-                               g[i % 3], i % 1000);
+        len += (size_t)sprintf(text + len, "U%d,%04d,%d,%c,%d.5,,\n", i % 60, 114 + (i / 3 / 30) % 300,
+                               1990 + (i / 3) % 30, g[i % 3], i % 1000);
     }
     *out_len = len;
     return text;
@@ -952,7 +990,8 @@ static void test_two_halves(void)
 {
     /* codes, titles and units first seen in the second half */
     size_t len;
-    char *text = big_csv(&len, NULL, "Z999,G99999,2099,K,42,Bara i andra halvan,%\nU1,2584,2099,M,\"7,5\",,\n", NULL, false);
+    char *text =
+        big_csv(&len, NULL, "Z999,G99999,2099,K,42,Bara i andra halvan,%\nU1,2584,2099,M,\"7,5\",,\n", NULL, false);
     bench_db *db = new_db();
     bench_import_report rep;
     CU_ASSERT_EQUAL_FATAL(bench_import_csv_buffer(&rep, db, text, len, "big.csv", NULL), BENCH_OK);
@@ -1036,8 +1075,11 @@ static void test_key_twice_in_a_file(void)
         CU_ASSERT_EQUAL(rep.accepted, 0);
         CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
         /* different sources, kinds or genders are different keys */
-        CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,gender,kind,value\nU1,1490,2022,T,utfall,1\n"
-                                        "U1,1490,2022,T,budget,2\nU1,1490,2022,K,utfall,3\n", NULL, &rep), BENCH_OK);
+        CU_ASSERT_EQUAL(import_text(db,
+                                    "kpi,municipality,period,gender,kind,value\nU1,1490,2022,T,utfall,1\n"
+                                    "U1,1490,2022,T,budget,2\nU1,1490,2022,K,utfall,3\n",
+                                    NULL, &rep),
+                        BENCH_OK);
         bench_db_free(db);
     }
     /* across the two halves of a large file */
@@ -1064,7 +1106,7 @@ static void test_many_errors_listed_in_order(void)
     CU_ASSERT_EQUAL(rep.n_errors, 3);
     CU_ASSERT_EQUAL(rep.rows_read, 4);
     CU_ASSERT_EQUAL(rep.accepted, 0);
-    long lines[] = {2, 4, 5}, columns[] = {3, 4, 2};
+    long lines[] = { 2, 4, 5 }, columns[] = { 3, 4, 2 };
     for (int i = 0; i < 3; i++) {
         CU_ASSERT_EQUAL(rep.errors[i].code, BENCH_EPARSE);
         CU_ASSERT_EQUAL(rep.errors[i].line, lines[i]);
@@ -1101,7 +1143,10 @@ static void test_bad_options(void)
     char *before = dump_values(db);
     bench_import_report rep;
     const char *csv = "kpi,municipality,period,value\nU1,1490,2022,5\n";
-    struct { bench_csv_options o; const char *needle; } cases[5];
+    struct {
+        bench_csv_options o;
+        const char *needle;
+    } cases[5];
     for (int i = 0; i < 5; i++)
         cases[i].o = (bench_csv_options)BENCH_CSV_OPTIONS_INIT;
     cases[0].o.version = 99;
@@ -1184,15 +1229,12 @@ int register_csv_suite(void)
     CU_pSuite s = CU_add_suite("import_csv", NULL, NULL);
     return !s || !CU_add_test(s, "kolada layout", test_kolada_layout) ||
            !CU_add_test(s, "wide layouts", test_wide_layouts) ||
-           !CU_add_test(s, "rKolada columns", test_rkolada_columns) ||
-           !CU_add_test(s, "delimiters", test_delimiters) ||
+           !CU_add_test(s, "rKolada columns", test_rkolada_columns) || !CU_add_test(s, "delimiters", test_delimiters) ||
            !CU_add_test(s, "BOM, CRLF, quotes", test_bom_crlf_quotes) ||
            !CU_add_test(s, "blank lines", test_blank_lines) ||
            !CU_add_test(s, "missing markers kept", test_missing_markers_kept) ||
-           !CU_add_test(s, "gender filter", test_gender_filter) ||
-           !CU_add_test(s, "kinds", test_kinds) ||
-           !CU_add_test(s, "sources", test_sources) ||
-           !CU_add_test(s, "titles and units", test_titles_and_units) ||
+           !CU_add_test(s, "gender filter", test_gender_filter) || !CU_add_test(s, "kinds", test_kinds) ||
+           !CU_add_test(s, "sources", test_sources) || !CU_add_test(s, "titles and units", test_titles_and_units) ||
            !CU_add_test(s, "mixed units (BUG: order)", test_mixed_units) ||
            !CU_add_test(s, "spreadsheet leftovers (BUG)", test_spreadsheet_leftovers) ||
            !CU_add_test(s, "re-import replaces, other sources kept", test_replace_and_sources) ||

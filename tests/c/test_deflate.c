@@ -2,19 +2,21 @@
 #include "tests.h"
 
 /* SCB's KPI (1980=100), annual averages, as datasets/price_index.csv ships them */
-static const char *YEARS[] = {"2020", "2021", "2022"};
-static const double KPI[] = {335.92, 343.19, 371.91};
+static const char *YEARS[] = { "2020", "2021", "2022" };
+static const double KPI[] = { 335.92, 343.19, 371.91 };
 
 static bench_db *cost_db(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value,title,unit\n"
-                                          "C,1490,2020,T,1000,Kostnad,kr/inv\nC,1490,2021,T,1100,,\n"
-                                          "C,1490,2022,T,1200,,\nC,0138,2022,T,..,,\nC,0138,2021,T,500,,\n"
-                                          "C,0138,2019,T,400,,\nC,1490,2022-T1,T,300,,\n"
-                                          "IX,0000,2021,T,110,Eget index,index\nIX,0000,2022,T,120,,\n"
-                                          "IX,1490,2022,T,999,,\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,value,title,unit\n"
+                                      "C,1490,2020,T,1000,Kostnad,kr/inv\nC,1490,2021,T,1100,,\n"
+                                      "C,1490,2022,T,1200,,\nC,0138,2022,T,..,,\nC,0138,2021,T,500,,\n"
+                                      "C,0138,2019,T,400,,\nC,1490,2022-T1,T,300,,\n"
+                                      "IX,0000,2021,T,110,Eget index,index\nIX,0000,2022,T,120,,\n"
+                                      "IX,1490,2022,T,999,,\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     return db;
 }
 
@@ -145,8 +147,8 @@ static void test_store_as(void)
 static void test_store_over_intervals(void)
 {
     bench_db *db = cost_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\nN01951,1490,2021,T,100000\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        import_text(db, "kpi,municipality,period,gender,value\nN01951,1490,2021,T,100000\n", NULL, NULL), BENCH_OK);
     bench_per_capita_options p = BENCH_PER_CAPITA_INIT;
     p.indicator = "C";
     p.scale = 1000;
@@ -208,18 +210,18 @@ static void test_errors(void)
     o = series_options("2022");
     o.n_index = 0; /* neither */
     expect(db, &o, BENCH_EINVAL, "index is required");
-    const char *bad_years[] = {"2020", "2021-T1", "2022"};
+    const char *bad_years[] = { "2020", "2021-T1", "2022" };
     o = series_options("2022");
     o.index_periods = bad_years;
     expect(db, &o, BENCH_EINVAL, "2021-T1");
-    const char *twice[] = {"2020", "2022", "2022"};
+    const char *twice[] = { "2020", "2022", "2022" };
     o.index_periods = twice;
     expect(db, &o, BENCH_EINVAL, "twice");
-    const double bad_values[] = {335.92, 0, 371.91};
+    const double bad_values[] = { 335.92, 0, 371.91 };
     o = series_options("2022");
     o.index_values = bad_values;
     expect(db, &o, BENCH_EINVAL, "positive");
-    const double nan_values[] = {335.92, NAN, 371.91};
+    const double nan_values[] = { 335.92, NAN, 371.91 };
     o.index_values = nan_values;
     expect(db, &o, BENCH_EINVAL, "positive");
     o = (bench_deflate_options)BENCH_DEFLATE_INIT;
@@ -280,8 +282,8 @@ static void test_real_kr_series(void)
     bench_csv_options c = BENCH_CSV_OPTIONS_INIT;
     c.layout = BENCH_CSV_WIDE;
     CU_ASSERT_EQUAL_FATAL(bench_import_csv_file(NULL, db, path, &c), BENCH_OK);
-    const char *years[] = {"2012", "2022"};
-    const double kpi[] = {314.20, 371.91};
+    const char *years[] = { "2012", "2022" };
+    const double kpi[] = { 314.20, 371.91 };
     bench_deflate_options o = BENCH_DEFLATE_INIT;
     o.indicator = "N31001";
     o.index_periods = years;
@@ -306,7 +308,6 @@ int register_deflate_suite(void)
            !CU_add_test(s, "an imported index (Riket)", test_index_indicator) ||
            !CU_add_test(s, "store_as: an ordinary indicator", test_store_as) ||
            !CU_add_test(s, "store_as over a result with intervals", test_store_over_intervals) ||
-           !CU_add_test(s, "errors", test_errors) ||
-           !CU_add_test(s, "shipped KPI", test_shipped_kpi) ||
+           !CU_add_test(s, "errors", test_errors) || !CU_add_test(s, "shipped KPI", test_shipped_kpi) ||
            !CU_add_test(s, "Kolada n31001 in fixed prices", test_real_kr_series);
 }

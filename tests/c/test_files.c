@@ -95,7 +95,9 @@ static void test_racing_saves(void)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/race.kbsnap", temp_dir());
-    enum { N = 4 };
+    enum {
+        N = 4
+    };
     bench_db *dbs[N];
     char *dumps[N];
     for (int i = 0; i < N; i++) {
@@ -108,7 +110,7 @@ static void test_racing_saves(void)
         pthread_t t[N];
         save_job jobs[N];
         for (int i = 0; i < N; i++) {
-            jobs[i] = (save_job){dbs[i], path, &start, -1};
+            jobs[i] = (save_job){ dbs[i], path, &start, -1 };
             CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, save_thread, &jobs[i]), 0);
         }
         int ok = 0;
@@ -226,8 +228,10 @@ static void round_trip_file_label(const char *base, const char *expected)
 
 static void test_source_labels_round_trip(void)
 {
-    round_trip_file_label("a\tb.csv", "a\xEF\xBF\xBD" "b.csv");
-    round_trip_file_label("a\nb.csv", "a\xEF\xBF\xBD" "b.csv");
+    round_trip_file_label("a\tb.csv", "a\xEF\xBF\xBD"
+                                      "b.csv");
+    round_trip_file_label("a\nb.csv", "a\xEF\xBF\xBD"
+                                      "b.csv");
     round_trip_file_label("a\x01\x7F.csv", "a\xEF\xBF\xBD\xEF\xBF\xBD.csv");
     round_trip_file_label("Bor\xE5s.csv", "Bor\xEF\xBF\xBDs.csv"); /* Latin-1 file name */
     round_trip_file_label("Borås.csv", "Borås.csv");
@@ -236,7 +240,7 @@ static void test_source_labels_round_trip(void)
     fingerprint before = take_fingerprint(db);
     static char longer[5000];
     memset(longer, 'x', sizeof longer - 1);
-    const char *bad[] = {"", "a\tb", "a\nb", "\x01", "Bor\xE5s", longer};
+    const char *bad[] = { "", "a\tb", "a\nb", "\x01", "Bor\xE5s", longer };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
         o.source = bad[i];
@@ -244,7 +248,7 @@ static void test_source_labels_round_trip(void)
         CU_ASSERT_EQUAL(import_text(db, CSV_A, &o, &rep), BENCH_EINVAL);
         CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "source label"));
         CU_ASSERT_EQUAL(bench_import_kolada_json_buffer(&rep, db, "{\"values\": []}", 14, "x.json",
-                                                 &(bench_json_options){BENCH_JSON_OPTIONS_VERSION, bad[i], 0}),
+                                                        &(bench_json_options){ BENCH_JSON_OPTIONS_VERSION, bad[i], 0 }),
                         BENCH_EINVAL);
     }
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));

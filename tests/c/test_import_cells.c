@@ -29,7 +29,7 @@ static void make_table(table *t, const char *const *const *rows)
         }
 }
 
-static const char *const HEAD[] = {"kpi", "municipality", "period", "gender", "value", NULL};
+static const char *const HEAD[] = { "kpi", "municipality", "period", "gender", "value", NULL };
 
 static int import_cells(bench_db *db, const table *t, bench_import_report *rep, const bench_csv_options *o)
 {
@@ -38,11 +38,11 @@ static int import_cells(bench_db *db, const table *t, bench_import_report *rep, 
 
 static void test_cells_read_as_csv(void)
 {
-    const char *const r1[] = {"U33401", "1490", "2022", "T", "72,5", NULL};
-    const char *const r2[] = {"U33401", "138", "2022", "K", "..", NULL};
-    const char *const r3[] = {"", " ", "", "", "", NULL}; /* blank: skipped as a blank line */
-    const char *const r4[] = {"u33401", "0180", "2023-T1", "M", "1 234", NULL};
-    const char *const *rows[] = {HEAD, r1, r2, r3, r4, NULL};
+    const char *const r1[] = { "U33401", "1490", "2022", "T", "72,5", NULL };
+    const char *const r2[] = { "U33401", "138", "2022", "K", "..", NULL };
+    const char *const r3[] = { "", " ", "", "", "", NULL }; /* blank: skipped as a blank line */
+    const char *const r4[] = { "u33401", "0180", "2023-T1", "M", "1 234", NULL };
+    const char *const *rows[] = { HEAD, r1, r2, r3, r4, NULL };
     table t;
     make_table(&t, rows);
     bench_db *a = new_db(), *b = new_db();
@@ -50,8 +50,11 @@ static void test_cells_read_as_csv(void)
     bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
     o.source = "rapport.html";
     CU_ASSERT_EQUAL(import_cells(a, &t, &rc, &o), BENCH_OK);
-    CU_ASSERT_EQUAL(import_text(b, "kpi,municipality,period,gender,value\nU33401,1490,2022,T,\"72,5\"\n"
-                                   "U33401,138,2022,K,..\n, ,,,\nu33401,0180,2023-T1,M,1 234\n", &o, &rv), BENCH_OK);
+    CU_ASSERT_EQUAL(import_text(b,
+                                "kpi,municipality,period,gender,value\nU33401,1490,2022,T,\"72,5\"\n"
+                                "U33401,138,2022,K,..\n, ,,,\nu33401,0180,2023-T1,M,1 234\n",
+                                &o, &rv),
+                    BENCH_OK);
     CU_ASSERT_EQUAL(rc.accepted, 3);
     CU_ASSERT_EQUAL(rc.rows_read, rv.rows_read);
     CU_ASSERT_EQUAL(rc.missing, rv.missing);
@@ -70,11 +73,11 @@ static void test_cells_wide_and_left_out(void)
 {
     /* a wide table; a cell left out of a row is empty (missing), blank rows above the header
      * are skipped */
-    const char *const blank[] = {"", "  ", NULL};
-    const char *const head[] = {"geo", "year", "u33401", "n01951", NULL};
-    const char *const r1[] = {"1490", "2022", "~", "113 000", NULL};
-    const char *const r2[] = {"0138", "2022", "70", NULL};
-    const char *const *rows[] = {blank, head, r1, r2, NULL};
+    const char *const blank[] = { "", "  ", NULL };
+    const char *const head[] = { "geo", "year", "u33401", "n01951", NULL };
+    const char *const r1[] = { "1490", "2022", "~", "113 000", NULL };
+    const char *const r2[] = { "0138", "2022", "70", NULL };
+    const char *const *rows[] = { blank, head, r1, r2, NULL };
     table t;
     make_table(&t, rows);
     bench_db *db = new_db();
@@ -88,8 +91,8 @@ static void test_cells_wide_and_left_out(void)
     CU_ASSERT_EQUAL(e->column, 0); /* about the row: no cell of its own */
     CU_ASSERT_PTR_NOT_NULL(strstr(e->text, "expected 4 fields as in the header, found 3"));
     CU_ASSERT_EQUAL(bench_db_count(db), 0);
-    const char *const r2full[] = {"0138", "2022", "70", "", NULL};
-    const char *const *rows2[] = {blank, head, r1, r2full, NULL};
+    const char *const r2full[] = { "0138", "2022", "70", "", NULL };
+    const char *const *rows2[] = { blank, head, r1, r2full, NULL };
     make_table(&t, rows2);
     CU_ASSERT_EQUAL_FATAL(import_cells(db, &t, &rep, &o), BENCH_OK);
     CU_ASSERT_EQUAL(rep.accepted, 4);
@@ -139,37 +142,37 @@ static void expect_cell_error(const char *const *const *rows, const bench_csv_op
 
 static void test_cell_errors_name_the_cell(void)
 {
-    const char *const good[] = {"U33401", "1490", "2022", "T", "12", NULL};
+    const char *const good[] = { "U33401", "1490", "2022", "T", "12", NULL };
     /* a bad value: the cell's line and column, the CSV importer's message */
-    const char *const bad_value[] = {"U33401", "1490", "2023", "T", "tolv", NULL};
-    const char *const *rows1[] = {HEAD, good, bad_value, NULL};
+    const char *const bad_value[] = { "U33401", "1490", "2023", "T", "tolv", NULL };
+    const char *const *rows1[] = { HEAD, good, bad_value, NULL };
     expect_cell_error(rows1, NULL, BENCH_EPARSE, 14, 19,
                       "column value: expected a number such as 12,5 or 1 234 or a missing marker");
     /* a bad period, a bad gender */
-    const char *const bad_period[] = {"U33401", "1490", "20x3", "T", "12", NULL};
-    const char *const *rows2[] = {HEAD, bad_period, NULL};
+    const char *const bad_period[] = { "U33401", "1490", "20x3", "T", "12", NULL };
+    const char *const *rows2[] = { HEAD, bad_period, NULL };
     expect_cell_error(rows2, NULL, BENCH_EPARSE, 12, 11, "expected a period such as 2022");
-    const char *const bad_gender[] = {"U33401", "1490", "2023", "Q", "12", NULL};
-    const char *const *rows3[] = {HEAD, good, bad_gender, NULL};
+    const char *const bad_gender[] = { "U33401", "1490", "2023", "Q", "12", NULL };
+    const char *const *rows3[] = { HEAD, good, bad_gender, NULL };
     expect_cell_error(rows3, NULL, BENCH_EPARSE, 14, 15, "expected gender T, K or M");
     /* one key twice with another value: the later cell, naming the earlier's line */
-    const char *const other[] = {"U33401", "1490", "2022", "T", "13", NULL};
-    const char *const *rows5[] = {HEAD, good, other, NULL};
+    const char *const other[] = { "U33401", "1490", "2022", "T", "13", NULL };
+    const char *const *rows5[] = { HEAD, good, other, NULL };
     expect_cell_error(rows5, NULL, BENCH_EPARSE, 14, 19, "as line 12, with another value");
     /* the header: no value column; a column named twice (at its second cell) */
-    const char *const head_novalue[] = {"kpi", "municipality", "period", NULL};
-    const char *const *rows6[] = {head_novalue, good, NULL};
+    const char *const head_novalue[] = { "kpi", "municipality", "period", NULL };
+    const char *const *rows6[] = { head_novalue, good, NULL };
     expect_cell_error(rows6, NULL, BENCH_EPARSE, 10, 0, "the header has no value column");
-    const char *const head_twice[] = {"kpi", "municipality", "period", "Period", "value", NULL};
-    const char *const *rows7[] = {head_twice, good, NULL};
+    const char *const head_twice[] = { "kpi", "municipality", "period", "Period", "value", NULL };
+    const char *const *rows7[] = { head_twice, good, NULL };
     expect_cell_error(rows7, NULL, BENCH_EPARSE, 10, 15, "column \"Period\" appears twice in the header");
     /* more fields than the header: at the first cell beyond it, as CSV names the first field */
-    const char *const long_row[] = {"U33401", "1490", "2022", "T", "12", "99", NULL};
-    const char *const *rows8[] = {HEAD, long_row, NULL};
+    const char *const long_row[] = { "U33401", "1490", "2022", "T", "12", "99", NULL };
+    const char *const *rows8[] = { HEAD, long_row, NULL };
     expect_cell_error(rows8, NULL, BENCH_EPARSE, 12, 23, "expected 5 fields as in the header, found 6");
     /* an empty table */
-    const char *const blank[] = {"", NULL};
-    const char *const *rows9[] = {blank, NULL};
+    const char *const blank[] = { "", NULL };
+    const char *const *rows9[] = { blank, NULL };
     bench_db *db = new_db();
     table t;
     make_table(&t, rows9);
@@ -183,8 +186,8 @@ static void test_cell_errors_name_the_cell(void)
     bench_db_options lim = BENCH_DB_OPTIONS_INIT;
     lim.max_field_bytes = 3;
     CU_ASSERT_EQUAL_FATAL(bench_db_set_limits(db, &lim), BENCH_OK);
-    const char *const shorthead[] = {"kpi", "geo", "år", "x", NULL};
-    const char *const *rows10[] = {shorthead, NULL};
+    const char *const shorthead[] = { "kpi", "geo", "år", "x", NULL };
+    const char *const *rows10[] = { shorthead, NULL };
     make_table(&t, rows10);
     t.cells[0].text = "indicator";
     t.cells[0].len = 9;
@@ -196,8 +199,8 @@ static void test_cell_errors_name_the_cell(void)
 
 static void test_cells_bad_arguments_and_limits(void)
 {
-    const char *const r1[] = {"U33401", "1490", "2022", "T", "12", NULL};
-    const char *const *rows[] = {HEAD, r1, NULL};
+    const char *const r1[] = { "U33401", "1490", "2022", "T", "12", NULL };
+    const char *const *rows[] = { HEAD, r1, NULL };
     table t;
     make_table(&t, rows);
     bench_db *db = new_db();
@@ -243,7 +246,7 @@ static void test_cells_bad_arguments_and_limits(void)
     lim.max_input_bytes = 1000;
     lim.max_rows = 1;
     CU_ASSERT_EQUAL_FATAL(bench_db_set_limits(db, &lim), BENCH_OK);
-    const char *const *rows2[] = {HEAD, r1, r1, NULL};
+    const char *const *rows2[] = { HEAD, r1, r1, NULL };
     make_table(&t, rows2);
     CU_ASSERT_EQUAL(import_cells(db, &t, &rep, NULL), BENCH_ELIMIT);
     CU_ASSERT_EQUAL(bench_db_last_error(db)->line, 14);

@@ -43,8 +43,10 @@ static void test_kolada_metadata(void)
 {
     bench_db *db = new_db();
     bench_import_report rep;
-    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"U99999\",\"title\":\"Något, andel (%)\","
-                             "\"is_divided_by_gender\":1,\"municipality_type\":\"K\",\"operating_area\":\"IFO\"}]}", &rep),
+    CU_ASSERT_EQUAL(json(db,
+                         "{\"values\":[{\"id\":\"U99999\",\"title\":\"Något, andel (%)\","
+                         "\"is_divided_by_gender\":1,\"municipality_type\":\"K\",\"operating_area\":\"IFO\"}]}",
+                         &rep),
                     BENCH_OK);
     const char *title, *unit;
     CU_ASSERT_EQUAL(bench_indicator_info(&title, &unit, NULL, db, "U99999"), BENCH_OK);
@@ -53,20 +55,27 @@ static void test_kolada_metadata(void)
     const char *name;
     CU_ASSERT_EQUAL(bench_area_info(NULL, &name, NULL, NULL, db, "9990"), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(name, "Testby");
-    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"G36468\",\"title\":\"Liknande kommuner IFO, Borås, 2024\","
-                             "\"members\":[{\"id\":\"0126\",\"title\":\"Huddinge\"},{\"id\":\"0136\",\"title\":\"Haninge\"}]}]}",
-                         &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(
+        json(db,
+             "{\"values\":[{\"id\":\"G36468\",\"title\":\"Liknande kommuner IFO, Borås, 2024\","
+             "\"members\":[{\"id\":\"0126\",\"title\":\"Huddinge\"},{\"id\":\"0136\",\"title\":\"Haninge\"}]}]}",
+             &rep),
+        BENCH_OK);
     bench_frame *f;
     CU_ASSERT_EQUAL_FATAL(bench_group_members(&f, db, "G36468"), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 2);
     bench_frame_free(f);
-    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"GK1\",\"title\":\"KKiK\",\"members\":[{\"member_id\":\"U33401\"}]}]}",
-                         &rep), BENCH_OK);
+    CU_ASSERT_EQUAL(
+        json(db, "{\"values\":[{\"id\":\"GK1\",\"title\":\"KKiK\",\"members\":[{\"member_id\":\"U33401\"}]}]}", &rep),
+        BENCH_OK);
     CU_ASSERT_EQUAL(rep.skipped, 1);
     /* a bad item anywhere changes no catalogue entry */
     fingerprint before = take_fingerprint(db);
-    CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"id\":\"0138\",\"title\":\"Changed\",\"type\":\"K\"},{\"id\":\"0139\",\"title\":\"x\",\"type\":\"Q\"}]}",
-                         &rep), BENCH_EPARSE);
+    CU_ASSERT_EQUAL(json(db,
+                         "{\"values\":[{\"id\":\"0138\",\"title\":\"Changed\",\"type\":\"K\"},{\"id\":\"0139\","
+                         "\"title\":\"x\",\"type\":\"Q\"}]}",
+                         &rep),
+                    BENCH_EPARSE);
     CU_ASSERT_EQUAL(bench_area_info(NULL, &name, NULL, NULL, db, "0138"), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(name, "Tyresö");
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
@@ -75,28 +84,39 @@ static void test_kolada_metadata(void)
 
 static void test_kolada_errors(void)
 {
-    struct { const char *text; long line, column; const char *needle; } cases[] = {
-        {"{\"values\":[1,2", 1, 15, "the file ends inside a string, object or array (truncated?)"},
-        {"{\"values\":[1,2\n  ", 2, 3, "the file ends inside"},
-        {"{\"values\":\n[\n{\"kpi\": }]}", 3, 9, "malformed JSON: found \"}]}\", expected a value"},
-        {"\xFF\xFE{\0}\0", 1, 1, "UTF-16"},
-        {"", 1, 1, "empty"},
-        {"[1]x", 1, 4, "malformed JSON"},
-        {"{\"count\":3}", 1, 1, "values"},
-        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\",\"value\":\"abc\"}]}]}",
-         0, 0, "values[0].values[0].value"},
-        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"Borås\",\"period\":2022,\"values\":[]}]}", 0, 0, "municipality"},
-        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":\"x\",\"values\":[]}]}", 0, 0, "period"},
-        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"Q\",\"value\":1}]}]}",
-         0, 0, "gender"},
-        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\",\"value\":1,\"count\":-1}]}]}",
-         0, 0, "count"},
-        {"{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":{}}]}", 0, 0, "array"},
+    struct {
+        const char *text;
+        long line, column;
+        const char *needle;
+    } cases[] = {
+        { "{\"values\":[1,2", 1, 15, "the file ends inside a string, object or array (truncated?)" },
+        { "{\"values\":[1,2\n  ", 2, 3, "the file ends inside" },
+        { "{\"values\":\n[\n{\"kpi\": }]}", 3, 9, "malformed JSON: found \"}]}\", expected a value" },
+        { "\xFF\xFE{\0}\0", 1, 1, "UTF-16" },
+        { "", 1, 1, "empty" },
+        { "[1]x", 1, 4, "malformed JSON" },
+        { "{\"count\":3}", 1, 1, "values" },
+        { "{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\","
+          "\"value\":\"abc\"}]}]}",
+          0, 0, "values[0].values[0].value" },
+        { "{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"Borås\",\"period\":2022,\"values\":[]}]}", 0, 0,
+          "municipality" },
+        { "{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":\"x\",\"values\":[]}]}", 0, 0, "period" },
+        { "{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"Q\","
+          "\"value\":1}]}]}",
+          0, 0, "gender" },
+        { "{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":[{\"gender\":\"T\","
+          "\"value\":1,\"count\":-1}]}]}",
+          0, 0, "count" },
+        { "{\"values\":[{\"kpi\":\"U1\",\"municipality\":\"1490\",\"period\":2022,\"values\":{}}]}", 0, 0, "array" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         bench_db *db = new_db();
-        CU_ASSERT_EQUAL(json(db, "{\"values\":[{\"kpi\":\"U0\",\"municipality\":\"1490\",\"period\":2020,\"values\":[{\"gender\":\"T\",\"value\":1}]}]}",
-                             NULL), BENCH_OK);
+        CU_ASSERT_EQUAL(json(db,
+                             "{\"values\":[{\"kpi\":\"U0\",\"municipality\":\"1490\",\"period\":2020,\"values\":[{"
+                             "\"gender\":\"T\",\"value\":1}]}]}",
+                             NULL),
+                        BENCH_OK);
         fingerprint before = take_fingerprint(db);
         bench_import_report rep;
         CU_ASSERT_EQUAL(json(db, cases[i].text, &rep), BENCH_EPARSE);
@@ -151,8 +171,10 @@ static void test_kolada_errors(void)
 /* One data page of the transaction tests: kpi TX, kommun `area`, 2022, T = value. */
 static char *page(char *buf, size_t size, const char *area, int value)
 {
-    snprintf(buf, size, "{\"values\":[{\"kpi\":\"TX\",\"municipality\":\"%s\",\"period\":2022,\"values\":"
-             "[{\"gender\":\"T\",\"value\":%d,\"count\":1}]}],\"next_url\":null}", area, value);
+    snprintf(buf, size,
+             "{\"values\":[{\"kpi\":\"TX\",\"municipality\":\"%s\",\"period\":2022,\"values\":"
+             "[{\"gender\":\"T\",\"value\":%d,\"count\":1}]}],\"next_url\":null}",
+             area, value);
     return buf;
 }
 
@@ -171,14 +193,13 @@ static void test_import_transaction(void)
     CU_ASSERT_EQUAL(json(db, page(buf, sizeof buf, "1490", 1), NULL), BENCH_OK);
     fingerprint before = take_fingerprint(db);
     char *dump_before = dump_values(db);
-    const char *areas[] = {"0114", "0115", "0117", "0120", "0123"};
+    const char *areas[] = { "0114", "0115", "0117", "0120", "0123" };
     /* three pages committed: one import, counted over all parts */
     bench_import *imp = NULL;
     CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(imp);
     for (int i = 0; i < 3; i++)
-        CU_ASSERT_EQUAL(add_page(imp, areas[i], 10 + i, "p"),
-                        BENCH_OK);
+        CU_ASSERT_EQUAL(add_page(imp, areas[i], 10 + i, "p"), BENCH_OK);
     CU_ASSERT_EQUAL(take_fingerprint(db).count, before.count); /* values are stored by the commit */
     CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_OK);
     CU_ASSERT_EQUAL(rep.rows_read, 3);
@@ -197,18 +218,17 @@ static void test_import_transaction(void)
     free(dump_before);
     dump_before = dump_values(db);
     CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
-    CU_ASSERT_EQUAL(add_page(imp, "9901", 5, "page 1"),
-                    BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "9901", 5, "page 1"), BENCH_OK);
     const char *meta = "{\"values\":[{\"id\":\"TX\",\"title\":\"Ny titel\"}]}";
     CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, meta, strlen(meta), "page 2"), BENCH_OK);
-    const char *bad = "{\"values\":[\n{\"kpi\":\"TX\",\"municipality\":\"0114\",\"period\":2022,\"values\":[{\"gender\":\"Q\"}]}]}";
+    const char *bad =
+        "{\"values\":[\n{\"kpi\":\"TX\",\"municipality\":\"0114\",\"period\":2022,\"values\":[{\"gender\":\"Q\"}]}]}";
     CU_ASSERT_EQUAL(bench_import_add_kolada_json(imp, bad, strlen(bad), "page 3"), BENCH_EPARSE);
     const bench_error *e = bench_db_last_error(db);
     CU_ASSERT_STRING_EQUAL(e->file, "page 3");
     CU_ASSERT_PTR_NOT_NULL(strstr(e->message, "values[0].values[0].gender"));
     /* later parts are refused with the first error; the commit rolls back */
-    CU_ASSERT_EQUAL(add_page(imp, "0115", 5, "page 4"),
-                    BENCH_EPARSE);
+    CU_ASSERT_EQUAL(add_page(imp, "0115", 5, "page 4"), BENCH_EPARSE);
     CU_ASSERT_STRING_EQUAL(bench_db_last_error(db)->file, "page 3");
     CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_EPARSE);
     CU_ASSERT_EQUAL(rep.accepted, 0);
@@ -262,8 +282,7 @@ static void test_import_transaction(void)
     lim.max_input_bytes = 20;
     CU_ASSERT_EQUAL(bench_db_set_limits(db, &lim), BENCH_OK);
     CU_ASSERT_EQUAL(bench_import_begin(&imp, db, "x", NULL), BENCH_OK);
-    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, "big"),
-                    BENCH_ELIMIT);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, "big"), BENCH_ELIMIT);
     CU_ASSERT_EQUAL(bench_import_commit(&rep, imp), BENCH_ELIMIT);
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     free(dump_before);
@@ -282,25 +301,30 @@ static bool count_rows(void *payload, const struct cJSON *row, size_t i)
 /* json_stream_values takes well-formed responses only, leaving everything else to json_parse */
 static void test_stream_values(void)
 {
-    struct { const char *text; bool ok; size_t rows; } cases[] = {
-        {"{\"values\":[]}", true, 0},
-        {" [ ] ", true, 0},
-        {"\xEF\xBB\xBF[{\"a\":1}, 2 ,\"x\"]\n", true, 3},
-        {"{\"count\":2,\"next\":{\"a\":[1,\"]}\"]},\"values\":[{},{}],\"x\":null}", true, 2},
-        {"{\"\\u0076alues\":[{}]}", true, 1},
-        {"{\"values\":[1,]}", false, 0},
-        {"{\"values\":[{}] , }", false, 0},
-        {"{}", false, 0},
-        {"[]x", false, 0},
-        {"{\"a\":1,\"a\":2,\"values\":[]}", false, 0},
-        {"{\"values\":[1 2]}", false, 0},
-        {"{\"values\":{}}", false, 0},
-        {"{\"count\":1}", false, 0},
-        {"{\"values\":[1],\"next\":tru}", false, 0},
-        {"{\"values\":[1,2", false, 0},
-        {"", false, 0},
-        {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
-         false, 0},
+    struct {
+        const char *text;
+        bool ok;
+        size_t rows;
+    } cases[] = {
+        { "{\"values\":[]}", true, 0 },
+        { " [ ] ", true, 0 },
+        { "\xEF\xBB\xBF[{\"a\":1}, 2 ,\"x\"]\n", true, 3 },
+        { "{\"count\":2,\"next\":{\"a\":[1,\"]}\"]},\"values\":[{},{}],\"x\":null}", true, 2 },
+        { "{\"\\u0076alues\":[{}]}", true, 1 },
+        { "{\"values\":[1,]}", false, 0 },
+        { "{\"values\":[{}] , }", false, 0 },
+        { "{}", false, 0 },
+        { "[]x", false, 0 },
+        { "{\"a\":1,\"a\":2,\"values\":[]}", false, 0 },
+        { "{\"values\":[1 2]}", false, 0 },
+        { "{\"values\":{}}", false, 0 },
+        { "{\"count\":1}", false, 0 },
+        { "{\"values\":[1],\"next\":tru}", false, 0 },
+        { "{\"values\":[1,2", false, 0 },
+        { "", false, 0 },
+        { "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+          "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+          false, 0 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t n = 0;
@@ -316,13 +340,16 @@ static void test_stream_values(void)
 /* Rows read one at a time give what the whole tree gave; a problem anywhere is reported as before */
 static void test_kolada_rows_streamed(void)
 {
-    enum { N = 5000 };
+    enum {
+        N = 5000
+    };
     size_t size = 64 + (size_t)N * 160;
     char *big = malloc(size), *p = big;
     p += sprintf(p, "{\"count\":%d,\"next_url\":null,\"values\":[", N);
     for (int i = 0; i < N; i++)
-        p += sprintf(p, "%s\n{\"kpi\":\"N%05d\",\"municipality\":\"1490\",\"period\":%d,\"values\":[{\"gender\":\"T\","
-                        "\"value\":%d.5,\"count\":1},{\"gender\":\"K\",\"value\":null,\"status\":\"..\"}]}",
+        p += sprintf(p,
+                     "%s\n{\"kpi\":\"N%05d\",\"municipality\":\"1490\",\"period\":%d,\"values\":[{\"gender\":\"T\","
+                     "\"value\":%d.5,\"count\":1},{\"gender\":\"K\",\"value\":null,\"status\":\"..\"}]}",
                      i ? "," : "", 10000 + i % 100, 1990 + i / 100, i);
     p += sprintf(p, "],\"x\":[\"]\"]}");
     bench_db *db = new_db();
@@ -369,25 +396,28 @@ static void test_population(void)
 {
     bench_db *db = new_db();
     bench_import_report rep;
-    const char *v1 = "{\"columns\":[{\"code\":\"Region\",\"text\":\"region\",\"type\":\"d\"},"
-                     "{\"code\":\"Civilstand\",\"text\":\"civilstånd\",\"type\":\"d\"},"
-                     "{\"code\":\"Alder\",\"text\":\"ålder\",\"type\":\"d\"},{\"code\":\"Kon\",\"text\":\"kön\",\"type\":\"d\"},"
-                     "{\"code\":\"Tid\",\"text\":\"år\",\"type\":\"t\"},{\"code\":\"BE0101N1\",\"text\":\"Folkmängd\",\"type\":\"c\"}],"
-                     "\"data\":[{\"key\":[\"1490\",\"OG\",\"17\",\"1\",\"2022\"],\"values\":[\"700\"]},"
-                     "{\"key\":[\"1490\",\"G\",\"17\",\"1\",\"2022\"],\"values\":[\"1\"]},"
-                     "{\"key\":[\"1490\",\"OG\",\"17\",\"2\",\"2022\"],\"values\":[\"650\"]},"
-                     "{\"key\":[\"14\",\"OG\",\"tot\",\"2\",\"2022\"],\"values\":[\"..\"]}]}";
+    const char *v1 =
+        "{\"columns\":[{\"code\":\"Region\",\"text\":\"region\",\"type\":\"d\"},"
+        "{\"code\":\"Civilstand\",\"text\":\"civilstånd\",\"type\":\"d\"},"
+        "{\"code\":\"Alder\",\"text\":\"ålder\",\"type\":\"d\"},{\"code\":\"Kon\",\"text\":\"kön\",\"type\":\"d\"},"
+        "{\"code\":\"Tid\",\"text\":\"år\",\"type\":\"t\"},{\"code\":\"BE0101N1\",\"text\":\"Folkmängd\",\"type\":"
+        "\"c\"}],"
+        "\"data\":[{\"key\":[\"1490\",\"OG\",\"17\",\"1\",\"2022\"],\"values\":[\"700\"]},"
+        "{\"key\":[\"1490\",\"G\",\"17\",\"1\",\"2022\"],\"values\":[\"1\"]},"
+        "{\"key\":[\"1490\",\"OG\",\"17\",\"2\",\"2022\"],\"values\":[\"650\"]},"
+        "{\"key\":[\"14\",\"OG\",\"tot\",\"2\",\"2022\"],\"values\":[\"..\"]}]}";
     CU_ASSERT_EQUAL_FATAL(bench_import_population_buffer(&rep, db, v1, strlen(v1), "scb.json", NULL), BENCH_OK);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_M), 701); /* civilstånd summed */
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_K), 650);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:17", "1490", "2022", BENCH_GENDER_T), 1351); /* T = K + M */
     CU_ASSERT_TRUE(isnan(value_of(db, "BE0101N1", "0014", "2022", BENCH_GENDER_K)));
-    const char *js = "{\"class\":\"dataset\",\"id\":[\"Region\",\"Alder\",\"Kon\",\"ContentsCode\",\"Tid\"],"
-                     "\"size\":[1,2,1,1,2],\"role\":{\"time\":[\"Tid\"],\"metric\":[\"ContentsCode\"]},"
-                     "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"00\":0}}},"
-                     "\"Alder\":{\"category\":{\"index\":{\"0\":0,\"1\":1}}},\"Kon\":{\"category\":{\"index\":{\"1\":0}}},"
-                     "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},"
-                     "\"Tid\":{\"category\":{\"index\":[\"2023\",\"2024\"]}}},\"value\":[10,11,20,null]}";
+    const char *js =
+        "{\"class\":\"dataset\",\"id\":[\"Region\",\"Alder\",\"Kon\",\"ContentsCode\",\"Tid\"],"
+        "\"size\":[1,2,1,1,2],\"role\":{\"time\":[\"Tid\"],\"metric\":[\"ContentsCode\"]},"
+        "\"dimension\":{\"Region\":{\"category\":{\"index\":{\"00\":0}}},"
+        "\"Alder\":{\"category\":{\"index\":{\"0\":0,\"1\":1}}},\"Kon\":{\"category\":{\"index\":{\"1\":0}}},"
+        "\"ContentsCode\":{\"category\":{\"index\":{\"BE0101N1\":0}}},"
+        "\"Tid\":{\"category\":{\"index\":[\"2023\",\"2024\"]}}},\"value\":[10,11,20,null]}";
     CU_ASSERT_EQUAL_FATAL(bench_import_population_buffer(&rep, db, js, strlen(js), "scb2.json", NULL), BENCH_OK);
     CU_ASSERT_EQUAL(rep.rows_read, 4);
     CU_ASSERT_EQUAL(value_of(db, "BE0101N1:0", "0000", "2024", BENCH_GENDER_M), 11);
@@ -395,13 +425,17 @@ static void test_population(void)
     CU_ASSERT_TRUE(isnan(value_of(db, "BE0101N1:1", "0000", "2024", BENCH_GENDER_M)));
     /* errors */
     fingerprint before = take_fingerprint(db);
-    const char *bad[] = {"{\"columns\":[],\"data\":[]}", "{\"class\":\"dataset\",\"id\":[\"Tid\"],\"size\":[2],"
-                         "\"dimension\":{\"Tid\":{\"category\":{\"index\":[\"2023\",\"2024\"]}}},\"value\":[1]}",
-                         "{\"x\":1}", "[1,2]", "{\"columns\":[{\"code\":\"Tid\",\"type\":\"t\"},{\"code\":\"A\",\"type\":\"c\"}],"
-                         "\"data\":[{\"key\":[\"2022\"],\"values\":[\"abc\"]}]}",
-                         "{\"class\":\"dataset\",\"id\":[\"Tid\"],\"size\":[1e12],\"dimension\":{},\"value\":[]}"};
+    const char *bad[] = { "{\"columns\":[],\"data\":[]}",
+                          "{\"class\":\"dataset\",\"id\":[\"Tid\"],\"size\":[2],"
+                          "\"dimension\":{\"Tid\":{\"category\":{\"index\":[\"2023\",\"2024\"]}}},\"value\":[1]}",
+                          "{\"x\":1}",
+                          "[1,2]",
+                          "{\"columns\":[{\"code\":\"Tid\",\"type\":\"t\"},{\"code\":\"A\",\"type\":\"c\"}],"
+                          "\"data\":[{\"key\":[\"2022\"],\"values\":[\"abc\"]}]}",
+                          "{\"class\":\"dataset\",\"id\":[\"Tid\"],\"size\":[1e12],\"dimension\":{},\"value\":[]}" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        CU_ASSERT_NOT_EQUAL(bench_import_population_buffer(&rep, db, bad[i], strlen(bad[i]), "bad.json", NULL), BENCH_OK);
+        CU_ASSERT_NOT_EQUAL(bench_import_population_buffer(&rep, db, bad[i], strlen(bad[i]), "bad.json", NULL),
+                            BENCH_OK);
         CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     }
     char path[512];
@@ -424,5 +458,6 @@ int register_json_suite(void)
            !CU_add_test(s, "Kolada errors", test_kolada_errors) ||
            !CU_add_test(s, "import transaction of many parts", test_import_transaction) ||
            !CU_add_test(s, "json_stream_values", test_stream_values) ||
-           !CU_add_test(s, "Kolada rows read one at a time", test_kolada_rows_streamed) || !CU_add_test(s, "SCB population", test_population);
+           !CU_add_test(s, "Kolada rows read one at a time", test_kolada_rows_streamed) ||
+           !CU_add_test(s, "SCB population", test_population);
 }

@@ -5,25 +5,30 @@
 static bench_db *population_db(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\n"
-                                          "N01951,1490,2022,T,100000\nN01951,1490,2022,K,50000\nN01951,1490,2022,M,40000\n"
-                                          "N01951,0138,2022,T,0\n"
-                                          "N01951,0180,2021,T,..\n"
-                                          "N01951,1490,2021,T,98000\n"
-                                          "N01952,1490,2022,T,7000\nN01953,1490,2022,T,11000\nN01954,1490,2022,T,4000\n"
-                                          "N01952,0138,2022,T,3000\nN01953,0138,2022,T,5000\n"
-                                          "N01952,0180,2022,T,0\nN01953,0180,2022,T,0\nN01954,0180,2022,T,0\n"
-                                          "X,1490,2022,T,250\nX,1490,2022,K,100\nX,1490,2022,M,120\n"
-                                          "X,0138,2022,T,30\nX,0180,2022,T,40\nX,0180,2021,T,41\n"
-                                          "X,1490,2021,T,..\nX,1490,2020,T,-\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,value\n"
+                                      "N01951,1490,2022,T,100000\nN01951,1490,2022,K,50000\nN01951,1490,2022,M,40000\n"
+                                      "N01951,0138,2022,T,0\n"
+                                      "N01951,0180,2021,T,..\n"
+                                      "N01951,1490,2021,T,98000\n"
+                                      "N01952,1490,2022,T,7000\nN01953,1490,2022,T,11000\nN01954,1490,2022,T,4000\n"
+                                      "N01952,0138,2022,T,3000\nN01953,0138,2022,T,5000\n"
+                                      "N01952,0180,2022,T,0\nN01953,0180,2022,T,0\nN01954,0180,2022,T,0\n"
+                                      "X,1490,2022,T,250\nX,1490,2022,K,100\nX,1490,2022,M,120\n"
+                                      "X,0138,2022,T,30\nX,0180,2022,T,40\nX,0180,2021,T,41\n"
+                                      "X,1490,2021,T,..\nX,1490,2020,T,-\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     /* a target is no utfall: it is not normalized */
     CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,kind,value\nX,1490,2022,målvärde,200\n", NULL, NULL),
                           BENCH_OK);
     return db;
 }
 
-typedef struct pc_row { double value, denominator, result; int status; } pc_row;
+typedef struct pc_row {
+    double value, denominator, result;
+    int status;
+} pc_row;
 
 /* The row of area/period/gender in a per-capita frame; 0 when there is none. */
 static int find(bench_frame *f, const char *area, const char *period, const char *gender, pc_row *out)
@@ -40,8 +45,8 @@ static int find(bench_frame *f, const char *area, const char *period, const char
     return found;
 }
 
-static bench_frame *per_capita(bench_db *db, const char *indicator, const char *const *pop, size_t npop,
-                               double scale, const char *label)
+static bench_frame *per_capita(bench_db *db, const char *indicator, const char *const *pop, size_t npop, double scale,
+                               const char *label)
 {
     bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
     o.indicator = indicator;
@@ -64,9 +69,9 @@ static void test_frame_shape(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 8); /* the 8 utfall rows of X, not the målvärde */
     CU_ASSERT_TRUE(bench_frame_columns(f) >= 8);
-    const char *names[] = {"indicator", "area", "period", "gender", "value", "denominator", "result", "status"};
-    bench_column_type types[] = {BENCH_COLUMN_CODE, BENCH_COLUMN_CODE, BENCH_COLUMN_CODE, BENCH_COLUMN_CODE,
-                                 BENCH_COLUMN_F64,  BENCH_COLUMN_F64,  BENCH_COLUMN_F64,  BENCH_COLUMN_CODE};
+    const char *names[] = { "indicator", "area", "period", "gender", "value", "denominator", "result", "status" };
+    bench_column_type types[] = { BENCH_COLUMN_CODE, BENCH_COLUMN_CODE, BENCH_COLUMN_CODE, BENCH_COLUMN_CODE,
+                                  BENCH_COLUMN_F64,  BENCH_COLUMN_F64,  BENCH_COLUMN_F64,  BENCH_COLUMN_CODE };
     for (size_t c = 0; c < 8; c++) {
         const char *name;
         bench_column_type type;
@@ -100,12 +105,16 @@ static void test_frame_shape(void)
 static void test_scales_and_method(void)
 {
     bench_db *db = population_db();
-    struct { double scale; double result; const char *method; const char *scale_text; } cases[] = {
-        {1, 0.0025, "per invånare (N01951)", "1"},
-        {100, 0.25, "andel (%) av invånare (N01951)", "100"},
-        {1000, 2.5, "per 1 000 invånare (N01951)", "1000"},
-        {10000, 25, "per 10 000 invånare (N01951)", "10000"},
-        {100000, 250, "per 100 000 invånare (N01951)", "100000"}};
+    struct {
+        double scale;
+        double result;
+        const char *method;
+        const char *scale_text;
+    } cases[] = { { 1, 0.0025, "per invånare (N01951)", "1" },
+                  { 100, 0.25, "andel (%) av invånare (N01951)", "100" },
+                  { 1000, 2.5, "per 1 000 invånare (N01951)", "1000" },
+                  { 10000, 25, "per 10 000 invånare (N01951)", "10000" },
+                  { 100000, 250, "per 100 000 invånare (N01951)", "100000" } };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         bench_frame *f = per_capita(db, "X", NULL, 0, cases[i].scale, NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -122,7 +131,7 @@ static void test_scales_and_method(void)
         CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "scale"), cases[i].scale_text);
         CU_ASSERT_PTR_NULL(bench_frame_meta(f, "nope"));
         /* the same from an explicit population list */
-        const char *pop[] = {"N01951"};
+        const char *pop[] = { "N01951" };
         bench_frame *g = per_capita(db, "X", pop, 1, cases[i].scale, NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(g);
         CU_ASSERT_EQUAL(find(g, "1490", "2022", "T", &row), 1);
@@ -200,7 +209,7 @@ static void test_missing_and_zero_denominators(void)
 static void test_age_band_sum(void)
 {
     bench_db *db = population_db();
-    const char *band[] = {"N01952", "N01953", "N01954"};
+    const char *band[] = { "N01952", "N01953", "N01954" };
     bench_frame *f = per_capita(db, "X", band, 3, 100, "invånare 0-19 år");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     pc_row row;
@@ -230,7 +239,7 @@ static void test_age_band_sum(void)
     CU_ASSERT_STRING_EQUAL(bench_frame_meta(f, "method"), "per 1 000 invånare (N01952+N01953+N01954)");
     bench_frame_free(f);
     /* a term given twice counts twice */
-    const char *twice[] = {"N01952", "N01952"};
+    const char *twice[] = { "N01952", "N01952" };
     f = per_capita(db, "X", twice, 2, 1, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_EQUAL(find(f, "1490", "2022", "T", &row), 1);
@@ -249,8 +258,8 @@ static void test_denominator_source_precedence(void)
     bench_db *db = new_db();
     bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
     o.source = "A";
-    CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,100\nN01951,1490,2022,1000\n", &o, NULL),
-                    BENCH_OK);
+    CU_ASSERT_EQUAL(
+        import_text(db, "kpi,municipality,period,value\nX,1490,2022,100\nN01951,1490,2022,1000\n", &o, NULL), BENCH_OK);
     o.source = "B";
     CU_ASSERT_EQUAL(import_text(db, "kpi,municipality,period,value\nN01951,1490,2022,2000\n", &o, NULL), BENCH_OK);
     bench_frame *f = per_capita(db, "X", NULL, 0, 1, NULL);
@@ -302,26 +311,26 @@ static void test_errors(void)
     CU_ASSERT_EQUAL(bench_db_last_error(db)->code, BENCH_ENOTFOUND);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "NOPE"));
     o.indicator = "X";
-    const char *pop[] = {"N09999"};
+    const char *pop[] = { "N09999" };
     o.population = pop;
     o.n_population = 1;
     CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_ENOTFOUND);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "N09999"));
-    const char *partly[] = {"N01952", "N09999"};
+    const char *partly[] = { "N01952", "N09999" };
     o.population = partly;
     o.n_population = 2;
     CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_ENOTFOUND);
-    const char *with_null[] = {"N01952", NULL};
+    const char *with_null[] = { "N01952", NULL };
     o.population = with_null;
     CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_ENOTFOUND);
-    const char *empty_pop[] = {"N01957"}; /* in the catalogue, without values */
+    const char *empty_pop[] = { "N01957" }; /* in the catalogue, without values */
     o.population = empty_pop;
     o.n_population = 1;
     CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_ENOTFOUND);
     CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "no values"));
     o.population = NULL;
     o.n_population = 0;
-    double scales[] = {0, -1, -1000, NAN, INFINITY, -INFINITY};
+    double scales[] = { 0, -1, -1000, NAN, INFINITY, -INFINITY };
     for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
         o.scale = scales[i];
         CU_ASSERT_EQUAL(bench_per_capita(&f, db, &o), BENCH_EINVAL);
@@ -416,8 +425,8 @@ static void test_many_rows(void)
 
 /* ---- stored results, ratio, the denominator's period ------------------------------------ */
 
-static bench_frame *store_per_capita(bench_db *db, const char *indicator, double scale, const char *store_as,
-                                     int rule, int *status)
+static bench_frame *store_per_capita(bench_db *db, const char *indicator, double scale, const char *store_as, int rule,
+                                     int *status)
 {
     bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
     o.indicator = indicator;
@@ -433,7 +442,7 @@ static bench_frame *store_per_capita(bench_db *db, const char *indicator, double
 static char *stored(bench_db *db, const char *id)
 {
     bench_query q = BENCH_QUERY_INIT;
-    const char *ids[] = {id};
+    const char *ids[] = { id };
     q.indicators = ids;
     q.n_indicators = 1;
     bench_frame *f = NULL;
@@ -491,7 +500,7 @@ static void test_store_as(void)
     bench_frame_free(f);
     /* it is compared like any indicator */
     bench_compare_options co = BENCH_COMPARE_INIT;
-    const char *areas[] = {"1490", "0138", "0180"};
+    const char *areas[] = { "1490", "0138", "0180" };
     co.indicator = "xpc"; /* looked up as the importers read ids */
     co.period = "2022";
     co.areas = areas;
@@ -524,7 +533,7 @@ static void test_store_as_refusals(void)
     bench_db *db = population_db();
     char *before = dump_values(db);
     int st;
-    const char *bad[] = {"X", "N01951", "x", "N01952" /* imported values */, " ", NULL};
+    const char *bad[] = { "X", "N01951", "x", "N01952" /* imported values */, " ", NULL };
     for (size_t i = 0; i < 5; i++) {
         bench_frame *f = store_per_capita(db, "X", 1000, bad[i], BENCH_DENOMINATOR_SAME, &st);
         CU_ASSERT_EQUAL(st, BENCH_EINVAL);
@@ -562,12 +571,14 @@ static void test_store_as_refusals(void)
 static void test_ratio(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value,title,unit\n"
-                                          "KOST,1490,2022,T,900000,Kostnad ekonomiskt bistånd,kr\n"
-                                          "KOST,0138,2022,T,50000,,\nKOST,0180,2022,T,..,,\nKOST,0114,2022,T,10,,\n"
-                                          "BRUK,1490,2022,T,300,\"Brukare, antal\",antal\n"
-                                          "BRUK,0138,2022,T,0,,\nBRUK,0180,2022,T,5,,\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,value,title,unit\n"
+                                      "KOST,1490,2022,T,900000,Kostnad ekonomiskt bistånd,kr\n"
+                                      "KOST,0138,2022,T,50000,,\nKOST,0180,2022,T,..,,\nKOST,0114,2022,T,10,,\n"
+                                      "BRUK,1490,2022,T,300,\"Brukare, antal\",antal\n"
+                                      "BRUK,0138,2022,T,0,,\nBRUK,0180,2022,T,5,,\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_set(db, "KOST", NULL, NULL, BENCH_DIRECTION_LOWER), BENCH_OK);
     bench_ratio_options o = BENCH_RATIO_INIT;
     o.numerator = "KOST";
@@ -640,20 +651,24 @@ static void test_ratio(void)
 static void test_denominator_period(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\n"
-                                          "N01951,1490,2021,T,1000\nN01951,1490,2022,T,2000\nN01951,1490,2023,T,4000\n"
-                                          "N01951,1490,2024,T,8000\n"
-                                          "A,1490,2022,T,100\nA,1490,2021,T,100\nA,1490,2020,T,100\n"
-                                          "A,1490,2024-T1,T,100\nA,1490,2024-03,T,100\nA,1490,2025-Q1,T,100\n"
-                                          "TERT,1490,2024-T1,T,50\nTERT,1490,2024,T,25\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,value\n"
+                                      "N01951,1490,2021,T,1000\nN01951,1490,2022,T,2000\nN01951,1490,2023,T,4000\n"
+                                      "N01951,1490,2024,T,8000\n"
+                                      "A,1490,2022,T,100\nA,1490,2021,T,100\nA,1490,2020,T,100\n"
+                                      "A,1490,2024-T1,T,100\nA,1490,2024-03,T,100\nA,1490,2025-Q1,T,100\n"
+                                      "TERT,1490,2024-T1,T,50\nTERT,1490,2024,T,25\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     int st;
     bench_frame *f = store_per_capita(db, "A", 1, NULL, BENCH_DENOMINATOR_SAME, &st);
     CU_ASSERT_EQUAL_FATAL(st, BENCH_OK);
     pc_row row;
-    struct { const char *period; double same, previous; } cases[] = {
-        {"2022", 2000, 1000}, {"2021", 1000, NAN}, {"2020", NAN, NAN},
-        {"2024-T1", 8000, 4000}, {"2024-03", 8000, 4000}, {"2025-Q1", NAN, 8000}};
+    struct {
+        const char *period;
+        double same, previous;
+    } cases[] = { { "2022", 2000, 1000 },    { "2021", 1000, NAN },     { "2020", NAN, NAN },
+                  { "2024-T1", 8000, 4000 }, { "2024-03", 8000, 4000 }, { "2025-Q1", NAN, 8000 } };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         CU_ASSERT_EQUAL(find(f, "1490", cases[i].period, "T", &row), 1);
         if (isnan(cases[i].same)) {
@@ -699,8 +714,10 @@ static void test_rate_warning(void)
     bench_frame *f = store_per_capita(db, "X", 1000, NULL, BENCH_DENOMINATOR_SAME, &st);
     CU_ASSERT_PTR_NULL(bench_frame_meta(f, "warning")); /* a count: fine */
     bench_frame_free(f);
-    const char *rates[][2] = {{"Utredningstid, medelvärde", "dagar"}, {"Andel behöriga (%)", NULL},
-                              {"Kostnad", "kr/inv"}, {"Asylsökande, antal/1000 inv", "antal"}};
+    const char *rates[][2] = { { "Utredningstid, medelvärde", "dagar" },
+                               { "Andel behöriga (%)", NULL },
+                               { "Kostnad", "kr/inv" },
+                               { "Asylsökande, antal/1000 inv", "antal" } };
     for (size_t i = 0; i < 4; i++) {
         char id[8];
         snprintf(id, sizeof id, "R%zu", i);
@@ -742,8 +759,8 @@ static void test_stored_in_snapshot(void)
     CU_ASSERT_EQUAL_FATAL(bench_indicators_frame(&f, back), BENCH_OK);
     size_t found = 0;
     for (size_t r = 0; r < bench_frame_rows(f); r++)
-        found += !strcmp(code_at(f, 0, r), "XPC") &&
-                 !strcmp(code_at(f, 6, r), "X / N01951 × 1000, nämnare 31/12 året före");
+        found +=
+            !strcmp(code_at(f, 0, r), "XPC") && !strcmp(code_at(f, 6, r), "X / N01951 × 1000, nämnare 31/12 året före");
     CU_ASSERT_EQUAL(found, 1);
     bench_frame_free(f);
     /* storing again in the opened snapshot replaces it there */
@@ -761,13 +778,15 @@ static void test_stored_in_snapshot(void)
 static void test_weighted_mean_weights(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\n"
-                                          "V,1490,2022,10\nV,0138,2022,20\n"
-                                          "P1,1490,2022,1\nP2,1490,2022,2\nP1,0138,2022,3\nP2,0138,2022,3\n"
-                                          "P1,1490,2021,1\nP2,1490,2021,1\nP1,0138,2021,2\n",
-                                      NULL, NULL), BENCH_OK);
-    const char *areas[] = {"1490", "0138"};
-    const char *weights[] = {"P1", "P2"};
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,value\n"
+                                      "V,1490,2022,10\nV,0138,2022,20\n"
+                                      "P1,1490,2022,1\nP2,1490,2022,2\nP1,0138,2022,3\nP2,0138,2022,3\n"
+                                      "P1,1490,2021,1\nP2,1490,2021,1\nP1,0138,2021,2\n",
+                                      NULL, NULL),
+                          BENCH_OK);
+    const char *areas[] = { "1490", "0138" };
+    const char *weights[] = { "P1", "P2" };
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "V";
     o.period = "2022";
@@ -793,7 +812,7 @@ static void test_weighted_mean_weights(void)
     bench_frame_free(f);
     /* errors */
     o.weight = NULL;
-    const char *unknown[] = {"P1", "NOPE"};
+    const char *unknown[] = { "P1", "NOPE" };
     o.weights = unknown;
     CU_ASSERT_EQUAL(bench_compare(&f, &s, db, &o), BENCH_ENOTFOUND);
     o.weights = weights;
@@ -817,11 +836,13 @@ static void test_weighted_mean_weights(void)
 static void test_intervals(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\n"
-                                          "N01951,1490,2022,1000\nN01951,0138,2022,10\nN01951,0180,2022,0\n"
-                                          "C,1490,2022,10\nC,0138,2022,5\nC,0180,2022,3\nC,0114,2022,0\n"
-                                          "N01951,0114,2022,500\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,value\n"
+                                      "N01951,1490,2022,1000\nN01951,0138,2022,10\nN01951,0180,2022,0\n"
+                                      "C,1490,2022,10\nC,0138,2022,5\nC,0180,2022,3\nC,0114,2022,0\n"
+                                      "N01951,0114,2022,500\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
     o.indicator = "C";
     o.scale = 1000;
@@ -895,12 +916,14 @@ static void test_significance_colours(void)
 {
     bench_db *db = new_db();
     /* counts per 1 000 of 10 000 invånare: 10, 100, 110, 200 -> rates 1, 10, 11, 20; Riket 12 */
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\n"
-                                          "N01951,1490,2022,10000\nN01951,0138,2022,10000\nN01951,0180,2022,10000\n"
-                                          "N01951,0114,2022,10000\nN01951,0000,2022,100000\n"
-                                          "C,1490,2022,10\nC,0138,2022,100\nC,0180,2022,110\nC,0114,2022,200\n"
-                                          "C,0000,2022,1200\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,value\n"
+                                      "N01951,1490,2022,10000\nN01951,0138,2022,10000\nN01951,0180,2022,10000\n"
+                                      "N01951,0114,2022,10000\nN01951,0000,2022,100000\n"
+                                      "C,1490,2022,10\nC,0138,2022,100\nC,0180,2022,110\nC,0114,2022,200\n"
+                                      "C,0000,2022,1200\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     CU_ASSERT_EQUAL(bench_indicator_set(db, "C", NULL, NULL, BENCH_DIRECTION_LOWER), BENCH_OK);
     bench_per_capita_options p = BENCH_PER_CAPITA_INIT;
     p.indicator = "C";
@@ -910,7 +933,7 @@ static void test_significance_colours(void)
     bench_frame *f = NULL;
     CU_ASSERT_EQUAL_FATAL(bench_per_capita(&f, db, &p), BENCH_OK);
     bench_frame_free(f);
-    const char *four[] = {"1490", "0138", "0180", "0114"};
+    const char *four[] = { "1490", "0138", "0180", "0114" };
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "CR";
     o.period = "2022";
@@ -921,7 +944,7 @@ static void test_significance_colours(void)
     /* the mean is 10.5: 1 [0.48, 1.84] below (lower is better: green), 10 [8.1, 12.2] and
      * 11 [9.0, 13.2] hold it (yellow), 20 [17.3, 23.0] above (red) */
     CU_ASSERT_EQUAL_FATAL(bench_compare(&f, &st, db, &o), BENCH_OK);
-    const char *expect[][2] = {{"1490", "green"}, {"0138", "yellow"}, {"0180", "yellow"}, {"0114", "red"}};
+    const char *expect[][2] = { { "1490", "green" }, { "0138", "yellow" }, { "0180", "yellow" }, { "0114", "red" } };
     for (size_t i = 0; i < 4; i++) {
         CU_ASSERT_STRING_EQUAL(code_at(f, 0, i), expect[i][0]);
         CU_ASSERT_STRING_EQUAL(code_at(f, 4, i), expect[i][1]);
@@ -971,9 +994,11 @@ static void test_significance_colours(void)
 static void test_underflow(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\nX,1490,2022,1e-300\nN01951,1490,2022,1e300\n"
-                                          "X,0138,2022,0\nN01951,0138,2022,5\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,value\nX,1490,2022,1e-300\nN01951,1490,2022,1e300\n"
+                                      "X,0138,2022,0\nN01951,0138,2022,5\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     bench_frame *f = per_capita(db, "X", NULL, 0, 1, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     pc_row row;
@@ -998,10 +1023,8 @@ int register_normalize_suite(void)
            !CU_add_test(s, "denominator source precedence (BUG)", test_denominator_source_precedence) ||
            !CU_add_test(s, "every indicator at once", test_all_indicators) ||
            !CU_add_test(s, "over a million rows, on two threads", test_many_rows) ||
-           !CU_add_test(s, "errors", test_errors) ||
-           !CU_add_test(s, "store_as", test_store_as) ||
-           !CU_add_test(s, "store_as refusals", test_store_as_refusals) ||
-           !CU_add_test(s, "ratio", test_ratio) ||
+           !CU_add_test(s, "errors", test_errors) || !CU_add_test(s, "store_as", test_store_as) ||
+           !CU_add_test(s, "store_as refusals", test_store_as_refusals) || !CU_add_test(s, "ratio", test_ratio) ||
            !CU_add_test(s, "the denominator's period", test_denominator_period) ||
            !CU_add_test(s, "a rate divided again is said", test_rate_warning) ||
            !CU_add_test(s, "stored results in a snapshot", test_stored_in_snapshot) ||

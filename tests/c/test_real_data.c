@@ -33,7 +33,11 @@ static bench_status import_wide(bench_db *db, const char *path, bench_import_rep
 }
 
 /* The rows of a geo,year,<kpi> file as (geo, year, value text); CR stripped.  Caller frees. */
-typedef struct ddf_row { char geo[8]; char year[8]; char value[32]; } ddf_row;
+typedef struct ddf_row {
+    char geo[8];
+    char year[8];
+    char value[32];
+} ddf_row;
 
 static ddf_row *read_ddf(const char *path, size_t *n_out)
 {
@@ -88,8 +92,8 @@ static void test_u33401_boras(void)
     CU_ASSERT_EQUAL(rep.missing, 0); /* this file has no empty values */
     CU_ASSERT_EQUAL(rep.n_errors, 0);
     CU_ASSERT_EQUAL(bench_db_count(db), 2254);
-    double expected[] = {73, 78, 74, 77};
-    const char *years[] = {"2019", "2020", "2021", "2022"};
+    double expected[] = { 73, 78, 74, 77 };
+    const char *years[] = { "2019", "2020", "2021", "2022" };
     for (int i = 0; i < 4; i++) {
         observation o;
         CU_ASSERT_EQUAL(lookup(db, "U33401", "1490", years[i], BENCH_GENDER_T, BENCH_KIND_UTFALL, &o), 1);
@@ -125,15 +129,15 @@ static void test_population(void)
                             value_of(db, "N01951", "0000", "2020", BENCH_GENDER_M));
     /* K + M = T for every kommun in 2020 */
     bench_frame *f;
-    const char *per[] = {"2020"};
+    const char *per[] = { "2020" };
     bench_query q = BENCH_QUERY_INIT;
     q.periods = per;
     q.n_periods = 1;
     CU_ASSERT_EQUAL_FATAL(bench_values(&f, db, &q), BENCH_OK);
     size_t checked = 0, mismatched = 0;
     for (size_t r = 0; r + 2 < bench_frame_rows(f); r++) /* ordered T, K, M within an area */
-        if (!strcmp(code_at(f, 3, r), "T") && !strcmp(code_at(f, 3, r + 1), "K") && !strcmp(code_at(f, 3, r + 2), "M") &&
-            !strcmp(code_at(f, 1, r), code_at(f, 1, r + 2))) {
+        if (!strcmp(code_at(f, 3, r), "T") && !strcmp(code_at(f, 3, r + 1), "K") &&
+            !strcmp(code_at(f, 3, r + 2), "M") && !strcmp(code_at(f, 1, r), code_at(f, 1, r + 2))) {
             checked++;
             mismatched += f64_at(f, 5, r) != f64_at(f, 5, r + 1) + f64_at(f, 5, r + 2);
         }
@@ -149,10 +153,10 @@ static void test_age_band_share(void)
     if (!have(N01951_T) || !have(N01952_T) || !have(N01953_T) || !have(N01954_T))
         return;
     bench_db *db = new_db();
-    const char *files[] = {N01951_T, N01952_T, N01953_T, N01954_T};
+    const char *files[] = { N01951_T, N01952_T, N01953_T, N01954_T };
     for (int i = 0; i < 4; i++)
         CU_ASSERT_EQUAL_FATAL(import_wide(db, files[i], NULL), BENCH_OK);
-    const char *bands[] = {"N01952", "N01953", "N01954"};
+    const char *bands[] = { "N01952", "N01953", "N01954" };
     double share = 0;
     for (int i = 0; i < 3; i++) {
         bench_per_capita_options o = BENCH_PER_CAPITA_INIT;
@@ -341,7 +345,12 @@ static void test_compare_u33401_2022(void)
 /* ---- Kolada's own per-capita KPIs, reproduced from their counts ------------------------------ */
 
 /* Published rows of a geo,[gender,]year,<kpi> file: (geo, gender, year, value text). */
-typedef struct published { char geo[8]; char gender; char year[8]; char value[32]; } published;
+typedef struct published {
+    char geo[8];
+    char gender;
+    char year[8];
+    char value[32];
+} published;
 
 static size_t read_published(const char *path, int with_gender, published *rows, size_t cap)
 {
@@ -357,7 +366,7 @@ static size_t read_published(const char *path, int with_gender, published *rows,
             header = 0;
             continue;
         }
-        char *field[4] = {line, NULL, NULL, NULL};
+        char *field[4] = { line, NULL, NULL, NULL };
         int k = 1;
         for (char *p = line; *p && k < 4; p++)
             if (*p == ',') {
@@ -390,11 +399,10 @@ static double reproduce(const char *count, const char *published_kpi, double sca
 {
     char path[512];
     bench_db *db = new_db();
-    const char *kpis[] = {count, "n01951", published_kpi};
+    const char *kpis[] = { count, "n01951", published_kpi };
     for (int i = 0; i < 3; i++)
         for (int g = 0; g <= genders; g++) {
-            snprintf(path, sizeof path, "%s%s--by--geo%s--year.csv", g ? DDF_KM : DDF_T, kpis[i],
-                     g ? "--gender" : "");
+            snprintf(path, sizeof path, "%s%s--by--geo%s--year.csv", g ? DDF_KM : DDF_T, kpis[i], g ? "--gender" : "");
             if (import_wide(db, path, NULL) != BENCH_OK) {
                 bench_db_free(db);
                 return -1;
@@ -432,11 +440,15 @@ static double reproduce(const char *count, const char *published_kpi, double sca
 
 static void test_kolada_per_capita_reproduced(void)
 {
-    struct { const char *count, *kpi; double scale; int rule, genders; } pairs[] = {
-        /* asylsökande per 1 000 invånare 31/12 året före */
-        {"n01990", "n01993", 1000, BENCH_DENOMINATOR_PREVIOUS, 0},
-        /* personlig assistans per 10 000 invånare 31/12 samma år, T, K and M */
-        {"n28811", "n28817", 10000, BENCH_DENOMINATOR_SAME, 1}};
+    struct {
+        const char *count, *kpi;
+        double scale;
+        int rule, genders;
+    } pairs[] = { /* asylsökande per 1 000 invånare 31/12 året före */
+                  { "n01990", "n01993", 1000, BENCH_DENOMINATOR_PREVIOUS, 0 },
+                  /* personlig assistans per 10 000 invånare 31/12 samma år, T, K and M */
+                  { "n28811", "n28817", 10000, BENCH_DENOMINATOR_SAME, 1 }
+    };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s%s--by--geo--year.csv", DDF_T, pairs[i].kpi);
@@ -450,7 +462,8 @@ static void test_kolada_per_capita_reproduced(void)
         CU_ASSERT_TRUE(share >= 0.995);
         /* the other population date does not: the rule matters */
         size_t rows2 = 0;
-        double other = reproduce(pairs[i].count, pairs[i].kpi, pairs[i].scale, !pairs[i].rule, pairs[i].genders, &rows2);
+        double other =
+            reproduce(pairs[i].count, pairs[i].kpi, pairs[i].scale, !pairs[i].rule, pairs[i].genders, &rows2);
         CU_ASSERT_TRUE(other < 0.5);
     }
 }

@@ -6,17 +6,19 @@
 static bench_db *sample(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,kind,value\n"
-                                          "U2,1490,2024,T,utfall,4\n"
-                                          "U1,1490,2023,T,utfall,1\n"
-                                          "U1,1490,2023-T2,T,utfall,2\n"
-                                          "U1,1490,2023-T1,T,utfall,3\n"
-                                          "U1,0138,2023,M,målvärde,6\n"
-                                          "U1,0138,2023,K,utfall,5\n"
-                                          "U1,0138,2023,T,utfall,7\n"
-                                          "U1,0138,2023,M,utfall,8\n"
-                                          "U1,1490,2024,T,utfall,9\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,kind,value\n"
+                                      "U2,1490,2024,T,utfall,4\n"
+                                      "U1,1490,2023,T,utfall,1\n"
+                                      "U1,1490,2023-T2,T,utfall,2\n"
+                                      "U1,1490,2023-T1,T,utfall,3\n"
+                                      "U1,0138,2023,M,målvärde,6\n"
+                                      "U1,0138,2023,K,utfall,5\n"
+                                      "U1,0138,2023,T,utfall,7\n"
+                                      "U1,0138,2023,M,utfall,8\n"
+                                      "U1,1490,2024,T,utfall,9\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     return db;
 }
 
@@ -37,10 +39,10 @@ static void test_columns_and_order(void)
     CU_ASSERT_EQUAL_FATAL(bench_values(&f, db, NULL), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 9);
     CU_ASSERT_EQUAL_FATAL(bench_frame_columns(f), 9);
-    const char *names[] = {"indicator", "area", "period", "gender", "kind", "value", "count", "status", "source"};
-    bench_column_type types[] = {BENCH_COLUMN_CODE, BENCH_COLUMN_CODE, BENCH_COLUMN_CODE, BENCH_COLUMN_CODE,
-                                 BENCH_COLUMN_CODE, BENCH_COLUMN_F64,  BENCH_COLUMN_I32,  BENCH_COLUMN_CODE,
-                                 BENCH_COLUMN_CODE};
+    const char *names[] = { "indicator", "area", "period", "gender", "kind", "value", "count", "status", "source" };
+    bench_column_type types[] = { BENCH_COLUMN_CODE, BENCH_COLUMN_CODE, BENCH_COLUMN_CODE,
+                                  BENCH_COLUMN_CODE, BENCH_COLUMN_CODE, BENCH_COLUMN_F64,
+                                  BENCH_COLUMN_I32,  BENCH_COLUMN_CODE, BENCH_COLUMN_CODE };
     for (size_t c = 0; c < 9; c++) {
         const char *name = NULL;
         bench_column_type type = (bench_column_type)99;
@@ -52,12 +54,14 @@ static void test_columns_and_order(void)
         CU_ASSERT_EQUAL(((uintptr_t)data) % 64, 0); /* aligned for numpy and Arrow */
     }
     /* ordered by indicator, area, period in time (2023-T1 < 2023-T2 < 2023 < 2024), gender T, K, M, kind */
-    struct { const char *ind, *area, *period, *gender, *kind; double value; } expected[] = {
-        {"U1", "0138", "2023", "T", "utfall", 7},    {"U1", "0138", "2023", "K", "utfall", 5},
-        {"U1", "0138", "2023", "M", "utfall", 8},    {"U1", "0138", "2023", "M", "målvärde", 6},
-        {"U1", "1490", "2023-T1", "T", "utfall", 3}, {"U1", "1490", "2023-T2", "T", "utfall", 2},
-        {"U1", "1490", "2023", "T", "utfall", 1},    {"U1", "1490", "2024", "T", "utfall", 9},
-        {"U2", "1490", "2024", "T", "utfall", 4}};
+    struct {
+        const char *ind, *area, *period, *gender, *kind;
+        double value;
+    } expected[] = { { "U1", "0138", "2023", "T", "utfall", 7 },    { "U1", "0138", "2023", "K", "utfall", 5 },
+                     { "U1", "0138", "2023", "M", "utfall", 8 },    { "U1", "0138", "2023", "M", "målvärde", 6 },
+                     { "U1", "1490", "2023-T1", "T", "utfall", 3 }, { "U1", "1490", "2023-T2", "T", "utfall", 2 },
+                     { "U1", "1490", "2023", "T", "utfall", 1 },    { "U1", "1490", "2024", "T", "utfall", 9 },
+                     { "U2", "1490", "2024", "T", "utfall", 4 } };
     for (size_t r = 0; r < 9; r++) {
         CU_ASSERT_STRING_EQUAL(code_at(f, 0, r), expected[r].ind);
         CU_ASSERT_STRING_EQUAL(code_at(f, 1, r), expected[r].area);
@@ -100,14 +104,17 @@ static void test_dictionaries(void)
     CU_ASSERT_EQUAL_FATAL(bench_values(&f, db, NULL), BENCH_OK);
     const char *const *dict;
     size_t n;
-    struct { size_t col; size_t n; const char *entries[5]; } expected[] = {
-        {0, 2, {"U1", "U2"}},
-        {1, 2, {"0138", "1490"}},
-        {2, 4, {"2023-T1", "2023-T2", "2023", "2024"}}, /* chronological */
-        {3, 3, {"T", "K", "M"}},
-        {4, 2, {"utfall", "målvärde"}},
-        {7, 1, {"ok"}},
-        {8, 1, {"test.csv"}}};
+    struct {
+        size_t col;
+        size_t n;
+        const char *entries[5];
+    } expected[] = { { 0, 2, { "U1", "U2" } },
+                     { 1, 2, { "0138", "1490" } },
+                     { 2, 4, { "2023-T1", "2023-T2", "2023", "2024" } }, /* chronological */
+                     { 3, 3, { "T", "K", "M" } },
+                     { 4, 2, { "utfall", "målvärde" } },
+                     { 7, 1, { "ok" } },
+                     { 8, 1, { "test.csv" } } };
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
         CU_ASSERT_EQUAL(bench_frame_dictionary(&dict, &n, f, expected[i].col), BENCH_OK);
         CU_ASSERT_EQUAL(n, expected[i].n); /* distinct codes only, of the rows returned */
@@ -128,7 +135,7 @@ static void test_dictionaries(void)
     CU_ASSERT_EQUAL(bench_frame_column(NULL, NULL, NULL, f, 8), BENCH_OK);
     bench_frame_free(f);
     /* a filtered frame has the dictionary of its own rows */
-    const char *ind[] = {"U2"};
+    const char *ind[] = { "U2" };
     bench_query q = BENCH_QUERY_INIT;
     q.indicators = ind;
     q.n_indicators = 1;
@@ -138,7 +145,7 @@ static void test_dictionaries(void)
     CU_ASSERT_STRING_EQUAL(dict[0], "2024");
     bench_frame_free(f);
     /* frames with no rows */
-    q.indicators = (const char *[]){"NOPE"};
+    q.indicators = (const char *[]){ "NOPE" };
     CU_ASSERT_EQUAL_FATAL(bench_values(&f, db, &q), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 0);
     CU_ASSERT_EQUAL(bench_frame_columns(f), 9);
@@ -160,7 +167,7 @@ static void test_filters(void)
     CU_ASSERT_EQUAL(rows_for(db, &q), 9);
     CU_ASSERT_EQUAL(rows_for(db, NULL), 9);
     /* indicators */
-    const char *u1[] = {"U1"}, *u1_nope[] = {"U1", "NOPE"}, *nope[] = {"NOPE"};
+    const char *u1[] = { "U1" }, *u1_nope[] = { "U1", "NOPE" }, *nope[] = { "NOPE" };
     q.indicators = u1;
     q.n_indicators = 1;
     CU_ASSERT_EQUAL(rows_for(db, &q), 8);
@@ -174,7 +181,7 @@ static void test_filters(void)
     CU_ASSERT_EQUAL(rows_for(db, &q), 9);
     q = (bench_query)BENCH_QUERY_INIT;
     /* areas */
-    const char *boras[] = {"1490"}, *unknown_area[] = {"9999"}, *both[] = {"0138", "1490", "9999"};
+    const char *boras[] = { "1490" }, *unknown_area[] = { "9999" }, *both[] = { "0138", "1490", "9999" };
     q.areas = boras;
     q.n_areas = 1;
     CU_ASSERT_EQUAL(rows_for(db, &q), 5);
@@ -185,7 +192,7 @@ static void test_filters(void)
     CU_ASSERT_EQUAL(rows_for(db, &q), 9);
     q = (bench_query)BENCH_QUERY_INIT;
     /* periods */
-    const char *y2023[] = {"2023"}, *tertials[] = {"2023-T1", "2023-T2"}, *no_period[] = {"1999"};
+    const char *y2023[] = { "2023" }, *tertials[] = { "2023-T1", "2023-T2" }, *no_period[] = { "1999" };
     q.periods = y2023;
     q.n_periods = 1;
     CU_ASSERT_EQUAL(rows_for(db, &q), 5);
@@ -214,7 +221,7 @@ static void test_filters(void)
     q.kind_mask = 1u << BENCH_KIND_BUDGET | 1u << BENCH_KIND_PROGNOS;
     CU_ASSERT_EQUAL(rows_for(db, &q), 0);
     /* everything at once: U1, 0138, 2023, T or M, utfall */
-    const char *tyreso[] = {"0138"};
+    const char *tyreso[] = { "0138" };
     q.indicators = u1;
     q.n_indicators = 1;
     q.areas = tyreso;
@@ -287,7 +294,7 @@ static void test_db_new_errors(void)
 static void test_snapshot_round_trip(void)
 {
     bench_db *db = sample();
-    const char *groups[] = {"1490", "0138"};
+    const char *groups[] = { "1490", "0138" };
     CU_ASSERT_EQUAL(bench_group_set(db, "GX", "two", groups, 2), BENCH_OK);
     fingerprint before = take_fingerprint(db);
     char *dump = dump_values(db);
@@ -320,9 +327,15 @@ static void test_snapshot_round_trip(void)
     size_t len = fread(buf, 1, sizeof buf, in);
     fclose(in);
     CU_ASSERT_TRUE_FATAL(len > 64 && len < sizeof buf);
-    struct { size_t len; size_t flip; int code; } cases[] = {
-        {len / 2, 0, BENCH_ECORRUPT}, {len, len - 5, BENCH_ECORRUPT}, {len, 1, BENCH_ECORRUPT},
-        {10, 0, BENCH_ECORRUPT}, {len, 8, BENCH_EVERSION}};
+    struct {
+        size_t len;
+        size_t flip;
+        int code;
+    } cases[] = { { len / 2, 0, BENCH_ECORRUPT },
+                  { len, len - 5, BENCH_ECORRUPT },
+                  { len, 1, BENCH_ECORRUPT },
+                  { 10, 0, BENCH_ECORRUPT },
+                  { len, 8, BENCH_EVERSION } };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static char copy[65536];
         memcpy(copy, buf, len);
@@ -378,8 +391,8 @@ static void *own_database(void *arg)
     char csv[4096];
     size_t len = (size_t)sprintf(csv, "kpi,municipality,period,value\n");
     for (int i = 0; i < 40; i++)
-        len += (size_t)sprintf(csv + len, "U1,%04d,2022,%d\nN01951,%04d,2022,%d\n", 114 + i, job->k * 100 + i,
-                               114 + i, 1000 + i);
+        len += (size_t)sprintf(csv + len, "U1,%04d,2022,%d\nN01951,%04d,2022,%d\n", 114 + i, job->k * 100 + i, 114 + i,
+                               1000 + i);
     job->ok = bench_db_new(&db, NULL, NULL) == BENCH_OK &&
               bench_import_csv_buffer(NULL, db, csv, len, "t.csv", NULL) == BENCH_OK;
     for (int round = 0; job->ok && round < 20; round++) {
@@ -392,7 +405,7 @@ static void *own_database(void *arg)
         job->ok = job->ok && bench_compare_all(&f, db, NULL, 0, BENCH_DIRECTION_DEFAULT) == BENCH_OK;
         bench_frame_free(f);
         f = NULL;
-        const char *ind[] = {"U1"};
+        const char *ind[] = { "U1" };
         bench_query q = BENCH_QUERY_INIT;
         q.indicators = ind;
         q.n_indicators = 1;
@@ -460,8 +473,11 @@ static void test_threads(void)
     }
 
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,value\nU1,1490,2022,5\nU1,0138,2022,7.5\n"
-                                          "U1,0180,2022,..\n", NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,value\nU1,1490,2022,5\nU1,0138,2022,7.5\n"
+                                      "U1,0180,2022,..\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     bench_frame *frame = NULL;
     CU_ASSERT_EQUAL_FATAL(bench_values(&frame, db, NULL), BENCH_OK);
     char path[512];
@@ -493,8 +509,7 @@ int register_store_suite(void)
     return !s || !CU_add_test(s, "columns and order", test_columns_and_order) ||
            !CU_add_test(s, "order by source", test_order_by_source) ||
            !CU_add_test(s, "dictionaries and frame errors", test_dictionaries) ||
-           !CU_add_test(s, "filters", test_filters) ||
-           !CU_add_test(s, "query errors", test_query_errors) ||
+           !CU_add_test(s, "filters", test_filters) || !CU_add_test(s, "query errors", test_query_errors) ||
            !CU_add_test(s, "bench_db_new errors", test_db_new_errors) ||
            !CU_add_test(s, "snapshot round trip and damage", test_snapshot_round_trip) ||
            !CU_add_test(s, "threads: own databases, a shared frame, a shared snapshot", test_threads);

@@ -57,10 +57,10 @@ static void test_pairing(void)
     bench_frame *f = NULL;
     CU_ASSERT_EQUAL_FATAL(bench_uncertainty_pair(&f, db), BENCH_OK);
     CU_ASSERT_EQUAL_FATAL(bench_frame_rows(f), 5);
-    static const char *const unc[] = {"S1", "S2", "S3", "S4", "S5"};
-    static const char *const mea[] = {"M1", "M2", "", "M4", ""};
-    static const char *const status[] = {"paired", "paired", "no_measure", "measure_without_values", "ambiguous"};
-    static const int32_t rows[] = {6, 1, 0, 0, 0}, ok[] = {2, 1, 0, 0, 0};
+    static const char *const unc[] = { "S1", "S2", "S3", "S4", "S5" };
+    static const char *const mea[] = { "M1", "M2", "", "M4", "" };
+    static const char *const status[] = { "paired", "paired", "no_measure", "measure_without_values", "ambiguous" };
+    static const int32_t rows[] = { 6, 1, 0, 0, 0 }, ok[] = { 2, 1, 0, 0, 0 };
     for (size_t i = 0; i < 5; i++) {
         CU_ASSERT_STRING_EQUAL(code_at(f, 0, i), unc[i]);
         CU_ASSERT_STRING_EQUAL(code_at(f, 1, i), mea[i]);
@@ -88,7 +88,8 @@ static void test_pairing(void)
     CU_ASSERT_STRING_EQUAL(title, "Invånare 16-84 år med fetma, andel (%), nedre gräns (± osäkerhetstal S1)");
     CU_ASSERT_STRING_EQUAL(unit, "%");
     CU_ASSERT_EQUAL_FATAL(bench_indicator_info(&title, &unit, &d, db, "M2:ci_high"), BENCH_OK);
-    CU_ASSERT_STRING_EQUAL(title, "NTU - Oro för att utsättas för misshandel, andel (%), övre gräns (± osäkerhetstal S2)");
+    CU_ASSERT_STRING_EQUAL(title,
+                           "NTU - Oro för att utsättas för misshandel, andel (%), övre gräns (± osäkerhetstal S2)");
     CU_ASSERT_EQUAL_FATAL(bench_indicator_info(&title, &unit, &d, db, "M1"), BENCH_OK);
     CU_ASSERT_STRING_EQUAL(title, "Invånare 16-84 år med fetma, andel (%)");
     CU_ASSERT_DOUBLE_EQUAL(value_of(db, "M1", "1490", "2022", BENCH_GENDER_T), 40, 1e-12);
@@ -116,8 +117,9 @@ static void test_most_recent(void)
     CU_ASSERT_EQUAL(bench_uncertainty_pair(NULL, db), BENCH_OK);
     bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
     o.source = "rättelse";
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\nS1,1490,2022,T,10\nM1,0138,2022,T,31\n",
-                                      &o, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        import_text(db, "kpi,municipality,period,gender,value\nS1,1490,2022,T,10\nM1,0138,2022,T,31\n", &o, NULL),
+        BENCH_OK);
     CU_ASSERT_DOUBLE_EQUAL(value_of(db, "M1:ci_low", "1490", "2022", BENCH_GENDER_T), 36, 1e-12); /* until paired */
     CU_ASSERT_EQUAL(bench_uncertainty_pair(NULL, db), BENCH_OK);
     CU_ASSERT_DOUBLE_EQUAL(value_of(db, "M1:ci_low", "1490", "2022", BENCH_GENDER_T), 30, 1e-12);
@@ -130,20 +132,23 @@ static void test_most_recent(void)
 static void test_not_paired(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value,title\n"
-                                          "M,1490,2022,T,40,\"Nöjd, andel (%)\"\n"
-                                          "M:ci_low,1490,2022,T,1,Egen gräns\n"
-                                          "N,1490,2022,T,40,\"Trygg, andel (%)\"\n",
-                                      NULL, NULL), BENCH_OK);
-    CU_ASSERT_EQUAL_FATAL(bench_indicator_set(db, "S", "Osäkerhetstal - Nöjd, andel (%)", NULL, BENCH_DIRECTION_DEFAULT),
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,value,title\n"
+                                      "M,1490,2022,T,40,\"Nöjd, andel (%)\"\n"
+                                      "M:ci_low,1490,2022,T,1,Egen gräns\n"
+                                      "N,1490,2022,T,40,\"Trygg, andel (%)\"\n",
+                                      NULL, NULL),
                           BENCH_OK);
-    CU_ASSERT_EQUAL_FATAL(bench_indicator_set(db, "T", "Osäkerhetstal - Trygg, andel (%)", NULL, BENCH_DIRECTION_DEFAULT),
-                          BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        bench_indicator_set(db, "S", "Osäkerhetstal - Nöjd, andel (%)", NULL, BENCH_DIRECTION_DEFAULT), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        bench_indicator_set(db, "T", "Osäkerhetstal - Trygg, andel (%)", NULL, BENCH_DIRECTION_DEFAULT), BENCH_OK);
     bench_frame *f = NULL;
     CU_ASSERT_EQUAL_FATAL(bench_uncertainty_pair(&f, db), BENCH_OK);
     CU_ASSERT_EQUAL(bench_frame_rows(f), 0); /* neither has values */
     bench_frame_free(f);
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\nS,1490,2022,T,3\n", NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value\nS,1490,2022,T,3\n", NULL, NULL),
+                          BENCH_OK);
     CU_ASSERT_EQUAL_FATAL(bench_uncertainty_pair(&f, db), BENCH_OK);
     CU_ASSERT_EQUAL_FATAL(bench_frame_rows(f), 1);
     CU_ASSERT_STRING_EQUAL(code_at(f, 2, 0), "bounds_imported");
@@ -158,11 +163,13 @@ static void test_not_paired(void)
 static void test_claimed_twice(void)
 {
     bench_db *db = new_db();
-    CU_ASSERT_EQUAL_FATAL(import_text(db, "kpi,municipality,period,gender,value,title\n"
-                                          "M,1490,2022,T,40,\"Nöjd, andel (%)\"\n"
-                                          "S,1490,2022,T,3,\"Osäkerhetstal - Nöjd, andel (%)\"\n"
-                                          "S2,1490,2022,T,3,\"osäkerhetstal - nöjd, andel (%)\"\n",
-                                      NULL, NULL), BENCH_OK);
+    CU_ASSERT_EQUAL_FATAL(import_text(db,
+                                      "kpi,municipality,period,gender,value,title\n"
+                                      "M,1490,2022,T,40,\"Nöjd, andel (%)\"\n"
+                                      "S,1490,2022,T,3,\"Osäkerhetstal - Nöjd, andel (%)\"\n"
+                                      "S2,1490,2022,T,3,\"osäkerhetstal - nöjd, andel (%)\"\n",
+                                      NULL, NULL),
+                          BENCH_OK);
     bench_frame *f = NULL;
     CU_ASSERT_EQUAL_FATAL(bench_uncertainty_pair(&f, db), BENCH_OK);
     CU_ASSERT_EQUAL_FATAL(bench_frame_rows(f), 2);
@@ -178,7 +185,7 @@ static void test_significance(void)
 {
     bench_db *db = pair_db();
     CU_ASSERT_EQUAL_FATAL(bench_uncertainty_pair(NULL, db), BENCH_OK);
-    const char *areas[] = {"1490", "0138", "0180"};
+    const char *areas[] = { "1490", "0138", "0180" };
     bench_compare_options o = BENCH_COMPARE_INIT;
     o.indicator = "M1";
     o.period = "2022";

@@ -33,16 +33,24 @@ int register_import_cells_suite(void);
 int register_uncertainty_suite(void);
 
 /* helpers (tests/c/helpers.c) */
-typedef struct fingerprint { size_t count, areas, indicators; unsigned long long hash; } fingerprint;
-fingerprint take_fingerprint(bench_db *db);   /* counts and a hash of every observation */
+typedef struct fingerprint {
+    size_t count, areas, indicators;
+    unsigned long long hash;
+} fingerprint;
+fingerprint take_fingerprint(bench_db *db); /* counts and a hash of every observation */
 int same_fingerprint(fingerprint a, fingerprint b);
-bench_db *new_db(void);                       /* a Database with the catalogue; fails the test if not */
+bench_db *new_db(void); /* a Database with the catalogue; fails the test if not */
 bench_status import_text(bench_db *db, const char *csv, bench_csv_options *opts, bench_import_report *rep);
 double value_of(bench_db *db, const char *indicator, const char *area, const char *period, int gender);
 int file_exists(const char *path);
 
 /* one observation as bench_values shows it */
-typedef struct observation { double value; int32_t count; int status; char source[128]; } observation;
+typedef struct observation {
+    double value;
+    int32_t count;
+    int status;
+    char source[128];
+} observation;
 /* Rows for (indicator, area, period, gender, kind) across sources (-1 on error); *out gets the last one. */
 int lookup(bench_db *db, const char *indicator, const char *area, const char *period, int gender, int kind,
            observation *out);

@@ -4,7 +4,4 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
-{
-    return FUZZ_TARGET(data, len);
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) { return FUZZ_TARGET(data, len); }

@@ -5,6 +5,7 @@ run by `make fuzz` through atheris (libFuzzer for Python).
 
 Any exception but a kommunbench error is a crash; so is a failed import that changed the
 Database.  With --replay DIR... every file is run once (as `make test` does)."""
+
 import os
 import sys
 
@@ -47,6 +48,7 @@ if __name__ == "__main__":
         replay(sys.argv[2:])
     else:
         import atheris
+
         atheris.instrument_all()
         atheris.Setup(sys.argv, one_input)
         atheris.Fuzz()

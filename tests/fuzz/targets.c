@@ -20,12 +20,12 @@
 
 #include "bench.h"
 
-#define REQUIRE(cond)                                                                       \
-    do {                                                                                    \
-        if (!(cond)) {                                                                      \
-            fprintf(stderr, "%s:%d: rule broken: %s\n", __FILE__, __LINE__, #cond);       \
-            abort();                                                                        \
-        }                                                                                   \
+#define REQUIRE(cond)                                                               \
+    do {                                                                            \
+        if (!(cond)) {                                                              \
+            fprintf(stderr, "%s:%d: rule broken: %s\n", __FILE__, __LINE__, #cond); \
+            abort();                                                                \
+        }                                                                           \
     } while (0)
 
 /* The base every import lands on: the catalogue and a few known values, so that a fuzzed
@@ -164,8 +164,7 @@ static void run_import(const uint8_t *data, size_t len, importer import, const v
     bench_db_free(db);
 }
 
-static bench_status csv_import(bench_import_report *rep, bench_db *db, const char *data, size_t len,
-                               const void *opts)
+static bench_status csv_import(bench_import_report *rep, bench_db *db, const char *data, size_t len, const void *opts)
 {
     return bench_import_csv_buffer(rep, db, data, len, "fuzz.csv", opts);
 }
@@ -173,7 +172,7 @@ static bench_status csv_import(bench_import_report *rep, bench_db *db, const cha
 int fuzz_csv(const uint8_t *data, size_t len)
 {
     /* the first byte picks the options: layout, delimiter, gender filter, a source column */
-    static const char delimiters[] = {0, ',', ';', '\t'};
+    static const char delimiters[] = { 0, ',', ';', '\t' };
     bench_csv_options o = BENCH_CSV_OPTIONS_INIT;
     if (len) {
         o.layout = data[0] & 1 ? BENCH_CSV_WIDE : BENCH_CSV_KOLADA;
@@ -188,8 +187,7 @@ int fuzz_csv(const uint8_t *data, size_t len)
     return 0;
 }
 
-static bench_status json_import(bench_import_report *rep, bench_db *db, const char *data, size_t len,
-                                const void *opts)
+static bench_status json_import(bench_import_report *rep, bench_db *db, const char *data, size_t len, const void *opts)
 {
     return bench_import_kolada_json_buffer(rep, db, data, len, "fuzz.json", opts);
 }
@@ -235,9 +233,6 @@ int fuzz_snapshot(const uint8_t *data, size_t len)
 }
 
 const fuzz_target fuzz_targets[] = {
-    {"csv", fuzz_csv},
-    {"json", fuzz_json},
-    {"population", fuzz_population},
-    {"snapshot", fuzz_snapshot},
-    {NULL, NULL},
+    { "csv", fuzz_csv },           { "json", fuzz_json }, { "population", fuzz_population },
+    { "snapshot", fuzz_snapshot }, { NULL, NULL },
 };

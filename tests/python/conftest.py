@@ -5,11 +5,11 @@ take the `shared_data` fixture (or one built on it), which skips them with a cle
 folder is absent -- never silently, and never because a single file is missing (a missing file
 inside a present folder is a failure).
 """
+
 from pathlib import Path
 
-import pytest
-
 import kommunbench as kb
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -26,8 +26,10 @@ def root():
 def shared_data():
     """../shared/data, or skip with the reason when the folder is absent."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real data folder {SHARED_DATA} is absent "
-                    "(the tests read Kolada, SCB and geodata files from ../shared/data)")
+        pytest.skip(
+            f"real data folder {SHARED_DATA} is absent "
+            "(the tests read Kolada, SCB and geodata files from ../shared/data)"
+        )
     return SHARED_DATA
 
 

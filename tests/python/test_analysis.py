@@ -1,13 +1,13 @@
 """The questions of kommunbench.analysis (peers, changes, trend_marks, targets, gender_gap) on real
 Kolada data from ../shared/data, each checked against a computation of its own in plain pandas
 from the same files (read with pandas, not through the library)."""
+
 import math
 
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 from kommunbench.analysis import target_status
 
 GEO_YEAR = "datapoints--by--geo--year"
@@ -34,9 +34,11 @@ def data(kolada_ddf):
     db.import_csv(ddf_path(kolada_ddf, GEO_YEAR, "u33401"), layout="wide")
     db.import_csv(ddf_path(kolada_ddf, GEO_GENDER_YEAR, "u33401"), layout="wide")
     db.import_csv(ddf_path(kolada_ddf, GEO_YEAR, "n01951"), layout="wide")
-    raw = {"u33401": read_ddf(kolada_ddf, GEO_YEAR, "u33401"),
-           "u33401_gender": read_ddf(kolada_ddf, GEO_GENDER_YEAR, "u33401"),
-           "n01951": read_ddf(kolada_ddf, GEO_YEAR, "n01951")}
+    raw = {
+        "u33401": read_ddf(kolada_ddf, GEO_YEAR, "u33401"),
+        "u33401_gender": read_ddf(kolada_ddf, GEO_GENDER_YEAR, "u33401"),
+        "n01951": read_ddf(kolada_ddf, GEO_YEAR, "n01951"),
+    }
     yield db, raw
     db.close()
 
@@ -45,6 +47,7 @@ def data(kolada_ddf):
 def catalogue(kolada_ddf):
     """The area catalogue the library ships, read with pandas from datasets/areas.csv."""
     from pathlib import Path
+
     path = Path(__file__).resolve().parents[2] / "datasets" / "areas.csv"
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
@@ -58,8 +61,13 @@ def reference_position(values, focus):
     better, worse = int((v < x).sum()), int((v > x).sum())
     green, red = better < n / 4, worse < n / 4
     colour = "yellow" if green == red else ("green" if green else "red")
-    return {"rank": better + 1, "n": n, "colour": colour, "unweighted_mean": v.mean(),
-            "median": float(np.percentile(v.to_numpy(), 50))}
+    return {
+        "rank": better + 1,
+        "n": n,
+        "colour": colour,
+        "unweighted_mean": v.mean(),
+        "median": float(np.percentile(v.to_numpy(), 50)),
+    }
 
 
 def test_peers_against_pandas(data, catalogue):
@@ -183,12 +191,13 @@ def test_targets_against_pandas(data):
             status = None
         elif utfall <= mal:
             status = "uppfyllt"
-        elif utfall - mal <= 0.10 * abs(mal) or (previous is not None and not math.isnan(previous)
-                                                 and utfall < previous):
+        elif utfall - mal <= 0.10 * abs(mal) or (
+            previous is not None and not math.isnan(previous) and utfall < previous
+        ):
             status = "delvis uppfyllt"
         else:
             status = "ej uppfyllt"
-        assert (pd.isna(row["status"]) if status is None else row["status"] == status), p
+        assert pd.isna(row["status"]) if status is None else row["status"] == status, p
         previous = utfall
     assert set(got["status"].dropna()) >= {"uppfyllt"}
     assert target_status(80.0, 70.0, "lower") == "ej uppfyllt"

@@ -17,15 +17,15 @@ class named, that its message names the file, and that the Database is exactly a
 failed import (a small good file is imported first).  The manifest states what is RIGHT; where
 the library does otherwise, the case is listed in XFAIL (strict) with what goes wrong.
 """
+
 import csv
 import math
 import os
 from pathlib import Path
 
+import kommunbench as kb
 import pandas.testing as pdt
 import pytest
-
-import kommunbench as kb
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE.parent / "bad_inputs"
@@ -44,10 +44,7 @@ OPTIONS = {
 # and is expected to fail (strictly).  Empty: every case behaves as its manifest row says.
 XFAIL = {}
 
-BASE = ("kpi,municipality,period,gender,value\n"
-        "U33401,1490,2022,T,70\n"
-        "U33401,0138,2022,K,88\n"
-        "N00945,1490,2021,T,..\n")
+BASE = "kpi,municipality,period,gender,value\nU33401,1490,2022,T,70\nU33401,0138,2022,K,88\nN00945,1490,2021,T,..\n"
 
 
 def read_manifest():
@@ -121,8 +118,7 @@ def check_error(row, path, items):
             elif key == "column":
                 assert e.column == int(value), f"column {e.column}, expected {value}: {message}"
             elif key == "message":
-                assert any(alt.lower() in said for alt in value.split("|")), (
-                    f"{value!r} not in {message!r}")
+                assert any(alt.lower() in said for alt in value.split("|")), f"{value!r} not in {message!r}"
             else:
                 raise AssertionError(f"unknown key {key} in the expectation of {row['file']}")
         if e.report is not None:
@@ -137,9 +133,13 @@ def check_value(df, spec):
     parts = key.split("/")
     indicator, area, period, gender = parts[:4]
     kind = parts[4] if len(parts) > 4 else "utfall"
-    got = df[(df["indicator"].astype(str) == indicator) & (df["area"].astype(str) == area)
-             & (df["period"].astype(str) == period) & (df["gender"].astype(str) == gender)
-             & (df["kind"].astype(str) == kind)]
+    got = df[
+        (df["indicator"].astype(str) == indicator)
+        & (df["area"].astype(str) == area)
+        & (df["period"].astype(str) == period)
+        & (df["gender"].astype(str) == gender)
+        & (df["kind"].astype(str) == kind)
+    ]
     assert len(got) == 1, f"{key}: {len(got)} observations\n{df}"
     value, status, count = float(got["value"].iloc[0]), str(got["status"].iloc[0]), int(got["count"].iloc[0])
     if want in STATUSES:
@@ -196,8 +196,7 @@ def test_bad_input(row):
 def test_manifest_lists_every_file_once():
     files = [r["file"] for r in ROWS]
     assert len(files) == len(set(files)), "a file is listed twice"
-    on_disk = {p.name for p in BAD.iterdir() if p.is_file() and p.name not in NOT_INPUTS
-               and not p.name.startswith(".")}
+    on_disk = {p.name for p in BAD.iterdir() if p.is_file() and p.name not in NOT_INPUTS and not p.name.startswith(".")}
     assert set(files) == on_disk
     assert len(files) >= 45
     for r in ROWS:

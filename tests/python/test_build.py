@@ -5,6 +5,7 @@ check that compiles bench.h together with the cdef text the binding gives cffi
 (`gcc -fsyntax-only`), since cffi's API mode builds silently with a wrong return or value type:
 any drift is then a "conflicting types" error.
 """
+
 import enum
 import importlib.util
 import re
@@ -12,9 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import kommunbench as kb
+import pytest
 from kommunbench import ffi, lib
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,10 +42,12 @@ def header_enum(name):
 
 # ---- version -------------------------------------------------------------------------------
 
+
 def test_version_equals_header():
     assert kb.__version__ == header_define("BENCH_VERSION").strip('"')
     assert kb.__version__ == "%s.%s.%s" % tuple(
-        header_define(f"BENCH_VERSION_{p}") for p in ("MAJOR", "MINOR", "PATCH"))
+        header_define(f"BENCH_VERSION_{p}") for p in ("MAJOR", "MINOR", "PATCH")
+    )
 
 
 def test_version_number_at_run_time_equals_compiled_header():
@@ -63,6 +65,7 @@ def test_package_metadata_version_equals_header():
 
 
 # ---- the cdef check ------------------------------------------------------------------------
+
 
 def load_build_script():
     spec = importlib.util.spec_from_file_location("_kb_build_bench", BUILD_SCRIPT)
@@ -87,8 +90,14 @@ def gcc():
 def compile_with_header(gcc, text):
     """`#include "bench.h"` followed by `text`, checked by gcc; returns the CompletedProcess."""
     source = '#include "bench.h"\n' + text + "\n"
-    return subprocess.run([gcc, "-fsyntax-only", "-std=c11", "-Iinclude", "-x", "c", "-"],
-                          input=source, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [gcc, "-fsyntax-only", "-std=c11", "-Iinclude", "-x", "c", "-"],
+        input=source,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def drifted(text):
@@ -141,6 +150,7 @@ def test_cdef_prototype_drift_makes_gcc_fail(gcc, cdef_text):
 
 # ---- enums -----------------------------------------------------------------------------------
 
+
 def test_status_is_an_intenum_read_from_lib():
     assert issubclass(kb.Status, enum.IntEnum)
     header = header_enum("bench_status")
@@ -156,9 +166,19 @@ def test_status_text_comes_from_the_library():
         assert text and text.isprintable()
 
 
-@pytest.mark.parametrize("enum_name", ["bench_gender", "bench_kind", "bench_obs_status",
-                                       "bench_area_type", "bench_direction", "bench_column_type",
-                                       "bench_csv_layout", "bench_unit"])
+@pytest.mark.parametrize(
+    "enum_name",
+    [
+        "bench_gender",
+        "bench_kind",
+        "bench_obs_status",
+        "bench_area_type",
+        "bench_direction",
+        "bench_column_type",
+        "bench_csv_layout",
+        "bench_unit",
+    ],
+)
 def test_other_enum_values_in_lib_equal_header(enum_name):
     values = header_enum(enum_name)
     assert values
@@ -168,13 +188,25 @@ def test_other_enum_values_in_lib_equal_header(enum_name):
 
 def test_exceptions_map_status_codes():
     from kommunbench._native import check
-    expected = {kb.Status.ENOMEM: kb.OutOfMemoryError, kb.Status.EINVAL: kb.InvalidArgumentError,
-                kb.Status.EIO: kb.FileError, kb.Status.EPARSE: kb.ParseError,
-                kb.Status.ENOTFOUND: kb.NotFoundError, kb.Status.ELIMIT: kb.LimitError,
-                kb.Status.ECORRUPT: kb.CorruptError, kb.Status.EVERSION: kb.VersionError}
-    builtins = {kb.OutOfMemoryError: MemoryError, kb.InvalidArgumentError: ValueError,
-                kb.FileError: OSError, kb.ParseError: ValueError, kb.NotFoundError: KeyError,
-                kb.ClosedError: ValueError}
+
+    expected = {
+        kb.Status.ENOMEM: kb.OutOfMemoryError,
+        kb.Status.EINVAL: kb.InvalidArgumentError,
+        kb.Status.EIO: kb.FileError,
+        kb.Status.EPARSE: kb.ParseError,
+        kb.Status.ENOTFOUND: kb.NotFoundError,
+        kb.Status.ELIMIT: kb.LimitError,
+        kb.Status.ECORRUPT: kb.CorruptError,
+        kb.Status.EVERSION: kb.VersionError,
+    }
+    builtins = {
+        kb.OutOfMemoryError: MemoryError,
+        kb.InvalidArgumentError: ValueError,
+        kb.FileError: OSError,
+        kb.ParseError: ValueError,
+        kb.NotFoundError: KeyError,
+        kb.ClosedError: ValueError,
+    }
     for status, cls in expected.items():
         with pytest.raises(cls) as info:
             check(int(status))

@@ -4,10 +4,10 @@ Sources: swedish-geodata/municipality_county.csv (SCB codes, short names, county
 rKolada snapshot of Kolada's /municipality and SKR kommungrupper (kommungrupp_skr.csv).
 Every file is read with dtype=str so that codes keep their leading zeros.
 """
-import pandas as pd
-import pytest
 
 import kommunbench as kb
+import pandas as pd
+import pytest
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +61,11 @@ def test_each_kommuns_kommungrupp(kommuner, kommungrupp_skr):
 
 def test_kommungrupp_names_and_sizes(catalogue, kommungrupp_skr):
     groups = catalogue[catalogue["type"] == "kommungrupp"].set_index("code")["name"]
-    titles = (kommungrupp_skr.drop_duplicates("group_id").set_index("group_id")["group_title"]
-              .str.replace(" (ovägt medel)", "", regex=False))
+    titles = (
+        kommungrupp_skr.drop_duplicates("group_id")
+        .set_index("group_id")["group_title"]
+        .str.replace(" (ovägt medel)", "", regex=False)
+    )
     assert groups.sort_index().to_dict() == titles.sort_index().to_dict()
     assert groups["G92790"] == "Större stad"
     sizes = kommungrupp_skr["group_id"].value_counts()
@@ -70,8 +73,7 @@ def test_kommungrupp_names_and_sizes(catalogue, kommungrupp_skr):
         for group in groups.index:
             members = db.group_members(group)
             assert len(members) == sizes[group], group
-            assert set(members) == set(kommungrupp_skr.loc[kommungrupp_skr["group_id"] == group,
-                                                           "municipality_id"])
+            assert set(members) == set(kommungrupp_skr.loc[kommungrupp_skr["group_id"] == group, "municipality_id"])
 
 
 def test_region_names(catalogue, municipality):

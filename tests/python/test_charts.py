@@ -1,12 +1,12 @@
 """Charts: real images of report size, the focus kommun in the highlight colour, captions with
 the source, Swedish letters kept as text in SVG."""
+
 from pathlib import Path
 
+import kommunbench as kb
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
-
-import kommunbench as kb
 from kommunbench import charts
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "kolada-ddf-dump" / "datapoints--by--geo--year"
@@ -24,7 +24,7 @@ def db():
 
 
 def pixels_near(img, hex_colour, tol=0.03):
-    rgb = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    rgb = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
     return int((np.abs(img[..., :3] - rgb).max(axis=-1) < tol).sum())
 
 
@@ -36,7 +36,7 @@ def test_ranking_png_svg_and_focus_highlight(db, tmp_path):
     img = mpimg.imread(png)
     h, w = img.shape[:2]
     assert (w, h) == pytest.approx((16 / 2.54 * 200, 9 / 2.54 * 200), abs=3)  # 16 x 9 cm at 200 dpi
-    assert pixels_near(img, charts.FOCUS_COLOUR) > 50        # Borås's bar is drawn highlighted
+    assert pixels_near(img, charts.FOCUS_COLOUR) > 50  # Borås's bar is drawn highlighted
     assert pixels_near(img, "#3a9d23") > 500 and pixels_near(img, "#d7301f") > 500  # green and red bars
     text = Path(svg).read_text(encoding="utf-8")
     assert "Källa: Kolada" in text and "Borås" in text and "ovägt medel" in text
@@ -66,8 +66,8 @@ def test_trend_scorecard_and_small_multiples(db, tmp_path):
 
 def test_negative_values_are_drawn(tmp_path):
     import pandas as pd
-    fig = charts.trend({"Borås": pd.Series([-68238.0, -140491.0], index=["2017-T1", "2017-T2"])}, "Borås",
-                       unit="tkr")
+
+    fig = charts.trend({"Borås": pd.Series([-68238.0, -140491.0], index=["2017-T1", "2017-T2"])}, "Borås", unit="tkr")
     lo, hi = fig.axes[0].get_ylim()
     assert lo < -140491 and hi >= 0
 

@@ -1,5 +1,5 @@
 """The command line: import into a snapshot, compare, export, pack; exit codes and --help."""
-import os
+
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +12,9 @@ U33401 = DATA / "kolada-ddf-dump" / "datapoints--by--geo--year" / "ddf--datapoin
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "kommunbench", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "kommunbench", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_help_and_usage_errors():
@@ -40,7 +41,7 @@ def test_import_compare_export(tmp_path):
     r = run("export", snap, tmp_path / "v.xlsx", "--indicator", "U33401", "--area", "1490")
     assert r.returncode == 0, r.stderr
     x = pd.read_excel(tmp_path / "v.xlsx", sheet_name="Värden", dtype={"kod": str})
-    assert x["nyckeltal"].iloc[-1].startswith("Källa: Kolada")   # the source row under the table
+    assert x["nyckeltal"].iloc[-1].startswith("Källa: Kolada")  # the source row under the table
     x = x[x["kommun"].notna()]
     assert set(x["kommun"]) == {"Borås"} and x["enhet"].iloc[0] == "dagar"
 

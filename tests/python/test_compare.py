@@ -2,15 +2,15 @@
 rules written in include/bench.h ("Comparison") against a plain pandas/numpy reference.  The rank
 rules are checked on sets of any coverage (min_coverage=0); the coverage rule has its own tests
 in test_coverage.py."""
+
 import re
 
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import kommunbench as kb
 from kommunbench.compare import COLOURS
 
 TABLE_COLUMNS = ["area", "name", "value", "rank", "n", "percentile", "colour"]
@@ -53,9 +53,10 @@ def rows(table):
 
 # ---- the table and the statistics -----------------------------------------------------------------
 
+
 def test_table_columns_and_stats_keys(cdb):
     c = cdb.compare("U33401", 2022, areas=FOUR, min_coverage=0)
-    assert list(c.table.columns)[:len(TABLE_COLUMNS)] == TABLE_COLUMNS
+    assert list(c.table.columns)[: len(TABLE_COLUMNS)] == TABLE_COLUMNS
     assert set(c.stats) == STATS_KEYS
     assert all(isinstance(a, str) for a in c.table["area"])
     assert c.table["area"].tolist() == ["1490", "0138", "1480", "1280", "0180"]  # best first, missing last
@@ -96,11 +97,17 @@ def test_gender_is_a_separate_series(cdb):
 def test_focus_text(cdb):
     c = cdb.compare("U33401", 2022, areas=FOUR, focus="1490", min_coverage=0)
     assert c.focus_text == "Borås har plats 1 av 4, bland de 25 % bästa."
-    assert cdb.compare("U33401", 2022, areas=FOUR, focus="1280", min_coverage=0).focus_text == \
-        "Malmö har plats 4 av 4, bland de 25 % sämsta."
-    assert cdb.compare("U33401", 2022, areas=FOUR, focus="0138", min_coverage=0).focus_text == \
-        "Tyresö har plats 2 av 4, bland de 50 % i mitten."
-    assert cdb.compare("U33401", 2022, areas=FOUR, focus="0180", min_coverage=0).focus_text == "Stockholm har inget värde."
+    assert (
+        cdb.compare("U33401", 2022, areas=FOUR, focus="1280", min_coverage=0).focus_text
+        == "Malmö har plats 4 av 4, bland de 25 % sämsta."
+    )
+    assert (
+        cdb.compare("U33401", 2022, areas=FOUR, focus="0138", min_coverage=0).focus_text
+        == "Tyresö har plats 2 av 4, bland de 50 % i mitten."
+    )
+    assert (
+        cdb.compare("U33401", 2022, areas=FOUR, focus="0180", min_coverage=0).focus_text == "Stockholm har inget värde."
+    )
     assert cdb.compare("U33401", 2022, areas=FOUR, min_coverage=0).focus_text is None
 
 
@@ -139,6 +146,7 @@ def test_unknown_indicator_or_period(cdb):
 
 
 # ---- area sets --------------------------------------------------------------------------------------
+
 
 def test_areas_kommuner_is_all_290(cdb):
     for areas in (None, "kommuner"):
@@ -182,37 +190,58 @@ def test_areas_custom_group(cdb):
 
 # ---- the rules on small cases ---------------------------------------------------------------------------
 
+
 def compare_values(values, direction, pad_missing=0):
     """Compare the list `values` (None = missing) over as many kommuner; returns (table, stats)."""
     with kb.Database() as db:
-        codes = sorted(db.areas().query("type == 'kommun'")["code"])[:len(values)]
+        codes = sorted(db.areas().query("type == 'kommun'")["code"])[: len(values)]
         text = "kpi,municipality,period,value\n" + "".join(
-            f"X,{a},2022,{'..' if v is None else repr(float(v))}\n" for a, v in zip(codes, values))
+            f"X,{a},2022,{'..' if v is None else repr(float(v))}\n" for a, v in zip(codes, values)
+        )
         db.import_csv(text)
         c = db.compare("X", 2022, areas=codes, direction=direction, weight=None, min_coverage=0)
         table = c.table.set_index("area").loc[codes]
         return table, c.stats
 
 
-@pytest.mark.parametrize("direction,values,ranks,colours", [
-    ("lower", [1, 2, 2, 4], [1, 2, 2, 4], ["green", "yellow", "yellow", "red"]),
-    ("higher", [1, 2, 2, 4], [4, 2, 2, 1], ["red", "yellow", "yellow", "green"]),
-    ("lower", [5, 9], [1, 2], ["green", "red"]),                          # n = 2
-    ("lower", [5, 7, 9], [1, 2, 3], ["green", "yellow", "red"]),           # n = 3
-    ("lower", [3, 3, 3, 3, 3], [1, 1, 1, 1, 1], ["yellow"] * 5),           # all equal
-    ("higher", [42], [1], ["yellow"]),                                     # n = 1
-    ("lower", [1, 1, 2, 3, 4, 5, 6, 7], [1, 1, 3, 4, 5, 6, 7, 8],          # tie at the green cut-off
-     ["green", "green", "yellow", "yellow", "yellow", "yellow", "red", "red"]),
-    ("lower", [1, 2, 3, 4, 5, 6, 7, 7], [1, 2, 3, 4, 5, 6, 7, 7],          # tie at the red cut-off
-     ["green", "green", "yellow", "yellow", "yellow", "yellow", "red", "red"]),
-    ("lower", [1, 2, 3, 4, 5], [1, 2, 3, 4, 5], ["green", "green", "yellow", "red", "red"]),  # n = 5
-    ("lower", [1, 2, 2, 2, 5, 6, 7, 8], [1, 2, 2, 2, 5, 6, 7, 8],          # a tie across the green
-     ["green", "green", "green", "green", "yellow", "yellow", "red", "red"]),  # cut-off is all green
-    ("lower", [1, 2, 3, 4, 7, 7, 7, 8], [1, 2, 3, 4, 5, 5, 5, 8],          # across the red one all red
-     ["green", "green", "yellow", "yellow", "red", "red", "red", "red"]),
-    ("none", [1, 2, 3], [3, 2, 1], ["", "", ""]),                          # ranks, no colours
-    ("lower", [None, 4, None, 2], [None, 2, None, 1], ["grey", "red", "grey", "green"]),
-])
+@pytest.mark.parametrize(
+    "direction,values,ranks,colours",
+    [
+        ("lower", [1, 2, 2, 4], [1, 2, 2, 4], ["green", "yellow", "yellow", "red"]),
+        ("higher", [1, 2, 2, 4], [4, 2, 2, 1], ["red", "yellow", "yellow", "green"]),
+        ("lower", [5, 9], [1, 2], ["green", "red"]),  # n = 2
+        ("lower", [5, 7, 9], [1, 2, 3], ["green", "yellow", "red"]),  # n = 3
+        ("lower", [3, 3, 3, 3, 3], [1, 1, 1, 1, 1], ["yellow"] * 5),  # all equal
+        ("higher", [42], [1], ["yellow"]),  # n = 1
+        (
+            "lower",
+            [1, 1, 2, 3, 4, 5, 6, 7],
+            [1, 1, 3, 4, 5, 6, 7, 8],  # tie at the green cut-off
+            ["green", "green", "yellow", "yellow", "yellow", "yellow", "red", "red"],
+        ),
+        (
+            "lower",
+            [1, 2, 3, 4, 5, 6, 7, 7],
+            [1, 2, 3, 4, 5, 6, 7, 7],  # tie at the red cut-off
+            ["green", "green", "yellow", "yellow", "yellow", "yellow", "red", "red"],
+        ),
+        ("lower", [1, 2, 3, 4, 5], [1, 2, 3, 4, 5], ["green", "green", "yellow", "red", "red"]),  # n = 5
+        (
+            "lower",
+            [1, 2, 2, 2, 5, 6, 7, 8],
+            [1, 2, 2, 2, 5, 6, 7, 8],  # a tie across the green
+            ["green", "green", "green", "green", "yellow", "yellow", "red", "red"],
+        ),  # cut-off is all green
+        (
+            "lower",
+            [1, 2, 3, 4, 7, 7, 7, 8],
+            [1, 2, 3, 4, 5, 5, 5, 8],  # across the red one all red
+            ["green", "green", "yellow", "yellow", "red", "red", "red", "red"],
+        ),
+        ("none", [1, 2, 3], [3, 2, 1], ["", "", ""]),  # ranks, no colours
+        ("lower", [None, 4, None, 2], [None, 2, None, 1], ["grey", "red", "grey", "green"]),
+    ],
+)
 def test_rank_and_colour_rules(direction, values, ranks, colours):
     table, stats = compare_values(values, direction)
     assert ranks_of(table["rank"]) == ranks
@@ -233,9 +262,9 @@ def test_percentile_rules():
 
 # ---- property tests against a reference of the rules in bench.h ----------------------------------------
 
-POOL = [-4.0, 0.0, 1.5, 2.0, 7.25, 10.0, 33.0, 100.0]   # small, so that ties are common
-MARKERS = ["", "..", ".", "-", "NA"]                    # missing, with their statuses
-ABSENT = None                                           # no row at all for the area
+POOL = [-4.0, 0.0, 1.5, 2.0, 7.25, 10.0, 33.0, 100.0]  # small, so that ties are common
+MARKERS = ["", "..", ".", "-", "NA"]  # missing, with their statuses
+ABSENT = None  # no row at all for the area
 
 
 def reference(values, direction):
@@ -264,9 +293,14 @@ def reference(values, direction):
     ref = pd.DataFrame.from_dict(out, orient="index", columns=["rank", "percentile", "colour"])
     a = ranked.to_numpy()
     stats = {"n": n}
-    for key, f in (("unweighted_mean", np.mean), ("median", np.median),
-                   ("q1", lambda x: np.quantile(x, 0.25)), ("q3", lambda x: np.quantile(x, 0.75)),
-                   ("min", np.min), ("max", np.max)):
+    for key, f in (
+        ("unweighted_mean", np.mean),
+        ("median", np.median),
+        ("q1", lambda x: np.quantile(x, 0.25)),
+        ("q3", lambda x: np.quantile(x, 0.75)),
+        ("min", np.min),
+        ("max", np.max),
+    ):
         stats[key] = float(f(a)) if n else np.nan
     return ref, stats
 
@@ -281,8 +315,10 @@ def csv_cell(cell, swedish):
 @st.composite
 def compare_cases(draw, codes):
     areas = draw(st.lists(st.sampled_from(codes), min_size=1, max_size=40, unique=True))
-    cell = st.one_of(st.sampled_from(POOL + POOL + MARKERS + [ABSENT]),
-                     st.floats(-1e4, 1e4, allow_nan=False).map(lambda x: round(x, 2)))
+    cell = st.one_of(
+        st.sampled_from(POOL + POOL + MARKERS + [ABSENT]),
+        st.floats(-1e4, 1e4, allow_nan=False).map(lambda x: round(x, 2)),
+    )
     cells = draw(st.lists(cell, min_size=len(areas), max_size=len(areas)))
     direction = draw(st.sampled_from(["lower", "higher", "none"]))
     from_catalogue = draw(st.booleans())
@@ -311,10 +347,10 @@ def test_compare_matches_reference(kommun_codes, data):
     got = table.set_index("area").loc[ref.index]
     assert ranks_of(got["rank"]) == ranks_of(ref["rank"])
     assert got["colour"].tolist() == ref["colour"].tolist()
-    np.testing.assert_allclose(got["percentile"].to_numpy(), ref["percentile"].to_numpy(),
-                               rtol=1e-12, equal_nan=True)
-    np.testing.assert_array_equal(got["value"].to_numpy(), np.array(list(values.values()))[
-        [list(values).index(a) for a in ref.index]])
+    np.testing.assert_allclose(got["percentile"].to_numpy(), ref["percentile"].to_numpy(), rtol=1e-12, equal_nan=True)
+    np.testing.assert_array_equal(
+        got["value"].to_numpy(), np.array(list(values.values()))[[list(values).index(a) for a in ref.index]]
+    )
     assert (table["n"] == stats["n"]).all()
     assert c.stats["n"] == stats["n"] and c.stats["n_areas"] == len(cells)
     for key in ("unweighted_mean", "median", "q1", "q3", "min", "max"):
@@ -334,9 +370,11 @@ def test_compare_matches_reference(kommun_codes, data):
 
 # ---- compare_all -------------------------------------------------------------------------------------------
 
+
 def test_compare_all_columns_and_groups(cdb):
-    cdb.import_csv("kpi,municipality,period,value\nN05401,1490,2022,84\nN05401,0138,2022,86\n"
-                   "N05401,1480,2022,79\n", source="val")
+    cdb.import_csv(
+        "kpi,municipality,period,value\nN05401,1490,2022,84\nN05401,0138,2022,86\nN05401,1480,2022,79\n", source="val"
+    )
     bulk = cdb.compare_all(min_coverage=0)
     for column in ("indicator", "period", "gender", "area", "value", "rank", "n", "percentile", "colour"):
         assert column in bulk.columns

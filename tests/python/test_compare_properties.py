@@ -1,13 +1,13 @@
 """Property tests: ranks, percentiles, colours and statistics of compare() and compare_all()
 against a plain pandas/numpy reference of the rules in include/bench.h, on random data with
 ties and missing values."""
+
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import kommunbench as kb
 
 with kb.Database() as _db:
     KOMMUNER = sorted(_db.areas().query("type == 'kommun'")["code"])
@@ -40,14 +40,22 @@ def reference(values, direction):
     stats = {"n": n}
     if n:
         a = ranked.to_numpy()
-        stats.update(unweighted_mean=a.mean(), median=np.quantile(a, 0.5), q1=np.quantile(a, 0.25),
-                     q3=np.quantile(a, 0.75), min=a.min(), max=a.max())
+        stats.update(
+            unweighted_mean=a.mean(),
+            median=np.quantile(a, 0.5),
+            q1=np.quantile(a, 0.25),
+            q3=np.quantile(a, 0.75),
+            min=a.min(),
+            max=a.max(),
+        )
     return ref, stats
 
 
-cases = st.lists(st.one_of(st.none(), st.sampled_from(POOL),
-                           st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3))),
-                 min_size=1, max_size=40)
+cases = st.lists(
+    st.one_of(st.none(), st.sampled_from(POOL), st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3))),
+    min_size=1,
+    max_size=40,
+)
 
 
 def load(values):
@@ -93,7 +101,7 @@ def test_compare_all_matches_compare_per_group(groups, direction):
     bulk = db.compare_all(min_coverage=0)
     for year, raw in enumerate(groups, start=2015):
         one = db.compare("X", year, min_coverage=0).table
-        one = one[one["area"].isin(KOMMUNER[:len(raw)])].set_index("area")
+        one = one[one["area"].isin(KOMMUNER[: len(raw)])].set_index("area")
         b = bulk[bulk["period"] == str(year)].set_index("area")
         b.index = b.index.astype(str)
         assert b.loc[one.index, "rank"].tolist() == one["rank"].tolist()

@@ -1,8 +1,8 @@
 """The coverage rule: a set of which too few areas report is not ranked or coloured."""
-import matplotlib.pyplot as plt
-import pytest
 
 import kommunbench as kb
+import matplotlib.pyplot as plt
+import pytest
 from kommunbench import charts
 
 EIGHT = ["1490", "0138", "0180", "0114", "0115", "0117", "0120", "0123"]
@@ -11,10 +11,13 @@ EIGHT = ["1490", "0138", "0180", "0114", "0115", "0117", "0120", "0123"]
 @pytest.fixture
 def sparse():
     d = kb.Database()
-    d.import_csv("kpi,municipality,period,value\n"
-                 "U33401,1490,2021,70\nU33401,0138,2021,90\nU33401,0180,2021,100\nU33401,0114,2021,60\n"
-                 "U33401,1490,2022,77\nU33401,0138,2022,89\n"  # 2 of 8 in 2022
-                 "U33401,1490,2023,75\n", source="Kolada")  # 1 of 8 in 2023
+    d.import_csv(
+        "kpi,municipality,period,value\n"
+        "U33401,1490,2021,70\nU33401,0138,2021,90\nU33401,0180,2021,100\nU33401,0114,2021,60\n"
+        "U33401,1490,2022,77\nU33401,0138,2022,89\n"  # 2 of 8 in 2022
+        "U33401,1490,2023,75\n",
+        source="Kolada",
+    )  # 1 of 8 in 2023
     yield d
     d.close()
 
@@ -69,8 +72,9 @@ def test_latest_period(sparse):
 def test_real_kkik_years(kolada_ddf):
     """U33401's first years (0-22 % of kommuner) are not ranked; every year from 2011 (30 %) is."""
     with kb.Database() as db:
-        db.import_csv(kolada_ddf / "datapoints--by--geo--year" / "ddf--datapoints--u33401--by--geo--year.csv",
-                      layout="wide")
+        db.import_csv(
+            kolada_ddf / "datapoints--by--geo--year" / "ddf--datapoints--u33401--by--geo--year.csv", layout="wide"
+        )
         ranked = {y: db.compare("U33401", y).params["ranked"] for y in range(2007, 2023)}
         assert [y for y, r in ranked.items() if not r] == [2007, 2008, 2009, 2010]
         assert db.latest_period("U33401") == "2022"

@@ -1,17 +1,20 @@
 """Database: lifetime, the catalogue, indicators and argument checking."""
+
 import inspect
 
+import kommunbench as kb
 import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-import kommunbench as kb
-
-SMALL = ("kpi,municipality,period,gender,value\nX,1490,2022,T,5\nX,0138,2022,T,7\nX,0138,2022,K,..\n"
-         "N01951,1490,2022,T,113000\n")
+SMALL = (
+    "kpi,municipality,period,gender,value\nX,1490,2022,T,5\nX,0138,2022,T,7\nX,0138,2022,K,..\n"
+    "N01951,1490,2022,T,113000\n"
+)
 
 
 # ---- lifetime ----------------------------------------------------------------------------------
+
 
 def test_context_manager_closes():
     with kb.Database() as db:
@@ -78,8 +81,9 @@ CLOSED_CALLS = {
 def oj_sheet(tmp):
     """A minimal Öppna jämförelser sheet (csv): a header block with the year, a header row."""
     path = tmp / "oj.csv"
-    path.write_text("Öppna jämförelser 2023;;\nKommunkod;Kommun;Andel nöjda\n"
-                    "1490;Borås;80\n0138;Tyresö;75\n", encoding="utf-8")
+    path.write_text(
+        "Öppna jämförelser 2023;;\nKommunkod;Kommun;Andel nöjda\n1490;Borås;80\n0138;Tyresö;75\n", encoding="utf-8"
+    )
     return path
 
 
@@ -89,26 +93,52 @@ def closed_call_names():
 
 
 def public_methods():
-    return sorted(name for name, member in inspect.getmembers(kb.Database)
-                  if not name.startswith("_") and callable(member) and name not in ("close", "open"))
+    return sorted(
+        name
+        for name, member in inspect.getmembers(kb.Database)
+        if not name.startswith("_") and callable(member) and name not in ("close", "open")
+    )
 
 
 def generic_call(name):
     """For a method not listed above: its required parameters filled with code-like strings."""
+
     def call(db, tmp):
-        params = [p for p in inspect.signature(getattr(kb.Database, name)).parameters.values()
-                  if p.name != "self" and p.default is p.empty
-                  and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        return getattr(db, name)(*["1490" if "area" in p.name or "focus" in p.name else "X"
-                                   for p in params])
+        params = [
+            p
+            for p in inspect.signature(getattr(kb.Database, name)).parameters.values()
+            if p.name != "self" and p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        return getattr(db, name)(*["1490" if "area" in p.name or "focus" in p.name else "X" for p in params])
+
     return call
 
 
 def test_the_explicit_calls_cover_the_public_methods_known_today():
-    known = {"save", "import_csv", "import_kolada_json", "import_population", "areas", "area",
-             "indicators", "set_indicator", "set_group", "group_members", "values_frame", "values",
-             "with_labels", "per_capita", "compare", "compare_all", "memory", "peers", "changes",
-             "trend_marks", "targets", "gender_gap"}
+    known = {
+        "save",
+        "import_csv",
+        "import_kolada_json",
+        "import_population",
+        "areas",
+        "area",
+        "indicators",
+        "set_indicator",
+        "set_group",
+        "group_members",
+        "values_frame",
+        "values",
+        "with_labels",
+        "per_capita",
+        "compare",
+        "compare_all",
+        "memory",
+        "peers",
+        "changes",
+        "trend_marks",
+        "targets",
+        "gender_gap",
+    }
     assert known <= set(public_methods()) and known <= set(CLOSED_CALLS)
 
 
@@ -144,6 +174,7 @@ def test_open_methods_work_on_the_same_arguments(tmp_path):
 
 # ---- the area catalogue -----------------------------------------------------------------------
 
+
 def test_areas_catalogue_counts(catalogue):
     counts = catalogue["type"].value_counts()
     assert counts["kommun"] == 290
@@ -170,14 +201,18 @@ def test_area_codes_are_strings_with_leading_zeros(catalogue):
 
 
 def test_area_tyreso(db):
-    assert db.area("0138") == {"code": "0138", "name": "Tyresö", "type": "kommun", "lan": "01",
-                               "kommungrupp": "G92793"}
+    assert db.area("0138") == {"code": "0138", "name": "Tyresö", "type": "kommun", "lan": "01", "kommungrupp": "G92793"}
     boras = db.area("1490")
     assert (boras["name"], boras["lan"], boras["kommungrupp"]) == ("Borås", "14", "G92790")
     assert db.area("0000")["type"] == "riket"
     assert db.area("0014")["type"] == "region"
-    assert db.area("G92790") == {"code": "G92790", "name": "Större stad", "type": "kommungrupp",
-                                 "lan": "", "kommungrupp": ""}
+    assert db.area("G92790") == {
+        "code": "G92790",
+        "name": "Större stad",
+        "type": "kommungrupp",
+        "lan": "",
+        "kommungrupp": "",
+    }
 
 
 @pytest.mark.parametrize("code", ["138", 138])
@@ -210,6 +245,7 @@ def test_set_group_defines_an_area_set(db):
 
 
 # ---- indicators ----------------------------------------------------------------------------------
+
 
 def test_set_indicator_and_indicators(db):
     before = db.indicators()

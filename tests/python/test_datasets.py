@@ -1,13 +1,13 @@
 """The shipped datasets: the area catalogue against ../shared/data, and the seed figures
 re-derived from the seed documents they were transcribed from."""
+
 import csv
 import re
 from pathlib import Path
 
+import kommunbench as kb
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 from kommunbench.datasets import dataset_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def test_seed_figure_is_on_its_source_line(row):
     text = lines[int(line) - 1]
     value = row["value"]
     # "ett underskott om 35 600 tkr" is -35600 (the word may end the line before)
-    if value.startswith("-") and "underskott" in " ".join(lines[max(0, int(line) - 3):int(line)]):
+    if value.startswith("-") and "underskott" in " ".join(lines[max(0, int(line) - 3) : int(line)]):
         value = value[1:]
     assert re.search(r"(?<![\d,])" + swedish(value) + r"(?![\d]|,\d)", text), (row, text)
     assert row["municipality"] in {"1490", "0138", "G2328", "0000"}

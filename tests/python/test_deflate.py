@@ -1,19 +1,21 @@
 """Fixed prices: db.deflate(indicator, index, base) = value × index[base] / index[year], checked
 against an independent pandas computation; the shipped KPI series and its source."""
+
 import math
 
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 from kommunbench import charts
 
-CSV = ("kpi,municipality,period,gender,value,title,unit\n"
-       "C,1490,2020,T,1000,Kostnad,kr/inv\nC,1490,2021,T,1100,,\nC,1490,2022,T,1200,,\n"
-       "C,0138,2022,T,..,,\nC,0138,2021,T,500,,\nC,0138,2005,T,400,,\nC,1490,2022-T1,T,300,,\n"
-       "C,1490,2022,K,700,,\n"
-       "IX,0000,2021,T,110,Eget index,index\nIX,0000,2022,T,120,,\n")
+CSV = (
+    "kpi,municipality,period,gender,value,title,unit\n"
+    "C,1490,2020,T,1000,Kostnad,kr/inv\nC,1490,2021,T,1100,,\nC,1490,2022,T,1200,,\n"
+    "C,0138,2022,T,..,,\nC,0138,2021,T,500,,\nC,0138,2005,T,400,,\nC,1490,2022-T1,T,300,,\n"
+    "C,1490,2022,K,700,,\n"
+    "IX,0000,2021,T,110,Eget index,index\nIX,0000,2022,T,120,,\n"
+)
 
 
 @pytest.fixture
@@ -51,8 +53,7 @@ def test_pkv_is_not_shipped_and_says_why(db):
 
 def test_against_pandas_with_kpi(db):
     df = db.deflate("C", "KPI", 2022)
-    assert list(df.columns) == ["indicator", "area", "period", "gender", "value", "index", "result",
-                                "status", "source"]
+    assert list(df.columns) == ["indicator", "area", "period", "gender", "value", "index", "result", "status", "source"]
     kpi = db.price_index("KPI")
     want = expected(df, kpi, 2022)
     ok = df["status"].astype(str) == "ok"
@@ -150,17 +151,24 @@ def test_real_kolada_kr_series(kolada_ddf):
 def test_command_line(tmp_path):
     import subprocess
     import sys
+
     snap = tmp_path / "db.kbsnap"
     with kb.Database() as d:
         d.import_csv(CSV.encode(), source="test")
         d.save(snap)
-    r = subprocess.run([sys.executable, "-m", "kommunbench", "deflate", str(snap), "C", "--base", "2022",
-                        "--store-as", "C_FP"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "kommunbench", "deflate", str(snap), "C", "--base", "2022", "--store-as", "C_FP"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert "C_FP = C × KPI(2022) / KPI(år), fasta priser (2022)" in r.stdout
     with kb.Database.open(snap) as back:
         v = back.values("C_FP").set_index(["area", "period"])["value"]
         assert v[("1490", "2021")] == pytest.approx(1100 * 371.91 / 343.19)
-    r = subprocess.run([sys.executable, "-m", "kommunbench", "deflate", str(snap), "C", "--base", "1999",
-                        "--store-as", "C_FP"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "kommunbench", "deflate", str(snap), "C", "--base", "1999", "--store-as", "C_FP"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 1 and "1999" in r.stderr

@@ -1,24 +1,27 @@
 """CSV import: both layouts, Swedish numbers, missing markers, file formats, the import report,
 and all-or-nothing errors that name file, line and column."""
+
 import math
 
+import kommunbench as kb
 import numpy as np
-import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-import kommunbench as kb
+KOLADA = (
+    "kpi,municipality,period,gender,value\n"
+    "U33401,1490,2021,T,74\n"
+    "U33401,1490,2022,T,77\n"
+    "U33401,0138,2022,T,89\n"
+    "U33401,0138,2022,K,95\n"
+)
 
-KOLADA = ("kpi,municipality,period,gender,value\n"
-          "U33401,1490,2021,T,74\n"
-          "U33401,1490,2022,T,77\n"
-          "U33401,0138,2022,T,89\n"
-          "U33401,0138,2022,K,95\n")
-
-WIDE = ("geo,year,u33401,u35400\n"
-        "1490,2021,74,44\n"
-        "1490,2022,77,50\n"
-        "138,2022,89,69\n")  # the Kolada DDF dump drops leading zeros
+WIDE = (
+    "geo,year,u33401,u35400\n"
+    "1490,2021,74,44\n"
+    "1490,2022,77,50\n"
+    "138,2022,89,69\n"
+)  # the Kolada DDF dump drops leading zeros
 
 
 def as_records(df, columns=("indicator", "area", "period", "gender", "value")):
@@ -45,8 +48,12 @@ def assert_unchanged(db, before):
 
 # ---- the two layouts, from text, bytes and files -----------------------------------------------
 
-KOLADA_EXPECTED = [("U33401", "0138", "2022", "K", 95.0), ("U33401", "0138", "2022", "T", 89.0),
-                   ("U33401", "1490", "2021", "T", 74.0), ("U33401", "1490", "2022", "T", 77.0)]
+KOLADA_EXPECTED = [
+    ("U33401", "0138", "2022", "K", 95.0),
+    ("U33401", "0138", "2022", "T", 89.0),
+    ("U33401", "1490", "2021", "T", 74.0),
+    ("U33401", "1490", "2022", "T", 77.0),
+]
 
 
 @pytest.mark.parametrize("how", ["str", "bytes", "path", "str path"])
@@ -67,9 +74,14 @@ def test_kolada_layout(db, tmp_path, how):
         assert set(db.values(gender=None)["source"].astype(str)) == {"kolada.csv"}
 
 
-WIDE_EXPECTED = [("U33401", "0138", "2022", "T", 89.0), ("U33401", "1490", "2021", "T", 74.0),
-                 ("U33401", "1490", "2022", "T", 77.0), ("U35400", "0138", "2022", "T", 69.0),
-                 ("U35400", "1490", "2021", "T", 44.0), ("U35400", "1490", "2022", "T", 50.0)]
+WIDE_EXPECTED = [
+    ("U33401", "0138", "2022", "T", 89.0),
+    ("U33401", "1490", "2021", "T", 74.0),
+    ("U33401", "1490", "2022", "T", 77.0),
+    ("U35400", "0138", "2022", "T", 69.0),
+    ("U35400", "1490", "2021", "T", 44.0),
+    ("U35400", "1490", "2022", "T", 50.0),
+]
 
 
 @pytest.mark.parametrize("how", ["str", "bytes", "path"])
@@ -85,23 +97,22 @@ def test_wide_layout(db, tmp_path, how):
 
 
 def test_wide_layout_with_gender_column(db):
-    text = ("geo,gender,year,n01951\n"
-            "1490,k,2020,56749.0\n"
-            "1490,m,2020,56965.0\n"
-            "14,k,2020,859986.0\n")
+    text = "geo,gender,year,n01951\n1490,k,2020,56749.0\n1490,m,2020,56965.0\n14,k,2020,859986.0\n"
     rep = db.import_csv(text, layout="wide")
     assert rep.accepted == 3
     got = as_records(db.values(gender=None))
-    assert got == [("N01951", "0014", "2020", "K", 859986.0), ("N01951", "1490", "2020", "K", 56749.0),
-                   ("N01951", "1490", "2020", "M", 56965.0)]
+    assert got == [
+        ("N01951", "0014", "2020", "K", 859986.0),
+        ("N01951", "1490", "2020", "K", 56749.0),
+        ("N01951", "1490", "2020", "M", 56965.0),
+    ]
     assert db.values("N01951").empty  # no T series was imported: K and M are separate
 
 
 def test_wide_layout_value_columns_and_indicator(db):
     db.import_csv("geo,year,u33401,ignored\n1490,2022,77,x\n", layout="wide", values=["u33401"])
     assert as_records(db.values()) == [("U33401", "1490", "2022", "T", 77.0)]
-    db.import_csv("område,år,dagar\n1490,2022,50\n", layout="wide", indicator="U35400",
-                  area="område", period="år")
+    db.import_csv("område,år,dagar\n1490,2022,50\n", layout="wide", indicator="U35400", area="område", period="år")
     assert as_records(db.values("U35400")) == [("U35400", "1490", "2022", "T", 50.0)]
 
 
@@ -122,24 +133,28 @@ def test_padding_of_short_area_codes(db):
 
 # ---- Swedish numbers ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,expected", [
-    ("7,1", 7.1),
-    ("1 533", 1533.0),
-    ("1\u00a0533", 1533.0),          # no-break space
-    ("1\u202f533", 1533.0),          # narrow no-break space
-    ("\u221212,5", -12.5),           # U+2212 minus sign
-    ("-12,5", -12.5),
-    ("12 %", 12.0),
-    ("12%", 12.0),
-    ("1 533,25", 1533.25),
-    ("1.234,5", 1234.5),             # the last of ',' and '.' is the decimal separator
-    ("1,234.5", 1234.5),
-    ("7.1", 7.1),
-    ("+5", 5.0),
-    ("3e2", 300.0),
-    (" 77 ", 77.0),
-    ("0", 0.0),
-])
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("7,1", 7.1),
+        ("1 533", 1533.0),
+        ("1\u00a0533", 1533.0),  # no-break space
+        ("1\u202f533", 1533.0),  # narrow no-break space
+        ("\u221212,5", -12.5),  # U+2212 minus sign
+        ("-12,5", -12.5),
+        ("12 %", 12.0),
+        ("12%", 12.0),
+        ("1 533,25", 1533.25),
+        ("1.234,5", 1234.5),  # the last of ',' and '.' is the decimal separator
+        ("1,234.5", 1234.5),
+        ("7.1", 7.1),
+        ("+5", 5.0),
+        ("3e2", 300.0),
+        (" 77 ", 77.0),
+        ("0", 0.0),
+    ],
+)
 def test_swedish_numbers(db, text, expected):
     db.import_csv(f'kpi,municipality,period,value\nX,1490,2022,"{text}"\n')
     v = db.values("X")
@@ -157,16 +172,17 @@ def test_not_numbers_are_parse_errors(db, text):
 
 
 def test_swedish_numbers_unquoted_with_semicolons(db):
-    db.import_csv("kpi;municipality;period;value\nX;1490;2022;7,1\nX;0138;2022;\u221212,5\n"
-                  "X;0114;2022;1 533\n")
+    db.import_csv("kpi;municipality;period;value\nX;1490;2022;7,1\nX;0138;2022;\u221212,5\nX;0114;2022;1 533\n")
     assert dict(zip(db.values("X")["area"].astype(str), db.values("X")["value"])) == {
-        "0114": 1533.0, "0138": -12.5, "1490": 7.1}
+        "0114": 1533.0,
+        "0138": -12.5,
+        "1490": 7.1,
+    }
 
 
 # ---- missing values -------------------------------------------------------------------------------
 
-MARKERS = [("", "missing"), ("..", "sekretess"), (".", "ej_tillämplig"), ("-", "bortfall"),
-           ("NA", "missing")]
+MARKERS = [("", "missing"), ("..", "sekretess"), (".", "ej_tillämplig"), ("-", "bortfall"), ("NA", "missing")]
 
 
 @pytest.mark.parametrize("marker,status", MARKERS)
@@ -203,6 +219,7 @@ def test_all_markers_together_keep_their_statuses(db):
 
 # ---- file formats ------------------------------------------------------------------------------------
 
+
 def test_bom_is_ignored(db, tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + KOLADA.encode())
@@ -231,9 +248,11 @@ def test_semicolon_and_tab_delimiters(db, delimiter, explicit):
 
 
 def test_quoted_fields(db):
-    text = ('"kpi","municipality","period","value","title"\r\n'
-            '"X","1490","2022","7,1","Andel ""nöjda"", med komma\noch radbrytning, andel (%)"\r\n'
-            '"X","0138","2022","1 533","Andel ""nöjda"", med komma\noch radbrytning, andel (%)"\r\n')
+    text = (
+        '"kpi","municipality","period","value","title"\r\n'
+        '"X","1490","2022","7,1","Andel ""nöjda"", med komma\noch radbrytning, andel (%)"\r\n'
+        '"X","0138","2022","1 533","Andel ""nöjda"", med komma\noch radbrytning, andel (%)"\r\n'
+    )
     rep = db.import_csv(text)
     assert rep.rows_read == 2
     v = db.values("X")
@@ -244,16 +263,19 @@ def test_quoted_fields(db):
 
 # ---- the import report ---------------------------------------------------------------------------------
 
+
 def test_import_report_fields(db):
-    text = ("kpi,municipality,period,gender,value\n"
-            "X,1490,2022,T,6\n"
-            "\n"
-            "X,1490,2022,K,1\n"
-            "X,1490,2022,M,2\n"
-            "\n"
-            "\n"
-            "X,0114,2022,T,..\n"
-            "X,0115,2022,T,3\n")
+    text = (
+        "kpi,municipality,period,gender,value\n"
+        "X,1490,2022,T,6\n"
+        "\n"
+        "X,1490,2022,K,1\n"
+        "X,1490,2022,M,2\n"
+        "\n"
+        "\n"
+        "X,0114,2022,T,..\n"
+        "X,0115,2022,T,3\n"
+    )
     rep = db.import_csv(text, genders=["T"], source="s")
     assert isinstance(rep, kb.ImportReport)
     assert rep.source == "s"
@@ -332,10 +354,12 @@ def test_failed_import_leaves_database_as_it_was(db):
     db.import_csv("kpi,municipality,period,value\nX,1490,2022,5\nX,0138,2022,7\n", source="s")
     db.set_indicator("X", title="Gammal titel")
     before = snapshot(db)
-    rows = ["kpi,municipality,period,value,title",
-            "X,1490,2022,99,Ny titel",           # would replace 5
-            "NEWKPI,9876,2023,5,Ny indikator",   # a new indicator and an area not in the catalogue
-            "X,0138,2022,..,Ny titel"]           # would replace 7 by a missing value
+    rows = [
+        "kpi,municipality,period,value,title",
+        "X,1490,2022,99,Ny titel",  # would replace 5
+        "NEWKPI,9876,2023,5,Ny indikator",  # a new indicator and an area not in the catalogue
+        "X,0138,2022,..,Ny titel",
+    ]  # would replace 7 by a missing value
     rows += [f"Y,{1000 + i % 900:04d},{2000 + i % 20},{i},yy" for i in range(20000)]
     rows += ["X,1490,2024,abc,t"]
     with pytest.raises(kb.ParseError) as info:

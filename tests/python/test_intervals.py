@@ -1,12 +1,12 @@
 """Confidence intervals (Garwood for rates, Wilson for shares) against scipy, and significance
 colours against a pandas reading of the rule."""
+
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import kommunbench as kb
 
 stats = pytest.importorskip("scipy.stats")
 
@@ -22,9 +22,11 @@ def load(counts, pops):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 5000), min_size=8, max_size=8),
-       st.lists(st.integers(1, 200000), min_size=8, max_size=8),
-       st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+@given(
+    st.lists(st.integers(0, 5000), min_size=8, max_size=8),
+    st.lists(st.integers(1, 200000), min_size=8, max_size=8),
+    st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
 def test_garwood_matches_scipy(counts, pops, level):
     with load(counts, pops) as db:
         df = db.per_capita("C", scale=1000, ci=level).astype({"area": str}).set_index("area")
@@ -39,8 +41,7 @@ def test_garwood_matches_scipy(counts, pops, level):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 5000), st.floats(0, 1)), min_size=8, max_size=8),
-       st.sampled_from([0.9, 0.95]))
+@given(st.lists(st.tuples(st.integers(1, 5000), st.floats(0, 1)), min_size=8, max_size=8), st.sampled_from([0.9, 0.95]))
 def test_wilson_matches_scipy(cells, level):
     pops = [n for n, _ in cells]
     counts = [int(round(n * f)) for n, f in cells]
@@ -94,6 +95,7 @@ def test_significance_colours_follow_the_rule():
 
 def test_ranking_chart_says_the_significance_rule():
     from kommunbench import charts
+
     with load([10, 100, 110, 200, 150, 90, 300, 5], [10000] * 8) as db:
         db.set_indicator("C", direction="lower")
         db.per_capita("C", scale=1000, ci=0.95, store_as="CR")

@@ -1,20 +1,25 @@
 """The Kolada client against a real HTTP server on 127.0.0.1 serving v3 and v2 shaped fixtures
 built from real Kolada values in ../shared/data.  No other network."""
+
 import json
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import kommunbench as kb
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 from kommunbench import kolada
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-RAW = DATA / "kolada-ddf-dump" / "raw-2024-08-30" / "datapoints--by--geo--year" / \
-    "ddf--datapoints--u33401--by--geo--year.csv"
+RAW = (
+    DATA
+    / "kolada-ddf-dump"
+    / "raw-2024-08-30"
+    / "datapoints--by--geo--year"
+    / "ddf--datapoints--u33401--by--geo--year.csv"
+)
 
 
 def real_rows(year):
@@ -22,10 +27,23 @@ def real_rows(year):
         pytest.skip(f"needs the real Kolada dump at {RAW}")
     df = pd.read_csv(RAW, dtype=str, keep_default_na=False)
     df = df[df["year"] == str(year)]
-    return [{"kpi": "U33401", "municipality": r.geo, "period": int(r.year),
-             "values": [{"gender": "T", "count": 1, "status": "",
-                         "value": float(r.u33401) if r.u33401 else None, "isdeleted": False}]}
-            for r in df.itertuples()]
+    return [
+        {
+            "kpi": "U33401",
+            "municipality": r.geo,
+            "period": int(r.year),
+            "values": [
+                {
+                    "gender": "T",
+                    "count": 1,
+                    "status": "",
+                    "value": float(r.u33401) if r.u33401 else None,
+                    "isdeleted": False,
+                }
+            ],
+        }
+        for r in df.itertuples()
+    ]
 
 
 class Server:
@@ -80,21 +98,21 @@ def server():
 
 @pytest.fixture
 def client(server, tmp_path):
-    return kolada.KoladaClient(server.base, cache_directory=tmp_path / "cache", backoff=0.01,
-                               progress=False)
+    return kolada.KoladaClient(server.base, cache_directory=tmp_path / "cache", backoff=0.01, progress=False)
 
 
 def test_v3_pages_followed_and_imported(server, client):
     rows = real_rows(2022)
     half = len(rows) // 2
-    server.add("/v3/data/kpi/U33401/year/2022",
-               {"values": rows[:half], "count": half,
-                "next_url": server.base + "/data/kpi/U33401/year/2022?page=2"})
+    server.add(
+        "/v3/data/kpi/U33401/year/2022",
+        {"values": rows[:half], "count": half, "next_url": server.base + "/data/kpi/U33401/year/2022?page=2"},
+    )
     server.add("/v3/data/kpi/U33401/year/2022?page=2", {"values": rows[half:], "count": len(rows) - half})
     db = client.fetch_values("U33401", years=2022)
     assert db.last_report.accepted == len(rows)
     v = db.values("U33401", area="1490", period=2022)
-    assert v["value"].tolist() == [77.0]          # Borås 2022, Källa: Kolada
+    assert v["value"].tolist() == [77.0]  # Borås 2022, Källa: Kolada
     missing = db.values("U33401", period=2022)
     assert (missing["status"] == "missing").sum() == sum(r["values"][0]["value"] is None for r in rows)
     assert not (missing["value"] == 0).any()
@@ -102,11 +120,26 @@ def test_v3_pages_followed_and_imported(server, client):
 
 def test_v2_next_page_group_rows_and_deleted(server, client):
     rows = real_rows(2021)[:20]
-    rows.append({"kpi": "U33401", "municipality": "G92790", "period": 2021,
-                 "values": [{"gender": "T", "count": 18, "status": "", "value": 96.5}]})
-    rows.append({"kpi": "U33401", "municipality": "1490", "period": 2020, "is_deleted": 1,
-                 "values": [{"gender": "T", "count": 1, "status": "", "value": 1.0}]})
-    server.add("/v3/data/kpi/U33401/year/2021", {"values": rows[:10], "next_page": "/v3/data/kpi/U33401/year/2021?page=2"})
+    rows.append(
+        {
+            "kpi": "U33401",
+            "municipality": "G92790",
+            "period": 2021,
+            "values": [{"gender": "T", "count": 18, "status": "", "value": 96.5}],
+        }
+    )
+    rows.append(
+        {
+            "kpi": "U33401",
+            "municipality": "1490",
+            "period": 2020,
+            "is_deleted": 1,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": 1.0}],
+        }
+    )
+    server.add(
+        "/v3/data/kpi/U33401/year/2021", {"values": rows[:10], "next_page": "/v3/data/kpi/U33401/year/2021?page=2"}
+    )
     server.add("/v3/data/kpi/U33401/year/2021?page=2", {"values": rows[10:]})
     db = client.fetch_values("U33401", years=[2021])
     assert db.last_report.skipped_deleted == 1
@@ -150,8 +183,7 @@ def test_cache_serves_offline_and_can_be_cleared(server, client, tmp_path):
     client.fetch_municipalities()
     assert len(server.requests) == 1
     server.httpd.shutdown()  # no network any more
-    offline = kolada.KoladaClient(server.base, cache="offline", cache_directory=tmp_path / "cache",
-                                  progress=False)
+    offline = kolada.KoladaClient(server.base, cache="offline", cache_directory=tmp_path / "cache", progress=False)
     db = offline.fetch_municipalities()
     assert db.area("1490")["name"] == "Borås"
     assert not list((tmp_path / "cache").glob("*.part")), "no half-written cache file"
@@ -166,9 +198,18 @@ def test_groups_become_area_sets(server, client):
         pytest.skip(f"needs {groups}")
     m = pd.read_csv(groups, dtype=str)
     g = m[m["group_id"] == "G36468"]
-    server.add("/v3/municipality_groups", {"values": [{
-        "id": "G36468", "title": g["group_title"].iloc[0],
-        "members": [{"id": i, "title": t} for i, t in zip(g["member_id"], g["member_title"])]}]})
+    server.add(
+        "/v3/municipality_groups",
+        {
+            "values": [
+                {
+                    "id": "G36468",
+                    "title": g["group_title"].iloc[0],
+                    "members": [{"id": i, "title": t} for i, t in zip(g["member_id"], g["member_title"])],
+                }
+            ]
+        },
+    )
     db = client.fetch_groups()
     assert db.group_members("G36468") == sorted(g["member_id"])
     server.add("/v3/data/kpi/U33401/year/2022", {"values": real_rows(2022)})
@@ -178,7 +219,9 @@ def test_groups_become_area_sets(server, client):
 
 
 def test_malformed_answer_changes_nothing(server, client):
-    server.routes["/v3/data/kpi/U33401"] = b'{"values": [{"kpi": "U33401", "municipality": "1490", "period": 2022, "values": [{"gender": "X"}]}]}'
+    server.routes["/v3/data/kpi/U33401"] = (
+        b'{"values": [{"kpi": "U33401", "municipality": "1490", "period": 2022, "values": [{"gender": "X"}]}]}'
+    )
     db = kb.Database()
     with pytest.raises(kb.ParseError, match="gender"):
         client.fetch_values("U33401", db=db)

@@ -1,19 +1,23 @@
 """The Kolada client against a hostile server on 127.0.0.1: next_url to another scheme or host,
 Retry-After of a day, a server dripping bytes, endless pages, poisoned or oversized cache
 entries, ids that would change the URL, and clear_cache() touching only its own files."""
+
 import json
 import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
 import kommunbench as kb
+import pytest
 from kommunbench import kolada
 
-ROW = {"kpi": "U33401", "municipality": "1490", "period": 2022,
-       "values": [{"gender": "T", "count": 1, "status": "", "value": 12.0}]}
+ROW = {
+    "kpi": "U33401",
+    "municipality": "1490",
+    "period": 2022,
+    "values": [{"gender": "T", "count": 1, "status": "", "value": 12.0}],
+}
 
 
 class Hostile:
@@ -48,6 +52,7 @@ class Hostile:
             req.send_header("Content-Length", str(len(body)))
             req.end_headers()
             req.wfile.write(body)
+
         self.handlers[path] = h
 
 
@@ -63,8 +68,15 @@ def client(server, tmp_path, **kw):
     return kolada.KoladaClient(server.base, cache_directory=tmp_path / "cache", progress=False, **kw)
 
 
-@pytest.mark.parametrize("next_url", ["file:///etc/passwd", "http://example.com/v3/data/kpi/U33401?page=2",
-                                      "https://127.0.0.1/v3/x", "//example.com/v3/x"])
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/v3/data/kpi/U33401?page=2",
+        "https://127.0.0.1/v3/x",
+        "//example.com/v3/x",
+    ],
+)
 def test_next_url_only_on_the_api_scheme_and_host(server, tmp_path, next_url):
     server.json("/v3/data/kpi/U33401", {"values": [ROW], "next_url": next_url})
     db = kb.Database()
@@ -89,6 +101,7 @@ def test_retry_after_a_day_is_not_slept(server, tmp_path):
         req.send_response(429)
         req.send_header("Retry-After", "86400")
         req.end_headers()
+
     server.handlers["/v3/municipality"] = busy
     c = client(server, tmp_path, deadline=5, max_wait=60, retries=3)
     with pytest.raises(kolada.KoladaError, match="deadline"):
@@ -107,6 +120,7 @@ def test_a_dripping_server_meets_the_deadline(server, tmp_path):
                 time.sleep(0.05)
         except OSError:
             pass
+
     server.handlers["/v3/municipality"] = drip
     c = client(server, tmp_path, deadline=1, timeout=5, retries=0)
     with pytest.raises(kolada.KoladaError, match="deadline"):
@@ -123,6 +137,7 @@ def test_endless_pages_end(server, tmp_path):
         req.send_header("Content-Length", str(len(body)))
         req.end_headers()
         req.wfile.write(body)
+
     server.handlers["/v3/municipality"] = endless
     with pytest.raises(kolada.KoladaError, match="pages"):
         client(server, tmp_path, max_pages=20).fetch_municipalities()

@@ -1,11 +1,11 @@
 """The Kolada client without a network fails fast and says why: no retry when the name does not
 resolve, a timeout for a server that accepts and never answers, a deadline over the retries."""
+
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from kommunbench import kolada
 
 
@@ -21,7 +21,7 @@ def test_no_retry_when_the_name_does_not_resolve(monkeypatch, tmp_path):
     with pytest.raises(kolada.KoladaError) as e:
         client.fetch_kpis(ids=["U33401"])
     assert "cannot resolve api.kolada.se" in str(e.value) and "no network" in str(e.value)
-    assert len(calls) == 1   # asked once, no retries with backoff
+    assert len(calls) == 1  # asked once, no retries with backoff
 
 
 @pytest.fixture()
@@ -54,8 +54,7 @@ def silent_server():
 
 def test_a_server_that_never_answers_times_out_without_retries(silent_server, tmp_path):
     port, accepted = silent_server
-    client = kolada.KoladaClient(f"http://127.0.0.1:{port}/v3", cache=None, timeout=0.5, backoff=5.0,
-                                 progress=False)
+    client = kolada.KoladaClient(f"http://127.0.0.1:{port}/v3", cache=None, timeout=0.5, backoff=5.0, progress=False)
     with pytest.raises(kolada.KoladaError, match="no answer within"):
         client.fetch_kpis(ids=["U33401"])
     assert len(accepted) == 1
@@ -77,11 +76,17 @@ def test_retries_stop_at_the_deadline(tmp_path):
     t = threading.Thread(target=server.serve_forever, daemon=True)
     t.start()
     try:
-        client = kolada.KoladaClient(f"http://127.0.0.1:{server.server_port}/v3", cache=None,
-                                     retries=1000, backoff=0.05, deadline=0.5, progress=False)
+        client = kolada.KoladaClient(
+            f"http://127.0.0.1:{server.server_port}/v3",
+            cache=None,
+            retries=1000,
+            backoff=0.05,
+            deadline=0.5,
+            progress=False,
+        )
         with pytest.raises(kolada.KoladaError, match="no answer within 0.5 s"):
             client.fetch_kpis(ids=["U33401"])
-        assert 1 <= len(hits) < 1000   # the deadline, not the retry count, ended it
+        assert 1 <= len(hits) < 1000  # the deadline, not the retry count, ended it
     finally:
         server.shutdown()
         server.server_close()

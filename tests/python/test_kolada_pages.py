@@ -1,12 +1,12 @@
 """Page-by-page import: a download of many pages is one all-or-nothing import, each page read by
 the C core as it arrives.  A local HTTP server on 127.0.0.1 serves the pages; no other network."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
 import kommunbench as kb
+import pytest
 from kommunbench import kolada
 
 N_PAGES = 20
@@ -15,9 +15,15 @@ AREAS = [f"{i:04d}" for i in range(114, 114 + 3 * N_PAGES)]
 
 def page_doc(k, base, last=N_PAGES):
     """Page k (1-based) of kpi PX, three kommuner each, linked to the next by next_url."""
-    rows = [{"kpi": "PX", "municipality": a, "period": 2022,
-             "values": [{"gender": "T", "count": 1, "status": "", "value": 10.0 * k + j}]}
-            for j, a in enumerate(AREAS[3 * (k - 1):3 * k])]
+    rows = [
+        {
+            "kpi": "PX",
+            "municipality": a,
+            "period": 2022,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": 10.0 * k + j}],
+        }
+        for j, a in enumerate(AREAS[3 * (k - 1) : 3 * k])
+    ]
     doc = {"values": rows, "count": len(rows)}
     if k < last:
         doc["next_url"] = f"{base}/data/kpi/PX?page={k + 1}"
@@ -70,16 +76,26 @@ def client(pages, tmp_path):
 
 def seeded_db():
     db = kb.Database()
-    db.import_kolada_json(json.dumps({"values": [
-        {"kpi": "PX", "municipality": "1490", "period": 2021,
-         "values": [{"gender": "T", "value": 1.0}]}]}).encode(), source="före")
+    db.import_kolada_json(
+        json.dumps(
+            {
+                "values": [
+                    {"kpi": "PX", "municipality": "1490", "period": 2021, "values": [{"gender": "T", "value": 1.0}]}
+                ]
+            }
+        ).encode(),
+        source="före",
+    )
     db.set_indicator("PX", title="Gammal titel")
     return db
 
 
 def snapshot(db):
-    return db.values(gender=None).to_csv(index=False), db.indicators().to_csv(index=False), \
-        db.areas().to_csv(index=False)
+    return (
+        db.values(gender=None).to_csv(index=False),
+        db.indicators().to_csv(index=False),
+        db.areas().to_csv(index=False),
+    )
 
 
 def test_every_page_imported_as_one_import(pages, client):
@@ -93,10 +109,16 @@ def test_every_page_imported_as_one_import(pages, client):
     assert db.values("PX", area="1490", period=2021)["value"].tolist() == [1.0]
 
 
-@pytest.mark.parametrize("bad", [b'{"values": [{"kpi": "PX", "municipality": "0114", "period": 2022, '
-                                 b'"values": [{"gender": "Q", "value": 1}]}]}',
-                                 b'{"values": [1, 2', 500, 404],
-                         ids=["bad row", "cut JSON", "HTTP 500", "HTTP 404"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b'{"values": [{"kpi": "PX", "municipality": "0114", "period": 2022, "values": [{"gender": "Q", "value": 1}]}]}',
+        b'{"values": [1, 2',
+        500,
+        404,
+    ],
+    ids=["bad row", "cut JSON", "HTTP 500", "HTTP 404"],
+)
 def test_a_failure_on_page_17_leaves_the_database_as_it_was(pages, client, bad):
     db = seeded_db()
     before = snapshot(db)
@@ -127,8 +149,10 @@ def test_one_key_on_two_pages_with_two_values_is_refused(pages, client):
 def test_no_json_round_trip_in_python(pages, client, monkeypatch):
     for k in range(1, N_PAGES + 1):  # the server's bodies made before json.dumps is refused
         pages.broken[k] = json.dumps(page_doc(k, pages.base)).encode()
+
     def refused(*args, **kwargs):
         raise AssertionError("json.dumps of the pages")
+
     monkeypatch.setattr(kolada.json, "dumps", refused)
     db = client.fetch_values("PX")
     assert db.last_report.accepted == 3 * N_PAGES
@@ -148,6 +172,7 @@ def test_import_kolada_pages_from_an_iterable():
         yield bodies[0]
         yield ("sida 2", bodies[1])
         raise OSError("the connection broke")
+
     with pytest.raises(OSError, match="broke"):
         db.import_kolada_pages(failing())
     assert snapshot(db) == before
@@ -182,6 +207,7 @@ def test_progress_bar_counts_pages(pages, monkeypatch):
 
         def close(self):
             seen.append("closed")
+
     monkeypatch.setattr(kolada, "_progress", lambda total, description, enabled: Bar())
     kolada.KoladaClient(pages.base, cache=None).fetch_values("PX")
     assert seen.count(1) == N_PAGES and seen[-1] == "closed"
@@ -190,8 +216,9 @@ def test_progress_bar_counts_pages(pages, monkeypatch):
 def test_metadata_fetchers_are_one_import_too(pages, client):
     db = seeded_db()
     before = snapshot(db)
-    pages.broken[1] = json.dumps({"values": [{"id": "PX", "title": "Ny titel, kr/inv"}],
-                                  "next_url": f"{pages.base}/kpi?page=2"}).encode()
+    pages.broken[1] = json.dumps(
+        {"values": [{"id": "PX", "title": "Ny titel, kr/inv"}], "next_url": f"{pages.base}/kpi?page=2"}
+    ).encode()
     pages.broken[2] = b'{"values": [{"id": "PY", "title": 5}]}'  # a title that is no text
     with pytest.raises(kb.ParseError, match="title"):
         client.fetch_kpis(db=db)

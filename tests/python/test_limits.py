@@ -1,24 +1,33 @@
 """Limits per Database: hostile sizes are refused in bounded memory, with a clear error, and
 the Database stays as it was."""
+
 import json
 import os
 import subprocess
 import sys
 import textwrap
 
-import pytest
-
 import kommunbench as kb
+import pytest
 from kommunbench.errors import InvalidArgumentError, LimitError
 
 GOOD = b"kpi,municipality,period,gender,value\nN01951,1490,2022,T,115000\nN01951,0138,2022,T,49000\n"
 
 
 def kolada_json(n):
-    return json.dumps({"values": [
-        {"kpi": "N01951", "municipality": f"{1400 + i:04d}", "period": 2022,
-         "values": [{"gender": "T", "value": 1000 + i, "count": 1, "status": ""}]}
-        for i in range(n)]}).encode()
+    return json.dumps(
+        {
+            "values": [
+                {
+                    "kpi": "N01951",
+                    "municipality": f"{1400 + i:04d}",
+                    "period": 2022,
+                    "values": [{"gender": "T", "value": 1000 + i, "count": 1, "status": ""}],
+                }
+                for i in range(n)
+            ]
+        }
+    ).encode()
 
 
 @pytest.fixture
@@ -33,8 +42,13 @@ def unchanged(db):
 
 
 def test_defaults_and_set_limits(db):
-    assert db.limits == {"max_field_bytes": 1 << 20, "max_columns": 4096, "max_rows": 200_000_000,
-                         "max_input_bytes": 8 << 30, "max_json_depth": 64}
+    assert db.limits == {
+        "max_field_bytes": 1 << 20,
+        "max_columns": 4096,
+        "max_rows": 200_000_000,
+        "max_input_bytes": 8 << 30,
+        "max_json_depth": 64,
+    }
     db.set_limits(max_rows=10, max_json_depth=3)
     assert db.limits["max_rows"] == 10 and db.limits["max_json_depth"] == 3
     assert db.limits["max_columns"] == 4096  # untouched limits keep their value
@@ -43,14 +57,17 @@ def test_defaults_and_set_limits(db):
         assert db.limits["max_columns"] == 4096  # limits are per Database
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"max_rowz": 1}, "unknown limit 'max_rowz'"),
-    ({"max_rows": 0}, "expected a positive int"),
-    ({"max_rows": -5}, "expected a positive int"),
-    ({"max_rows": 2.5}, "expected a positive int"),
-    ({"max_rows": True}, "expected a positive int"),
-    ({"max_json_depth": 1001}, "max_json_depth is 1001, expected 1..1000"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"max_rowz": 1}, "unknown limit 'max_rowz'"),
+        ({"max_rows": 0}, "expected a positive int"),
+        ({"max_rows": -5}, "expected a positive int"),
+        ({"max_rows": 2.5}, "expected a positive int"),
+        ({"max_rows": True}, "expected a positive int"),
+        ({"max_json_depth": 1001}, "max_json_depth is 1001, expected 1..1000"),
+    ],
+)
 def test_bad_limits(db, kwargs, message):
     with pytest.raises(InvalidArgumentError, match=message):
         kb.Database(**kwargs)
@@ -88,9 +105,12 @@ def test_input_bytes(db, tmp_path):
     db.set_limits(max_input_bytes=64)
     path = tmp_path / "big.csv"
     path.write_bytes(GOOD)
-    for call in (lambda: db.import_csv(path), lambda: db.import_csv(GOOD),
-                 lambda: db.import_kolada_json(kolada_json(1)),
-                 lambda: db.import_report("<table>" + "x" * 100 + "</table>", format="html", area="1490")):
+    for call in (
+        lambda: db.import_csv(path),
+        lambda: db.import_csv(GOOD),
+        lambda: db.import_kolada_json(kolada_json(1)),
+        lambda: db.import_report("<table>" + "x" * 100 + "</table>", format="html", area="1490"),
+    ):
         with pytest.raises(LimitError, match=r"more than the limit of 64|larger than the limit of 64"):
             call()
     report = tmp_path / "report.html"
@@ -113,9 +133,21 @@ def test_deep_json_is_refused_before_parsing(db):
         db.import_kolada_json(deep)
     # brackets inside strings are text, not nesting
     db.set_limits(max_json_depth=5)  # {"values": [{"values": [{ ... is five levels
-    db.import_kolada_json(json.dumps({"values": [{"kpi": "N01951", "municipality": "0180", "period": 2021,
-                                                  "note": "[[[[[[\\\"{{{{{",
-                                                  "values": [{"gender": "T", "value": 1, "status": ""}]}]}).encode())
+    db.import_kolada_json(
+        json.dumps(
+            {
+                "values": [
+                    {
+                        "kpi": "N01951",
+                        "municipality": "0180",
+                        "period": 2021,
+                        "note": "[[[[[[\\\"{{{{{",
+                        "values": [{"gender": "T", "value": 1, "status": ""}],
+                    }
+                ]
+            }
+        ).encode()
+    )
     assert unchanged(db) != before
 
 

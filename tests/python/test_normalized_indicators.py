@@ -1,15 +1,14 @@
 """Normalized figures are indicators too: store_as, ratio, the population's date, and every
 comparison, chart and file on them; the joints of compare (area sets, focus, weights, ranks)."""
-import json
+
 import subprocess
 import sys
 import warnings
 
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 from kommunbench import charts
 
 DATA = """kpi,municipality,period,gender,value,title,unit
@@ -62,6 +61,7 @@ def ranks_of(series):
 
 # ---- store_as ------------------------------------------------------------------------------
 
+
 def test_store_as_makes_an_indicator(ndb):
     df = ndb.per_capita("PLAC", scale=1000, store_as="PLAC1000")
     assert df.attrs["derived"] == "PLAC / N01951 × 1000"
@@ -106,6 +106,7 @@ def test_stored_result_is_charted(ndb):
     texts = " ".join(t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text")))
     assert "Bearbetning av data från Kolada" in texts
     import matplotlib.pyplot as plt
+
     plt.close(fig)
 
 
@@ -153,8 +154,9 @@ def test_saved_and_opened(ndb, tmp_path):
 
 
 def test_user_title_unit_direction(ndb):
-    ndb.per_capita("PLAC", scale=10000, store_as="P", title="Placeringar per 10 000", unit="st/10 000 inv",
-                   direction="higher")
+    ndb.per_capita(
+        "PLAC", scale=10000, store_as="P", title="Placeringar per 10 000", unit="st/10 000 inv", direction="higher"
+    )
     row = ndb.indicators().set_index("id").loc["P"]
     assert (row["title"], row["unit"], row["direction"]) == ("Placeringar per 10 000", "st/10 000 inv", "higher")
     ndb.per_capita("PLAC", store_as="Q", direction=None)
@@ -163,9 +165,13 @@ def test_user_title_unit_direction(ndb):
 
 # ---- ratio -----------------------------------------------------------------------------------
 
+
 def test_ratio(ndb):
-    ndb.import_csv("kpi,municipality,period,value,title,unit\nKOST,1490,2022,900000,Kostnad placeringar,kr\n"
-                   "KOST,0138,2022,50000,,\nKOST,1480,2022,..,,\n", source="own")
+    ndb.import_csv(
+        "kpi,municipality,period,value,title,unit\nKOST,1490,2022,900000,Kostnad placeringar,kr\n"
+        "KOST,0138,2022,50000,,\nKOST,1480,2022,..,,\n",
+        source="own",
+    )
     df = ndb.ratio("KOST", "PLAC", store_as="KR_PER_PLAC")
     r = df.assign(area=df["area"].astype(str)).set_index("area")
     assert r.loc["1490", "result"] == pytest.approx(1800.0)
@@ -184,9 +190,9 @@ def test_ratio(ndb):
 
 # ---- the population's date -------------------------------------------------------------------
 
+
 def test_population_period_previous_and_tertial(ndb):
-    ndb.import_csv("kpi,municipality,period,value\nPLAC,1490,2022-T1,200\nPLAC,1490,2022-03,70\n",
-                   source="own")
+    ndb.import_csv("kpi,municipality,period,value\nPLAC,1490,2022-T1,200\nPLAC,1490,2022-03,70\n", source="own")
     same = ndb.per_capita("PLAC")
     same = same.astype({"area": str, "period": str}).set_index(["area", "period"])
     assert same.loc[("1490", "2022-T1"), "denominator"] == 100000  # the tertial's year
@@ -200,8 +206,9 @@ def test_population_period_previous_and_tertial(ndb):
 
 
 def test_weighted_mean_with_a_list_and_the_previous_year(ndb):
-    ndb.import_csv("kpi,municipality,period,value\nP1,1490,2022,1\nP2,1490,2022,3\nP1,0138,2022,1\n"
-                   "P2,0138,2022,1\n", source="own")
+    ndb.import_csv(
+        "kpi,municipality,period,value\nP1,1490,2022,1\nP2,1490,2022,3\nP1,0138,2022,1\nP2,0138,2022,1\n", source="own"
+    )
     c = ndb.compare("PLAC", 2022, areas=["1490", "0138"], weight=["P1", "P2"])
     assert c.stats["weighted_mean"] == pytest.approx((500 * 4 + 100 * 2) / 6)
     c = ndb.compare("PLAC", 2022, areas=["1490", "0138"], population_period="previous")
@@ -220,8 +227,11 @@ def test_kolada_per_capita_kpis_reproduced(kolada_ddf, capsys):
     for count, kpi, scale, when in pairs:
         with kb.Database() as db:
             files = [base / f"ddf--datapoints--{k}--by--geo--year.csv" for k in (count, "n01951", kpi)]
-            files += [p for k in (count, "n01951", kpi)
-                      if (p := km / f"ddf--datapoints--{k}--by--geo--gender--year.csv").exists()]
+            files += [
+                p
+                for k in (count, "n01951", kpi)
+                if (p := km / f"ddf--datapoints--{k}--by--geo--gender--year.csv").exists()
+            ]
             for f in files:
                 db.import_csv(f, layout="wide")
             db.per_capita(count.upper(), scale=scale, population_period=when, store_as="REPRO")
@@ -236,15 +246,18 @@ def test_kolada_per_capita_kpis_reproduced(kolada_ddf, capsys):
             pub = pub[pub["area"].str.len() == 4]  # kommuner
             m = pub.merge(ours, on=["area", "period", "gender"], how="left")
             decimals = m["text"].str.split(".").str[1].fillna("").str.len()
-            agree = (m["value"] - m["text"].astype(float)).abs() <= 10.0 ** -decimals * (1 + 1e-9)
+            agree = (m["value"] - m["text"].astype(float)).abs() <= 10.0**-decimals * (1 + 1e-9)
             share = agree.mean()
             with capsys.disabled():
-                print(f"\n  {kpi.upper()} = {count.upper()} / N01951 × {scale} ({when} year): "
-                      f"{share:.2%} of {len(m)} kommun rows agree within Kolada's last decimal")
+                print(
+                    f"\n  {kpi.upper()} = {count.upper()} / N01951 × {scale} ({when} year): "
+                    f"{share:.2%} of {len(m)} kommun rows agree within Kolada's last decimal"
+                )
             assert len(m) > 1000 and share >= 0.995
 
 
 # ---- the unit sanity note --------------------------------------------------------------------
+
 
 def test_rate_divided_by_population_is_warned(ndb):
     ndb.import_csv("kpi,municipality,period,value\nU33401,1490,2022,77\n", source="Kolada")
@@ -259,6 +272,7 @@ def test_rate_divided_by_population_is_warned(ndb):
 
 # ---- comparison joints -----------------------------------------------------------------------
 
+
 def test_g2328_and_group_names_are_area_sets(ndb, kommun_codes):
     assert ndb.group_members("G2328") == kommun_codes
     assert ndb.group_members("kommuner") == kommun_codes
@@ -272,6 +286,7 @@ def test_g2328_and_group_names_are_area_sets(ndb, kommun_codes):
     assert p["n_areas"].tolist() == [290, len(storre)]
     fig = charts.scorecard(ndb, ["PLAC"], 2022, "1490", peers="Större stad")
     import matplotlib.pyplot as plt
+
     plt.close(fig)
     with pytest.raises(kb.NotFoundError):
         ndb.group_members("1490")  # a kommun is no group
@@ -296,7 +311,12 @@ def test_rank_of_an_area_without_a_value_is_missing(ndb):
     c = ndb.compare("PLAC", 2022, areas=FIVE, focus="0180")
     assert str(c.table["rank"].dtype) == "Int32"
     assert c.table.set_index("area")["rank"].isna().to_dict() == {
-        "1490": False, "0138": False, "1480": False, "1280": False, "0180": True}
+        "1490": False,
+        "0138": False,
+        "1480": False,
+        "1280": False,
+        "0180": True,
+    }
     assert c.focus_text == "Stockholm har inget värde."
     bulk = ndb.compare_all(areas=FIVE)
     assert str(bulk["rank"].dtype) == "Int32"
@@ -314,6 +334,7 @@ def test_riket_is_not_the_weighted_mean(root):
 
 # ---- indicator ids -------------------------------------------------------------------------------
 
+
 def test_ids_without_regard_to_case(ndb):
     ndb.import_csv("kpi,municipality,period,value\nMyPop,1490,2022,5\n", source="own")
     assert ndb.values("MYPOP")["value"].item() == 5
@@ -326,11 +347,17 @@ def test_ids_without_regard_to_case(ndb):
 
 # ---- Öppna jämförelser: Ja/Nej ---------------------------------------------------------------------
 
+
 def test_oj_yes_no_measures(tmp_path):
-    rows = [["Öppna jämförelser 2023 – Individ- och familjeomsorg", "", "", ""], ["", "", "", ""],
-            ["Kommun", "Kommunkod", "Rutin för att hantera avvikelser", "Andel (%)"],
-            ["Borås", "1490", "Ja", "72,5"], ["Tyresö", "0138", "Nej", "80"], ["Lund", "1281", "JA", "81"],
-            ["Malmö", "1280", "-", "70"]]
+    rows = [
+        ["Öppna jämförelser 2023 – Individ- och familjeomsorg", "", "", ""],
+        ["", "", "", ""],
+        ["Kommun", "Kommunkod", "Rutin för att hantera avvikelser", "Andel (%)"],
+        ["Borås", "1490", "Ja", "72,5"],
+        ["Tyresö", "0138", "Nej", "80"],
+        ["Lund", "1281", "JA", "81"],
+        ["Malmö", "1280", "-", "70"],
+    ]
     path = tmp_path / "oj.csv"
     path.write_text("\n".join(";".join(r) for r in rows), encoding="utf-8")
     with kb.Database() as db:
@@ -357,14 +384,14 @@ def test_oj_yes_no_measures(tmp_path):
 
 # ---- the command line ------------------------------------------------------------------------------
 
+
 def test_cli_per_capita_and_ratio(tmp_path):
     csv = tmp_path / "plac.csv"
     csv.write_text(DATA, encoding="utf-8")
     snap = tmp_path / "db.kbsnap"
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "kommunbench", *map(str, args)], capture_output=True,
-                              text=True)
+        return subprocess.run([sys.executable, "-m", "kommunbench", *map(str, args)], capture_output=True, text=True)
 
     assert run("import", snap, csv, "--quiet").returncode == 0
     r = run("per-capita", snap, "PLAC", "--store-as", "PLAC1000", "--population-period", "previous")
@@ -386,10 +413,15 @@ def test_cli_per_capita_and_ratio(tmp_path):
 def test_xlsx_export_writes_formulas_as_text(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     csv = tmp_path / "evil.csv"
-    csv.write_text('kpi,municipality,period,value,title\nEVIL,1490,2022,1,"=HYPERLINK(""http://x"",""klicka"")"\n',
-                   encoding="utf-8")
+    csv.write_text(
+        'kpi,municipality,period,value,title\nEVIL,1490,2022,1,"=HYPERLINK(""http://x"",""klicka"")"\n',
+        encoding="utf-8",
+    )
     snap = tmp_path / "db.kbsnap"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "kommunbench", *map(str, a)], capture_output=True, text=True)
+
+    def run(*a):
+        return subprocess.run([sys.executable, "-m", "kommunbench", *map(str, a)], capture_output=True, text=True)
+
     assert run("import", snap, csv, "--quiet").returncode == 0
     out = tmp_path / "out.xlsx"
     r = run("export", snap, out)

@@ -1,6 +1,6 @@
 """The notebooks in examples/ run top to bottom on a real kernel without an error, every cell
 that draws a chart shows it inline (an image/png output), and their files go to an ignored folder."""
-import os
+
 import re
 import shutil
 import subprocess
@@ -27,10 +27,10 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("KOMMUNBENCH_DATA", str(DATA))
     monkeypatch.setenv("KOMMUNBENCH_OUT", str(tmp_path))
     nb = nbformat.read(path, as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
-        "commit notebooks without outputs"
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(EXAMPLES)}})
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks without outputs"
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}
+    )
     client.execute()
     # every chart the notebook saved is a real PNG
     for png in tmp_path.glob("*.png"):

@@ -1,8 +1,8 @@
 """Normalization: value / denominator * scale, age bands, missing and zero denominators."""
-import numpy as np
-import pytest
 
 import kommunbench as kb
+import numpy as np
+import pytest
 
 DATA = """kpi,municipality,period,gender,value
 X,1490,2022,T,500
@@ -36,18 +36,24 @@ def pdb():
 
 
 def by_key(df):
-    return df.assign(area=df["area"].astype(str), period=df["period"].astype(str),
-                     gender=df["gender"].astype(str), status=df["status"].astype(str)
-                     ).set_index(["area", "period", "gender"])
+    return df.assign(
+        area=df["area"].astype(str),
+        period=df["period"].astype(str),
+        gender=df["gender"].astype(str),
+        status=df["status"].astype(str),
+    ).set_index(["area", "period", "gender"])
 
 
-@pytest.mark.parametrize("scale,method", [
-    (1, "per invånare (N01951)"),
-    (100, "andel (%) av invånare (N01951)"),
-    (1000, "per 1 000 invånare (N01951)"),
-    (10000, "per 10 000 invånare (N01951)"),
-    (100000, "per 100 000 invånare (N01951)"),
-])
+@pytest.mark.parametrize(
+    "scale,method",
+    [
+        (1, "per invånare (N01951)"),
+        (100, "andel (%) av invånare (N01951)"),
+        (1000, "per 1 000 invånare (N01951)"),
+        (10000, "per 10 000 invånare (N01951)"),
+        (100000, "per 100 000 invånare (N01951)"),
+    ],
+)
 def test_scales_and_method(pdb, scale, method):
     df = pdb.per_capita("X", scale=scale)
     assert df.attrs["method"] == method
@@ -124,23 +130,32 @@ def test_age_band_that_cannot_be_built(pdb):
     message = str(info.value)
     assert isinstance(info.value, ValueError)
     assert "0-20" in message
-    for band, kpi in [("0-5 år", "N01952"), ("6-15 år", "N01953"), ("16-19 år", "N01954"),
-                      ("20-64 år", "N01955"), ("65-79 år", "N01956"), ("80+ år", "N01957")]:
+    for band, kpi in [
+        ("0-5 år", "N01952"),
+        ("6-15 år", "N01953"),
+        ("16-19 år", "N01954"),
+        ("20-64 år", "N01955"),
+        ("65-79 år", "N01956"),
+        ("80+ år", "N01957"),
+    ]:
         assert f"{band} ({kpi})" in message
 
 
-@pytest.mark.parametrize("band,terms,label", [
-    ("0-19", ["N01952", "N01953", "N01954"], "0-19 år"),
-    ("0-5", ["N01952"], "0-5 år"),
-    ("0", ["N01817"], "0 år"),
-    ("1-5", ["N01926"], "1-5 år"),
-    ("20-64", ["N01955"], "20-64 år"),
-    ("65+", ["N01956", "N01957"], "65+ år"),
-    ("80+", ["N01957"], "80+ år"),
-    ("0-12", ["N01921"], "0-12 år"),
-    ("20-79", ["N01955", "N01956"], "20-79 år"),
-    ("0–19 år", ["N01952", "N01953", "N01954"], "0-19 år"),
-])
+@pytest.mark.parametrize(
+    "band,terms,label",
+    [
+        ("0-19", ["N01952", "N01953", "N01954"], "0-19 år"),
+        ("0-5", ["N01952"], "0-5 år"),
+        ("0", ["N01817"], "0 år"),
+        ("1-5", ["N01926"], "1-5 år"),
+        ("20-64", ["N01955"], "20-64 år"),
+        ("65+", ["N01956", "N01957"], "65+ år"),
+        ("80+", ["N01957"], "80+ år"),
+        ("0-12", ["N01921"], "0-12 år"),
+        ("20-79", ["N01955", "N01956"], "20-79 år"),
+        ("0–19 år", ["N01952", "N01953", "N01954"], "0-19 år"),
+    ],
+)
 def test_population_terms(band, terms, label):
     assert kb.population_terms(band) == (terms, label)
 

@@ -1,10 +1,10 @@
 """Integration on the real public data in ../shared/data (Kolada DDF dump and rKolada snapshot),
 checked against the figures the Borås IFO kvalitetsberättelse 2022 reports."""
+
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 
 GEO_YEAR = "datapoints--by--geo--year"
 GEO_GENDER_YEAR = "datapoints--by--geo--gender--year"
@@ -139,8 +139,7 @@ def test_boras_kkik_2022_as_the_kvalitetsberattelse_says(kkik, shared_seeds):
 def test_boras_vuxna_2022_as_the_kvalitetsberattelse_says(kolada_ddf, shared_seeds):
     """Same document, lines 1369-1370: utredningstid vuxna (U35400) 50 dagar 2022, "Snittet
     bland Sveriges kommuner är 53 dagar"."""
-    passage = " ".join((shared_seeds / KVALITETSBERATTELSE_2022).read_text(encoding="utf-8")
-                       .split("\n")[1368:1370])
+    passage = " ".join((shared_seeds / KVALITETSBERATTELSE_2022).read_text(encoding="utf-8").split("\n")[1368:1370])
     assert "till 50 dagar 2022" in passage and "53 dagar" in passage
     with kb.Database() as db:
         db.import_csv(ddf(kolada_ddf, GEO_YEAR, "u35400"), layout="wide")
@@ -156,8 +155,10 @@ def test_age_band_share_on_real_data(kolada_ddf):
         share = db.per_capita("N01952", age="0-19", scale=100)
         share = share.assign(area=share["area"].astype(str), period=share["period"].astype(str))
         row = share.set_index(["area", "period"]).loc[("1490", "2020")]
-    bands = {kpi: read_str(ddf(kolada_ddf, GEO_YEAR, kpi)).set_index(["geo", "year"])[kpi].astype(float)
-             for kpi in ("n01952", "n01953", "n01954")}
+    bands = {
+        kpi: read_str(ddf(kolada_ddf, GEO_YEAR, kpi)).set_index(["geo", "year"])[kpi].astype(float)
+        for kpi in ("n01952", "n01953", "n01954")
+    }
     denominator = sum(b.loc[("1490", "2020")] for b in bands.values())
     assert row["denominator"] == denominator
     assert row["result"] == pytest.approx(bands["n01952"].loc[("1490", "2020")] / denominator * 100)

@@ -1,6 +1,7 @@
 """The file system and hostile inputs under the binding: a snapshot changed under an open
 Database, racing saves, FIFOs and devices, source labels that must survive a snapshot, limits
 that bound memory before a document is read, paths with NUL bytes."""
+
 import os
 import shutil
 import subprocess
@@ -9,10 +10,9 @@ import threading
 import zipfile
 from pathlib import Path
 
+import kommunbench as kb
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 from kommunbench.errors import BenchError, FileError, InvalidArgumentError, LimitError, ParseError
 
 CSV = "kpi,municipality,period,gender,value\nU1,1490,2023,T,1\nU1,0138,2023,T,2\nU1,1490,2024,T,3\n"
@@ -26,6 +26,7 @@ def make_snapshot(path, text=CSV):
 
 
 # ---- 1. a snapshot changed under an open Database --------------------------------------------
+
 
 @pytest.mark.parametrize("how", ["truncate", "truncate_half", "cp_in_place", "remove"])
 def test_snapshot_changed_under_open_database(tmp_path, how):
@@ -54,6 +55,7 @@ def test_snapshot_changed_under_open_database(tmp_path, how):
 
 # ---- 2. two saves to one path ------------------------------------------------------------------
 
+
 def test_racing_saves_leave_a_file_that_opens(tmp_path):
     path = tmp_path / "race.kbsnap"
     texts = [CSV, OTHER, CSV.replace("U1", "U2"), OTHER.replace("99", "98")]
@@ -65,7 +67,7 @@ def test_racing_saves_leave_a_file_that_opens(tmp_path):
         barrier = threading.Barrier(len(dbs))
         results = [None] * len(dbs)
 
-        def save(i):
+        def save(i, barrier=barrier, results=results):
             barrier.wait()
             try:
                 dbs[i].save(path)
@@ -86,16 +88,19 @@ def test_racing_saves_leave_a_file_that_opens(tmp_path):
 
 def test_two_processes_saving_to_one_path(tmp_path):
     path = tmp_path / "race.kbsnap"
-    script = ("import kommunbench as kb, sys\n"
-              "db = kb.Database(catalogue=False)\n"
-              "db.import_csv(b'kpi,municipality,period,value\\nU1,1490,2023,' + sys.argv[2].encode() + b'\\n')\n"
-              "for _ in range(20): db.save(sys.argv[1])\n")
+    script = (
+        "import kommunbench as kb, sys\n"
+        "db = kb.Database(catalogue=False)\n"
+        "db.import_csv(b'kpi,municipality,period,value\\nU1,1490,2023,' + sys.argv[2].encode() + b'\\n')\n"
+        "for _ in range(20): db.save(sys.argv[1])\n"
+    )
     procs = [subprocess.Popen([sys.executable, "-c", script, str(path), str(i)]) for i in range(3)]
     assert all(p.wait() == 0 for p in procs)
     assert len(kb.Database.open(path)) == 1
 
 
 # ---- 3. source labels --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["a\tb.csv", "a\nb.csv", "a\x01b.csv", b"Bor\xe5s.csv"])
 def test_source_label_from_a_file_name_round_trips(tmp_path, name):
@@ -127,8 +132,15 @@ def test_cli_import_of_a_file_name_with_a_tab(tmp_path):
     src.write_text(CSV)
     snap = tmp_path / "db.kbsnap"
     env = dict(os.environ, LC_ALL="C", PYTHONIOENCODING="ascii")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "kommunbench", *map(str, a)],  # noqa: E731
-                                    capture_output=True, text=True, env=env)
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "kommunbench", *map(str, a)],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+
     r = run("import", snap, src)
     assert r.returncode == 0, r.stderr
     r = run("import", snap, src)  # the snapshot opens again
@@ -139,6 +151,7 @@ def test_cli_import_of_a_file_name_with_a_tab(tmp_path):
 
 
 # ---- 6. limits bound memory ------------------------------------------------------------------
+
 
 def test_json_zeros_refused_before_parsing():
     db = kb.Database(max_rows=10)
@@ -186,6 +199,7 @@ def test_broken_xlsx_and_csv_sheets_are_bench_errors(tmp_path):
 
 # ---- 7. FIFOs and special files --------------------------------------------------------------
 
+
 @pytest.fixture
 def fifo(tmp_path):
     path = tmp_path / "pipe.csv"
@@ -197,27 +211,40 @@ def test_fifos_are_refused_without_blocking(tmp_path, fifo):
     json_fifo = tmp_path / "pipe.json"
     os.mkfifo(json_fifo)
     db = kb.Database()
-    calls = [lambda: db.import_csv(fifo), lambda: db.import_kolada_json(json_fifo),
-             lambda: db.import_population(json_fifo), lambda: kb.Database.open(fifo),
-             lambda: db.import_report(fifo, format="csv"), lambda: db.import_report(fifo, format="html", area="1490"),
-             lambda: db.import_oj(fifo)]
+    calls = [
+        lambda: db.import_csv(fifo),
+        lambda: db.import_kolada_json(json_fifo),
+        lambda: db.import_population(json_fifo),
+        lambda: kb.Database.open(fifo),
+        lambda: db.import_report(fifo, format="csv"),
+        lambda: db.import_report(fifo, format="html", area="1490"),
+        lambda: db.import_oj(fifo),
+    ]
     for call in calls:
         with pytest.raises(FileError, match="FIFO"):
             call()
     with pytest.raises(FileError, match="not a regular file"):
         db.save(fifo)
     assert fifo.is_fifo()
-    r = subprocess.run([sys.executable, "-m", "kommunbench", "import", tmp_path / "db.kbsnap", json_fifo],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "kommunbench", "import", tmp_path / "db.kbsnap", json_fifo],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 1 and "FIFO" in r.stderr
 
 
 def test_devices_and_links_are_refused(tmp_path):
     db = kb.Database()
-    for call in (lambda: db.import_report("/dev/zero", format="html", area="1490"),
-                 lambda: db.import_report("/dev/zero", format="tab", area="1490"),
-                 lambda: db.import_oj("/dev/zero"), lambda: db.import_csv("/dev/zero"),
-                 lambda: db.save("/dev/null"), lambda: kb.Database.open("/dev/null")):
+    for call in (
+        lambda: db.import_report("/dev/zero", format="html", area="1490"),
+        lambda: db.import_report("/dev/zero", format="tab", area="1490"),
+        lambda: db.import_oj("/dev/zero"),
+        lambda: db.import_csv("/dev/zero"),
+        lambda: db.save("/dev/null"),
+        lambda: kb.Database.open("/dev/null"),
+    ):
         with pytest.raises(FileError):
             call()
     target = tmp_path / "target.kbsnap"
@@ -233,16 +260,25 @@ def test_devices_and_links_are_refused(tmp_path):
 
 def test_nul_in_a_path_or_label_is_an_invalid_argument(tmp_path):
     db = kb.Database()
-    for call in (lambda: db.import_csv(str(tmp_path / "a\0b.csv")), lambda: db.save(str(tmp_path / "a\0b")),
-                 lambda: kb.Database.open(str(tmp_path / "a\0b")), lambda: db.import_kolada_json(tmp_path / "x\0"),
-                 lambda: db.import_csv(CSV.encode(), source="a\0b"), lambda: db.import_oj(str(tmp_path / "a\0b"))):
+    for call in (
+        lambda: db.import_csv(str(tmp_path / "a\0b.csv")),
+        lambda: db.save(str(tmp_path / "a\0b")),
+        lambda: kb.Database.open(str(tmp_path / "a\0b")),
+        lambda: db.import_kolada_json(tmp_path / "x\0"),
+        lambda: db.import_csv(CSV.encode(), source="a\0b"),
+        lambda: db.import_oj(str(tmp_path / "a\0b")),
+    ):
         with pytest.raises(InvalidArgumentError):
             call()
 
 
 def test_limits_too_large_are_invalid_arguments():
-    for limits in ({"max_field_bytes": 2**62}, {"max_rows": 2**64}, {"max_input_bytes": 2**100},
-                   {"max_json_depth": 2**40}):
+    for limits in (
+        {"max_field_bytes": 2**62},
+        {"max_rows": 2**64},
+        {"max_input_bytes": 2**100},
+        {"max_json_depth": 2**40},
+    ):
         with pytest.raises(InvalidArgumentError):
             kb.Database(**limits)
         with pytest.raises(InvalidArgumentError):
@@ -254,8 +290,10 @@ def test_limits_too_large_are_invalid_arguments():
 
 # ---- HTML report tables read as a browser shows them -----------------------------------------
 
-HEAD = ("<html><body>\n<table><caption>Data for Indikator 1: Väntetid, dagar</caption>\n"
-        "<thead><tr><th>År</th><th>Utfall</th><th>Målvärde</th><th>Budget</th></tr></thead>\n<tbody>\n")
+HEAD = (
+    "<html><body>\n<table><caption>Data for Indikator 1: Väntetid, dagar</caption>\n"
+    "<thead><tr><th>År</th><th>Utfall</th><th>Målvärde</th><th>Budget</th></tr></thead>\n<tbody>\n"
+)
 
 
 def report(body):
@@ -267,18 +305,25 @@ def report(body):
 def test_html_superscript_is_not_part_of_the_number():
     with pytest.raises(ParseError):
         report("<tr><td>2023</td><td>12<sup>1</sup></td><td>10</td><td>11</td></tr>\n")
-    v = report("<tr><td>2023</td><td>12</td><td>10</td><td>11</td></tr>\n<tr><td>2024</td><td>13</td><td>10</td><td>11</td></tr>\n")
+    v = report(
+        "<tr><td>2023</td><td>12</td><td>10</td><td>11</td></tr>\n<tr><td>2024</td><td>13</td><td>10</td><td>11</td></tr>\n"
+    )
     assert v[("2023", "utfall")] == 12
 
 
 @pytest.mark.parametrize("tag", ["script", "style", "template", "textarea", "noscript"])
 def test_html_content_that_is_not_shown_is_not_data(tag):
-    hidden = (f"<{tag}><table><caption>Data for Indikator 9: Dold, st</caption><tr><th>År</th><th>Utfall</th></tr>"
-              f"<tr><td>2023</td><td>999</td></tr></table></{tag}>")
+    hidden = (
+        f"<{tag}><table><caption>Data for Indikator 9: Dold, st</caption><tr><th>År</th><th>Utfall</th></tr>"
+        f"<tr><td>2023</td><td>999</td></tr></table></{tag}>"
+    )
     db = kb.Database()
-    db.import_report(HEAD.replace("<html><body>\n", "<html><body>\n" + hidden) +
-                     "<tr><td>2023</td><td>12</td><td>10</td><td>11</td></tr>\n</tbody></table></body></html>",
-                     format="html", area="1490")
+    db.import_report(
+        HEAD.replace("<html><body>\n", "<html><body>\n" + hidden)
+        + "<tr><td>2023</td><td>12</td><td>10</td><td>11</td></tr>\n</tbody></table></body></html>",
+        format="html",
+        area="1490",
+    )
     assert set(db.values(kind=None, area="1490")["value"]) == {12, 10, 11}
 
 
@@ -298,9 +343,11 @@ def test_html_colspan_and_hidden_cells_keep_columns_in_place():
 
 # ---- xlsx: what the sheet shows ------------------------------------------------------------------
 
+
 def oj_workbook(path, edit=None):
     openpyxl = pytest.importorskip("openpyxl")
     from test_reports import oj_table
+
     wb = openpyxl.Workbook()
     for row in oj_table():
         wb.active.append(row)
@@ -318,6 +365,7 @@ def test_xlsx_stale_dimension_drops_nothing(tmp_path):
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 import re
+
                 data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', data)
                 assert b'ref="A1:B2"' in data
             zout.writestr(item, data)
@@ -329,6 +377,7 @@ def test_xlsx_percent_cell_is_the_percent_shown(tmp_path):
     def percent(ws):
         ws["C6"] = 0.725
         ws["C6"].number_format = "0.0%"
+
     with kb.Database() as db:
         db.import_oj(oj_workbook(tmp_path / "oj.xlsx", percent))
         v = db.values("OJ_ANDEL_BARN_SOM_FATT_STOD_INOM_4_VECKOR", area="1490")["value"].item()
@@ -338,6 +387,7 @@ def test_xlsx_percent_cell_is_the_percent_shown(tmp_path):
 def test_xlsx_formula_without_a_value_is_an_error(tmp_path):
     def formula(ws):
         ws["C6"] = "=70+2.5"  # openpyxl writes no calculated value
+
     with kb.Database() as db:
         with pytest.raises(ParseError, match="formula") as e:
             db.import_oj(oj_workbook(tmp_path / "oj.xlsx", formula))
@@ -349,6 +399,7 @@ def test_report_and_oj_file_names_with_a_tab_round_trip(tmp_path):
     html.write_text(HEAD + "<tr><td>2023</td><td>12</td><td>10</td><td>11</td></tr>\n</tbody></table></body></html>")
     sheet = tmp_path / "oj\n2023.csv"
     from test_reports import oj_table
+
     sheet.write_text("\n".join(";".join("" if c is None else str(c) for c in r) for r in oj_table()), encoding="utf-8")
     snap = tmp_path / "db.kbsnap"
     with kb.Database() as db:
@@ -362,8 +413,14 @@ def test_report_and_oj_file_names_with_a_tab_round_trip(tmp_path):
 
 def test_what_is_no_path_is_an_invalid_argument():
     db = kb.Database()
-    for call in (lambda: db.import_csv(123), lambda: db.import_report(123, format="html", area="1490"),
-                 lambda: db.import_oj(123), lambda: db.import_population(123), lambda: db.import_kolada_json(None),
-                 lambda: kb.Database.open(None), lambda: db.save(None)):
+    for call in (
+        lambda: db.import_csv(123),
+        lambda: db.import_report(123, format="html", area="1490"),
+        lambda: db.import_oj(123),
+        lambda: db.import_population(123),
+        lambda: db.import_kolada_json(None),
+        lambda: kb.Database.open(None),
+        lambda: db.save(None),
+    ):
         with pytest.raises(InvalidArgumentError):
             call()

@@ -1,15 +1,15 @@
 """A nämnd's report tables (HTML and tab tables read verbatim from the seed documents, the CSV
 report layout), Öppna jämförelser sheets, links to Kolada and source precedence."""
+
 from pathlib import Path
 
+import kommunbench as kb
 import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-import kommunbench as kb
-
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-REPORT_2024 = SEEDS / "002_31c982ff1d8d9758.txt"   # IFON handlingar with årsredovisning 2024
+REPORT_2024 = SEEDS / "002_31c982ff1d8d9758.txt"  # IFON handlingar with årsredovisning 2024
 TERTIAL_2018 = SEEDS / "001_1e42bd5837418c89.txt"  # tertialrapport 1 2018
 
 
@@ -61,10 +61,12 @@ def test_report_tables_agree_with_the_transcribed_seed_figures():
 
 def test_html_error_points_into_the_document(tmp_path):
     doc = tmp_path / "rapport.html"
-    doc.write_text("<p>Inledning</p>\n<table><caption>Data for Indikator 1: Väntetid, dagar</caption>\n"
-                   "<thead><tr><th>År</th><th>Utfall</th></tr></thead>\n<tbody>\n"
-                   "<tr><td>2023</td><td>12</td></tr>\n<tr><td>2024</td><td>tolv</td></tr>\n</tbody></table>\n",
-                   encoding="utf-8")
+    doc.write_text(
+        "<p>Inledning</p>\n<table><caption>Data for Indikator 1: Väntetid, dagar</caption>\n"
+        "<thead><tr><th>År</th><th>Utfall</th></tr></thead>\n<tbody>\n"
+        "<tr><td>2023</td><td>12</td></tr>\n<tr><td>2024</td><td>tolv</td></tr>\n</tbody></table>\n",
+        encoding="utf-8",
+    )
     with kb.Database() as db:
         with pytest.raises(kb.ParseError) as e:
             db.import_report(doc, format="html", area="1490")
@@ -73,8 +75,10 @@ def test_html_error_points_into_the_document(tmp_path):
         assert len(db) == 0
 
 
-HEAD = ("<p>Inledning</p>\n<table><caption>Data for Indikator 1: Väntetid, dagar</caption>\n"
-        "<thead><tr><th>År</th><th>Utfall</th><th>Målvärde</th></tr></thead>\n<tbody>\n")
+HEAD = (
+    "<p>Inledning</p>\n<table><caption>Data for Indikator 1: Väntetid, dagar</caption>\n"
+    "<thead><tr><th>År</th><th>Utfall</th><th>Målvärde</th></tr></thead>\n<tbody>\n"
+)
 
 
 def test_html_end_tags_may_be_left_out():
@@ -94,28 +98,51 @@ def test_html_row_headers_in_th_are_body_rows():
 
 
 def test_html_table_in_a_layout_cell_is_read():
-    doc = ('<table class="layout"><tr><td>\n' + HEAD + "<tr><td>2024</td><td>14</td><td>10</td></tr>\n"
-           "</tbody></table>\n</td><td>Kommentar</td></tr></table>\n")
+    doc = (
+        '<table class="layout"><tr><td>\n' + HEAD + "<tr><td>2024</td><td>14</td><td>10</td></tr>\n"
+        "</tbody></table>\n</td><td>Kommentar</td></tr></table>\n"
+    )
     with kb.Database() as db:
         assert db.import_report(doc, format="html", area="1490").accepted == 2
         assert series(db, "VANTETID_DAGAR") == {"2024": 14}
 
 
-@pytest.mark.parametrize("body, line, column, said", [
-    # the document ends inside the 2024 row, in its third cell
-    ("<tr><td>2023</td><td>12</td><td>10</td></tr>\n<tr><td>2024</td><td>14</td><td>1", 6, 3,
-     "ends inside the table 'Väntetid, dagar'"),
-    # a fourth cell under no header; an empty one would be harmless
-    ("<tr><td>2023</td><td>12</td><td>10</td><td></td></tr>\n"
-     "<tr><td>2024</td><td>14</td><td>10</td><td>99</td></tr>\n</tbody></table>", 6, 4,
-     "'99' stands under no header column"),
-    ("<tr><td>2023</td><td>12</td><td>10</td></tr>\n<tr><td>2024</td><td>13</td><td>10</td></tr>\n"
-     "<tr><td>2023</td><td>14</td><td>10</td></tr>\n</tbody></table>", 7, 1,
-     "2023 stands twice for 'Väntetid, dagar', on line 5 and on line 7"),
-    ("<tr><td>2023</td><td>12</td><td>10</td></tr>\n"
-     "<tr><td>2024</td><td>14<table><tr><td>fotnot</td></tr></table></td><td>10</td></tr>\n"
-     "</tbody></table>", 6, 2, "a table inside a cell is not read"),
-], ids=["truncated", "extra_cell", "duplicate_year", "nested_table"])
+@pytest.mark.parametrize(
+    "body, line, column, said",
+    [
+        # the document ends inside the 2024 row, in its third cell
+        (
+            "<tr><td>2023</td><td>12</td><td>10</td></tr>\n<tr><td>2024</td><td>14</td><td>1",
+            6,
+            3,
+            "ends inside the table 'Väntetid, dagar'",
+        ),
+        # a fourth cell under no header; an empty one would be harmless
+        (
+            "<tr><td>2023</td><td>12</td><td>10</td><td></td></tr>\n"
+            "<tr><td>2024</td><td>14</td><td>10</td><td>99</td></tr>\n</tbody></table>",
+            6,
+            4,
+            "'99' stands under no header column",
+        ),
+        (
+            "<tr><td>2023</td><td>12</td><td>10</td></tr>\n<tr><td>2024</td><td>13</td><td>10</td></tr>\n"
+            "<tr><td>2023</td><td>14</td><td>10</td></tr>\n</tbody></table>",
+            7,
+            1,
+            "2023 stands twice for 'Väntetid, dagar', on line 5 and on line 7",
+        ),
+        (
+            "<tr><td>2023</td><td>12</td><td>10</td></tr>\n"
+            "<tr><td>2024</td><td>14<table><tr><td>fotnot</td></tr></table></td><td>10</td></tr>\n"
+            "</tbody></table>",
+            6,
+            2,
+            "a table inside a cell is not read",
+        ),
+    ],
+    ids=["truncated", "extra_cell", "duplicate_year", "nested_table"],
+)
 def test_html_table_errors_point_into_the_document(body, line, column, said):
     with kb.Database() as db:
         db.import_csv(b"kpi,municipality,period,gender,value\nU33401,1490,2022,T,70\n")
@@ -126,16 +153,19 @@ def test_html_table_errors_point_into_the_document(body, line, column, said):
         assert len(db) == 1  # all or nothing
 
 
-@pytest.mark.parametrize("bad, line, column, said", [
-    ("<td>2024</td>\n<td>14</td>\n<td>elva</td>", 13, 3, "column value: expected a number such as 12,5"),
-    ("<td>20x4</td>\n<td>14</td>\n<td>11</td>", 11, 1, "column period: expected a period such as 2022"),
-], ids=["value", "period"])
+@pytest.mark.parametrize(
+    "bad, line, column, said",
+    [
+        ("<td>2024</td>\n<td>14</td>\n<td>elva</td>", 13, 3, "column value: expected a number such as 12,5"),
+        ("<td>20x4</td>\n<td>14</td>\n<td>11</td>", 11, 1, "column period: expected a period such as 2022"),
+    ],
+    ids=["value", "period"],
+)
 def test_html_bad_cell_is_named_at_its_own_line_and_column(bad, line, column, said):
     """The C core reads the table cell by cell: a cell it refuses is named at its own line (a
     row written over several lines) and column in the HTML, with the core's own message; the
     message without the place is kept apart as `text`."""
-    doc = (HEAD + "<tr>\n<td>2023</td>\n<td>12</td>\n<td>10</td>\n</tr>\n"
-           "<tr>\n" + bad + "\n</tr>\n</tbody></table>\n")
+    doc = HEAD + "<tr>\n<td>2023</td>\n<td>12</td>\n<td>10</td>\n</tr>\n<tr>\n" + bad + "\n</tr>\n</tbody></table>\n"
     with kb.Database() as db:
         db.import_csv(b"kpi,municipality,period,gender,value\nU33401,1490,2022,T,70\n")
         with pytest.raises(kb.ParseError) as e:
@@ -157,8 +187,10 @@ def test_error_text_is_the_message_without_its_place():
 
 def test_report_cells_keep_quotes_commas_and_newlines():
     """Cells reach the core as they are: no CSV text in between to quote them."""
-    doc = ('<table><caption>Data for Indikator 1: Andel "nöjda", %</caption>\n'
-           "<tr><th>År</th><th>Utfall</th></tr>\n<tr><td>2024</td><td>7,5</td></tr></table>\n")
+    doc = (
+        '<table><caption>Data for Indikator 1: Andel "nöjda", %</caption>\n'
+        "<tr><th>År</th><th>Utfall</th></tr>\n<tr><td>2024</td><td>7,5</td></tr></table>\n"
+    )
     with kb.Database() as db:
         assert db.import_report(doc, format="html", area="1490", source="r.html").accepted == 1
         ind = db.indicators().set_index("id")
@@ -167,8 +199,10 @@ def test_report_cells_keep_quotes_commas_and_newlines():
 
 
 def test_html_year_twice_in_two_tables_of_one_indicator():
-    second = ("<table><caption>Data for Indikator 2: Väntetid, dagar</caption>\n"
-              "<tr><th>År</th><th>Utfall</th></tr>\n<tr><td>2023</td><td>14</td></tr></table>\n")
+    second = (
+        "<table><caption>Data for Indikator 2: Väntetid, dagar</caption>\n"
+        "<tr><th>År</th><th>Utfall</th></tr>\n<tr><td>2023</td><td>14</td></tr></table>\n"
+    )
     doc = HEAD + "<tr><td>2023</td><td>12</td><td>10</td></tr>\n</tbody></table>\n" + second
     with kb.Database() as db:
         with pytest.raises(kb.ParseError, match=r"r.html:9:1: .*on line 5 and on line 9"):
@@ -177,10 +211,12 @@ def test_html_year_twice_in_two_tables_of_one_indicator():
 
 
 def test_csv_report_layout_round_trip(tmp_path):
-    text = ("kpi,municipality,period,gender,kind,value,unit,title,source\n"
-            'OWN_UTR,1490,2024,T,utfall,96,dagar,"Utredningstid, BBiC",årsredovisning 2024:1731\n'
-            'OWN_UTR,1490,2024,T,målvärde,90,dagar,"Utredningstid, BBiC",årsredovisning 2024:1731\n'
-            "OWN_UTR,1490,2024-T1,T,utfall,\"101,5\",dagar,,tertialrapport 1:12\n")
+    text = (
+        "kpi,municipality,period,gender,kind,value,unit,title,source\n"
+        'OWN_UTR,1490,2024,T,utfall,96,dagar,"Utredningstid, BBiC",årsredovisning 2024:1731\n'
+        'OWN_UTR,1490,2024,T,målvärde,90,dagar,"Utredningstid, BBiC",årsredovisning 2024:1731\n'
+        "OWN_UTR,1490,2024-T1,T,utfall,\"101,5\",dagar,,tertialrapport 1:12\n"
+    )
     path = tmp_path / "egna.csv"
     path.write_text(text, encoding="utf-8")
     with kb.Database() as db:
@@ -189,8 +225,10 @@ def test_csv_report_layout_round_trip(tmp_path):
         out = tmp_path / "again.csv"
         ind = db.indicators().set_index("id")
         first.assign(unit=ind.loc["OWN_UTR", "unit"], title=ind.loc["OWN_UTR", "title"]).rename(
-            columns={"indicator": "kpi", "area": "municipality"})[
-            ["kpi", "municipality", "period", "gender", "kind", "value", "unit", "title", "source"]].to_csv(out, index=False)
+            columns={"indicator": "kpi", "area": "municipality"}
+        )[["kpi", "municipality", "period", "gender", "kind", "value", "unit", "title", "source"]].to_csv(
+            out, index=False
+        )
     with kb.Database() as db2:
         db2.import_report(out)
         pdt.assert_frame_equal(db2.values(kind=None), first)
@@ -216,14 +254,16 @@ def test_link_and_source_precedence():
 
 
 def oj_table():
-    return [["Öppna jämförelser 2023 – Individ- och familjeomsorg", None, None, None],
-            ["Källa: Socialstyrelsen", None, None, None],
-            [None, None, None, None],
-            ["Kommun", "Kommunkod", "Andel barn som fått stöd inom 4 veckor (%)", "Antal placeringar"],
-            ["Borås", "1490", "72,5", "1 234"],
-            ["Tyresö", "0138", "..", "310"],
-            ["Lund", None, "81", "-"],
-            ["Riket", None, "70,1", "25 000"]]
+    return [
+        ["Öppna jämförelser 2023 – Individ- och familjeomsorg", None, None, None],
+        ["Källa: Socialstyrelsen", None, None, None],
+        [None, None, None, None],
+        ["Kommun", "Kommunkod", "Andel barn som fått stöd inom 4 veckor (%)", "Antal placeringar"],
+        ["Borås", "1490", "72,5", "1 234"],
+        ["Tyresö", "0138", "..", "310"],
+        ["Lund", None, "81", "-"],
+        ["Riket", None, "70,1", "25 000"],
+    ]
 
 
 def test_oj_xlsx_written_with_openpyxl(tmp_path):

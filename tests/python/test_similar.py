@@ -1,13 +1,13 @@
 """Similar kommuner (likhetsutsökning): the C core against an independent pandas computation of
 the CIPFA method, the options, and the overlap with Kolada's own "Liknande kommuner" groups."""
-import csv
-import collections
 
+import collections
+import csv
+
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 
 INDS = ["N01951", "N01994", "N01960", "N31807", "N00938"]
 
@@ -16,8 +16,9 @@ INDS = ["N01951", "N01994", "N01960", "N31807", "N00938"]
 def rdb(kolada_ddf):
     d = kb.Database()
     for k in INDS:
-        d.import_csv(kolada_ddf / "datapoints--by--geo--year" / f"ddf--datapoints--{k.lower()}--by--geo--year.csv",
-                     layout="wide")
+        d.import_csv(
+            kolada_ddf / "datapoints--by--geo--year" / f"ddf--datapoints--{k.lower()}--by--geo--year.csv", layout="wide"
+        )
     yield d
     d.close()
 
@@ -105,13 +106,13 @@ def test_overlap_with_koladas_groups(rdb, rkolada, capsys):
             found.append(f"{kind} {len(ours & (groups[title] - {code}))}/7")
         lines.append(f"{names[code]}: " + ", ".join(found))
     with capsys.disabled():
-        print("\n  overlap with Kolada's Liknande kommuner (2022, " + ", ".join(INDS) + "):\n  "
-              + "\n  ".join(lines))
+        print("\n  overlap with Kolada's Liknande kommuner (2022, " + ", ".join(INDS) + "):\n  " + "\n  ".join(lines))
     assert len(lines) == 6
 
 
 def test_chart(rdb, tmp_path):
     from kommunbench import charts
+
     s = rdb.similar("1490", INDS, 2022)
     fig = charts.similar(rdb, s)
     png, _ = charts.save(fig, tmp_path / "liknande")

@@ -1,11 +1,10 @@
 """Snapshots (save / open, damaged files) and zero-copy Arrow interop."""
-import gc
-import os
 
-import pandas.testing as pdt
-import pytest
+import gc
 
 import kommunbench as kb
+import pandas.testing as pdt
+import pytest
 from kommunbench import ffi, lib
 
 CSV = b"""kpi,municipality,period,gender,value,count,status

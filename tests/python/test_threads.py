@@ -1,16 +1,43 @@
 """Threads and misuse: a Database shared between threads, closed under readers, frames that
 outlive it, and wrong argument types.  Each gives a result or an exception, never a crash."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import kommunbench as kb
 import numpy as np
 import pandas.testing as pdt
 import pytest
 
-import kommunbench as kb
-
-KOMMUNER = [f"{code:04d}" for code in (114, 115, 117, 120, 123, 125, 126, 127, 128, 136, 138, 139,
-                                       140, 160, 162, 163, 180, 181, 182, 183, 184, 186, 187, 188)]
+KOMMUNER = [
+    f"{code:04d}"
+    for code in (
+        114,
+        115,
+        117,
+        120,
+        123,
+        125,
+        126,
+        127,
+        128,
+        136,
+        138,
+        139,
+        140,
+        160,
+        162,
+        163,
+        180,
+        181,
+        182,
+        183,
+        184,
+        186,
+        187,
+        188,
+    )
+]
 
 # U33401 (dagar) per capita is a workload here, not advice: its UnitWarning is expected
 pytestmark = pytest.mark.filterwarnings("ignore::kommunbench.UnitWarning")
@@ -32,9 +59,11 @@ def db():
 
 def reads(db):
     """What a reader asks for, as comparable values."""
-    return (db.values("U33401", gender="T"),
-            db.per_capita("U33401", scale=1000).reset_index(drop=True),
-            db.compare("U33401", "2022", areas=KOMMUNER).table.reset_index(drop=True))
+    return (
+        db.values("U33401", gender="T"),
+        db.per_capita("U33401", scale=1000).reset_index(drop=True),
+        db.compare("U33401", "2022", areas=KOMMUNER).table.reset_index(drop=True),
+    )
 
 
 def test_concurrent_reads_agree_with_one_thread(db):
@@ -76,6 +105,7 @@ def test_separate_databases_in_parallel():
         with kb.Database() as d:
             d.import_csv(csv_of("U1", [k + i for i in range(len(KOMMUNER))]))
             return d.values("U1")["value"].sum()
+
     with ThreadPoolExecutor(max_workers=4) as pool:
         sums = list(pool.map(work, range(16)))
     assert sums == [sum(k + i for i in range(len(KOMMUNER))) for k in range(16)]
@@ -114,6 +144,7 @@ def test_frames_outlive_their_database_and_are_shared(db):
     db.close()
     del db
     import gc
+
     gc.collect()
     expected = table["value"].to_numpy()
 
@@ -129,29 +160,32 @@ def test_frames_outlive_their_database_and_are_shared(db):
         values[0] = 1.0  # views over C memory are read-only
 
 
-@pytest.mark.parametrize("call", [
-    lambda db: db.import_csv(12345),
-    lambda db: db.import_csv(None),
-    lambda db: db.import_csv(b"kpi,municipality,period,value\n", layout=3),
-    lambda db: db.import_csv(b"kpi,municipality,period,value\n", delimiter=7),
-    lambda db: db.import_kolada_json(3.5),
-    lambda db: db.import_population(["not", "a", "path"]),
-    lambda db: db.values(indicator=1.5),
-    lambda db: db.values(area=object()),
-    lambda db: db.values(gender="X"),
-    lambda db: db.values(kind=5),
-    lambda db: db.per_capita("U33401", scale="tusen"),
-    lambda db: db.per_capita("U33401", scale=float("nan")),
-    lambda db: db.per_capita(None, population=7),
-    lambda db: db.compare(None, "2022"),
-    lambda db: db.compare("U33401", 2022.5),
-    lambda db: db.compare("U33401", "2022", areas=[1.0, None]),
-    lambda db: db.compare_all(areas=42),
-    lambda db: db.save(None),
-    lambda db: db.set_limits(max_rows="many"),
-    lambda db: kb.Database.open(None),
-    lambda db: kb.Database.open(b"\x00bad"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda db: db.import_csv(12345),
+        lambda db: db.import_csv(None),
+        lambda db: db.import_csv(b"kpi,municipality,period,value\n", layout=3),
+        lambda db: db.import_csv(b"kpi,municipality,period,value\n", delimiter=7),
+        lambda db: db.import_kolada_json(3.5),
+        lambda db: db.import_population(["not", "a", "path"]),
+        lambda db: db.values(indicator=1.5),
+        lambda db: db.values(area=object()),
+        lambda db: db.values(gender="X"),
+        lambda db: db.values(kind=5),
+        lambda db: db.per_capita("U33401", scale="tusen"),
+        lambda db: db.per_capita("U33401", scale=float("nan")),
+        lambda db: db.per_capita(None, population=7),
+        lambda db: db.compare(None, "2022"),
+        lambda db: db.compare("U33401", 2022.5),
+        lambda db: db.compare("U33401", "2022", areas=[1.0, None]),
+        lambda db: db.compare_all(areas=42),
+        lambda db: db.save(None),
+        lambda db: db.set_limits(max_rows="many"),
+        lambda db: kb.Database.open(None),
+        lambda db: kb.Database.open(b"\x00bad"),
+    ],
+)
 def test_wrong_types_raise(db, call):
     before = db.values(gender=None)
     with pytest.raises((TypeError, ValueError, OSError, kb.BenchError)):

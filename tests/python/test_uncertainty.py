@@ -1,21 +1,39 @@
 """Kolada's osäkerhetstal paired with their measures by title (Database.pair_uncertainty and the
 pairing after every Kolada import), against every title of Kolada's /kpi catalogue, and the
 significance colours the pairs give."""
+
 import csv
 import json
 
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 
 PREFIX = "Osäkerhetstal - "
 
 # The 211 osäkerhetstal of kpi.csv that find no measure under the rule in bench.h (README, "Which
 # differences are real"): a word more or less, another age band or a misspelling; U61547 finds two.
-UNPAIRED = {"N01465", "N21460", "U01508", "U01510", "U01511", "U01513", "U01517", "U01519", "U01526",
-            "U01532", "U01559", "U01572", "U01586", "U01587", "U01588", "U01604", "U01615", "U01660"}
+UNPAIRED = {
+    "N01465",
+    "N21460",
+    "U01508",
+    "U01510",
+    "U01511",
+    "U01513",
+    "U01517",
+    "U01519",
+    "U01526",
+    "U01532",
+    "U01559",
+    "U01572",
+    "U01586",
+    "U01587",
+    "U01588",
+    "U01604",
+    "U01615",
+    "U01660",
+}
 AMBIGUOUS = {"U61547"}
 
 
@@ -27,15 +45,26 @@ def kpis(rkolada):
 
 def kpi_response(kpis):
     """The /kpi metadata response as Kolada's API gives it (the fields the importer reads)."""
-    return json.dumps({"values": [{"id": k["id"], "title": k["title"], "description": k["description"]}
-                                  for k in kpis]}).encode()
+    return json.dumps(
+        {"values": [{"id": k["id"], "title": k["title"], "description": k["description"]} for k in kpis]}
+    ).encode()
 
 
 def data_response(rows):
     """A Kolada v3 data response: rows of (kpi, municipality, period, gender, value)."""
-    return json.dumps({"values": [{"kpi": k, "municipality": a, "period": p,
-                                   "values": [{"gender": g, "value": v, "count": 1, "status": ""}]}
-                                  for k, a, p, g, v in rows]}).encode()
+    return json.dumps(
+        {
+            "values": [
+                {
+                    "kpi": k,
+                    "municipality": a,
+                    "period": p,
+                    "values": [{"gender": g, "value": v, "count": 1, "status": ""}],
+                }
+                for k, a, p, g, v in rows
+            ]
+        }
+    ).encode()
 
 
 def test_every_kolada_osakerhetstal(kpis):
@@ -60,11 +89,11 @@ def test_every_kolada_osakerhetstal(kpis):
         title = {k["id"]: k["title"] for k in kpis}
         how = {"exact": 0, "NTU": 0, "Medborgarundersökningen": 0, "normalized": 0}
         for u, m in zip(paired["uncertainty"], paired["measure"]):
-            rest = title[u][len(PREFIX):]
+            rest = title[u][len(PREFIX) :]
             if title[m] == rest:
                 how["exact"] += 1
             elif title[m].endswith(" - " + rest):
-                how[title[m][:-len(rest) - 3]] += 1
+                how[title[m][: -len(rest) - 3]] += 1
             else:
                 how["normalized"] += 1
         assert how == {"exact": 39, "NTU": 48, "Medborgarundersökningen": 101, "normalized": 4}
@@ -162,17 +191,21 @@ def test_pairs_survive_a_snapshot_and_follow_a_new_margin(fetma, tmp_path):
 
 def test_other_imports_pair_when_asked():
     """A CSV import does not pair (only Kolada JSON imports do); pair_uncertainty() does."""
-    csv_text = ("kpi,municipality,period,gender,value,title\n"
-                "M,1490,2022,T,40,\"Nöjda, andel (%)\"\nM,0138,2022,T,20,\n"
-                "S,1490,2022,T,4,\"Osäkerhetstal - Nöjda, andel(%)\"\nS,0138,2022,T,3,\n"
-                "S9,1490,2022,T,4,\"Osäkerhetstal - Finns inte, andel (%)\"\n")
+    csv_text = (
+        "kpi,municipality,period,gender,value,title\n"
+        "M,1490,2022,T,40,\"Nöjda, andel (%)\"\nM,0138,2022,T,20,\n"
+        "S,1490,2022,T,4,\"Osäkerhetstal - Nöjda, andel(%)\"\nS,0138,2022,T,3,\n"
+        "S9,1490,2022,T,4,\"Osäkerhetstal - Finns inte, andel (%)\"\n"
+    )
     with kb.Database() as db:
         db.import_csv(csv_text, source="egen")
         with pytest.raises(kb.NotFoundError, match="osäkerhetstal"):
             db.compare("M", 2022, areas=["1490", "0138"], colours="significance")
         pairs = db.pair_uncertainty()
         assert pairs[["uncertainty", "measure", "status", "rows", "intervals"]].values.tolist() == [
-            ["S", "M", "paired", 2, 2], ["S9", "", "no_measure", 0, 0]]
+            ["S", "M", "paired", 2, 2],
+            ["S9", "", "no_measure", 0, 0],
+        ]
         assert pairs.attrs["caption"] == "Bearbetning av data från Kolada"
         cmp = db.compare("M", 2022, areas=["1490", "0138"], colours="significance", reference=30)
         assert dict(zip(cmp.table["area"], cmp.table["colour"])) == {"1490": "higher", "0138": "lower"}

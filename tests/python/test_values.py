@@ -1,15 +1,15 @@
 """db.values(): filters, columns, code types, period order, T/K/M; values_frame(): zero copy."""
+
 import csv
 import gc
 import io
 import weakref
 
+import kommunbench as kb
 import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
-
-import kommunbench as kb
 from kommunbench import ffi, lib
 
 COLUMNS = ["indicator", "area", "period", "gender", "kind", "value", "count", "status", "source"]
@@ -98,8 +98,10 @@ def test_t_k_m_are_separate_series(vdb):
     """T is what was imported, not K + M and not their mean."""
     every = vdb.values("U33401", area="1490", period=2022, gender=None).set_index("gender")
     assert every.loc["T", "value"] == 77.0
-    assert every.loc["T", "value"] not in (every.loc["K", "value"] + every.loc["M", "value"],
-                                           (every.loc["K", "value"] + every.loc["M", "value"]) / 2)
+    assert every.loc["T", "value"] not in (
+        every.loc["K", "value"] + every.loc["M", "value"],
+        (every.loc["K", "value"] + every.loc["M", "value"]) / 2,
+    )
     # an area with only T has no K or M rows
     assert strs(vdb.values("U33401", area="0138", period=2022, gender=None)["gender"]) == ["T"]
 
@@ -132,6 +134,7 @@ def test_missing_values_keep_status(vdb):
 
 # ---- zero copy -----------------------------------------------------------------------------------------
 
+
 def c_column(frame, index):
     """(name, type, address) of column `index`, read straight from C."""
     name = ffi.new("const char **")
@@ -146,8 +149,7 @@ def test_values_frame_columns_are_views_of_c_memory(vdb):
     assert frame.columns == COLUMNS
     assert len(frame) == lib.bench_frame_rows(frame._ptr) == 9
     assert lib.bench_frame_columns(frame._ptr) == len(COLUMNS)
-    dtypes = {lib.BENCH_COLUMN_F64: np.float64, lib.BENCH_COLUMN_I32: np.int32,
-              lib.BENCH_COLUMN_CODE: np.uint32}
+    dtypes = {lib.BENCH_COLUMN_F64: np.float64, lib.BENCH_COLUMN_I32: np.int32, lib.BENCH_COLUMN_CODE: np.uint32}
     for index, name in enumerate(frame.columns):
         c_name, c_type, address = c_column(frame, index)
         arr = frame.column(name)
@@ -182,8 +184,9 @@ def test_array_keeps_frame_alive(vdb):
     assert ref() is not None  # the array holds the frame, so its C memory is not freed
     for _ in range(3):  # churn the allocator
         vdb.values_frame(gender=None, kind=None).column("value").copy()
-        vdb.import_csv("".join(["kpi,municipality,period,value\n"] +
-                               [f"Z,{1000 + i:04d},2020,{i}\n" for i in range(300)]))
+        vdb.import_csv(
+            "".join(["kpi,municipality,period,value\n"] + [f"Z,{1000 + i:04d},2020,{i}\n" for i in range(300)])
+        )
     np.testing.assert_array_equal(arr, expected)
     assert arr.__array_interface__["data"][0] == address
     del arr
@@ -201,23 +204,33 @@ def test_dataframe_stays_valid_after_close():
     gc.collect()
     for _ in range(5):  # other databases reuse the freed memory
         with kb.Database() as other:
-            other.import_csv("".join(["kpi,municipality,period,value\n"] +
-                                     [f"Q,{1000 + i:04d},2021,{-i}\n" for i in range(500)]))
+            other.import_csv(
+                "".join(["kpi,municipality,period,value\n"] + [f"Q,{1000 + i:04d},2021,{-i}\n" for i in range(500)])
+            )
             other.values()
     pdt.assert_frame_equal(df, copy)
-    expected = sorted((r["kpi"], r["municipality"], r["period"], r["gender"], float(r["value"]))
-                      for r in csv.DictReader(io.StringIO(DATA)) if r["value"] != "..")
+    expected = sorted(
+        (r["kpi"], r["municipality"], r["period"], r["gender"], float(r["value"]))
+        for r in csv.DictReader(io.StringIO(DATA))
+        if r["value"] != ".."
+    )
     ok = df[df["status"] == "ok"]
-    got = sorted(zip(strs(ok["indicator"]), strs(ok["area"]), strs(ok["period"]), strs(ok["gender"]),
-                     ok["value"].tolist()))
+    got = sorted(
+        zip(strs(ok["indicator"]), strs(ok["area"]), strs(ok["period"]), strs(ok["gender"]), ok["value"].tolist())
+    )
     assert got == expected
 
 
 def test_codes_are_read_as_the_importers_read_them():
     with kb.Database() as db:
         db.import_csv(b"kpi,municipality,period,value\nu33401,138,2023T1,5\n")
-        for spelling in [dict(area="138"), dict(area=138), dict(indicator="u33401"), dict(period="2023T1"),
-                         dict(period="T1 2023")]:
+        for spelling in [
+            dict(area="138"),
+            dict(area=138),
+            dict(indicator="u33401"),
+            dict(period="2023T1"),
+            dict(period="T1 2023"),
+        ]:
             v = db.values(**spelling)
             assert v["area"].astype(str).tolist() == ["0138"], spelling
             assert v["period"].astype(str).tolist() == ["2023-T1"]

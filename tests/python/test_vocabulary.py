@@ -1,12 +1,12 @@
 """The binding takes its words from the C core: genders, kinds, directions, area types, area
 codes and area sets are read as libbench reads them, so Python accepts what C accepts."""
+
 import pathlib
 import re
 
+import kommunbench as kb
 import pandas as pd
 import pytest
-
-import kommunbench as kb
 from kommunbench import _native, reports
 from kommunbench._native import ffi, lib
 
@@ -36,8 +36,27 @@ def c_words(name_of):
     return out
 
 
-@pytest.mark.parametrize("word", ["T", "K", "M", "t", "totalt", "Totalt", "kvinnor", "Kvinnor", "KVINNOR",
-                                  "kvinna", "män", "Män", "MÄN", "man", "alla", " K "])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "T",
+        "K",
+        "M",
+        "t",
+        "totalt",
+        "Totalt",
+        "kvinnor",
+        "Kvinnor",
+        "KVINNOR",
+        "kvinna",
+        "män",
+        "Män",
+        "MÄN",
+        "man",
+        "alla",
+        " K ",
+    ],
+)
 def test_python_reads_every_gender_c_reads(vdb, word):
     raw = word.encode()
     code = lib.bench_gender_parse(raw, len(raw))
@@ -50,8 +69,23 @@ def test_python_reads_every_gender_c_reads(vdb, word):
     assert c.caption().split("; ")[0].endswith(c_words(lib.bench_gender_word)[code])
 
 
-@pytest.mark.parametrize("word", ["utfall", "Utfall", "bokslut", "mål", "Mål", "målvärde", "Målvärde",
-                                  "MÅLVÄRDE", "malvarde", "mal", "budget", "prognos"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "utfall",
+        "Utfall",
+        "bokslut",
+        "mål",
+        "Mål",
+        "målvärde",
+        "Målvärde",
+        "MÅLVÄRDE",
+        "malvarde",
+        "mal",
+        "budget",
+        "prognos",
+    ],
+)
 def test_python_reads_every_kind_c_reads(vdb, word):
     raw = word.encode()
     code = lib.bench_kind_parse(raw, len(raw))
@@ -101,8 +135,7 @@ def test_directions(vdb):
 
 
 def test_area_types_and_codes_from_c(vdb):
-    assert c_words(lib.bench_area_type_name) == ["unknown", "riket", "region", "kommun", "kommungrupp",
-                                                 "group"]
+    assert c_words(lib.bench_area_type_name) == ["unknown", "riket", "region", "kommun", "kommungrupp", "group"]
     assert set(vdb.areas()["type"]) <= set(c_words(lib.bench_area_type_name))
     assert vdb.area(138) == vdb.area("0138") == vdb.area(" 138 ")
     assert vdb.area(138)["code"] == "0138" and vdb.area(138)["type"] == "kommun"
@@ -135,8 +168,7 @@ def test_compare_all_frame_is_public(vdb):
     assert isinstance(frame, kb._native.Frame)
     same = vdb.compare_all(areas=["1490", "0138"], min_coverage=0, as_frame=True)
     assert same.columns == frame.columns and len(same) == len(frame)
-    pd.testing.assert_frame_equal(frame.to_pandas(),
-                                  vdb.compare_all(areas=["1490", "0138"], min_coverage=0))
+    pd.testing.assert_frame_equal(frame.to_pandas(), vdb.compare_all(areas=["1490", "0138"], min_coverage=0))
 
 
 def test_the_binding_keeps_no_word_lists():
@@ -160,11 +192,13 @@ def test_errors_come_from_one_factory():
         assert "error_from" not in source, path.name
     for module in ("database.py", "compare.py", "periods.py"):
         assert "code=int(lib." not in (package / module).read_text(encoding="utf-8").replace(
-            'ClosedError("the Database is closed", code=int(lib.BENCH_EINVAL))', ""), module
+            'ClosedError("the Database is closed", code=int(lib.BENCH_EINVAL))', ""
+        ), module
 
 
 def test_charts_take_the_words_too(vdb):
     from kommunbench import charts
+
     fig = charts.scorecard(vdb, ["U33401"], 2022, "1490", peers=["0138"], gender="Kvinnor")
     texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
     assert "kvinnor" in texts
