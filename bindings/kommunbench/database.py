@@ -449,6 +449,27 @@ class Database:
             check(status, db, errors=report.errors, report=report)
         return report
 
+    def _import_rows(self, rows, name):
+        """Rows of the report layout (kommunbench.reports) imported cell by cell
+        (bench_import_cells): the CSV importer's own reading and checks, all or nothing, and
+        errors at the document's own line and column."""
+        from . import reports
+
+        cells, n_cells, _bytes = reports.report_cells(rows)  # _bytes: the cells' text, alive for the call
+        opts = ffi.new("bench_csv_options *")
+        opts.version = lib.BENCH_CSV_OPTIONS_VERSION
+        opts.layout = lib.BENCH_CSV_KOLADA
+        opts.kind = lib.BENCH_KIND_UTFALL
+        texts = CStrings()
+        opts.source, opts.source_column = texts(name), texts("source")
+        rep = ffi.new("bench_import_report *")
+        with self._lock:
+            db = self._db()
+            status = lib.bench_import_cells(rep, db, cells, n_cells, opts.source, opts)
+            report = ImportReport._from_c(name, rep)
+            check(status, db, errors=report.errors, report=report)
+        return report
+
     def import_report(self, path_or_text, format="csv", area=None, prefix="", ids=None, source=None):
         """Import a nämnd's own report tables.
 
@@ -488,7 +509,7 @@ class Database:
             rows = reports.tab_tables(text, str(area), name, prefix, ids, skipped)
         if not rows:
             raise error(lib.BENCH_EPARSE, f"{name}: no {format} table with indicator values found", file=name)
-        report = reports.import_rows(self, rows, name)
+        report = self._import_rows(rows, name)
         report.source = name
         report.skipped += len(skipped)  # lines of words, not numbers
         report.skipped_text = skipped
@@ -506,7 +527,7 @@ class Database:
             limits = self.limits
         sheet_rows = reports.read_sheet(path, sheet, limits["max_input_bytes"], limits["max_rows"])
         rows = reports.oj_rows(sheet_rows, name, period, prefix, self.areas())
-        return reports.import_rows(self, rows, name)
+        return self._import_rows(rows, name)
 
     def prefer_source(self, source):
         """Make `source` the most recent: comparisons and per-capita use its values where

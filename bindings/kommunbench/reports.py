@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from ._native import error, kind_name, lib
 from .errors import BenchError, InvalidArgumentError
 
-__all__ = ["import_rows", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
+__all__ = ["report_cells", "html_tables", "tab_tables", "oj_rows", "indicator_id", "REPORT_COLUMNS"]
 
 REPORT_COLUMNS = ["kpi", "municipality", "period", "gender", "kind", "value", "unit", "title", "source"]
 # "Utfall Apr 2017" is the first tertial (jan-apr), "Aug" the second (jan-aug)
@@ -447,13 +447,12 @@ def _yes_no_columns(body, value_cols):
     return out
 
 
-def import_rows(db, rows, name):
-    """Import rows of the report layout into the Database `db`: handed to the C core cell by
-    cell (bench_import_cells), each cell with its place in the document, so the CSV importer's
-    own reading and checks apply and an error names the document's line and column.  Returns
-    the ImportReport; all or nothing."""
-    from ._native import check, ctext, ffi
-    from .database import ImportReport
+def report_cells(rows):
+    """Rows of the report layout as the cells of one table for bench_import_cells: the layout's
+    header, then each row's cells with their place (line, column) in the document, so that an
+    error names the document's own line and column.  Returns (cells, count, keep): `keep`
+    holds the cells' bytes alive for the length of the call."""
+    from ._native import ffi
 
     texts, places = [], []
     for r in rows:
@@ -475,20 +474,7 @@ def import_rows(db, rows, name):
         if i >= n_columns:
             cell.line, cell.column = places[i - n_columns]
         at += len(raw)
-    opts = ffi.new("bench_csv_options *")
-    opts.version = lib.BENCH_CSV_OPTIONS_VERSION
-    opts.layout = lib.BENCH_CSV_KOLADA
-    opts.kind = lib.BENCH_KIND_UTFALL
-    label = ffi.new("char[]", ctext(name))
-    source_column = ffi.new("char[]", b"source")
-    opts.source, opts.source_column = label, source_column
-    rep = ffi.new("bench_import_report *")
-    with db._lock:
-        ptr = db._db()
-        status = lib.bench_import_cells(rep, ptr, cells, len(encoded), label, opts)
-        report = ImportReport._from_c(name, rep)
-        check(status, ptr, errors=report.errors, report=report)
-    return report
+    return cells, len(encoded), blob
 
 
 def label_of(name):
