@@ -719,8 +719,10 @@ BENCH_EXPORT bench_status bench_import_kolada_json_file(bench_import_report *out
  * it was before bench_import_begin().  The report counts over all parts; a
  * key given twice with different values in two parts is refused at the
  * commit, naming both parts.  While a transaction is open, `db` must not be
- * changed by other calls (reading it is fine); one transaction per database
- * at a time is the caller's to keep.
+ * changed by other calls (reading it is fine).  One transaction per database
+ * at a time: while one is open, every other import into `db` (another
+ * transaction, a CSV, cell, Kolada JSON or SCB import) is refused with
+ * BENCH_EINVAL and changes nothing.
  */
 typedef struct bench_import bench_import;
 

@@ -14,6 +14,12 @@ bench_status import_begin(import_txn *t, bench_db *db, const char *name, size_t 
     t->err = &db->err;
     t->name = name ? name : "<buffer>";
     t->mark = db_mark_take(db);
+    if (db->import_open) { /* its rollback would undo this import's codes, its commit miss them */
+        IMPORT_ERROR(t, BENCH_EINVAL, 0, 0,
+                     "an import transaction (bench_import_begin) is open on this database: commit it or "
+                     "roll it back first");
+        return BENCH_EINVAL;
+    }
     bench_status st = import_check_size(t, len);
     if (!st && out_source) {
         *out_source = 0;

@@ -389,6 +389,7 @@ bench_status bench_import_begin(bench_import **out, bench_db *db, const char *na
         bench_free(imp);
         return st;
     }
+    db->import_open = true;
     *out = imp;
     return BENCH_OK;
 }
@@ -532,6 +533,7 @@ static void tag_text(const bench_import *imp, uint32_t tag, char *buf, size_t si
 
 static void import_release(bench_import *imp)
 {
+    imp->ji.txn.db->import_open = false;
     obs_free(&imp->ji.staged);
     bench_free(imp->ji.rows);
     bench_free(imp->part_start);

@@ -250,6 +250,7 @@ struct bench_db {
     obs_columns obs;
     const char *map; /* a snapshot read by bench_db_open: obs columns point into it */
     size_t map_len;
+    bool import_open; /* a transaction of bench_import_begin() is open: no other import begins */
 };
 
 /* Copy mapped snapshot columns to the heap before the first change. */

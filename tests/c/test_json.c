@@ -250,6 +250,22 @@ static void test_import_transaction(void)
     CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
     bench_import_rollback(NULL);
 
+    /* one transaction at a time: while one is open, every other import is refused and changes
+     * nothing; after its rollback imports work again */
+    CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
+    CU_ASSERT_EQUAL(add_page(imp, "0120", 5, NULL), BENCH_OK);
+    bench_import *second = (bench_import *)db;
+    CU_ASSERT_EQUAL(bench_import_begin(&second, db, "other", NULL), BENCH_EINVAL);
+    CU_ASSERT_PTR_NULL(second);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "an import transaction"));
+    const char *csv = "kpi,municipality,period,value\nTY,0114,2022,1\n";
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, csv, strlen(csv), "t.csv", NULL), BENCH_EINVAL);
+    CU_ASSERT_EQUAL(json(db, page(buf, sizeof buf, "0123", 7), NULL), BENCH_EINVAL);
+    bench_import_rollback(imp);
+    CU_ASSERT_TRUE(same_fingerprint(before, take_fingerprint(db)));
+    CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, csv, strlen(csv), "t.csv", NULL), BENCH_OK);
+    before = take_fingerprint(db);
+
     /* one key on two pages with different values: refused at the commit, naming both parts */
     CU_ASSERT_EQUAL_FATAL(bench_import_begin(&imp, db, "Kolada API", NULL), BENCH_OK);
     CU_ASSERT_EQUAL(add_page(imp, "0120", 5, NULL), BENCH_OK);
