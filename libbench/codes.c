@@ -73,8 +73,14 @@ bool same_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
 
 typedef struct word {
     const char *text;
+    size_t len; /* strlen(text): the lookup, once per row of an import, compares lengths first */
     int value;
 } word;
+
+#define WORD(text, value)            \
+    {                                \
+        text, sizeof text - 1, value \
+    }
 
 #define N_OF(table) (sizeof(table) / sizeof(table[0]))
 
@@ -85,22 +91,22 @@ static int word_find(const word *table, size_t n, const char *s, size_t len)
         return -1;
     trim(&s, &len);
     for (size_t i = 0; i < n; i++)
-        if (same_ignoring_case(s, len, table[i].text, strlen(table[i].text)))
+        if (table[i].len == len && same_ignoring_case(s, len, table[i].text, len))
             return table[i].value;
     return -1;
 }
 
-static const word gender_words[] = { { "T", BENCH_GENDER_T },      { "totalt", BENCH_GENDER_T },
-                                     { "total", BENCH_GENDER_T },  { "alla", BENCH_GENDER_T },
-                                     { "K", BENCH_GENDER_K },      { "kvinnor", BENCH_GENDER_K },
-                                     { "kvinna", BENCH_GENDER_K }, { "M", BENCH_GENDER_M },
-                                     { "män", BENCH_GENDER_M },    { "man", BENCH_GENDER_M } };
+static const word gender_words[] = { WORD("T", BENCH_GENDER_T),      WORD("totalt", BENCH_GENDER_T),
+                                     WORD("total", BENCH_GENDER_T),  WORD("alla", BENCH_GENDER_T),
+                                     WORD("K", BENCH_GENDER_K),      WORD("kvinnor", BENCH_GENDER_K),
+                                     WORD("kvinna", BENCH_GENDER_K), WORD("M", BENCH_GENDER_M),
+                                     WORD("män", BENCH_GENDER_M),    WORD("man", BENCH_GENDER_M) };
 static const char *const gender_captions[] = { "totalt", "kvinnor", "män" };
 
-static const word kind_words[] = { { "utfall", BENCH_KIND_UTFALL },     { "bokslut", BENCH_KIND_UTFALL },
-                                   { "målvärde", BENCH_KIND_MALVARDE }, { "malvarde", BENCH_KIND_MALVARDE },
-                                   { "mål", BENCH_KIND_MALVARDE },      { "mal", BENCH_KIND_MALVARDE },
-                                   { "budget", BENCH_KIND_BUDGET },     { "prognos", BENCH_KIND_PROGNOS } };
+static const word kind_words[] = { WORD("utfall", BENCH_KIND_UTFALL),     WORD("bokslut", BENCH_KIND_UTFALL),
+                                   WORD("målvärde", BENCH_KIND_MALVARDE), WORD("malvarde", BENCH_KIND_MALVARDE),
+                                   WORD("mål", BENCH_KIND_MALVARDE),      WORD("mal", BENCH_KIND_MALVARDE),
+                                   WORD("budget", BENCH_KIND_BUDGET),     WORD("prognos", BENCH_KIND_PROGNOS) };
 
 static const char *const area_type_names[] = { "unknown", "riket", "region", "kommun", "kommungrupp", "group" };
 static const char *const direction_names[] = { "none", "higher", "lower" };
