@@ -132,13 +132,13 @@ static bool strip_sign(const char **s, size_t *len)
     return false;
 }
 
-/* The separators of the mantissa s[0..end): the decimal one is the last of ',' and '.', unless
- * that kind repeats (then it groups thousands, as in 1.234.567 or 1,234,567).  False when the
- * decimal separator repeats. */
-static bool find_separators(const char *s, size_t end, char *decimal, char *group)
+/* The end of the mantissa (an 'e' or 'E', else len) and its separators: the decimal one is the
+ * last of ',' and '.', unless that kind repeats (then it groups thousands, as in 1.234.567 or
+ * 1,234,567).  False when the decimal separator repeats. */
+static bool find_separators(const char *s, size_t len, size_t *end, char *decimal, char *group)
 {
-    size_t n_comma = 0, n_dot = 0, last_comma = 0, last_dot = 0;
-    for (size_t i = 0; i < end; i++) {
+    size_t n_comma = 0, n_dot = 0, last_comma = 0, last_dot = 0, i = 0;
+    for (; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
         if (s[i] == ',') {
             n_comma++;
             last_comma = i;
@@ -148,6 +148,7 @@ static bool find_separators(const char *s, size_t end, char *decimal, char *grou
             last_dot = i;
         }
     }
+    *end = i;
     *decimal = 0;
     if (n_comma && n_dot)
         *decimal = last_comma > last_dot ? ',' : '.';
@@ -179,22 +180,26 @@ typedef struct plain_number {
  * 3 between) and decimal part. */
 static bool read_mantissa(plain_number *p, const char *s, size_t end, char decimal, char group)
 {
-    int group_digits = -1, int_digits = 0;
+    /* in locals, not through p: every byte written to p->buf could alias p's other fields */
+    char *buf = p->buf;
+    size_t b = p->b;
+    uint64_t mantissa = 0;
+    int ndigits = 0, frac_digits = 0, group_digits = -1, int_digits = 0;
     bool in_frac = false, any_digit = false;
     for (size_t i = 0; i < end;) {
         char c = s[i];
         if (c >= '0' && c <= '9') {
-            if (p->b + 2 >= sizeof p->buf)
+            if (b + 2 >= sizeof p->buf)
                 return false;
-            p->buf[p->b++] = c;
+            buf[b++] = c;
             any_digit = true;
-            if (p->ndigits || c != '0' || in_frac) {
-                if (p->ndigits < 19)
-                    p->mantissa = p->mantissa * 10 + (uint64_t)(c - '0');
-                p->ndigits++;
+            if (ndigits || c != '0' || in_frac) {
+                if (ndigits < 19)
+                    mantissa = mantissa * 10 + (uint64_t)(c - '0');
+                ndigits++;
             }
             if (in_frac) {
-                p->frac_digits++;
+                frac_digits++;
             } else {
                 int_digits++;
                 if (group_digits >= 0)
@@ -217,7 +222,7 @@ static bool read_mantissa(plain_number *p, const char *s, size_t end, char decim
             if (group_digits >= 0 && group_digits != 3)
                 return false;
             in_frac = true;
-            p->buf[p->b++] = '.';
+            buf[b++] = '.';
             i++;
             continue;
         }
@@ -225,8 +230,10 @@ static bool read_mantissa(plain_number *p, const char *s, size_t end, char decim
     }
     if (!any_digit || (group_digits >= 0 && !in_frac && group_digits != 3))
         return false;
-    if (p->ndigits > 19) /* the mantissa kept 19 digits; strtod reads them all */
-        p->mantissa = UINT64_MAX;
+    p->b = b;
+    p->ndigits = ndigits;
+    p->frac_digits = frac_digits;
+    p->mantissa = ndigits > 19 ? UINT64_MAX : mantissa; /* 19 digits kept; strtod reads them all */
     return true;
 }
 
@@ -265,20 +272,14 @@ bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const c
     bool negative = strip_sign(&s, &len);
     if (!len)
         return BENCH_EPARSE;
-    size_t mant_end = len;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == 'e' || s[i] == 'E') {
-            mant_end = i;
-            break;
-        }
+    size_t mant_end;
     char decimal, group;
     plain_number p;
     p.b = 0;
-    p.mantissa = 0;
-    p.ndigits = p.frac_digits = p.exp10 = 0;
+    p.exp10 = 0;
     if (negative)
         p.buf[p.b++] = '-';
-    if (!find_separators(s, mant_end, &decimal, &group) || !read_mantissa(&p, s, mant_end, decimal, group) ||
+    if (!find_separators(s, len, &mant_end, &decimal, &group) || !read_mantissa(&p, s, mant_end, decimal, group) ||
         (mant_end < len && !read_exponent(&p, s + mant_end + 1, len - mant_end - 1)))
         return BENCH_EPARSE;
     double v;
