@@ -11,6 +11,8 @@
 #   make fuzz     every parser under libFuzzer for FUZZ_SECONDS (60) seconds each
 #   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000"), then
 #                 peak memory per observation of the JSON import and a paged Kolada fetch
+#   make bench-whole  kommunbench alone at whole-Kolada size (BENCH_WHOLE=50000000 observations):
+#                 import, save, open, per_capita, compare_all, each step's peak bytes per observation
 #   make lint     clang-format (.clang-format) over the C sources and ruff (pyproject.toml) over
 #                 the Python, both checking only
 #   make format   the same tools rewriting the files
@@ -33,7 +35,7 @@ OBJ := $(patsubst libbench/%.c,build/obj/%.o,$(SRC))
 PIC_OBJ := $(patsubst libbench/%.c,build/pic/%.o,$(SRC))
 TEST_SRC := $(wildcard tests/c/*.c)
 
-.PHONY: all deps venv package lint format test test-c test-python demo memcheck sanitize replay fuzz fuzz-deps bench install clean distclean
+.PHONY: bench-whole all deps venv package lint format test test-c test-python demo memcheck sanitize replay fuzz fuzz-deps bench install clean distclean
 
 all: build/libbench.a build/libbench.so build/bench.pc
 
@@ -240,6 +242,11 @@ bench: package
 	$(VPY) bench/generate.py $(BENCH_SIZES)
 	$(VPY) bench/run.py $(BENCH_SIZES)
 	$(VPY) bench/memory.py $(BENCH_SIZES)
+
+BENCH_WHOLE ?= 50000000
+bench-whole: package
+	BENCH_JSON_MAX=0 $(VPY) bench/generate.py $(BENCH_WHOLE)
+	$(VPY) bench/whole.py $(BENCH_WHOLE)
 
 # ---- the demo ------------------------------------------------------------------
 
