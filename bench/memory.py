@@ -39,6 +39,18 @@ def maxrss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def record(key, value):
+    """Put `value` under `key` in bench/results.json (BENCH_RESULTS), the other keys kept."""
+    doc = {}
+    if os.path.isfile(RESULTS):
+        with open(RESULTS) as f:
+            doc = json.load(f)
+    doc[key] = value
+    with open(RESULTS, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+
+
 def page_files(n):
     """kolada_<N>.json cut into pages of PAGE_ROWS rows, written once as pages_<N>/page_<k>.json
     with "next_url": "/v3/data/kpi/X?page=<k+1>" (made outside the measured process)."""
@@ -151,18 +163,14 @@ def main(sizes):
                 f"{f['held_bytes_per_observation']:.1f} B/obs)"
             )
     if results:
-        doc = {}
-        if os.path.isfile(RESULTS):
-            with open(RESULTS) as f:
-                doc = json.load(f)
-        doc["memory_per_observation"] = {
-            "command": "python bench/memory.py " + " ".join(map(str, sizes)),
-            "baseline": "resident memory after import kommunbench and an empty Database",
-            "sizes": results,
-        }
-        with open(RESULTS, "w") as f:
-            json.dump(doc, f, indent=2)
-            f.write("\n")
+        record(
+            "memory_per_observation",
+            {
+                "command": "python bench/memory.py " + " ".join(map(str, sizes)),
+                "baseline": "resident memory after import kommunbench and an empty Database",
+                "sizes": results,
+            },
+        )
 
 
 if __name__ == "__main__":

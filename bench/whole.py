@@ -13,24 +13,13 @@ Results go to bench/results.json under "whole_kolada".
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "data")
-RESULTS = os.environ.get("BENCH_RESULTS") or os.path.join(HERE, "results.json")
+from memory import DATA, maxrss, record, rss_now  # bench/memory.py: the same measures
+
 STEPS = ["import", "save", "open", "per_capita", "compare_all"]
-
-
-def rss_now():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def maxrss():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def step(name, n):
@@ -111,19 +100,17 @@ def main(n):
         f = figures[name]
         print(f"{name:12s} {f['seconds']:9.2f} {f['peak_bytes'] / 2**20:10.0f} {f['peak_bytes'] / obs:12.1f}")
     os.remove(os.path.join(DATA, f"snapshot_whole_{n}.kbdb"))
-    doc = {}
-    if os.path.isfile(RESULTS):
-        with open(RESULTS) as f:
-            doc = json.load(f)
-    doc["whole_kolada"] = {
-        "command": f"python bench/whole.py {n}",
-        "observations": obs,
-        "snapshot_bytes": imported["snapshot_bytes"],
-        "steps": {k: {**v, "peak_bytes_per_observation": round(v["peak_bytes"] / obs, 1)} for k, v in figures.items()},
-    }
-    with open(RESULTS, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
+    record(
+        "whole_kolada",
+        {
+            "command": f"python bench/whole.py {n}",
+            "observations": obs,
+            "snapshot_bytes": imported["snapshot_bytes"],
+            "steps": {
+                k: {**v, "peak_bytes_per_observation": round(v["peak_bytes"] / obs, 1)} for k, v in figures.items()
+            },
+        },
+    )
 
 
 if __name__ == "__main__":
