@@ -178,10 +178,6 @@ int bench_direction_parse(const char *text, size_t len)
     return name_find(direction_names, N_OF(direction_names), text, len);
 }
 
-/* the importers' names for the public readers */
-int gender_parse(const char *s, size_t len) { return bench_gender_parse(s, len); }
-int kind_parse(const char *s, size_t len) { return bench_kind_parse(s, len); }
-
 bench_status bench_area_code_normalize(char *out_code, const char *text)
 {
     size_t len;

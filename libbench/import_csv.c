@@ -702,7 +702,7 @@ static void read_row(csv_import *ci)
         gender = (int)cached_gender;
     } else if (ci->col[R_GENDER] >= 0) {
         c = (size_t)ci->col[R_GENDER];
-        if ((gender = gender_parse(FIELD(ci, c), ci->lens[c])) >= 0)
+        if ((gender = bench_gender_parse(FIELD(ci, c), ci->lens[c])) >= 0)
             remember(ci, R_GENDER, c, (uint32_t)gender);
         if (gender < 0) {
             IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
@@ -717,7 +717,7 @@ static void read_row(csv_import *ci)
     int kind = (int)ci->opts->kind;
     if (ci->col[R_KIND] >= 0) {
         c = (size_t)ci->col[R_KIND];
-        if ((kind = kind_parse(FIELD(ci, c), ci->lens[c])) < 0) {
+        if ((kind = bench_kind_parse(FIELD(ci, c), ci->lens[c])) < 0) {
             IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "column %s: expected utfall, målvärde, budget or prognos, found %s", column_label(ci, c),
                          shown(ci, c));

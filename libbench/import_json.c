@@ -144,7 +144,7 @@ static bool read_data_row(json_import *ji, const cJSON *row, size_t i)
             continue;
         }
         const cJSON *g = field(v, "gender");
-        int gender = cJSON_IsString(g) ? gender_parse(g->valuestring, strlen(g->valuestring)) : -1;
+        int gender = cJSON_IsString(g) ? bench_gender_parse(g->valuestring, strlen(g->valuestring)) : -1;
         if (gender < 0)
             return FAIL(ji, "values[%zu].values[%zu].gender: expected \"T\", \"K\" or \"M\"", i, j);
         const cJSON *val = field(v, "value");

@@ -183,10 +183,6 @@ void pool_truncate(pool *p, uint32_t n);
 /* Canonical period label into buf (>= 16 bytes) and a chronological key.
  * Accepts 2022, 2024-T1, 2024T1, 2024-Q3, 2024-03.  Returns false if not a period. */
 bool period_parse(const char *s, size_t len, char *buf, size_t *out_len, int64_t *out_key);
-/* Gender and kind from text: bench_gender_parse() and bench_kind_parse() under the names the
- * importers call (codes.c). */
-int gender_parse(const char *s, size_t len);
-int kind_parse(const char *s, size_t len);
 /* Whether a[0..alen) and b[0..blen) are the same text without regard to case (ASCII letters
  * and the Latin-1 letters of UTF-8: "MÄN" is "män"). */
 bool same_ignoring_case(const char *a, size_t alen, const char *b, size_t blen);

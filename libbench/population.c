@@ -210,7 +210,7 @@ static bool add_cell(pop_import *pi, const cell *c, double value, uint8_t status
             gender = BENCH_GENDER_M;
         else if (strcmp(c->gender, "2") == 0)
             gender = BENCH_GENDER_K;
-        else if ((gender = gender_parse(c->gender, strlen(c->gender))) < 0) {
+        else if ((gender = bench_gender_parse(c->gender, strlen(c->gender))) < 0) {
             IMPORT_ERROR(&pi->txn, BENCH_EPARSE, 0, 0, "%s: expected kön 1 (män), 2 (kvinnor) or 1+2, found \"%.40s\"",
                          where, c->gender);
             return false;
