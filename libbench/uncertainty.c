@@ -116,7 +116,7 @@ static bench_status stage_pair(obs_columns staged[MAX_PARTS], int32_t *out_ok, c
     }
     for (size_t i = 0; i < nu && !st; i++) {
         if (nk && ukeys[nk - 1] == keys[i]) {
-            if (source_newer(db, o->source[rows[i]], o->source[urow[nk - 1]]))
+            if (row_wins(db, rows[i], urow[nk - 1]))
                 urow[nk - 1] = rows[i];
             continue;
         }
