@@ -195,6 +195,13 @@ def _limit_options(limits):
     return opts
 
 
+def _import_report(status, db, rep, name):
+    """The ImportReport of a C import named `name`; a failed import raises, the report attached."""
+    report = ImportReport._from_c(name, rep)
+    check(status, db, errors=report.errors, report=report)
+    return report
+
+
 class Database:
     """An in-memory database of municipal indicators.
 
@@ -401,9 +408,7 @@ class Database:
             except BaseException:
                 lib.bench_import_rollback(imp)
                 raise
-            status = lib.bench_import_commit(rep, imp)
-            report = ImportReport._from_c(label, rep)
-            check(status, db, errors=report.errors, report=report)
+            report = _import_report(lib.bench_import_commit(rep, imp), db, rep, label)
         self._pair_uncertainty()  # Kolada's osäkerhetstal beside their measures: see pair_uncertainty
         return report
 
@@ -445,8 +450,7 @@ class Database:
                 raw = _cpath(path_or_bytes)  # an InvalidArgumentError for what is no path
                 name = os.fsdecode(raw)
                 status = from_path(rep, db, raw, opts)
-            report = ImportReport._from_c(source or os.path.basename(name), rep)
-            check(status, db, errors=report.errors, report=report)
+            report = _import_report(status, db, rep, source or os.path.basename(name))
         return report
 
     def _import_rows(self, rows, name):
@@ -465,9 +469,7 @@ class Database:
         rep = ffi.new("bench_import_report *")
         with self._lock:
             db = self._db()
-            status = lib.bench_import_cells(rep, db, cells, n_cells, opts.source, opts)
-            report = ImportReport._from_c(name, rep)
-            check(status, db, errors=report.errors, report=report)
+            report = _import_report(lib.bench_import_cells(rep, db, cells, n_cells, opts.source, opts), db, rep, name)
         return report
 
     def import_report(self, path_or_text, format="csv", area=None, prefix="", ids=None, source=None):
