@@ -42,7 +42,23 @@ void *bench_malloc(size_t size)
         return NULL;
     return size >= HUGE_BLOCK ? huge_block(size) : malloc(size ? size : 1);
 }
-void *bench_calloc(size_t n, size_t size) { return alloc_should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1); }
+/* A large zeroed block is written zero here rather than left to calloc: calloc's fresh pages are
+ * first mapped to the kernel's shared zero page when read (a hash table is read before it is
+ * written), and the first write to each then costs a copy-on-write fault and a TLB flush on every
+ * core running a thread of the process; written at once, each page faults in writable, and with
+ * huge pages 2 MiB at a time. */
+void *bench_calloc(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    size_t bytes = n * size;
+    if (bytes < HUGE_BLOCK)
+        return alloc_should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1);
+    void *p = bench_malloc(bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
 void *bench_realloc(void *ptr, size_t size) { return alloc_should_fail() ? NULL : realloc(ptr, size ? size : 1); }
 void *bench_reallocarray(void *ptr, size_t n, size_t size)
 {

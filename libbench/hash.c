@@ -20,6 +20,13 @@ bench_status hash_index_init(hash_index *x, size_t n)
     return x->slots ? BENCH_OK : BENCH_ENOMEM;
 }
 
+void hash_index_reset(hash_index *x, size_t n)
+{
+    x->n = 0;
+    x->mask = capacity_for(n) - 1;
+    memset(x->slots, 0, (x->mask + 1) * sizeof *x->slots);
+}
+
 void hash_index_free(hash_index *x)
 {
     bench_free(x->slots);

@@ -112,6 +112,9 @@ static inline uint64_t hash_of(uint64_t key)
 /* Room for n entries; BENCH_ENOMEM leaves x empty. */
 bench_status hash_index_init(hash_index *x, size_t n);
 void hash_index_free(hash_index *x);
+/* Empty x and use as much of its slots as n entries need (x was made for at least n): one small
+ * table reused, cleared only as far as it is used. */
+void hash_index_reset(hash_index *x, size_t n);
 /* Room for n entries, rehashing the ones held (their keys asked of key_of); on failure x is as
  * it was. */
 bench_status hash_index_reserve(hash_index *x, size_t n, hash_key_fn key_of, const void *ctx);

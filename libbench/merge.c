@@ -1,5 +1,6 @@
 /* merge.c -- an import's staged rows into the store: one value per key, the later row winning,
- * with a transient hash index on the packed key, on two threads for a large import. */
+ * with a transient hash index on the packed key: one small table per indicator when each
+ * indicator's rows come together, else one over the import, on two threads for a large one. */
 #include "internal.h"
 
 #include <math.h>
@@ -176,6 +177,81 @@ static bool compact_staged(obs_columns *st, uint32_t *tags, links *l, merge_conf
     return true;
 }
 
+/* ---- merging into an empty store, each indicator's rows together ------------------ */
+
+/* Most imports hold each indicator's rows together (Kolada's exports and API pages, report
+ * tables).  A key can only repeat within its indicator, so then one small table, emptied at each
+ * new indicator, finds the repeats: it stays in the cache, where a table over the whole import
+ * would be zeroed fresh and missed on nearly every row.  Returns false (nothing done) when some
+ * indicator's rows come in more than one run. */
+static bool one_run_each(const obs_columns *st, size_t *longest)
+{
+    uint64_t seen[(CODE_LIMIT + 64) / 64] = { 0 };
+    size_t run = 0;
+    *longest = 0;
+    for (size_t s = 0; s < st->n; s++, run++) {
+        uint16_t ind = st->indicator[s];
+        if (s > 0 && ind == st->indicator[s - 1])
+            continue;
+        if (seen[ind / 64] >> (ind % 64) & 1)
+            return false;
+        seen[ind / 64] |= 1ull << (ind % 64);
+        *longest = run > *longest ? run : *longest;
+        run = 0;
+    }
+    *longest = run > *longest ? run : *longest;
+    return true;
+}
+
+/* As compact_staged, for staged rows whose indicators come one run each, with `table` made for
+ * the longest run. */
+static bool compact_runs(obs_columns *st, uint32_t *tags, hash_index *table, merge_conflict *conflict, size_t *out_n,
+                         size_t *out_replaced)
+{
+    size_t w = 0, replaced = 0;
+    for (size_t s = 0, end = 0; s < st->n; s++) {
+        if (s == end) { /* a new indicator: the next run's table */
+            while (end < st->n && st->indicator[end] == st->indicator[s])
+                end++;
+            hash_index_reset(table, end - s);
+        }
+        uint64_t key = packed_key(st, s), h = hash_of(key);
+        /* entries are places in the compacted rows, which hold their key's first row */
+        hash_slot *slot = hash_index_slot(table, h, key, key_of_row, st);
+        if (slot->entry) {
+            size_t r = slot->entry - 1;
+            if (conflict && !same_values(st, r, st, s)) {
+                conflict->earlier = tags[r];
+                conflict->later = tags[s];
+                return false;
+            }
+            st->status[r] = st->status[s]; /* the later value wins */
+            st->value[r] = st->value[s];
+            st->count[r] = st->count[s];
+            replaced++;
+            continue;
+        }
+        if (w != s) {
+            st->indicator[w] = st->indicator[s];
+            st->area[w] = st->area[s];
+            st->period[w] = st->period[s];
+            st->source[w] = st->source[s];
+            st->gender[w] = st->gender[s];
+            st->kind[w] = st->kind[s];
+            st->status[w] = st->status[s];
+            st->value[w] = st->value[s];
+            st->count[w] = st->count[s];
+            if (tags)
+                tags[w] = tags[s];
+        }
+        hash_index_add(table, slot, h, (uint32_t)w);
+        w++;
+    }
+    *out_n = w;
+    *out_replaced = replaced;
+    return true;
+}
+
 /* ---- merging -------------------------------------------------------------------- */
 
 /* Staged rows into a store with rows: a later row of a key already there (or earlier in the
@@ -258,12 +334,22 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     hash_index index = { 0 };
     links l = { 0 };
     uint8_t *touched = NULL;
-    bool ok;
-    if (steal) {
+    size_t longest = 0;
+    bool runs = steal && one_run_each(staged, &longest), ok;
+    if (runs) {
+        ok = !hash_index_init(&index, longest);
+    } else if (steal) {
         ok = links_alloc(&l, staged);
+    } else if ((touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1)) != NULL) {
+        /* the index holds the staged rows and the store's rows of the indicators they touch */
+        size_t indexed = staged->n;
+        for (size_t s = 0; s < staged->n; s++)
+            touched[staged->indicator[s]] = 1;
+        for (size_t r = 0; r < db->obs.n; r++)
+            indexed += touched[db->obs.indicator[r]];
+        ok = !hash_index_init(&index, indexed);
     } else {
-        touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1);
-        ok = !hash_index_init(&index, need) && touched;
+        ok = false;
     }
     uint32_t *seq = bench_malloc((db->sources.n ? db->sources.n : 1) * sizeof *seq);
     if (!ok || !seq || (st = db_sync_meta(db)) != BENCH_OK) {
@@ -277,8 +363,6 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     memcpy(seq, db->source_seq, db->sources.n * sizeof *seq);
     uint32_t import_seq = db->import_seq;
     for (size_t s = 0; s < staged->n; s++) {
-        if (touched)
-            touched[staged->indicator[s]] = 1;
         uint16_t src = staged->source[s];
         if (seq[src] <= db->import_seq) /* first row of this source in this import */
             seq[src] = ++import_seq;
@@ -286,7 +370,9 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     obs_columns *o = &db->obs;
     size_t n = o->n, replaced = 0;
     bool failed = false;
-    if (steal) {
+    if (runs) {
+        failed = !compact_runs(staged, tags, &index, conflict, &n, &replaced);
+    } else if (steal) {
         failed = !compact_staged(staged, tags, &l, conflict, &n, &replaced);
     } else {
         merge_rows(o, staged, &index, touched, &n, &replaced);

@@ -1096,6 +1096,46 @@ static void test_key_twice_in_a_file(void)
     free(text);
 }
 
+/* A first import finds repeated keys one indicator at a time when each indicator's rows come
+ * together, and over the whole file when they do not: the same store and the same errors. */
+static void test_key_twice_by_indicator_runs(void)
+{
+    const char *together = "kpi,municipality,period,gender,value\nU1,1490,2022,T,1\nU1,1490,2022,T,1\n"
+                           "U1,1490,2022,K,2\nU2,1490,2022,T,3\nU2,0138,2022,T,4\nU2,1490,2022,T,3\n";
+    const char *apart = "kpi,municipality,period,gender,value\nU1,1490,2022,T,1\nU2,1490,2022,T,3\n"
+                        "U1,1490,2022,K,2\nU2,0138,2022,T,4\nU1,1490,2022,T,1\nU2,1490,2022,T,3\n";
+    char *dumps[2];
+    const char *texts[2] = { together, apart };
+    bench_import_report rep;
+    for (int i = 0; i < 2; i++) {
+        bench_db *db = new_db();
+        CU_ASSERT_EQUAL(import_text(db, texts[i], NULL, &rep), BENCH_OK);
+        CU_ASSERT_EQUAL(rep.accepted, 6);
+        CU_ASSERT_EQUAL(rep.replaced, 2);
+        CU_ASSERT_EQUAL(bench_db_count(db), 4);
+        CU_ASSERT_EQUAL(value_of(db, "U2", "0138", "2022", BENCH_GENDER_T), 4);
+        dumps[i] = dump_values(db);
+        bench_db_free(db);
+    }
+    CU_ASSERT_STRING_EQUAL(dumps[0], dumps[1]);
+    free(dumps[0]);
+    free(dumps[1]);
+    /* another value for a key: the later line, naming the earlier, whichever way rows come */
+    const char *conflicts[2] = { "kpi,municipality,period,gender,value\nU1,1490,2022,T,1\nU1,0138,2022,T,2\n"
+                                 "U1,1490,2022,T,9\nU2,1490,2022,T,3\n",
+                                 "kpi,municipality,period,gender,value\nU1,1490,2022,T,1\nU2,1490,2022,T,3\n"
+                                 "U1,0138,2022,T,2\nU1,1490,2022,T,9\n" };
+    long later[2] = { 4, 5 };
+    for (int i = 0; i < 2; i++) {
+        bench_db *db = new_db();
+        CU_ASSERT_EQUAL(import_text(db, conflicts[i], NULL, &rep), BENCH_EPARSE);
+        CU_ASSERT_EQUAL(rep.errors[0].line, later[i]);
+        CU_ASSERT_PTR_NOT_NULL(strstr(rep.errors[0].message, "as line 2, with another value"));
+        CU_ASSERT_EQUAL(bench_db_count(db), 0);
+        bench_db_free(db);
+    }
+}
+
 static void test_many_errors_listed_in_order(void)
 {
     bench_db *db = db_with_data(NULL);
@@ -1245,6 +1285,7 @@ int register_csv_suite(void)
            !CU_add_test(s, "limits: rows, input size, long lines, set_limits", test_limits) ||
            !CU_add_test(s, "a large file in two halves on two threads", test_two_halves) ||
            !CU_add_test(s, "one key twice in a file", test_key_twice_in_a_file) ||
+           !CU_add_test(s, "one key twice, indicators in runs or apart", test_key_twice_by_indicator_runs) ||
            !CU_add_test(s, "many errors listed in order", test_many_errors_listed_in_order) ||
            !CU_add_test(s, "bad options", test_bad_options) ||
            !CU_add_test(s, "an import error names the importer's line that raised it", test_error_names_its_raiser);
