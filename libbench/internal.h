@@ -252,6 +252,9 @@ struct bench_db {
     bool import_open; /* a transaction of bench_import_begin() is open: no other import begins */
 };
 
+/* Write into a snapshot's header the checksum of its bytes as they stand: for tests that change
+ * a file and keep it sealed.  False when its header or section table cannot be read. */
+bool snapshot_reseal(char *data, size_t len);
 /* Copy mapped snapshot columns to the heap before the first change. */
 bench_status db_own_columns(bench_db *db);
 

@@ -477,7 +477,137 @@ static bench_status load_catalogues(snap *s, bench_db *db)
     return BENCH_OK;
 }
 
-static bench_status load_columns(snap *s, bench_db *db, uint64_t n)
+/* The number of codes a pool section says it holds (0 when it is too short to say): the column
+ * check runs before the pools are read, beside the checksum. */
+static uint32_t pool_count(const snap *s, int kind)
+{
+    reader r = section_reader(s, kind);
+    uint32_t count = 0;
+    take(&r, &count, 4);
+    return count;
+}
+
+/* The column checks go over blocks of a fixed length: a loop the compiler can vectorize at -O2. */
+enum {
+    BLOCK = 64
+};
+
+static bool any_code_from(const uint16_t *c, size_t n, uint32_t limit)
+{
+    unsigned bad = 0;
+    size_t r = 0;
+    for (; r + BLOCK <= n; r += BLOCK)
+        for (size_t k = 0; k < BLOCK; k++)
+            bad |= c[r + k] >= limit;
+    for (; r < n; r++)
+        bad |= c[r] >= limit;
+    return bad;
+}
+
+static bool any_byte_above(const uint8_t *c, size_t n, uint8_t most)
+{
+    unsigned bad = 0;
+    size_t r = 0;
+    for (; r + BLOCK <= n; r += BLOCK)
+        for (size_t k = 0; k < BLOCK; k++)
+            bad |= c[r + k] > most;
+    for (; r < n; r++)
+        bad |= c[r] > most;
+    return bad;
+}
+
+/* A value (status OK) is finite, any other status has NaN: by the bits, without branches. */
+static inline unsigned value_wrong(uint8_t status, uint64_t bits)
+{
+    const uint64_t inf = 0x7ff0000000000000ull;
+    bits &= 0x7fffffffffffffffull;
+    return status == BENCH_OBS_OK ? bits >= inf : bits <= inf;
+}
+
+static bool any_value_wrong(const uint8_t *status, const uint64_t *bits, size_t n)
+{
+    unsigned bad = 0;
+    size_t r = 0;
+    for (; r + BLOCK <= n; r += BLOCK)
+        for (size_t k = 0; k < BLOCK; k++)
+            bad |= value_wrong(status[r + k], bits[r + k]);
+    for (; r < n; r++)
+        bad |= value_wrong(status[r], bits[r]);
+    return bad;
+}
+
+/* The work of an open shared by two threads: the checksum of every section, and the check that
+ * every observation's codes are in range and its value agrees with its status.  Each is a pass
+ * over the whole file; written as plain loops over one column at a time so they vectorize. */
+typedef struct open_job {
+    int part; /* 0: the checksum, 1: the columns */
+    const snap *s;
+    uint32_t n_sections;
+    uint64_t n_obs;
+    uint64_t sum;     /* the checksum job's result */
+    bool columns_bad; /* the column job's */
+} open_job;
+
+static void *sum_sections(void *arg)
+{
+    open_job *j = arg;
+    const section *table = (const section *)(j->s->data + HEADER_SIZE);
+    uint64_t sum = checksum(0, table, j->n_sections * sizeof(section));
+    for (uint32_t i = 0; i < j->n_sections; i++)
+        sum = checksum(sum, j->s->data + table[i].offset, (size_t)table[i].length);
+    j->sum = sum;
+    return NULL;
+}
+
+static void *check_columns(void *arg)
+{
+    open_job *j = arg;
+    const snap *s = j->s;
+    size_t n = (size_t)j->n_obs;
+#define COLUMN(kind, type) ((const type *)(s->data + s->sec[kind]->offset))
+    static const int code_kinds[4][2] = { { S_COL_IND, S_POOL_IND },
+                                          { S_COL_AREA, S_POOL_AREA },
+                                          { S_COL_PERIOD, S_POOL_PERIOD },
+                                          { S_COL_SOURCE, S_POOL_SOURCE } };
+    bool bad = false;
+    for (int k = 0; k < 4; k++)
+        bad |= any_code_from(COLUMN(code_kinds[k][0], uint16_t), n, pool_count(s, code_kinds[k][1]));
+    bad |= any_byte_above(COLUMN(S_COL_GENDER, uint8_t), n, BENCH_GENDER_M);
+    bad |= any_byte_above(COLUMN(S_COL_KIND, uint8_t), n, BENCH_KIND_PROGNOS);
+    bad |= any_byte_above(COLUMN(S_COL_STATUS, uint8_t), n, BENCH_OBS_ZERO_DENOMINATOR);
+    bad |= any_value_wrong(COLUMN(S_COL_STATUS, uint8_t), COLUMN(S_COL_VALUE, uint64_t), n);
+#undef COLUMN
+    j->columns_bad = bad;
+    return NULL;
+}
+
+bool snapshot_reseal(char *data, size_t len)
+{
+    header h;
+    if (len < sizeof h)
+        return false;
+    memcpy(&h, data, sizeof h);
+    if (h.n_sections == 0 || h.n_sections > MAX_SECTIONS ||
+        HEADER_SIZE + (uint64_t)h.n_sections * sizeof(section) > len)
+        return false;
+    const section *table = (const section *)(data + HEADER_SIZE);
+    for (uint32_t i = 0; i < h.n_sections; i++)
+        if (table[i].offset > len || table[i].length > len - table[i].offset)
+            return false;
+    snap s = { NULL, NULL, data, len, { 0 }, 0 };
+    open_job job = { 0, &s, h.n_sections, 0, 0, false };
+    sum_sections(&job);
+    h.checksum = job.sum;
+    memcpy(data, &h, sizeof h);
+    return true;
+}
+
+static void *open_work(void *arg) { return ((open_job *)arg)->part ? check_columns(arg) : sum_sections(arg); }
+
+/* Files this large are checked on two threads. */
+#define PARALLEL_OPEN_BYTES ((size_t)16 << 20)
+
+static void load_columns(snap *s, bench_db *db, uint64_t n)
 {
     obs_columns *o = &db->obs;
     const char *d = s->data;
@@ -491,21 +621,6 @@ static bench_status load_columns(snap *s, bench_db *db, uint64_t n)
     o->value = (double *)(d + s->sec[S_COL_VALUE]->offset);
     o->count = (int32_t *)(d + s->sec[S_COL_COUNT]->offset);
     o->n = o->cap = (size_t)n;
-    /* every code in range and every value consistent with its status */
-    uint16_t ni = (uint16_t)db->indicators.n, na = (uint16_t)db->areas.n, np = (uint16_t)db->periods.n,
-             ns = (uint16_t)db->sources.n;
-    unsigned bad = 0;
-    for (size_t r = 0; r < o->n; r++) {
-        bad |= (o->indicator[r] >= ni) | (o->area[r] >= na) | (o->period[r] >= np) | (o->source[r] >= ns);
-        bad |= (o->gender[r] > BENCH_GENDER_M) | (o->kind[r] > BENCH_KIND_PROGNOS) |
-               (o->status[r] > BENCH_OBS_ZERO_DENOMINATOR);
-        bad |= (o->status[r] == BENCH_OBS_OK) ? !isfinite(o->value[r]) : !isnan(o->value[r]);
-    }
-    if (bad) {
-        memset(o, 0, sizeof *o); /* the mapping is released by the caller, not freed as columns */
-        return corrupt(s, "an observation has a code, status or value out of range");
-    }
-    return BENCH_OK;
 }
 
 bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
@@ -548,21 +663,14 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
              HEADER_SIZE + (uint64_t)h.n_sections * sizeof(section) > s.len)
         why = "bad section table";
     const section *table = (const section *)(s.data + HEADER_SIZE);
-    if (!why) {
-        uint64_t sum = checksum(0, table, h.n_sections * sizeof(section));
-        for (uint32_t i = 0; i < h.n_sections && !why; i++) {
-            const section *sec = &table[i];
-            if (sec->offset > s.len || sec->length > s.len - sec->offset || sec->offset % 8 != 0)
-                why = "a section lies outside the file";
-            else if (sec->kind > S_COL_COUNT || sec->kind == 0 || s.sec[sec->kind])
-                why = "unknown or repeated section";
-            else {
-                s.sec[sec->kind] = sec;
-                sum = checksum(sum, s.data + sec->offset, (size_t)sec->length);
-            }
-        }
-        if (!why && sum != h.checksum)
-            why = "checksum mismatch (the file is damaged)";
+    for (uint32_t i = 0; !why && i < h.n_sections; i++) {
+        const section *sec = &table[i];
+        if (sec->offset > s.len || sec->length > s.len - sec->offset || sec->offset % 8 != 0)
+            why = "a section lies outside the file";
+        else if (sec->kind > S_COL_COUNT || sec->kind == 0 || s.sec[sec->kind])
+            why = "unknown or repeated section";
+        else
+            s.sec[sec->kind] = sec;
     }
     static const struct {
         int kind;
@@ -578,6 +686,13 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         if (!sec || h.n_obs > UINT32_MAX || sec->length != h.n_obs * widths[i].width)
             why = "a column is missing or has the wrong length";
     }
+    /* the checksum and the column check, each a pass over the file, side by side; a damaged file
+     * is reported as damaged before anything else is said of it */
+    open_job jobs[2] = { { 0, &s, h.n_sections, h.n_obs, 0, false }, { 1, &s, h.n_sections, h.n_obs, 0, false } };
+    if (!why)
+        run_pair(open_work, &jobs[0], &jobs[1], s.len >= PARALLEL_OPEN_BYTES);
+    if (!why && jobs[0].sum != h.checksum)
+        why = "checksum mismatch (the file is damaged)";
     if (why) {
         file_release(s.data, s.len, true);
         return corrupt(&s, why);
@@ -596,13 +711,14 @@ bench_status bench_db_open(bench_db **out, const char *path, bench_error *err)
         st = load_pool(&s, db, S_POOL_SOURCE, &db->sources);
     if (!st)
         st = load_catalogues(&s, db);
-    if (!st)
-        st = load_columns(&s, db, h.n_obs);
+    if (!st && jobs[1].columns_bad)
+        st = corrupt(&s, "an observation has a code, status or value out of range");
     if (st) {
         bench_db_free(db);
         file_release(s.data, s.len, true);
         return st;
     }
+    load_columns(&s, db, h.n_obs);
     db->map = s.data;
     db->map_len = s.len;
     *out = db;

@@ -358,6 +358,91 @@ static void test_snapshot_round_trip(void)
     bench_db_free(db);
 }
 
+/* The bytes of column `kind` (a section kind of snapshot.c: 11 area, 15 status, 16 value). */
+static char *snapshot_column(char *data, int kind)
+{
+    uint32_t n_sections;
+    memcpy(&n_sections, data + 20, 4);
+    for (uint32_t i = 0; i < n_sections; i++) {
+        uint32_t k;
+        uint64_t offset;
+        memcpy(&k, data + 64 + 24 * i, 4);
+        memcpy(&offset, data + 64 + 24 * i + 8, 8);
+        if (k == (uint32_t)kind)
+            return data + offset;
+    }
+    return NULL;
+}
+
+/* A snapshot large enough to be read and checked on two threads (over 16 MB): damage in its
+ * second half is found, and a code, status or value out of range is found even in a file whose
+ * checksum was made to agree. */
+static void test_snapshot_large(void)
+{
+    size_t cap = (size_t)30 * 290 * 30 * 3 * 32 + 64, len = 0;
+    char *csv = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+    len += (size_t)sprintf(csv, "kpi,municipality,period,gender,value\n");
+    for (int k = 0; k < 30; k++)
+        for (int a = 0; a < 290; a++)
+            for (int y = 1995; y < 2025; y++)
+                for (int g = 0; g < 3; g++)
+                    len += (size_t)sprintf(csv + len, "U%05d,%04d,%d,%c,%d.%d\n", 10000 + k, 114 + a, y, "TKM"[g],
+                                           (k * 7 + y) % 1000, a % 10);
+    bench_db *db = new_db();
+    CU_ASSERT_EQUAL_FATAL(bench_import_csv_buffer(NULL, db, csv, len, "big.csv", NULL), BENCH_OK);
+    free(csv);
+    char path[512], bad[512];
+    snprintf(path, sizeof path, "%s/large.kbsnap", temp_dir());
+    snprintf(bad, sizeof bad, "%s/large-bad.kbsnap", temp_dir());
+    CU_ASSERT_EQUAL_FATAL(bench_db_save(db, path), BENCH_OK);
+    bench_db *d2 = NULL;
+    bench_error err;
+    CU_ASSERT_EQUAL_FATAL(bench_db_open(&d2, path, &err), BENCH_OK);
+    CU_ASSERT_EQUAL(bench_db_count(d2), 783000);
+    CU_ASSERT_TRUE(same_fingerprint(take_fingerprint(db), take_fingerprint(d2)));
+    bench_db_free(d2);
+    bench_db_free(db);
+    FILE *in = fopen(path, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+    fseek(in, 0, SEEK_END);
+    size_t size = (size_t)ftell(in);
+    rewind(in);
+    char *file = malloc(size), *copy = malloc(size);
+    CU_ASSERT_FATAL(file && copy && fread(file, 1, size, in) == size);
+    fclose(in);
+    CU_ASSERT_TRUE(size > (16u << 20));
+    double nan_value = NAN;
+    for (int damage = 0; damage < 4; damage++) {
+        memcpy(copy, file, size);
+        char *area = snapshot_column(copy, 11), *status = snapshot_column(copy, 15), *value = snapshot_column(copy, 16);
+        CU_ASSERT_FATAL(area && status && value);
+        if (damage == 0) /* a byte of the second half: the checksum */
+            copy[size * 3 / 4] ^= 0x10;
+        else if (damage == 1) /* the last row's area: a code past the area pool */
+            memset(area + 2 * (783000 - 1), 0xFF, 2);
+        else if (damage == 2) /* a status past the last one */
+            status[700000] = 99;
+        else /* a value marked OK that is NaN */
+            memcpy(value + 8 * (size_t)(status[1] == 0 ? 1 : 2), &nan_value, 8);
+        if (damage > 0)
+            CU_ASSERT_TRUE(snapshot_reseal(copy, size));
+        CU_ASSERT_EQUAL_FATAL(write_temp_file(bad, sizeof bad, "large-bad.kbsnap", copy, size), 0);
+        d2 = NULL;
+        CU_ASSERT_EQUAL(bench_db_open(&d2, bad, &err), BENCH_ECORRUPT);
+        CU_ASSERT_PTR_NULL(d2);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.message, damage == 0 ? "checksum mismatch" : "out of range"));
+    }
+    /* resealed but unchanged: it opens */
+    memcpy(copy, file, size);
+    CU_ASSERT_TRUE(snapshot_reseal(copy, size));
+    CU_ASSERT_EQUAL(memcmp(copy, file, size), 0);
+    remove(bad);
+    remove(path);
+    free(file);
+    free(copy);
+}
+
 /* ---- threads: the rules of bench.h ------------------------------------------------------ */
 
 typedef struct thread_job {
@@ -512,5 +597,6 @@ int register_store_suite(void)
            !CU_add_test(s, "filters", test_filters) || !CU_add_test(s, "query errors", test_query_errors) ||
            !CU_add_test(s, "bench_db_new errors", test_db_new_errors) ||
            !CU_add_test(s, "snapshot round trip and damage", test_snapshot_round_trip) ||
+           !CU_add_test(s, "a large snapshot: two threads, damage in either half", test_snapshot_large) ||
            !CU_add_test(s, "threads: own databases, a shared frame, a shared snapshot", test_threads);
 }
