@@ -59,7 +59,12 @@ void *bench_calloc(size_t n, size_t size)
         memset(p, 0, bytes);
     return p;
 }
-void *bench_realloc(void *ptr, size_t size) { return alloc_should_fail() ? NULL : realloc(ptr, size ? size : 1); }
+/* A first large block (columns reserved at once) gets huge pages as bench_malloc's do; realloc
+ * keeps them as it extends or moves the mapping. */
+void *bench_realloc(void *ptr, size_t size)
+{
+    return !ptr ? bench_malloc(size) : alloc_should_fail() ? NULL : realloc(ptr, size ? size : 1);
+}
 void *bench_reallocarray(void *ptr, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
@@ -85,7 +90,7 @@ void bench_free(void *ptr) { free(ptr); }
 
 /* Make (*array)[i] exist, for an array of *cap elements of `size` bytes: doubled as needed,
  * new elements zero.  False when out of memory (the array is then as it was). */
-bool grow_array(void *array, size_t *cap, size_t i, size_t size)
+bool grow_array_to(void *array, size_t *cap, size_t i, size_t size)
 {
     if (i < *cap)
         return true;

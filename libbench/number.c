@@ -262,10 +262,43 @@ static bool read_exponent(plain_number *p, const char *s, size_t len)
     return true;
 }
 
+/* The common case in one pass: [-]digits with at most one '.' or ',' as the decimal separator,
+ * at most 18 digits and nothing else (no spaces, units, groups or exponent).  Anything else is
+ * left to the general reading, which gives these the same value (the same fast path of
+ * to_double, as one separator of either kind is the decimal one). */
+static bool parse_plain(double *out, const char *s, size_t len)
+{
+    bool negative = len && s[0] == '-';
+    uint64_t mantissa = 0;
+    int digits = 0, frac = -1;
+    for (size_t i = negative; i < len; i++) {
+        unsigned d = (unsigned)((unsigned char)s[i] - '0');
+        if (d <= 9) {
+            mantissa = mantissa * 10 + d;
+            digits++;
+            frac += frac >= 0;
+        } else if ((s[i] == '.' || s[i] == ',') && frac < 0) {
+            frac = 0;
+        } else {
+            return false;
+        }
+    }
+    if (!digits || digits > 18 || mantissa >= (1ull << 53))
+        return false;
+    double v = frac > 0 ? (double)mantissa / pow10_exact[frac] : (double)mantissa;
+    *out = negative ? -v : v;
+    return true;
+}
+
 bench_status bench_parse_number(double *out_value, bench_unit *out_unit, const char *text, size_t len)
 {
     if (!out_value || (!text && len))
         return BENCH_EINVAL;
+    if (parse_plain(out_value, text, len)) {
+        if (out_unit)
+            *out_unit = BENCH_UNIT_NONE;
+        return BENCH_OK;
+    }
     const char *s = text;
     trim_spaces(&s, &len);
     bench_unit unit = strip_unit(&s, &len);
