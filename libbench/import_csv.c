@@ -1033,6 +1033,43 @@ static bench_status remap_codes(bench_db *db, const local_codes *l, uint32_t *ma
     return st;
 }
 
+/* The second part's rows after the first's, in database codes: the code columns and lines by one
+ * thread (half 0), the others by another. */
+typedef struct join_job {
+    csv_import *ci;
+    const csv_import *part;
+    uint32_t *const *maps; /* indicator, area, period, source: local code -> database code */
+    int half;
+} join_job;
+
+static void remap_column(uint16_t *to, const uint16_t *from, size_t n, const uint32_t *map)
+{
+    for (size_t r = 0; r < n; r++)
+        to[r] = (uint16_t)map[from[r]];
+}
+
+static void *append_columns(void *arg)
+{
+    const join_job *j = arg;
+    obs_columns *to = &j->ci->staged;
+    const obs_columns *from = &j->part->staged;
+    size_t at = to->n, n = from->n;
+    if (j->half == 0) {
+        remap_column(to->indicator + at, from->indicator, n, j->maps[0]);
+        remap_column(to->area + at, from->area, n, j->maps[1]);
+        remap_column(to->period + at, from->period, n, j->maps[2]);
+        remap_column(to->source + at, from->source, n, j->maps[3]);
+        memcpy(j->ci->lines + at, j->part->lines, n * sizeof *j->ci->lines);
+    } else {
+        memcpy(to->gender + at, from->gender, n);
+        memcpy(to->kind + at, from->kind, n);
+        memcpy(to->status + at, from->status, n);
+        memcpy(to->value + at, from->value, n * sizeof *to->value);
+        memcpy(to->count + at, from->count, n * sizeof *to->count);
+    }
+    return NULL;
+}
+
 /* Join the part read on the second thread to `ci`: errors in line order, counts, and (when
  * both parts are clean) its rows, titles and units in database codes. */
 static void join_part(csv_import *ci, csv_import *part)
@@ -1067,11 +1104,12 @@ static void join_part(csv_import *ci, csv_import *part)
         st = obs_reserve(&ci->staged, ci->staged.n + s->n);
     if (!st && !line_slot(ci, ci->staged.n + s->n))
         st = BENCH_ENOMEM;
-    if (!st && s->n)
-        memcpy(ci->lines + ci->staged.n, part->lines, s->n * sizeof *ci->lines);
-    for (size_t r = 0; !st && r < s->n; r++)
-        st = obs_append(&ci->staged, maps[0][s->indicator[r]], maps[1][s->area[r]], maps[2][s->period[r]],
-                        maps[3][s->source[r]], s->gender[r], s->kind[r], s->value[r], s->count[r], s->status[r]);
+    if (!st && s->n) {
+        /* the copy is mostly the kernel faulting in the columns' new pages: both threads */
+        join_job jobs[2] = { { ci, part, maps, 0 }, { ci, part, maps, 1 } };
+        run_pair(append_columns, &jobs[0], &jobs[1], s->n >= PARALLEL_MIN_ROWS / 2);
+        ci->staged.n += s->n;
+    }
     for (uint32_t k = 0; !st && k < part->local->indicators.n && !ci->txn.stop; k++) {
         uint32_t ind = maps[0][k];
         if (k < part->titles_cap && (part->titles[k] || part->units[k])) {

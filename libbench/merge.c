@@ -134,6 +134,22 @@ static bool staged_conflict(const obs_columns *staged, const uint32_t *tags, mer
 
 /* ---- merging into an empty store: link, then compact in place --------------------- */
 
+/* Staged row s written over row w (w < s), its tag with it. */
+static inline void move_row(obs_columns *st, uint32_t *tags, size_t w, size_t s)
+{
+    st->indicator[w] = st->indicator[s];
+    st->area[w] = st->area[s];
+    st->period[w] = st->period[s];
+    st->source[w] = st->source[s];
+    st->gender[w] = st->gender[s];
+    st->kind[w] = st->kind[s];
+    st->status[w] = st->status[s];
+    st->value[w] = st->value[s];
+    st->count[w] = st->count[s];
+    if (tags)
+        tags[w] = tags[s];
+}
+
 /* Staged rows compacted in place to the first row of each key, later rows' values written
  * over it; false (and *conflict) at a later row with another value, when conflict is given. */
 static bool compact_staged(obs_columns *st, uint32_t *tags, links *l, merge_conflict *conflict, size_t *out_n,
@@ -145,19 +161,8 @@ static bool compact_staged(obs_columns *st, uint32_t *tags, links *l, merge_conf
     for (size_t s = 0; s < st->n; s++) {
         if (link[s] == NO_LINK) { /* the first row of its key: its place in the store */
             link[s] = (uint32_t)w;
-            if (w != s) {
-                st->indicator[w] = st->indicator[s];
-                st->area[w] = st->area[s];
-                st->period[w] = st->period[s];
-                st->source[w] = st->source[s];
-                st->gender[w] = st->gender[s];
-                st->kind[w] = st->kind[s];
-                st->status[w] = st->status[s];
-                st->value[w] = st->value[s];
-                st->count[w] = st->count[s];
-                if (tags)
-                    tags[w] = tags[s];
-            }
+            if (w != s)
+                move_row(st, tags, w, s);
             w++;
             continue;
         }
@@ -203,27 +208,56 @@ static bool one_run_each(const obs_columns *st, size_t *longest)
     return true;
 }
 
-/* As compact_staged, for staged rows whose indicators come one run each, with `table` made for
- * the longest run. */
-static bool compact_runs(obs_columns *st, uint32_t *tags, hash_index *table, merge_conflict *conflict, size_t *out_n,
-                         size_t *out_replaced)
+/* A run boundary near the middle of the staged rows, where a second thread can take over: 0 when
+ * the import is too small to share or one run covers the middle. */
+static size_t run_split(const obs_columns *st)
 {
-    size_t w = 0, replaced = 0;
-    for (size_t s = 0, end = 0; s < st->n; s++) {
+    if (st->n < PARALLEL_MIN_ROWS)
+        return 0;
+    for (size_t s = st->n / 2, back = s; s < st->n; s++, back--) {
+        if (st->indicator[s] != st->indicator[s - 1])
+            return s;
+        if (back > 1 && st->indicator[back - 1] != st->indicator[back - 2])
+            return back - 1;
+    }
+    return 0;
+}
+
+/* Compaction of the rows [from, to) in place, to [from, end): for staged rows whose indicators
+ * come one run each, so that two ranges split at a run boundary never share a key. */
+typedef struct run_job {
+    obs_columns *st;
+    uint32_t *tags;
+    hash_index table; /* made for the longest run, when the range has rows */
+    bool check;       /* a later row with another value is a conflict */
+    size_t from, to;
+    size_t end, replaced;    /* the result */
+    bool conflicted;         /* and when there is a conflict, */
+    merge_conflict conflict; /* the first one */
+} run_job;
+
+static void *compact_runs(void *arg)
+{
+    run_job *j = arg;
+    obs_columns *st = j->st;
+    uint32_t *tags = j->tags;
+    size_t w = j->from, replaced = 0;
+    for (size_t s = j->from, end = j->from; s < j->to; s++) {
         if (s == end) { /* a new indicator: the next run's table */
-            while (end < st->n && st->indicator[end] == st->indicator[s])
+            while (end < j->to && st->indicator[end] == st->indicator[s])
                 end++;
-            hash_index_reset(table, end - s);
+            hash_index_reset(&j->table, end - s);
         }
         uint64_t key = packed_key(st, s), h = hash_of(key);
         /* entries are places in the compacted rows, which hold their key's first row */
-        hash_slot *slot = hash_index_slot(table, h, key, key_of_row, st);
+        hash_slot *slot = hash_index_slot(&j->table, h, key, key_of_row, st);
         if (slot->entry) {
             size_t r = slot->entry - 1;
-            if (conflict && !same_values(st, r, st, s)) {
-                conflict->earlier = tags[r];
-                conflict->later = tags[s];
-                return false;
+            if (j->check && !same_values(st, r, st, s)) {
+                j->conflict.earlier = tags[r];
+                j->conflict.later = tags[s];
+                j->conflicted = true;
+                return NULL;
             }
             st->status[r] = st->status[s]; /* the later value wins */
             st->value[r] = st->value[s];
@@ -231,24 +265,52 @@ static bool compact_runs(obs_columns *st, uint32_t *tags, hash_index *table, mer
             replaced++;
             continue;
         }
-        if (w != s) {
-            st->indicator[w] = st->indicator[s];
-            st->area[w] = st->area[s];
-            st->period[w] = st->period[s];
-            st->source[w] = st->source[s];
-            st->gender[w] = st->gender[s];
-            st->kind[w] = st->kind[s];
-            st->status[w] = st->status[s];
-            st->value[w] = st->value[s];
-            st->count[w] = st->count[s];
-            if (tags)
-                tags[w] = tags[s];
-        }
-        hash_index_add(table, slot, h, (uint32_t)w);
+        if (w != s)
+            move_row(st, tags, w, s);
+        hash_index_add(&j->table, slot, h, (uint32_t)w);
         w++;
     }
+    j->end = w;
+    j->replaced = replaced;
+    return NULL;
+}
+
+/* The two ranges of compact_by_runs and their tables (all its memory, made before the merge
+ * begins); false when out of memory (nothing then held). */
+static bool runs_prepare(run_job jobs[2], obs_columns *st, uint32_t *tags, size_t longest, bool check)
+{
+    size_t mid = run_split(st);
+    run_job first = { st, tags, { 0 }, check, 0, mid ? mid : st->n, 0, 0, false, { 0, 0 } };
+    jobs[0] = jobs[1] = first;
+    jobs[1].from = jobs[0].to;
+    jobs[1].to = st->n;
+    for (int k = 0; k < 2; k++)
+        if (jobs[k].from < jobs[k].to && hash_index_init(&jobs[k].table, longest) != BENCH_OK) {
+            hash_index_free(&jobs[0].table);
+            return false;
+        }
+    return true;
+}
+
+/* As compact_staged, for staged rows whose indicators come one run each: a small table per run,
+ * and a large import in two ranges on two threads, the second's rows then moved down.  Frees
+ * the jobs' tables. */
+static bool compact_by_runs(run_job jobs[2], merge_conflict *conflict, size_t *out_n, size_t *out_replaced)
+{
+    run_pair(compact_runs, &jobs[0], &jobs[1], jobs[0].to < jobs[1].to && jobs[1].from > 0);
+    hash_index_free(&jobs[0].table);
+    hash_index_free(&jobs[1].table);
+    /* the first conflict in the file's order: the first range's, else the second's */
+    run_job *bad = jobs[0].conflicted ? &jobs[0] : jobs[1].conflicted ? &jobs[1] : NULL;
+    if (bad) {
+        *conflict = bad->conflict;
+        return false;
+    }
+    size_t w = jobs[0].end;
+    for (size_t s = jobs[1].from; s < jobs[1].end; s++, w++)
+        move_row(jobs[0].st, jobs[0].tags, w, s);
     *out_n = w;
-    *out_replaced = replaced;
+    *out_replaced = jobs[0].replaced + jobs[1].replaced;
     return true;
 }
 
@@ -336,8 +398,9 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     uint8_t *touched = NULL;
     size_t longest = 0;
     bool runs = steal && one_run_each(staged, &longest), ok;
+    run_job jobs[2];
     if (runs) {
-        ok = !hash_index_init(&index, longest);
+        ok = runs_prepare(jobs, staged, tags, longest, conflict != NULL);
     } else if (steal) {
         ok = links_alloc(&l, staged);
     } else if ((touched = bench_calloc(db->indicators.n ? db->indicators.n : 1, 1)) != NULL) {
@@ -353,6 +416,10 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     }
     uint32_t *seq = bench_malloc((db->sources.n ? db->sources.n : 1) * sizeof *seq);
     if (!ok || !seq || (st = db_sync_meta(db)) != BENCH_OK) {
+        if (runs && ok) {
+            hash_index_free(&jobs[0].table);
+            hash_index_free(&jobs[1].table);
+        }
         hash_index_free(&index);
         bench_free(touched);
         links_free(&l);
@@ -371,7 +438,7 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     size_t n = o->n, replaced = 0;
     bool failed = false;
     if (runs) {
-        failed = !compact_runs(staged, tags, &index, conflict, &n, &replaced);
+        failed = !compact_by_runs(jobs, conflict, &n, &replaced);
     } else if (steal) {
         failed = !compact_staged(staged, tags, &l, conflict, &n, &replaced);
     } else {

@@ -1136,6 +1136,74 @@ static void test_key_twice_by_indicator_runs(void)
     }
 }
 
+/* 40 indicators x 290 kommuner x 30 years x T/K/M (1 044 000 rows, each indicator's rows
+ * together); after row `a` and after row `b` that row again, with the value plus `da` / `db`
+ * (0: the same value).  *line_a / *line_b: the lines of the repeats. */
+static char *runs_csv(size_t *out_len, long a, int da, long b, int db, long *line_a, long *line_b)
+{
+    size_t cap = (size_t)40 * 290 * 30 * 3 * 30 + 256, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)sprintf(text, "kpi,municipality,period,gender,value\n");
+    long row = 0, line = 1;
+    for (int k = 0; k < 40; k++)
+        for (int m = 0; m < 290; m++)
+            for (int y = 1995; y < 2025; y++)
+                for (int g = 0; g < 3; g++, row++) {
+                    const char *fmt = "U%05d,%04d,%d,%c,%d\n";
+                    int v = (k * 7 + y + m) % 1000;
+                    len += (size_t)sprintf(text + len, fmt, 10000 + k, 114 + m, y, "TKM"[g], v);
+                    line++;
+                    if (row == a || row == b) {
+                        len +=
+                            (size_t)sprintf(text + len, fmt, 10000 + k, 114 + m, y, "TKM"[g], v + (row == a ? da : db));
+                        *(row == a ? line_a : line_b) = ++line;
+                    }
+                }
+    *out_len = len;
+    return text;
+}
+
+/* A first import of over a million rows in indicator runs is compacted in two ranges on two
+ * threads: repeats in either range replace, and the first conflict in the file's order is the
+ * one reported, wherever the ranges meet. */
+static void test_key_twice_in_two_ranges(void)
+{
+    struct {
+        long a;
+        int da;
+        long b;
+        int db;
+        bench_status status;
+        bool error_at_a;
+    } cases[] = { { 1000, 0, 1040000, 0, BENCH_OK, false },
+                  { 1000, 0, 1040000, 5, BENCH_EPARSE, false },
+                  { 1000, 3, 1040000, 5, BENCH_EPARSE, true },
+                  { 1000, 3, 1040000, 0, BENCH_EPARSE, true } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        long line_a = 0, line_b = 0;
+        char *text = runs_csv(&len, cases[i].a, cases[i].da, cases[i].b, cases[i].db, &line_a, &line_b);
+        bench_db *db = new_db();
+        bench_import_report rep;
+        CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, text, len, "runs.csv", NULL), cases[i].status);
+        if (cases[i].status == BENCH_OK) {
+            CU_ASSERT_EQUAL(bench_db_count(db), 1044000);
+            CU_ASSERT_EQUAL(rep.accepted, 1044002);
+            CU_ASSERT_EQUAL(rep.replaced, 2);
+            CU_ASSERT_EQUAL(value_of(db, "U10039", "0403", "2024", BENCH_GENDER_M), (39 * 7 + 2024 + 289) % 1000);
+        } else {
+            long later = cases[i].error_at_a ? line_a : line_b;
+            char where[64];
+            snprintf(where, sizeof where, "as line %ld, with another value", later - 1);
+            CU_ASSERT_EQUAL(rep.errors[0].line, later);
+            CU_ASSERT_PTR_NOT_NULL(strstr(rep.errors[0].message, where));
+            CU_ASSERT_EQUAL(bench_db_count(db), 0);
+        }
+        bench_db_free(db);
+        free(text);
+    }
+}
+
 static void test_many_errors_listed_in_order(void)
 {
     bench_db *db = db_with_data(NULL);
@@ -1286,6 +1354,7 @@ int register_csv_suite(void)
            !CU_add_test(s, "a large file in two halves on two threads", test_two_halves) ||
            !CU_add_test(s, "one key twice in a file", test_key_twice_in_a_file) ||
            !CU_add_test(s, "one key twice, indicators in runs or apart", test_key_twice_by_indicator_runs) ||
+           !CU_add_test(s, "one key twice, over a million rows in two ranges", test_key_twice_in_two_ranges) ||
            !CU_add_test(s, "many errors listed in order", test_many_errors_listed_in_order) ||
            !CU_add_test(s, "bad options", test_bad_options) ||
            !CU_add_test(s, "an import error names the importer's line that raised it", test_error_names_its_raiser);
