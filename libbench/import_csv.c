@@ -1042,6 +1042,7 @@ typedef struct join_job {
     int half;
 } join_job;
 
+/* `to` may lie at or below `from` in one array: each row is read before it can be written over. */
 static void remap_column(uint16_t *to, const uint16_t *from, size_t n, const uint32_t *map)
 {
     for (size_t r = 0; r < n; r++)
@@ -1059,13 +1060,13 @@ static void *append_columns(void *arg)
         remap_column(to->area + at, from->area, n, j->maps[1]);
         remap_column(to->period + at, from->period, n, j->maps[2]);
         remap_column(to->source + at, from->source, n, j->maps[3]);
-        memcpy(j->ci->lines + at, j->part->lines, n * sizeof *j->ci->lines);
+        memmove(j->ci->lines + at, j->part->lines, n * sizeof *j->ci->lines);
     } else {
-        memcpy(to->gender + at, from->gender, n);
-        memcpy(to->kind + at, from->kind, n);
-        memcpy(to->status + at, from->status, n);
-        memcpy(to->value + at, from->value, n * sizeof *to->value);
-        memcpy(to->count + at, from->count, n * sizeof *to->count);
+        memmove(to->gender + at, from->gender, n);
+        memmove(to->kind + at, from->kind, n);
+        memmove(to->status + at, from->status, n);
+        memmove(to->value + at, from->value, n * sizeof *to->value);
+        memmove(to->count + at, from->count, n * sizeof *to->count);
     }
     return NULL;
 }
@@ -1161,26 +1162,40 @@ static void join_part(csv_import *ci, csv_import *part)
         IMPORT_ERROR(&ci->txn, st, ci->rec_line, 0, "cannot join the two halves of the file: %s", bench_strerror(st));
 }
 
-/* Room for the rows of `len` bytes of a large long-layout file, guessed from the line ends in
- * its first 64 KiB: the columns are then made once, in huge pages, rather than doubled from
- * small.  A wrong guess costs little: rows beyond it grow the columns as before, and room never
- * written is never faulted in and is given back after the merge. */
-static void reserve_rows(csv_import *ci, const char *data, size_t len)
+/* The rows in `len` bytes of a long-layout file, guessed from the line ends in its first 64 KiB
+ * with a sixteenth to spare; 0 for a wide file.  A wrong guess costs little: rows beyond it grow
+ * the columns as before, and room never written is never faulted in. */
+static size_t estimate_rows(const csv_import *ci, const char *data, size_t len)
 {
-    if (ci->opts->layout != BENCH_CSV_KOLADA || len < PARALLEL_MIN_BYTES)
-        return;
+    if (ci->opts->layout != BENCH_CSV_KOLADA)
+        return 0;
     size_t sample = len < 65536 ? len : 65536, lines = 0;
     for (const char *p = data, *end = data + sample; (p = memchr(p, ci->eol, (size_t)(end - p))); p++)
         lines++;
     if (!lines)
-        return;
+        return 0;
     size_t rows = len / (sample / lines) + 1024;
-    rows += rows / 16;
-    if (obs_reserve(&ci->staged, rows) == BENCH_OK) /* else the rows grow the columns as they come */
-        line_slot(ci, rows - 1);
+    return rows + rows / 16;
 }
 
-/* Read the rows after the header: in two halves on two threads when the file allows. */
+/* The first half's rows, written in a window at the start of `block`, become its own with all of
+ * the block's room (when the first half outgrew its window, it has arrays of its own instead and
+ * the block stays with the caller). */
+static void take_block(csv_import *ci, obs_columns *block)
+{
+    if (ci->staged.borrowed && block->cap) {
+        size_t n = ci->staged.n;
+        ci->staged = *block;
+        ci->staged.n = n;
+        memset(block, 0, sizeof *block);
+    }
+}
+
+/* Read the rows after the header: in two halves on two threads when the file allows.  The rows
+ * of a large file go into one block made for all of them, guessed from its size: the first half
+ * writes its start and the second half from the first half's guessed end, so that joining them
+ * moves rows within pages already written rather than copying the second half into new ones
+ * (fresh pages, zeroed by the kernel, are most of the cost of a copy this size). */
 static void parse_body(csv_import *ci, const char *data, const char *rest, size_t rest_len)
 {
     size_t split = split_point(ci, rest, rest_len);
@@ -1189,21 +1204,36 @@ static void parse_body(csv_import *ci, const char *data, const char *rest, size_
     bench_error part_err;
     pthread_t thread;
     bool started = false;
-    reserve_rows(ci, rest, rest_len); /* the whole: the second half's rows are joined to these */
+    obs_columns block = { 0 };
+    size_t rows = rest_len >= PARALLEL_MIN_BYTES ? estimate_rows(ci, rest, rest_len) : 0;
+    if (rows && obs_reserve(&block, rows) == BENCH_OK) /* else the rows grow the columns as they come */
+        line_slot(ci, rows - 1);
     if (split && part_init(&part, &local, &part_err, ci) == BENCH_OK) {
-        reserve_rows(&part, rest + split, rest_len - split);
+        size_t first = estimate_rows(ci, rest, split), second = estimate_rows(ci, rest + split, rest_len - split);
+        if (block.cap && first && first < block.cap) {
+            ci->staged = obs_window(&block, 0, first);
+            part.staged = obs_window(&block, first, block.cap - first);
+        }
+        if (second)
+            line_slot(&part, second - 1);
         part_job job = { &part, data, (size_t)(rest + split - data), rest + split, rest_len - split };
         started = pthread_create(&thread, NULL, read_part, &job) == 0;
         if (started) {
             parse_lines(ci, rest, split, TO_SPLIT);
             pthread_join(thread, NULL);
-            /* the second half began at a record's start only if the first half ends between
-             * records; else (a quoted line end at the split) it is read again, in order */
-            if (ci->parser.pstate == 0 && ci->nf == 0)
-                join_part(ci, &part);
-            else if (!ci->txn.stop)
-                parse_lines(ci, rest + split, rest_len - split, TO_END);
         }
+        take_block(ci, &block);
+        /* the second half began at a record's start only if the first half ends between
+         * records; else (a quoted line end at the split) it is read again, in order */
+        if (started && ci->parser.pstate == 0 && ci->nf == 0)
+            join_part(ci, &part);
+        else if (started && !ci->txn.stop)
+            parse_lines(ci, rest + split, rest_len - split, TO_END);
+    }
+    take_block(ci, &block); /* not split: all of it is the first half's */
+    if (!ci->staged.cap && block.cap) {
+        ci->staged = block;
+        memset(&block, 0, sizeof block);
     }
     if (split) {
         part.header = NULL; /* borrowed from ci */
@@ -1211,6 +1241,7 @@ static void parse_body(csv_import *ci, const char *data, const char *rest, size_
         import_free(&part);
         local_free(&local);
     }
+    obs_free(&block); /* when the first half outgrew its window: the second half's rows were in it */
     if (!started)
         parse_lines(ci, rest, rest_len, TO_END);
 }

@@ -215,7 +215,12 @@ typedef struct obs_columns {
     double *value;
     int32_t *count;
     size_t n, cap;
+    bool borrowed; /* the arrays are a window of another obs_columns' (obs_window): never freed
+                      or grown here; growing copies the rows out to arrays of their own */
 } obs_columns;
+
+/* A window of `cap` rows of c's arrays from row `from` on, empty, for another writer. */
+obs_columns obs_window(const obs_columns *c, size_t from, size_t cap);
 
 bench_status obs_reserve(obs_columns *c, size_t cap);
 /* Give back spare capacity (a column that cannot shrink keeps its block). */

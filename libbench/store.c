@@ -8,6 +8,57 @@
 
 /* ---- observation columns ------------------------------------------------ */
 
+obs_columns obs_window(const obs_columns *c, size_t from, size_t cap)
+{
+    obs_columns w = { c->indicator + from,
+                      c->area + from,
+                      c->period + from,
+                      c->source + from,
+                      c->gender + from,
+                      c->kind + from,
+                      c->status + from,
+                      c->value + from,
+                      c->count + from,
+                      0,
+                      cap,
+                      true };
+    return w;
+}
+
+/* A window's rows into arrays of its own of n rows; on failure it is as it was. */
+static bench_status obs_unborrow(obs_columns *c, size_t n)
+{
+    obs_columns own = { 0 };
+    void *arrays[9] = { 0 };
+    size_t widths[9] = { sizeof *c->indicator, sizeof *c->area,   sizeof *c->period,
+                         sizeof *c->source,    sizeof *c->gender, sizeof *c->kind,
+                         sizeof *c->status,    sizeof *c->value,  sizeof *c->count };
+    const void *from[9] = { c->indicator, c->area,   c->period, c->source, c->gender,
+                            c->kind,      c->status, c->value,  c->count };
+    for (int k = 0; k < 9; k++)
+        if (!(arrays[k] = bench_malloc(n * widths[k]))) {
+            for (int j = 0; j < k; j++)
+                bench_free(arrays[j]);
+            return BENCH_ENOMEM;
+        }
+    for (int k = 0; k < 9; k++)
+        if (c->n)
+            memcpy(arrays[k], from[k], c->n * widths[k]);
+    own.indicator = arrays[0];
+    own.area = arrays[1];
+    own.period = arrays[2];
+    own.source = arrays[3];
+    own.gender = arrays[4];
+    own.kind = arrays[5];
+    own.status = arrays[6];
+    own.value = arrays[7];
+    own.count = arrays[8];
+    own.n = c->n;
+    own.cap = n;
+    *c = own;
+    return BENCH_OK;
+}
+
 bench_status obs_reserve(obs_columns *c, size_t cap)
 {
     if (cap <= c->cap)
@@ -15,6 +66,8 @@ bench_status obs_reserve(obs_columns *c, size_t cap)
     size_t n = c->cap ? c->cap : 1024;
     while (n < cap)
         n = n * 2;
+    if (c->borrowed)
+        return obs_unborrow(c, n);
 #define GROW(field)                                                  \
     do {                                                             \
         void *p = bench_reallocarray(c->field, n, sizeof *c->field); \
@@ -59,6 +112,10 @@ bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint3
 
 void obs_free(obs_columns *c)
 {
+    if (c->borrowed) {
+        memset(c, 0, sizeof *c);
+        return;
+    }
     bench_free(c->indicator);
     bench_free(c->area);
     bench_free(c->period);
@@ -75,7 +132,7 @@ void obs_free(obs_columns *c)
  * larger block; every column holds at least n, so cap = n is valid either way. */
 void obs_shrink(obs_columns *c)
 {
-    if (!c->n || c->cap <= c->n + c->n / 16)
+    if (!c->n || c->cap <= c->n + c->n / 16 || c->borrowed)
         return;
 #define SHRINK(field)                                                   \
     do {                                                                \
