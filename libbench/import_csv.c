@@ -51,7 +51,13 @@ typedef struct csv_import {
     char eol;           /* '\n', or '\r' in a file of CR-only line ends */
     const bench_csv_options *opts;
     struct csv_parser parser;
-    long line;     /* physical line being read, 1-based */
+    long line; /* physical line being read, 1-based (a part: from its own start) */
+    /* A part read on a second thread counts lines from its own start: the lines of the text
+     * before it are counted only if a message needs them (line_base), else the join adds the
+     * first half's count. */
+    const char *uncounted;
+    size_t uncounted_len;
+    long line_base;
     long rec_line; /* line where the current record began */
     /* fields of the current record, copied into one buffer */
     char *buf;
@@ -113,6 +119,24 @@ static void remember(csv_import *ci, enum role r, size_t c, uint32_t code)
 }
 
 #define OOM(ci) IMPORT_ERROR(&(ci)->txn, BENCH_ENOMEM, (ci)->rec_line, 0, "out of memory")
+
+/* The lines before this reader's text: 0 for the first half, counted once for a part. */
+static long line_base(csv_import *ci)
+{
+    for (const char *p = ci->uncounted, *end = p + ci->uncounted_len; p && (p = memchr(p, ci->eol, (size_t)(end - p)));
+         p++)
+        ci->line_base++;
+    ci->uncounted = NULL;
+    return ci->line_base;
+}
+
+/* A part's errors name the line in the whole file (its transaction's place hook). */
+static void part_place(long *line, long *column, const void *payload)
+{
+    (void)column;
+    if (*line > 0)
+        *line += line_base((csv_import *)payload);
+}
 
 /* ---- collecting fields ----------------------------------------------------- */
 
@@ -477,7 +501,7 @@ static bool one_reading(csv_import *ci, size_t c, const char *s, size_t len)
             IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "column %s: %s reads %s, but line %ld of this column reads %s: one column, one "
                          "reading (write 1234 or 1 234)",
-                         column_label(ci, c), shown(ci, c), SEP_ROLE[r], other, SEP_ROLE[r ^ 1]);
+                         column_label(ci, c), shown(ci, c), SEP_ROLE[r], other + line_base(ci), SEP_ROLE[r ^ 1]);
             return false;
         }
         if (!ci->sep[c][r])
@@ -946,8 +970,10 @@ typedef struct part_job {
 static void *read_part(void *arg)
 {
     part_job *job = arg;
-    for (const char *p = job->before, *end = p + job->before_len; (p = memchr(p, job->ci->eol, (size_t)(end - p))); p++)
-        job->ci->line++;
+    job->ci->uncounted = job->before;
+    job->ci->uncounted_len = job->before_len;
+    job->ci->txn.place = part_place;
+    job->ci->txn.place_payload = job->ci;
     parse_lines(job->ci, job->data, job->len, TO_END);
     return NULL;
 }
@@ -1039,6 +1065,7 @@ typedef struct join_job {
     csv_import *ci;
     const csv_import *part;
     uint32_t *const *maps; /* indicator, area, period, source: local code -> database code */
+    long base;             /* the lines of the first half: the part's lines counted from its start */
     int half;
 } join_job;
 
@@ -1060,7 +1087,9 @@ static void *append_columns(void *arg)
         remap_column(to->area + at, from->area, n, j->maps[1]);
         remap_column(to->period + at, from->period, n, j->maps[2]);
         remap_column(to->source + at, from->source, n, j->maps[3]);
-        memmove(j->ci->lines + at, j->part->lines, n * sizeof *j->ci->lines);
+        uint32_t *lines = j->ci->lines + at, base = (uint32_t)j->base;
+        for (size_t r = 0; r < n; r++)
+            lines[r] = j->part->lines[r] + base;
     } else {
         memmove(to->gender + at, from->gender, n);
         memmove(to->kind + at, from->kind, n);
@@ -1098,6 +1127,8 @@ static void join_part(csv_import *ci, csv_import *part)
                      ci->db->opts.max_rows);
         return;
     }
+    /* the part counted its lines from its own start: the first half's lines come before them */
+    long base = ci->line;
     uint32_t *maps[4] = { NULL, NULL, NULL, NULL };
     bench_status st = remap_codes(ci->db, part->local, maps);
     const obs_columns *s = &part->staged;
@@ -1107,7 +1138,7 @@ static void join_part(csv_import *ci, csv_import *part)
         st = BENCH_ENOMEM;
     if (!st && s->n) {
         /* the copy is mostly the kernel faulting in the columns' new pages: both threads */
-        join_job jobs[2] = { { ci, part, maps, 0 }, { ci, part, maps, 1 } };
+        join_job jobs[2] = { { ci, part, maps, base, 0 }, { ci, part, maps, base, 1 } };
         run_pair(append_columns, &jobs[0], &jobs[1], s->n >= PARALLEL_MIN_ROWS / 2);
         ci->staged.n += s->n;
     }
@@ -1143,6 +1174,7 @@ static void join_part(csv_import *ci, csv_import *part)
         for (int r = 0; r < 4 && !ci->txn.stop; r++) {
             if (!part->sep[c][r])
                 continue;
+            part->sep[c][r] += base;
             if (!grow_array(&ci->sep, &ci->sep_cap, c, sizeof *ci->sep)) {
                 st = BENCH_ENOMEM;
                 break;

@@ -385,7 +385,18 @@ static void test_one_separator_reading_per_column(void)
                                 r + 10 < rows ? "\"1.234\"" : "\"1.234.567\"");
     CU_ASSERT_TRUE(len > (9u << 20));
     CU_ASSERT_EQUAL(bench_import_csv_buffer(&rep, db, big, len, "big.csv", NULL), BENCH_EPARSE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(bench_db_last_error(db)->message, "one reading"));
+    e = bench_db_last_error(db);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e->message, "one reading"));
+    /* both lines counted in the whole file: the error's own (the first "1.234.567", on line
+     * rows - 8) and the earlier one it names, a "1.234" line of the second half */
+    CU_ASSERT_EQUAL(e->line, (long)rows - 8);
+    const char *named = strstr(e->message, "but line ");
+    long other = named ? strtol(named + 9, NULL, 10) : 0;
+    CU_ASSERT_TRUE(other > (long)rows / 4 && other < e->line);
+    const char *at = big;
+    for (long k = 1; k < other && at; k++)
+        at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL;
+    CU_ASSERT_TRUE(at && strncmp(strchr(at, '"'), "\"1.234\"\n", 8) == 0);
     free(big);
     bench_db_free(db);
 }
