@@ -1210,6 +1210,18 @@ static size_t estimate_rows(const csv_import *ci, const char *data, size_t len)
     return rows + rows / 16;
 }
 
+/* Room for the tags of `rows` rows, not zeroed (each is written with its row): its pages are
+ * faulted in as the rows are read, by the thread reading them.  Without the room, lines grow as
+ * rows come. */
+static void reserve_lines(csv_import *ci, size_t rows)
+{
+    uint32_t *lines = rows > ci->lines_cap ? bench_reallocarray(ci->lines, rows, sizeof *lines) : NULL;
+    if (lines) {
+        ci->lines = lines;
+        ci->lines_cap = rows;
+    }
+}
+
 /* The first half's rows, written in a window at the start of `block`, become its own with all of
  * the block's room (when the first half outgrew its window, it has arrays of its own instead and
  * the block stays with the caller). */
@@ -1239,15 +1251,14 @@ static void parse_body(csv_import *ci, const char *data, const char *rest, size_
     obs_columns block = { 0 };
     size_t rows = rest_len >= PARALLEL_MIN_BYTES ? estimate_rows(ci, rest, rest_len) : 0;
     if (rows && obs_reserve(&block, rows) == BENCH_OK) /* else the rows grow the columns as they come */
-        line_slot(ci, rows - 1);
+        reserve_lines(ci, rows);
     if (split && part_init(&part, &local, &part_err, ci) == BENCH_OK) {
         size_t first = estimate_rows(ci, rest, split), second = estimate_rows(ci, rest + split, rest_len - split);
         if (block.cap && first && first < block.cap) {
             ci->staged = obs_window(&block, 0, first);
             part.staged = obs_window(&block, first, block.cap - first);
         }
-        if (second)
-            line_slot(&part, second - 1);
+        reserve_lines(&part, second);
         part_job job = { &part, data, (size_t)(rest + split - data), rest + split, rest_len - split };
         started = pthread_create(&thread, NULL, read_part, &job) == 0;
         if (started) {
