@@ -10,7 +10,8 @@
 #                 AddressSanitizer and UndefinedBehaviorSanitizer
 #   make fuzz     every parser under libFuzzer for FUZZ_SECONDS (60) seconds each
 #   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000"), then
-#                 peak memory per observation of the JSON import and a paged Kolada fetch
+#                 peak memory per observation of the JSON import and a paged Kolada fetch; a size
+#                 above BENCH_PEERS_MAX (10 M) is run as make bench-whole runs it
 #   make bench-whole  kommunbench alone at whole-Kolada size (BENCH_WHOLE=50000000 observations):
 #                 import, save, open, per_capita, compare_all, each step's peak bytes per observation
 #   make lint     clang-format (.clang-format) over the C sources and ruff (pyproject.toml) over
@@ -231,17 +232,23 @@ memcheck: deps build/test_bench
 # ---- the benchmark ----------------------------------------------------------------
 
 BENCH_SIZES ?= 1000000 10000000
+# Sizes above this are whole-Kolada sizes: kommunbench alone (bench/whole.py), the peers left out.
+BENCH_PEERS_MAX ?= 10000000
+BENCH_PEER_SIZES = $(foreach n,$(BENCH_SIZES),$(if $(shell [ $(n) -le $(BENCH_PEERS_MAX) ] && echo y),$(n)))
+BENCH_WHOLE_SIZES = $(filter-out $(BENCH_PEER_SIZES),$(BENCH_SIZES))
 
 # The peers are installed into the venv only when one is missing; build/csv_baseline is libcsv
-# alone on one core, the yardstick for the CSV import.  BENCH_SIZES=1000000 for the small run only.
+# alone on one core, the yardstick for the CSV import.  BENCH_SIZES=1000000 for the small run only;
+# BENCH_SIZES=50000000 runs make bench-whole's steps at that size.
 bench: package
 	@$(VPY) -c "import polars, duckdb, pyarrow" 2>/dev/null || \
 	  $(VPY) -m pip install -q "polars>=1" "duckdb>=1" "pyarrow>=15"
 	@mkdir -p build
 	$(CC) -O2 bench/csv_baseline.c -lcsv -o build/csv_baseline
 	$(VPY) bench/generate.py $(BENCH_SIZES)
-	$(VPY) bench/run.py $(BENCH_SIZES)
-	$(VPY) bench/memory.py $(BENCH_SIZES)
+	$(if $(BENCH_PEER_SIZES),$(VPY) bench/run.py $(BENCH_PEER_SIZES))
+	$(if $(BENCH_PEER_SIZES),$(VPY) bench/memory.py $(BENCH_PEER_SIZES))
+	$(foreach n,$(BENCH_WHOLE_SIZES),$(VPY) bench/whole.py $(n) &&) true
 
 BENCH_WHOLE ?= 50000000
 bench-whole: package

@@ -759,11 +759,13 @@ static void *rank_groups(void *arg)
         }
         memcpy(rows + k, scratch_r, miss * sizeof *rows);
         sort_group(keys32, rows + i, k - i, o->value, d, scratch_k, scratch_r);
+        /* the group's own codes, the same on each of its rows */
+        uint32_t ind = o->indicator[rows[i]], period = o->period[rows[i]], gender = o->gender[rows[i]];
         for (size_t a = i; a < j; a++) {
             uint32_t r = rows[a];
-            w->ind[a] = o->indicator[r];
-            w->period[a] = o->period[r];
-            w->gender[a] = o->gender[r];
+            w->ind[a] = ind;
+            w->period[a] = period;
+            w->gender[a] = gender;
             w->area[a] = o->area[r];
             w->value[a] = a < k ? o->value[r] : NAN;
         }
