@@ -125,6 +125,7 @@ size_t bench_db_memory(const bench_db *db)
         return 0;
     if (db->map)
         return db->map_len; /* the columns are read in place */
+    /* the rows held: spare capacity past them is address space, its pages given back (obs_release_spare) */
     size_t per_row = 4 * sizeof(uint16_t) + 3 * sizeof(uint8_t) + sizeof(double) + sizeof(int32_t);
-    return db->obs.cap * per_row;
+    return db->obs.n * per_row;
 }

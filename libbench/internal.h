@@ -223,8 +223,10 @@ typedef struct obs_columns {
 obs_columns obs_window(const obs_columns *c, size_t from, size_t cap);
 
 bench_status obs_reserve(obs_columns *c, size_t cap);
-/* Give back spare capacity (a column that cannot shrink keeps its block). */
-void obs_shrink(obs_columns *c);
+/* Give the pages of spare capacity (rows n to cap) back to the system.  The capacity stays: the
+ * next import appends into it rather than moving the columns (growing a large column that lies
+ * in the heap copies all of it). */
+void obs_release_spare(obs_columns *c);
 void obs_free(obs_columns *c);
 bench_status obs_append(obs_columns *c, uint32_t indicator, uint32_t area, uint32_t period, uint32_t source, int gender,
                         int kind, double value, int32_t count, uint8_t status);

@@ -463,6 +463,6 @@ bench_status db_merge(bench_db *db, obs_columns *staged, uint32_t *tags, size_t 
     if (out_replaced)
         *out_replaced = replaced;
     /* the store keeps 23 bytes per observation: spare capacity is given back */
-    obs_shrink(&db->obs);
+    obs_release_spare(&db->obs);
     return BENCH_OK;
 }

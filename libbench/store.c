@@ -3,8 +3,11 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ---- observation columns ------------------------------------------------ */
 
@@ -128,29 +131,34 @@ void obs_free(obs_columns *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Give back spare capacity after an import.  A column that cannot shrink keeps its
- * larger block; every column holds at least n, so cap = n is valid either way. */
-void obs_shrink(obs_columns *c)
+/* The whole pages of [used, total) bytes from `base` back to the system (they read as zero if
+ * touched again). */
+static void release_pages(void *base, size_t used, size_t total)
 {
-    if (!c->n || c->cap <= c->n + c->n / 16 || c->borrowed)
+    static size_t page;
+    if (!page)
+        page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)base + used + page - 1) & ~(uintptr_t)(page - 1);
+    uintptr_t to = ((uintptr_t)base + total) & ~(uintptr_t)(page - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
+void obs_release_spare(obs_columns *c)
+{
+    if (c->borrowed)
         return;
-#define SHRINK(field)                                                   \
-    do {                                                                \
-        void *p = bench_reallocarray(c->field, c->n, sizeof *c->field); \
-        if (p)                                                          \
-            c->field = p;                                               \
-    } while (0)
-    SHRINK(indicator);
-    SHRINK(area);
-    SHRINK(period);
-    SHRINK(source);
-    SHRINK(gender);
-    SHRINK(kind);
-    SHRINK(status);
-    SHRINK(value);
-    SHRINK(count);
-#undef SHRINK
-    c->cap = c->n;
+#define RELEASE(field) release_pages(c->field, c->n * sizeof *c->field, c->cap * sizeof *c->field)
+    RELEASE(indicator);
+    RELEASE(area);
+    RELEASE(period);
+    RELEASE(source);
+    RELEASE(gender);
+    RELEASE(kind);
+    RELEASE(status);
+    RELEASE(value);
+    RELEASE(count);
+#undef RELEASE
 }
 
 /* ---- replacing the values of indicators (a stored result) ------------------------ */
@@ -213,7 +221,7 @@ bench_status db_replace_indicators(bench_db *db, const uint32_t *inds, const obs
         w += add->n;
     }
     o->n = w;
-    obs_shrink(o);
+    obs_release_spare(o);
     return BENCH_OK;
 }
 
