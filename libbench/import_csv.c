@@ -146,6 +146,19 @@ static size_t record_limit(const csv_import *ci) { return 4 * ci->db->opts.max_f
 /* No valid line is longer than a record with its quotes and delimiters. */
 static size_t line_limit(const csv_import *ci) { return record_limit(ci) + 3 * ci->db->opts.max_columns + 2; }
 
+/* The field kept: its bytes after the record's others, NUL-terminated. */
+static inline void keep_field(csv_import *ci, const void *data, size_t len)
+{
+    char *to = ci->buf + ci->buf_len;
+    if (len) /* an empty field may come without a buffer */
+        memcpy(to, data, len);
+    to[len] = '\0';
+    ci->offs[ci->nf] = ci->buf_len;
+    ci->lens[ci->nf] = len;
+    ci->buf_len += len + 1;
+    ci->nf++;
+}
+
 static void on_field(void *data, size_t len, void *arg)
 {
     csv_import *ci = arg;
@@ -194,13 +207,7 @@ static void on_field(void *data, size_t len, void *arg)
         ci->buf = b;
         ci->buf_cap = cap;
     }
-    if (len)
-        memcpy(ci->buf + ci->buf_len, data, len);
-    ci->buf[ci->buf_len + len] = '\0';
-    ci->offs[ci->nf] = ci->buf_len;
-    ci->lens[ci->nf] = len;
-    ci->buf_len += len + 1;
-    ci->nf++;
+    keep_field(ci, data, len);
 }
 
 #define FIELD(ci, i) ((ci)->buf + (ci)->offs[i])
@@ -723,15 +730,11 @@ static void read_row(csv_import *ci)
             return;
         remember(ci, R_PERIOD, c, period);
     }
+    /* gender changes from row to row (T, K, M): read each time, not cached */
     int gender = BENCH_GENDER_T;
-    uint32_t cached_gender;
-    if (ci->col[R_GENDER] >= 0 && cached(ci, R_GENDER, (size_t)ci->col[R_GENDER], &cached_gender)) {
-        gender = (int)cached_gender;
-    } else if (ci->col[R_GENDER] >= 0) {
+    if (ci->col[R_GENDER] >= 0) {
         c = (size_t)ci->col[R_GENDER];
-        if ((gender = bench_gender_parse(FIELD(ci, c), ci->lens[c])) >= 0)
-            remember(ci, R_GENDER, c, (uint32_t)gender);
-        if (gender < 0) {
+        if ((gender = bench_gender_parse(FIELD(ci, c), ci->lens[c])) < 0) {
             IMPORT_ERROR(&ci->txn, BENCH_EPARSE, ci->rec_line, (long)c + 1,
                          "column %s: expected gender T, K or M, found %s", column_label(ci, c), shown(ci, c));
             return;
