@@ -882,16 +882,14 @@ bench_status bench_compare_all_ext(bench_frame **out, bench_db *db, const bench_
         run_pair(rank_groups, &w[0], &w[1], n >= PARALLEL_MIN_ROWS);
         st = w[0].status ? w[0].status : w[1].status;
     }
-    if (!st)
-        st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
-    if (!st)
-        st = frame_compact_codes(f, 1, db->periods.n, pool_text, &db->periods, rk.period);
-    if (!st)
-        st = frame_compact_codes(f, 2, 3, gender_text, NULL, enum_rank);
-    if (!st)
-        st = frame_compact_codes(f, 3, db->areas.n, pool_text, &db->areas, rk.area);
-    if (!st)
-        st = frame_compact_codes(f, 8, N_COLOURS, colour_text, NULL, enum_rank);
+    if (!st) {
+        const frame_codes codes[] = { { 0, db->indicators.n, pool_text, &db->indicators, rk.ind },
+                                      { 3, db->areas.n, pool_text, &db->areas, rk.area },
+                                      { 1, db->periods.n, pool_text, &db->periods, rk.period },
+                                      { 8, N_COLOURS, colour_text, NULL, enum_rank },
+                                      { 2, 3, gender_text, NULL, enum_rank } };
+        st = frame_compact_columns(f, codes, sizeof codes / sizeof codes[0]);
+    }
     bench_free(set);
     bench_free(win);
     bench_free(keys);

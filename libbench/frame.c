@@ -132,6 +132,31 @@ bench_status frame_compact_codes(bench_frame *f, size_t i, size_t n_universe,
     return BENCH_OK;
 }
 
+typedef struct compact_job {
+    bench_frame *f;
+    const frame_codes *columns;
+    size_t n, first; /* this job's columns: first, first + 2, ... */
+    bench_status status;
+} compact_job;
+
+static void *compact_some(void *arg)
+{
+    compact_job *j = arg;
+    for (size_t k = j->first; k < j->n && !j->status; k += 2) {
+        const frame_codes *c = &j->columns[k];
+        j->status = frame_compact_codes(j->f, c->column, c->n_universe, c->text, c->ctx, c->rank);
+    }
+    return NULL;
+}
+
+bench_status frame_compact_columns(bench_frame *f, const frame_codes *columns, size_t n)
+{
+    /* each column is two passes over its rows and a small table: independent of the others */
+    compact_job jobs[2] = { { f, columns, n, 0, BENCH_OK }, { f, columns, n, 1, BENCH_OK } };
+    run_pair(compact_some, &jobs[0], &jobs[1], f->rows >= PARALLEL_MIN_ROWS && n > 1);
+    return jobs[0].status ? jobs[0].status : jobs[1].status;
+}
+
 bench_status frame_set_meta(bench_frame *f, const char *key, const char *value)
 {
     char **meta = bench_reallocarray(f->meta, (f->nmeta + 1) * 2, sizeof *meta);

@@ -401,6 +401,16 @@ void *frame_add(bench_frame *f, size_t i, const char *name, bench_column_type ty
 bench_status frame_compact_codes(bench_frame *f, size_t i, size_t n_universe,
                                  const char *(*text)(const void *ctx, uint32_t code), const void *ctx,
                                  const int64_t *rank);
+/* One code column of a frame to compact, as frame_compact_codes() takes it. */
+typedef struct frame_codes {
+    size_t column, n_universe;
+    const char *(*text)(const void *ctx, uint32_t code);
+    const void *ctx;
+    const int64_t *rank;
+} frame_codes;
+/* frame_compact_codes() for each of `n` columns, the columns shared between two threads for a
+ * frame of a million rows or more; the first failure is returned. */
+bench_status frame_compact_columns(bench_frame *f, const frame_codes *columns, size_t n);
 /* rank of an enum code is the code itself (T, K, M order) */
 extern const int64_t enum_rank[8];
 bench_status frame_set_meta(bench_frame *f, const char *key, const char *value);

@@ -156,19 +156,16 @@ bench_status bench_values(bench_frame **out, bench_db *db, const bench_query *q)
                 status[i] = o->status[r];
                 source[i] = o->source[r];
             }
-            st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk.ind);
-            if (!st)
-                st = frame_compact_codes(f, 1, db->areas.n, pool_text, &db->areas, rk.area);
-            if (!st)
-                st = frame_compact_codes(f, 2, db->periods.n, pool_text, &db->periods, rk.period);
-            if (!st)
-                st = frame_compact_codes(f, 3, 3, gender_text, NULL, enum_rank);
-            if (!st)
-                st = frame_compact_codes(f, 4, 4, kind_text, NULL, enum_rank);
-            if (!st)
-                st = frame_compact_codes(f, 7, 7, status_text, NULL, enum_rank);
-            if (!st)
-                st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk.source);
+            const frame_codes codes[] = {
+                { 0, db->indicators.n, pool_text, &db->indicators, rk.ind },
+                { 1, db->areas.n, pool_text, &db->areas, rk.area },
+                { 2, db->periods.n, pool_text, &db->periods, rk.period },
+                { 3, 3, gender_text, NULL, enum_rank },
+                { 4, 4, kind_text, NULL, enum_rank },
+                { 7, 7, status_text, NULL, enum_rank },
+                { 8, db->sources.n, pool_text, &db->sources, rk.source },
+            };
+            st = frame_compact_columns(f, codes, sizeof codes / sizeof codes[0]);
         }
     }
     bench_free(f_ind);

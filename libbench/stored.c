@@ -163,18 +163,13 @@ bench_status store_results(bench_db *db, const stored_result *r, size_t nresults
 
 bench_status result_frame_codes(bench_frame *f, const bench_db *db, const ranks_t *rk)
 {
-    bench_status st = frame_compact_codes(f, 0, db->indicators.n, pool_text, &db->indicators, rk->ind);
-    if (!st)
-        st = frame_compact_codes(f, 1, db->areas.n, pool_text, &db->areas, rk->area);
-    if (!st)
-        st = frame_compact_codes(f, 2, db->periods.n, pool_text, &db->periods, rk->period);
-    if (!st)
-        st = frame_compact_codes(f, 3, 3, gender_text, NULL, enum_rank);
-    if (!st)
-        st = frame_compact_codes(f, 7, 7, status_text, NULL, enum_rank);
-    if (!st)
-        st = frame_compact_codes(f, 8, db->sources.n, pool_text, &db->sources, rk->source);
-    return st;
+    const frame_codes codes[] = { { 0, db->indicators.n, pool_text, &db->indicators, rk->ind },
+                                  { 1, db->areas.n, pool_text, &db->areas, rk->area },
+                                  { 2, db->periods.n, pool_text, &db->periods, rk->period },
+                                  { 3, 3, gender_text, NULL, enum_rank },
+                                  { 7, 7, status_text, NULL, enum_rank },
+                                  { 8, db->sources.n, pool_text, &db->sources, rk->source } };
+    return frame_compact_columns(f, codes, sizeof codes / sizeof codes[0]);
 }
 
 bench_status result_rows(uint32_t **out_rows, size_t *out_n, const bench_db *db, const ranks_t *rk, int64_t indicator,
