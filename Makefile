@@ -9,7 +9,7 @@
 #   make sanitize the CUnit suite, the fuzz replays and pytest against a library built with
 #                 AddressSanitizer and UndefinedBehaviorSanitizer
 #   make fuzz     every parser under libFuzzer for FUZZ_SECONDS (60) seconds each
-#   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 10000000"), then
+#   make bench    kommunbench against pandas, polars and DuckDB (BENCH_SIZES="1000000 3000000"), then
 #                 peak memory per observation of the JSON import and a paged Kolada fetch; a size
 #                 above BENCH_PEERS_MAX (10 M) is run as make bench-whole runs it
 #   make bench-whole  kommunbench alone at whole-Kolada size (BENCH_WHOLE=50000000 observations):
@@ -231,7 +231,7 @@ memcheck: deps build/test_bench
 
 # ---- the benchmark ----------------------------------------------------------------
 
-BENCH_SIZES ?= 1000000 10000000
+BENCH_SIZES ?= 1000000 3000000
 # Sizes above this are whole-Kolada sizes: kommunbench alone (bench/whole.py), the peers left out.
 BENCH_PEERS_MAX ?= 10000000
 BENCH_PEER_SIZES = $(foreach n,$(BENCH_SIZES),$(if $(shell [ $(n) -le $(BENCH_PEERS_MAX) ] && echo y),$(n)))

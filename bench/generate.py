@@ -14,7 +14,7 @@ kolada_<N>.json     the observations of both CSV files as one Kolada API v2 data
                     "status", "value", "count"} for T, K, M]}, ...]}, a missing value as
                     "value": null, "count": 0.  Only for N <= JSON_MAX (see bench/README.md).
 
-    python bench/generate.py [SIZE ...]     (default: $BENCH_SIZES or "1000000 10000000")
+    python bench/generate.py [SIZE ...]     (default: $BENCH_SIZES or "1000000 3000000")
 """
 
 import os
@@ -114,7 +114,7 @@ def generate(n_target):
 
 
 def sizes_from_argv():
-    return [int(s) for s in (sys.argv[1:] or os.environ.get("BENCH_SIZES", "1000000 10000000").split())]
+    return [int(s) for s in (sys.argv[1:] or os.environ.get("BENCH_SIZES", "1000000 3000000").split())]
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ each peak memory (ru_maxrss) is that step's own.  Every tool writes its per_capi
 json outputs; they must agree row by row (and the reload row counts must agree) before any time
 is printed (exit 1 with the first differing rows otherwise).
 
-    python bench/run.py [SIZE ...]      (default: $BENCH_SIZES or "1000000 10000000")
+    python bench/run.py [SIZE ...]      (default: $BENCH_SIZES or "1000000 3000000")
     BENCH_REPEAT=1 python bench/run.py   (runs of each tool, interleaved; the fastest is reported;
                                          default 3)
     BENCH_RESULTS=/tmp/r.json ...        (where the results go; default bench/results.json)
