@@ -90,7 +90,7 @@ void bench_free(void *ptr) { free(ptr); }
 
 /* Make (*array)[i] exist, for an array of *cap elements of `size` bytes: doubled as needed,
  * new elements zero.  False when out of memory (the array is then as it was). */
-bool grow_array_to(void *array, size_t *cap, size_t i, size_t size)
+bool grow_array(void *array, size_t *cap, size_t i, size_t size)
 {
     if (i < *cap)
         return true;

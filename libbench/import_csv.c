@@ -467,7 +467,8 @@ static const char *shown(csv_import *ci, size_t c)
 /* unit_seen[ind] exists (zeroed when new); false when out of memory. */
 static bool unit_slot(csv_import *ci, uint32_t ind)
 {
-    return grow_array(&ci->unit_seen, &ci->unit_seen_cap, ind, sizeof *ci->unit_seen);
+    /* once per row: the common case without a call */
+    return ind < ci->unit_seen_cap || grow_array(&ci->unit_seen, &ci->unit_seen_cap, ind, sizeof *ci->unit_seen);
 }
 
 /* titles[ind] and units[ind] exist (NULL when new); false when out of memory. */
@@ -515,7 +516,7 @@ static bool one_reading(csv_import *ci, size_t c, const char *s, size_t len)
     unsigned roles = separator_roles(s, len);
     if (!roles)
         return true;
-    if (!grow_array(&ci->sep, &ci->sep_cap, c, sizeof *ci->sep)) {
+    if (c >= ci->sep_cap && !grow_array(&ci->sep, &ci->sep_cap, c, sizeof *ci->sep)) {
         OOM(ci);
         return false;
     }
@@ -661,7 +662,7 @@ static bool row_labels(csv_import *ci, uint32_t ind)
 /* lines[row] exists; false when out of memory. */
 static bool line_slot(csv_import *ci, size_t row)
 {
-    return grow_array(&ci->lines, &ci->lines_cap, row, sizeof *ci->lines);
+    return row < ci->lines_cap || grow_array(&ci->lines, &ci->lines_cap, row, sizeof *ci->lines);
 }
 
 /* The tag of a row staged from field vc, for a key given twice: its line, or (cells) its cell. */

@@ -27,12 +27,7 @@ void *bench_aligned_alloc(size_t bytes);
 void bench_free(void *ptr);
 /* Make (*array)[i] exist, for an array (passed as the address of its pointer) of *cap elements
  * of `size` bytes: doubled as needed, new elements zero.  False when out of memory. */
-bool grow_array_to(void *array, size_t *cap, size_t i, size_t size);
-/* Inline for the common case, an element already there (once per row in the importers). */
-static inline bool grow_array(void *array, size_t *cap, size_t i, size_t size)
-{
-    return i < *cap || grow_array_to(array, cap, i, size);
-}
+bool grow_array(void *array, size_t *cap, size_t i, size_t size);
 
 /* ---- errors ------------------------------------------------------------ */
 
