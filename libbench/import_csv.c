@@ -482,30 +482,6 @@ static bool label_slots(csv_import *ci, uint32_t ind)
     return true;
 }
 
-/* How a number used '.' and ',': bit 0 '.' decimal, 1 '.' group, 2 ',' decimal, 3 ',' group (the
- * rule of bench_parse_number: the last of the two is the decimal separator unless it repeats). */
-static unsigned separator_roles(const char *s, size_t len)
-{
-    size_t n_dot = 0, n_comma = 0, last_dot = 0, last_comma = 0;
-    for (size_t i = 0; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
-        if (s[i] == '.') {
-            n_dot++;
-            last_dot = i;
-        }
-        if (s[i] == ',') {
-            n_comma++;
-            last_comma = i;
-        }
-    }
-    char decimal = n_dot && n_comma ? (last_comma > last_dot ? ',' : '.') : n_dot == 1 ? '.' : n_comma == 1 ? ',' : 0;
-    unsigned roles = 0;
-    if (n_dot)
-        roles |= decimal == '.' ? 1u : 2u;
-    if (n_comma)
-        roles |= decimal == ',' ? 4u : 8u;
-    return roles;
-}
-
 static const char *const SEP_ROLE[4] = { "'.' as the decimal point", "'.' as a thousands separator",
                                          "',' as the decimal comma", "',' as a thousands separator" };
 
@@ -513,7 +489,7 @@ static const char *const SEP_ROLE[4] = { "'.' as the decimal point", "'.' as a t
  * 1 234 567; the column is refused instead, naming the line that read it the other way. */
 static bool one_reading(csv_import *ci, size_t c, const char *s, size_t len)
 {
-    unsigned roles = separator_roles(s, len);
+    unsigned roles = number_separator_roles(s, len);
     if (!roles)
         return true;
     if (c >= ci->sep_cap && !grow_array(&ci->sep, &ci->sep_cap, c, sizeof *ci->sep)) {

@@ -181,6 +181,11 @@ bench_status pool_intern(pool *p, const char *s, size_t len, uint32_t *out);
 /* Forget the codes from index n on (rollback of a failed import). */
 void pool_truncate(pool *p, uint32_t n);
 
+/* How a number read by bench_parse_number used '.' and ',' (number.c): bit 0 '.' decimal, 1 '.'
+ * group, 2 ',' decimal, 3 ',' group, by the same rule (the last of the two is the decimal
+ * separator unless it repeats). */
+unsigned number_separator_roles(const char *s, size_t len);
+
 /* ---- periods (period.c), genders and kinds (number.c), text (text.c) ----------- */
 
 /* Canonical period label into buf (>= 16 bytes) and a chronological key.

@@ -166,6 +166,15 @@ static bool find_separators(const char *s, size_t len, size_t *end, char *decima
     return true;
 }
 
+unsigned number_separator_roles(const char *s, size_t len)
+{
+    size_t end;
+    char decimal, group;
+    find_separators(s, len, &end, &decimal, &group);
+    return (decimal == '.' ? 1u : 0u) | (group == '.' ? 2u : 0u) | (decimal == ',' ? 4u : 0u) |
+           (group == ',' ? 8u : 0u);
+}
+
 /* The number as plain ASCII for strtod ("-1234.5e3") and as a mantissa for the fast path. */
 typedef struct plain_number {
     char buf[400];
