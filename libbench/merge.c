@@ -134,20 +134,47 @@ static bool staged_conflict(const obs_columns *staged, const uint32_t *tags, mer
 
 /* ---- merging into an empty store: link, then compact in place --------------------- */
 
+/* Row s of `from` written as row w of `to`. */
+static inline void copy_row(obs_columns *to, size_t w, const obs_columns *from, size_t s)
+{
+    to->indicator[w] = from->indicator[s];
+    to->area[w] = from->area[s];
+    to->period[w] = from->period[s];
+    to->source[w] = from->source[s];
+    to->gender[w] = from->gender[s];
+    to->kind[w] = from->kind[s];
+    to->status[w] = from->status[s];
+    to->value[w] = from->value[s];
+    to->count[w] = from->count[s];
+}
+
+/* Row s of `from`, a later row of the key of row r of `to`: its value written over r's. */
+static inline void later_value(obs_columns *to, size_t r, const obs_columns *from, size_t s)
+{
+    to->status[r] = from->status[s];
+    to->value[r] = from->value[s];
+    to->count[r] = from->count[s];
+}
+
 /* Staged row s written over row w (w < s), its tag with it. */
 static inline void move_row(obs_columns *st, uint32_t *tags, size_t w, size_t s)
 {
-    st->indicator[w] = st->indicator[s];
-    st->area[w] = st->area[s];
-    st->period[w] = st->period[s];
-    st->source[w] = st->source[s];
-    st->gender[w] = st->gender[s];
-    st->kind[w] = st->kind[s];
-    st->status[w] = st->status[s];
-    st->value[w] = st->value[s];
-    st->count[w] = st->count[s];
+    copy_row(st, w, st, s);
     if (tags)
         tags[w] = tags[s];
+}
+
+/* Staged row s, a later row of the key whose first row is at r: false (and *conflict, named by
+ * the rows' tags) when it has another value and conflicts are asked for; else its value wins. */
+static inline bool later_row(obs_columns *st, const uint32_t *tags, size_t r, size_t s, merge_conflict *conflict)
+{
+    if (conflict && !same_values(st, r, st, s)) {
+        conflict->earlier = tags[r];
+        conflict->later = tags[s];
+        return false;
+    }
+    later_value(st, r, st, s);
+    return true;
 }
 
 /* Staged rows compacted in place to the first row of each key, later rows' values written
@@ -167,14 +194,8 @@ static bool compact_staged(obs_columns *st, uint32_t *tags, links *l, merge_conf
             continue;
         }
         size_t r = link[link[s]]; /* the place of the key's first row, set when it was passed */
-        if (conflict && !same_values(st, r, st, s)) {
-            conflict->earlier = tags[r];
-            conflict->later = tags[s];
+        if (!later_row(st, tags, r, s, conflict))
             return false;
-        }
-        st->status[r] = st->status[s]; /* the later value wins */
-        st->value[r] = st->value[s];
-        st->count[r] = st->count[s];
         replaced++;
     }
     *out_n = w;
@@ -252,16 +273,10 @@ static void *compact_runs(void *arg)
         /* entries are places in the compacted rows, which hold their key's first row */
         hash_slot *slot = hash_index_slot(&j->table, h, key, key_of_row, st);
         if (slot->entry) {
-            size_t r = slot->entry - 1;
-            if (j->check && !same_values(st, r, st, s)) {
-                j->conflict.earlier = tags[r];
-                j->conflict.later = tags[s];
+            if (!later_row(st, tags, slot->entry - 1, s, j->check ? &j->conflict : NULL)) {
                 j->conflicted = true;
                 return NULL;
             }
-            st->status[r] = st->status[s]; /* the later value wins */
-            st->value[r] = st->value[s];
-            st->count[r] = st->count[s];
             replaced++;
             continue;
         }
@@ -351,23 +366,12 @@ static void merge_rows(obs_columns *o, const obs_columns *staged, hash_index *in
             size_t s = s0 + b;
             hash_slot *slot = hash_index_slot(index, hashes[b], packed_key(staged, s), key_of_row, o);
             if (slot->entry) { /* the same key again: the later value wins */
-                size_t r = slot->entry - 1;
-                o->status[r] = staged->status[s];
-                o->value[r] = staged->value[s];
-                o->count[r] = staged->count[s];
+                later_value(o, slot->entry - 1, staged, s);
                 replaced++;
                 continue;
             }
             size_t r = n++;
-            o->indicator[r] = staged->indicator[s];
-            o->area[r] = staged->area[s];
-            o->period[r] = staged->period[s];
-            o->source[r] = staged->source[s];
-            o->gender[r] = staged->gender[s];
-            o->kind[r] = staged->kind[s];
-            o->status[r] = staged->status[s];
-            o->value[r] = staged->value[s];
-            o->count[r] = staged->count[s];
+            copy_row(o, r, staged, s);
             hash_index_add(index, slot, hashes[b], (uint32_t)r);
         }
     }
