@@ -1193,19 +1193,23 @@ static void join_part(csv_import *ci, csv_import *part)
         IMPORT_ERROR(&ci->txn, st, ci->rec_line, 0, "cannot join the two halves of the file: %s", bench_strerror(st));
 }
 
-/* The rows in `len` bytes of a long-layout file, guessed from the line ends in its first 64 KiB
- * with a sixteenth to spare; 0 for a wide file.  A wrong guess costs little: rows beyond it grow
- * the columns as before, and room never written is never faulted in. */
-static size_t estimate_rows(const csv_import *ci, const char *data, size_t len)
+/* The mean length of a line among the first 64 KiB of a long-layout file, by which its rows are
+ * guessed (rows_in); 0 for a wide file or no line end there.  A wrong guess costs little: rows
+ * beyond it grow the columns as before, and room never written is never faulted in. */
+static size_t line_length(const csv_import *ci, const char *data, size_t len)
 {
     if (ci->opts->layout != BENCH_CSV_KOLADA)
         return 0;
     size_t sample = len < 65536 ? len : 65536, lines = 0;
     for (const char *p = data, *end = data + sample; (p = memchr(p, ci->eol, (size_t)(end - p))); p++)
         lines++;
-    if (!lines)
-        return 0;
-    size_t rows = len / (sample / lines) + 1024;
+    return lines ? sample / lines : 0;
+}
+
+/* The rows guessed in `len` bytes of lines of `line` bytes, with a sixteenth to spare. */
+static size_t rows_in(size_t len, size_t line)
+{
+    size_t rows = len / line + 1024;
     return rows + rows / 16;
 }
 
@@ -1248,16 +1252,17 @@ static void parse_body(csv_import *ci, const char *data, const char *rest, size_
     pthread_t thread;
     bool started = false;
     obs_columns block = { 0 };
-    size_t rows = rest_len >= PARALLEL_MIN_BYTES ? estimate_rows(ci, rest, rest_len) : 0;
-    if (rows && obs_reserve(&block, rows) == BENCH_OK) /* else the rows grow the columns as they come */
-        reserve_lines(ci, rows);
+    size_t line = rest_len >= PARALLEL_MIN_BYTES ? line_length(ci, rest, rest_len) : 0;
+    if (line && obs_reserve(&block, rows_in(rest_len, line)) == BENCH_OK) /* else rows grow the columns */
+        reserve_lines(ci, rows_in(rest_len, line));
     if (split && part_init(&part, &local, &part_err, ci) == BENCH_OK) {
-        size_t first = estimate_rows(ci, rest, split), second = estimate_rows(ci, rest + split, rest_len - split);
-        if (block.cap && first && first < block.cap) {
+        size_t first = block.cap ? rows_in(split, line) : 0;
+        if (first && first < block.cap) {
             ci->staged = obs_window(&block, 0, first);
             part.staged = obs_window(&block, first, block.cap - first);
         }
-        reserve_lines(&part, second);
+        if (line)
+            reserve_lines(&part, rows_in(rest_len - split, line));
         part_job job = { &part, data, (size_t)(rest + split - data), rest + split, rest_len - split };
         started = pthread_create(&thread, NULL, read_part, &job) == 0;
         if (started) {

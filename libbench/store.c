@@ -28,36 +28,29 @@ obs_columns obs_window(const obs_columns *c, size_t from, size_t cap)
     return w;
 }
 
-/* A window's rows into arrays of its own of n rows; on failure it is as it was. */
+/* A window's rows into arrays of its own, with room for n rows; on failure it is as it was. */
 static bench_status obs_unborrow(obs_columns *c, size_t n)
 {
     obs_columns own = { 0 };
-    void *arrays[9] = { 0 };
-    size_t widths[9] = { sizeof *c->indicator, sizeof *c->area,   sizeof *c->period,
-                         sizeof *c->source,    sizeof *c->gender, sizeof *c->kind,
-                         sizeof *c->status,    sizeof *c->value,  sizeof *c->count };
-    const void *from[9] = { c->indicator, c->area,   c->period, c->source, c->gender,
-                            c->kind,      c->status, c->value,  c->count };
-    for (int k = 0; k < 9; k++)
-        if (!(arrays[k] = bench_malloc(n * widths[k]))) {
-            for (int j = 0; j < k; j++)
-                bench_free(arrays[j]);
-            return BENCH_ENOMEM;
-        }
-    for (int k = 0; k < 9; k++)
-        if (c->n)
-            memcpy(arrays[k], from[k], c->n * widths[k]);
-    own.indicator = arrays[0];
-    own.area = arrays[1];
-    own.period = arrays[2];
-    own.source = arrays[3];
-    own.gender = arrays[4];
-    own.kind = arrays[5];
-    own.status = arrays[6];
-    own.value = arrays[7];
-    own.count = arrays[8];
+    bench_status st = obs_reserve(&own, n);
+    if (st) {
+        obs_free(&own);
+        return st;
+    }
+#define COPY(field) memcpy(own.field, c->field, c->n * sizeof *c->field)
+    if (c->n) {
+        COPY(indicator);
+        COPY(area);
+        COPY(period);
+        COPY(source);
+        COPY(gender);
+        COPY(kind);
+        COPY(status);
+        COPY(value);
+        COPY(count);
+    }
+#undef COPY
     own.n = c->n;
-    own.cap = n;
     *c = own;
     return BENCH_OK;
 }
